@@ -1,0 +1,79 @@
+// The lab's data model, as lessons/*.yaml and lessons/lab.yaml describe it.
+// Pure types: no Ink, execa or client-node here (the zod schema in schema.ts must produce these).
+
+export type Lang = 'ko' | 'en';
+export const LANGS: readonly Lang[] = ['ko', 'en'];
+
+/** Text the learner reads, in Korean (the source) and English (its translation). */
+export type Localized = Record<Lang, string>;
+
+export type TrackId = 'aks-byocni' | 'aks-managed' | 'k8s';
+export const TRACK_IDS: readonly TrackId[] = ['aks-byocni', 'aks-managed', 'k8s'];
+
+export type StepMode = 'command' | 'background' | 'interactive' | 'read';
+
+/** One named check with its parameters, e.g. {kind: 'podReady', namespace: 'demo', selector: 'app=client'}. */
+export interface CheckSpec {
+	kind: string;
+	/** Seconds this check may keep polling before it fails (defaults to the step's timeout). */
+	timeout?: number;
+	[param: string]: unknown;
+}
+
+export interface Step {
+	id: string;
+	title: Localized;
+	body: Localized; // Markdown
+	/** Shell text exactly as a person types it; run with `bash -c`, variables arrive as environment variables. */
+	run?: string;
+	mode: StepMode;
+	/** Seconds. */
+	timeout: number;
+	/** Only on these tracks (default: every track of the lesson). */
+	tracks?: TrackId[];
+	optional?: boolean;
+	expect: CheckSpec[];
+	hints: Localized[];
+	/** Idempotent script that brings the cluster to the state the step expects. */
+	solve?: string;
+	cleanup?: string;
+	/** Where the step starts in its lesson file (1-based), for error messages. */
+	line?: number;
+}
+
+export interface Lesson {
+	id: string;
+	/** From the file name's NN prefix. */
+	order: number;
+	title: Localized;
+	body: Localized;
+	tracks: TrackId[];
+	requires: string[];
+	steps: Step[];
+	file: string;
+}
+
+export interface Variable {
+	name: string; // e.g. CLUSTER_NAME
+	default: string;
+	/** A JavaScript regular expression the whole value must match. */
+	pattern: string;
+	description: Localized;
+	tracks?: TrackId[];
+}
+
+export interface Track {
+	id: TrackId;
+	title: Localized;
+	description: Localized;
+}
+
+export interface Lab {
+	title: Localized;
+	tracks: Track[];
+	variables: Variable[];
+	lessons: Lesson[];
+	/** Absolute path of the lessons directory and of the assets directory next to it. */
+	lessonsDir: string;
+	assetsDir: string;
+}

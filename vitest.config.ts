@@ -1,0 +1,12 @@
+import {defineConfig} from 'vitest/config';
+
+export default defineConfig({
+	test: {
+		include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
+		testTimeout: 30_000,
+		hookTimeout: 60_000,
+		// Ink renders only the last frame when CI is set; screens are tested as a person sees them.
+		env: {CI: 'false', FORCE_COLOR: '0'},
+		pool: 'forks',
+	},
+});
