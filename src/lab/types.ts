@@ -32,6 +32,8 @@ export interface Step {
 	/** Only on these tracks (default: every track of the lesson). */
 	tracks?: TrackId[];
 	optional?: boolean;
+	/** Asset files (relative to assets/) shown under the body, e.g. the policy a step applies. */
+	files?: string[];
 	expect: CheckSpec[];
 	hints: Localized[];
 	/** Idempotent script that brings the cluster to the state the step expects. */
