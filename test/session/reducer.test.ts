@@ -1,0 +1,247 @@
+import {describe, expect, it} from 'vitest';
+import type {Lab, Lesson, Step} from '../../src/lab/types.js';
+import {
+	backgroundJobs,
+	createSession,
+	lessonStatus,
+	lockedReason,
+	nextUnlocked,
+	progressSummary,
+	reduce,
+	stepsToReverify,
+	toProgressLessons,
+	visibleLessons,
+	visibleSteps,
+	type SessionEvent,
+	type SessionState,
+} from '../../src/session/index.js';
+
+const text = (s: string) => ({ko: s, en: s});
+const at = '2026-01-01T00:00:00.000Z';
+
+function step(id: string, extra: Partial<Step> = {}): Step {
+	return {
+		id,
+		title: text(id),
+		body: text(id),
+		mode: 'command',
+		timeout: 60,
+		run: `echo ${id}`,
+		expect: [{kind: 'podReady', namespace: 'demo', selector: 'app=client'}],
+		hints: [text('first'), text('second')],
+		...extra,
+	};
+}
+
+function lesson(id: string, order: number, steps: Step[], extra: Partial<Lesson> = {}): Lesson {
+	return {id, order, title: text(id), body: text(id), tracks: ['aks-byocni', 'k8s'], requires: [], steps, file: `${order}-${id}.yaml`, ...extra};
+}
+
+function lab(): Lab {
+	return {
+		title: text('lab'),
+		tracks: [],
+		variables: [],
+		lessonsDir: '/l',
+		assetsDir: '/a',
+		lessons: [
+			lesson('cluster', 1, [step('create', {tracks: ['aks-byocni']}), step('creds', {expect: []}), step('extra', {optional: true}), step('nodes')], {
+				tracks: ['aks-byocni'],
+			}),
+			lesson('install', 2, [step('helm'), step('status')], {requires: ['cluster']}),
+			lesson('policy', 3, [step('apply')], {requires: ['install']}),
+		],
+	};
+}
+
+function start(track: 'aks-byocni' | 'k8s' = 'aks-byocni'): SessionState {
+	return createSession({lab: lab(), track, lang: 'en', variables: {}});
+}
+
+function apply(state: SessionState, ...events: SessionEvent[]): SessionState {
+	return events.reduce(reduce, state);
+}
+
+const ok = {ok: true, summary: 'ready'};
+const bad = {ok: false, summary: '0/1 pods ready'};
+
+function passByRun(state: SessionState, lessonId: string, stepId: string): SessionState {
+	return apply(
+		state,
+		{type: 'STEP_STARTED', lessonId, stepId, at},
+		{type: 'OUTPUT_EXITED', lessonId, stepId, at, outcome: {kind: 'exited', exitCode: 0, durationMs: 5}},
+		{type: 'CHECKS_STARTED', lessonId, stepId},
+		{type: 'CHECKS_FINISHED', lessonId, stepId, at, results: [ok]},
+	);
+}
+
+describe('session gating', () => {
+	it('opens the first step and locks the rest, with the reason', () => {
+		const state = start();
+		expect(state.lessons.cluster!.steps.create!.status).toBe('ready');
+		expect(state.lessons.cluster!.steps.creds!.status).toBe('locked');
+		expect(lockedReason(state, 'cluster', 'creds')).toEqual({kind: 'previousStep', stepId: 'create'});
+		expect(lessonStatus(state, 'install')).toBe('locked');
+		expect(lockedReason(state, 'install')).toEqual({kind: 'requiresLesson', lessonId: 'cluster'});
+		expect(state.current).toEqual({lessonId: 'cluster', stepId: 'create'});
+	});
+
+	it('unlocks the next step only when the checks pass', () => {
+		let state = apply(
+			start(),
+			{type: 'STEP_STARTED', lessonId: 'cluster', stepId: 'create', at},
+			{type: 'OUTPUT_EXITED', lessonId: 'cluster', stepId: 'create', at, outcome: {kind: 'exited', exitCode: 0, durationMs: 5}},
+		);
+		expect(state.lessons.cluster!.steps.create!.status).toBe('checking');
+		state = apply(
+			state,
+			{type: 'CHECKS_STARTED', lessonId: 'cluster', stepId: 'create'},
+			{type: 'CHECK_UPDATED', lessonId: 'cluster', stepId: 'create', index: 0, result: bad},
+		);
+		expect(state.lessons.cluster!.steps.create!.checks[0]).toMatchObject({state: 'running', result: bad});
+		const failed = reduce(state, {type: 'CHECKS_FINISHED', lessonId: 'cluster', stepId: 'create', at, results: [bad]});
+		expect(failed.lessons.cluster!.steps.create!.status).toBe('failed');
+		expect(failed.lessons.cluster!.steps.create!.failure).toEqual({kind: 'checks', failed: [0], unreachable: false});
+		expect(failed.lessons.cluster!.steps.creds!.status).toBe('locked');
+
+		const passed = passByRun(failed, 'cluster', 'create');
+		expect(passed.lessons.cluster!.steps.create!.status).toBe('done');
+		expect(passed.lessons.cluster!.steps.creds!.status).toBe('ready');
+	});
+
+	it('refuses to run a locked step and says why', () => {
+		const state = reduce(start(), {type: 'STEP_STARTED', lessonId: 'cluster', stepId: 'nodes', at});
+		expect(state.lessons.cluster!.steps.nodes!.status).toBe('locked');
+		expect(state.notice).toEqual({kind: 'stepLocked', lessonId: 'cluster', stepId: 'nodes', reason: {kind: 'previousStep', stepId: 'create'}});
+	});
+
+	it('lets an optional step be skipped and opens the next lesson when the required steps pass', () => {
+		let state = passByRun(start(), 'cluster', 'create');
+		state = apply(
+			state,
+			{type: 'STEP_STARTED', lessonId: 'cluster', stepId: 'creds', at},
+			{type: 'OUTPUT_EXITED', lessonId: 'cluster', stepId: 'creds', at, outcome: {kind: 'exited', exitCode: 0, durationMs: 1}},
+		);
+		expect(state.lessons.cluster!.steps.creds!.status).toBe('done');
+		expect(state.lessons.cluster!.steps.extra!.status).toBe('ready');
+		expect(state.lessons.cluster!.steps.nodes!.status).toBe('ready');
+		expect(lessonStatus(state, 'install')).toBe('locked');
+		state = passByRun(state, 'cluster', 'nodes');
+		expect(lessonStatus(state, 'cluster')).toBe('done');
+		expect(lessonStatus(state, 'install')).toBe('ready');
+		expect(nextUnlocked(state)).toEqual({lessonId: 'cluster', stepId: 'extra'});
+	});
+
+	it('fails a step without checks on a non-zero exit, and the checks decide when there are some', () => {
+		let state = passByRun(start(), 'cluster', 'create');
+		state = apply(
+			state,
+			{type: 'STEP_STARTED', lessonId: 'cluster', stepId: 'creds', at},
+			{type: 'OUTPUT_EXITED', lessonId: 'cluster', stepId: 'creds', at, outcome: {kind: 'exited', exitCode: 3, durationMs: 1}},
+		);
+		expect(state.lessons.cluster!.steps.creds!.failure).toEqual({kind: 'exit', exitCode: 3});
+		const blockedCurl = apply(
+			start(),
+			{type: 'STEP_STARTED', lessonId: 'cluster', stepId: 'create', at},
+			{type: 'OUTPUT_EXITED', lessonId: 'cluster', stepId: 'create', at, outcome: {kind: 'exited', exitCode: 28, durationMs: 1}},
+		);
+		expect(blockedCurl.lessons.cluster!.steps.create!.status).toBe('checking');
+	});
+
+	it('returns a cancelled step to where it was', () => {
+		const done = passByRun(start(), 'cluster', 'create');
+		const state = apply(
+			done,
+			{type: 'STEP_STARTED', lessonId: 'cluster', stepId: 'create', at},
+			{type: 'OUTPUT_EXITED', lessonId: 'cluster', stepId: 'create', at, outcome: {kind: 'cancelled', durationMs: 1}},
+		);
+		expect(state.lessons.cluster!.steps.create!.status).toBe('done');
+	});
+
+	it('records a solve as solved, not done; a passing re-check keeps it solved, a learner run makes it done', () => {
+		let state = apply(
+			start(),
+			{type: 'SOLVE_STARTED', lessonId: 'cluster', stepId: 'create', at},
+			{type: 'OUTPUT_EXITED', lessonId: 'cluster', stepId: 'create', at, outcome: {kind: 'exited', exitCode: 0, durationMs: 1}},
+			{type: 'CHECKS_STARTED', lessonId: 'cluster', stepId: 'create'},
+			{type: 'CHECKS_FINISHED', lessonId: 'cluster', stepId: 'create', at, results: [ok]},
+		);
+		expect(state.lessons.cluster!.steps.create!.status).toBe('solved');
+		expect(state.lessons.cluster!.steps.creds!.status).toBe('ready');
+		state = apply(
+			state,
+			{type: 'CHECKS_STARTED', lessonId: 'cluster', stepId: 'create'},
+			{type: 'CHECKS_FINISHED', lessonId: 'cluster', stepId: 'create', at, results: [ok]},
+		);
+		expect(state.lessons.cluster!.steps.create!.status).toBe('solved');
+		expect(progressSummary(state)).toMatchObject({done: 0, solved: 1});
+		state = passByRun(state, 'cluster', 'create');
+		expect(state.lessons.cluster!.steps.create!.status).toBe('done');
+	});
+
+	it('hides steps and lessons not on the track, and requirements off the track do not gate', () => {
+		const state = start('k8s');
+		expect(visibleLessons(state).map((l) => l.id)).toEqual(['install', 'policy']);
+		expect(visibleSteps(state, 'cluster')).toEqual([]);
+		expect(lessonStatus(state, 'install')).toBe('ready');
+		expect(state.current).toEqual({lessonId: 'install', stepId: 'helm'});
+		const switched = reduce(start(), {type: 'TRACK_CHANGED', track: 'k8s'});
+		expect(switched.current).toEqual({lessonId: 'install', stepId: 'helm'});
+	});
+
+	it('reveals hints one tier at a time, no further than there are hints', () => {
+		const hint: SessionEvent = {type: 'HINT_REVEALED', lessonId: 'cluster', stepId: 'create'};
+		const state = apply(start(), hint, hint, hint);
+		expect(state.lessons.cluster!.steps.create!.hintsRevealed).toBe(2);
+	});
+
+	it('navigates forward only into open steps, with a notice otherwise', () => {
+		let state = reduce(start(), {type: 'NAVIGATE_NEXT'});
+		expect(state.current).toEqual({lessonId: 'cluster', stepId: 'create'});
+		expect(state.notice).toMatchObject({kind: 'stepLocked', stepId: 'creds'});
+		state = reduce(state, {type: 'NAVIGATE', lessonId: 'install'});
+		expect(state.notice).toEqual({kind: 'lessonLocked', lessonId: 'install', reason: {kind: 'requiresLesson', lessonId: 'cluster'}});
+		state = passByRun(state, 'cluster', 'create');
+		state = reduce(state, {type: 'NAVIGATE_NEXT'});
+		expect(state.current).toEqual({lessonId: 'cluster', stepId: 'creds'});
+		expect(state.notice).toBeUndefined();
+		state = reduce(state, {type: 'NAVIGATE_BACK'});
+		expect(state.current).toEqual({lessonId: 'cluster', stepId: 'create'});
+	});
+
+	it('tracks background jobs until their command exits, without undoing the step', () => {
+		const bg = lab();
+		bg.lessons[0]!.steps[0] = step('create', {mode: 'background'});
+		let state = createSession({lab: bg, track: 'aks-byocni', lang: 'en', variables: {}});
+		state = apply(
+			state,
+			{type: 'STEP_STARTED', lessonId: 'cluster', stepId: 'create', at},
+			{type: 'CHECKS_STARTED', lessonId: 'cluster', stepId: 'create'},
+			{type: 'CHECKS_FINISHED', lessonId: 'cluster', stepId: 'create', at, results: [ok]},
+		);
+		expect(backgroundJobs(state)).toEqual([{lessonId: 'cluster', stepId: 'create', startedAt: at, logFile: undefined}]);
+		state = reduce(state, {type: 'OUTPUT_EXITED', lessonId: 'cluster', stepId: 'create', at, outcome: {kind: 'cancelled', durationMs: 9}});
+		expect(backgroundJobs(state)).toEqual([]);
+		expect(state.lessons.cluster!.steps.create!.status).toBe('done');
+	});
+});
+
+describe('session resume', () => {
+	it('starts completed steps from progress, re-checks them, and flags the gone ones stale', () => {
+		const progress = {cluster: {steps: {create: {status: 'done' as const, at, context: 'aks-1'}, creds: {status: 'solved' as const, at, context: 'aks-1'}}}};
+		let state = createSession({lab: lab(), track: 'aks-byocni', lang: 'ko', variables: {}, progress});
+		expect(state.lessons.cluster!.steps.creds!.status).toBe('solved');
+		expect(state.current).toEqual({lessonId: 'cluster', stepId: 'extra'});
+		expect(stepsToReverify(state)).toEqual([{lessonId: 'cluster', stepId: 'create'}]);
+		state = reduce(state, {type: 'RESUME_VERIFIED', lessonId: 'cluster', stepId: 'create', ok: false, reason: 'context changed', results: [bad]});
+		expect(state.lessons.cluster!.steps.create!.status).toBe('stale');
+		expect(state.lessons.cluster!.steps.create!.failure).toEqual({kind: 'stale', reason: 'context changed'});
+		// stale is a flag: what follows stays open, and the record is kept until redone
+		expect(state.lessons.cluster!.steps.nodes!.status).toBe('ready');
+		expect(toProgressLessons(state).cluster!.steps.create).toEqual({status: 'done', at, context: 'aks-1'});
+		expect(lessonStatus(state, 'cluster')).toBe('stale');
+		state = passByRun(state, 'cluster', 'create');
+		expect(state.lessons.cluster!.steps.create!.status).toBe('done');
+		expect(toProgressLessons(state).cluster!.steps.create!.context).toBe('practice');
+	});
+});
