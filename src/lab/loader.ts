@@ -1,0 +1,449 @@
+// Loads lessons/lab.yaml and lessons/NN-name.yaml into a Lab, collecting every problem with its
+// file, line and field path (`lessons/05-fqdn.yaml:41 steps[2].expect[0].kind: unknown check …`).
+import {existsSync, readdirSync, readFileSync, statSync} from 'node:fs';
+import path from 'node:path';
+import {isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode} from 'yaml';
+import {z} from 'zod';
+import {checkSpecs} from '../checks/specs.js';
+import {UserError} from '../errors.js';
+import {
+	DEFAULT_STEP_TIMEOUT,
+	labFileSchema,
+	LESSON_FILE_PATTERN,
+	lessonFileSchema,
+	localizedSchema,
+	type LabFile,
+	type LessonFile,
+} from './schema.js';
+import {didYouMean} from './suggest.js';
+import type {CheckSpec, Lab, Lesson, Step, TrackId, Variable} from './types.js';
+import {compileVariablePattern, patternError, RESERVED_VARIABLE_NAMES} from './variables.js';
+
+export type FieldPath = Array<string | number>;
+
+export interface LabIssue {
+	/** As shown: relative to the working directory when inside it. */
+	file: string;
+	line: number;
+	/** e.g. steps[2].expect[0].kind; empty for the file as a whole. */
+	path: string;
+	message: string;
+}
+
+export function formatIssue(issue: LabIssue): string {
+	return `${issue.file}:${issue.line} ${issue.path ? `${issue.path}: ` : ''}${issue.message}`;
+}
+
+/** The lessons directory has problems; the message lists every one of them. */
+export class LabLoadError extends UserError {
+	constructor(readonly issues: LabIssue[]) {
+		super(`${issues.map(formatIssue).join('\n')}\n${issues.length} problem${issues.length === 1 ? '' : 's'} in the lessons`, 'cilium-lab lint');
+	}
+}
+
+export function formatPath(fieldPath: FieldPath): string {
+	let out = '';
+	for (const segment of fieldPath) {
+		if (typeof segment === 'number') out += `[${segment}]`;
+		else if (/^[A-Za-z_][\w-]*$/.test(segment)) out += out ? `.${segment}` : segment;
+		else out += `[${JSON.stringify(segment)}]`;
+	}
+	return out;
+}
+
+function displayPath(file: string, cwd: string): string {
+	const relative = path.relative(cwd, file);
+	return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
+}
+
+/** One parsed YAML file, able to say on which line a field path is. */
+class Source {
+	readonly issues: LabIssue[] = [];
+	readonly doc: Document.Parsed;
+	private readonly counter = new LineCounter();
+
+	constructor(
+		readonly file: string,
+		readonly display: string,
+		text: string,
+	) {
+		this.doc = parseDocument(text, {lineCounter: this.counter, prettyErrors: false, uniqueKeys: true});
+		for (const error of this.doc.errors) {
+			const line = error.linePos?.[0]?.line ?? this.counter.linePos(error.pos[0]).line;
+			this.issues.push({file: display, line, path: '', message: `YAML: ${error.message.split('\n')[0]}`});
+		}
+	}
+
+	/** The line of the field (its key, for a map entry), or of the nearest enclosing node that exists. */
+	lineOf(fieldPath: FieldPath): number {
+		let node: unknown = this.doc.contents;
+		let line = node && (node as YamlNode).range ? this.lineAt((node as YamlNode).range![0]) : 1;
+		for (const segment of fieldPath) {
+			if (isMap(node)) {
+				const pair = node.items.find((item) => (isScalar(item.key) ? item.key.value : item.key) === segment);
+				if (!pair) break;
+				const keyNode = pair.key as YamlNode | undefined;
+				if (keyNode?.range) line = this.lineAt(keyNode.range[0]);
+				node = pair.value;
+			} else if (isSeq(node) && typeof segment === 'number') {
+				const item = node.items[segment] as YamlNode | undefined;
+				if (!item) break;
+				if (item.range) line = this.lineAt(item.range[0]);
+				node = item;
+			} else {
+				break;
+			}
+		}
+		return line;
+	}
+
+	add(fieldPath: FieldPath, message: string): void {
+		this.issues.push({file: this.display, line: this.lineOf(fieldPath), path: formatPath(fieldPath), message});
+	}
+
+	private lineAt(offset: number): number {
+		return this.counter.linePos(offset).line;
+	}
+}
+
+// ---- zod issues as messages a lesson author can act on --------------------------------------------
+
+function unwrap(schema: z.ZodType): z.ZodType {
+	let current: z.ZodType = schema;
+	while (current instanceof z.ZodOptional || current instanceof z.ZodNullable || current instanceof z.ZodDefault) {
+		current = current.unwrap() as z.ZodType;
+	}
+	return current;
+}
+
+/** The schema that describes the value at a path, to name what was expected there. */
+function schemaAt(root: z.ZodType, fieldPath: FieldPath): z.ZodType | undefined {
+	let current: z.ZodType | undefined = root;
+	for (const segment of fieldPath) {
+		if (!current) return undefined;
+		const plain = unwrap(current);
+		if (plain instanceof z.ZodObject) current = (plain.shape as Record<string, z.ZodType>)[segment as string];
+		else if (plain instanceof z.ZodArray) current = plain.element as z.ZodType;
+		else if (plain instanceof z.ZodRecord) current = plain.valueType as z.ZodType;
+		else return undefined;
+	}
+	return current;
+}
+
+function describeExpected(schema: z.ZodType | undefined, fallback: string): string {
+	if (schema) {
+		const plain = unwrap(schema);
+		if (plain === localizedSchema) return 'text in both languages, {ko: …, en: …}';
+		if (plain instanceof z.ZodEnum) return `one of ${plain.options.map((option) => JSON.stringify(option)).join(' | ')}`;
+		if (plain instanceof z.ZodObject) return `a mapping with ${Object.keys(plain.shape).join(', ')}`;
+	}
+	const names: Record<string, string> = {string: 'text', number: 'a number', boolean: 'true or false', array: 'a list', object: 'a mapping', record: 'a mapping'};
+	return names[fallback] ?? fallback;
+}
+
+function describeValue(value: unknown): string {
+	if (value === null) return 'null';
+	if (Array.isArray(value)) return 'a list';
+	if (typeof value === 'object') return 'a mapping';
+	if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+	return `${typeof value === 'number' ? 'the number' : typeof value} ${String(value)}`;
+}
+
+function valueAt(root: unknown, fieldPath: FieldPath): unknown {
+	let current = root;
+	for (const segment of fieldPath) {
+		if (current === null || typeof current !== 'object') return undefined;
+		current = (current as Record<string | number, unknown>)[segment];
+	}
+	return current;
+}
+
+function reportZodIssues(source: Source, schema: z.ZodType, value: unknown, error: z.ZodError, prefix: FieldPath = []): void {
+	for (const issue of error.issues) {
+		const local = issue.path as FieldPath;
+		const at = [...prefix, ...local];
+		const seen = valueAt(value, local);
+		switch (issue.code) {
+			case 'invalid_type': {
+				const expected = describeExpected(schemaAt(schema, local), issue.expected);
+				source.add(at, seen === undefined ? `required: expected ${expected}` : `expected ${expected}, got ${describeValue(seen)}`);
+				break;
+			}
+			case 'invalid_value': {
+				const options = issue.values.map((option) => JSON.stringify(option));
+				const hint = typeof seen === 'string' ? didYouMean(seen, issue.values.map(String)) : '';
+				source.add(at, `expected one of ${options.join(' | ')}, got ${describeValue(seen)}${hint}`);
+				break;
+			}
+			case 'unrecognized_keys': {
+				const objectSchema = schemaAt(schema, local);
+				const plain = objectSchema ? unwrap(objectSchema) : undefined;
+				const known = plain instanceof z.ZodObject ? Object.keys(plain.shape) : [];
+				for (const key of issue.keys) {
+					source.add([...at, key], `unknown field${didYouMean(key, known)}${known.length ? `; expected one of ${known.join(', ')}` : ''}`);
+				}
+				break;
+			}
+			case 'too_small':
+				if (issue.origin === 'string') source.add(at, 'must not be empty');
+				else if (issue.origin === 'array') source.add(at, `expected at least ${issue.minimum} item${Number(issue.minimum) === 1 ? '' : 's'}`);
+				else source.add(at, `expected a number ${issue.inclusive ? '>=' : '>'} ${issue.minimum}, got ${describeValue(seen)}`);
+				break;
+			case 'too_big':
+				if (issue.origin === 'array' || issue.origin === 'string') source.add(at, `too long: at most ${issue.maximum}`);
+				else source.add(at, `expected a number ${issue.inclusive ? '<=' : '<'} ${issue.maximum}, got ${describeValue(seen)}`);
+				break;
+			case 'invalid_format':
+				source.add(at, `${issue.message.replace(/^Invalid/, 'expected a valid').replace(/: must match.*$/, '')}, got ${describeValue(seen)}`);
+				break;
+			case 'invalid_union':
+				source.add(at, `expected ${describeExpected(schemaAt(schema, local), 'a different value')}, got ${describeValue(seen)}`);
+				break;
+			default:
+				source.add(at, issue.message);
+		}
+	}
+}
+
+// ---- the lab -------------------------------------------------------------------------------------
+
+interface ParsedLesson {
+	source: Source;
+	order: number;
+	data: LessonFile;
+}
+
+export interface LintResult {
+	/** Present only when there are no issues. */
+	lab?: Lab;
+	issues: LabIssue[];
+	/** How many lesson files were read (for the lint summary). */
+	lessonFiles: number;
+}
+
+function readSource(file: string, cwd: string): Source | LabIssue {
+	const display = displayPath(file, cwd);
+	try {
+		return new Source(file, display, readFileSync(file, 'utf8'));
+	} catch (error) {
+		return {file: display, line: 1, path: '', message: `cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`};
+	}
+}
+
+function parseWith<T>(source: Source, schema: z.ZodType<T>): T | undefined {
+	if (source.issues.length > 0) return undefined; // YAML errors first; the data would be partial.
+	const value = source.doc.toJS() as unknown;
+	const result = schema.safeParse(value);
+	if (!result.success) {
+		reportZodIssues(source, schema, value, result.error);
+		return undefined;
+	}
+	return result.data;
+}
+
+/** Reads and validates a lessons directory. Never throws for a problem in the files; it returns them all. */
+export function lintLab(lessonsDir: string, options: {cwd?: string} = {}): LintResult {
+	const cwd = options.cwd ?? process.cwd();
+	const dir = path.resolve(cwd, lessonsDir);
+	if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+		throw new UserError(`no lessons directory at ${displayPath(dir, cwd)}`, 'give the directory that holds lab.yaml with --lessons DIR');
+	}
+	const assetsDir = path.resolve(dir, '..', 'assets');
+	const issues: LabIssue[] = [];
+	const sources: Source[] = [];
+
+	const labPath = path.join(dir, 'lab.yaml');
+	let labData: LabFile | undefined;
+	let labSource: Source | undefined;
+	if (!existsSync(labPath)) {
+		issues.push({file: displayPath(labPath, cwd), line: 1, path: '', message: 'missing: every lessons directory needs a lab.yaml (title, tracks, variables)'});
+	} else {
+		const read = readSource(labPath, cwd);
+		if ('message' in read) issues.push(read);
+		else {
+			labSource = read;
+			sources.push(read);
+			labData = parseWith(read, labFileSchema);
+		}
+	}
+
+	const lessons: ParsedLesson[] = [];
+	const fileNames = readdirSync(dir).filter((name) => /\.ya?ml$/.test(name) && name !== 'lab.yaml').sort();
+	const byOrder = new Map<number, string>();
+	for (const name of fileNames) {
+		const file = path.join(dir, name);
+		const match = LESSON_FILE_PATTERN.exec(name);
+		if (!match) {
+			issues.push({file: displayPath(file, cwd), line: 1, path: '', message: 'not a lesson file name: expected NN-name.yaml (e.g. 05-fqdn-policy.yaml)'});
+			continue;
+		}
+		const read = readSource(file, cwd);
+		if ('message' in read) {
+			issues.push(read);
+			continue;
+		}
+		sources.push(read);
+		const order = Number(match[1]);
+		const data = parseWith(read, lessonFileSchema);
+		if (data) lessons.push({source: read, order, data});
+		const sameOrder = byOrder.get(order);
+		if (sameOrder) read.add([], `the number ${match[1]} is also used by ${displayPath(sameOrder, cwd)}; the NN prefix orders the lessons, so each needs its own`);
+		else byOrder.set(order, file);
+	}
+	if (fileNames.length === 0) {
+		issues.push({file: displayPath(dir, cwd), line: 1, path: '', message: 'no lesson files: expected lessons named NN-name.yaml next to lab.yaml'});
+	}
+
+	const declaredTracks = labData ? labData.tracks.map((track) => track.id) : undefined;
+	if (labData && labSource) validateLabFile(labSource, labData);
+	for (const lesson of lessons) validateLesson(lesson, declaredTracks, assetsDir);
+	validateLessonGraph(lessons, cwd);
+
+	for (const source of sources) issues.push(...source.issues);
+	issues.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
+	if (issues.length > 0 || !labData) return {issues, lessonFiles: fileNames.length};
+
+	const lab: Lab = {
+		title: labData.title,
+		tracks: labData.tracks.map((track) => ({...track, id: track.id as TrackId})),
+		variables: (labData.variables ?? []).map((variable): Variable => ({...variable, tracks: variable.tracks as TrackId[] | undefined})),
+		lessons: lessons
+			.sort((a, b) => a.order - b.order)
+			.map(({source, order, data}): Lesson => ({
+				id: data.id,
+				order,
+				title: data.title,
+				body: data.body,
+				tracks: data.tracks as TrackId[],
+				requires: data.requires ?? [],
+				file: source.file,
+				steps: data.steps.map((step, index): Step => ({
+					id: step.id,
+					title: step.title,
+					body: step.body,
+					...(step.run !== undefined ? {run: step.run} : {}),
+					mode: step.mode ?? 'command',
+					timeout: step.timeout ?? DEFAULT_STEP_TIMEOUT,
+					...(step.tracks ? {tracks: step.tracks as TrackId[]} : {}),
+					optional: step.optional ?? false,
+					...(step.files ? {files: step.files} : {}),
+					expect: (step.expect ?? []) as CheckSpec[],
+					hints: step.hints ?? [],
+					...(step.solve !== undefined ? {solve: step.solve} : {}),
+					...(step.cleanup !== undefined ? {cleanup: step.cleanup} : {}),
+					line: source.lineOf(['steps', index]),
+				})),
+			})),
+		lessonsDir: dir,
+		assetsDir,
+	};
+	return {lab, issues: [], lessonFiles: fileNames.length};
+}
+
+/** Loads a lessons directory, or throws a LabLoadError listing every problem. */
+export function loadLab(lessonsDir: string, options: {cwd?: string} = {}): Lab {
+	const result = lintLab(lessonsDir, options);
+	if (!result.lab) throw new LabLoadError(result.issues);
+	return result.lab;
+}
+
+function validateLabFile(source: Source, data: LabFile): void {
+	const trackIds = new Map<string, number>();
+	data.tracks.forEach((track, index) => {
+		if (trackIds.has(track.id)) source.add(['tracks', index, 'id'], `duplicate track "${track.id}" (first at line ${source.lineOf(['tracks', trackIds.get(track.id)!])})`);
+		else trackIds.set(track.id, index);
+	});
+	const names = new Map<string, number>();
+	(data.variables ?? []).forEach((variable, index) => {
+		const at: FieldPath = ['variables', index];
+		if (names.has(variable.name)) source.add([...at, 'name'], `duplicate variable "${variable.name}" (first at line ${source.lineOf(['variables', names.get(variable.name)!])})`);
+		else names.set(variable.name, index);
+		if (RESERVED_VARIABLE_NAMES.has(variable.name)) source.add([...at, 'name'], `"${variable.name}" is reserved: the lab sets it (or it changes how every command runs); pick another name`);
+		const problem = patternError(variable.pattern);
+		if (problem) source.add([...at, 'pattern'], `not a valid regular expression: ${problem}`);
+		else if (!compileVariablePattern(variable.pattern).test(variable.default)) {
+			source.add([...at, 'default'], `${JSON.stringify(variable.default)} does not match the variable's own pattern ${variable.pattern}`);
+		}
+		variable.tracks?.forEach((track, trackIndex) => {
+			if (!trackIds.has(track)) source.add([...at, 'tracks', trackIndex], `unknown track "${track}"${didYouMean(track, trackIds.keys())}; lab.yaml declares ${[...trackIds.keys()].join(', ')}`);
+		});
+	});
+}
+
+function validateLesson({source, data}: ParsedLesson, declaredTracks: string[] | undefined, assetsDir: string): void {
+	if (declaredTracks) {
+		data.tracks.forEach((track, index) => {
+			if (!declaredTracks.includes(track)) source.add(['tracks', index], `unknown track "${track}"${didYouMean(track, declaredTracks)}; lab.yaml declares ${declaredTracks.join(', ')}`);
+		});
+	}
+	const stepIds = new Map<string, number>();
+	const kinds = Object.keys(checkSpecs);
+	data.steps.forEach((step, stepIndex) => {
+		const at: FieldPath = ['steps', stepIndex];
+		if (stepIds.has(step.id)) source.add([...at, 'id'], `duplicate step id "${step.id}" (first at line ${source.lineOf(['steps', stepIds.get(step.id)!])})`);
+		else stepIds.set(step.id, stepIndex);
+		const mode = step.mode ?? 'command';
+		if (mode !== 'read' && step.run === undefined) source.add([...at, 'run'], `required for a ${mode} step: the shell text to run (only mode: read steps may leave it out)`);
+		step.tracks?.forEach((track, index) => {
+			if (!data.tracks.includes(track)) source.add([...at, 'tracks', index], `"${track}" is not one of the lesson's tracks (${data.tracks.join(', ')})${didYouMean(track, data.tracks)}`);
+		});
+		step.files?.forEach((file, index) => {
+			const normal = path.normalize(file);
+			if (path.isAbsolute(normal) || normal.startsWith('..')) {
+				source.add([...at, 'files', index], `expected a path inside assets/, got ${JSON.stringify(file)}`);
+			} else if (!existsSync(path.join(assetsDir, normal)) || !statSync(path.join(assetsDir, normal)).isFile()) {
+				source.add([...at, 'files', index], `no such file: assets/${normal}`);
+			}
+		});
+		step.expect?.forEach((check, checkIndex) => {
+			const checkAt: FieldPath = [...at, 'expect', checkIndex];
+			const {kind, ...params} = check;
+			if (kind === undefined) {
+				source.add(checkAt, `missing kind: expected one of ${kinds.join(', ')}`);
+				return;
+			}
+			if (typeof kind !== 'string' || !(kind in checkSpecs)) {
+				source.add([...checkAt, 'kind'], `unknown check ${JSON.stringify(kind)}${typeof kind === 'string' ? didYouMean(kind, kinds) : ''}`);
+				return;
+			}
+			const spec = checkSpecs[kind]!;
+			const result = spec.safeParse(params);
+			if (!result.success) reportZodIssues(source, spec, params, result.error, checkAt);
+		});
+	});
+}
+
+function validateLessonGraph(lessons: ParsedLesson[], cwd: string): void {
+	const byId = new Map<string, ParsedLesson>();
+	for (const lesson of lessons) {
+		const first = byId.get(lesson.data.id);
+		if (first) lesson.source.add(['id'], `duplicate lesson id "${lesson.data.id}" (also in ${displayPath(first.source.file, cwd)}:${first.source.lineOf(['id'])})`);
+		else byId.set(lesson.data.id, lesson);
+	}
+	for (const lesson of lessons) {
+		(lesson.data.requires ?? []).forEach((required, index) => {
+			if (!byId.has(required)) lesson.source.add(['requires', index], `no lesson has id "${required}"${didYouMean(required, byId.keys())}`);
+		});
+	}
+	// Cycles: depth-first, reporting each cycle once, at the `requires` entry that closes it.
+	const state = new Map<string, 'visiting' | 'done'>();
+	const stack: string[] = [];
+	const visit = (id: string): void => {
+		state.set(id, 'visiting');
+		stack.push(id);
+		const lesson = byId.get(id)!;
+		(lesson.data.requires ?? []).forEach((required, index) => {
+			if (!byId.has(required)) return;
+			const seen = state.get(required);
+			if (seen === 'visiting') {
+				const cycle = [...stack.slice(stack.indexOf(required)), required];
+				lesson.source.add(['requires', index], `requirements go round in a circle: ${cycle.map((entry) => `"${entry}"`).join(' → ')}`);
+			} else if (seen === undefined) {
+				visit(required);
+			}
+		});
+		stack.pop();
+		state.set(id, 'done');
+	};
+	for (const id of byId.keys()) if (!state.has(id)) visit(id);
+}
