@@ -1,0 +1,75 @@
+import {Box, Text} from 'ink';
+import {color, glyph} from '../theme.js';
+import {useT} from '../i18n.js';
+
+export type LessonRowState = 'done' | 'current' | 'open' | 'locked';
+
+export interface LessonRow {
+	id: string;
+	title: string;
+	state: LessonRowState;
+	/** Why it is locked, already in words ("requires: dns-policy"). */
+	lockedReason?: string;
+	done: number;
+	total: number;
+}
+
+export interface LessonListProps {
+	rows: readonly LessonRow[];
+	selected: number;
+	labTitle: string;
+	trackTitle: string;
+	/** Rows that fit; the list scrolls to keep the selection visible. */
+	height: number;
+}
+
+const rowGlyph: Record<LessonRowState, string> = {
+	done: glyph.done,
+	current: glyph.current,
+	open: glyph.ready,
+	locked: glyph.locked,
+};
+
+const rowColor = {done: 'ok', current: 'accent', open: undefined, locked: 'muted'} as const;
+
+export function LessonList({rows, selected, labTitle, trackTitle, height}: LessonListProps) {
+	const t = useT();
+	const visible = Math.max(1, height - 2);
+	const first = Math.min(Math.max(0, selected - visible + 1), Math.max(0, rows.length - visible));
+	const shown = rows.slice(first, first + visible);
+	return (
+		<Box flexDirection="column">
+			<Box columnGap={2}>
+				<Text bold>{labTitle}</Text>
+				<Text color={color('muted')}>{t('lessons.track', {track: trackTitle})}</Text>
+			</Box>
+			<Text bold color={color('accent')}>
+				{t('lessons.title')}
+			</Text>
+			{shown.map((row, offset) => {
+				const index = first + offset;
+				const isSelected = index === selected;
+				const tone = rowColor[row.state];
+				return (
+					<Box key={row.id} columnGap={1}>
+						<Text color={color('selected')}>{isSelected ? glyph.pointer : ' '}</Text>
+						<Text color={tone ? color(tone) : undefined} aria-label={row.state}>
+							{rowGlyph[row.state]}
+						</Text>
+						<Box flexShrink={1}>
+							<Text bold={isSelected} dimColor={row.state === 'locked'} wrap="truncate-end">
+								{String(index + 1).padStart(2, '0')} {row.title}
+							</Text>
+						</Box>
+						<Text color={color('muted')}>{t('lessons.steps', {done: row.done, total: row.total})}</Text>
+						{row.state === 'locked' && row.lockedReason && (
+							<Text color={color('warn')} wrap="truncate-end">
+								({row.lockedReason})
+							</Text>
+						)}
+					</Box>
+				);
+			})}
+		</Box>
+	);
+}

@@ -1,0 +1,156 @@
+import {useEffect, useMemo} from 'react';
+import {Box, Text} from 'ink';
+import stringWidth from 'string-width';
+import wrapAnsi from 'wrap-ansi';
+import {color, glyph} from '../theme.js';
+import {useT} from '../i18n.js';
+import {lines} from '../format.js';
+import {useMarkdown} from '../hooks/use-markdown.js';
+import {CheckList} from './CheckList.js';
+import {Hints} from './Hints.js';
+import {OutputPane} from './OutputPane.js';
+import type {Lang, Step} from '../../lab/types.js';
+import type {StepState, StepStatus} from '../../session/types.js';
+import type {OutputLine} from '../../run/types.js';
+
+export interface StepViewProps {
+	lessonTitle: string;
+	step: Step;
+	index: number;
+	count: number;
+	state: StepState;
+	lang: Lang;
+	/** Asset files named in the step's `files`, with their content. */
+	files: ReadonlyArray<{name: string; content: string}>;
+	output: {lines: readonly OutputLine[]; total: number};
+	/** First body line shown. */
+	scroll: number;
+	/** Reports how far the body can scroll, so the caller can clamp. */
+	onScrollRange?: (maxScroll: number) => void;
+	width: number;
+	height: number;
+}
+
+const COMMAND_MAX_LINES = 6;
+const OUTPUT_MAX_LINES = 12;
+const BODY_MIN_LINES = 4;
+
+const statusColor: Record<StepStatus, Parameters<typeof color>[0]> = {
+	locked: 'muted',
+	ready: 'accent',
+	running: 'running',
+	checking: 'running',
+	done: 'ok',
+	solved: 'ok',
+	failed: 'fail',
+	stale: 'warn',
+};
+
+function wrappedHeight(text: string, width: number): number {
+	return lines(text).reduce((sum, line) => sum + Math.max(1, Math.ceil(stringWidth(line) / Math.max(1, width))), 0);
+}
+
+export function StepView(props: StepViewProps) {
+	const {lessonTitle, step, index, count, state, lang, files, output, scroll, onScrollRange, width, height} = props;
+	const t = useT();
+	const document = useMemo(() => {
+		const parts = [step.body[lang]];
+		for (const file of files) parts.push(fencedFile(file.name, file.content));
+		return parts.join('\n\n');
+	}, [step, lang, files]);
+	const bodyWidth = Math.max(20, width - 2);
+	const rendered = useMarkdown(document, bodyWidth);
+	const bodyLines = useMemo(() => lines(rendered).flatMap((line) => wrapLine(line, bodyWidth)), [rendered, bodyWidth]);
+
+	const commandLines = step.run ? lines(step.run) : [];
+	const commandShown = commandLines.slice(0, COMMAND_MAX_LINES);
+	const commandHeight = step.run ? 1 + commandShown.length + (commandLines.length > COMMAND_MAX_LINES ? 1 : 0) : 1;
+	const failedDetail = state.checks.reduce(
+		(sum, row) => sum + (row.state === 'failed' ? Math.min(4, row.result?.detail ? lines(row.result.detail).length : 0) + (row.result?.hint ? 1 : 0) : 0),
+		0,
+	);
+	const checksHeight = state.checks.length > 0 ? 1 + state.checks.length + failedDetail : 0;
+	const hintsHeight = step.hints
+		.slice(0, state.hintsRevealed)
+		.reduce((sum, hint) => sum + wrappedHeight(`hint 1/1 ${hint[lang].trim()}`, width), 0);
+	const staleHeight = state.status === 'stale' ? 1 : 0;
+	const fixed = 1 + commandHeight + checksHeight + hintsHeight + staleHeight;
+	const outputChrome = state.run ? 3 + (state.run.logFile ? 1 : 0) + (output.total > output.lines.length ? 1 : 0) : 0;
+	const outputLines = state.run ? Math.max(1, Math.min(OUTPUT_MAX_LINES, height - fixed - outputChrome - BODY_MIN_LINES)) : 0;
+	const bodyHeight = Math.max(BODY_MIN_LINES - 1, height - fixed - (state.run ? outputChrome + outputLines : 0) - 1);
+
+	const maxScroll = Math.max(0, bodyLines.length - bodyHeight);
+	useEffect(() => onScrollRange?.(maxScroll), [maxScroll, onScrollRange]);
+	const first = Math.min(scroll, maxScroll);
+	const more = bodyLines.length - (first + bodyHeight);
+
+	return (
+		<Box flexDirection="column" width={width}>
+			<Box columnGap={1}>
+				<Box flexShrink={1}>
+					<Text bold wrap="truncate-end">
+						{lessonTitle} {glyph.pointer} {step.title[lang]}
+					</Text>
+				</Box>
+				<Text color={color('muted')}>{t('step.counter', {index: index + 1, total: count})}</Text>
+				<Text color={color(statusColor[state.status])}>[{t(`step.status.${state.status}`)}]</Text>
+			</Box>
+			<Box flexDirection="column" height={bodyHeight + 1} overflow="hidden">
+				{bodyLines.slice(first, first + bodyHeight).map((line, offset) => (
+					<Text key={first + offset}>{line || ' '}</Text>
+				))}
+				{more > 0 && (
+					<Text color={color('muted')}>
+						{t('step.more-below', {percent: Math.round(((first + bodyHeight) / bodyLines.length) * 100)})}
+					</Text>
+				)}
+			</Box>
+			{state.status === 'stale' && state.failure?.kind === 'stale' && (
+				<Text color={color('warn')}>{t('step.stale', {reason: state.failure.reason})}</Text>
+			)}
+			<CommandBlock step={step} shown={commandShown} hiddenCount={commandLines.length - commandShown.length} />
+			{state.run && <OutputPane run={state.run} lines={output.lines} totalLines={output.total} height={outputLines} />}
+			<CheckList rows={state.checks} />
+			<Hints hints={step.hints.map((hint) => hint[lang])} revealed={state.hintsRevealed} />
+		</Box>
+	);
+}
+
+function CommandBlock({step, shown, hiddenCount}: {step: Step; shown: string[]; hiddenCount: number}) {
+	const t = useT();
+	if (!step.run) return <Text color={color('muted')}>{t('step.no-command')}</Text>;
+	const note =
+		step.mode === 'background' ? t('step.mode-background') : step.mode === 'interactive' ? t('step.mode-interactive') : undefined;
+	return (
+		<Box flexDirection="column">
+			<Text>
+				<Text bold>{t('step.command')}</Text>
+				{note && <Text color={color('muted')}> ({note})</Text>}
+			</Text>
+			{shown.map((line, index) => (
+				<Text key={index} color={color('code')} wrap="truncate-end">
+					{index === 0 ? '$ ' : '  '}
+					{line}
+				</Text>
+			))}
+			{hiddenCount > 0 && <Text color={color('muted')}>{t('step.command-more', {count: hiddenCount})}</Text>}
+		</Box>
+	);
+}
+
+/** A fenced block for a file shown under a step body (yaml for manifests). */
+export function fencedFile(name: string, content: string): string {
+	const language = /\.ya?ml$/i.test(name) ? 'yaml' : /\.(sh|bash)$/i.test(name) ? 'bash' : /\.json$/i.test(name) ? 'json' : '';
+	const fence = content.includes('```') ? '~~~~' : '```';
+	return `**${name}**\n\n${fence}${language}\n${content.trimEnd()}\n${fence}\n`;
+}
+
+/** Hard-wraps one rendered line (ANSI kept) so scrolling counts screen lines. */
+function wrapLine(line: string, width: number): string[] {
+	if (stringWidth(line) <= width) return [line];
+	return wrapAnsiLine(line, width);
+}
+
+function wrapAnsiLine(line: string, width: number): string[] {
+	return wrapAnsi(line, width, {hard: true, trim: false}).split('\n');
+}
