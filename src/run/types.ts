@@ -1,11 +1,19 @@
 // What the runner reports about a command it ran.
-export type RunOutcome =
-	| {kind: 'exited'; exitCode: number; durationMs: number}
+export type RunOutcome = (
+	| {kind: 'exited'; exitCode: number; durationMs: number; /** Set when a signal from outside ended the command (exitCode is then 128 + its number, as a shell shows it). */ signal?: string}
 	| {kind: 'cancelled'; durationMs: number}
 	| {kind: 'timedOut'; timeoutMs: number; durationMs: number}
-	| {kind: 'failedToStart'; message: string; durationMs: number};
+	| {kind: 'failedToStart'; message: string; durationMs: number}
+) & {
+	/** The full output of the command, when the caller asked for a log file. */
+	logFile?: string;
+};
 
 export interface OutputLine {
-	stream: 'stdout' | 'stderr';
+	/**
+	 * `output` is stdout and stderr sharing one pipe, which keeps their lines in the order they were written
+	 * (two separate pipes reorder lines that come fast; see src/run/runner.ts).
+	 */
+	stream: 'stdout' | 'stderr' | 'output';
 	text: string;
 }

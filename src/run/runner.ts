@@ -1,0 +1,163 @@
+// Runs a lesson's shell text the way a person would (`bash -c`), streaming its output line by line.
+//
+// stdout and stderr share ONE pipe: the child's fd 2 is a duplicate of its fd 1. Measured with a script that
+// alternates `echo` to stdout and stderr 3000 times, two pipes (execa's `all`, or one reader per pipe) put
+// 30–90 % of the lines out of order; one pipe keeps them exactly as written. The price is that a line cannot say
+// which stream it came from (its stream is `output`), which is what a terminal shows too.
+import fs from 'node:fs';
+import path from 'node:path';
+import {constants as osConstants} from 'node:os';
+import {execa} from 'execa';
+import {LineBatcher, type LinesListener} from './lines.js';
+import {KILL_GRACE_MS, groupAlive, signalGroup, terminateGroup} from './process-group.js';
+import type {RunOutcome} from './types.js';
+
+export interface RunCommandOptions {
+	/** Shell text, run with `bash -c`. */
+	script: string;
+	/** Exactly the environment the command gets (nothing of this process's environment is added). */
+	env: Record<string, string>;
+	cwd?: string;
+	/** Ends the command (and says so) after this long. */
+	timeoutMs?: number;
+	/** Aborting cancels the command and its whole process tree. */
+	signal?: AbortSignal;
+	/**
+	 * Called with batches of lines, at most once per `batchMs` (earlier when output floods in). With `tailLines`,
+	 * a batch holds at most that many lines, the newest, and `skipped` counts the lines before them.
+	 */
+	onLines?: LinesListener;
+	batchMs?: number;
+	/** A screen that shows N lines passes N: lines it would never show are counted, not split (the log has them). */
+	tailLines?: number;
+	/** Every line also goes here (the directory is created). */
+	logFile?: string;
+	/** SIGTERM first; SIGKILL after this long. */
+	killGraceMs?: number;
+}
+
+/** How long after the shell exits its output may stay open (a process it left in the background) before that process is stopped. */
+const LINGER_MS = 300;
+
+// `exec` keeps the pid (the process group leader) while giving the script's shell one pipe for fd 1 and fd 2.
+// The script arrives as "$1", never spliced into shell text; inside it $0 is "bash", as with a plain `bash -c`.
+const MERGE_STREAMS = 'exec bash -c "$1" bash 2>&1';
+
+export async function runCommand(options: RunCommandOptions): Promise<RunOutcome> {
+	const started = Date.now();
+	const elapsed = () => Date.now() - started;
+	const graceMs = options.killGraceMs ?? KILL_GRACE_MS;
+	const log = options.logFile ? await openLog(options.logFile) : undefined;
+	const withLog = (outcome: RunOutcome): RunOutcome => (options.logFile ? {...outcome, logFile: options.logFile} : outcome);
+
+	if (options.signal?.aborted) {
+		await log?.close();
+		return withLog({kind: 'cancelled', durationMs: 0});
+	}
+
+	const onLines: LinesListener = (lines, skipped) => options.onLines?.(lines, skipped);
+	const batching = {intervalMs: options.batchMs ?? 50, tailLines: options.tailLines};
+	const output = new LineBatcher(onLines, 'output', batching);
+	const errors = new LineBatcher(onLines, 'stderr', batching); // only the outer shell's own complaints land here
+	const notice = (text: string) => {
+		output.pushLine({stream: 'stderr', text});
+		log?.write(text + '\n');
+	};
+
+	const subprocess = execa('bash', ['-c', MERGE_STREAMS, 'cilium-lab', options.script], {
+		env: options.env,
+		extendEnv: false,
+		cwd: options.cwd,
+		detached: true,
+		cleanup: false,
+		buffer: false,
+		reject: false,
+		stdin: 'ignore',
+		encoding: 'buffer',
+	});
+
+	let ending: 'cancelled' | 'timedOut' | undefined;
+	let stopping: Promise<void> | undefined;
+	const stopTree = (why: 'cancelled' | 'timedOut') => {
+		ending ??= why;
+		if (subprocess.pid !== undefined) stopping ??= terminateGroup(subprocess.pid, graceMs);
+	};
+	const onAbort = () => stopTree('cancelled');
+	options.signal?.addEventListener('abort', onAbort, {once: true});
+	const timeout = options.timeoutMs !== undefined ? setTimeout(() => stopTree('timedOut'), options.timeoutMs) : undefined;
+
+	subprocess.stdout?.on('data', (chunk: Buffer) => {
+		log?.write(chunk);
+		output.write(chunk);
+	});
+	subprocess.stderr?.on('data', (chunk: Buffer) => {
+		log?.write(chunk);
+		errors.write(chunk);
+	});
+
+	// A process the script left running in the background keeps the pipe open; once the shell is gone, stop it.
+	let lingerTimer: NodeJS.Timeout | undefined;
+	subprocess.once('exit', () => {
+		lingerTimer = setTimeout(() => {
+			const pid = subprocess.pid;
+			if (pid !== undefined && groupAlive(pid)) {
+				notice('[cilium-lab] the command left processes running in the background; stopping them');
+				stopping ??= terminateGroup(pid, graceMs);
+			}
+			// Something that left the group (setsid, disown + new session) may still hold the pipe.
+			setTimeout(() => {
+				subprocess.stdout?.destroy();
+				subprocess.stderr?.destroy();
+			}, graceMs + 200).unref();
+		}, LINGER_MS);
+	});
+
+	const result = await subprocess;
+	clearTimeout(lingerTimer);
+	clearTimeout(timeout);
+	options.signal?.removeEventListener('abort', onAbort);
+	await stopping;
+	output.end();
+	errors.end();
+	await log?.close();
+	const durationMs = elapsed();
+
+	if (ending === 'cancelled') return withLog({kind: 'cancelled', durationMs});
+	if (ending === 'timedOut') return withLog({kind: 'timedOut', timeoutMs: options.timeoutMs!, durationMs});
+	if (typeof result.exitCode === 'number') return withLog({kind: 'exited', exitCode: result.exitCode, durationMs});
+	if (result.signal) {
+		const number = osConstants.signals[result.signal as NodeJS.Signals] ?? 0;
+		return withLog({kind: 'exited', exitCode: 128 + number, signal: result.signal, durationMs});
+	}
+	return withLog({kind: 'failedToStart', message: startFailure(result, options), durationMs});
+}
+
+function startFailure(result: {message?: string; cause?: unknown}, options: RunCommandOptions): string {
+	const cause = result.cause as NodeJS.ErrnoException | undefined;
+	if (cause?.code === 'ENOENT' && options.cwd && !fs.existsSync(options.cwd)) return `the working directory ${options.cwd} does not exist`;
+	if (cause?.code === 'ENOENT') return `bash was not found on PATH (${options.env.PATH ?? 'PATH is not set'})`;
+	return cause?.message ?? result.message ?? 'the command could not be started';
+}
+
+/** The whole output, as it came, however long. */
+async function openLog(file: string) {
+	await fs.promises.mkdir(path.dirname(file), {recursive: true});
+	const stream = fs.createWriteStream(file, {flags: 'w'});
+	return {
+		write(data: Buffer | string) {
+			stream.write(data);
+		},
+		close(): Promise<void> {
+			return new Promise((resolve, reject) => stream.end((error?: Error | null) => (error ? reject(error) : resolve())));
+		},
+	};
+}
+
+/** A fresh log file path under the lab home: <home>/logs/<time>-<label>.log */
+export function logFileFor(home: string, label: string): string {
+	const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+	const safe = label.replace(/[^\w.-]+/g, '_').slice(0, 80) || 'command';
+	return path.join(home, 'logs', `${stamp}-${safe}.log`);
+}
+
+export {signalGroup};
