@@ -1,0 +1,153 @@
+// The progress file: <lab home>/progress.json, versioned, written atomically (temp file, fsync, rename).
+// A file that cannot be read (corrupt, or written by a newer cilium-lab) is moved aside, never silently reset.
+import {closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync} from 'node:fs';
+import path from 'node:path';
+import {z} from 'zod';
+import {LANGS, TRACK_IDS, type Lang, type TrackId} from '../lab/types.js';
+import type {ProgressLessons} from '../session/types.js';
+
+export const PROGRESS_VERSION = 1;
+
+const completedStepSchema = z.object({
+	status: z.enum(['done', 'solved']),
+	at: z.string(),
+	context: z.string(),
+});
+
+const progressSchema = z.object({
+	version: z.literal(PROGRESS_VERSION),
+	track: z.enum(TRACK_IDS as [TrackId, ...TrackId[]]).optional(),
+	lang: z.enum(LANGS as [Lang, ...Lang[]]).optional(),
+	variables: z.record(z.string(), z.string()).default({}),
+	target: z.object({kind: z.enum(['practice', 'real']), context: z.string().optional()}).optional(),
+	lessons: z.record(z.string(), z.object({steps: z.record(z.string(), completedStepSchema)})).default({}),
+	updatedAt: z.string().optional(),
+});
+
+export interface Progress {
+	version: typeof PROGRESS_VERSION;
+	track?: TrackId;
+	lang?: Lang;
+	variables: Record<string, string>;
+	target?: {kind: 'practice' | 'real'; context?: string};
+	lessons: ProgressLessons;
+	updatedAt?: string;
+}
+
+export interface LoadedProgress {
+	/** Undefined on first start (no file) or when the file was moved aside. */
+	progress: Progress | undefined;
+	/** Set when the file was moved aside: what happened and where the old file is now. */
+	notice?: string;
+	movedTo?: string;
+}
+
+export function progressPath(home: string): string {
+	return path.join(home, 'progress.json');
+}
+
+function timestampForFileName(date: Date): string {
+	return date.toISOString().replace(/[:.]/g, '-');
+}
+
+function moveAside(file: string, reason: string, now: Date): LoadedProgress {
+	const movedTo = `${file}.corrupt-${timestampForFileName(now)}`;
+	renameSync(file, movedTo);
+	return {
+		progress: undefined,
+		movedTo,
+		notice: `${file} ${reason}; it was moved to ${movedTo} and the lab starts without saved progress (copy it back to restore it)`,
+	};
+}
+
+export function loadProgress(home: string, options: {now?: Date} = {}): LoadedProgress {
+	const file = progressPath(home);
+	if (!existsSync(file)) return {progress: undefined};
+	const now = options.now ?? new Date();
+	const text = readFileSync(file, 'utf8');
+	let data: unknown;
+	try {
+		data = JSON.parse(text);
+	} catch (error) {
+		return moveAside(file, `is not valid JSON (${(error as Error).message})`, now);
+	}
+	const version = (data as {version?: unknown} | null)?.version;
+	if (typeof version === 'number' && version > PROGRESS_VERSION) {
+		return moveAside(file, `was written by a newer cilium-lab (progress version ${version}; this one reads version ${PROGRESS_VERSION})`, now);
+	}
+	const parsed = progressSchema.safeParse(data);
+	if (!parsed.success) {
+		const first = parsed.error.issues[0]!;
+		return moveAside(file, `does not look like a progress file (${first.path.join('.') || 'top level'}: ${first.message})`, now);
+	}
+	return {progress: parsed.data as Progress};
+}
+
+/** Writes the whole file atomically: a reader (or a crash) sees the old file or the new one, never half of one. */
+export function writeProgressSync(home: string, progress: Progress): void {
+	mkdirSync(home, {recursive: true});
+	const file = progressPath(home);
+	const temp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+	const body = `${JSON.stringify(progress, null, 2)}\n`;
+	const fd = openSync(temp, 'w', 0o600);
+	try {
+		writeSync(fd, body);
+		fsyncSync(fd);
+	} catch (error) {
+		closeSync(fd);
+		unlinkSync(temp);
+		throw error;
+	}
+	closeSync(fd);
+	renameSync(temp, file);
+	// The rename itself is durable once the directory is synced (not possible on every platform).
+	try {
+		const dirFd = openSync(home, 'r');
+		try {
+			fsyncSync(dirFd);
+		} finally {
+			closeSync(dirFd);
+		}
+	} catch {
+		// Windows cannot open a directory; the rename is still atomic there.
+	}
+}
+
+/** Completed steps, for the caller to check again on resume (the session flags the ones whose state is gone). */
+export function completedSteps(progress: Progress | undefined): Array<{lessonId: string; stepId: string; status: 'done' | 'solved'; at: string; context: string}> {
+	if (!progress) return [];
+	return Object.entries(progress.lessons).flatMap(([lessonId, lesson]) =>
+		Object.entries(lesson.steps).map(([stepId, step]) => ({lessonId, stepId, ...step})),
+	);
+}
+
+/**
+ * The progress of one lab home. Saves are serialized (each one writes the merged whole), so a slow save
+ * never overwrites a newer one.
+ */
+export class ProgressStore {
+	private current: Progress;
+	private queue: Promise<void> = Promise.resolve();
+
+	constructor(
+		readonly home: string,
+		initial?: Progress,
+	) {
+		this.current = initial ?? {version: PROGRESS_VERSION, variables: {}, lessons: {}};
+	}
+
+	get progress(): Progress {
+		return this.current;
+	}
+
+	/** Merges the update into the file's content and writes it; resolves once it is on disk. */
+	save(update: Partial<Omit<Progress, 'version'>>): Promise<void> {
+		this.current = {...this.current, ...update, version: PROGRESS_VERSION, updatedAt: new Date().toISOString()};
+		const snapshot = this.current;
+		this.queue = this.queue.then(
+			() => writeProgressSync(this.home, snapshot),
+			() => writeProgressSync(this.home, snapshot),
+		);
+		return this.queue;
+	}
+}

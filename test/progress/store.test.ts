@@ -1,0 +1,90 @@
+import {execFileSync} from 'node:child_process';
+import {mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {afterEach, describe, expect, it} from 'vitest';
+import {completedSteps, loadProgress, progressPath, ProgressStore, writeProgressSync, type Progress} from '../../src/progress/store.js';
+
+const homes: string[] = [];
+function home(): string {
+	const dir = mkdtempSync(path.join(os.tmpdir(), 'lab-home-'));
+	homes.push(dir);
+	return dir;
+}
+afterEach(() => {
+	for (const dir of homes.splice(0)) rmSync(dir, {recursive: true, force: true});
+});
+
+const sample: Progress = {
+	version: 1,
+	track: 'aks-byocni',
+	lang: 'ko',
+	variables: {CLUSTER_NAME: 'my-aks'},
+	target: {kind: 'real', context: 'aks-1'},
+	lessons: {install: {steps: {helm: {status: 'solved', at: '2026-01-01T00:00:00.000Z', context: 'aks-1'}}}},
+};
+
+describe('progress store', () => {
+	it('returns nothing on first start and reads back what it wrote', async () => {
+		const dir = home();
+		expect(loadProgress(dir)).toEqual({progress: undefined});
+		const store = new ProgressStore(dir);
+		await store.save({track: 'k8s', variables: {A: 'b'}});
+		await store.save({lessons: sample.lessons});
+		const loaded = loadProgress(dir).progress!;
+		expect(loaded).toMatchObject({version: 1, track: 'k8s', variables: {A: 'b'}, lessons: sample.lessons});
+		expect(completedSteps(loaded)).toEqual([{lessonId: 'install', stepId: 'helm', status: 'solved', at: '2026-01-01T00:00:00.000Z', context: 'aks-1'}]);
+		expect(readdirSync(dir)).toEqual(['progress.json']);
+	});
+
+	it('keeps the last of many quick saves, in order', async () => {
+		const dir = home();
+		const store = new ProgressStore(dir);
+		await Promise.all(Array.from({length: 20}, (_, i) => store.save({variables: {N: String(i)}})));
+		expect(loadProgress(dir).progress!.variables).toEqual({N: '19'});
+	});
+
+	it('never leaves a half-written file: a writer killed mid-way leaves the old file whole', () => {
+		const dir = home();
+		writeProgressSync(dir, sample);
+		// A child process writes big progress files in a loop and is killed with SIGKILL at a random moment.
+		const script = `
+			import {writeProgressSync} from ${JSON.stringify(path.resolve('src/progress/store.ts'))};
+			const big = {version: 1, variables: {X: 'y'.repeat(200000)}, lessons: {}};
+			for (;;) writeProgressSync(${JSON.stringify(dir)}, big);
+		`;
+		try {
+			execFileSync('node', ['--import', 'tsx', '--input-type=module', '-e', script], {timeout: 1500, killSignal: 'SIGKILL', stdio: 'ignore'});
+		} catch {
+			// killed, as intended
+		}
+		const text = readFileSync(progressPath(dir), 'utf8');
+		const parsed = JSON.parse(text) as Progress;
+		expect([undefined, 'y'.repeat(200000)]).toContain(parsed.variables.X);
+		expect(loadProgress(dir).notice).toBeUndefined();
+	});
+
+	it('moves a corrupt file aside with a message, never silently resetting it', () => {
+		const dir = home();
+		writeFileSync(progressPath(dir), '{"version": 1, "lessons": {"x": ');
+		const now = new Date('2026-02-03T04:05:06.789Z');
+		const result = loadProgress(dir, {now});
+		expect(result.progress).toBeUndefined();
+		expect(result.movedTo).toBe(`${progressPath(dir)}.corrupt-2026-02-03T04-05-06-789Z`);
+		expect(result.notice).toContain('is not valid JSON');
+		expect(result.notice).toContain(result.movedTo);
+		expect(readFileSync(result.movedTo!, 'utf8')).toBe('{"version": 1, "lessons": {"x": ');
+		expect(loadProgress(dir)).toEqual({progress: undefined});
+	});
+
+	it('moves aside a file from a newer version, and one of the wrong shape', () => {
+		const dir = home();
+		writeFileSync(progressPath(dir), JSON.stringify({version: 2, lessons: {}}));
+		const newer = loadProgress(dir);
+		expect(newer.notice).toContain('newer cilium-lab (progress version 2');
+		writeFileSync(progressPath(dir), JSON.stringify({version: 1, lessons: {a: {steps: {b: {status: 'finished'}}}}}));
+		const wrong = loadProgress(dir, {now: new Date('2026-02-03T04:05:07.000Z')});
+		expect(wrong.notice).toContain('does not look like a progress file (lessons.a.steps.b.status');
+		expect(readdirSync(dir).filter((name) => name.includes('.corrupt-')).length).toBe(2);
+	});
+});
