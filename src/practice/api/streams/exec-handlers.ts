@@ -1,0 +1,98 @@
+import type {IncomingMessage, ServerResponse} from 'node:http';
+import type {Duplex} from 'node:stream';
+import type {KubeObject, PracticeContext} from '../../types.js';
+import {runInContainer, type ExecChannels} from './exec.js';
+import {channelsOverSpdy, channelsOverWebSocket, type StreamSelection} from './exec-transports.js';
+import {booleanQuery, resolveContainer, runningContainerRefusal} from './pod-access.js';
+import {isSpdyUpgrade} from './spdy.js';
+import {refuseUpgrade, statusBody} from './upgrade-errors.js';
+import {isWebSocketUpgrade} from './websocket.js';
+
+/** What the API server hands over for `pods/{name}/exec|attach|portforward`: an upgrade request and the pod it names. */
+export interface PodUpgradeRequest {
+	request: IncomingMessage;
+	socket: Duplex;
+	head: Buffer;
+	pod: KubeObject;
+	query: URLSearchParams;
+	ctx: PracticeContext;
+}
+
+/** The answer to a stream subresource asked for without an upgrade. */
+export function respondUpgradeRequired(response: ServerResponse): void {
+	response.writeHead(400, {'Content-Type': 'application/json'});
+	response.end(statusBody(400, 'BadRequest', 'Upgrade request required'));
+}
+
+function streamSelection(query: URLSearchParams): StreamSelection {
+	return {
+		stdin: booleanQuery(query, 'stdin') || booleanQuery(query, 'input'),
+		stdout: booleanQuery(query, 'stdout') || booleanQuery(query, 'output'),
+		stderr: booleanQuery(query, 'stderr') || booleanQuery(query, 'error'),
+		tty: booleanQuery(query, 'tty'),
+	};
+}
+
+async function openChannels(upgrade: PodUpgradeRequest, selection: StreamSelection): Promise<ExecChannels | undefined> {
+	const {request, socket, head} = upgrade;
+	if (isWebSocketUpgrade(request)) return channelsOverWebSocket(request, socket, head, selection);
+	if (isSpdyUpgrade(request)) return channelsOverSpdy(request, socket, head, selection);
+	refuseUpgrade(socket, 400, 'BadRequest', 'Upgrade request required');
+	return undefined;
+}
+
+/** Checks what the API server and kubelet check before a stream starts; refuses on the socket and returns undefined otherwise. */
+function admit(upgrade: PodUpgradeRequest, selection: StreamSelection): string | undefined {
+	const {pod, query, socket} = upgrade;
+	if (!selection.stdin && !selection.stdout && !selection.stderr) {
+		refuseUpgrade(socket, 400, 'BadRequest', 'you must specify at least 1 of stdin, stdout, stderr');
+		return undefined;
+	}
+	const resolved = resolveContainer(pod, query.get('container'));
+	if ('refusal' in resolved) {
+		refuseUpgrade(socket, resolved.refusal.code, resolved.refusal.reason, resolved.refusal.message);
+		return undefined;
+	}
+	const refusal = runningContainerRefusal(pod, resolved.container.name);
+	if (refusal) {
+		refuseUpgrade(socket, refusal.code, refusal.reason, refusal.message);
+		return undefined;
+	}
+	return resolved.container.name;
+}
+
+/** `kubectl exec`: runs `?command=…` in the container. */
+export async function handlePodExec(upgrade: PodUpgradeRequest): Promise<void> {
+	const command = upgrade.query.getAll('command');
+	if (command.length === 0) {
+		refuseUpgrade(upgrade.socket, 400, 'BadRequest', 'you must specify at least 1 command');
+		return;
+	}
+	const selection = streamSelection(upgrade.query);
+	const container = admit(upgrade, selection);
+	if (!container) return;
+	const channels = await openChannels(upgrade, selection);
+	if (!channels) return;
+	await runInContainer({pod: upgrade.pod, container, command, tty: selection.tty, ctx: upgrade.ctx}, channels);
+}
+
+/**
+ * `kubectl attach` (and `kubectl run -it`): joins the container's own process. The practice
+ * cluster starts that process for the attached client, since it runs no process while nobody watches.
+ */
+export async function handlePodAttach(upgrade: PodUpgradeRequest): Promise<void> {
+	const selection = streamSelection(upgrade.query);
+	const container = admit(upgrade, selection);
+	if (!container) return;
+	const spec = (upgrade.pod.spec as {containers: Array<{name: string; image?: string; command?: string[]; args?: string[]}>}).containers
+		.find(candidate => candidate.name === container)!;
+	const command = [...(spec.command ?? []), ...(spec.args ?? [])];
+	const channels = await openChannels(upgrade, selection);
+	if (!channels) return;
+	if (command.length === 0) {
+		channels.writeStderr(`attach: the practice cluster does not simulate the default process of image ${spec.image ?? '(none)'}; give the pod a command\n`);
+		await channels.finish({metadata: {}, status: 'Success'});
+		return;
+	}
+	await runInContainer({pod: upgrade.pod, container, command, tty: selection.tty, ctx: upgrade.ctx}, channels);
+}
