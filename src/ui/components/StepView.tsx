@@ -76,7 +76,9 @@ export function StepView(props: StepViewProps) {
 	const staleHeight = state.status === 'stale' ? 1 : 0;
 	const fixed = 1 + commandHeight + checksHeight + hintsHeight + staleHeight;
 	const outputChrome = state.run ? 3 + (state.run.logFile ? 1 : 0) + (output.total > output.lines.length ? 1 : 0) : 0;
-	const outputLines = state.run ? Math.max(1, Math.min(OUTPUT_MAX_LINES, height - fixed - outputChrome - BODY_MIN_LINES)) : 0;
+	// The pane grows with the output up to its cap; the body keeps the rest.
+	const outputRoom = Math.max(1, Math.min(OUTPUT_MAX_LINES, height - fixed - outputChrome - BODY_MIN_LINES));
+	const outputLines = state.run ? Math.min(outputRoom, Math.max(1, output.lines.length)) : 0;
 	const bodyHeight = Math.max(BODY_MIN_LINES - 1, height - fixed - (state.run ? outputChrome + outputLines : 0) - 1);
 
 	const maxScroll = Math.max(0, bodyLines.length - bodyHeight);

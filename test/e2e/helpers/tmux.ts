@@ -1,0 +1,50 @@
+// Drives a program in a real terminal: a private tmux server (its own socket), keys by name, and the screen read
+// back with capture-pane, polled until the expected text shows or a deadline passes.
+import {execFileSync} from 'node:child_process';
+import {randomBytes} from 'node:crypto';
+
+export interface Terminal {
+	socket: string;
+	screen(): string;
+	waitFor(text: string | RegExp, timeoutMs?: number): Promise<string>;
+	waitUntil(predicate: (screen: string) => boolean, what: string, timeoutMs?: number): Promise<string>;
+	press(...keys: string[]): void;
+	type(text: string): void;
+	alive(): boolean;
+	stop(): void;
+}
+
+export function startTerminal(command: string, {columns = 100, rows = 30} = {}): Terminal {
+	const socket = `cilium-lab-e2e-${process.pid}-${randomBytes(4).toString('hex')}`;
+	const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], {encoding: 'utf8'});
+	// remain-on-exit keeps the pane (and its last screen) after the program exits.
+	tmux('-f', '/dev/null', 'new-session', '-d', '-s', 'lab', '-x', String(columns), '-y', String(rows), command);
+	tmux('set-option', '-t', 'lab', 'remain-on-exit', 'on');
+	const screen = () => tmux('capture-pane', '-p', '-t', 'lab');
+	const waitUntil = async (predicate: (screen: string) => boolean, what: string, timeoutMs = 10_000) => {
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			const current = screen();
+			if (predicate(current)) return current;
+			if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; the screen was:\n${current}`);
+			await new Promise((resolve) => setTimeout(resolve, 50));
+		}
+	};
+	return {
+		socket,
+		screen,
+		waitUntil,
+		waitFor: (text, timeoutMs) =>
+			waitUntil((current) => (typeof text === 'string' ? current.includes(text) : text.test(current)), JSON.stringify(String(text)), timeoutMs),
+		press: (...keys) => void tmux('send-keys', '-t', 'lab', ...keys),
+		type: (text) => void tmux('send-keys', '-t', 'lab', '-l', text),
+		alive: () => tmux('display-message', '-p', '-t', 'lab', '#{pane_dead}').trim() === '0',
+		stop: () => {
+			try {
+				tmux('kill-server');
+			} catch {
+				// already gone
+			}
+		},
+	};
+}

@@ -1,0 +1,62 @@
+// The built app in a real terminal: start, pick a lesson, run a step, see its output and its check pass, quit,
+// and find the step done in the progress file.
+import {describe, expect, it, beforeAll, afterEach} from 'vitest';
+import {execFileSync} from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {startTerminal, type Terminal} from './helpers/tmux.js';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const lessons = path.join(root, 'test/fixtures/lessons-basic/lessons');
+let terminal: Terminal | undefined;
+
+beforeAll(() => {
+	execFileSync('npm', ['run', '--silent', 'build'], {cwd: root, stdio: 'inherit'});
+}, 120_000);
+
+afterEach(() => {
+	terminal?.stop();
+	terminal = undefined;
+});
+
+function findProgress(home: string): string | undefined {
+	const files = fs.readdirSync(home, {recursive: true, encoding: 'utf8'}).filter((file) => file.endsWith('.json'));
+	return files.map((file) => fs.readFileSync(path.join(home, file), 'utf8')).find((text) => text.includes('"write"'));
+}
+
+// src/cli.tsx (another engineer's) opens the TUI through startTui; until it does, there is no app to drive.
+const cliOpensTui = fs.readFileSync(path.join(root, 'src/cli.tsx'), 'utf8').includes('ui/main.js');
+
+describe.skipIf(!cliOpensTui)('cilium-lab in a terminal', () => {
+	it('runs a step, shows its output and passing check, and keeps it done after quitting', async () => {
+		const home = fs.mkdtempSync(path.join(os.tmpdir(), 'cilium-lab-e2e-'));
+		const app = path.join(root, 'dist/cilium-lab.js');
+		terminal = startTerminal(`env CI=false CILIUM_LAB_HOME=${home} node ${app} --lessons ${lessons} --target real --lang en; echo "[exit $?]"`, {
+			columns: 100,
+			rows: 30,
+		});
+		// First start: the track, then the variables.
+		await terminal.waitFor('Choose a track');
+		terminal.press('Enter');
+		await terminal.waitFor('GREETING');
+		terminal.press('Escape');
+		let screen = await terminal.waitFor('Lessons');
+		expect(screen).toMatch(/▶ 01 Making files/);
+		expect(screen).toMatch(/02 More .*\(requires: files\)/);
+		terminal.press('Enter');
+		screen = await terminal.waitFor('$ echo "writing $GREETING"');
+		expect(screen).toContain('policies/allow.yaml');
+		terminal.press('r');
+		screen = await terminal.waitFor(/✔ .+/, 20_000);
+		expect(screen).toContain('writing hello');
+		expect(screen).toContain('exit code 0');
+		screen = await terminal.waitFor('[done]');
+		expect(screen).toMatch(/1\/\d+ steps/);
+		terminal.press('q');
+		await terminal.waitFor('[exit 0]');
+		const progress = findProgress(home);
+		expect(progress, `no progress file with the step under ${home}`).toBeDefined();
+		expect(JSON.parse(progress!)).toMatchObject({lessons: {files: {steps: {write: {status: 'done'}}}}});
+	}, 60_000);
+});
