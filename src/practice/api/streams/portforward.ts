@@ -1,5 +1,6 @@
 import {Duplex} from 'node:stream';
-import {createWebSocketStream} from 'ws';
+import type {IncomingMessage} from 'node:http';
+import {WebSocketServer, createWebSocketStream, type WebSocket} from 'ws';
 import type {KubeObject, PracticeContext} from '../../types.js';
 import type {PodUpgradeRequest} from './exec-handlers.js';
 import {findPodServer, serveForwardedConnection} from './pod-servers.js';
@@ -38,13 +39,23 @@ export async function handlePodPortForward(upgrade: PodUpgradeRequest): Promise<
 	}
 	const offered = String(request.headers['sec-websocket-protocol'] ?? '').split(',').map(value => value.trim());
 	if (offered.includes(tunneledPortForwardProtocol)) {
-		const webSocket = await acceptWebSocket(request, socket, head, [tunneledPortForwardProtocol]);
+		const webSocket = await acceptTunnel(request, socket, head);
 		const tunnel = createWebSocketStream(webSocket);
 		tunnel.on('error', () => webSocket.terminate());
 		serveSpdy(tunnel, spdyPairing(pod, ctx));
 		return;
 	}
 	await channelPortForward(upgrade, query.getAll('ports').flatMap(value => value.split(',')).map(Number));
+}
+
+// ws refuses "SPDY/3.1+portforward.k8s.io" as a subprotocol ("/" is not a token character), so the
+// tunnel server takes the upgrade without it and names it in the reply itself, as the API server does.
+const tunnelServer = new WebSocketServer({noServer: true, perMessageDeflate: false});
+tunnelServer.on('headers', headers => headers.push(`Sec-WebSocket-Protocol: ${tunneledPortForwardProtocol}`));
+
+function acceptTunnel(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<WebSocket> {
+	delete request.headers['sec-websocket-protocol'];
+	return new Promise(resolve => tunnelServer.handleUpgrade(request, socket, head, resolve));
 }
 
 /** Pairs each forwarded connection's `error` and `data` streams by requestid, then serves it. */
