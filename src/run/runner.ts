@@ -34,6 +34,8 @@ export interface RunCommandOptions {
 	logFile?: string;
 	/** SIGTERM first; SIGKILL after this long. */
 	killGraceMs?: number;
+	/** Called once the command runs, with its pid (which is also its process group id). */
+	onStart?: (pid: number) => void;
 }
 
 /** How long after the shell exits its output may stay open (a process it left in the background) before that process is stopped. */
@@ -86,6 +88,7 @@ export async function runCommand(options: RunCommandOptions): Promise<RunOutcome
 	options.signal?.addEventListener('abort', onAbort, {once: true});
 	const timeout = options.timeoutMs !== undefined ? setTimeout(() => stopTree('timedOut'), options.timeoutMs) : undefined;
 
+	if (subprocess.pid !== undefined) options.onStart?.(subprocess.pid);
 	subprocess.stdout?.on('data', (chunk: Buffer) => {
 		log?.write(chunk);
 		output.write(chunk);
