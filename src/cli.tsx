@@ -1,43 +1,211 @@
 #!/usr/bin/env node
 // Composition root: parses arguments, builds the real adapters, maps outcomes to exit codes.
-import {parseArgs} from 'node:util';
+// Only argument parsing is imported up front; everything else loads when a command needs it, so
+// `--version` and `--help` stay as fast as node itself.
 import {EXIT, LabError} from './errors.js';
+import {HELP, parseCliArgs, type CliArgs} from './cli/args.js';
 
 declare const __VERSION__: string | undefined;
 const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-dev';
 
-const HELP = `cilium-lab: learn Cilium on AKS hands-on, step by step, with checks.
+// Parts written elsewhere, loaded by path only when used (see loadOptional).
+const PRACTICE_CLI = './practice/cli.js';
+const POLICY_EXPLAIN_CLI = './practice/datapath/explain-cli.js';
 
-Usage:
-  cilium-lab                     open the lab (practice cluster by default)
-  cilium-lab --help | --version
-`;
+async function loadOptional<T>(specifier: string, what: string): Promise<T> {
+	try {
+		return (await import(specifier)) as T;
+	} catch (error) {
+		if (/Cannot find module|Could not resolve|ERR_MODULE_NOT_FOUND/.test(String(error))) {
+			const {UserError} = await import('./errors.js');
+			throw new UserError(`${what} is not part of this build of cilium-lab`);
+		}
+		throw error;
+	}
+}
+
+/** Ctrl-C during a headless command cancels it (exit 130); a second Ctrl-C leaves at once. */
+function cancelOnSigint(): {signal: AbortSignal; dispose(): void} {
+	const controller = new AbortController();
+	const onSigint = () => {
+		if (controller.signal.aborted) process.exit(EXIT.cancelled);
+		controller.abort();
+	};
+	process.on('SIGINT', onSigint);
+	return {signal: controller.signal, dispose: () => process.off('SIGINT', onSigint)};
+}
+
+async function askYesNo(question: string): Promise<boolean> {
+	const {createInterface} = await import('node:readline/promises');
+	const rl = createInterface({input: process.stdin, output: process.stdout});
+	try {
+		return /^(y|yes|예|네|ㅇ)$/i.test((await rl.question(question)).trim());
+	} finally {
+		rl.close();
+	}
+}
+
+async function prepare(args: CliArgs) {
+	const {setup} = await import('./cli/setup.js');
+	const ctx = setup(args);
+	for (const warning of ctx.warnings) process.stderr.write(`cilium-lab: ${warning}\n`);
+	const stored = ctx.progress?.target;
+	const kind = args.target ?? stored?.kind ?? 'practice';
+	const context = args.context ?? (kind === 'real' && stored?.kind === 'real' ? stored.context : undefined);
+	return {ctx, kind, context};
+}
 
 async function main(argv: string[]): Promise<number> {
-	const {values} = parseArgs({
-		args: argv,
-		options: {
-			help: {type: 'boolean', short: 'h'},
-			version: {type: 'boolean', short: 'V'},
-		},
-		allowPositionals: true,
-		strict: false,
-	});
-	if (values.version) {
+	const args = parseCliArgs(argv);
+	if (args.version) {
 		process.stdout.write(`${VERSION}\n`);
 		return EXIT.ok;
 	}
-	process.stdout.write(HELP);
-	return EXIT.ok;
+	if (args.help || args.subcommand === 'help') {
+		process.stdout.write(HELP);
+		return EXIT.ok;
+	}
+
+	switch (args.subcommand) {
+		case 'practice': {
+			const practice = await loadOptional<{practiceCommand(argv: string[]): Promise<number>}>(PRACTICE_CLI, 'the practice cluster');
+			return practice.practiceCommand(args.rest);
+		}
+		case 'policy': {
+			const {UserError} = await import('./errors.js');
+			if (args.rest[0] !== 'explain') throw new UserError(`policy: expected "policy explain …"`, 'cilium-lab policy explain --help');
+			const explain = await loadOptional<{policyExplainCommand(argv: string[]): Promise<number>}>(POLICY_EXPLAIN_CLI, 'policy explain');
+			return explain.policyExplainCommand(args.rest.slice(1));
+		}
+		case 'lint': {
+			const [{lintCommand}, {defaultLessonsDir}, {langFromEnv}] = await Promise.all([import('./cli/lint.js'), import('./cli/setup.js'), import('./lab/i18n.js')]);
+			return lintCommand(args.positionals[0] ?? args.lessons ?? defaultLessonsDir(), args.lang ?? langFromEnv());
+		}
+		case 'list': {
+			const [{setup}, {listCommand}] = await Promise.all([import('./cli/setup.js'), import('./cli/list.js')]);
+			const ctx = setup(args);
+			for (const warning of ctx.warnings) process.stderr.write(`cilium-lab: ${warning}\n`);
+			return listCommand(ctx, {json: args.json});
+		}
+		case 'check':
+		case 'run':
+			return headless(args);
+		default:
+			return tui(args);
+	}
+}
+
+async function headless(args: CliArgs): Promise<number> {
+	const {UserError} = await import('./errors.js');
+	if (args.positionals.length === 0) {
+		throw new UserError(`${args.subcommand} needs ${args.subcommand === 'check' ? 'LESSON[/STEP]' : 'LESSON…'}`, 'cilium-lab list');
+	}
+	if (args.subcommand === 'check' && args.positionals.length > 1) throw new UserError('check takes one LESSON[/STEP]');
+	const {ctx, kind, context} = await prepare(args);
+	const [{trackOrFirst}, {resolveTarget}, {runChecks}, {msg}] = await Promise.all([
+		import('./cli/setup.js'),
+		import('./target.js'),
+		import('./cli/checks.js'),
+		import('./lab/i18n.js'),
+	]);
+	const track = trackOrFirst(ctx);
+	// Bad references are user errors before anything starts.
+	const {findLessonStep} = await import('./cli/check.js');
+	for (const ref of args.positionals) findLessonStep(ctx.lab, track, ctx.lang, ref);
+
+	if (args.subcommand === 'run' && kind === 'real' && !args.yes) {
+		const interactive = process.stdin.isTTY && process.stdout.isTTY;
+		if (!interactive) throw new UserError(msg(ctx.lang, 'run.confirmNeedsYes'), `cilium-lab run ${args.positionals.join(' ')} --target real --yes`);
+		const {describeTarget} = await import('./cli/list.js');
+		const question = msg(ctx.lang, 'run.confirm', {count: args.positionals.length, target: describeTarget(ctx.lang, {kind, context})});
+		if (!(await askYesNo(question))) {
+			process.stdout.write(`${msg(ctx.lang, 'run.declined')}\n`);
+			return EXIT.user;
+		}
+	}
+
+	const target = await resolveTarget({target: kind, context, home: ctx.home, track});
+	const cancel = cancelOnSigint();
+	try {
+		if (args.subcommand === 'check') {
+			const {checkCommand} = await import('./cli/check.js');
+			return await checkCommand({
+				lab: ctx.lab,
+				track,
+				lang: ctx.lang,
+				ref: args.positionals[0]!,
+				json: args.json,
+				variables: ctx.variables,
+				home: ctx.home,
+				targetEnv: target.env,
+				context: target.context,
+				runChecks,
+				signal: cancel.signal,
+			});
+		}
+		const [{runLessons}, runner] = await Promise.all([import('./cli/run.js'), import('./run/runner.js')]);
+		return await runLessons({
+			lab: ctx.lab,
+			track,
+			lang: ctx.lang,
+			refs: args.positionals,
+			solve: args.solve,
+			redo: args.redo,
+			json: args.json,
+			variables: ctx.variables,
+			home: ctx.home,
+			target: target.target,
+			targetEnv: target.env,
+			context: target.context,
+			store: ctx.store,
+			progressLessons: ctx.progress?.lessons,
+			runner,
+			runChecks,
+			signal: cancel.signal,
+		});
+	} finally {
+		cancel.dispose();
+	}
+}
+
+async function tui(args: CliArgs): Promise<number> {
+	const {UserError} = await import('./errors.js');
+	if (!process.stdout.isTTY || !process.stdin.isTTY) {
+		throw new UserError('the lab opens in a terminal; without one, use list, check or run', 'cilium-lab --help');
+	}
+	const {ctx, kind, context} = await prepare(args);
+	const [{resolveTarget}, {runChecks}] = await Promise.all([import('./target.js'), import('./cli/checks.js')]);
+	const target = await resolveTarget({target: kind, context, home: ctx.home, track: ctx.track ?? ctx.lab.tracks[0]!.id});
+	const ui = await loadOptional<typeof import('./ui/main.js')>('./ui/main.js', 'the terminal UI');
+	return ui.startTui({
+		lab: ctx.lab,
+		lang: ctx.lang,
+		target: target.target,
+		home: ctx.home,
+		baseEnv: target.env,
+		track: ctx.track,
+		variables: ctx.variables,
+		firstStart: !ctx.progress,
+		progress: ctx.progress?.lessons,
+		context: target.context,
+		saveProgress: (snapshot) => ctx.store.save({...snapshot, target: target.target}),
+		runChecks,
+	});
 }
 
 main(process.argv.slice(2)).then(
 	(code) => {
 		process.exitCode = code;
 	},
-	(error: unknown) => {
+	async (error: unknown) => {
 		if (error instanceof LabError) {
-			process.stderr.write(`cilium-lab: ${error.message}\n${error.tryHint ? `  try: ${error.tryHint}\n` : ''}`);
+			const {LabLoadError, formatIssue} = await import('./lab/loader.js');
+			if (error instanceof LabLoadError) {
+				for (const issue of error.issues) process.stderr.write(`${formatIssue(issue)}\n`);
+				process.stderr.write(`cilium-lab: ${error.issues.length} problem${error.issues.length === 1 ? '' : 's'} in the lessons; the lab cannot open until they are fixed\n`);
+			} else {
+				process.stderr.write(`cilium-lab: ${error.message}\n${error.tryHint ? `  try: ${error.tryHint}\n` : ''}`);
+			}
 			process.exitCode = error.exitCode;
 			return;
 		}

@@ -15,7 +15,8 @@
  *   CHECK_UPDATED {index, result, final?}  latest result of one check (ok → passed; final && !ok → failed)
  *   CHECKS_FINISHED {at, results?}   all passed → done (solved after a solve; a passing re-check of a solved
  *                                    step stays solved), else failed with failure {kind:'checks', failed, unreachable}
- *   STEP_ACKNOWLEDGED {at}           a read step (or one without checks) read → done
+ *   STEP_ACKNOWLEDGED {at}           a step without checks seen: read or interactive (ready), or a background
+ *                                    step whose command is running → done
  *   HINT_REVEALED                    one more hint tier
  *   TRACK_CHANGED / LANG_CHANGED / VARIABLES_SET / TARGET_CHANGED
  *   NAVIGATE {lessonId, stepId?} / NAVIGATE_NEXT / NAVIGATE_BACK  (refused into locked places, with a notice)

@@ -180,7 +180,11 @@ export function reduce(state: SessionState, event: SessionEvent): SessionState {
 			});
 		case 'STEP_ACKNOWLEDGED':
 			return updateStep(state, event.lessonId, event.stepId, (step, def) => {
-				if (def.expect.length > 0 || (def.run && def.mode !== 'read') || step.status !== 'ready') return step;
+				if (def.expect.length > 0) return step;
+				// Read and interactive steps (nothing to check) are done once seen; a background command once it runs.
+				const seen = step.status === 'ready' && (!def.run || def.mode === 'read' || def.mode === 'interactive');
+				const started = step.status === 'running' && step.run?.background === true;
+				if (!seen && !started) return step;
 				return complete(step, event.at, completionContext(state.target));
 			});
 		case 'HINT_REVEALED':

@@ -1,0 +1,137 @@
+// Command-line arguments: global options, the subcommand, and what the delegated commands get untouched.
+import {parseArgs} from 'node:util';
+import {UserError} from '../errors.js';
+import {parseLang} from '../lab/i18n.js';
+import type {Lang} from '../lab/types.js';
+import {didYouMean} from '../lab/suggest.js';
+
+export const SUBCOMMANDS = ['list', 'check', 'run', 'lint', 'practice', 'policy', 'help'] as const;
+export type Subcommand = (typeof SUBCOMMANDS)[number];
+
+/** Subcommands whose own arguments another part parses (everything after the subcommand goes to it as is). */
+const DELEGATED = new Set(['practice', 'policy']);
+
+const OPTIONS = {
+	help: {type: 'boolean', short: 'h'},
+	version: {type: 'boolean', short: 'V'},
+	lang: {type: 'string'},
+	context: {type: 'string'},
+	lessons: {type: 'string'},
+	target: {type: 'string'},
+	track: {type: 'string'},
+	set: {type: 'string', multiple: true},
+	json: {type: 'boolean'},
+	yes: {type: 'boolean', short: 'y'},
+	solve: {type: 'boolean'},
+	redo: {type: 'boolean'},
+} as const;
+
+export interface CliArgs {
+	subcommand?: Subcommand;
+	positionals: string[];
+	/** For delegated subcommands: the arguments after the subcommand, untouched. */
+	rest: string[];
+	help: boolean;
+	version: boolean;
+	lang?: Lang;
+	context?: string;
+	lessons?: string;
+	target?: 'practice' | 'real';
+	track?: string;
+	set: string[];
+	json: boolean;
+	yes: boolean;
+	solve: boolean;
+	redo: boolean;
+}
+
+const VALUE_OPTIONS = new Set(Object.entries(OPTIONS).filter(([, spec]) => spec.type === 'string').map(([name]) => `--${name}`));
+
+/** Index of the first argument that is not an option (or an option's value). */
+function firstPositional(argv: string[]): number {
+	for (let index = 0; index < argv.length; index++) {
+		const arg = argv[index]!;
+		if (arg === '--') return index + 1 < argv.length ? index + 1 : -1;
+		if (!arg.startsWith('-')) return index;
+		if (VALUE_OPTIONS.has(arg)) index++;
+	}
+	return -1;
+}
+
+export function parseCliArgs(argv: string[]): CliArgs {
+	const at = firstPositional(argv);
+	const head = at >= 0 && DELEGATED.has(argv[at]!) ? argv.slice(0, at + 1) : argv;
+	const rest = at >= 0 && DELEGATED.has(argv[at]!) ? argv.slice(at + 1) : [];
+	let parsed;
+	try {
+		parsed = parseArgs({args: head, options: OPTIONS, allowPositionals: true, strict: true});
+	} catch (error) {
+		const message = (error as Error).message;
+		const unknown = /Unknown option '([^']+)'/.exec(message)?.[1];
+		if (unknown) {
+			throw new UserError(`unknown option ${unknown}${didYouMean(unknown, Object.keys(OPTIONS).map((name) => `--${name}`))}`, 'cilium-lab --help');
+		}
+		throw new UserError(message.replace(/\. To specify.*$/s, ''), 'cilium-lab --help');
+	}
+	const {values, positionals} = parsed;
+	const [first, ...others] = positionals;
+	if (first !== undefined && !(SUBCOMMANDS as readonly string[]).includes(first)) {
+		throw new UserError(`unknown command "${first}"${didYouMean(first, SUBCOMMANDS)}`, 'cilium-lab --help');
+	}
+	const lang = values.lang === undefined ? undefined : parseLang(values.lang);
+	if (values.lang !== undefined && !lang) throw new UserError(`--lang ${values.lang}: expected ko or en`);
+	if (values.target !== undefined && values.target !== 'practice' && values.target !== 'real') {
+		throw new UserError(`--target ${values.target}: expected practice or real${didYouMean(values.target, ['practice', 'real'])}`);
+	}
+	return {
+		subcommand: first as Subcommand | undefined,
+		positionals: others,
+		rest,
+		help: values.help ?? false,
+		version: values.version ?? false,
+		lang,
+		context: values.context,
+		lessons: values.lessons,
+		target: values.target as CliArgs['target'],
+		track: values.track,
+		set: values.set ?? [],
+		json: values.json ?? false,
+		yes: values.yes ?? false,
+		solve: values.solve ?? false,
+		redo: values.redo ?? false,
+	};
+}
+
+export const HELP = `cilium-lab: learn Cilium on AKS hands-on, step by step, with checks.
+
+Usage:
+  cilium-lab [options]                      open the lab (a terminal UI)
+  cilium-lab list [--json]                  lessons, their status and why a locked one is locked
+  cilium-lab check LESSON[/STEP] [--json]   run the checks of a step (or of every step of a lesson) now
+  cilium-lab run LESSON... [--yes] [--solve] [--redo] [--json]
+                                            run the steps headless: each command (or solve script with
+                                            --solve), then its checks until they pass or time out; stops
+                                            at the first failing step and names the failing condition
+  cilium-lab lint [DIR]                     validate lesson files (default: the lab's lessons)
+  cilium-lab practice ...                   the practice cluster (start, stop, status, reset, env)
+  cilium-lab policy explain ...             why the practice cluster allows or drops a connection
+  cilium-lab --help | --version
+
+Options:
+  --lang ko|en          language (default: from LC_ALL / LC_MESSAGES / LANG, ko_* gives ko)
+  --target practice|real
+                        the built-in practice cluster (default) or your own cluster
+  --context NAME        kube context to use (with --target real); your kubeconfig is not changed
+  --lessons DIR         lessons directory (default: the lab's own)
+  --track ID            aks-byocni | aks-managed | k8s
+  --set NAME=VALUE      set a lab variable (repeatable); values must match the variable's pattern
+  --yes                 run: do not ask before running commands against a real cluster
+  --solve               run: use each step's solve script instead of its command
+  --redo                run: run steps that are already complete again
+  --json                list/check/run: machine-readable output
+
+Environment:
+  CILIUM_LAB_HOME       where progress, logs and the practice cluster live (default: XDG data dir)
+
+Exit codes: 0 ok, 1 usage or lesson error, 2 a step or check failed, 3 cluster unreachable, 130 cancelled.
+`;

@@ -1,0 +1,127 @@
+// The environment the lab's commands and checks run with.
+//
+// real:     the learner's own PATH and kubeconfig. With --context NAME, commands must use that context
+//           although the lesson text says plain `kubectl …`. kubectl (and helm, cilium, hubble, which use
+//           client-go's loading rules) take current-context from the FIRST file in KUBECONFIG that sets it,
+//           so the lab writes a one-line kubeconfig under the lab home that sets only `current-context: NAME`
+//           and puts it in front of the learner's KUBECONFIG (or ~/.kube/config). Their files are never
+//           modified. Checks get the context explicitly (CheckContext.context, and LAB_KUBE_CONTEXT), because
+//           client-node's loadFromDefault lets a later file's current-context win.
+// practice: the practice cluster's environment (KUBECONFIG, PATH with the simulated az/helm/cilium/hubble),
+//           from src/practice/daemon/client.ts, which starts the daemon when needed.
+import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {parse as parseYaml} from 'yaml';
+import {ClusterError, UserError} from './errors.js';
+import {didYouMean} from './lab/suggest.js';
+import type {TrackId} from './lab/types.js';
+import type {Target} from './session/types.js';
+
+export type TargetKind = 'practice' | 'real';
+
+export interface ResolveTargetOptions {
+	target: TargetKind;
+	context?: string;
+	home: string;
+	track: TrackId;
+	/** The process environment to start from (default: process.env). */
+	env?: Record<string, string | undefined>;
+	/** CILIUM_LAB_PRACTICE_SPEED, for the practice cluster. */
+	speed?: 'realtime' | 'fast' | 'instant';
+}
+
+export interface ResolvedTarget {
+	target: Target;
+	/** The environment commands and checks run with (the lab's variables are added on top). */
+	env: Record<string, string>;
+	/** kube context the checks must use (--context), if one was chosen. */
+	context?: string;
+	/** One line for the status bar / headless output: "practice cluster" or "kube context aks-1". */
+	describe: string;
+}
+
+function definedOnly(env: Record<string, string | undefined>): Record<string, string> {
+	const out: Record<string, string> = {};
+	for (const [name, value] of Object.entries(env)) if (value !== undefined) out[name] = value;
+	return out;
+}
+
+/** The kubeconfig files kubectl would read, in order. */
+export function kubeconfigFiles(env: Record<string, string | undefined>): string[] {
+	if (env.KUBECONFIG) return env.KUBECONFIG.split(path.delimiter).filter(Boolean);
+	return [path.join(env.HOME || os.homedir(), '.kube', 'config')];
+}
+
+/** Context names defined in the kubeconfig files (files that are missing or unreadable are skipped, as kubectl does). */
+export function kubeContexts(files: string[]): string[] {
+	const names: string[] = [];
+	for (const file of files) {
+		if (!existsSync(file)) continue;
+		try {
+			const doc = parseYaml(readFileSync(file, 'utf8')) as {contexts?: Array<{name?: unknown}>} | null;
+			for (const context of doc?.contexts ?? []) if (typeof context?.name === 'string') names.push(context.name);
+		} catch {
+			// kubectl will report a broken file itself.
+		}
+	}
+	return names;
+}
+
+function realTarget(options: ResolveTargetOptions): ResolvedTarget {
+	const env = definedOnly(options.env ?? process.env);
+	if (!options.context) {
+		delete env.LAB_KUBE_CONTEXT;
+		return {target: {kind: 'real'}, env, describe: 'kube context: current'};
+	}
+	const files = kubeconfigFiles(env);
+	const contexts = kubeContexts(files);
+	if (!contexts.includes(options.context)) {
+		const where = files.join(path.delimiter);
+		if (contexts.length === 0) {
+			throw new ClusterError(`no cluster configured: no kube contexts in ${where}`, 'create a cluster and get its credentials (az aks get-credentials …), or use the practice cluster (--target practice)');
+		}
+		throw new UserError(`no kube context "${options.context}" in ${where}${didYouMean(options.context, contexts)}; the contexts there are ${contexts.join(', ')}`);
+	}
+	const overlay = path.join(options.home, 'real', 'current-context.yaml');
+	mkdirSync(path.dirname(overlay), {recursive: true});
+	writeFileSync(
+		overlay,
+		`# Written by cilium-lab for --context ${JSON.stringify(options.context)}: kubectl takes current-context from the first\n# file in KUBECONFIG that sets it. Your own kubeconfig files are not changed.\napiVersion: v1\nkind: Config\ncurrent-context: ${JSON.stringify(options.context)}\nclusters: []\ncontexts: []\nusers: []\n`,
+	);
+	env.KUBECONFIG = [overlay, ...files].join(path.delimiter);
+	env.LAB_KUBE_CONTEXT = options.context;
+	return {target: {kind: 'real', context: options.context}, env, context: options.context, describe: `kube context: ${options.context}`};
+}
+
+interface PracticeClient {
+	startPractice(options: {home: string; speed?: 'realtime' | 'fast' | 'instant'; track?: TrackId}): Promise<{env: Record<string, string>}>;
+}
+
+// The practice cluster's client is imported only when the practice target is used (it is a separate part,
+// and keeps start-up fast). The specifier is a variable until that part exists in every build; see loadPracticeClient.
+const PRACTICE_CLIENT = './practice/daemon/client.js';
+async function loadPracticeClient(): Promise<PracticeClient> {
+	try {
+		const specifier = PRACTICE_CLIENT;
+		return (await import(specifier)) as PracticeClient;
+	} catch (error) {
+		const code = (error as NodeJS.ErrnoException).code;
+		if (code === 'ERR_MODULE_NOT_FOUND' || /Cannot find module|Could not resolve/.test(String(error))) {
+			throw new UserError('the practice cluster is not part of this build of cilium-lab', 'use your own cluster: --target real [--context NAME]');
+		}
+		throw error;
+	}
+}
+
+export async function resolveTarget(options: ResolveTargetOptions): Promise<ResolvedTarget> {
+	if (options.target === 'real') return realTarget(options);
+	if (options.context) {
+		throw new UserError('--context names a context of your own kubeconfig; it goes with --target real', `cilium-lab --target real --context ${options.context}`);
+	}
+	const client = await loadPracticeClient();
+	const info = await client.startPractice({home: options.home, speed: options.speed, track: options.track});
+	const env = {...definedOnly(options.env ?? process.env), ...info.env};
+	delete env.LAB_KUBE_CONTEXT;
+	return {target: {kind: 'practice'}, env, describe: 'practice cluster'};
+}
