@@ -1,0 +1,74 @@
+// The programs a pod's image carries, for the exec stream: lookupPodProgram(argv[0], pod).
+import type {KubeObject, PodProgram} from '../../types.js';
+import {runHubble, type FlowSource} from '../hubble-cli.js';
+import {Datapath} from '../runtime.js';
+import {curl} from './curl.js';
+import {dig, nslookup, ping, podNode, sleep, wget} from './net-tools.js';
+import {makeShell} from './shell.js';
+
+const hubbleInAgent: PodProgram = async (argv, io, pod, ctx) => {
+	const datapath = Datapath.for(ctx);
+	const node = podNode(pod);
+	const ring = datapath.ring(node);
+	const source: FlowSource = {
+		flows: () => ring.all(),
+		subscribe: (listener) => ring.subscribe(listener),
+		now: () => datapath.now(),
+		maxFlows: ring.capacity,
+		address: 'unix:///var/run/cilium/hubble.sock',
+	};
+	return runHubble(argv.slice(1), io, source);
+};
+
+const ciliumDbg: PodProgram = async (argv, io, pod, ctx) => {
+	const args = argv.slice(1).join(' ');
+	if (args === 'fqdn cache list') {
+		const datapath = Datapath.for(ctx);
+		const now = datapath.now();
+		const rows = datapath
+			.cache(podNode(pod))
+			.entries()
+			.filter((entry) => entry.expiresAt > now);
+		const view = datapath.view();
+		const lines = [['Endpoint', 'Source', 'FQDN', 'TTL', 'ExpirationTime', 'IPs']];
+		for (const entry of rows) {
+			const endpoint = view.byPod.get(entry.endpoint);
+			lines.push([String(endpoint?.endpointId ?? 0), 'lookup', entry.name, String(entry.ttl), new Date(entry.expiresAt).toISOString().replace(/\.\d+Z$/, 'Z'), entry.ip]);
+		}
+		const widths = lines[0]!.map((_, column) => Math.max(...lines.map((line) => line[column]!.length)));
+		for (const line of lines) io.stdout.write(`${line.map((cell, column) => (column === line.length - 1 ? cell : cell.padEnd(widths[column]! + 3))).join('')}\n`);
+		return 0;
+	}
+	io.stderr.write(`cilium-dbg ${args}: not simulated by the practice cluster (only "cilium-dbg fqdn cache list" is)\n`);
+	return 1;
+};
+
+const BUSYBOX: Record<string, PodProgram> = {sleep, nslookup, ping, wget};
+
+/** Which programs an image carries, roughly as the real images do. */
+function programsOf(image: string): Record<string, PodProgram> {
+	if (/cilium\/cilium(:|@|$)/.test(image)) {
+		return {hubble: hubbleInAgent, 'cilium-dbg': ciliumDbg, cilium: ciliumDbg, sleep};
+	}
+	if (/netshoot|dnsutils|dnstools/.test(image)) return {...BUSYBOX, curl, dig};
+	if (/curl/.test(image)) return {...BUSYBOX, curl};
+	if (/busybox|alpine/.test(image)) return {...BUSYBOX};
+	if (/nginx|httpd|ubuntu|debian/.test(image)) return {sleep, curl};
+	return {sleep};
+}
+
+export function lookupPodProgram(name: string, pod: KubeObject): PodProgram | undefined {
+	const images = ((pod as Record<string, any>).spec?.containers ?? []).map((container: Record<string, any>) => String(container.image ?? ''));
+	const image = images[0] ?? '';
+	if (name === 'sh' || (name === 'bash' && /cilium|netshoot|nginx|ubuntu|debian/.test(image)) || (name === 'ash' && /alpine|curl|busybox/.test(image))) return shell;
+	return programsOf(image)[name];
+}
+
+const shell: PodProgram = makeShell(lookupPodProgram);
+
+/** The message a container runtime gives for a missing executable (what `kubectl exec` then prints). */
+export function executableNotFound(name: string): string {
+	return `OCI runtime exec failed: exec failed: unable to start container process: exec: "${name}": executable file not found in $PATH: unknown`;
+}
+
+export {curl, dig, nslookup, ping, sleep, wget};

@@ -1,0 +1,526 @@
+// The running datapath of one practice cluster: the view rebuilt from the store, per-node FQDN caches and flow
+// rings (persisted), and the operations programs in pods perform (DNS queries, TCP connects, pings), each recording
+// the flows Cilium would record and taking the time the real network would (cilium-semantics.md §2, §4.2).
+import type {KubeObject, PracticeContext} from '../types.js';
+import {resolve, FqdnCache, type DnsAnswer, type FqdnCacheEntry, type QueryType} from './dns.js';
+import {decideConnection, dnsQueryAllowed, type ConnectionVerdict, type EndpointInfo, type PeerIdentity, type Traffic} from './engine.js';
+import {canonicalName} from './fqdn.js';
+import {DROP_REASON, EVENT, FlowRing, MATCH_TYPES, l4Summary, dnsSummary, type Flow, type FlowEndpoint, type L4, type TcpFlags} from './flows.js';
+import {labelStrings} from './identity.js';
+import {buildView, classifyIp, podKey, serviceBackends, type ClusterView} from './view.js';
+
+const SECTION = 'datapath';
+const PERSISTED_FLOWS_PER_NODE = 1000;
+/** Linux SYN retransmissions (tcp_syn_retries=6): 1 s, 2 s, 4 s … after the first SYN; connect() fails at ~127 s. */
+export const SYN_OFFSETS_MS = [0, 1000, 3000, 7000, 15000, 31000, 63000];
+export const KERNEL_CONNECT_TIMEOUT_MS = 127_000;
+/** musl: resolv.conf timeout 5 s, 2 attempts → a retry after 2.5 s, failure after 5 s. */
+export const MUSL_QUERY_TIMEOUT_MS = 5000;
+const MUSL_RETRY_MS = 2500;
+
+interface PersistedState {
+	flows?: Record<string, Flow[]>;
+	fqdn?: Record<string, {entries: FqdnCacheEntry[]; identities: Array<[string, number]>}>;
+}
+
+export interface ConnectResult {
+	result: 'connected' | 'refused' | 'timeout' | 'kernel-timeout' | 'no-route';
+	elapsedMs: number;
+	peer?: PeerIdentity;
+	verdict?: ConnectionVerdict;
+}
+
+export interface DnsQueryResult {
+	answer?: DnsAnswer;
+	/** The query was dropped (or no DNS server answered) until the deadline. */
+	timedOut: boolean;
+	elapsedMs: number;
+}
+
+export type ResolveResult = {ok: true; ips: string[]; elapsedMs: number} | {ok: false; error: 'NXDOMAIN' | 'REFUSED' | 'TIMEOUT' | 'SERVFAIL' | 'NO_SERVER' | 'BUDGET'; elapsedMs: number};
+
+const IMAGE_PORTS: Array<[RegExp, number[]]> = [
+	[/(^|\/)(nginx|httpd|caddy)(:|@|$)/, [80]],
+	[/echoserver|http-echo|whoami|podinfo|hashicorp\/http-echo/, [80, 8080]],
+	[/hubble-relay/, [4245]],
+	[/hubble-ui/, [8081]],
+	[/coredns/, [53]],
+];
+
+function podListensOn(pod: KubeObject | undefined, port: number): boolean {
+	const spec = (pod as Record<string, any> | undefined)?.spec ?? {};
+	const containers = (spec.containers ?? []) as Array<Record<string, any>>;
+	const declared = containers.flatMap((container) => (container.ports ?? []).map((entry: Record<string, any>) => Number(entry.containerPort)));
+	if (declared.includes(port)) return true;
+	return containers.some((container) => IMAGE_PORTS.some(([pattern, ports]) => pattern.test(String(container.image ?? '')) && ports.includes(port)));
+}
+
+const datapaths = new WeakMap<object, Datapath>();
+
+export class Datapath {
+	private cachedView: ClusterView | undefined;
+	private readonly rings = new Map<string, FlowRing>();
+	private readonly caches = new Map<string, FqdnCache>();
+	private virtualNow = 0;
+	private sequence = 0;
+	private persistTimer: NodeJS.Timeout | undefined;
+	private readonly allListeners = new Set<(flow: Flow) => void>();
+
+	static for(ctx: PracticeContext): Datapath {
+		let datapath = datapaths.get(ctx.store);
+		if (!datapath) {
+			datapath = new Datapath(ctx);
+			datapaths.set(ctx.store, datapath);
+		}
+		return datapath;
+	}
+
+	constructor(readonly ctx: PracticeContext) {
+		const state = ctx.sections.read<PersistedState>(SECTION, {});
+		for (const [node, flows] of Object.entries(state.flows ?? {})) this.rings.set(node, new FlowRing(4095, flows));
+		for (const [node, cache] of Object.entries(state.fqdn ?? {})) this.caches.set(node, new FqdnCache(cache.entries, cache.identities));
+		ctx.store.subscribe((event) => {
+			if (event.object.kind !== 'CiliumEndpoint' && event.object.kind !== 'Event') this.cachedView = undefined;
+		});
+	}
+
+	view(): ClusterView {
+		if (!this.cachedView) {
+			const store = this.ctx.store;
+			this.cachedView = buildView({
+				pods: store.list('v1', 'Pod'),
+				namespaces: store.list('v1', 'Namespace'),
+				nodes: store.list('v1', 'Node'),
+				services: store.list('v1', 'Service'),
+				endpointsObjects: store.list('v1', 'Endpoints', {namespace: 'default'}),
+				policies: [
+					...store.list('cilium.io/v2', 'CiliumNetworkPolicy'),
+					...store.list('cilium.io/v2', 'CiliumClusterwideNetworkPolicy'),
+					...store.list('networking.k8s.io/v1', 'NetworkPolicy'),
+				],
+				identities: store.list('cilium.io/v2', 'CiliumIdentity'),
+				ciliumConfig: store.get('v1', 'ConfigMap', 'kube-system', 'cilium-config'),
+			});
+		}
+		return this.cachedView;
+	}
+
+	/** Simulated time that never runs backwards, even on the instant clock (so flows keep their spacing). */
+	now(): number {
+		this.virtualNow = Math.max(this.virtualNow, this.ctx.clock.now());
+		return this.virtualNow;
+	}
+
+	private advance(to: number): void {
+		this.virtualNow = Math.max(this.virtualNow, to);
+	}
+
+	ring(node: string): FlowRing {
+		let ring = this.rings.get(node);
+		if (!ring) this.rings.set(node, (ring = new FlowRing()));
+		return ring;
+	}
+
+	nodesWithFlows(): string[] {
+		return [...this.rings.keys()];
+	}
+
+	cache(node: string): FqdnCache {
+		let cache = this.caches.get(node);
+		if (!cache) this.caches.set(node, (cache = new FqdnCache()));
+		return cache;
+	}
+
+	/** Every flow of every node, oldest first (what hubble-relay serves). */
+	allFlows(): Flow[] {
+		return [...this.rings.values()].flatMap((ring) => ring.all()).sort((a, b) => a.time.localeCompare(b.time));
+	}
+
+	onFlow(listener: (flow: Flow) => void): () => void {
+		this.allListeners.add(listener);
+		return () => this.allListeners.delete(listener);
+	}
+
+	endpointOfPod(pod: KubeObject): EndpointInfo | undefined {
+		return this.view().byPod.get(podKey(pod.metadata.namespace ?? 'default', pod.metadata.name));
+	}
+
+	private record(flow: Flow): void {
+		this.ring(flow.node_name).push(flow);
+		for (const listener of this.allListeners) listener(flow);
+		this.schedulePersist();
+	}
+
+	private schedulePersist(): void {
+		if (this.persistTimer) return;
+		this.persistTimer = setTimeout(() => this.persist(), 250);
+		this.persistTimer.unref?.();
+	}
+
+	persist(): void {
+		if (this.persistTimer) clearTimeout(this.persistTimer);
+		this.persistTimer = undefined;
+		const now = this.now();
+		const state: PersistedState = {flows: {}, fqdn: {}};
+		for (const [node, ring] of this.rings) state.flows![node] = ring.all().slice(-PERSISTED_FLOWS_PER_NODE);
+		for (const [node, cache] of this.caches) {
+			cache.collect(now);
+			state.fqdn![node] = {entries: cache.entries(), identities: cache.identities()};
+		}
+		try {
+			this.ctx.sections.write(SECTION, state);
+		} catch {
+			// Persistence is best effort: recent flows are a convenience, not state the cluster depends on.
+		}
+	}
+
+	private nextPort(): number {
+		this.sequence++;
+		return 32768 + ((this.sequence * 7919 + 12345) % 28000);
+	}
+
+	private flowEndpoint(peer: PeerIdentity): FlowEndpoint {
+		if (peer.endpoint) {
+			const pod = this.view().pods.get(podKey(peer.endpoint.namespace, peer.endpoint.name));
+			const owner = pod?.metadata.ownerReferences?.find((reference) => reference.controller) ?? pod?.metadata.ownerReferences?.[0];
+			const workload = owner ? {kind: owner.kind === 'ReplicaSet' ? 'Deployment' : owner.kind, name: owner.kind === 'ReplicaSet' ? owner.name.replace(/-[a-z0-9]{5,10}$/, '') : owner.name} : undefined;
+			return {
+				ID: peer.endpoint.endpointId,
+				identity: peer.identity,
+				cluster_name: 'default',
+				namespace: peer.endpoint.namespace,
+				labels: labelStrings(peer.labels).filter((label) => !label.startsWith('k8s:io.cilium.k8s.namespace.labels.')),
+				pod_name: peer.endpoint.name,
+				...(workload ? {workloads: [workload]} : {}),
+			};
+		}
+		return {identity: peer.identity, labels: labelStrings(peer.labels)};
+	}
+
+	private makeFlow(input: {
+		at: number;
+		node: string;
+		src: PeerIdentity;
+		dst: PeerIdentity;
+		l4: L4;
+		kind: 'verdict' | 'drop' | 'trace' | 'l7';
+		verdict: Flow['verdict'];
+		direction?: 'INGRESS' | 'EGRESS';
+		matchType?: string;
+		isReply?: boolean;
+		point?: Flow['trace_observation_point'];
+		dropReason?: 'POLICY_DENIED' | 'POLICY_DENY';
+		l7?: Flow['l7'];
+		summary?: string;
+	}): Flow {
+		const names = (peer: PeerIdentity) => (peer.fqdnNames.length > 0 ? peer.fqdnNames.map((name) => name.replace(/\.$/, '')) : undefined);
+		const flow: Flow = {
+			time: new Date(input.at).toISOString().replace(/\.(\d{3})Z$/, '.$1000000Z'),
+			verdict: input.verdict,
+			...(input.dropReason ? {drop_reason: DROP_REASON[input.dropReason]} : {}),
+			IP: {source: input.src.ip, destination: input.dst.ip, ipVersion: 'IPv4'},
+			l4: input.l4,
+			source: this.flowEndpoint(input.src),
+			destination: this.flowEndpoint(input.dst),
+			Type: input.kind === 'l7' ? 'L7' : 'L3_L4',
+			node_name: input.node,
+			...(names(input.src) ? {source_names: names(input.src)} : {}),
+			...(names(input.dst) ? {destination_names: names(input.dst)} : {}),
+			...(input.l7 ? {l7: input.l7} : {}),
+			event_type:
+				input.kind === 'verdict'
+					? {type: EVENT.policyVerdict}
+					: input.kind === 'drop'
+						? {type: EVENT.drop, sub_type: DROP_REASON[input.dropReason ?? 'POLICY_DENIED']}
+						: input.kind === 'l7'
+							? {type: EVENT.l7}
+							: {type: EVENT.trace},
+			...(input.direction ? {traffic_direction: input.direction} : {}),
+			...(input.kind === 'verdict' ? {policy_match_type: Math.max(0, MATCH_TYPES.indexOf((input.matchType ?? 'none') as (typeof MATCH_TYPES)[number]))} : {}),
+			...(input.point ? {trace_observation_point: input.point} : {}),
+			...(input.dropReason ? {drop_reason_desc: input.dropReason} : {}),
+			...(input.isReply !== undefined ? {is_reply: input.isReply} : {}),
+			uuid: `${(input.at >>> 0).toString(16).padStart(8, '0')}-${(this.sequence++ & 0xffff).toString(16).padStart(4, '0')}-4000-8000-${input.node.length.toString(16).padStart(12, '0')}`,
+			Summary: input.summary ?? l4Summary(input.l4),
+		};
+		if (flow.policy_match_type === 0) delete flow.policy_match_type;
+		return flow;
+	}
+
+	private unmanagedPeer(pod: KubeObject): PeerIdentity {
+		return {ip: String((pod as Record<string, any>).status?.podIP ?? '0.0.0.0'), identity: 3, labels: {'reserved:unmanaged': ''}, reserved: 'unmanaged', inCluster: true, fqdnNames: []};
+	}
+
+	private sourcePeer(endpoint: EndpointInfo): PeerIdentity {
+		return {ip: endpoint.ip, identity: endpoint.identity, labels: endpoint.labels, endpoint, inCluster: true, fqdnNames: []};
+	}
+
+	/** Emits the egress (and ingress) flows of one forward packet that policy allowed. */
+	private recordAllowedPacket(at: number, from: EndpointInfo, peer: PeerIdentity, verdict: ConnectionVerdict, l4: L4, first: boolean, redirected = false): void {
+		const src = this.sourcePeer(from);
+		if (first && verdict.egress.enforced) {
+			this.record(this.makeFlow({at, node: from.node, src, dst: peer, l4, kind: 'verdict', verdict: redirected ? 'REDIRECTED' : 'FORWARDED', direction: 'EGRESS', matchType: verdict.egress.matchType, isReply: false}));
+		}
+		if (redirected) return;
+		const sameNode = peer.endpoint?.node === from.node;
+		this.record(this.makeFlow({at, node: from.node, src, dst: peer, l4, kind: 'trace', verdict: 'FORWARDED', isReply: false, point: peer.endpoint ? (sameNode ? 'TO_ENDPOINT' : 'TO_OVERLAY') : 'TO_STACK'}));
+		if (peer.endpoint && verdict.ingress) {
+			if (first && verdict.ingress.enforced) {
+				this.record(this.makeFlow({at: at + 1, node: peer.endpoint.node, src, dst: peer, l4, kind: 'verdict', verdict: 'FORWARDED', direction: 'INGRESS', matchType: verdict.ingress.matchType, isReply: false}));
+			}
+			if (!sameNode) this.record(this.makeFlow({at: at + 1, node: peer.endpoint.node, src, dst: peer, l4, kind: 'trace', verdict: 'FORWARDED', isReply: false, point: 'TO_ENDPOINT'}));
+		}
+	}
+
+	private recordDeniedPacket(at: number, from: EndpointInfo, peer: PeerIdentity, verdict: ConnectionVerdict, l4: L4): void {
+		const src = this.sourcePeer(from);
+		const denied = verdict.egress.allowed ? verdict.ingress! : verdict.egress;
+		const node = verdict.egress.allowed ? peer.endpoint!.node : from.node;
+		const direction = denied.direction === 'egress' ? 'EGRESS' : 'INGRESS';
+		if (verdict.egress.allowed) this.recordAllowedPacket(at, from, peer, {allowed: true, egress: verdict.egress}, l4, true);
+		const dropReason = denied.reason === 'denied-by-deny-rule' ? 'POLICY_DENY' : 'POLICY_DENIED';
+		this.record(this.makeFlow({at, node, src, dst: peer, l4, kind: 'verdict', verdict: 'DROPPED', direction, matchType: 'none', dropReason: undefined}));
+		this.record(this.makeFlow({at, node, src, dst: peer, l4, kind: 'drop', verdict: 'DROPPED', direction, dropReason}));
+	}
+
+	private recordReply(at: number, from: EndpointInfo, peer: PeerIdentity, l4: L4): void {
+		this.record(this.makeFlow({at, node: from.node, src: peer, dst: this.sourcePeer(from), l4, kind: 'trace', verdict: 'FORWARDED', isReply: true, point: 'TO_ENDPOINT'}));
+	}
+
+	private async waitUntil(start: number, offsetMs: number, elapsed: {ms: number}, signal: AbortSignal): Promise<void> {
+		if (offsetMs > elapsed.ms) {
+			await this.ctx.clock.sleep(offsetMs - elapsed.ms, signal);
+			elapsed.ms = offsetMs;
+		}
+		this.advance(start + offsetMs);
+	}
+
+	/** Where a packet to `ip:port` really goes: a service VIP is translated to one of its backends. */
+	private translate(ip: string, port: number, protocol: string): {ip: string; port: number; noBackend?: boolean} {
+		const view = this.view();
+		const service = view.services.find((candidate) => candidate.clusterIP === ip);
+		if (!service) return {ip, port};
+		const servicePort = service.ports.find((candidate) => candidate.port === port && candidate.protocol.toUpperCase() === protocol);
+		if (!servicePort) return {ip, port, noBackend: true};
+		if (service.namespace === 'default' && service.name === 'kubernetes') return {ip: view.apiserverIps[0]!, port: Number(servicePort.targetPort) || 443};
+		const backends = this.backendPods(service.namespace, service.selector);
+		if (backends.length === 0) return {ip, port, noBackend: true};
+		const backend = backends[this.sequence % backends.length]!;
+		let target = Number(servicePort.targetPort);
+		if (!Number.isFinite(target)) {
+			const spec = (backend as Record<string, any>).spec ?? {};
+			for (const container of spec.containers ?? []) for (const entry of container.ports ?? []) if (entry.name === servicePort.targetPort) target = Number(entry.containerPort);
+		}
+		return {ip: String((backend as Record<string, any>).status.podIP), port: Number.isFinite(target) ? target : port};
+	}
+
+	private backendPods(namespace: string, selector: Record<string, string> | undefined): KubeObject[] {
+		if (!selector || Object.keys(selector).length === 0) return [];
+		return [...this.view().pods.values()].filter((pod) => {
+			const status = (pod as Record<string, any>).status ?? {};
+			return pod.metadata.namespace === namespace && status.phase === 'Running' && status.podIP && !pod.metadata.deletionTimestamp && Object.entries(selector).every(([key, value]) => pod.metadata.labels?.[key] === value);
+		});
+	}
+
+	private listening(peer: PeerIdentity, port: number): boolean {
+		if (peer.endpoint) return podListensOn(this.view().pods.get(podKey(peer.endpoint.namespace, peer.endpoint.name)), port);
+		if (peer.reserved === 'kube-apiserver') return port === 443;
+		if (peer.reserved === 'host' || peer.reserved === 'remote-node') return port === 10250 || port === 22;
+		const pod = [...this.view().pods.values()].find((candidate) => (candidate as Record<string, any>).status?.podIP === peer.ip);
+		if (pod) return podListensOn(pod, port);
+		return port === 80 || port === 443;
+	}
+
+	/** Round-trip time to a peer: pods in the cluster answer in about a millisecond, the internet in tens. */
+	private rttMs(peer: PeerIdentity): number {
+		return peer.inCluster ? 1 : 32;
+	}
+
+	/** A TCP connect from a pod, up to `budgetMs` (curl's -m / --connect-timeout) or the kernel's own limit. */
+	async tcpConnect(pod: KubeObject, ip: string, port: number, options: {signal: AbortSignal; budgetMs?: number}): Promise<ConnectResult> {
+		const start = this.now();
+		const elapsed = {ms: 0};
+		const budget = Math.min(options.budgetMs ?? Number.POSITIVE_INFINITY, KERNEL_CONNECT_TIMEOUT_MS);
+		const view = this.view();
+		const from = this.endpointOfPod(pod);
+		const target = this.translate(ip, port, 'TCP');
+		const node = String((pod as Record<string, any>).spec?.nodeName ?? '');
+		const peer = from ? classifyIp(view, target.ip, from.node, this.cache(from.node), start) : classifyIp(view, target.ip, node, undefined, start);
+		const finishTimeout = async (): Promise<ConnectResult> => {
+			await this.waitUntil(start, budget, elapsed, options.signal);
+			return {result: budget >= KERNEL_CONNECT_TIMEOUT_MS ? 'kernel-timeout' : 'timeout', elapsedMs: budget, peer};
+		};
+		if (target.noBackend) return finishTimeout();
+		const traffic: Traffic = {protocol: 'TCP', port: target.port};
+		const verdict = from && view.ciliumRunning ? decideConnection(view.index, from, peer, traffic, {mode: view.mode}) : undefined;
+		const syn: L4 = {TCP: {source_port: this.nextPort(), destination_port: target.port, flags: {SYN: true}}};
+		const reverse = (flags: TcpFlags): L4 => ({TCP: {source_port: target.port, destination_port: (syn as {TCP: {source_port: number}}).TCP.source_port, flags}});
+		const forward = (flags: TcpFlags): L4 => ({TCP: {source_port: (syn as {TCP: {source_port: number}}).TCP.source_port, destination_port: target.port, flags}});
+		if (verdict && !verdict.allowed && from) {
+			for (const offset of SYN_OFFSETS_MS) {
+				if (offset >= budget) break;
+				await this.waitUntil(start, offset, elapsed, options.signal);
+				this.recordDeniedPacket(start + offset, from, peer, verdict, syn);
+			}
+			return {...(await finishTimeout()), verdict};
+		}
+		const listening = this.listening(peer, target.port);
+		if (!listening && !peer.inCluster) {
+			for (const offset of SYN_OFFSETS_MS) {
+				if (offset >= budget) break;
+				await this.waitUntil(start, offset, elapsed, options.signal);
+				if (from && verdict) this.recordAllowedPacket(start + offset, from, peer, verdict, syn, offset === 0);
+			}
+			return {...(await finishTimeout()), verdict};
+		}
+		const rtt = this.rttMs(peer);
+		if (from && verdict) this.recordAllowedPacket(start, from, peer, verdict, syn, true);
+		await this.waitUntil(start, rtt, elapsed, options.signal);
+		if (!listening) {
+			if (from) this.recordReply(start + rtt, from, peer, reverse({ACK: true, RST: true}));
+			return {result: 'refused', elapsedMs: rtt, peer, verdict};
+		}
+		if (from && verdict) {
+			this.recordReply(start + rtt, from, peer, reverse({SYN: true, ACK: true}));
+			this.recordAllowedPacket(start + rtt, from, peer, verdict, forward({ACK: true}), false);
+		}
+		return {result: 'connected', elapsedMs: rtt, peer, verdict};
+	}
+
+	/** The request/response and close of an HTTP exchange on a connection tcpConnect opened. */
+	async recordExchange(pod: KubeObject, connection: ConnectResult, port: number, signal: AbortSignal): Promise<number> {
+		const from = this.endpointOfPod(pod);
+		const peer = connection.peer;
+		const rtt = peer ? this.rttMs(peer) : 1;
+		const start = this.now();
+		await this.ctx.clock.sleep(rtt * 2, signal);
+		if (from && peer && connection.verdict) {
+			const sourcePort = this.sequence % 28000 + 32768;
+			const forward = (flags: TcpFlags): L4 => ({TCP: {source_port: sourcePort, destination_port: port, flags}});
+			const reverse = (flags: TcpFlags): L4 => ({TCP: {source_port: port, destination_port: sourcePort, flags}});
+			this.recordAllowedPacket(start, from, peer, connection.verdict, forward({ACK: true, PSH: true}), false);
+			this.recordReply(start + rtt, from, peer, reverse({ACK: true, PSH: true}));
+			this.recordAllowedPacket(start + rtt * 2, from, peer, connection.verdict, forward({ACK: true, FIN: true}), false);
+			this.recordReply(start + rtt * 2, from, peer, reverse({ACK: true, FIN: true}));
+		}
+		this.advance(start + rtt * 2);
+		return rtt * 2;
+	}
+
+	/** One DNS query (one qtype) from a pod to its nameserver, through policy and the DNS proxy. */
+	async dnsQuery(pod: KubeObject, name: string, type: QueryType, options: {signal: AbortSignal; server?: string; timeoutMs?: number; retryMs?: number}): Promise<DnsQueryResult> {
+		const view = this.view();
+		const start = this.now();
+		const elapsed = {ms: 0};
+		const timeoutMs = options.timeoutMs ?? MUSL_QUERY_TIMEOUT_MS;
+		const retryMs = options.retryMs ?? MUSL_RETRY_MS;
+		const server = options.server ?? view.kubeDnsIp;
+		const canonical = canonicalName(name);
+		const timedOut = async (): Promise<DnsQueryResult> => {
+			await this.waitUntil(start, timeoutMs, elapsed, options.signal);
+			return {timedOut: true, elapsedMs: timeoutMs};
+		};
+		if (!server) return timedOut();
+		const target = this.translate(server, 53, 'UDP');
+		if (target.noBackend) return timedOut();
+		const from = this.endpointOfPod(pod);
+		const node = String((pod as Record<string, any>).spec?.nodeName ?? '');
+		const peer = classifyIp(view, target.ip, from?.node ?? node, undefined, start);
+		const serverPod = [...view.pods.values()].find((candidate) => (candidate as Record<string, any>).status?.podIP === target.ip);
+		const serverIsDns = Boolean(serverPod && podListensOn(serverPod, 53));
+		const udp: L4 = {UDP: {source_port: this.nextPort(), destination_port: 53}};
+		const reply: L4 = {UDP: {source_port: 53, destination_port: (udp as {UDP: {source_port: number}}).UDP.source_port}};
+		const verdict = from && view.ciliumRunning ? decideConnection(view.index, from, peer, {protocol: 'UDP', port: 53}, {mode: view.mode}) : undefined;
+		if (verdict && !verdict.allowed && from) {
+			for (let offset = 0; offset < timeoutMs; offset += retryMs) {
+				await this.waitUntil(start, offset, elapsed, options.signal);
+				this.recordDeniedPacket(start + offset, from, peer, verdict, udp);
+			}
+			return timedOut();
+		}
+		if (!serverIsDns) return timedOut();
+		const answer = resolve(name, type, view.dns);
+		const rtt = answer.rcode === 'NOERROR' && !canonical.endsWith('.cluster.local.') ? 12 : 1;
+		const redirect = verdict?.egress.dns;
+		if (from && verdict && redirect) {
+			const src = this.sourcePeer(from);
+			const dnsPeer = peer;
+			this.recordAllowedPacket(start, from, dnsPeer, verdict, udp, true, true);
+			const request = {query: name.endsWith('.') ? name : `${name}.`, observation_source: 'proxy' as const, qtypes: [type]};
+			if (!dnsQueryAllowed(redirect, canonical)) {
+				this.record(this.makeFlow({at: start, node: from.node, src, dst: dnsPeer, l4: udp, kind: 'l7', verdict: 'DROPPED', direction: 'EGRESS', isReply: false, l7: {type: 'REQUEST', dns: request}, summary: dnsSummary(request, 'REQUEST')}));
+				await this.waitUntil(start, 1, elapsed, options.signal);
+				return {answer: {rcode: view.rejectWith, ips: [], ttl: 0}, timedOut: false, elapsedMs: 1};
+			}
+			this.record(this.makeFlow({at: start, node: from.node, src, dst: dnsPeer, l4: udp, kind: 'l7', verdict: 'FORWARDED', direction: 'EGRESS', isReply: false, l7: {type: 'REQUEST', dns: request}, summary: dnsSummary(request, 'REQUEST')}));
+			await this.waitUntil(start, rtt, elapsed, options.signal);
+			const rcode = {NOERROR: 0, SERVFAIL: 2, NXDOMAIN: 3, REFUSED: 5}[answer.rcode];
+			const response = {
+				...request,
+				...(answer.ips.length > 0 ? {ips: answer.ips} : {}),
+				...(answer.rcode === 'NOERROR' && answer.ips.length > 0 ? {ttl: answer.ttl} : {}),
+				...(rcode ? {rcode} : {}),
+				...(answer.ips.length > 0 ? {rrtypes: [type]} : {}),
+			};
+			this.record(
+				this.makeFlow({at: start + rtt, node: from.node, src: dnsPeer, dst: src, l4: reply, kind: 'l7', verdict: 'FORWARDED', direction: 'EGRESS', isReply: true, l7: {type: 'RESPONSE', latency_ns: String(rtt * 1_000_000), dns: response}, summary: dnsSummary(response, 'RESPONSE')}),
+			);
+			if (answer.rcode === 'NOERROR' && answer.ips.length > 0) this.cache(from.node).learn(name, answer.ips, answer.ttl, start + rtt, podKey(from.namespace, from.name), view.minTtl);
+			this.schedulePersist();
+			return {answer, timedOut: false, elapsedMs: rtt};
+		}
+		if (from && verdict) this.recordAllowedPacket(start, from, peer, verdict, udp, true);
+		await this.waitUntil(start, rtt, elapsed, options.signal);
+		if (from && verdict) this.recordReply(start + rtt, from, peer, reply);
+		return {answer, timedOut: false, elapsedMs: rtt};
+	}
+
+	/** getaddrinfo as musl does it in a pod: ndots:5 and the search list, A and AAAA in parallel, stop at the first non-NXDOMAIN failure. */
+	async resolveHost(pod: KubeObject, host: string, options: {signal: AbortSignal; budgetMs?: number}): Promise<ResolveResult> {
+		if (/^\d+\.\d+\.\d+\.\d+$/.test(host)) return {ok: true, ips: [host], elapsedMs: 0};
+		if (host === 'localhost') return {ok: true, ips: ['127.0.0.1'], elapsedMs: 0};
+		const namespace = pod.metadata.namespace ?? 'default';
+		const dnsPolicy = (pod as Record<string, any>).spec?.dnsPolicy ?? 'ClusterFirst';
+		const search = dnsPolicy === 'Default' ? [] : [`${namespace}.svc.cluster.local`, 'svc.cluster.local', 'cluster.local'];
+		const dots = host.replace(/\.$/, '').split('.').length - 1;
+		const candidates = host.endsWith('.') || dots >= 5 ? [host] : [...search.map((domain) => `${host}.${domain}`), host];
+		let elapsedMs = 0;
+		for (const candidate of candidates) {
+			const left = options.budgetMs === undefined ? MUSL_QUERY_TIMEOUT_MS : Math.min(MUSL_QUERY_TIMEOUT_MS, options.budgetMs - elapsedMs);
+			if (left <= 0) return {ok: false, error: 'BUDGET', elapsedMs};
+			const query = {signal: options.signal, timeoutMs: left};
+			const [a, aaaa] = await Promise.all([this.dnsQuery(pod, candidate, 'A', query), this.dnsQuery(pod, candidate, 'AAAA', query)]);
+			elapsedMs += Math.max(a.elapsedMs, aaaa.elapsedMs);
+			if (a.timedOut) return {ok: false, error: left < MUSL_QUERY_TIMEOUT_MS ? 'BUDGET' : this.view().kubeDnsIp ? 'TIMEOUT' : 'NO_SERVER', elapsedMs};
+			const rcode = a.answer!.rcode;
+			if (rcode === 'NXDOMAIN') continue;
+			if (rcode !== 'NOERROR') return {ok: false, error: rcode, elapsedMs};
+			if (a.answer!.ips.length > 0) return {ok: true, ips: a.answer!.ips, elapsedMs};
+		}
+		return {ok: false, error: 'NXDOMAIN', elapsedMs};
+	}
+
+	/** One ICMP echo request from a pod; resolves whether a reply came back within `timeoutMs`. */
+	async icmpEcho(pod: KubeObject, ip: string, options: {signal: AbortSignal; timeoutMs: number}): Promise<{reply: boolean; rttMs: number}> {
+		const view = this.view();
+		const start = this.now();
+		const elapsed = {ms: 0};
+		const from = this.endpointOfPod(pod);
+		const node = String((pod as Record<string, any>).spec?.nodeName ?? '');
+		const peer = classifyIp(view, ip, from?.node ?? node, from ? this.cache(from.node) : undefined, start);
+		const echo: L4 = {ICMPv4: {type: 8}};
+		const verdict = from && view.ciliumRunning ? decideConnection(view.index, from, peer, {protocol: 'ICMP', port: 0, icmpType: 8}, {mode: view.mode}) : undefined;
+		if (verdict && !verdict.allowed && from) {
+			this.recordDeniedPacket(start, from, peer, verdict, echo);
+			await this.waitUntil(start, options.timeoutMs, elapsed, options.signal);
+			return {reply: false, rttMs: options.timeoutMs};
+		}
+		const rtt = peer.inCluster ? 0.08 : 31.4;
+		if (from && verdict) {
+			this.recordAllowedPacket(start, from, peer, verdict, echo, true);
+			this.recordReply(start + Math.ceil(rtt), from, peer, {ICMPv4: {type: 0}});
+		}
+		await this.waitUntil(start, Math.ceil(rtt), elapsed, options.signal);
+		return {reply: true, rttMs: rtt};
+	}
+}

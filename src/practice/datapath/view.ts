@@ -1,0 +1,177 @@
+// The datapath's picture of the cluster, built from plain objects (pods, nodes, services, policies…): pure.
+import type {KubeObject} from '../types.js';
+import {FqdnCache, type ClusterDnsData} from './dns.js';
+import {reservedPeer, type EndpointInfo, type PeerIdentity, type PolicyMode} from './engine.js';
+import {endpointLabels, identityForLabels, labelStrings, type Labels} from './identity.js';
+import {PolicyIndex} from './policy.js';
+
+export interface ServiceInfo {
+	namespace: string;
+	name: string;
+	clusterIP: string;
+	selector?: Record<string, string>;
+	ports: Array<{port: number; targetPort: number | string; protocol: string; name?: string}>;
+}
+
+export interface ClusterView {
+	ciliumRunning: boolean;
+	/** Nodes whose cilium agent pod is running: their pods are endpoints. */
+	ciliumNodes: Set<string>;
+	mode: PolicyMode;
+	minTtl: number;
+	rejectWith: 'REFUSED' | 'NXDOMAIN';
+	index: PolicyIndex;
+	endpoints: EndpointInfo[];
+	byIp: Map<string, EndpointInfo>;
+	byPod: Map<string, EndpointInfo>;
+	pods: Map<string, KubeObject>;
+	nodes: Array<{name: string; ip: string}>;
+	services: ServiceInfo[];
+	apiserverIps: string[];
+	dns: ClusterDnsData;
+	kubeDnsIp?: string;
+}
+
+export interface ViewInput {
+	pods: KubeObject[];
+	namespaces: KubeObject[];
+	nodes: KubeObject[];
+	services: KubeObject[];
+	endpointsObjects?: KubeObject[];
+	policies: KubeObject[];
+	identities?: KubeObject[];
+	ciliumConfig?: KubeObject;
+}
+
+type Raw = Record<string, any>;
+
+/** AKS's API server lives outside the cluster, on a public address. */
+export const DEFAULT_APISERVER_IP = '20.41.66.178';
+
+function stableSmallNumber(text: string, modulo: number): number {
+	let hash = 7;
+	for (let index = 0; index < text.length; index++) hash = (hash * 31 + text.charCodeAt(index)) >>> 0;
+	return (hash % modulo) + 1;
+}
+
+export function podKey(namespace: string, name: string): string {
+	return `${namespace}/${name}`;
+}
+
+export function podIsCiliumAgent(pod: KubeObject): boolean {
+	return pod.metadata.namespace === 'kube-system' && pod.metadata.labels?.['k8s-app'] === 'cilium';
+}
+
+function podRunning(pod: KubeObject): boolean {
+	const status = (pod as Raw).status ?? {};
+	return status.phase === 'Running' && !pod.metadata.deletionTimestamp;
+}
+
+export function buildView(input: ViewInput): ClusterView {
+	const ciliumNodes = new Set<string>();
+	for (const pod of input.pods) {
+		if (podIsCiliumAgent(pod) && podRunning(pod)) ciliumNodes.add(String((pod as Raw).spec?.nodeName ?? ''));
+	}
+	const config = ((input.ciliumConfig as Raw | undefined)?.data ?? {}) as Record<string, string>;
+	const mode = (['default', 'always', 'never'].includes(config['enable-policy'] ?? '') ? config['enable-policy'] : 'default') as PolicyMode;
+	const namespaceLabels = new Map(input.namespaces.map((namespace) => [namespace.metadata.name, namespace.metadata.labels ?? {}]));
+	const taken = new Map<number, string>();
+	const known = new Map<string, number>();
+	for (const identity of input.identities ?? []) {
+		const labels = ((identity as Raw)['security-labels'] ?? {}) as Labels;
+		const key = labelStrings(labels).join(';');
+		const id = Number(identity.metadata.name);
+		if (!Number.isFinite(id)) continue;
+		taken.set(id, key);
+		known.set(key, id);
+	}
+	const endpoints: EndpointInfo[] = [];
+	const pods = new Map<string, KubeObject>();
+	const sortedPods = [...input.pods].sort((a, b) => String(a.metadata.creationTimestamp ?? '').localeCompare(String(b.metadata.creationTimestamp ?? '')) || podKey(a.metadata.namespace ?? '', a.metadata.name).localeCompare(podKey(b.metadata.namespace ?? '', b.metadata.name)));
+	for (const pod of sortedPods) {
+		const namespace = pod.metadata.namespace ?? 'default';
+		pods.set(podKey(namespace, pod.metadata.name), pod);
+		const spec = (pod as Raw).spec ?? {};
+		const ip = (pod as Raw).status?.podIP as string | undefined;
+		const node = String(spec.nodeName ?? '');
+		if (!ip || spec.hostNetwork || !ciliumNodes.has(node) || !podRunning(pod)) continue;
+		const labels = endpointLabels({namespace, podLabels: pod.metadata.labels, serviceAccount: spec.serviceAccountName, namespaceLabels: namespaceLabels.get(namespace)});
+		const key = labelStrings(labels).join(';');
+		let identity = known.get(key);
+		if (identity === undefined) {
+			identity = identityForLabels(labels, (id) => taken.get(id));
+			taken.set(identity, key);
+			known.set(key, identity);
+		}
+		const namedPorts: Record<string, number> = {};
+		for (const container of spec.containers ?? []) {
+			for (const port of container.ports ?? []) if (port.name) namedPorts[String(port.name).toLowerCase()] = Number(port.containerPort);
+		}
+		endpoints.push({namespace, name: pod.metadata.name, labels, identity, endpointId: stableSmallNumber(podKey(namespace, pod.metadata.name), 4000), ip, node, namedPorts});
+	}
+	const services: ServiceInfo[] = input.services.map((service) => {
+		const spec = (service as Raw).spec ?? {};
+		return {
+			namespace: service.metadata.namespace ?? 'default',
+			name: service.metadata.name,
+			clusterIP: String(spec.clusterIP ?? ''),
+			selector: spec.selector,
+			ports: (spec.ports ?? []).map((port: Raw) => ({port: Number(port.port), targetPort: port.targetPort ?? port.port, protocol: String(port.protocol ?? 'TCP'), name: port.name})),
+		};
+	});
+	const apiserverIps: string[] = [];
+	for (const object of input.endpointsObjects ?? []) {
+		if (object.metadata.namespace !== 'default' || object.metadata.name !== 'kubernetes') continue;
+		for (const subset of (object as Raw).subsets ?? []) for (const address of subset.addresses ?? []) apiserverIps.push(String(address.ip));
+	}
+	if (apiserverIps.length === 0) apiserverIps.push(DEFAULT_APISERVER_IP);
+	const nodes = input.nodes.map((node) => ({
+		name: node.metadata.name,
+		ip: String(((node as Raw).status?.addresses ?? []).find((address: Raw) => address.type === 'InternalIP')?.address ?? ''),
+	}));
+	const kubeDns = services.find((service) => service.namespace === 'kube-system' && service.name === 'kube-dns');
+	return {
+		ciliumRunning: ciliumNodes.size > 0,
+		ciliumNodes,
+		mode,
+		minTtl: Number(config['tofqdns-min-ttl'] ?? 0) || 0,
+		rejectWith: config['tofqdns-dns-reject-response-code'] === 'nameError' ? 'NXDOMAIN' : 'REFUSED',
+		index: PolicyIndex.fromObjects(input.policies),
+		endpoints,
+		byIp: new Map(endpoints.map((endpoint) => [endpoint.ip, endpoint])),
+		byPod: new Map(endpoints.map((endpoint) => [podKey(endpoint.namespace, endpoint.name), endpoint])),
+		pods,
+		nodes,
+		services,
+		apiserverIps,
+		dns: {services},
+		kubeDnsIp: kubeDns?.clusterIP,
+	};
+}
+
+/** How the datapath on `fromNode` sees an IP: a pod, this host, another node, the API server, or the world. */
+export function classifyIp(view: ClusterView, ip: string, fromNode: string, cache: FqdnCache | undefined, now: number): PeerIdentity {
+	const endpoint = view.byIp.get(ip);
+	if (endpoint) return {ip, identity: endpoint.identity, labels: endpoint.labels, endpoint, inCluster: true, fqdnNames: []};
+	const node = view.nodes.find((candidate) => candidate.ip === ip);
+	if (node) return reservedPeer(node.name === fromNode ? 'host' : 'remote-node', ip);
+	if (view.apiserverIps.includes(ip)) return reservedPeer('kube-apiserver', ip, {labels: {'reserved:kube-apiserver': '', 'reserved:world': ''}});
+	const fqdnNames = cache?.namesFor(ip, now) ?? [];
+	const peer = reservedPeer('world', ip, {fqdnNames});
+	if (fqdnNames.length > 0 && cache) {
+		const selectors = view.index.fqdnSelectors().filter((selector) => fqdnNames.some((name) => selector.matches(name)));
+		if (selectors.length > 0) {
+			peer.identity = cache.identityFor(ip);
+			peer.labels = {...Object.fromEntries(selectors.map((selector) => [`fqdn:${selector.text.replace(/^match(Name|Pattern): /, '').replaceAll('"', '')}`, ''])), 'reserved:world': ''};
+		}
+	}
+	return peer;
+}
+
+/** The backends of a ClusterIP service, as endpoints (pods selected by the service that are endpoints). */
+export function serviceBackends(view: ClusterView, service: ServiceInfo): EndpointInfo[] {
+	if (!service.selector || Object.keys(service.selector).length === 0) return [];
+	return view.endpoints.filter(
+		(endpoint) => endpoint.namespace === service.namespace && Object.entries(service.selector!).every(([key, value]) => endpoint.labels[`k8s:${key}`] === value),
+	);
+}
