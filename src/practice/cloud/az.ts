@@ -1,0 +1,612 @@
+// The simulated Azure CLI (2.67): login, account, group, and the aks commands the lessons use.
+// One AKS cluster at a time backs the practice cluster's API listener.
+import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {randomBytes} from 'node:crypto';
+import {parse as parseYaml, stringify as toYaml} from 'yaml';
+import type {HostTool, PracticeContext, ProgramIO} from '../types.js';
+import {ArgsError, flagOption, parseArgs, stringOption, type OptionSpec, type OptionSpecs} from './args.js';
+import {formatAzOutput, outputFormats} from './az-output.js';
+import {
+	clusterJson,
+	findCluster,
+	findGroup,
+	groupId,
+	newAccount,
+	readCloud,
+	sameName,
+	writeCloud,
+	type Account,
+	type AksCluster,
+	type CloudState,
+	type NetworkProfile,
+} from './model.js';
+import {lines, readLine} from './tool-io.js';
+import {installManagedCilium} from './managed-cilium.js';
+
+export const azVersion = '2.67.0';
+const defaultKubernetesVersion = '1.30.6';
+
+class AzFailure extends Error {
+	constructor(
+		message: string,
+		readonly exitCode = 1,
+	) {
+		super(message);
+	}
+}
+
+/** An ARM error as az prints it: `(Code) message` then Code/Message lines. */
+function armError(code: string, message: string, exitCode = 1, target?: string): AzFailure {
+	return new AzFailure(`(${code}) ${message}\nCode: ${code}\nMessage: ${message}${target ? `\nTarget: ${target}` : ''}`, exitCode);
+}
+
+const globalOptions: OptionSpecs = {
+	output: {names: ['--output', '-o'], type: 'value', choices: outputFormats},
+	query: {names: ['--query'], type: 'value'},
+	onlyShowErrors: {names: ['--only-show-errors'], type: 'flag'},
+	debug: {names: ['--debug'], type: 'flag'},
+	verbose: {names: ['--verbose'], type: 'flag'},
+	subscription: {names: ['--subscription'], type: 'value'},
+};
+
+interface AzRun {
+	io: ProgramIO;
+	ctx: PracticeContext;
+	out: (text?: string) => void;
+	err: (text?: string) => void;
+	command: string;
+}
+
+function docsLink(command: string): string {
+	const parts = command.split(' ');
+	return `https://learn.microsoft.com/en-us/cli/azure/${parts.slice(0, -1).join('/')}#az-${parts.join('-')}`;
+}
+
+function parse(run: AzRun, argv: string[], specs: OptionSpecs) {
+	return parseArgs(argv, {...globalOptions, ...specs}, 'az');
+}
+
+function print(run: AzRun, parsed: ReturnType<typeof parseArgs>, result: unknown, tableRows?: (value: unknown) => Array<Record<string, unknown>>): void {
+	const output = stringOption(parsed, 'output') ?? run.io.env.AZURE_CORE_OUTPUT ?? 'json';
+	try {
+		run.io.stdout.write(formatAzOutput(result, {output, query: stringOption(parsed, 'query'), tableRows}));
+	} catch (error) {
+		throw new AzFailure(`argument --query: the JMESPath expression is ${(error as Error).message} (the practice cluster simulates field paths, [], [N] and {alias: path})`, 2);
+	}
+}
+
+function requireLogin(run: AzRun, state: CloudState): Account {
+	if (!state.account) throw new AzFailure("Please run 'az login' to setup account.");
+	return state.account;
+}
+
+function subscriptionJson(account: Account) {
+	return {
+		cloudName: 'AzureCloud',
+		homeTenantId: account.tenantId,
+		id: account.subscriptionId,
+		isDefault: true,
+		managedByTenants: [],
+		name: account.subscriptionName,
+		state: 'Enabled',
+		tenantId: account.tenantId,
+		user: {name: account.user, type: 'user'},
+	};
+}
+
+function groupJson(account: Account, group: {name: string; location: string; tags: Record<string, string> | null; managedBy?: string}) {
+	return {
+		id: groupId(account, group.name),
+		location: group.location,
+		managedBy: group.managedBy ?? null,
+		name: group.name,
+		properties: {provisioningState: 'Succeeded'},
+		tags: group.tags,
+		type: 'Microsoft.Resources/resourceGroups',
+	};
+}
+
+function clusterTableRows(value: unknown): Array<Record<string, unknown>> {
+	const list = (Array.isArray(value) ? value : [value]) as Array<Record<string, unknown>>;
+	return list.map(cluster => ({
+		Name: cluster.name,
+		Location: cluster.location,
+		ResourceGroup: cluster.resourceGroup,
+		KubernetesVersion: cluster.kubernetesVersion,
+		CurrentKubernetesVersion: cluster.currentKubernetesVersion,
+		ProvisioningState: cluster.provisioningState,
+		Fqdn: cluster.fqdn,
+	}));
+}
+
+async function confirm(run: AzRun, yes: boolean): Promise<void> {
+	if (yes) return;
+	if (!run.io.tty) throw new AzFailure('Unable to prompt for confirmation as no tty available. Use --yes.');
+	run.io.stderr.write('Are you sure you want to perform this operation? (y/n): ');
+	const answer = (await readLine(run.io))?.trim().toLowerCase();
+	if (answer !== 'y' && answer !== 'yes') throw new AzFailure('Operation cancelled.', 1);
+}
+
+/** az's indeterminate progress on stderr, compressed by the SimClock. */
+async function runWithProgress(run: AzRun, simulatedMs: number, work?: () => Promise<void>): Promise<void> {
+	const frames = ['-', '\\', '|', '/'];
+	const ticks = 8;
+	if (!run.io.tty) run.err(`- Running ..`);
+	const workDone = work?.();
+	for (let tick = 0; tick < ticks; tick++) {
+		if (run.io.tty) run.io.stderr.write(`\r${frames[tick % frames.length]} Running ..`);
+		await run.ctx.clock.sleep(simulatedMs / ticks, run.io.signal);
+	}
+	await workDone;
+	if (run.io.tty) run.io.stderr.write('\r            \r');
+}
+
+// --- login / account ----------------------------------------------------------------------
+
+async function login(run: AzRun, argv: string[]): Promise<number> {
+	const parsed = parse(run, argv, {
+		useDeviceCode: {names: ['--use-device-code'], type: 'flag'},
+		tenant: {names: ['--tenant', '-t'], type: 'value'},
+		identity: {names: ['--identity'], type: 'flag'},
+	});
+	const state = readCloud(run.ctx.sections);
+	const code = randomBytes(6).toString('base64').replace(/[^A-Z0-9]/gi, '').toUpperCase().slice(0, 9).padEnd(9, 'K');
+	run.err(`To sign in, use a web browser to open the page https://microsoft.com/devicelogin and enter the code ${code} to authenticate.`);
+	run.err('(cilium-lab practice cluster: there is no Azure here; the sign-in completes by itself.)');
+	await run.ctx.clock.sleep(3000, run.io.signal);
+	const account = state.account ?? newAccount();
+	writeCloud(run.ctx.sections, {...state, account});
+	print(run, parsed, [subscriptionJson(account)]);
+	return 0;
+}
+
+function account(run: AzRun, sub: string | undefined, argv: string[]): number {
+	const state = readCloud(run.ctx.sections);
+	if (sub === 'show') {
+		const parsed = parse(run, argv, {name: {names: ['--name', '-n'], type: 'value'}});
+		print(run, parsed, subscriptionJson(requireLogin(run, state)));
+		return 0;
+	}
+	if (sub === 'list') {
+		const parsed = parse(run, argv, {all: {names: ['--all'], type: 'flag'}, refresh: {names: ['--refresh'], type: 'flag'}});
+		print(run, parsed, state.account ? [subscriptionJson(state.account)] : []);
+		return 0;
+	}
+	if (sub === 'set') {
+		const parsed = parse(run, argv, {subscription: {names: ['--subscription', '--name', '-s', '-n'], type: 'value', required: true}});
+		const account = requireLogin(run, state);
+		const wanted = stringOption(parsed, 'subscription')!;
+		if (wanted !== account.subscriptionId && wanted !== account.subscriptionName) {
+			throw new AzFailure(`The subscription of '${wanted}' doesn't exist in cloud 'AzureCloud'.`);
+		}
+		return 0;
+	}
+	throw new NotSimulated(`account ${sub ?? ''}`.trim());
+}
+
+// --- groups ---------------------------------------------------------------------------------
+
+async function groupCommand(run: AzRun, sub: string | undefined, argv: string[]): Promise<number> {
+	const state = readCloud(run.ctx.sections);
+	const nameSpec: OptionSpec = {names: ['--name', '--resource-group', '-n', '-g'], type: 'value', required: true};
+	if (sub === 'create') {
+		const parsed = parse(run, argv, {name: nameSpec, location: {names: ['--location', '-l'], type: 'value', required: true}, tags: {names: ['--tags'], type: 'list'}, managedBy: {names: ['--managed-by'], type: 'value'}});
+		const account = requireLogin(run, state);
+		const name = stringOption(parsed, 'name')!;
+		if (!/^[-\w._()]{1,90}$/.test(name) || name.endsWith('.')) {
+			throw new AzFailure(`(InvalidResourceGroup) The provided resource group name '${name}' has these invalid characters: '${name.replace(/[-\w._()]/g, '')}'. The name can only be a letter, digit, '-', '.', '(', ')' or '_'.`);
+		}
+		const location = stringOption(parsed, 'location')!.toLowerCase().replace(/\s+/g, '');
+		const existing = findGroup(state, name);
+		if (existing && existing.location !== location) {
+			throw armError('InvalidResourceGroupLocation', `Invalid resource group location '${location}'. The Resource group already exists in location '${existing.location}'.`, 1);
+		}
+		const created = existing ?? {name, location, tags: null};
+		if (!existing) writeCloud(run.ctx.sections, {...state, groups: [...state.groups, created]});
+		print(run, parsed, groupJson(account, created));
+		return 0;
+	}
+	if (sub === 'show') {
+		const parsed = parse(run, argv, {name: nameSpec});
+		const account = requireLogin(run, state);
+		const found = findGroup(state, stringOption(parsed, 'name')!);
+		if (!found) throw armError('ResourceGroupNotFound', `Resource group '${stringOption(parsed, 'name')}' could not be found.`, 3);
+		print(run, parsed, groupJson(account, found), value => [{Location: (value as {location: string}).location, Name: (value as {name: string}).name}]);
+		return 0;
+	}
+	if (sub === 'exists') {
+		const parsed = parse(run, argv, {name: nameSpec});
+		requireLogin(run, state);
+		run.out(findGroup(state, stringOption(parsed, 'name')!) ? 'true' : 'false');
+		return 0;
+	}
+	if (sub === 'list') {
+		const parsed = parse(run, argv, {tag: {names: ['--tag'], type: 'value'}});
+		const account = requireLogin(run, state);
+		const groups = [...state.groups, ...state.clusters.map(cluster => ({name: `MC_${cluster.resourceGroup}_${cluster.name}_${cluster.location}`, location: cluster.location, tags: {'aks-managed-cluster-name': cluster.name, 'aks-managed-cluster-rg': cluster.resourceGroup}, managedBy: `${clusterJson(account, cluster).id}`}))];
+		print(run, parsed, groups.map(entry => groupJson(account, entry)), value =>
+			(value as Array<{name: string; location: string; properties: {provisioningState: string}}>).map(entry => ({Name: entry.name, Location: entry.location, Status: entry.properties.provisioningState})),
+		);
+		return 0;
+	}
+	if (sub === 'delete') {
+		const parsed = parse(run, argv, {name: nameSpec, yes: {names: ['--yes', '-y'], type: 'flag'}, noWait: {names: ['--no-wait'], type: 'flag'}, forceDeletionTypes: {names: ['--force-deletion-types', '-f'], type: 'value'}});
+		requireLogin(run, state);
+		const name = stringOption(parsed, 'name')!;
+		const found = findGroup(state, name);
+		if (!found) throw armError('ResourceGroupNotFound', `Resource group '${name}' could not be found.`, 3);
+		await confirm(run, flagOption(parsed, 'yes'));
+		const clusters = state.clusters.filter(cluster => sameName(cluster.resourceGroup, found.name));
+		const remove = async () => {
+			for (const cluster of clusters) await removeCluster(run.ctx, cluster);
+			const latest = readCloud(run.ctx.sections);
+			writeCloud(run.ctx.sections, {...latest, groups: latest.groups.filter(entry => !sameName(entry.name, found.name)), clusters: latest.clusters.filter(cluster => !sameName(cluster.resourceGroup, found.name))});
+		};
+		if (flagOption(parsed, 'noWait')) {
+			// ARM accepted the request; the deletion goes on after az returns.
+			void remove().catch(() => undefined);
+			return 0;
+		}
+		await runWithProgress(run, clusters.length > 0 ? 5 * 60_000 : 30_000, remove);
+		return 0;
+	}
+	throw new NotSimulated(`group ${sub ?? ''}`.trim());
+}
+
+// --- aks --------------------------------------------------------------------------------------
+
+const clusterNameSpecs: OptionSpecs = {
+	resourceGroup: {names: ['--resource-group', '-g'], type: 'value', required: true},
+	name: {names: ['--name', '-n'], type: 'value', required: true},
+};
+
+async function removeCluster(ctx: PracticeContext, cluster: AksCluster): Promise<void> {
+	// The practice cluster backs exactly one AKS cluster: removing that one stops the API listener.
+	const state = readCloud(ctx.sections);
+	const live = state.clusters.find(candidate => candidate.provisioningState !== 'Deleting' && candidate === cluster) ?? cluster;
+	if (ctx.cluster.exists() && state.clusters.length > 0 && sameName(state.clusters[0]!.name, live.name)) await ctx.cluster.remove();
+}
+
+function validateNetwork(profile: NetworkProfile): void {
+	if (profile.networkPluginMode === 'overlay' && profile.networkPlugin !== 'azure') {
+		throw armError('BadRequest', `Network plugin mode overlay is only supported with network plugin azure.`, 1, 'networkProfile.networkPluginMode');
+	}
+	if (profile.networkDataplane === 'cilium') {
+		if (profile.networkPlugin !== 'azure') throw armError('BadRequest', 'Cilium dataplane requires network plugin azure.', 1, 'networkProfile.networkPlugin');
+		if (profile.networkPluginMode !== 'overlay') throw armError('BadRequest', 'Cilium dataplane requires either network plugin mode overlay or pod subnet', 1, 'networkProfile.networkPluginMode');
+		if (profile.networkPolicy !== 'cilium') throw armError('BadRequest', 'Cilium dataplane requires network policy cilium.', 1, 'networkProfile.networkPolicy');
+	}
+	if (profile.networkPolicy === 'cilium' && profile.networkDataplane !== 'cilium') {
+		throw armError('BadRequest', 'Network policy cilium requires network dataplane cilium.', 1, 'networkProfile.networkPolicy');
+	}
+}
+
+async function aksCreate(run: AzRun, argv: string[]): Promise<number> {
+	const parsed = parse(run, argv, {
+		...clusterNameSpecs,
+		location: {names: ['--location', '-l'], type: 'value'},
+		networkPlugin: {names: ['--network-plugin'], type: 'value', choices: ['azure', 'kubenet', 'none']},
+		networkPluginMode: {names: ['--network-plugin-mode'], type: 'value', choices: ['overlay']},
+		networkDataplane: {names: ['--network-dataplane'], type: 'value', choices: ['azure', 'cilium']},
+		networkPolicy: {names: ['--network-policy'], type: 'value', choices: ['azure', 'calico', 'cilium', 'none']},
+		nodeCount: {names: ['--node-count', '-c'], type: 'value'},
+		generateSshKeys: {names: ['--generate-ssh-keys'], type: 'flag'},
+		kubernetesVersion: {names: ['--kubernetes-version', '-k'], type: 'value'},
+		nodeVmSize: {names: ['--node-vm-size', '-s'], type: 'value'},
+		podCidr: {names: ['--pod-cidr'], type: 'value'},
+		serviceCidr: {names: ['--service-cidr'], type: 'value'},
+		dnsServiceIp: {names: ['--dns-service-ip'], type: 'value'},
+		tier: {names: ['--tier'], type: 'value', choices: ['free', 'standard', 'premium']},
+		noWait: {names: ['--no-wait'], type: 'flag'},
+		yes: {names: ['--yes', '-y'], type: 'flag'},
+	});
+	const state = readCloud(run.ctx.sections);
+	const account = requireLogin(run, state);
+	const groupName = stringOption(parsed, 'resourceGroup')!;
+	const name = stringOption(parsed, 'name')!;
+	const group = findGroup(state, groupName);
+	if (!group) throw armError('ResourceGroupNotFound', `Resource group '${groupName}' could not be found.`, 3);
+	if (!/^[a-zA-Z0-9]([-_a-zA-Z0-9]{0,61}[a-zA-Z0-9])?$/.test(name)) {
+		throw new AzFailure(`--name cannot exceed 63 characters and can only contain letters, numbers, underscores (_) or dashes (-).`, 2);
+	}
+	if (findCluster(state, group.name, name)) {
+		throw new AzFailure(`The cluster '${name}' under resource group '${group.name}' already exists. Please use command 'az aks update' to update the existing cluster, or select a different cluster name or resource group.`);
+	}
+	if (state.clusters.length > 0 || run.ctx.cluster.exists()) {
+		const other = state.clusters[0];
+		throw new AzFailure(`the cilium-lab practice cluster holds one AKS cluster at a time${other ? ` ('${other.name}' in '${other.resourceGroup}')` : ''}; delete it first (az aks delete -g … -n … --yes) or use it`, 2);
+	}
+	const nodeCountText = stringOption(parsed, 'nodeCount') ?? '3';
+	const nodeCount = Number(nodeCountText);
+	if (!/^\d+$/.test(nodeCountText) || nodeCount < 1 || nodeCount > 10) {
+		throw new AzFailure(nodeCount > 10 ? `the practice cluster simulates 1 to 10 nodes (got --node-count ${nodeCountText})` : `argument --node-count/-c: invalid int value: '${nodeCountText}'`, 2);
+	}
+	const plugin = (stringOption(parsed, 'networkPlugin') ?? 'azure') as NetworkProfile['networkPlugin'];
+	// Recent az defaults to Azure CNI Overlay when --network-plugin is not given.
+	const pluginMode = (stringOption(parsed, 'networkPluginMode') ?? (stringOption(parsed, 'networkPlugin') ? null : 'overlay')) as NetworkProfile['networkPluginMode'];
+	const dataplane = (stringOption(parsed, 'networkDataplane') ?? (plugin === 'azure' ? 'azure' : null)) as NetworkProfile['networkDataplane'];
+	const policy = (stringOption(parsed, 'networkPolicy') ?? (dataplane === 'cilium' ? 'cilium' : plugin === 'none' ? null : 'none')) as NetworkProfile['networkPolicy'];
+	const profile: NetworkProfile = {
+		networkPlugin: plugin,
+		networkPluginMode: pluginMode,
+		networkDataplane: dataplane,
+		networkPolicy: policy,
+		podCidr: stringOption(parsed, 'podCidr') ?? (plugin === 'kubenet' || pluginMode === 'overlay' ? '10.244.0.0/16' : null),
+		serviceCidr: stringOption(parsed, 'serviceCidr') ?? '10.0.0.0/16',
+		dnsServiceIp: stringOption(parsed, 'dnsServiceIp') ?? '10.0.0.10',
+	};
+	validateNetwork(profile);
+	const location = (stringOption(parsed, 'location') ?? group.location).toLowerCase();
+	const cluster: AksCluster = {
+		name,
+		resourceGroup: group.name,
+		location,
+		nodeCount,
+		kubernetesVersion: stringOption(parsed, 'kubernetesVersion') ?? defaultKubernetesVersion,
+		dnsPrefix: `${name.slice(0, 10)}-${group.name.slice(0, 16)}-${account.subscriptionId.slice(0, 6)}`.replace(/[^a-zA-Z0-9-]/g, '-'),
+		fqdnSuffix: randomBytes(4).toString('hex'),
+		networkProfile: profile,
+		provisioningState: 'Creating',
+		createdAt: new Date(run.ctx.clock.now()).toISOString(),
+	};
+	writeCloud(run.ctx.sections, {...state, clusters: [...state.clusters, cluster]});
+	const provision = async () => {
+		await run.ctx.cluster.create({name, nodeCount, location, kubernetesVersion: cluster.kubernetesVersion});
+		if (profile.networkDataplane === 'cilium') await installManagedCilium(run.ctx);
+		const latest = readCloud(run.ctx.sections);
+		writeCloud(run.ctx.sections, {...latest, clusters: latest.clusters.map(entry => (entry.name === name && entry.resourceGroup === group.name ? {...entry, provisioningState: 'Succeeded'} : entry))});
+	};
+	try {
+		if (flagOption(parsed, 'noWait')) {
+			void provision().catch(() => undefined);
+			return 0;
+		}
+		await runWithProgress(run, 6 * 60_000, provision);
+	} catch (error) {
+		const latest = readCloud(run.ctx.sections);
+		writeCloud(run.ctx.sections, {...latest, clusters: latest.clusters.filter(entry => !(entry.name === name && entry.resourceGroup === group.name))});
+		throw error;
+	}
+	const created = findCluster(readCloud(run.ctx.sections), group.name, name)!;
+	print(run, parsed, clusterJson(account, created), clusterTableRows);
+	return 0;
+}
+
+function requireCluster(run: AzRun, state: CloudState, groupName: string, name: string): AksCluster {
+	if (!findGroup(state, groupName)) throw armError('ResourceGroupNotFound', `Resource group '${groupName}' could not be found.`, 3);
+	const cluster = findCluster(state, groupName, name);
+	if (!cluster) {
+		throw armError(
+			'ResourceNotFound',
+			`The Resource 'Microsoft.ContainerService/managedClusters/${name}' under resource group '${groupName}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
+			3,
+		);
+	}
+	return cluster;
+}
+
+function homeKubeconfig(env: Record<string, string>): string {
+	return path.join(env.HOME || os.homedir(), '.kube', 'config');
+}
+
+/** Merges the practice kubeconfig's cluster, user and context into `file`, as az does. */
+function mergeKubeconfig(file: string, addition: string, overwrite: boolean): void {
+	const incoming = parseYaml(addition) as Record<string, any>;
+	let existing: Record<string, any> = {apiVersion: 'v1', kind: 'Config', clusters: [], contexts: [], users: [], preferences: {}};
+	if (existsSync(file)) {
+		const text = readFileSync(file, 'utf8');
+		if (text.trim()) {
+			try {
+				existing = parseYaml(text) ?? existing;
+			} catch (error) {
+				throw new AzFailure(`Failed to load kubeconfig file ${file}: ${(error as Error).message}`);
+			}
+		}
+	}
+	for (const section of ['clusters', 'users', 'contexts'] as const) {
+		const current: Array<{name: string}> = Array.isArray(existing[section]) ? existing[section] : [];
+		for (const entry of (incoming[section] ?? []) as Array<{name: string}>) {
+			const index = current.findIndex(candidate => candidate.name === entry.name);
+			if (index >= 0) {
+				if (JSON.stringify(current[index]) !== JSON.stringify(entry) && !overwrite) {
+					throw new AzFailure(`A different object named ${entry.name} already exists in your kubeconfig file.\nUse --overwrite-existing to replace it.`);
+				}
+				current[index] = entry;
+			} else current.push(entry);
+		}
+		existing[section] = current;
+	}
+	existing['current-context'] = incoming['current-context'];
+	mkdirSync(path.dirname(file), {recursive: true});
+	writeFileSync(file, toYaml(existing), {mode: 0o600});
+}
+
+function aksGetCredentials(run: AzRun, argv: string[]): number {
+	const parsed = parse(run, argv, {
+		...clusterNameSpecs,
+		overwriteExisting: {names: ['--overwrite-existing'], type: 'flag'},
+		file: {names: ['--file', '-f'], type: 'value'},
+		admin: {names: ['--admin', '-a'], type: 'flag'},
+		context: {names: ['--context'], type: 'value'},
+	});
+	const state = readCloud(run.ctx.sections);
+	requireLogin(run, state);
+	const cluster = requireCluster(run, state, stringOption(parsed, 'resourceGroup')!, stringOption(parsed, 'name')!);
+	const contextName = stringOption(parsed, 'context') ?? (flagOption(parsed, 'admin') ? `${cluster.name}-admin` : cluster.name);
+	const kubeconfig = run.ctx.cluster.kubeconfig(contextName);
+	const explicitFile = stringOption(parsed, 'file');
+	if (explicitFile === '-') {
+		run.io.stdout.write(kubeconfig);
+		return 0;
+	}
+	const target = explicitFile
+		? path.resolve(run.io.cwd ?? '/', explicitFile)
+		: run.io.env.KUBECONFIG
+			? path.resolve(run.io.cwd ?? '/', run.io.env.KUBECONFIG.split(path.delimiter)[0]!)
+			: undefined;
+	if (!target || (!explicitFile && path.resolve(target) === path.resolve(homeKubeconfig(run.io.env)))) {
+		throw new AzFailure(
+			'KUBECONFIG does not point at the practice kubeconfig; the cilium-lab practice cluster never writes ~/.kube/config.\nRun: eval "$(cilium-lab practice env)"   (or pass --file <path>)',
+		);
+	}
+	mergeKubeconfig(target, kubeconfig, flagOption(parsed, 'overwriteExisting'));
+	run.err(`Merged "${contextName}" as current context in ${target}`);
+	return 0;
+}
+
+async function aksUpdate(run: AzRun, argv: string[]): Promise<number> {
+	const parsed = parse(run, argv, {
+		...clusterNameSpecs,
+		networkPlugin: {names: ['--network-plugin'], type: 'value', choices: ['azure']},
+		networkPluginMode: {names: ['--network-plugin-mode'], type: 'value', choices: ['overlay']},
+		networkDataplane: {names: ['--network-dataplane'], type: 'value', choices: ['azure', 'cilium']},
+		networkPolicy: {names: ['--network-policy'], type: 'value', choices: ['azure', 'calico', 'cilium', 'none']},
+		podCidr: {names: ['--pod-cidr'], type: 'value'},
+		noWait: {names: ['--no-wait'], type: 'flag'},
+		yes: {names: ['--yes', '-y'], type: 'flag'},
+	});
+	const state = readCloud(run.ctx.sections);
+	const account = requireLogin(run, state);
+	const cluster = requireCluster(run, state, stringOption(parsed, 'resourceGroup')!, stringOption(parsed, 'name')!);
+	const before = cluster.networkProfile;
+	const wantedDataplane = stringOption(parsed, 'networkDataplane') as NetworkProfile['networkDataplane'] | undefined;
+	if (!wantedDataplane && !stringOption(parsed, 'networkPlugin') && !stringOption(parsed, 'networkPluginMode') && !stringOption(parsed, 'networkPolicy')) {
+		throw new AzFailure(
+			'Please specify one or more of "--enable-cluster-autoscaler" or "--disable-cluster-autoscaler" or "--update-cluster-autoscaler" or ... "--network-dataplane" or "--network-policy" (the practice cluster simulates the network options of az aks update)',
+		);
+	}
+	if (before.networkDataplane === 'cilium' && wantedDataplane && wantedDataplane !== 'cilium') {
+		throw armError('PropertyChangeNotAllowed', "Changing property 'networkProfile.networkDataplane' is not allowed.", 1, 'networkProfile.networkDataplane');
+	}
+	if (before.networkPlugin === 'none' && stringOption(parsed, 'networkPlugin')) {
+		throw armError('BadRequest', 'Changing the network plugin of a cluster created with --network-plugin none (bring your own CNI) is not supported. Create a new cluster to use Azure CNI.', 1, 'networkProfile.networkPlugin');
+	}
+	const after: NetworkProfile = {
+		...before,
+		networkPlugin: (stringOption(parsed, 'networkPlugin') as NetworkProfile['networkPlugin']) ?? before.networkPlugin,
+		networkPluginMode: (stringOption(parsed, 'networkPluginMode') as NetworkProfile['networkPluginMode']) ?? before.networkPluginMode,
+		networkDataplane: wantedDataplane ?? before.networkDataplane,
+		networkPolicy: (stringOption(parsed, 'networkPolicy') as NetworkProfile['networkPolicy']) ?? (wantedDataplane === 'cilium' ? 'cilium' : before.networkPolicy),
+	};
+	if (after.networkPluginMode === 'overlay' && !after.podCidr) after.podCidr = stringOption(parsed, 'podCidr') ?? '10.244.0.0/16';
+	validateNetwork(after);
+	const toCilium = after.networkDataplane === 'cilium' && before.networkDataplane !== 'cilium';
+	const save = (updated: AksCluster) => {
+		const latest = readCloud(run.ctx.sections);
+		writeCloud(run.ctx.sections, {...latest, clusters: latest.clusters.map(entry => (entry.name === cluster.name && entry.resourceGroup === cluster.resourceGroup ? updated : entry))});
+	};
+	save({...cluster, provisioningState: 'Updating'});
+	const apply = async () => {
+		// AKS reimages the nodes one by one; the practice cluster installs the managed Cilium on the ones it has.
+		if (toCilium) await installManagedCilium(run.ctx);
+		save({...cluster, networkProfile: after, provisioningState: 'Succeeded'});
+	};
+	if (flagOption(parsed, 'noWait')) {
+		void apply().catch(() => save({...cluster, provisioningState: 'Failed'}));
+		return 0;
+	}
+	await runWithProgress(run, toCilium ? 10 * 60_000 : 60_000, apply);
+	print(run, parsed, clusterJson(account, findCluster(readCloud(run.ctx.sections), cluster.resourceGroup, cluster.name)!), clusterTableRows);
+	return 0;
+}
+
+async function aks(run: AzRun, sub: string | undefined, argv: string[]): Promise<number> {
+	switch (sub) {
+		case 'create':
+			return aksCreate(run, argv);
+		case 'get-credentials':
+			return aksGetCredentials(run, argv);
+		case 'update':
+			return aksUpdate(run, argv);
+		case 'show': {
+			const parsed = parse(run, argv, clusterNameSpecs);
+			const state = readCloud(run.ctx.sections);
+			const account = requireLogin(run, state);
+			print(run, parsed, clusterJson(account, requireCluster(run, state, stringOption(parsed, 'resourceGroup')!, stringOption(parsed, 'name')!)), clusterTableRows);
+			return 0;
+		}
+		case 'list': {
+			const parsed = parse(run, argv, {resourceGroup: {names: ['--resource-group', '-g'], type: 'value'}});
+			const state = readCloud(run.ctx.sections);
+			const account = requireLogin(run, state);
+			const groupName = stringOption(parsed, 'resourceGroup');
+			const clusters = state.clusters.filter(cluster => !groupName || sameName(cluster.resourceGroup, groupName));
+			print(run, parsed, clusters.map(cluster => clusterJson(account, cluster)), clusterTableRows);
+			return 0;
+		}
+		case 'delete': {
+			const parsed = parse(run, argv, {...clusterNameSpecs, yes: {names: ['--yes', '-y'], type: 'flag'}, noWait: {names: ['--no-wait'], type: 'flag'}});
+			const state = readCloud(run.ctx.sections);
+			requireLogin(run, state);
+			const cluster = requireCluster(run, state, stringOption(parsed, 'resourceGroup')!, stringOption(parsed, 'name')!);
+			await confirm(run, flagOption(parsed, 'yes'));
+			const remove = async () => {
+				await removeCluster(run.ctx, cluster);
+				const latest = readCloud(run.ctx.sections);
+				writeCloud(run.ctx.sections, {...latest, clusters: latest.clusters.filter(entry => !(entry.name === cluster.name && entry.resourceGroup === cluster.resourceGroup))});
+			};
+			if (flagOption(parsed, 'noWait')) {
+				void remove().catch(() => undefined);
+				return 0;
+			}
+			await runWithProgress(run, 4 * 60_000, remove);
+			return 0;
+		}
+		default:
+			throw new NotSimulated(`aks ${sub ?? ''}`.trim());
+	}
+}
+
+class NotSimulated extends Error {}
+
+export const az: HostTool = async (argv, io, ctx) => {
+	const {out, err} = lines(io);
+	const [group, sub, ...rest] = argv;
+	const run: AzRun = {io, ctx, out, err, command: [group, sub].filter(Boolean).join(' ')};
+	try {
+		switch (group) {
+			case 'login':
+				return await login(run, argv.slice(1));
+			case 'logout': {
+				const state = readCloud(ctx.sections);
+				if (!state.account) throw new AzFailure('There are no active accounts.');
+				writeCloud(ctx.sections, {...state, account: undefined});
+				return 0;
+			}
+			case 'account':
+				return account(run, sub, rest);
+			case 'group':
+				return await groupCommand(run, sub, rest);
+			case 'aks':
+				return await aks(run, sub, rest);
+			case 'version':
+				out(JSON.stringify({'azure-cli': azVersion, 'azure-cli-core': azVersion, 'azure-cli-telemetry': '1.1.0', extensions: {}}, null, 2));
+				return 0;
+			case undefined:
+				err('az: the cilium-lab practice cluster simulates: login, account show|list|set, group create|show|list|exists|delete, aks create|show|list|get-credentials|update|delete');
+				return 2;
+			default:
+				throw new NotSimulated(argv.filter(arg => !arg.startsWith('-')).slice(0, 2).join(' '));
+		}
+	} catch (error) {
+		if (error instanceof NotSimulated) {
+			err(`az: '${error.message}' is not simulated by the cilium-lab practice cluster`);
+			return 2;
+		}
+		if (error instanceof ArgsError) {
+			err(`ERROR: ${error.message}`);
+			err();
+			err(`${docsLink(`${run.command}`)}`);
+			err('Read more about the command in reference docs');
+			return 2;
+		}
+		if (error instanceof AzFailure) {
+			err(`ERROR: ${error.message}`);
+			return error.exitCode;
+		}
+		throw error;
+	}
+};
+
