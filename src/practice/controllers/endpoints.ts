@@ -1,0 +1,86 @@
+import type {KubeObject, PracticeContext} from '../types.js';
+import {isPodReady, isTerminating, podSpec, podStatus, templateHash} from './objects.js';
+
+interface ServicePort {
+	name?: string;
+	port: number;
+	targetPort?: number | string;
+	protocol?: string;
+}
+
+function resolveTargetPort(port: ServicePort, pod: KubeObject): number | undefined {
+	const target = port.targetPort ?? port.port;
+	if (typeof target === 'number') return target;
+	if (/^\d+$/.test(target)) return Number(target);
+	for (const container of podSpec(pod).containers) {
+		const named = container.ports?.find(candidate => candidate.name === target);
+		if (named) return named.containerPort;
+	}
+	return undefined;
+}
+
+function sameContent(a: KubeObject | undefined, b: KubeObject): boolean {
+	if (!a) return false;
+	const strip = (object: KubeObject) => JSON.stringify({...object, metadata: {labels: object.metadata.labels, ownerReferences: object.metadata.ownerReferences}});
+	return strip(a) === strip(b);
+}
+
+/** Endpoints and an EndpointSlice for every Service with a selector: its pods' IPs, ready or not. */
+export function reconcileEndpoints(ctx: PracticeContext, pods: KubeObject[]): void {
+	for (const service of ctx.store.list('v1', 'Service')) {
+		const spec = (service.spec ?? {}) as {selector?: Record<string, string>; ports?: ServicePort[]};
+		if (!spec.selector || Object.keys(spec.selector).length === 0 || isTerminating(service)) continue;
+		const namespace = service.metadata.namespace;
+		const selected = pods.filter(pod => pod.metadata.namespace === namespace && podStatus(pod).podIP && !isTerminating(pod)
+			&& Object.entries(spec.selector!).every(([key, value]) => pod.metadata.labels?.[key] === value));
+		const ports = spec.ports ?? [];
+		const address = (pod: KubeObject) => ({
+			ip: podStatus(pod).podIP!,
+			nodeName: podSpec(pod).nodeName,
+			targetRef: {kind: 'Pod', namespace, name: pod.metadata.name, uid: pod.metadata.uid},
+		});
+		const endpointPorts = ports.map(port => ({
+			...(port.name ? {name: port.name} : {}),
+			port: (selected[0] && resolveTargetPort(port, selected[0])) ?? (typeof port.targetPort === 'number' ? port.targetPort : port.port),
+			protocol: port.protocol ?? 'TCP',
+		}));
+		const ready = selected.filter(isPodReady);
+		const notReady = selected.filter(pod => !isPodReady(pod));
+		const owner = {apiVersion: 'v1', kind: 'Service', name: service.metadata.name, uid: service.metadata.uid!, controller: true, blockOwnerDeletion: true};
+		const endpoints: KubeObject = {
+			apiVersion: 'v1',
+			kind: 'Endpoints',
+			metadata: {name: service.metadata.name, namespace, labels: {...service.metadata.labels}},
+			subsets: selected.length === 0 ? undefined : [{
+				...(ready.length > 0 ? {addresses: ready.map(address)} : {}),
+				...(notReady.length > 0 ? {notReadyAddresses: notReady.map(address)} : {}),
+				ports: endpointPorts,
+			}],
+		};
+		if (!endpoints.subsets) delete endpoints.subsets;
+		const existingEndpoints = ctx.store.get('v1', 'Endpoints', namespace, service.metadata.name);
+		if (!sameContent(existingEndpoints, endpoints)) ctx.store.apply(endpoints);
+
+		const sliceName = `${service.metadata.name}-${templateHash(service.metadata.uid, 5)}`;
+		const slice: KubeObject = {
+			apiVersion: 'discovery.k8s.io/v1',
+			kind: 'EndpointSlice',
+			metadata: {
+				name: sliceName,
+				namespace,
+				labels: {...service.metadata.labels, 'kubernetes.io/service-name': service.metadata.name, 'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io'},
+				ownerReferences: [owner],
+			},
+			addressType: 'IPv4',
+			endpoints: selected.map(pod => ({
+				addresses: [podStatus(pod).podIP!],
+				conditions: {ready: isPodReady(pod), serving: isPodReady(pod), terminating: false},
+				nodeName: podSpec(pod).nodeName,
+				targetRef: {kind: 'Pod', namespace, name: pod.metadata.name, uid: pod.metadata.uid},
+			})),
+			ports: endpointPorts,
+		};
+		const existingSlice = ctx.store.get('discovery.k8s.io/v1', 'EndpointSlice', namespace, sliceName);
+		if (!sameContent(existingSlice, slice)) ctx.store.apply(slice);
+	}
+}

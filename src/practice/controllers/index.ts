@@ -1,0 +1,75 @@
+// The practice cluster's controllers: scheduler and kubelet (pods), node readiness, ReplicaSets and
+// Deployments, DaemonSets, and Endpoints. They watch the store and write back through it.
+import {forgetPodLogs} from '../api/streams/logs.js';
+import type {PracticeContext, StoreEvent} from '../types.js';
+import {reconcileEndpoints} from './endpoints.js';
+import {reconcileNodes} from './nodes.js';
+import {PodLifecycle} from './pods.js';
+import {reconcileDaemonSets, reconcileDeployments, reconcileReplicaSets} from './workloads.js';
+
+export {nodePoolObjects, cniAnnotation, networkNotReadyMessage, type NodePoolOptions} from './nodes.js';
+export {podStartTimings} from './pods.js';
+
+const watchedKinds = new Set(['Pod', 'Node', 'Deployment', 'ReplicaSet', 'DaemonSet', 'Service']);
+
+/** Starts the controllers; returns the function that stops them (pending pod starts are abandoned). */
+export function startControllers(ctx: PracticeContext): () => void {
+	const abort = new AbortController();
+	let scheduled = false;
+	let running = false;
+	let again = false;
+	const pods = new PodLifecycle(ctx, abort.signal, () => schedule());
+
+	const reconcileAll = () => {
+		if (abort.signal.aborted) return;
+		if (running) {
+			again = true;
+			return;
+		}
+		running = true;
+		try {
+			// A pass can cause more work (a Deployment's ReplicaSet then its pods); passes repeat until quiet.
+			for (let pass = 0; pass < 5; pass++) {
+				again = false;
+				reconcileDeployments(ctx);
+				reconcileReplicaSets(ctx, ctx.store.list('v1', 'Pod'));
+				reconcileDaemonSets(ctx, ctx.store.list('v1', 'Pod'));
+				pods.reconcile();
+				reconcileNodes(ctx);
+				reconcileEndpoints(ctx, ctx.store.list('v1', 'Pod'));
+				if (!again) break;
+			}
+		} finally {
+			running = false;
+		}
+	};
+
+	function schedule(): void {
+		if (scheduled || abort.signal.aborted) return;
+		scheduled = true;
+		setImmediate(() => {
+			scheduled = false;
+			try {
+				reconcileAll();
+			} catch (error) {
+				// A controller error must not stop the daemon; the next change retries.
+				process.emitWarning(`practice controllers: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+			}
+		});
+	}
+
+	const unsubscribe = ctx.store.subscribe((event: StoreEvent) => {
+		if (!watchedKinds.has(event.object.kind)) return;
+		if (event.type === 'DELETED' && event.object.kind === 'Pod') {
+			forgetPodLogs(event.object);
+			pods.forget(event.object);
+		}
+		again = true;
+		schedule();
+	});
+	schedule();
+	return () => {
+		abort.abort();
+		unsubscribe();
+	};
+}

@@ -1,0 +1,109 @@
+import type {KubeObject, PracticeContext} from '../types.js';
+import {isPodReady, isTerminating, modify, podSpec, rfc3339} from './objects.js';
+
+/** Which CNI the nodes start with: `none` (AKS "bring your own CNI") waits for Cilium; the others have one at once. */
+export const cniAnnotation = 'practice.cilium-lab/cni';
+
+export const networkNotReadyMessage = 'container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized';
+
+export interface NodePoolOptions {
+	count: number;
+	kubernetesVersion?: string;
+	location?: string;
+	/** `none` for BYOCNI (default); `azure` or `kubenet` when the cluster has its own CNI from the start. */
+	cni?: 'none' | 'azure' | 'kubenet';
+	poolName?: string;
+}
+
+/** The Node objects an AKS node pool registers (names, labels, addresses, capacity as AKS gives them). */
+export function nodePoolObjects(options: NodePoolOptions, now = Date.now()): KubeObject[] {
+	const pool = options.poolName ?? 'nodepool1';
+	const version = options.kubernetesVersion ?? '1.30.6';
+	const scaleSet = String(10_000_000 + (now % 89_999_999)).slice(0, 8);
+	return Array.from({length: options.count}, (_, index) => {
+		const name = `aks-${pool}-${scaleSet}-vmss${String(index).padStart(6, '0')}`;
+		const capacity = {cpu: '2', 'ephemeral-storage': '129886128Ki', memory: '7097684Ki', pods: '250'};
+		return {
+			apiVersion: 'v1',
+			kind: 'Node',
+			metadata: {
+				name,
+				labels: {
+					agentpool: pool,
+					'beta.kubernetes.io/arch': 'amd64',
+					'beta.kubernetes.io/os': 'linux',
+					'kubernetes.azure.com/agentpool': pool,
+					'kubernetes.azure.com/mode': 'system',
+					'kubernetes.azure.com/role': 'agent',
+					'kubernetes.io/arch': 'amd64',
+					'kubernetes.io/hostname': name,
+					'kubernetes.io/os': 'linux',
+					'node.kubernetes.io/instance-type': 'Standard_DS2_v2',
+					'topology.kubernetes.io/region': options.location ?? 'koreacentral',
+					'topology.kubernetes.io/zone': '0',
+				},
+				annotations: {[cniAnnotation]: options.cni ?? 'none', 'node.alpha.kubernetes.io/ttl': '0'},
+			},
+			spec: {podCIDR: `10.244.${index}.0/24`, podCIDRs: [`10.244.${index}.0/24`], providerID: `azure:///subscriptions/practice/resourceGroups/mc_practice/providers/Microsoft.Compute/virtualMachineScaleSets/aks-${pool}-${scaleSet}-vmss/virtualMachines/${index}`},
+			status: {
+				addresses: [{type: 'InternalIP', address: `10.224.0.${4 + index}`}, {type: 'Hostname', address: name}],
+				capacity,
+				allocatable: {...capacity, cpu: '1900m', memory: '5160276Ki'},
+				nodeInfo: {
+					architecture: 'amd64',
+					containerRuntimeVersion: 'containerd://1.7.23-1',
+					kernelVersion: '5.15.0-1075-azure',
+					kubeProxyVersion: `v${version}`,
+					kubeletVersion: `v${version}`,
+					operatingSystem: 'linux',
+					osImage: 'Ubuntu 22.04.5 LTS',
+				},
+				conditions: nodeConditions(false, now),
+			},
+		};
+	});
+}
+
+function nodeConditions(ready: boolean, now: number, previous?: Array<{type: string; status: string; lastTransitionTime?: string}>) {
+	const at = rfc3339(now);
+	const since = (type: string, status: string) => {
+		const before = previous?.find(condition => condition.type === type);
+		return before && before.status === status && before.lastTransitionTime ? before.lastTransitionTime : at;
+	};
+	const healthy = (type: string, reason: string, message: string) => ({type, status: 'False', lastHeartbeatTime: at, lastTransitionTime: since(type, 'False'), reason, message});
+	return [
+		healthy('MemoryPressure', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'),
+		healthy('DiskPressure', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'),
+		healthy('PIDPressure', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'),
+		ready
+			? {type: 'Ready', status: 'True', lastHeartbeatTime: at, lastTransitionTime: since('Ready', 'True'), reason: 'KubeletReady', message: 'kubelet is posting ready status'}
+			: {type: 'Ready', status: 'False', lastHeartbeatTime: at, lastTransitionTime: since('Ready', 'False'), reason: 'KubeletNotReady', message: networkNotReadyMessage},
+	];
+}
+
+/** Whether a node's CNI can set up pod networks: its own from the start, or a Ready Cilium agent on it. */
+export function nodeNetworkReady(ctx: PracticeContext, node: KubeObject, pods = ctx.store.list('v1', 'Pod', {namespace: 'kube-system'})): boolean {
+	const cni = node.metadata.annotations?.[cniAnnotation] ?? 'none';
+	if (cni !== 'none') return true;
+	return pods.some(pod => pod.metadata.labels?.['k8s-app'] === 'cilium' && podSpec(pod).nodeName === node.metadata.name
+		&& !isTerminating(pod) && isPodReady(pod));
+}
+
+export function isNodeReady(node: KubeObject): boolean {
+	return ((node.status as {conditions?: Array<{type: string; status: string}>} | undefined)?.conditions ?? [])
+		.some(condition => condition.type === 'Ready' && condition.status === 'True');
+}
+
+/** Turns each node Ready or NotReady as its network is, with the kubelet's events on a change. */
+export function reconcileNodes(ctx: PracticeContext): void {
+	const pods = ctx.store.list('v1', 'Pod', {namespace: 'kube-system'});
+	for (const node of ctx.store.list('v1', 'Node')) {
+		const ready = nodeNetworkReady(ctx, node, pods);
+		if (isNodeReady(node) === ready && (node.status as {conditions?: unknown[]} | undefined)?.conditions) continue;
+		modify(ctx.store, node, draft => {
+			const status = (draft.status ??= {}) as {conditions?: Array<{type: string; status: string; lastTransitionTime?: string}>};
+			status.conditions = nodeConditions(ready, ctx.clock.now(), status.conditions);
+		});
+		ctx.store.recordEvent(node, 'Normal', ready ? 'NodeReady' : 'NodeNotReady', `Node ${node.metadata.name} status is now: ${ready ? 'NodeReady' : 'NodeNotReady'}`, ready ? 'kubelet' : 'node-controller');
+	}
+}
