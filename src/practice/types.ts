@@ -47,7 +47,7 @@ export class StatusError extends Error {
 
 /** The cluster's objects. Kinds are addressed as apiVersion + kind, e.g. ('apps/v1', 'DaemonSet'). */
 export interface ClusterStore {
-	list(apiVersion: string, kind: string, options?: {namespace?: string; labelSelector?: string}): KubeObject[];
+	list(apiVersion: string, kind: string, options?: {namespace?: string; labelSelector?: string; fieldSelector?: string}): KubeObject[];
 	get(apiVersion: string, kind: string, namespace: string | undefined, name: string): KubeObject | undefined;
 	/** Validates, assigns uid/resourceVersion/creationTimestamp, persists; throws StatusError. */
 	create(object: KubeObject): KubeObject;
@@ -111,3 +111,10 @@ export type PodProgram = (argv: string[], io: ProgramIO, pod: KubeObject, ctx: P
 
 /** A simulated host tool (az, helm, cilium, hubble). Resolves with the exit code. */
 export type HostTool = (argv: string[], io: ProgramIO, ctx: PracticeContext) => Promise<number>;
+
+/**
+ * A part that runs inside the daemon (controllers, datapath): the daemon calls the `start` export of
+ * src/practice/controllers/index.ts and src/practice/datapath/index.ts, when they exist, once the
+ * store is loaded; the returned function is called on shutdown.
+ */
+export type PracticePart = (ctx: PracticeContext) => void | (() => void) | Promise<void | (() => void)>;

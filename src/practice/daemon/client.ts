@@ -1,0 +1,221 @@
+// The app's side of the practice daemon: start it (detached) if needed, stop it, ask its status.
+import {spawn} from 'node:child_process';
+import fs from 'node:fs';
+import https from 'node:https';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+import type {Readable} from 'node:stream';
+import {practicePaths, type DaemonInfo} from './paths.js';
+import {parseSpeed, type PracticeSpeed} from './clock.js';
+
+export interface PracticeInfo {
+	kubeconfig: string;
+	binDir: string;
+	/** KUBECONFIG, KUBECACHEDIR, PATH (the simulated tools first), CILIUM_LAB_PRACTICE_DIR. */
+	env: Record<string, string>;
+}
+
+export interface PracticeStatus {
+	running: boolean;
+	pid?: number;
+	controlPort?: number;
+	apiPort?: number | null;
+	speed?: string;
+	cluster?: {name: string; nodeCount: number; location: string; kubernetesVersion: string; createdAt: string; apiPort: number | null} | null;
+	startedAt?: string;
+}
+
+export const SIMULATED_TOOLS = ['az', 'helm', 'cilium', 'hubble'] as const;
+
+/** The package root (where dist/ lives), from the bundle or from the sources. */
+function packageRoot(): string {
+	let dir = path.dirname(fileURLToPath(import.meta.url));
+	for (let depth = 0; depth < 6; depth++) {
+		if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+		dir = path.dirname(dir);
+	}
+	return process.cwd();
+}
+
+function distFile(name: string): string {
+	return path.join(packageRoot(), 'dist', name);
+}
+
+function daemonScript(): string {
+	return process.env.CILIUM_LAB_PRACTICE_DAEMON ?? distFile('practice-daemon.js');
+}
+
+function readInfo(home: string): DaemonInfo | undefined {
+	try {
+		return JSON.parse(fs.readFileSync(practicePaths(home).info, 'utf8')) as DaemonInfo;
+	} catch {
+		return undefined;
+	}
+}
+
+function isAlive(pid: number): boolean {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (error) {
+		return (error as NodeJS.ErrnoException).code === 'EPERM';
+	}
+}
+
+/** A request to the daemon's control port, over HTTPS with its CA and token. */
+export function controlRequest<T>(info: DaemonInfo, method: string, pathname: string, body?: unknown, timeoutMs = 60_000): Promise<T> {
+	const ca = fs.readFileSync(info.caFile, 'utf8');
+	const payload = body === undefined ? undefined : JSON.stringify(body);
+	return new Promise<T>((resolve, reject) => {
+		const req = https.request(
+			{host: '127.0.0.1', port: info.controlPort, method, path: pathname, ca, servername: 'localhost', headers: {Authorization: `Bearer ${info.token}`, ...(payload ? {'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload)} : {})}, timeout: timeoutMs},
+			(res) => {
+				const chunks: Buffer[] = [];
+				res.on('data', (chunk: Buffer) => chunks.push(chunk));
+				res.on('end', () => {
+					const text = Buffer.concat(chunks).toString('utf8');
+					let parsed: unknown;
+					try {
+						parsed = JSON.parse(text);
+					} catch {
+						parsed = text;
+					}
+					if ((res.statusCode ?? 500) >= 400) reject(new Error(`practice daemon answered ${res.statusCode}: ${(parsed as {message?: string})?.message ?? text}`));
+					else resolve(parsed as T);
+				});
+			},
+		);
+		req.on('timeout', () => req.destroy(new Error(`the practice daemon did not answer ${method} ${pathname} in ${timeoutMs} ms`)));
+		req.on('error', reject);
+		req.end(payload);
+	});
+}
+
+/** The shims on PATH: each runs the tool entry with node, pointing it at this practice directory. */
+function writeShims(binDir: string, practiceDir: string): void {
+	fs.mkdirSync(binDir, {recursive: true});
+	const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
+	const toolEntry = process.env.CILIUM_LAB_PRACTICE_TOOL ?? distFile('practice-tool.js');
+	for (const tool of SIMULATED_TOOLS) {
+		const file = path.join(binDir, tool);
+		const text = `#!/bin/sh\n# cilium-lab practice cluster: the simulated ${tool}\nCILIUM_LAB_PRACTICE_DIR=${quote(practiceDir)} exec ${quote(process.execPath)} ${quote(toolEntry)} ${tool} "$@"\n`;
+		let current: string | undefined;
+		try {
+			current = fs.readFileSync(file, 'utf8');
+		} catch {
+			current = undefined;
+		}
+		if (current !== text) {
+			fs.writeFileSync(`${file}.tmp`, text, {mode: 0o755});
+			fs.renameSync(`${file}.tmp`, file);
+		}
+	}
+}
+
+export function practiceEnv(home: string, basePath = process.env.PATH ?? ''): PracticeInfo {
+	const paths = practicePaths(home);
+	return {
+		kubeconfig: paths.kubeconfig,
+		binDir: paths.bin,
+		env: {
+			KUBECONFIG: paths.kubeconfig,
+			KUBECACHEDIR: paths.kubeCache,
+			PATH: basePath ? `${paths.bin}${path.delimiter}${basePath}` : paths.bin,
+			CILIUM_LAB_PRACTICE_DIR: paths.dir,
+		},
+	};
+}
+
+async function runningInfo(home: string): Promise<DaemonInfo | undefined> {
+	const info = readInfo(home);
+	if (!info || !isAlive(info.pid)) return undefined;
+	try {
+		await controlRequest(info, 'GET', '/practice/v1/status', undefined, 5_000);
+		return info;
+	} catch {
+		return undefined;
+	}
+}
+
+/** Spawns the daemon detached and waits for the line it writes on fd 3 when it is ready. */
+async function spawnDaemon(home: string, speed: PracticeSpeed): Promise<void> {
+	const paths = practicePaths(home);
+	fs.mkdirSync(paths.dir, {recursive: true, mode: 0o700});
+	const script = daemonScript();
+	if (!fs.existsSync(script)) throw new Error(`the practice daemon is not built (${script} is missing): run \`npm run build\``);
+	const logFd = fs.openSync(paths.log, 'a', 0o600);
+	const child = spawn(process.execPath, [script, '--home', path.resolve(home), '--speed', speed], {
+		detached: true,
+		stdio: ['ignore', logFd, logFd, 'pipe'],
+		env: {...process.env, CILIUM_LAB_PRACTICE_SPEED: speed},
+	});
+	fs.closeSync(logFd);
+	const pipe = child.stdio[3] as Readable;
+	const message = await new Promise<{ready?: boolean; alreadyRunning?: boolean; error?: string}>((resolve) => {
+		let text = '';
+		pipe.setEncoding('utf8');
+		pipe.on('data', (chunk: string) => {
+			text += chunk;
+			if (text.includes('\n')) resolve(JSON.parse(text.slice(0, text.indexOf('\n'))));
+		});
+		pipe.on('error', () => {});
+		pipe.on('close', () => resolve(text.trim() ? JSON.parse(text.trim().split('\n')[0]!) : {error: `the practice daemon exited before it was ready; see ${paths.log}`}));
+		child.on('exit', (code) => {
+			if (!text.includes('\n')) resolve({error: `the practice daemon exited with code ${code} before it was ready; see ${paths.log}`});
+		});
+	});
+	pipe.destroy();
+	child.unref();
+	if (message.error) throw new Error(message.error);
+	if (message.alreadyRunning) {
+		// Another start won the race; wait for its daemon.json.
+		for (let attempt = 0; attempt < 100; attempt++) {
+			if (await runningInfo(home)) return;
+			await new Promise((resolve) => setTimeout(resolve, 50));
+		}
+		throw new Error(`another practice daemon holds ${paths.lock} but does not answer; stop it or remove the file`);
+	}
+}
+
+export async function startPractice(options: {home: string; speed?: PracticeSpeed; track?: string}): Promise<PracticeInfo> {
+	const {home} = options;
+	const paths = practicePaths(home);
+	const speed = options.speed ?? parseSpeed(process.env.CILIUM_LAB_PRACTICE_SPEED);
+	let info = await runningInfo(home);
+	if (!info) {
+		await spawnDaemon(home, speed);
+		info = readInfo(home);
+		if (!info) throw new Error(`the practice daemon started but wrote no ${paths.info}`);
+	}
+	writeShims(paths.bin, paths.dir);
+	if (options.track === 'k8s' && (info.apiPort === null || !fs.existsSync(paths.kubeconfig))) {
+		await controlRequest(info, 'POST', '/practice/v1/cluster', {name: 'practice', nodeCount: 3, writeKubeconfig: true});
+	}
+	return practiceEnv(home);
+}
+
+export async function stopPractice(home: string): Promise<void> {
+	const info = readInfo(home);
+	if (!info || !isAlive(info.pid)) {
+		fs.rmSync(practicePaths(home).info, {force: true});
+		return;
+	}
+	try {
+		await controlRequest(info, 'POST', '/practice/v1/shutdown', undefined, 5_000);
+	} catch {
+		try {
+			process.kill(info.pid, 'SIGTERM');
+		} catch {
+			// Already gone.
+		}
+	}
+	for (let waited = 0; waited < 10_000 && isAlive(info.pid); waited += 25) await new Promise((resolve) => setTimeout(resolve, 25));
+	if (isAlive(info.pid)) process.kill(info.pid, 'SIGKILL');
+}
+
+export async function practiceStatus(home: string): Promise<PracticeStatus> {
+	const info = await runningInfo(home);
+	if (!info) return {running: false};
+	const status = await controlRequest<{cluster: PracticeStatus['cluster']; speed: string; startedAt: string}>(info, 'GET', '/practice/v1/status');
+	return {running: true, pid: info.pid, controlPort: info.controlPort, apiPort: info.apiPort, speed: status.speed, cluster: status.cluster, startedAt: status.startedAt};
+}

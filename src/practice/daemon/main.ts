@@ -1,0 +1,252 @@
+// Entry of the practice daemon (bundled as dist/practice-daemon.js): one per lab home.
+//   node practice-daemon.js --home <lab home> [--speed fast]
+// Tells the process that started it it is ready by writing one JSON line to fd 3 (when open).
+import fs from 'node:fs';
+import path from 'node:path';
+import {parseArgs} from 'node:util';
+import type {IncomingMessage, ServerResponse} from 'node:http';
+import type {PracticeContext, PracticePart} from '../types.js';
+import {createStore} from '../api/store.js';
+import {createApiHandler, statusBody, tokenMatches} from '../api/server.js';
+import {listenHttps, type HttpsListener} from '../api/listener.js';
+import {writeFileAtomic} from '../api/persistence.js';
+import {ensureCredentials} from './tls.js';
+import {createClock, parseSpeed} from './clock.js';
+import {createLifecycle, repointKubeconfig} from './cluster.js';
+import {practicePaths, type DaemonInfo} from './paths.js';
+
+declare const __VERSION__: string | undefined;
+
+// Parts other engineers build are imported by a pattern (esbuild bundles the files that match, and
+// a missing one fails at run time, not at build time); the key is the source file's own name.
+const SOURCE_EXTENSION = '.ts';
+
+function signalReady(message: object): void {
+	try {
+		fs.writeSync(3, `${JSON.stringify(message)}\n`);
+		fs.closeSync(3);
+	} catch {
+		// Started by hand, without the pipe: nothing to tell.
+	}
+}
+
+function isAlive(pid: number): boolean {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (error) {
+		return (error as NodeJS.ErrnoException).code === 'EPERM';
+	}
+}
+
+/** One daemon per home: an exclusive lock file holding the pid; a stale one (dead pid) is taken over. */
+function takeLock(lockFile: string): boolean {
+	for (let attempt = 0; attempt < 2; attempt++) {
+		try {
+			const fd = fs.openSync(lockFile, 'wx', 0o600);
+			fs.writeSync(fd, String(process.pid));
+			fs.closeSync(fd);
+			return true;
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+			const holder = Number(fs.readFileSync(lockFile, 'utf8').trim());
+			if (holder && holder !== process.pid && isAlive(holder)) return false;
+			fs.rmSync(lockFile, {force: true});
+		}
+	}
+	return false;
+}
+
+async function loadPart(load: () => Promise<unknown>): Promise<PracticePart | undefined> {
+	try {
+		const module = (await load()) as {start?: PracticePart};
+		return module.start;
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' || /Could not resolve|Cannot find module|No such built-in module|not found/.test(String((error as Error).message))) return undefined;
+		throw error;
+	}
+}
+
+async function main(): Promise<void> {
+	const {values} = parseArgs({options: {home: {type: 'string'}, speed: {type: 'string'}}, strict: true});
+	if (!values.home) throw new Error('--home is required');
+	const paths = practicePaths(values.home);
+	fs.mkdirSync(paths.dir, {recursive: true, mode: 0o700});
+	const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+	if (!takeLock(paths.lock)) {
+		signalReady({alreadyRunning: true});
+		return;
+	}
+	const speed = parseSpeed(values.speed ?? process.env.CILIUM_LAB_PRACTICE_SPEED);
+	const credentials = await ensureCredentials(paths.dir);
+	const store = createStore({statePath: paths.state, log});
+	const clock = createClock(speed);
+
+	let apiListener: HttpsListener | undefined;
+	let controlListener: HttpsListener | undefined;
+	const lastApiPort = () => store.sections.read<number | null>('practice.apiPort', null) ?? undefined;
+	const context = {} as PracticeContext;
+	const api = createApiHandler({store, token: credentials.token, context, log, serverAddress: () => `127.0.0.1:${apiListener?.port ?? 0}`});
+
+	const writeInfo = () => {
+		const info: DaemonInfo = {
+			pid: process.pid,
+			controlPort: controlListener!.port,
+			apiPort: apiListener?.port ?? null,
+			token: credentials.token,
+			caFile: credentials.caFile,
+			home: values.home!,
+			practiceDir: paths.dir,
+			speed,
+			version: typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-dev',
+			startedAt: startedAt,
+		};
+		writeFileAtomic(paths.info, JSON.stringify(info, null, 2));
+	};
+	const startedAt = new Date().toISOString();
+
+	const openApi = async (): Promise<number> => {
+		if (apiListener) return apiListener.port;
+		const wanted = lastApiPort();
+		const listen = (port?: number) => listenHttps({tls: credentials, port, onRequest: api.handleRequest, onUpgrade: api.handleUpgrade});
+		try {
+			apiListener = await listen(wanted);
+		} catch {
+			apiListener = await listen(0);
+		}
+		if (apiListener.port !== wanted) {
+			store.sections.write('practice.apiPort', apiListener.port);
+			repointKubeconfig(paths.kubeconfig, apiListener.port);
+		}
+		return apiListener.port;
+	};
+	const closeApi = async () => {
+		api.closeWatches();
+		await apiListener?.close();
+		apiListener = undefined;
+	};
+	const cluster = createLifecycle({
+		store,
+		openApi,
+		closeApi,
+		apiPort: () => apiListener?.port,
+		caPem: credentials.caPem,
+		token: credentials.token,
+		kubeconfigPath: paths.kubeconfig,
+		onChange: () => writeInfo(),
+	});
+	Object.assign(context, {store, clock, sections: store.sections, cluster});
+
+	const json = (res: ServerResponse, code: number, body: unknown) => {
+		const text = JSON.stringify(body);
+		res.writeHead(code, {'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text)});
+		res.end(text);
+	};
+	let toolHandler: Promise<((req: IncomingMessage, res: ServerResponse, ctx: PracticeContext) => Promise<void>) | undefined> | undefined;
+	const loadToolHandler = () => {
+		toolHandler ??= import(`../bin/rpc-server${SOURCE_EXTENSION}`).then(
+			(module: {handleToolRequest?: (req: IncomingMessage, res: ServerResponse, ctx: PracticeContext) => Promise<void>}) => module.handleToolRequest,
+			(error: unknown) => {
+				log(`tools are not available: ${(error as Error).message}`);
+				return undefined;
+			},
+		);
+		return toolHandler;
+	};
+
+	let stopping = false;
+	const stopParts: Array<() => void> = [];
+	const shutdown = async (code = 0) => {
+		if (stopping) return;
+		stopping = true;
+		for (const stop of stopParts) {
+			try {
+				stop();
+			} catch (error) {
+				log(`stopping a part failed: ${(error as Error).message}`);
+			}
+		}
+		await closeApi();
+		await controlListener?.close();
+		store.close();
+		fs.rmSync(paths.info, {force: true});
+		fs.rmSync(paths.lock, {force: true});
+		process.exit(code);
+	};
+
+	const control = async (req: IncomingMessage, res: ServerResponse) => {
+		const url = new URL(req.url ?? '/', 'https://localhost');
+		if (!tokenMatches(req.headers.authorization, credentials.token)) return json(res, 401, statusBody(401, 'Unauthorized', 'Unauthorized'));
+		if (url.pathname.startsWith('/practice/v1/tools/')) {
+			const handler = await loadToolHandler();
+			if (!handler) return json(res, 501, statusBody(501, 'NotImplemented', 'the simulated tools are not part of this build of the practice daemon'));
+			return handler(req, res, context);
+		}
+		switch (`${req.method} ${url.pathname}`) {
+			case 'GET /practice/v1/status': {
+				const record = cluster.record();
+				return json(res, 200, {
+					pid: process.pid,
+					home: values.home,
+					speed,
+					startedAt,
+					cluster: record ? {...record, apiPort: apiListener?.port ?? null} : null,
+					resourceVersion: store.resourceVersion(),
+				});
+			}
+			case 'POST /practice/v1/cluster': {
+				const chunks: Buffer[] = [];
+				for await (const chunk of req as AsyncIterable<Buffer>) chunks.push(chunk);
+				const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as {name?: string; nodeCount?: number; writeKubeconfig?: boolean};
+				if (!cluster.record()) await cluster.create({name: body.name ?? 'practice', nodeCount: body.nodeCount ?? 3});
+				if (body.writeKubeconfig) writeFileAtomic(paths.kubeconfig, cluster.kubeconfig(body.name ?? cluster.record()!.name));
+				return json(res, 200, {apiPort: apiListener?.port, kubeconfig: paths.kubeconfig});
+			}
+			case 'DELETE /practice/v1/cluster':
+				if (cluster.record()) await cluster.remove();
+				return json(res, 200, {removed: true});
+			case 'POST /practice/v1/shutdown':
+				json(res, 200, {stopping: true});
+				setImmediate(() => void shutdown(0));
+				return;
+			default:
+				return json(res, 404, statusBody(404, 'NotFound', `no such practice endpoint: ${req.method} ${url.pathname}`));
+		}
+	};
+
+	controlListener = await listenHttps({
+		tls: credentials,
+		onRequest: (req, res) => {
+			control(req, res).catch((error: unknown) => {
+				log(`control request failed: ${(error as Error).stack ?? error}`);
+				if (!res.headersSent) json(res, 500, statusBody(500, 'InternalError', (error as Error).message));
+				else res.end();
+			});
+		},
+	});
+	if (cluster.record()) await openApi();
+	writeInfo();
+
+	for (const load of [() => import(`../controllers/index${SOURCE_EXTENSION}`), () => import(`../datapath/index${SOURCE_EXTENSION}`)]) {
+		const start = await loadPart(load).catch((error: unknown) => {
+			log(`a practice part failed to load: ${(error as Error).stack ?? error}`);
+			return undefined;
+		});
+		if (!start) continue;
+		const stop = await start(context);
+		if (typeof stop === 'function') stopParts.push(stop);
+	}
+
+	process.on('SIGTERM', () => void shutdown(0));
+	process.on('SIGINT', () => void shutdown(0));
+	process.on('uncaughtException', (error) => log(`uncaught: ${error.stack ?? error}`));
+	process.on('unhandledRejection', (error) => log(`unhandled rejection: ${(error as Error)?.stack ?? error}`));
+	signalReady({ready: true, pid: process.pid, controlPort: controlListener.port, apiPort: apiListener?.port ?? null});
+}
+
+main().catch((error: unknown) => {
+	const message = (error as Error)?.message ?? String(error);
+	process.stderr.write(`practice daemon: ${(error as Error)?.stack ?? message}\n`);
+	signalReady({error: message});
+	process.exit(1);
+});
