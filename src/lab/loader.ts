@@ -270,6 +270,7 @@ export function lintLab(lessonsDir: string, options: {cwd?: string} = {}): LintR
 	const lessons: ParsedLesson[] = [];
 	const fileNames = readdirSync(dir).filter((name) => /\.ya?ml$/.test(name) && name !== 'lab.yaml').sort();
 	const byOrder = new Map<number, string>();
+	const brokenLessonIds = new Set<string>();
 	for (const name of fileNames) {
 		const file = path.join(dir, name);
 		const match = LESSON_FILE_PATTERN.exec(name);
@@ -286,6 +287,11 @@ export function lintLab(lessonsDir: string, options: {cwd?: string} = {}): LintR
 		const order = Number(match[1]);
 		const data = parseWith(read, lessonFileSchema);
 		if (data) lessons.push({source: read, order, data});
+		else {
+			// A lesson that fails its own checks still names its id, so others requiring it are not told it does not exist.
+			const rawId = read.doc.get('id');
+			if (typeof rawId === 'string') brokenLessonIds.add(rawId);
+		}
 		const sameOrder = byOrder.get(order);
 		if (sameOrder) read.add([], `the number ${match[1]} is also used by ${displayPath(sameOrder, cwd)}; the NN prefix orders the lessons, so each needs its own`);
 		else byOrder.set(order, file);
@@ -297,7 +303,7 @@ export function lintLab(lessonsDir: string, options: {cwd?: string} = {}): LintR
 	const declaredTracks = labData ? labData.tracks.map((track) => track.id) : undefined;
 	if (labData && labSource) validateLabFile(labSource, labData);
 	for (const lesson of lessons) validateLesson(lesson, declaredTracks, assetsDir);
-	validateLessonGraph(lessons, cwd);
+	validateLessonGraph(lessons, brokenLessonIds, cwd);
 
 	for (const source of sources) issues.push(...source.issues);
 	issues.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
@@ -413,7 +419,7 @@ function validateLesson({source, data}: ParsedLesson, declaredTracks: string[] |
 	});
 }
 
-function validateLessonGraph(lessons: ParsedLesson[], cwd: string): void {
+function validateLessonGraph(lessons: ParsedLesson[], brokenLessonIds: Set<string>, cwd: string): void {
 	const byId = new Map<string, ParsedLesson>();
 	for (const lesson of lessons) {
 		const first = byId.get(lesson.data.id);
@@ -422,7 +428,9 @@ function validateLessonGraph(lessons: ParsedLesson[], cwd: string): void {
 	}
 	for (const lesson of lessons) {
 		(lesson.data.requires ?? []).forEach((required, index) => {
-			if (!byId.has(required)) lesson.source.add(['requires', index], `no lesson has id "${required}"${didYouMean(required, byId.keys())}`);
+			if (!byId.has(required) && !brokenLessonIds.has(required)) {
+				lesson.source.add(['requires', index], `no lesson has id "${required}"${didYouMean(required, [...byId.keys(), ...brokenLessonIds])}`);
+			}
 		});
 	}
 	// Cycles: depth-first, reporting each cycle once, at the `requires` entry that closes it.

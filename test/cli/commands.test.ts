@@ -1,0 +1,121 @@
+// The built binary, as a person (or a script) runs it: lint, list, refusals, exit codes.
+import {execFileSync, spawnSync} from 'node:child_process';
+import {cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+
+const root = path.resolve('.');
+const fixture = path.join(root, 'test/fixtures/lessons-basic');
+let work: string;
+let home: string;
+
+function cli(args: string[], options: {cwd?: string; env?: Record<string, string>} = {}) {
+	const result = spawnSync('node', [path.join(root, 'dist/cilium-lab.js'), ...args], {
+		cwd: options.cwd ?? work,
+		encoding: 'utf8',
+		env: {...process.env, CILIUM_LAB_HOME: home, LANG: 'en_US.UTF-8', LC_ALL: '', LC_MESSAGES: '', ...options.env},
+		timeout: 20_000,
+	});
+	return {code: result.status, stdout: result.stdout, stderr: result.stderr};
+}
+
+beforeAll(() => {
+	execFileSync('npm', ['run', '--silent', 'build'], {cwd: root, stdio: 'inherit'});
+	work = mkdtempSync(path.join(os.tmpdir(), 'cli-work-'));
+	home = mkdtempSync(path.join(os.tmpdir(), 'cli-home-'));
+	cpSync(fixture, work, {recursive: true});
+});
+
+afterAll(() => {
+	rmSync(work, {recursive: true, force: true});
+	rmSync(home, {recursive: true, force: true});
+});
+
+describe('cilium-lab lint', () => {
+	it('exits 0 with a summary for a clean lessons directory', () => {
+		const result = cli(['lint', 'lessons']);
+		expect(result).toMatchObject({code: 0, stdout: 'lessons: 2 lessons, 4 steps, no problems\n'});
+	});
+
+	it('prints every problem with file:line and field path and exits 1, with no stack trace', () => {
+		const broken = mkdtempSync(path.join(os.tmpdir(), 'cli-broken-'));
+		try {
+			cpSync(fixture, broken, {recursive: true});
+			const lesson = readFileSync(path.join(broken, 'lessons/01-files.yaml'), 'utf8')
+				.replace('kind: command', 'kind: comand')
+				.replace('timeout: 10', 'timeout: ten');
+			writeFileSync(path.join(broken, 'lessons/01-files.yaml'), lesson);
+			writeFileSync(path.join(broken, 'lessons/02-more.yaml'), readFileSync(path.join(broken, 'lessons/02-more.yaml'), 'utf8').replace('requires: [files]', 'requires: [fils]'));
+			const result = cli(['lint', 'lessons'], {cwd: broken});
+			expect(result.code).toBe(1);
+			expect(result.stderr).toBe(
+				[
+					'lessons/01-files.yaml:16 steps[0].timeout: expected a number, got "ten"',
+					'lessons/02-more.yaml:5 requires[0]: no lesson has id "fils" (did you mean "files"?)',
+					'2 problem(s)',
+					'',
+				].join('\n'),
+			);
+			// Once the shape is right, the check kind is next.
+			writeFileSync(path.join(broken, 'lessons/01-files.yaml'), lesson.replace('timeout: ten', 'timeout: 10'));
+			const second = cli(['lint', 'lessons'], {cwd: broken});
+			expect(second.stderr).toContain('lessons/01-files.yaml:19 steps[0].expect[0].kind: unknown check "comand" (did you mean "command"?)');
+			// The app itself refuses to open, printing the same problems.
+			const list = cli(['list', '--lessons', 'lessons'], {cwd: broken});
+			expect(list.code).toBe(1);
+			expect(list.stderr).toContain('lessons/01-files.yaml:19 steps[0].expect[0].kind: unknown check "comand" (did you mean "command"?)');
+			expect(list.stderr).toContain('the lab cannot open until they are fixed');
+			expect(list.stderr).not.toMatch(/\n\s+at /);
+		} finally {
+			rmSync(broken, {recursive: true, force: true});
+		}
+	});
+});
+
+describe('cilium-lab list', () => {
+	it('lists lessons with their status and why a locked one is locked, in plain text and JSON', () => {
+		const result = cli(['list', '--lessons', 'lessons']);
+		expect(result.code).toBe(0);
+		expect(result.stdout).toContain('Test lab · track aks-byocni · practice cluster');
+		expect(result.stdout).toContain('✗ 02 more   More  (locked: finish "files" first)');
+		const json = JSON.parse(cli(['list', '--lessons', 'lessons', '--json', '--lang', 'ko', '--track', 'k8s']).stdout);
+		expect(json).toMatchObject({track: 'k8s', lang: 'ko', lessons: [{id: 'files', title: '파일 만들기', status: 'ready'}, {id: 'more', status: 'locked', requires: 'files'}]});
+	});
+
+	it('follows the locale when --lang is not given', () => {
+		const result = cli(['list', '--lessons', 'lessons'], {env: {LANG: 'ko_KR.UTF-8'}});
+		expect(result.stdout).toContain('잠김: "files" 레슨을 먼저 마치세요');
+	});
+});
+
+describe('user mistakes', () => {
+	it.each([
+		[['lst'], 'unknown command "lst" (did you mean "list"?)'],
+		[['--lang', 'fr'], '--lang fr: expected ko or en'],
+		[['--trak', 'k8s'], 'unknown option --trak (did you mean "--track"?)'],
+		[['list', '--lessons', 'lessons', '--track', 'k8'], '--track k8: no such track (did you mean "k8s"?); the lab\'s tracks are aks-byocni, k8s'],
+		[['list', '--lessons', 'lessons', '--set', 'GREETING=a; rm -rf ~'], '--set GREETING="a; rm -rf ~" is refused: it must match [a-z][a-z0-9-]{0,30}'],
+		[['list', '--lessons', 'lessons', '--set', 'GREETNG=hi'], '--set GREETNG: no such variable (did you mean "GREETING"?)'],
+		[['check', '--lessons', 'lessons', 'fils/write', '--target', 'real'], 'no lesson "fils" (did you mean "files"?)'],
+		[['check', '--lessons', 'lessons', 'files/wrte', '--target', 'real'], 'lesson "files" has no step "wrte" (did you mean "write"?)'],
+		[['run', '--lessons', 'lessons', 'files', '--target', 'real'], 'running commands against a real cluster needs a confirmation: run it in a terminal or pass --yes'],
+		[['list', '--lessons', 'nowhere'], 'no lessons directory at nowhere'],
+		[[], 'the lab opens in a terminal; without one, use list, check or run'],
+	])('%j exits 1 with a clear message', (args, message) => {
+		const result = cli(args);
+		expect(result.code).toBe(1);
+		expect(result.stderr).toContain(message);
+		expect(result.stderr).not.toMatch(/\n\s+at /);
+	});
+
+	it('refuses --context with the practice target, and names the contexts a real kubeconfig has', () => {
+		const kubeconfig = path.join(work, 'kubeconfig');
+		writeFileSync(kubeconfig, 'apiVersion: v1\nkind: Config\ncontexts:\n- name: aks-one\n  context: {cluster: c, user: u}\n');
+		const wrong = cli(['check', '--lessons', 'lessons', 'files/write', '--target', 'real', '--context', 'aks-on'], {env: {KUBECONFIG: kubeconfig}});
+		expect(wrong.code).toBe(1);
+		expect(wrong.stderr).toContain(`no kube context "aks-on" in ${kubeconfig} (did you mean "aks-one"?); the contexts there are aks-one`);
+		const practice = cli(['check', '--lessons', 'lessons', 'files/write', '--context', 'aks-one']);
+		expect(practice.stderr).toContain('--context names a context of your own kubeconfig; it goes with --target real');
+	});
+});
