@@ -12,6 +12,9 @@ export {podStartTimings} from './pods.js';
 
 const watchedKinds = new Set(['Pod', 'Node', 'Deployment', 'ReplicaSet', 'DaemonSet', 'Service']);
 
+/** The daemon starts every part through its `start` (a PracticePart). */
+export const start = (ctx: PracticeContext) => startControllers(ctx);
+
 /** Starts the controllers; returns the function that stops them (pending pod starts are abandoned). */
 export function startControllers(ctx: PracticeContext): () => void {
 	const abort = new AbortController();

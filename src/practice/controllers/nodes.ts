@@ -4,6 +4,8 @@ import {isPodReady, isTerminating, modify, podSpec, rfc3339} from './objects.js'
 /** Which CNI the nodes start with: `none` (AKS "bring your own CNI") waits for Cilium; the others have one at once. */
 export const cniAnnotation = 'practice.cilium-lab/cni';
 
+const notReadyTaint = {key: 'node.kubernetes.io/not-ready', effect: 'NoSchedule'};
+
 export const networkNotReadyMessage = 'container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized';
 
 export interface NodePoolOptions {
@@ -103,6 +105,11 @@ export function reconcileNodes(ctx: PracticeContext): void {
 		modify(ctx.store, node, draft => {
 			const status = (draft.status ??= {}) as {conditions?: Array<{type: string; status: string; lastTransitionTime?: string}>};
 			status.conditions = nodeConditions(ready, ctx.clock.now(), status.conditions);
+			// The node lifecycle controller taints a NotReady node and lifts the taint once it is Ready.
+			const spec = (draft.spec ??= {}) as {taints?: Array<{key: string; effect: string}>};
+			const others = (spec.taints ?? []).filter(taint => taint.key !== notReadyTaint.key);
+			spec.taints = ready ? others : [...others, notReadyTaint];
+			if (spec.taints.length === 0) delete spec.taints;
 		});
 		ctx.store.recordEvent(node, 'Normal', ready ? 'NodeReady' : 'NodeNotReady', `Node ${node.metadata.name} status is now: ${ready ? 'NodeReady' : 'NodeNotReady'}`, ready ? 'kubelet' : 'node-controller');
 	}

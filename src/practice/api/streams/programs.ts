@@ -2,9 +2,9 @@ import {setTimeout as delay} from 'node:timers/promises';
 import type {KubeObject, PodProgram, ProgramIO} from '../../types.js';
 
 /**
- * Programs a container can run through exec, attach or as its own command. The datapath part
- * provides the networking ones (curl, nslookup, sh, hubble…) through `setPodProgramLookup`;
- * the few below need nothing but the pod itself.
+ * Programs a container can run through exec or attach. The datapath part registers the ones an
+ * image carries (curl, nslookup, sh, hubble…) with `setPodProgramLookup` when the daemon starts
+ * it; the few below are in every image and need nothing but the pod itself.
  */
 type ProgramLookup = (name: string) => PodProgram | undefined;
 
