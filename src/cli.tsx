@@ -8,8 +8,7 @@ import {HELP, parseCliArgs, type CliArgs} from './cli/args.js';
 declare const __VERSION__: string | undefined;
 const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-dev';
 
-// Parts written elsewhere, loaded by path only when used (see loadOptional).
-const PRACTICE_CLI = './practice/cli.js';
+// Parts not yet in every build, loaded by path only when used (see loadOptional).
 const POLICY_EXPLAIN_CLI = './practice/datapath/explain-cli.js';
 
 async function loadOptional<T>(specifier: string, what: string): Promise<T> {
@@ -68,8 +67,8 @@ async function main(argv: string[]): Promise<number> {
 
 	switch (args.subcommand) {
 		case 'practice': {
-			const practice = await loadOptional<{practiceCommand(argv: string[]): Promise<number>}>(PRACTICE_CLI, 'the practice cluster');
-			return practice.practiceCommand(args.rest);
+			const {practiceCommand} = await import('./practice/cli.js');
+			return practiceCommand(args.rest);
 		}
 		case 'policy': {
 			const {UserError} = await import('./errors.js');

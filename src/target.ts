@@ -94,24 +94,9 @@ function realTarget(options: ResolveTargetOptions): ResolvedTarget {
 	return {target: {kind: 'real', context: options.context}, env, context: options.context, describe: `kube context: ${options.context}`};
 }
 
-interface PracticeClient {
-	startPractice(options: {home: string; speed?: 'realtime' | 'fast' | 'instant'; track?: TrackId}): Promise<{env: Record<string, string>}>;
-}
-
-// The practice cluster's client is imported only when the practice target is used (it is a separate part,
-// and keeps start-up fast). The specifier is a variable until that part exists in every build; see loadPracticeClient.
-const PRACTICE_CLIENT = './practice/daemon/client.js';
-async function loadPracticeClient(): Promise<PracticeClient> {
-	try {
-		const specifier = PRACTICE_CLIENT;
-		return (await import(specifier)) as PracticeClient;
-	} catch (error) {
-		const code = (error as NodeJS.ErrnoException).code;
-		if (code === 'ERR_MODULE_NOT_FOUND' || /Cannot find module|Could not resolve/.test(String(error))) {
-			throw new UserError('the practice cluster is not part of this build of cilium-lab', 'use your own cluster: --target real [--context NAME]');
-		}
-		throw error;
-	}
+// The practice cluster's client loads only when the practice target is used (it keeps start-up fast).
+async function loadPracticeClient() {
+	return import('./practice/daemon/client.js');
 }
 
 export async function resolveTarget(options: ResolveTargetOptions): Promise<ResolvedTarget> {
