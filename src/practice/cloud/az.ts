@@ -24,6 +24,7 @@ import {
 } from './model.js';
 import {lines, readLine} from './tool-io.js';
 import {installManagedCilium} from './managed-cilium.js';
+import {cniAnnotation} from '../controllers/nodes.js';
 
 export const azVersion = '2.67.0';
 const defaultKubernetesVersion = '1.30.6';
@@ -106,6 +107,11 @@ function groupJson(account: Account, group: {name: string; location: string; tag
 		tags: group.tags,
 		type: 'Microsoft.Resources/resourceGroups',
 	};
+}
+
+function groupTableRows(value: unknown): Array<Record<string, unknown>> {
+	const group = value as {location: string; name: string};
+	return [{Location: group.location, Name: group.name}];
 }
 
 function clusterTableRows(value: unknown): Array<Record<string, unknown>> {
@@ -205,7 +211,7 @@ async function groupCommand(run: AzRun, sub: string | undefined, argv: string[])
 		}
 		const created = existing ?? {name, location, tags: null};
 		if (!existing) writeCloud(run.ctx.sections, {...state, groups: [...state.groups, created]});
-		print(run, parsed, groupJson(account, created));
+		print(run, parsed, groupJson(account, created), groupTableRows);
 		return 0;
 	}
 	if (sub === 'show') {
@@ -213,7 +219,7 @@ async function groupCommand(run: AzRun, sub: string | undefined, argv: string[])
 		const account = requireLogin(run, state);
 		const found = findGroup(state, stringOption(parsed, 'name')!);
 		if (!found) throw armError('ResourceGroupNotFound', `Resource group '${stringOption(parsed, 'name')}' could not be found.`, 3);
-		print(run, parsed, groupJson(account, found), value => [{Location: (value as {location: string}).location, Name: (value as {name: string}).name}]);
+		print(run, parsed, groupJson(account, found), groupTableRows);
 		return 0;
 	}
 	if (sub === 'exists') {
@@ -267,6 +273,13 @@ async function removeCluster(ctx: PracticeContext, cluster: AksCluster): Promise
 	const state = readCloud(ctx.sections);
 	const live = state.clusters.find(candidate => candidate.provisioningState !== 'Deleting' && candidate === cluster) ?? cluster;
 	if (ctx.cluster.exists() && state.clusters.length > 0 && sameName(state.clusters[0]!.name, live.name)) await ctx.cluster.remove();
+}
+
+/** Azure CNI and kubenet nodes have a CNI from the start; the controllers keep BYOCNI ("none") nodes NotReady until Cilium runs. */
+function markNodesWithCni(ctx: PracticeContext, cni: 'azure' | 'kubenet'): void {
+	for (const node of ctx.store.list('v1', 'Node')) {
+		ctx.store.apply({...node, metadata: {...node.metadata, annotations: {...node.metadata.annotations, [cniAnnotation]: cni}}});
+	}
 }
 
 function validateNetwork(profile: NetworkProfile): void {
@@ -354,6 +367,7 @@ async function aksCreate(run: AzRun, argv: string[]): Promise<number> {
 	writeCloud(run.ctx.sections, {...state, clusters: [...state.clusters, cluster]});
 	const provision = async () => {
 		await run.ctx.cluster.create({name, nodeCount, location, kubernetesVersion: cluster.kubernetesVersion});
+		if (profile.networkPlugin !== 'none') markNodesWithCni(run.ctx, profile.networkPlugin);
 		if (profile.networkDataplane === 'cilium') await installManagedCilium(run.ctx);
 		const latest = readCloud(run.ctx.sections);
 		writeCloud(run.ctx.sections, {...latest, clusters: latest.clusters.map(entry => (entry.name === name && entry.resourceGroup === group.name ? {...entry, provisioningState: 'Succeeded'} : entry))});
