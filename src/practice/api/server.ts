@@ -115,6 +115,10 @@ function mediaType(req: IncomingMessage): string {
 }
 
 function parseBody(buffer: Buffer, type: string, what = 'object'): unknown {
+	if (type !== 'json' && type !== 'yaml' && !/^application\/([\w.+-]*\+)?(json|yaml)$/.test(type)) {
+		// Protobuf and CBOR: client-go falls back to JSON when the server answers 415.
+		throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/apply-patch+yaml, application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json`);
+	}
 	const text = buffer.toString('utf8');
 	if (text.trim() === '') throw new StatusError(400, 'BadRequest', `the body of the request was empty: expected a ${what}`);
 	if (type.endsWith('yaml')) {

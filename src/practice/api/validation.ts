@@ -180,6 +180,8 @@ const KIND_RULES: Record<string, (object: KubeObject) => FieldCause[]> = {
 	},
 };
 
+const join = (path: string, key: string) => (path ? `${path}.${key}` : key);
+
 /** Validates a value against a CRD's structural schema; `unknown` collects fields the schema does not declare. */
 export function validateSchema(value: unknown, schema: JsonSchema, path: string, causes: FieldCause[], unknown: string[]): void {
 	if (value === null) {
@@ -220,16 +222,16 @@ export function validateSchema(value: unknown, schema: JsonSchema, path: string,
 	} else if (actual === 'object') {
 		const record = value as Record<string, unknown>;
 		for (const key of schema.required ?? []) {
-			if (record[key] === undefined) causes.push(required(`${path}.${key}`));
+			if (record[key] === undefined) causes.push(required(join(path, key)));
 		}
 		const count = Object.keys(record).length;
 		if (schema.minProperties !== undefined && count < schema.minProperties) causes.push(invalid(path, value, `${path} in body should have at least ${schema.minProperties} properties`));
 		if (schema.maxProperties !== undefined && count > schema.maxProperties) causes.push(invalid(path, value, `${path} in body should have at most ${schema.maxProperties} properties`));
 		for (const [key, child] of Object.entries(record)) {
 			const childSchema = schema.properties?.[key];
-			if (childSchema) validateSchema(child, childSchema, `${path}.${key}`, causes, unknown);
+			if (childSchema) validateSchema(child, childSchema, join(path, key), causes, unknown);
 			else if (typeof schema.additionalProperties === 'object') validateSchema(child, schema.additionalProperties, `${path}[${key}]`, causes, unknown);
-			else if (schema.properties && !schema['x-kubernetes-preserve-unknown-fields'] && schema.additionalProperties !== true) unknown.push(`${path}.${key}`);
+			else if (schema.properties && !schema['x-kubernetes-preserve-unknown-fields'] && schema.additionalProperties !== true) unknown.push(join(path, key));
 		}
 	}
 	for (const [keyword, options] of [['oneOf', schema.oneOf], ['anyOf', schema.anyOf]] as const) {

@@ -1,0 +1,89 @@
+// `cilium-lab practice start|stop|status|reset|env`: the practice cluster from a shell.
+import fs from 'node:fs';
+import {parseArgs} from 'node:util';
+import {labHome} from '../home.js';
+import {parseSpeed} from './daemon/clock.js';
+import {practiceEnv, practiceStatus, startPractice, stopPractice} from './daemon/client.js';
+import {practicePaths} from './daemon/paths.js';
+
+const USAGE = `Usage: cilium-lab practice <command> [--speed realtime|fast|instant] [--track k8s]
+
+  start    start the practice daemon for this lab home (a ready-made cluster with --track k8s)
+  stop     stop it; its state stays for the next start
+  status   whether it runs, and the cluster in it
+  reset    stop it and delete its state (objects, cluster, kubeconfig)
+  env      print the exports that point a shell at it: eval "$(cilium-lab practice env)"
+`;
+
+const shellQuote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
+
+export async function practiceCommand(argv: string[], io: {stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream} = process): Promise<number> {
+	let parsed;
+	try {
+		parsed = parseArgs({args: argv, options: {speed: {type: 'string'}, track: {type: 'string'}, help: {type: 'boolean', short: 'h'}}, allowPositionals: true, strict: true});
+	} catch (error) {
+		io.stderr.write(`cilium-lab practice: ${(error as Error).message}\n${USAGE}`);
+		return 1;
+	}
+	const {values, positionals} = parsed;
+	const command = positionals[0];
+	if (values.help || !command) {
+		(values.help ? io.stdout : io.stderr).write(USAGE);
+		return values.help ? 0 : 1;
+	}
+	const home = labHome();
+	let speed;
+	try {
+		speed = parseSpeed(values.speed ?? process.env.CILIUM_LAB_PRACTICE_SPEED);
+	} catch (error) {
+		io.stderr.write(`cilium-lab practice: ${(error as Error).message}\n`);
+		return 1;
+	}
+	try {
+		switch (command) {
+			case 'start': {
+				const info = await startPractice({home, speed, track: values.track});
+				const status = await practiceStatus(home);
+				io.stdout.write(`practice cluster (simulated) running: pid ${status.pid}, speed ${status.speed}\n`);
+				io.stdout.write(status.cluster ? `cluster ${status.cluster.name}: ${status.cluster.nodeCount} nodes, API https://127.0.0.1:${status.cluster.apiPort}\n` : 'no cluster yet: `az aks create` makes one\n');
+				io.stdout.write(`to use it from your shell: eval "$(cilium-lab practice env)"   (KUBECONFIG=${info.kubeconfig})\n`);
+				return 0;
+			}
+			case 'stop':
+				await stopPractice(home);
+				io.stdout.write('practice cluster stopped\n');
+				return 0;
+			case 'status': {
+				const status = await practiceStatus(home);
+				if (!status.running) {
+					io.stdout.write('practice cluster: not running\n');
+					return 3;
+				}
+				io.stdout.write(`practice cluster (simulated): running, pid ${status.pid}, speed ${status.speed}, since ${status.startedAt}\n`);
+				io.stdout.write(status.cluster ? `cluster ${status.cluster.name}: ${status.cluster.nodeCount} nodes, Kubernetes ${status.cluster.kubernetesVersion}, API https://127.0.0.1:${status.cluster.apiPort}\n` : 'no cluster (az aks create makes one)\n');
+				return 0;
+			}
+			case 'reset': {
+				await stopPractice(home);
+				const paths = practicePaths(home);
+				for (const file of [paths.state, `${paths.state}.journal`, paths.kubeconfig, paths.info, paths.lock]) fs.rmSync(file, {force: true});
+				fs.rmSync(paths.kubeCache, {recursive: true, force: true});
+				io.stdout.write('practice cluster reset: its objects, cluster and kubeconfig are gone\n');
+				return 0;
+			}
+			case 'env': {
+				const {env} = practiceEnv(home);
+				for (const [name, value] of Object.entries(env)) {
+					io.stdout.write(name === 'PATH' ? `export PATH=${shellQuote(practicePaths(home).bin)}:"$PATH"\n` : `export ${name}=${shellQuote(value)}\n`);
+				}
+				return 0;
+			}
+			default:
+				io.stderr.write(`cilium-lab practice: unknown command "${command}"\n${USAGE}`);
+				return 1;
+		}
+	} catch (error) {
+		io.stderr.write(`cilium-lab practice ${command}: ${(error as Error).message}\n`);
+		return 2;
+	}
+}
