@@ -24,7 +24,7 @@ const regex = z.string().min(1).refine(isRegex, {message: 'expected a valid regu
 const podOrSelector = (value: {pod?: string; selector?: string}) => (value.pod === undefined) !== (value.selector === undefined);
 const podOrSelectorMessage = {message: 'give exactly one of pod or selector'};
 
-export const checkSpecs: Record<string, z.ZodType> = {
+export const checkSchemas = {
 	clusterReachable: z.strictObject({...common}),
 	nodes: z.strictObject({
 		...common,
@@ -101,4 +101,11 @@ export const checkSpecs: Record<string, z.ZodType> = {
 	}),
 };
 
-export type CheckKind = keyof typeof checkSpecs;
+/** What the lesson loader validates `expect` entries against (by `kind`). */
+export const checkSpecs: Record<string, z.ZodType> = checkSchemas;
+
+export type CheckKind = keyof typeof checkSchemas;
+export const CHECK_KINDS = Object.keys(checkSchemas) as CheckKind[];
+
+/** The parameters of one kind, as its schema produces them. */
+export type CheckParams<K extends CheckKind> = z.infer<(typeof checkSchemas)[K]>;

@@ -22,3 +22,11 @@ export interface CheckContext {
 	context?: string;
 	signal: AbortSignal;
 }
+
+/** Where one check stands while a step's checks are polled. */
+export interface CheckState {
+	status: 'pending' | 'running' | 'passed' | 'failed';
+	/** The latest result (while running again, the one before). */
+	result?: CheckResult;
+	attempts: number;
+}
