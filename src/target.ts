@@ -105,7 +105,12 @@ export async function resolveTarget(options: ResolveTargetOptions): Promise<Reso
 		throw new UserError('--context names a context of your own kubeconfig; it goes with --target real', `cilium-lab --target real --context ${options.context}`);
 	}
 	const client = await loadPracticeClient();
-	const info = await client.startPractice({home: options.home, speed: options.speed, track: options.track});
+	let info: Awaited<ReturnType<typeof client.startPractice>>;
+	try {
+		info = await client.startPractice({home: options.home, speed: options.speed, track: options.track});
+	} catch (error) {
+		throw new ClusterError(`the practice cluster could not start: ${error instanceof Error ? error.message : String(error)}`, 'cilium-lab practice status');
+	}
 	const env = {...definedOnly(options.env ?? process.env), ...info.env};
 	delete env.LAB_KUBE_CONTEXT;
 	return {target: {kind: 'practice'}, env, describe: 'practice cluster'};

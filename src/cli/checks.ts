@@ -1,7 +1,6 @@
 // The bridge from the CLI (and the TUI it starts) to src/checks: poll a step's checks until they all pass
 // or the deadline passes, reporting every intermediate result.
 import type {CheckResult} from '../checks/types.js';
-import {UserError} from '../errors.js';
 import type {CheckSpec, Lang} from '../lab/types.js';
 
 export interface CheckRequest {
@@ -17,36 +16,10 @@ export interface CheckRequest {
 
 export type CheckRunner = (request: CheckRequest) => Promise<CheckResult[]>;
 
-interface ChecksModule {
-	pollChecks(
-		specs: CheckSpec[],
-		ctx: {lang: Lang; env: Record<string, string>; context?: string; signal: AbortSignal},
-		options: {deadline: number; onUpdate?: (index: number, result: CheckResult, final: boolean) => void},
-	): Promise<CheckResult[]>;
-}
-
-const CHECKS_POLLER = '../checks/poller.js';
-
-let loaded: Promise<ChecksModule> | undefined;
-async function loadChecks(): Promise<ChecksModule> {
-	loaded ??= (async () => {
-		try {
-			const specifier = CHECKS_POLLER;
-			return (await import(specifier)) as ChecksModule;
-		} catch (error) {
-			loaded = undefined;
-			if (/Cannot find module|Could not resolve|ERR_MODULE_NOT_FOUND/.test(String(error))) {
-				throw new UserError('the checks are not part of this build of cilium-lab');
-			}
-			throw error;
-		}
-	})();
-	return loaded;
-}
-
 export const runChecks: CheckRunner = async (request) => {
-	const checks = await loadChecks();
-	return checks.pollChecks(
+	// The checks (and client-node under them) load only when a check runs.
+	const {pollChecks} = await import('../checks/poller.js');
+	return pollChecks(
 		request.specs,
 		{lang: request.lang, env: request.env, context: request.context, signal: request.signal},
 		{deadline: Date.now() + request.timeoutSec * 1000, onUpdate: request.onUpdate},

@@ -30,7 +30,7 @@ export const messages = {
 	'list.steps': {ko: '{done}/{total} 단계', en: '{done}/{total} steps'},
 	'target.practice': {ko: '실습 클러스터', en: 'practice cluster'},
 	'target.real': {ko: 'kube 컨텍스트 {context}', en: 'kube context {context}'},
-	'target.currentContext': {ko: '현재 컨텍스트', en: 'current context'},
+	'target.currentContext': {ko: '(현재)', en: '(current)'},
 	'check.none': {ko: '{step}: 확인할 항목이 없습니다', en: '{step}: nothing to check'},
 	'check.allPassed': {ko: '모든 확인 통과', en: 'all checks passed'},
 	'check.failed': {ko: '확인 실패 {count}개', en: '{count} check(s) failed'},

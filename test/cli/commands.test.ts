@@ -119,3 +119,36 @@ describe('user mistakes', () => {
 		expect(practice.stderr).toContain('--context names a context of your own kubeconfig; it goes with --target real');
 	});
 });
+
+describe('cilium-lab check and run against a target', () => {
+	it('runs lessons headless on the real target with --yes, stops at the failing step with exit 2, and check reports per step', () => {
+		const runHome = mkdtempSync(path.join(os.tmpdir(), 'cli-run-home-'));
+		try {
+			const env = {CILIUM_LAB_HOME: runHome};
+			const run = cli(['run', 'files', 'more', '--lessons', 'lessons', '--target', 'real', '--yes', '--set', 'GREETING=hi-there'], {env});
+			expect(run.code).toBe(2);
+			expect(run.stdout).toContain('  │ writing hi-there');
+			expect(run.stdout).toContain('  ✘ test -f "$LAB_HOME/never.txt" exited 1');
+			expect(run.stdout).toMatch(/✘ step "more\/fails" failed: command: test -f "\$LAB_HOME\/never.txt" exited 1\n$/);
+			expect(readFileSync(path.join(runHome, 'greeting.txt'), 'utf8')).toBe('hi-there\n');
+			const progress = JSON.parse(readFileSync(path.join(runHome, 'progress.json'), 'utf8'));
+			expect(progress).toMatchObject({version: 1, variables: {GREETING: 'hi-there'}, target: {kind: 'real'}, lessons: {files: {steps: {write: {status: 'done'}}}}});
+
+			const passing = cli(['check', 'files/write', '--lessons', 'lessons'], {env});
+			expect(passing).toMatchObject({code: 0, stdout: 'files/write: Write\n  ✔ grep -qx "$GREETING" "$LAB_HOME/greeting.txt" exited 0\n'});
+			const failing = cli(['check', 'more', '--lessons', 'lessons', '--json'], {env});
+			expect(failing.code).toBe(2);
+			const report = JSON.parse(failing.stdout);
+			expect(report.steps.map((step: {step: string; ok: boolean}) => [step.step, step.ok])).toEqual([
+				['second', true],
+				['fails', false],
+			]);
+			const list = cli(['list', '--lessons', 'lessons'], {env});
+			expect(list.stdout).toContain('▶ 02 more   More  (in progress · 1/2 steps)');
+			expect(list.stdout).toContain('kube context (current)');
+		} finally {
+			rmSync(runHome, {recursive: true, force: true});
+		}
+	});
+});
+
