@@ -46,10 +46,10 @@ function nodeInternalIp(node: KubeObject | undefined): string {
 }
 
 /** The next free address in the node's pod CIDR (a /24), skipping .0 and .1 as Azure's IPAM does. */
-function allocatePodIp(node: KubeObject | undefined, pods: KubeObject[]): string {
+function allocatePodIp(node: KubeObject | undefined, pods: KubeObject[], reserved: Iterable<string>): string {
 	const cidr = (node?.spec as {podCIDR?: string} | undefined)?.podCIDR ?? '10.244.0.0/24';
 	const prefix = cidr.split('/')[0]!.split('.').slice(0, 3).join('.');
-	const used = new Set(pods.map(pod => podStatus(pod).podIP).filter(Boolean));
+	const used = new Set([...pods.map(pod => podStatus(pod).podIP).filter(Boolean), ...reserved]);
 	for (let host = 2; host < 255; host++) {
 		const ip = `${prefix}.${host}`;
 		if (!used.has(ip)) return ip;
@@ -89,6 +89,8 @@ function setCondition(conditions: Array<Record<string, unknown>>, type: string, 
 export class PodLifecycle {
 	private readonly inFlight = new Set<string>();
 	private readonly waitingForNetwork = new Set<string>();
+	/** Addresses handed to pods still starting (their status shows the IP only once Running). */
+	private readonly reservedIps = new Map<string, string>();
 
 	constructor(private readonly ctx: PracticeContext, private readonly signal: AbortSignal, private readonly onProgress: () => void) {}
 
@@ -103,6 +105,8 @@ export class PodLifecycle {
 				const node = chooseNode(nodes, pods, pod);
 				if (!node) continue;
 				this.bind(pod, node);
+				// Later choices in this pass count the pod just placed.
+				spec.nodeName = node.metadata.name;
 				continue;
 			}
 			const phase = podStatus(pod).phase;
@@ -165,7 +169,8 @@ export class PodLifecycle {
 		};
 		try {
 			const hostIP = nodeInternalIp(node);
-			const podIP = podSpec(pod).hostNetwork ? hostIP : allocatePodIp(node, store.list('v1', 'Pod').filter(other => podSpec(other).nodeName === node.metadata.name));
+			const podIP = podSpec(pod).hostNetwork ? hostIP : allocatePodIp(node, store.list('v1', 'Pod').filter(other => podSpec(other).nodeName === node.metadata.name), this.reservedIps.values());
+			this.reservedIps.set(uid, podIP);
 			const at = rfc3339(clock.now());
 			modify(store, pod, draft => {
 				const status = (draft.status ??= {}) as Record<string, unknown>;
@@ -236,6 +241,7 @@ export class PodLifecycle {
 		} catch {
 			// Aborted: the controllers are stopping.
 		} finally {
+			this.reservedIps.delete(uid);
 			this.inFlight.delete(uid);
 			this.onProgress();
 		}

@@ -70,7 +70,7 @@ export async function runInContainer(options: ExecOptions, channels: ExecChannel
 	};
 
 	let exitCode: number;
-	const program = findProgram(command[0] ?? '');
+	const program = findProgram(command[0] ?? '', pod);
 	if (!program) {
 		io.stderr.write(notSimulatedMessage(command[0] ?? ''));
 		exitCode = 127;

@@ -1,22 +1,23 @@
 import {setTimeout as delay} from 'node:timers/promises';
+import {lookupPodProgram} from '../../datapath/programs/index.js';
 import type {KubeObject, PodProgram, ProgramIO} from '../../types.js';
 
 /**
- * Programs a container can run through exec or attach. The datapath part registers the ones an
- * image carries (curl, nslookup, sh, hubble…) with `setPodProgramLookup` when the daemon starts
- * it; the few below are in every image and need nothing but the pod itself.
+ * Programs a container can run through exec or attach: the ones its image carries, as the
+ * datapath part knows them (curl, nslookup, sh, hubble…), then the few below, which are in every
+ * image and need nothing but the pod. `setPodProgramLookup` puts a lookup in front (tests).
  */
-type ProgramLookup = (name: string) => PodProgram | undefined;
+type ProgramLookup = (name: string, pod: KubeObject) => PodProgram | undefined;
 
-let externalLookup: ProgramLookup | undefined;
+let overrideLookup: ProgramLookup | undefined;
 
 export function setPodProgramLookup(lookup: ProgramLookup | undefined): void {
-	externalLookup = lookup;
+	overrideLookup = lookup;
 }
 
-export function findProgram(command: string): PodProgram | undefined {
+export function findProgram(command: string, pod: KubeObject): PodProgram | undefined {
 	const name = command.split('/').pop() ?? command;
-	return externalLookup?.(name) ?? builtinPrograms[name];
+	return overrideLookup?.(name, pod) ?? lookupPodProgram(name, pod) ?? builtinPrograms[name];
 }
 
 export function notSimulatedMessage(command: string): string {
