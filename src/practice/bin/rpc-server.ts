@@ -13,6 +13,7 @@
 import type {IncomingMessage, ServerResponse} from 'node:http';
 import type {HostTool, PracticeContext, ProgramIO} from '../types.js';
 import {hostTools} from '../cloud/tools.js';
+import {ensureCiliumOperatorSimulation} from '../cloud/operator.js';
 
 export const toolsPathPrefix = '/practice/v1/tools/';
 
@@ -111,6 +112,8 @@ export async function handleToolRequest(
 		response.end(JSON.stringify({error: 'use POST'}));
 		return;
 	}
+	// The operator's CRD registration watches the store from the first tool call on (idempotent).
+	ensureCiliumOperatorSimulation(ctx);
 	const frames = readFrames(request);
 	let start: ToolRequestFrame;
 	try {

@@ -10,3 +10,11 @@ const hubblePending: HostTool = async (_argv, io) => {
 };
 
 export const hostTools: Record<string, HostTool> = {az, helm, cilium, hubble: hubblePending};
+
+/**
+ * Lets another part of the daemon provide a host tool (the datapath's `hubble`, which reads its
+ * flows): call it from the part's `start(ctx)`.
+ */
+export function registerHostTool(name: string, tool: HostTool): void {
+	hostTools[name] = tool;
+}
