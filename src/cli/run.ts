@@ -129,7 +129,6 @@ export async function runLessons(options: RunOptions): Promise<number> {
 		const outcome = await options.runner.runCommand({
 			script,
 			env,
-			cwd: options.home,
 			timeoutMs: step.timeout * 1000,
 			signal: options.signal,
 			onLines: printLines,
@@ -197,7 +196,7 @@ export async function runLessons(options: RunOptions): Promise<number> {
 						const stop = () => controller.abort();
 						options.signal.addEventListener('abort', stop, {once: true});
 						const logFile = options.runner.logFileFor(options.home, `${lesson.id}-${step.id}-run`);
-						const done = options.runner.runCommand({script, env, cwd: options.home, signal: controller.signal, onLines: printLines, logFile});
+						const done = options.runner.runCommand({script, env, signal: controller.signal, onLines: printLines, logFile});
 						background.push({controller, done});
 						report.logFile = logFile;
 						say(msg(options.lang, 'run.background'));

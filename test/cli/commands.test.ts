@@ -150,5 +150,25 @@ describe('cilium-lab check and run against a target', () => {
 			rmSync(runHome, {recursive: true, force: true});
 		}
 	});
-});
 
+	it('runs on the practice cluster by default: commands get its KUBECONFIG and PATH, and the daemon stops on request', () => {
+		const practiceHome = mkdtempSync(path.join(os.tmpdir(), 'cli-practice-home-'));
+		const env = {CILIUM_LAB_HOME: practiceHome, CILIUM_LAB_PRACTICE_SPEED: 'instant'};
+		try {
+			const lessons = mkdtempSync(path.join(os.tmpdir(), 'cli-practice-lab-'));
+			cpSync(fixture, lessons, {recursive: true});
+			const file = path.join(lessons, 'lessons/01-files.yaml');
+			writeFileSync(file, readFileSync(file, 'utf8').replace('echo "writing $GREETING"', 'echo "kubeconfig $KUBECONFIG"; command -v az'));
+			const run = cli(['run', 'files', '--lessons', path.join(lessons, 'lessons'), '--track', 'k8s'], {env});
+			rmSync(lessons, {recursive: true, force: true});
+			expect(run.stderr).toBe('');
+			expect(run.code).toBe(0);
+			expect(run.stdout).toContain(`  │ kubeconfig ${practiceHome}/practice/kubeconfig`);
+			expect(run.stdout).toContain(`  │ ${practiceHome}/practice/bin/az`);
+			expect(run.stdout).toContain('finished: 2 step(s)');
+		} finally {
+			cli(['practice', 'stop'], {env});
+			rmSync(practiceHome, {recursive: true, force: true});
+		}
+	});
+});
