@@ -67,6 +67,8 @@ export interface DirectionVerdict {
 	dns?: DnsRedirect;
 	/** toFQDNs rules that would allow this hostname once the proxy learns its IP. */
 	fqdnCandidates: Array<{rule: RuleRef; selector: string}>;
+	/** toFQDNs selectors on a matching port that do not match the hostname (for explanations). */
+	fqdnNearMisses: string[];
 }
 
 export type PolicyMode = 'default' | 'always' | 'never';
@@ -195,6 +197,7 @@ export function decideDirection(index: PolicyIndex, subject: EndpointInfo, direc
 		refused: refused.map((policy) => ({policy: policy.ref, error: policy.error ?? ''})),
 		allowedBy: [] as RuleRef[],
 		fqdnCandidates: [] as Array<{rule: RuleRef; selector: string}>,
+		fqdnNearMisses: [] as string[],
 	};
 	if (mode === 'never') return {...base, enforced: false, allowed: true, reason: 'policy-disabled', matchType: 'none'};
 	const enforced = mode === 'always' || active.some((policy) => policy.enforces[direction]);
@@ -225,6 +228,7 @@ export function decideDirection(index: PolicyIndex, subject: EndpointInfo, direc
 						if (matcher.kind !== 'fqdn') continue;
 						const selector = matcher.selectors.find((candidate) => candidate.matches(options.hostname!));
 						if (selector) base.fqdnCandidates.push({rule: rule.ref, selector: selector.text});
+						else base.fqdnNearMisses.push(...matcher.selectors.map((candidate) => candidate.text));
 					}
 				}
 				continue;
@@ -313,6 +317,10 @@ export function explainDirection(verdict: DirectionVerdict, subjectName: string)
 			break;
 		case 'no-matching-rule':
 			lines.unshift(`${direction} DROPPED (Policy denied): default deny, no rule of ${verdict.selecting.map(describePolicy).join(', ')} matches`);
+			if (verdict.fqdnNearMisses.length > 0) {
+				lines.push(`  toFQDNs on this port: ${[...new Set(verdict.fqdnNearMisses)].join(', ')}; none matches the name`);
+				if (verdict.fqdnNearMisses.some((text) => text.startsWith('matchPattern: "*.'))) lines.push('  ("*.example.com" needs a label before the dot: it does not match example.com itself; add matchName for that)');
+			}
 			break;
 	}
 	return lines;

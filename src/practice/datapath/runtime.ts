@@ -9,8 +9,10 @@ import {DROP_REASON, EVENT, FlowRing, MATCH_TYPES, l4Summary, dnsSummary, type F
 import {labelStrings} from './identity.js';
 import {buildView, classifyIp, podKey, serviceBackends, type ClusterView} from './view.js';
 
-const SECTION = 'datapath';
-const PERSISTED_FLOWS_PER_NODE = 1000;
+export const FLOWS_SECTION = 'datapath.flows';
+export const FQDN_SECTION = 'datapath.fqdn';
+const PERSISTED_FLOWS_PER_NODE = 200;
+const FLOW_PERSIST_DELAY_MS = 5000;
 /** Linux SYN retransmissions (tcp_syn_retries=6): 1 s, 2 s, 4 s … after the first SYN; connect() fails at ~127 s. */
 export const SYN_OFFSETS_MS = [0, 1000, 3000, 7000, 15000, 31000, 63000];
 export const KERNEL_CONNECT_TIMEOUT_MS = 127_000;
@@ -18,10 +20,7 @@ export const KERNEL_CONNECT_TIMEOUT_MS = 127_000;
 export const MUSL_QUERY_TIMEOUT_MS = 5000;
 const MUSL_RETRY_MS = 2500;
 
-interface PersistedState {
-	flows?: Record<string, Flow[]>;
-	fqdn?: Record<string, {entries: FqdnCacheEntry[]; identities: Array<[string, number]>}>;
-}
+export type PersistedFqdn = Record<string, {entries: FqdnCacheEntry[]; identities: Array<[string, number]>}>;
 
 export interface ConnectResult {
 	result: 'connected' | 'refused' | 'timeout' | 'kernel-timeout' | 'no-route';
@@ -76,9 +75,8 @@ export class Datapath {
 	}
 
 	constructor(readonly ctx: PracticeContext) {
-		const state = ctx.sections.read<PersistedState>(SECTION, {});
-		for (const [node, flows] of Object.entries(state.flows ?? {})) this.rings.set(node, new FlowRing(4095, flows));
-		for (const [node, cache] of Object.entries(state.fqdn ?? {})) this.caches.set(node, new FqdnCache(cache.entries, cache.identities));
+		for (const [node, flows] of Object.entries(ctx.sections.read<Record<string, Flow[]>>(FLOWS_SECTION, {}))) this.rings.set(node, new FlowRing(4095, flows));
+		for (const [node, cache] of Object.entries(ctx.sections.read<PersistedFqdn>(FQDN_SECTION, {}))) this.caches.set(node, new FqdnCache(cache.entries, cache.identities));
 		ctx.store.subscribe((event) => {
 			if (event.object.kind !== 'CiliumEndpoint' && event.object.kind !== 'Event') this.cachedView = undefined;
 		});
@@ -153,24 +151,36 @@ export class Datapath {
 
 	private schedulePersist(): void {
 		if (this.persistTimer) return;
-		this.persistTimer = setTimeout(() => this.persist(), 250);
+		this.persistTimer = setTimeout(() => this.persist(), FLOW_PERSIST_DELAY_MS);
 		this.persistTimer.unref?.();
 	}
 
+	/** Keeps recent flows across a daemon restart (best effort: they are a convenience, not cluster state). */
 	persist(): void {
 		if (this.persistTimer) clearTimeout(this.persistTimer);
 		this.persistTimer = undefined;
+		const flows: Record<string, Flow[]> = {};
+		for (const [node, ring] of this.rings) flows[node] = ring.all().slice(-PERSISTED_FLOWS_PER_NODE);
+		try {
+			this.ctx.sections.write(FLOWS_SECTION, flows);
+		} catch {
+			// The store may be closing; the flows are lost, nothing else is.
+		}
+		this.persistFqdn();
+	}
+
+	/** The FQDN caches are policy state: written as soon as the proxy learns something. */
+	private persistFqdn(): void {
 		const now = this.now();
-		const state: PersistedState = {flows: {}, fqdn: {}};
-		for (const [node, ring] of this.rings) state.flows![node] = ring.all().slice(-PERSISTED_FLOWS_PER_NODE);
+		const state: PersistedFqdn = {};
 		for (const [node, cache] of this.caches) {
 			cache.collect(now);
-			state.fqdn![node] = {entries: cache.entries(), identities: cache.identities()};
+			state[node] = {entries: cache.entries(), identities: cache.identities()};
 		}
 		try {
-			this.ctx.sections.write(SECTION, state);
+			this.ctx.sections.write(FQDN_SECTION, state);
 		} catch {
-			// Persistence is best effort: recent flows are a convenience, not state the cluster depends on.
+			// As above.
 		}
 	}
 
@@ -465,8 +475,10 @@ export class Datapath {
 			this.record(
 				this.makeFlow({at: start + rtt, node: from.node, src: dnsPeer, dst: src, l4: reply, kind: 'l7', verdict: 'FORWARDED', direction: 'EGRESS', isReply: true, l7: {type: 'RESPONSE', latency_ns: String(rtt * 1_000_000), dns: response}, summary: dnsSummary(response, 'RESPONSE')}),
 			);
-			if (answer.rcode === 'NOERROR' && answer.ips.length > 0) this.cache(from.node).learn(name, answer.ips, answer.ttl, start + rtt, podKey(from.namespace, from.name), view.minTtl);
-			this.schedulePersist();
+			if (answer.rcode === 'NOERROR' && answer.ips.length > 0) {
+				this.cache(from.node).learn(name, answer.ips, answer.ttl, start + rtt, podKey(from.namespace, from.name), view.minTtl);
+				this.persistFqdn();
+			}
 			return {answer, timedOut: false, elapsedMs: rtt};
 		}
 		if (from && verdict) this.recordAllowedPacket(start, from, peer, verdict, udp, true);

@@ -1,4 +1,5 @@
 // The programs a pod's image carries, for the exec stream: lookupPodProgram(argv[0], pod).
+import {builtinPrograms} from '../../api/streams/programs.js';
 import type {KubeObject, PodProgram} from '../../types.js';
 import {runHubble, type FlowSource} from '../hubble-cli.js';
 import {Datapath} from '../runtime.js';
@@ -64,7 +65,8 @@ export function lookupPodProgram(name: string, pod: KubeObject): PodProgram | un
 	return programsOf(image)[name];
 }
 
-const shell: PodProgram = makeShell(lookupPodProgram);
+/** Inside sh, the image's programs first, then the few every image has (echo, date, env…). */
+const shell: PodProgram = makeShell((name, pod) => lookupPodProgram(name, pod) ?? builtinPrograms[name]);
 
 /** The message a container runtime gives for a missing executable (what `kubectl exec` then prints). */
 export function executableNotFound(name: string): string {

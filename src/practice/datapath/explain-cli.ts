@@ -1,0 +1,267 @@
+// `cilium-lab policy explain`: why a pod's connection is allowed or dropped, against the running practice cluster
+// (--from NS/POD) or against policy files alone (-f), through the same engine the practice datapath uses.
+import fs from 'node:fs';
+import path from 'node:path';
+import {parseArgs} from 'node:util';
+import {LineCounter, parseAllDocuments} from 'yaml';
+import {ClusterError, EXIT, UserError} from '../../errors.js';
+import {labHome} from '../../home.js';
+import type {KubeObject} from '../types.js';
+import {FqdnCache} from './dns.js';
+import {explainTraffic, type ExplainTarget} from './explain.js';
+import {validateCiliumPolicy} from './policy.js';
+import {FQDN_SECTION, type PersistedFqdn} from './runtime.js';
+import {buildView, podKey, type ClusterView} from './view.js';
+
+const HELP = `Usage:
+  cilium-lab policy explain --from NS/POD --to HOST[:PORT] [--protocol tcp|udp]
+      explains against the running practice cluster (its pods, policies and FQDN caches)
+  cilium-lab policy explain -f POLICY.yaml [-f …] [--from NS/POD] [--from-labels k=v,…] --to HOST[:PORT]
+      explains against policy files alone, for a pod with the given labels (default: app=client in demo)
+
+--to takes a host, host:port, an IP, or a URL (https://google.com → port 443). The default port is 80.
+Exit status: 0 allowed, 2 dropped or not resolvable, 1 bad input, 3 cluster not reachable.
+`;
+
+export function parseTarget(text: string, protocol: string): ExplainTarget {
+	const proto = protocol.toUpperCase();
+	if (proto !== 'TCP' && proto !== 'UDP') throw new UserError(`--protocol: expected tcp or udp, got "${protocol}"`);
+	let host = text;
+	let port: number | undefined;
+	const url = /^([a-z]+):\/\/([^/:]+)(?::(\d+))?/i.exec(text);
+	if (url) {
+		host = url[2]!;
+		port = url[3] ? Number(url[3]) : url[1]!.toLowerCase() === 'https' ? 443 : 80;
+	} else {
+		const colon = text.lastIndexOf(':');
+		if (colon > 0) {
+			host = text.slice(0, colon);
+			port = Number(text.slice(colon + 1));
+		}
+	}
+	if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) throw new UserError(`--to: "${text}" has no valid port (1-65535)`);
+	if (!/^[A-Za-z0-9_.-]+$/.test(host)) throw new UserError(`--to: "${text}" is not a host name or IP address`);
+	return {host, port: port ?? 80, protocol: proto};
+}
+
+function parseLabels(text: string): Record<string, string> {
+	const labels: Record<string, string> = {};
+	for (const pair of text.split(',').filter(Boolean)) {
+		const [key, value] = pair.split('=');
+		if (!key || value === undefined) throw new UserError(`--from-labels: "${pair}" is not key=value`);
+		labels[key.trim()] = value.trim();
+	}
+	return labels;
+}
+
+interface LoadedPolicy {
+	object: KubeObject;
+	file: string;
+}
+
+/** Reads policy files; a schema problem is reported as file:line field: message, as the API server would refuse it. */
+export function loadPolicyFiles(files: string[], defaultNamespace: string): LoadedPolicy[] {
+	const loaded: LoadedPolicy[] = [];
+	const problems: string[] = [];
+	for (const file of files) {
+		let text: string;
+		try {
+			text = fs.readFileSync(file, 'utf8');
+		} catch (error) {
+			throw new UserError(`${file}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+		}
+		const lineCounter = new LineCounter();
+		const documents = parseAllDocuments(text, {lineCounter});
+		for (const document of Array.isArray(documents) ? documents : [documents]) {
+			if (document.errors.length > 0) {
+				const error = document.errors[0]!;
+				const {line} = lineCounter.linePos(error.pos[0]);
+				problems.push(`${file}:${line}: ${error.message.split('\n')[0]}`);
+				continue;
+			}
+			const object = document.toJS() as KubeObject | null;
+			if (!object) continue;
+			const documentLine = lineCounter.linePos(document.range[0]).line;
+			if (typeof object !== 'object' || typeof object.kind !== 'string') {
+				problems.push(`${file}:${documentLine}: not a Kubernetes object (no kind)`);
+				continue;
+			}
+			if (!['CiliumNetworkPolicy', 'CiliumClusterwideNetworkPolicy', 'NetworkPolicy'].includes(object.kind)) {
+				problems.push(`${file}:${documentLine} kind: ${object.kind} is not a network policy (CiliumNetworkPolicy, CiliumClusterwideNetworkPolicy or NetworkPolicy)`);
+				continue;
+			}
+			object.metadata = {...(object.metadata ?? {}), name: object.metadata?.name ?? 'unnamed'};
+			if (object.kind !== 'CiliumClusterwideNetworkPolicy') object.metadata.namespace ??= defaultNamespace;
+			if (object.kind !== 'NetworkPolicy') {
+				for (const cause of validateCiliumPolicy(object)) {
+					const fieldPath = cause.field.split(/\.|\[|\]/).filter(Boolean).map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+					const node = document.getIn(fieldPath, true) as {range?: [number, number, number]} | undefined;
+					const line = node?.range ? lineCounter.linePos(node.range[0]).line : documentLine;
+					problems.push(`${file}:${line} ${cause.field}: ${cause.message}`);
+				}
+			}
+			loaded.push({object, file});
+		}
+	}
+	if (problems.length > 0) throw new UserError(`the policy files would be refused:\n  ${problems.join('\n  ')}`);
+	return loaded;
+}
+
+/** A small AKS-like cluster for -f mode: two nodes with Cilium, CoreDNS, and the pod being explained. */
+function syntheticView(policies: KubeObject[], namespace: string, podName: string, labels: Record<string, string>): ClusterView {
+	const nodeName = 'aks-nodepool1-00000000-vmss000000';
+	const running = {phase: 'Running'};
+	const pods: KubeObject[] = [
+		{apiVersion: 'v1', kind: 'Pod', metadata: {name: 'cilium-00000', namespace: 'kube-system', labels: {'k8s-app': 'cilium'}}, spec: {nodeName, hostNetwork: true}, status: {...running, podIP: '10.224.0.4'}},
+		{apiVersion: 'v1', kind: 'Pod', metadata: {name: 'coredns-0000000000-00000', namespace: 'kube-system', labels: {'k8s-app': 'kube-dns'}}, spec: {nodeName, containers: [{name: 'coredns', image: 'coredns', ports: [{containerPort: 53}]}]}, status: {...running, podIP: '10.244.0.10'}},
+		{apiVersion: 'v1', kind: 'Pod', metadata: {name: podName, namespace, labels}, spec: {nodeName}, status: {...running, podIP: '10.244.0.20'}},
+	];
+	return buildView({
+		pods,
+		namespaces: [...new Set([namespace, 'kube-system', 'default'])].map((name) => ({apiVersion: 'v1', kind: 'Namespace', metadata: {name}})),
+		nodes: [{apiVersion: 'v1', kind: 'Node', metadata: {name: nodeName}, status: {addresses: [{type: 'InternalIP', address: '10.224.0.4'}]}}],
+		services: [{apiVersion: 'v1', kind: 'Service', metadata: {name: 'kube-dns', namespace: 'kube-system'}, spec: {clusterIP: '10.0.0.10', selector: {'k8s-app': 'kube-dns'}, ports: [{port: 53, protocol: 'UDP'}]}}],
+		policies,
+	});
+}
+
+/** The FQDN caches the practice daemon persisted (state snapshot, then its journal), read without touching them. */
+function readPersistedFqdn(home: string): PersistedFqdn {
+	const stateFile = path.join(home, 'practice', 'state.json');
+	let value: PersistedFqdn = {};
+	try {
+		const snapshot = JSON.parse(fs.readFileSync(stateFile, 'utf8')) as {sections?: Record<string, unknown>};
+		value = (snapshot.sections?.[FQDN_SECTION] as PersistedFqdn | undefined) ?? value;
+	} catch {
+		// No snapshot yet: the journal may still have it.
+	}
+	try {
+		for (const line of fs.readFileSync(`${stateFile}.journal`, 'utf8').split('\n')) {
+			if (!line.includes(FQDN_SECTION)) continue;
+			try {
+				const entry = JSON.parse(line) as {op?: string; name?: string; value?: PersistedFqdn};
+				if (entry.op === 'section' && entry.name === FQDN_SECTION && entry.value) value = entry.value;
+			} catch {
+				// A torn last line: the daemon had not finished writing it.
+			}
+		}
+	} catch {
+		// No journal.
+	}
+	return value;
+}
+
+async function clusterObjects(kubeconfig: string): Promise<Parameters<typeof buildView>[0]> {
+	const {KubeConfig, KubernetesObjectApi} = await import('@kubernetes/client-node');
+	const config = new KubeConfig();
+	try {
+		config.loadFromFile(kubeconfig);
+	} catch (error) {
+		throw new ClusterError(`cannot read the kubeconfig ${kubeconfig}: ${(error as Error).message}`, 'cilium-lab practice start');
+	}
+	const api = config.makeApiClient(KubernetesObjectApi);
+	const list = async (apiVersion: string, kind: string, optional = false): Promise<KubeObject[]> => {
+		try {
+			const result = await api.list(apiVersion, kind);
+			return JSON.parse(JSON.stringify(result.items ?? [])).map((item: KubeObject) => ({...item, apiVersion, kind}));
+		} catch (error) {
+			const text = String((error as Error).message ?? error);
+			if (optional && /404|not found|Unrecognized|resource/i.test(text)) return [];
+			if (/ECONNREFUSED|ENOTFOUND|socket hang up|fetch failed/i.test(text)) throw new ClusterError(`the practice cluster is not reachable (${kubeconfig})`, 'cilium-lab practice start');
+			throw new ClusterError(`listing ${kind}: ${text.split('\n')[0]}`);
+		}
+	};
+	const [pods, namespaces, nodes, services, endpointsObjects, cnps, ccnps, nps, identities, configMaps] = await Promise.all([
+		list('v1', 'Pod'),
+		list('v1', 'Namespace'),
+		list('v1', 'Node'),
+		list('v1', 'Service'),
+		list('v1', 'Endpoints'),
+		list('cilium.io/v2', 'CiliumNetworkPolicy', true),
+		list('cilium.io/v2', 'CiliumClusterwideNetworkPolicy', true),
+		list('networking.k8s.io/v1', 'NetworkPolicy', true),
+		list('cilium.io/v2', 'CiliumIdentity', true),
+		list('v1', 'ConfigMap'),
+	]);
+	return {
+		pods,
+		namespaces,
+		nodes,
+		services,
+		endpointsObjects,
+		policies: [...cnps, ...ccnps, ...nps],
+		identities,
+		ciliumConfig: configMaps.find((object) => object.metadata.namespace === 'kube-system' && object.metadata.name === 'cilium-config'),
+	};
+}
+
+export async function policyExplainCommand(argv: string[], out: {write(text: string): void} = process.stdout): Promise<number> {
+	const {values} = (() => {
+		try {
+			return parseArgs({
+				args: argv,
+				options: {
+					from: {type: 'string'},
+					to: {type: 'string'},
+					protocol: {type: 'string', default: 'tcp'},
+					file: {type: 'string', short: 'f', multiple: true},
+					'from-labels': {type: 'string'},
+					namespace: {type: 'string', short: 'n'},
+					kubeconfig: {type: 'string'},
+					help: {type: 'boolean', short: 'h'},
+				},
+				allowPositionals: false,
+				strict: true,
+			});
+		} catch (error) {
+			throw new UserError(`policy explain: ${(error as Error).message}`, 'cilium-lab policy explain --help');
+		}
+	})();
+	if (values.help) {
+		out.write(HELP);
+		return EXIT.ok;
+	}
+	if (!values.to) throw new UserError('policy explain: --to HOST[:PORT] is required', 'cilium-lab policy explain --help');
+	const target = parseTarget(values.to, values.protocol ?? 'tcp');
+	const [fromNamespace, fromName] = values.from?.includes('/') ? values.from.split('/', 2) : [values.namespace ?? (values.file ? 'demo' : 'default'), values.from];
+	let view: ClusterView;
+	let cache: FqdnCache | undefined;
+	const now = Date.now();
+	if (values.file && values.file.length > 0) {
+		const policies = loadPolicyFiles(values.file, fromNamespace!);
+		const labels = values['from-labels'] ? parseLabels(values['from-labels']) : {app: 'client'};
+		view = syntheticView(policies.map((policy) => policy.object), fromNamespace!, fromName ?? 'client', labels);
+		out.write(`Policies: ${policies.map((policy) => `${policy.object.kind} ${policy.object.metadata.namespace ? `${policy.object.metadata.namespace}/` : ''}${policy.object.metadata.name} (${policy.file})`).join(', ')}\n`);
+		out.write(`From: a pod in ${fromNamespace} with labels ${Object.entries(labels).map(([key, value]) => `${key}=${value}`).join(',') || '(none)'}\n`);
+	} else {
+		if (!fromName) throw new UserError('policy explain: --from NS/POD is required without -f', 'cilium-lab policy explain --from demo/curl --to google.com:443');
+		const home = labHome();
+		const kubeconfig = values.kubeconfig ?? process.env.KUBECONFIG?.split(path.delimiter)[0] ?? path.join(home, 'practice', 'kubeconfig');
+		view = buildView(await clusterObjects(kubeconfig));
+		const persisted = readPersistedFqdn(home);
+		const pod = view.pods.get(podKey(fromNamespace!, fromName));
+		if (!pod) throw new UserError(`policy explain: pod ${fromNamespace}/${fromName} not found`, `kubectl get pods -n ${fromNamespace}`);
+		const node = String((pod as Record<string, any>).spec?.nodeName ?? '');
+		const saved = persisted[node];
+		cache = new FqdnCache(saved?.entries ?? [], saved?.identities ?? []);
+		if (!view.byPod.has(podKey(fromNamespace!, fromName))) {
+			out.write(`${fromNamespace}/${fromName} is not a Cilium endpoint (${view.ciliumRunning ? 'not running, host network, or on a node without a running cilium agent' : 'Cilium is not running in this cluster'}): no policy applies to it\n`);
+			return EXIT.ok;
+		}
+		out.write(`From: ${fromNamespace}/${fromName} (identity ${view.byPod.get(podKey(fromNamespace!, fromName))!.identity}, node ${node})\n`);
+	}
+	const from = view.byPod.get(podKey(fromNamespace!, fromName ?? 'client'))!;
+	out.write(`To: ${target.host}:${target.port}/${target.protocol}\n\n`);
+	const explanation = explainTraffic(view, from, target, cache, now);
+	for (const line of explanation.lines) out.write(`${line}\n`);
+	const verdictLine: Record<string, string> = {
+		allowed: 'Verdict: ALLOWED',
+		dropped: 'Verdict: DROPPED (the client times out: curl exit 28)',
+		'dns-dropped': 'Verdict: DROPPED at DNS (the lookup times out: curl exit 6, or 28 with -m)',
+		'dns-refused': 'Verdict: DNS REFUSED (curl exit 6: Could not resolve host)',
+		'dns-nxdomain': 'Verdict: the name does not exist (curl exit 6)',
+		'no-dns-server': 'Verdict: no DNS server (curl exit 6, or 28 with -m)',
+	};
+	out.write(`\n${verdictLine[explanation.outcome]}\n`);
+	return explanation.outcome === 'allowed' ? EXIT.ok : EXIT.failed;
+}
