@@ -8,21 +8,6 @@ import {HELP, parseCliArgs, type CliArgs} from './cli/args.js';
 declare const __VERSION__: string | undefined;
 const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-dev';
 
-// Parts not yet in every build, loaded by path only when used (see loadOptional).
-const POLICY_EXPLAIN_CLI = './practice/datapath/explain-cli.js';
-
-async function loadOptional<T>(specifier: string, what: string): Promise<T> {
-	try {
-		return (await import(specifier)) as T;
-	} catch (error) {
-		if (/Cannot find module|Could not resolve|ERR_MODULE_NOT_FOUND/.test(String(error))) {
-			const {UserError} = await import('./errors.js');
-			throw new UserError(`${what} is not part of this build of cilium-lab`);
-		}
-		throw error;
-	}
-}
-
 /** Ctrl-C during a headless command cancels it (exit 130); a second Ctrl-C leaves at once. */
 function cancelOnSigint(): {signal: AbortSignal; dispose(): void} {
 	const controller = new AbortController();
@@ -73,8 +58,8 @@ async function main(argv: string[]): Promise<number> {
 		case 'policy': {
 			const {UserError} = await import('./errors.js');
 			if (args.rest[0] !== 'explain') throw new UserError(`policy: expected "policy explain …"`, 'cilium-lab policy explain --help');
-			const explain = await loadOptional<{policyExplainCommand(argv: string[]): Promise<number>}>(POLICY_EXPLAIN_CLI, 'policy explain');
-			return explain.policyExplainCommand(args.rest.slice(1));
+			const {policyExplainCommand} = await import('./practice/datapath/explain-cli.js');
+			return policyExplainCommand(args.rest.slice(1));
 		}
 		case 'lint': {
 			const [{lintCommand}, {defaultLessonsDir}, {langFromEnv}] = await Promise.all([import('./cli/lint.js'), import('./cli/setup.js'), import('./lab/i18n.js')]);
@@ -175,8 +160,8 @@ async function tui(args: CliArgs): Promise<number> {
 	const {ctx, kind, context} = await prepare(args);
 	const [{resolveTarget}, {runChecks}] = await Promise.all([import('./target.js'), import('./cli/checks.js')]);
 	const target = await resolveTarget({target: kind, context, home: ctx.home, track: ctx.track ?? ctx.lab.tracks[0]!.id});
-	const ui = await loadOptional<typeof import('./ui/main.js')>('./ui/main.js', 'the terminal UI');
-	return ui.startTui({
+	const {startTui} = await import('./ui/main.js');
+	return startTui({
 		lab: ctx.lab,
 		lang: ctx.lang,
 		target: target.target,
