@@ -12,7 +12,7 @@ export async function run(params: CheckParams<'httpGet'>, ctx: CheckContext): Pr
 	try {
 		response = await fetch(params.url, {signal, redirect: 'manual'});
 	} catch (error) {
-		const cause = (error as {cause?: {code?: string}}).cause?.code ?? (error as Error).name;
+		const cause = errorCode(error) ?? ((error as {cause?: Error}).cause?.message || (error as Error).message);
 		const reason = cause === 'ECONNREFUSED' ? say(ctx.lang, 'connection refused', '연결 거부됨') : cause === 'TimeoutError' ? say(ctx.lang, `no answer within ${REQUEST_TIMEOUT_MS / 1000} s`, `${REQUEST_TIMEOUT_MS / 1000}초 안에 응답 없음`) : cause;
 		return {
 			ok: false,
@@ -27,4 +27,14 @@ export async function run(params: CheckParams<'httpGet'>, ctx: CheckContext): Pr
 	const detail = say(ctx.lang, `expected: ${wantedStatus}${params.contains !== undefined ? ` with "${params.contains}"` : ''}\nseen: ${response.status}, ${body.length} bytes`, `기대: ${wantedStatus}${params.contains !== undefined ? `, "${params.contains}" 포함` : ''}\n실제: ${response.status}, ${body.length}바이트`);
 	if (statusOk && containsOk) return {ok: true, summary, detail};
 	return {ok: false, summary, detail, hint: say(ctx.lang, `open it yourself: \`curl -i ${params.url}\``, `직접 열어 보세요: \`curl -i ${params.url}\``)};
+}
+
+/** fetch wraps the socket's error: TypeError → cause (sometimes an AggregateError of both address families). */
+function errorCode(error: unknown): string | undefined {
+	let current = error as {code?: unknown; cause?: unknown; errors?: unknown[]} | undefined;
+	for (let depth = 0; current && depth < 5; depth++) {
+		if (typeof current.code === 'string') return current.code;
+		current = (current.cause ?? current.errors?.[0]) as typeof current;
+	}
+	return undefined;
 }
