@@ -152,6 +152,23 @@ export async function runLessons(options: RunOptions): Promise<number> {
 		return results.map((result, index) => ({kind: step.expect[index]!.kind, ...result}));
 	};
 
+	/** Checks a completed step once; returns what is gone (the failing checks' summaries), or undefined when all pass. */
+	const reverify = async (lesson: Lesson, step: Step): Promise<string | undefined> => {
+		const results = await options.runChecks({
+			specs: step.expect,
+			timeoutSec: 0,
+			env,
+			lang: options.lang,
+			context: options.context,
+			signal: options.signal,
+			onUpdate: () => {},
+		});
+		const failed = results.flatMap((result, index) => (result.ok ? [] : [`${step.expect[index]!.kind}: ${result.summary}`]));
+		const reason = failed.length > 0 ? failed.join('; ') : undefined;
+		dispatch({type: 'RESUME_VERIFIED', lessonId: lesson.id, stepId: step.id, ok: !reason, reason, results});
+		return reason;
+	};
+
 	try {
 		outer: for (const lesson of lessons) {
 			const reason = lockedReason(state, lesson.id);
@@ -165,9 +182,14 @@ export async function runLessons(options: RunOptions): Promise<number> {
 				const before = state.lessons[lesson.id]!.steps[step.id]!;
 				say(msg(options.lang, 'run.step', {lesson: lesson.id, step: step.id, title: t(options.lang, step.title)}));
 				if ((before.status === 'done' || before.status === 'solved') && !options.redo) {
-					say(msg(options.lang, 'run.alreadyDone', {at: before.completed?.at ?? ''}));
-					reports.push({lesson: lesson.id, step: step.id, status: before.status, action: 'skipped', note: 'already complete'});
-					continue;
+					// Complete before: skipped while its checks still pass; run again when its state has gone.
+					const gone = step.expect.length > 0 ? await reverify(lesson, step) : undefined;
+					if (!gone) {
+						say(msg(options.lang, 'run.alreadyDone', {at: before.completed?.at ?? ''}));
+						reports.push({lesson: lesson.id, step: step.id, status: before.status, action: 'skipped', note: 'already complete'});
+						continue;
+					}
+					say(msg(options.lang, 'run.stale', {reason: gone}));
 				}
 				const report: StepReport = {lesson: lesson.id, step: step.id, status: '', action: 'run'};
 				reports.push(report);

@@ -54,6 +54,7 @@ export const messages = {
 	'run.background': {ko: '  백그라운드에서 계속 실행 중', en: '  keeps running in the background'},
 	'run.read': {ko: '  읽기 단계', en: '  a reading step'},
 	'run.alreadyDone': {ko: '  이미 완료 ({at}), 건너뜀 (다시 하려면 --redo)', en: '  already complete ({at}), skipped (--redo runs it again)'},
+	'run.stale': {ko: '  완료했던 상태가 사라져 다시 실행합니다: {reason}', en: '  its state has gone, running it again: {reason}'},
 	'run.interactiveSkipped': {
 		ko: '  대화형 단계이고 풀이 스크립트가 없어 건너뜁니다 (TUI에서 직접 해 보세요)',
 		en: '  an interactive step without a solve script: skipped (try it in the TUI)',

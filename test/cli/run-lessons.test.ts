@@ -91,10 +91,18 @@ describe('cilium-lab run (headless)', () => {
 		const log = /full output: (.*)\n/.exec(text)![1]!;
 		expect(readFileSync(log, 'utf8')).toBe('writing hello\n');
 
-		// Again: completed steps are skipped, the failing one still fails.
+		// Again: completed steps whose checks still pass are skipped, the failing one still fails.
 		const again = await run(home, ['more']);
 		expect(again.text).toContain('▸ more/second: Second\n  already complete');
 		expect(again.code).toBe(2);
+
+		// A completed step whose state has gone is flagged and run again.
+		rmSync(path.join(home, 'greeting.txt'));
+		const resumed = await run(home, ['files']);
+		expect(resumed.text).toContain('▸ files/write: Write\n  its state has gone, running it again: command: grep -qx "$GREETING" "$LAB_HOME/greeting.txt" exited 2\n  │ writing hello');
+		expect(resumed.text).toContain('▸ files/read-it: Read\n  already complete');
+		expect(resumed.code).toBe(0);
+		expect(readFileSync(path.join(home, 'greeting.txt'), 'utf8')).toBe('hello\n');
 	});
 
 	it('refuses a lesson whose requirements are not done, naming them', async () => {
