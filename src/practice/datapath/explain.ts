@@ -4,7 +4,7 @@ import {resolve, type FqdnCache} from './dns.js';
 import {decideConnection, dnsQueryAllowed, explainDirection, peerOfEndpoint, type ConnectionVerdict, type EndpointInfo, type PeerIdentity} from './engine.js';
 import {canonicalName} from './fqdn.js';
 import type {Protocol} from './policy.js';
-import {classifyIp, podKey, type ClusterView} from './view.js';
+import {classifyIp, podKey, translateService, type ClusterView} from './view.js';
 
 export interface ExplainTarget {
 	host: string;
@@ -89,7 +89,13 @@ export function explainTraffic(view: ClusterView, from: EndpointInfo, target: Ex
 		}
 		ips = dns.ips;
 	}
-	const ip = ips[0]!;
+	const translated = translateService(view, ips[0]!, target.port, target.protocol);
+	if (translated.noBackend) {
+		lines.push(`Connection: ${ips[0]}:${target.port} is a service without a ready backend for that port: the packet is dropped (Service backend not found)`);
+		return {outcome: 'dropped', lines, dns};
+	}
+	const ip = translated.ip;
+	target = {...target, port: translated.port};
 	const peer = classifyIp(view, ip, from.node, cache, now);
 	if (learnedNames.length > 0 && !peer.inCluster) {
 		peer.fqdnNames = [...new Set([...peer.fqdnNames, ...learnedNames])];

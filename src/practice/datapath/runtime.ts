@@ -7,7 +7,7 @@ import {decideConnection, dnsQueryAllowed, type ConnectionVerdict, type Endpoint
 import {canonicalName} from './fqdn.js';
 import {DROP_REASON, EVENT, FlowRing, MATCH_TYPES, l4Summary, dnsSummary, type Flow, type FlowEndpoint, type L4, type TcpFlags} from './flows.js';
 import {labelStrings} from './identity.js';
-import {buildView, classifyIp, podKey, serviceBackends, type ClusterView} from './view.js';
+import {buildView, classifyIp, podKey, translateService, type ClusterView} from './view.js';
 
 export const FLOWS_SECTION = 'datapath.flows';
 export const FQDN_SECTION = 'datapath.fqdn';
@@ -305,31 +305,8 @@ export class Datapath {
 		this.advance(start + offsetMs);
 	}
 
-	/** Where a packet to `ip:port` really goes: a service VIP is translated to one of its backends. */
 	private translate(ip: string, port: number, protocol: string): {ip: string; port: number; noBackend?: boolean} {
-		const view = this.view();
-		const service = view.services.find((candidate) => candidate.clusterIP === ip);
-		if (!service) return {ip, port};
-		const servicePort = service.ports.find((candidate) => candidate.port === port && candidate.protocol.toUpperCase() === protocol);
-		if (!servicePort) return {ip, port, noBackend: true};
-		if (service.namespace === 'default' && service.name === 'kubernetes') return {ip: view.apiserverIps[0]!, port: Number(servicePort.targetPort) || 443};
-		const backends = this.backendPods(service.namespace, service.selector);
-		if (backends.length === 0) return {ip, port, noBackend: true};
-		const backend = backends[this.sequence % backends.length]!;
-		let target = Number(servicePort.targetPort);
-		if (!Number.isFinite(target)) {
-			const spec = (backend as Record<string, any>).spec ?? {};
-			for (const container of spec.containers ?? []) for (const entry of container.ports ?? []) if (entry.name === servicePort.targetPort) target = Number(entry.containerPort);
-		}
-		return {ip: String((backend as Record<string, any>).status.podIP), port: Number.isFinite(target) ? target : port};
-	}
-
-	private backendPods(namespace: string, selector: Record<string, string> | undefined): KubeObject[] {
-		if (!selector || Object.keys(selector).length === 0) return [];
-		return [...this.view().pods.values()].filter((pod) => {
-			const status = (pod as Record<string, any>).status ?? {};
-			return pod.metadata.namespace === namespace && status.phase === 'Running' && status.podIP && !pod.metadata.deletionTimestamp && Object.entries(selector).every(([key, value]) => pod.metadata.labels?.[key] === value);
-		});
+		return translateService(this.view(), ip, port, protocol, this.sequence);
 	}
 
 	private listening(peer: PeerIdentity, port: number): boolean {

@@ -175,3 +175,25 @@ export function serviceBackends(view: ClusterView, service: ServiceInfo): Endpoi
 		(endpoint) => endpoint.namespace === service.namespace && Object.entries(service.selector!).every(([key, value]) => endpoint.labels[`k8s:${key}`] === value),
 	);
 }
+
+/** Where a packet to a service VIP really goes: one of its backends (kube-proxy replacement's translation). */
+export function translateService(view: ClusterView, ip: string, port: number, protocol: string, pick = 0): {ip: string; port: number; noBackend?: boolean} {
+	const service = view.services.find((candidate) => candidate.clusterIP === ip);
+	if (!service) return {ip, port};
+	const servicePort = service.ports.find((candidate) => candidate.port === port && candidate.protocol.toUpperCase() === protocol);
+	if (!servicePort) return {ip, port, noBackend: true};
+	if (service.namespace === 'default' && service.name === 'kubernetes') return {ip: view.apiserverIps[0]!, port: Number(servicePort.targetPort) || 443};
+	const selector = service.selector;
+	if (!selector || Object.keys(selector).length === 0) return {ip, port, noBackend: true};
+	const backends = [...view.pods.values()].filter((pod) => {
+		const status = (pod as Raw).status ?? {};
+		return pod.metadata.namespace === service.namespace && status.phase === 'Running' && status.podIP && !pod.metadata.deletionTimestamp && Object.entries(selector).every(([key, value]) => pod.metadata.labels?.[key] === value);
+	});
+	if (backends.length === 0) return {ip, port, noBackend: true};
+	const backend = backends[pick % backends.length]!;
+	let target = Number(servicePort.targetPort);
+	if (!Number.isFinite(target)) {
+		for (const container of (backend as Raw).spec?.containers ?? []) for (const entry of container.ports ?? []) if (entry.name === servicePort.targetPort) target = Number(entry.containerPort);
+	}
+	return {ip: String((backend as Raw).status.podIP), port: Number.isFinite(target) ? target : port};
+}
