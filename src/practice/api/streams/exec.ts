@@ -55,7 +55,7 @@ export async function runInContainer(options: ExecOptions, channels: ExecChannel
 	const toTerminal = (text: string) => (tty ? text.replace(/\r?\n/g, '\r\n') : text);
 	let stdin: AsyncIterable<string> | undefined;
 	if (channels.stdin) {
-		stdin = tty
+		stdin = tty && !editsOwnLine(command)
 			? cookedTerminalInput(channels.stdin, echo => channels.writeStdout(echo), () => abort.abort())
 			: decodeText(channels.stdin);
 	}
@@ -85,6 +85,12 @@ export async function runInContainer(options: ExecOptions, channels: ExecChannel
 	channels.closed.removeEventListener('abort', onClientGone);
 	if (!channels.closed.aborted) await channels.finish(exitStatus(command, exitCode));
 	return exitCode;
+}
+
+/** An interactive shell switches the terminal to raw mode and edits (and echoes) its own line, as ash and bash do. */
+function editsOwnLine(command: string[]): boolean {
+	const name = command[0]?.split('/').pop() ?? '';
+	return /^(sh|ash|bash|zsh)$/.test(name) && !command.includes('-c');
 }
 
 async function * decodeText(chunks: AsyncIterable<Buffer>): AsyncIterable<string> {
