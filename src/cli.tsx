@@ -172,7 +172,7 @@ async function tui(args: CliArgs): Promise<number> {
 		firstStart: !ctx.progress,
 		progress: ctx.progress?.lessons,
 		context: target.context,
-		saveProgress: (snapshot) => ctx.store.save({...snapshot, target: target.target}),
+		saveProgress: (snapshot) => ctx.store.save({lang: ctx.lang, ...snapshot, target: target.target}),
 		runChecks,
 	});
 }

@@ -111,7 +111,7 @@ export async function runLessons(options: RunOptions): Promise<number> {
 	const dispatch = (event: SessionEvent) => {
 		state = reduce(state, event);
 	};
-	const save = () => options.store.save({lessons: toProgressLessons(state), track: options.track, variables: options.variables, target: options.target});
+	const save = () => options.store.save({lessons: toProgressLessons(state), track: options.track, lang: options.lang, variables: options.variables, target: options.target});
 	const env = commandEnvironment({base: options.targetEnv, variables: options.variables, assetsDir: options.lab.assetsDir, home: options.home});
 	const reports: StepReport[] = [];
 	const background: Array<{controller: AbortController; done: Promise<RunOutcome>}> = [];

@@ -127,7 +127,7 @@ export function reduce(state: SessionState, event: SessionEvent): SessionState {
 			return updateStep(state, event.lessonId, event.stepId, (step, def) => {
 				const run = step.run ? {...step.run, outcome: event.outcome, background: false} : undefined;
 				// A background command that ends after its checks decided changes nothing but its record.
-				if (step.status !== 'running') return {...step, run};
+				if (step.status !== 'running') return step.run ? {...step, run} : step;
 				const outcome = event.outcome;
 				if (outcome.kind === 'cancelled') {
 					const back = step.before && step.before !== 'running' && step.before !== 'checking' ? step.before : 'ready';

@@ -245,3 +245,35 @@ describe('session resume', () => {
 		expect(toProgressLessons(state).cluster!.steps.create!.context).toBe('practice');
 	});
 });
+
+describe('session details', () => {
+	it('acknowledges read and interactive steps without checks, not command steps', () => {
+		const l = lab();
+		l.lessons[0]!.steps[0] = step('create', {mode: 'read', run: undefined, expect: []});
+		l.lessons[0]!.steps[1] = step('creds', {mode: 'interactive', expect: []});
+		let state = createSession({lab: l, track: 'aks-byocni', lang: 'en', variables: {}});
+		state = reduce(state, {type: 'STEP_ACKNOWLEDGED', lessonId: 'cluster', stepId: 'create', at});
+		expect(state.lessons.cluster!.steps.create!.status).toBe('done');
+		state = reduce(state, {type: 'STEP_ACKNOWLEDGED', lessonId: 'cluster', stepId: 'creds', at});
+		expect(state.lessons.cluster!.steps.creds!.status).toBe('done');
+		const command = reduce(state, {type: 'STEP_ACKNOWLEDGED', lessonId: 'cluster', stepId: 'nodes', at});
+		expect(command.lessons.cluster!.steps.nodes!.status).toBe('ready');
+	});
+
+	it('marks a check failed only when its result is final, and flags unreachable clusters', () => {
+		const unreachable = {ok: false, summary: 'no cluster configured', unreachable: true};
+		let state = apply(start(), {type: 'CHECKS_STARTED', lessonId: 'cluster', stepId: 'create'});
+		state = reduce(state, {type: 'CHECK_UPDATED', lessonId: 'cluster', stepId: 'create', index: 0, result: unreachable, final: true});
+		expect(state.lessons.cluster!.steps.create!.checks[0]!.state).toBe('failed');
+		state = reduce(state, {type: 'CHECKS_FINISHED', lessonId: 'cluster', stepId: 'create', at, results: [unreachable]});
+		expect(state.lessons.cluster!.steps.create!.failure).toEqual({kind: 'checks', failed: [0], unreachable: true});
+	});
+
+	it('keeps events for unknown steps and refused checks from changing anything', () => {
+		const state = start();
+		expect(reduce(state, {type: 'HINT_REVEALED', lessonId: 'nope', stepId: 'x'})).toBe(state);
+		expect(reduce(state, {type: 'CHECKS_STARTED', lessonId: 'cluster', stepId: 'nodes'}).lessons.cluster!.steps.nodes!.status).toBe('locked');
+		expect(reduce(state, {type: 'OUTPUT_EXITED', lessonId: 'cluster', stepId: 'create', at, outcome: {kind: 'exited', exitCode: 0, durationMs: 1}})).toBe(state);
+	});
+});
+
