@@ -151,9 +151,32 @@ export function formatCompact(flow: Flow, options: {nodeName?: boolean} = {}): s
 	return `${stampMilli(flow.time)}${node}: ${source} ${arrow} ${destination} ${typeText(flow)} ${verdictText(flow)} (${flow.Summary})`;
 }
 
+/** Field order of flow.proto (protojson writes fields in declaration order). */
+const FLOW_FIELDS = ['time', 'uuid', 'verdict', 'drop_reason', 'ethernet', 'IP', 'l4', 'source', 'destination', 'Type', 'node_name', 'source_names', 'destination_names', 'l7', 'event_type', 'source_service', 'destination_service', 'traffic_direction', 'policy_match_type', 'trace_observation_point', 'drop_reason_desc', 'is_reply', 'Summary'];
+const ENDPOINT_FIELDS = ['ID', 'identity', 'cluster_name', 'namespace', 'labels', 'pod_name', 'workloads'];
+
+function ordered(object: Record<string, unknown>, order: string[]): Record<string, unknown> {
+	const result: Record<string, unknown> = {};
+	for (const key of order) if (object[key] !== undefined) result[key] = object[key];
+	for (const key of Object.keys(object)) if (!(key in result) && object[key] !== undefined) result[key] = object[key];
+	return result;
+}
+
+/** The flow as protojson prints it: proto field names and order, zero values left out. */
+export function flowJson(flow: Flow): Record<string, unknown> {
+	return ordered(
+		{
+			...flow,
+			source: ordered(flow.source as unknown as Record<string, unknown>, ENDPOINT_FIELDS),
+			destination: ordered(flow.destination as unknown as Record<string, unknown>, ENDPOINT_FIELDS),
+		},
+		FLOW_FIELDS,
+	);
+}
+
 /** One line of `hubble observe -o json` (= jsonpb): a GetFlowsResponse. */
 export function formatJson(flow: Flow): string {
-	return JSON.stringify({flow, node_name: flow.node_name, time: flow.time});
+	return JSON.stringify({flow: flowJson(flow), ...(flow.node_name ? {node_name: flow.node_name} : {}), time: flow.time});
 }
 
 export interface FlowFilter {

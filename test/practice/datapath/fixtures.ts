@@ -63,10 +63,16 @@ export class InstantClock implements SimClock {
 	now() {
 		return this.current;
 	}
+	/** Concurrent sleeps overlap as they would in real time: each ends at (time it was called + ms). */
 	async sleep(ms: number, signal?: AbortSignal) {
 		if (signal?.aborted) throw new Error('aborted');
-		this.current += ms;
-		this.slept += ms;
+		const calledAt = this.current;
+		await Promise.resolve();
+		const end = calledAt + ms;
+		if (end > this.current) {
+			this.slept += end - this.current;
+			this.current = end;
+		}
 	}
 }
 
