@@ -8,7 +8,7 @@ import {PodLifecycle} from './pods.js';
 import {reconcileDaemonSets, reconcileDeployments, reconcileReplicaSets} from './workloads.js';
 
 export {nodePoolObjects, cniAnnotation, networkNotReadyMessage, type NodePoolOptions} from './nodes.js';
-export {podStartTimings} from './pods.js';
+export {podStartTimings, onContainerStarted, type ContainerStartedListener} from './pods.js';
 
 const watchedKinds = new Set(['Pod', 'Node', 'Deployment', 'ReplicaSet', 'DaemonSet', 'Service']);
 

@@ -3,6 +3,19 @@ import type {KubeObject, PracticeContext} from '../types.js';
 import {isNodeReady, nodeNetworkReady} from './nodes.js';
 import {isTerminating, modify, podSpec, podStatus, rfc3339, type Container} from './objects.js';
 
+export type ContainerStartedListener = (pod: KubeObject, container: Container, ctx: PracticeContext) => void;
+
+const containerStartedListeners = new Set<ContainerStartedListener>();
+
+/**
+ * Tells `listener` each time a container starts (after the kubelet's Started event), so a part that
+ * knows what an image prints (the cilium agent, hubble-relay…) can append its log with `appendPodLog`.
+ */
+export function onContainerStarted(listener: ContainerStartedListener): () => void {
+	containerStartedListeners.add(listener);
+	return () => containerStartedListeners.delete(listener);
+}
+
 /** How long each stage of a pod's start takes on the SimClock (before the speed compresses it). */
 export const podStartTimings = {schedule: 100, pull: 1500, create: 300, ready: 500};
 
@@ -220,6 +233,18 @@ export class PodLifecycle {
 					lastState: {},
 				}));
 			});
+			const runningPod = alive();
+			if (runningPod) {
+				for (const container of containers) {
+					for (const listener of containerStartedListeners) {
+						try {
+							listener(runningPod, container, this.ctx);
+						} catch {
+							// A listener's failure does not stop the pod.
+						}
+					}
+				}
+			}
 			this.onProgress();
 			await clock.sleep(podStartTimings.ready, this.signal);
 			const running = alive();

@@ -1,6 +1,7 @@
 import {afterEach, describe, expect, test} from 'vitest';
 import {createStore, type PracticeStore} from '../../../src/practice/api/store.js';
-import {nodePoolObjects, startControllers} from '../../../src/practice/controllers/index.js';
+import {nodePoolObjects, onContainerStarted, startControllers} from '../../../src/practice/controllers/index.js';
+import {appendPodLog, podLogLines} from '../../../src/practice/api/streams/index.js';
 import type {KubeObject, PracticeContext, SimClock} from '../../../src/practice/types.js';
 
 const instantClock: SimClock = {now: () => Date.now(), sleep: async (_ms, signal) => signal?.throwIfAborted(), speed: 'instant'};
@@ -135,6 +136,13 @@ describe('practice controllers', () => {
 		store.delete('v1', 'Pod', 'default', 'bare');
 		await expect.poll(() => store.list('v1', 'Pod', {namespace: 'default', labelSelector: 'app=one'}).filter(ready).map(each => each.metadata.name)).toEqual([expect.not.stringMatching(first!.metadata.name)]);
 		expect(store.get('v1', 'Pod', 'default', 'bare')).toBeUndefined();
+	});
+
+	test('a part that knows an image can log its start when the container starts', async () => {
+		const {store} = cluster({cni: 'azure'});
+		stops.push(onContainerStarted((started, container) => appendPodLog(started, container.name, `${container.image} started on ${(started.spec as {nodeName: string}).nodeName}`)));
+		store.create(pod('logger'));
+		await expect.poll(() => podLogLines(store.get('v1', 'Pod', 'default', 'logger')!, 'logger')).toEqual([expect.stringMatching(/^alpine\/curl started on aks-nodepool1-/)]);
 	});
 
 	test('stopping the controllers leaves later objects alone', async () => {
