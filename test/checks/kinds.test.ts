@@ -34,7 +34,7 @@ beforeAll(async () => {
 	o.set('/apis/cilium.io/v2/namespaces/demo/ciliumnetworkpolicies/allow-github', cnp('allow-github', 'api.github.com'));
 	o.set('/api/v1/namespaces/demo/pods', {kind: 'PodList', items: [pod('demo', 'curl', {app: 'client'}), pod('demo', 'web', {app: 'web'}, false)]});
 	o.set('/api/v1/namespaces/demo/pods/curl', pod('demo', 'curl', {app: 'client'}));
-	o.set('/api/v1/namespaces/kube-system/pods', {kind: 'PodList', items: [pod('kube-system', 'cilium-x7k2p', {'k8s-app': 'cilium'})]});
+	o.set('/api/v1/namespaces/kube-system/pods', {kind: 'PodList', items: [pod('kube-system', 'cilium-x7k2p', {'k8s-app': 'cilium'}), pod('kube-system', 'cilium-b9q4m', {'k8s-app': 'cilium'}), pod('kube-system', 'cilium-starting', {'k8s-app': 'cilium'}, false)]});
 	const flows = fs.readFileSync(path.join(import.meta.dirname, 'fixtures', 'hubble-observe.jsonl'), 'utf8');
 	cluster.exec = (where, container, command) => {
 		if (command[0] === 'curl') {
@@ -45,8 +45,12 @@ beforeAll(async () => {
 			return {exitCode: 6, stderr: `curl: (6) Could not resolve host: ${new URL(url).host}\n`};
 		}
 		if (command[0] === 'hubble') {
-			expect(where).toBe('kube-system/cilium-x7k2p');
 			expect(container).toBe('cilium-agent');
+			expect(where).not.toBe('kube-system/cilium-starting');
+			if (where === 'kube-system/cilium-b9q4m') {
+				// The other node's agent sees its own node's flows.
+				return {exitCode: 0, stdout: JSON.stringify({flow: {verdict: 'DROPPED', IP: {source: '10.0.2.7', destination: '10.0.2.9'}, l4: {TCP: {destination_port: 8080}}, source: {namespace: 'demo', pod_name: 'tiefighter'}, destination: {namespace: 'demo', pod_name: 'deathstar'}}}) + '\n'};
+			}
 			return {exitCode: 0, stdout: flows};
 		}
 		if (command.join(' ') === 'cat /etc/resolv.conf') return {exitCode: 0, stdout: 'nameserver 10.0.0.10\nsearch demo.svc.cluster.local\n'};
@@ -136,11 +140,12 @@ describe('cluster checks over HTTPS', () => {
 		expect(cluster.requests.some(request => request.includes('command=curl&command=-sS&command=-o&command=%2Fdev%2Fnull&command=-m&command=5'))).toBe(true);
 	});
 
-	it('hubbleFlows: hubble observe in a cilium agent pod, matched by verdict, destination and port', async () => {
+	it('hubbleFlows: hubble observe in every cilium agent pod (each sees its own node), matched by verdict, destination and port', async () => {
 		expect(await check({kind: 'hubbleFlows', verdict: 'DROPPED', to: '142.250.196.110', port: 443})).toMatchObject({ok: true, summary: 'flow seen: demo/curl -> 142.250.196.110:443 DROPPED (POLICY_DENIED)'});
 		expect(await check({kind: 'hubbleFlows', verdict: 'FORWARDED', to: 'api.github.com', namespace: 'demo'})).toMatchObject({ok: true});
+		expect(await check({kind: 'hubbleFlows', verdict: 'DROPPED', to: '10.0.2.9', port: 8080})).toMatchObject({ok: true, summary: 'flow seen: demo/tiefighter -> demo/deathstar:8080 DROPPED'});
 		const missing = await check({kind: 'hubbleFlows', verdict: 'FORWARDED', to: 'www.google.com', port: 443});
-		expect(missing).toMatchObject({ok: false, summary: 'no FORWARDED → www.google.com:443 flow among 3 FORWARDED flows'});
+		expect(missing).toMatchObject({ok: false, summary: 'no FORWARDED → www.google.com:443 flow among 2 FORWARDED flows'});
 		expect(cluster.requests.some(request => /pods\/cilium-x7k2p\/exec\?.*command=hubble&command=observe&command=-o&command=json&command=--verdict&command=DROPPED.*container=cilium-agent/.test(request))).toBe(true);
 	});
 });
