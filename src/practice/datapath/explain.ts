@@ -99,7 +99,7 @@ export function explainTraffic(view: ClusterView, from: EndpointInfo, target: Ex
 	const peer = classifyIp(view, ip, from.node, cache, now);
 	if (learnedNames.length > 0 && !peer.inCluster) {
 		peer.fqdnNames = [...new Set([...peer.fqdnNames, ...learnedNames])];
-		const selected = view.index.fqdnSelectors().filter((selector) => peer.fqdnNames.some((name) => selector.matches(name)));
+		const selected = peer.fqdnNames.flatMap((name) => view.index.fqdnSelectorsMatching(name));
 		if (selected.length > 0) peer.identity = cache?.identityFor(ip) ?? 16_777_217;
 	}
 	const connection = view.ciliumRunning

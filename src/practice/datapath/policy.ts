@@ -405,6 +405,18 @@ export class PolicyIndex {
 	}
 
 	private fqdnCache: CompiledFqdnSelector[] | undefined;
+	private readonly selectorsByName = new Map<string, CompiledFqdnSelector[]>();
+
+	/** The toFQDNs selectors that match a (canonical) name, remembered per name: no scan of every policy per packet. */
+	fqdnSelectorsMatching(name: string): CompiledFqdnSelector[] {
+		let found = this.selectorsByName.get(name);
+		if (!found) {
+			found = this.fqdnSelectors().filter((selector) => selector.matches(name));
+			if (this.selectorsByName.size > 50_000) this.selectorsByName.clear();
+			this.selectorsByName.set(name, found);
+		}
+		return found;
+	}
 
 	static fromObjects(objects: Array<{kind: string}>): PolicyIndex {
 		return new PolicyIndex(objects.flatMap((object) => compilePolicy(object)));

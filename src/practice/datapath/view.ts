@@ -159,7 +159,7 @@ export function classifyIp(view: ClusterView, ip: string, fromNode: string, cach
 	const fqdnNames = cache?.namesFor(ip, now) ?? [];
 	const peer = reservedPeer('world', ip, {fqdnNames});
 	if (fqdnNames.length > 0 && cache) {
-		const selectors = view.index.fqdnSelectors().filter((selector) => fqdnNames.some((name) => selector.matches(name)));
+		const selectors = [...new Set(fqdnNames.flatMap((name) => view.index.fqdnSelectorsMatching(name)))];
 		if (selectors.length > 0) {
 			peer.identity = cache.identityFor(ip);
 			peer.labels = {...Object.fromEntries(selectors.map((selector) => [`fqdn:${selector.text.replace(/^match(Name|Pattern): /, '').replaceAll('"', '')}`, ''])), 'reserved:world': ''};
