@@ -1,4 +1,5 @@
 // `cilium-lab lint [DIR]`: every problem in the lesson files, with file:line and field path.
+import path from 'node:path';
 import {EXIT} from '../errors.js';
 import {msg} from '../lab/i18n.js';
 import {formatIssue, lintLab} from '../lab/loader.js';
@@ -8,7 +9,9 @@ export function lintCommand(dir: string, lang: Lang, out: NodeJS.WritableStream 
 	const result = lintLab(dir);
 	if (result.lab) {
 		const steps = result.lab.lessons.reduce((sum, lesson) => sum + lesson.steps.length, 0);
-		out.write(`${msg(lang, 'lint.clean', {dir, lessons: result.lab.lessons.length, steps})}\n`);
+		const relative = path.relative(process.cwd(), result.lab.lessonsDir);
+		const shown = relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : result.lab.lessonsDir;
+		out.write(`${msg(lang, 'lint.clean', {dir: shown, lessons: result.lab.lessons.length, steps})}\n`);
 		return EXIT.ok;
 	}
 	for (const issue of result.issues) err.write(`${formatIssue(issue)}\n`);
