@@ -16,8 +16,9 @@ import {buildView, podKey, type ClusterView} from './view.js';
 const HELP = `Usage:
   cilium-lab policy explain --from NS/POD --to HOST[:PORT] [--protocol tcp|udp]
       explains against the running practice cluster (its pods, policies and FQDN caches)
-  cilium-lab policy explain -f POLICY.yaml [-f …] [--from NS/POD] [--from-labels k=v,…] --to HOST[:PORT]
-      explains against policy files alone, for a pod with the given labels (default: app=client in demo)
+  cilium-lab policy explain -f POLICY.yaml [-f …] [-n NS] [--from NS/POD] [--from-labels k=v,…] --to HOST[:PORT]
+      explains against policy files alone, for a pod with the given labels (default: app=client in demo);
+      policies without a namespace go to -n NS, else to the pod's namespace
 
 --to takes a host, host:port, an IP, or a URL (https://google.com → port 443). The default port is 80.
 Exit status: 0 allowed, 2 dropped or not resolvable, 1 bad input, 3 cluster not reachable.
@@ -228,7 +229,7 @@ export async function policyExplainCommand(argv: string[], out: {write(text: str
 	let cache: FqdnCache | undefined;
 	const now = Date.now();
 	if (values.file && values.file.length > 0) {
-		const policies = loadPolicyFiles(values.file, fromNamespace!);
+		const policies = loadPolicyFiles(values.file, values.namespace ?? fromNamespace!);
 		const labels = values['from-labels'] ? parseLabels(values['from-labels']) : {app: 'client'};
 		view = syntheticView(policies.map((policy) => policy.object), fromNamespace!, fromName ?? 'client', labels);
 		out.write(`Policies: ${policies.map((policy) => `${policy.object.kind} ${policy.object.metadata.namespace ? `${policy.object.metadata.namespace}/` : ''}${policy.object.metadata.name} (${policy.file})`).join(', ')}\n`);

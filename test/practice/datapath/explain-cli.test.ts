@@ -1,0 +1,126 @@
+// `cilium-lab policy explain -f …`: policy files alone, the verdict and its reasons, and bad files refused with
+// file:line field: message.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {describe, expect, test} from 'vitest';
+import {policyExplainCommand} from '../../../src/practice/datapath/explain-cli.js';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'explain-'));
+const write = (name: string, text: string) => {
+	const file = path.join(dir, name);
+	fs.writeFileSync(file, text);
+	return file;
+};
+
+const documentPolicies = write(
+	'policies.yaml',
+	`apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata:
+  name: allow-dns
+spec:
+  endpointSelector: {}
+  egress:
+    - toEndpoints:
+        - matchLabels:
+            k8s:io.kubernetes.pod.namespace: kube-system
+            k8s:k8s-app: kube-dns
+      toPorts:
+        - ports:
+            - port: "53"
+              protocol: ANY
+          rules:
+            dns:
+            - matchPattern: "*"
+---
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata:
+  name: allow-egress-to-specific-domain
+spec:
+  egress:
+    - toFQDNs:
+        - matchName: example.com
+        - matchName: google.com
+        - matchPattern: "*.google.com"
+        - matchPattern: "*.github.com"
+      toPorts:
+        - ports:
+            - port: "443"
+              protocol: TCP
+  endpointSelector:
+    matchLabels:
+      app: client
+`,
+);
+
+async function explain(argv: string[]) {
+	let out = '';
+	const code = await policyExplainCommand(argv, {write: (text) => void (out += text)});
+	return {code, out};
+}
+
+describe('policy explain -f', () => {
+	test('an allowed name names the policy and rule', async () => {
+		const {code, out} = await explain(['-f', documentPolicies, '--to', 'https://www.google.com']);
+		expect(code).toBe(0);
+		expect(out).toContain('EGRESS ALLOWED (policy-verdict:L3-L4) by CiliumNetworkPolicy demo/allow-egress-to-specific-domain spec.egress[0]');
+		expect(out).toContain('Verdict: ALLOWED');
+	});
+	test('github.com: dropped, and why *.github.com does not cover it', async () => {
+		const {code, out} = await explain(['-f', documentPolicies, '--to', 'github.com:443']);
+		expect(code).toBe(2);
+		expect(out).toContain('EGRESS DROPPED (Policy denied): default deny');
+		expect(out).toContain('matchPattern: "*.github.com"');
+		expect(out).toContain('does not match example.com itself');
+	});
+	test('no policy selects the pod', async () => {
+		const {code, out} = await explain(['-f', documentPolicies, '--from-labels', 'app=other', '--to', 'naver.com:443']);
+		expect(out).toContain('DNS: naver.com');
+		expect(out).toContain('EGRESS DROPPED');
+		expect(code).toBe(2);
+		const elsewhere = await explain(['-f', documentPolicies, '--namespace', 'demo', '--from', 'other/pod', '--to', 'naver.com:443']);
+		expect(elsewhere.out).toContain('EGRESS ALLOWED: no policy selects other/pod, so egress is not enforced');
+		expect(elsewhere.code).toBe(0);
+	});
+	test('DNS without rules.dns: the IP was never seen by the DNS proxy', async () => {
+		const file = write('no-proxy.yaml', fs.readFileSync(documentPolicies, 'utf8').replace(/\n {10}rules:\n {12}dns:\n {12}- matchPattern: "\*"/, ''));
+		const {code, out} = await explain(['-f', file, '--to', 'google.com:443']);
+		expect(code).toBe(2);
+		expect(out).toContain('the IP was never seen by the DNS proxy');
+		expect(out).toContain('allows matchName: google.com, but only for IPs learned from DNS answers that passed through the proxy');
+	});
+	test('denied by a deny rule names it', async () => {
+		const file = write('deny.yaml', `apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: no-google-dns, namespace: demo}
+spec:
+  endpointSelector: {}
+  egress: [{toEntities: [all]}]
+  egressDeny: [{toCIDR: [8.8.8.8/32]}]
+`);
+		const {code, out} = await explain(['-f', file, '--to', '8.8.8.8:53', '--protocol', 'udp']);
+		expect(code).toBe(2);
+		expect(out).toContain('EGRESS DROPPED (Policy denied by denylist) by CiliumNetworkPolicy demo/no-google-dns spec.egressDeny[0]');
+	});
+	test('a bad pattern is refused with file, line, field and the API server message', async () => {
+		const file = write('bad.yaml', `apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata:
+  name: bad
+spec:
+  endpointSelector: {}
+  egress:
+    - toFQDNs:
+        - matchPattern: "*.git hub.com"
+`);
+		await expect(explain(['-f', file, '--to', 'github.com'])).rejects.toThrow(`${file}:9 spec.egress[0].toFQDNs[0].matchPattern: Invalid value: "*.git hub.com": spec.egress[0].toFQDNs[0].matchPattern in body should match '^([-a-zA-Z0-9_*]+[.]?)+$'`);
+	});
+	test('usage errors', async () => {
+		await expect(explain(['-f', documentPolicies])).rejects.toThrow('--to HOST[:PORT] is required');
+		await expect(explain(['-f', documentPolicies, '--to', 'a:99999'])).rejects.toThrow('no valid port');
+		await expect(explain(['-f', path.join(dir, 'missing.yaml'), '--to', 'a.com'])).rejects.toThrow('cannot read: ENOENT');
+		await expect(explain(['-f', documentPolicies, '--to', 'a.com', '--protocol', 'icmp'])).rejects.toThrow('expected tcp or udp');
+	});
+});
