@@ -154,6 +154,15 @@ describe('practice daemon with real kubectl', () => {
 		expect(screen).toContain('EXIT=3');
 	});
 
+	test.each([['1.28'], ['1.33']])('kubectl %s run -i --rm attaches to the pod\'s shell, and the pod completes and is removed', async version => {
+		const name = `once-${version.replace('.', '')}`;
+		const run = await kubectl(['run', name, '-i', '--rm', '--image=alpine', '--restart=Never', '--', 'sh'], {version, input: 'echo from $HOSTNAME\nexit 0\n'});
+		expect(run.stdout).toContain(`from ${name}`);
+		expect(run.stdout).toContain(`pod "${name}" deleted`);
+		expect(run.exitCode).toBe(0);
+		expect((await kubectl(['get', 'pod', name])).stderr).toContain(`pods "${name}" not found`);
+	});
+
 	test.each([['1.28'], ['1.33']])('kubectl %s port-forward svc/hubble-ui serves the simulated page', async version => {
 		await kubectl(['apply', '-f', '-'], {input: hubbleUi});
 		expect((await kubectl(['-n', 'kube-system', 'rollout', 'status', 'deployment/hubble-ui', '--timeout=30s'])).exitCode).toBe(0);

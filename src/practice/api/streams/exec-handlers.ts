@@ -94,5 +94,51 @@ export async function handlePodAttach(upgrade: PodUpgradeRequest): Promise<void>
 		await channels.finish({metadata: {}, status: 'Success'});
 		return;
 	}
-	await runInContainer({pod: upgrade.pod, container, command, tty: selection.tty, ctx: upgrade.ctx}, channels);
+	const exitCode = await runInContainer({pod: upgrade.pod, container, command, tty: selection.tty, ctx: upgrade.ctx}, channels);
+	// Detaching leaves the process running, as it does on a real node.
+	if (exitCode !== undefined) containerExited(upgrade.ctx, upgrade.pod, container, exitCode);
+}
+
+/**
+ * The kubelet's view of a container whose process ended: terminated, and the pod Succeeded or
+ * Failed once all its containers are (restartPolicy Never or OnFailure after success); with
+ * restartPolicy Always the container is restarted and its restartCount grows.
+ */
+function containerExited(ctx: PracticeContext, pod: KubeObject, container: string, exitCode: number): void {
+	const current = ctx.store.get('v1', 'Pod', pod.metadata.namespace, pod.metadata.name);
+	if (!current || current.metadata.uid !== pod.metadata.uid || current.metadata.deletionTimestamp) return;
+	const draft = structuredClone(current);
+	const restartPolicy = (draft.spec as {restartPolicy?: string}).restartPolicy ?? 'Always';
+	const status = draft.status as {phase?: string; conditions?: Array<{type: string; status: string; reason?: string}>; containerStatuses?: Array<Record<string, unknown> & {name: string; state?: Record<string, unknown>}>};
+	const containerStatus = status.containerStatuses?.find(candidate => candidate.name === container);
+	if (!containerStatus) return;
+	const now = new Date(ctx.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+	const startedAt = (containerStatus.state?.running as {startedAt?: string} | undefined)?.startedAt ?? now;
+	const terminated = {exitCode, reason: exitCode === 0 ? 'Completed' : 'Error', startedAt, finishedAt: now, containerID: containerStatus.containerID};
+	if (restartPolicy === 'Always' || (restartPolicy === 'OnFailure' && exitCode !== 0)) {
+		containerStatus.lastState = {terminated};
+		containerStatus.restartCount = Number(containerStatus.restartCount ?? 0) + 1;
+		containerStatus.state = {running: {startedAt: now}};
+	} else {
+		containerStatus.state = {terminated};
+		containerStatus.ready = false;
+		containerStatus.started = false;
+		const allDone = status.containerStatuses!.every(candidate => candidate.state?.terminated);
+		if (allDone) {
+			const failed = status.containerStatuses!.some(candidate => (candidate.state!.terminated as {exitCode: number}).exitCode !== 0);
+			status.phase = failed ? 'Failed' : 'Succeeded';
+			for (const condition of status.conditions ?? []) {
+				if (condition.type === 'Ready' || condition.type === 'ContainersReady') {
+					condition.status = 'False';
+					condition.reason = 'PodCompleted';
+				}
+			}
+		}
+	}
+	delete draft.metadata.resourceVersion;
+	try {
+		ctx.store.update(draft);
+	} catch {
+		// The pod changed or went away meanwhile; nothing to report on.
+	}
 }

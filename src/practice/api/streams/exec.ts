@@ -41,8 +41,11 @@ export function exitStatus(command: string[], exitCode: number): StreamStatus {
 	};
 }
 
-/** Runs `command` in the pod's container over `channels`, then reports its exit code as a Status. */
-export async function runInContainer(options: ExecOptions, channels: ExecChannels): Promise<number> {
+/**
+ * Runs `command` in the pod's container over `channels`, then reports its exit code as a Status.
+ * Resolves with the exit code, or undefined when the client left before the program ended.
+ */
+export async function runInContainer(options: ExecOptions, channels: ExecChannels): Promise<number | undefined> {
 	const {pod, container, command, tty, ctx} = options;
 	const abort = new AbortController();
 	const onClientGone = () => abort.abort();
@@ -83,7 +86,9 @@ export async function runInContainer(options: ExecOptions, channels: ExecChannel
 		}
 	}
 	channels.closed.removeEventListener('abort', onClientGone);
-	if (!channels.closed.aborted) await channels.finish(exitStatus(command, exitCode));
+	// A client that went away (detached) leaves no one to tell, and says nothing of how the program ended.
+	if (channels.closed.aborted) return undefined;
+	await channels.finish(exitStatus(command, exitCode));
 	return exitCode;
 }
 
