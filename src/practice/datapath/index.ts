@@ -1,21 +1,36 @@
 // The datapath part of the practice daemon: flows for the Hubble UI page and the CiliumEndpoint / CiliumIdentity
 // reconciler. (Exec finds the programs in pods through programs/index.ts lookupPodProgram.)
 import {setHubbleFlowSource} from '../api/streams/hubble-ui.js';
-import type {PracticeContext} from '../types.js';
+import {registerHostTool} from '../cloud/tools.js';
+import type {KubeObject, PracticeContext} from '../types.js';
 import {startDatapathControllers} from './controller.js';
 import {formatCompact} from './flows.js';
+import {hubble} from './hubble-tool.js';
+import {validateCiliumPolicy} from './policy.js';
 import {Datapath} from './runtime.js';
 
 export function start(ctx: PracticeContext): () => void {
 	const datapath = Datapath.for(ctx);
 	setHubbleFlowSource((limit) => datapath.allFlows().slice(-limit).map((flow) => formatCompact(flow)));
+	registerHostTool('hubble', hubble);
+	const unregister = registerPolicyValidators(ctx);
 	const stop = startDatapathControllers(ctx);
 	return () => {
 		stop();
+		for (const undo of unregister) undo();
 		setHubbleFlowSource(undefined);
 	};
 }
 
+type ValidatingStore = {registerValidator?(apiVersion: string, kind: string, validator: (object: KubeObject) => Array<{field: string; message: string}> | void): () => void};
+
+/** The CRD schema checks of toFQDNs / rules.dns / ports / entities, so `kubectl apply` refuses what the API server would. */
+function registerPolicyValidators(ctx: PracticeContext): Array<() => void> {
+	const store = ctx.store as unknown as ValidatingStore;
+	if (typeof store.registerValidator !== 'function') return [];
+	return ['CiliumNetworkPolicy', 'CiliumClusterwideNetworkPolicy'].map((kind) => store.registerValidator!('cilium.io/v2', kind, (object) => validateCiliumPolicy(object)));
+}
+
 export {startDatapathControllers};
 export {lookupPodProgram} from './programs/index.js';
-export {validateCiliumPolicy} from './policy.js';
+export {validateCiliumPolicy};
