@@ -55,14 +55,14 @@ export interface Flow {
 	traffic_direction?: 'INGRESS' | 'EGRESS';
 	policy_match_type?: number;
 	trace_observation_point?: 'TO_ENDPOINT' | 'TO_STACK' | 'TO_PROXY' | 'TO_OVERLAY';
-	drop_reason_desc?: 'POLICY_DENIED' | 'POLICY_DENY';
+	drop_reason_desc?: 'POLICY_DENIED' | 'POLICY_DENY' | 'NO_SERVICE';
 	is_reply?: boolean;
 	uuid?: string;
 	Summary: string;
 }
 
 export const EVENT = {drop: 1, trace: 4, policyVerdict: 5, l7: 129} as const;
-export const DROP_REASON = {POLICY_DENIED: 133, POLICY_DENY: 181} as const;
+export const DROP_REASON = {POLICY_DENIED: 133, NO_SERVICE: 158, POLICY_DENY: 181} as const;
 export const MATCH_TYPES = ['none', 'L3-Only', 'L3-L4', 'L4-Only', 'all', 'L3-Proto', 'Proto-Only'] as const;
 const DNS_RCODES: Record<number, string> = {0: '', 2: 'Server Failure ', 3: 'Non-Existent Domain', 5: 'Query Refused'};
 const TRACE_POINTS: Record<string, string> = {TO_ENDPOINT: 'to-endpoint', TO_STACK: 'to-stack', TO_PROXY: 'to-proxy', TO_OVERLAY: 'to-overlay'};
@@ -121,7 +121,7 @@ function typeText(flow: Flow): string {
 		case EVENT.policyVerdict:
 			return `policy-verdict:${MATCH_TYPES[flow.policy_match_type ?? 0]} ${flow.traffic_direction ?? 'EGRESS'}`;
 		case EVENT.drop:
-			return flow.drop_reason_desc === 'POLICY_DENY' ? 'Policy denied by denylist' : 'Policy denied';
+			return flow.drop_reason_desc === 'POLICY_DENY' ? 'Policy denied by denylist' : flow.drop_reason_desc === 'NO_SERVICE' ? 'Service backend not found' : 'Policy denied';
 		case EVENT.l7:
 			return flow.l7?.type === 'RESPONSE' ? 'dns-response proxy' : 'dns-request proxy';
 		default:

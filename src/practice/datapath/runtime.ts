@@ -219,7 +219,7 @@ export class Datapath {
 		matchType?: string;
 		isReply?: boolean;
 		point?: Flow['trace_observation_point'];
-		dropReason?: 'POLICY_DENIED' | 'POLICY_DENY';
+		dropReason?: 'POLICY_DENIED' | 'POLICY_DENY' | 'NO_SERVICE';
 		l7?: Flow['l7'];
 		summary?: string;
 	}): Flow {
@@ -337,7 +337,17 @@ export class Datapath {
 			await this.waitUntil(start, budget, elapsed, options.signal);
 			return {result: budget >= KERNEL_CONNECT_TIMEOUT_MS ? 'kernel-timeout' : 'timeout', elapsedMs: budget, peer};
 		};
-		if (target.noBackend) return finishTimeout();
+		if (target.noBackend) {
+			if (from && view.ciliumRunning) {
+				const syn: L4 = {TCP: {source_port: this.nextPort(), destination_port: port, flags: {SYN: true}}};
+				for (const offset of SYN_OFFSETS_MS) {
+					if (offset >= budget) break;
+					await this.waitUntil(start, offset, elapsed, options.signal);
+					this.record(this.makeFlow({at: start + offset, node: from.node, src: this.sourcePeer(from), dst: peer, l4: syn, kind: 'drop', verdict: 'DROPPED', dropReason: 'NO_SERVICE'}));
+				}
+			}
+			return finishTimeout();
+		}
 		const traffic: Traffic = {protocol: 'TCP', port: target.port};
 		const verdict = from && view.ciliumRunning ? decideConnection(view.index, from, peer, traffic, {mode: view.mode}) : undefined;
 		const syn: L4 = {TCP: {source_port: this.nextPort(), destination_port: target.port, flags: {SYN: true}}};

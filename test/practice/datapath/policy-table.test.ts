@@ -256,6 +256,11 @@ const cases: Case[] = [
 	{name: 'NP ingress from podSelector app=client', policies: [np('in-client', {podSelector: {matchLabels: {app: 'server'}}, ingress: [{from: [{podSelector: {matchLabels: {app: 'client'}}}], ports: [{port: 80}]}]})], to: 'pod:demo/server:80', expect: 'allowed'},
 	{name: 'NP and CNP combine as a union', policies: [np('np', {podSelector: {}, policyTypes: ['Egress'], egress: [{to: [{ipBlock: {cidr: '8.8.8.8/32'}}]}]}), egress('cnp', [{toCIDR: ['1.1.1.1/32']}])], to: '1.1.1.1:443', expect: 'allowed'},
 	{name: 'CNP deny beats an NP allow', policies: [np('np', {podSelector: {}, policyTypes: ['Egress'], egress: [{}]}), egress('deny', [], {egressDeny: [{toCIDR: ['8.8.8.8/32']}]})], to: '8.8.8.8:443', expect: 'dropped'},
+	// Services
+	{name: 'a service VIP is translated to its backend before policy: toEndpoints of the backend allows it', policies: [egress('to-server', [{toEndpoints: [{matchLabels: {app: 'server'}}]}])], to: '10.0.200.1:80', expect: 'allowed'},
+	{name: 'a service VIP: toCIDR of the VIP does not match the backend pod', policies: [egress('to-vip', [{toCIDR: ['10.0.200.1/32']}])], to: '10.0.200.1:80', expect: 'dropped'},
+	{name: 'a service without backends drops (Service backend not found)', policies: [], to: '10.0.200.2:80', expect: 'dropped'},
+	{name: 'a service name resolves and its backend is reached', policies: [allowDns(), egress('to-server', [{toEndpoints: [{matchLabels: {app: 'server'}}], toPorts: [{ports: [{port: '80', protocol: 'TCP'}]}]}])], to: 'web.demo.svc.cluster.local:80', expect: 'allowed'},
 	// The agent refuses a rule it cannot sanitize: the policy is not applied at all.
 	{name: 'toFQDNs combined with toEndpoints is refused by the agent (not applied)', policies: [egress('bad', [{toFQDNs: [{matchName: 'google.com'}], toEndpoints: [{}]}])], to: '8.8.8.8:443', expect: 'allowed'},
 	{name: 'DNS rules on ingress are refused by the agent', policies: [ingress('bad-in', [{toPorts: [{ports: [{port: '53', protocol: 'UDP'}], rules: {dns: [{matchPattern: '*'}]}}]}])], to: 'pod:demo/server:80', expect: 'allowed'},
@@ -266,6 +271,8 @@ async function runDatapath(c: Case): Promise<{explained: Outcome; observed: Outc
 	store.apply({apiVersion: 'v1', kind: 'Namespace', metadata: {name: 'backend', labels: {'kubernetes.io/metadata.name': 'backend', team: 'backend'}}});
 	store.apply(pod('demo', 'server', '10.0.1.30', {labels: {app: 'server'}, node: NODE_B, image: 'nginx', ports: [{containerPort: 80, name: 'http'}, {containerPort: 8080}]}));
 	store.apply(pod('backend', 'db', '10.0.1.40', {labels: {app: 'db'}, node: NODE_B, image: 'postgres', ports: [{containerPort: 5432}]}));
+	store.apply({apiVersion: 'v1', kind: 'Service', metadata: {name: 'web', namespace: 'demo'}, spec: {clusterIP: '10.0.200.1', selector: {app: 'server'}, ports: [{port: 80, protocol: 'TCP', targetPort: 'http'}]}});
+	store.apply({apiVersion: 'v1', kind: 'Service', metadata: {name: 'empty', namespace: 'demo'}, spec: {clusterIP: '10.0.200.2', selector: {app: 'nobody'}, ports: [{port: 80, protocol: 'TCP'}]}});
 	if (c.from) store.apply(pod(c.from.namespace ?? 'demo', 'curl', '10.0.0.23', {labels: c.from.labels ?? {app: 'client'}, node: NODE_A}));
 	if (c.config) store.apply({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'cilium-config', namespace: 'kube-system'}, data: c.config});
 	for (const policy of c.policies) store.apply(policy);

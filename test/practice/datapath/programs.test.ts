@@ -107,6 +107,27 @@ describe('curl', () => {
 	});
 });
 
+describe('ping and wget', () => {
+	test('ping answers without policy; an L4-only egress policy blocks ICMP unless icmps allows it', async () => {
+		const open = await run(aksCluster(), ['ping', '-c', '2', '8.8.8.8']);
+		expect(open.code).toBe(0);
+		expect(open.out).toContain('2 packets transmitted, 2 packets received, 0% packet loss');
+		const blocked = aksCluster();
+		blocked.store.apply(cnp('demo', 'https-only', {endpointSelector: {}, egress: [{toEntities: ['world'], toPorts: [{ports: [{port: '443', protocol: 'TCP'}]}]}]}));
+		const dropped = await run(blocked, ['ping', '-c', '2', '8.8.8.8']);
+		expect(dropped.code).toBe(1);
+		expect(dropped.out).toContain('2 packets transmitted, 0 packets received, 100% packet loss');
+		blocked.store.apply(cnp('demo', 'icmp', {endpointSelector: {}, egress: [{toEntities: ['world'], icmps: [{fields: [{type: 8, family: 'IPv4'}]}]}]}));
+		expect((await run(blocked, ['ping', '-c', '1', '8.8.8.8'])).code).toBe(0);
+	});
+	test('wget -qO- prints the page; a bad address is reported as busybox does', async () => {
+		const page = await run(aksCluster(), ['wget', '-qO-', 'http://example.com']);
+		expect(page.out).toContain('<h1>Example Domain</h1>');
+		const bad = await run(aksCluster(), ['wget', '-q', 'http://nothing.invalid']);
+		expect(bad).toMatchObject({code: 1, err: "wget: bad address 'nothing.invalid'\n"});
+	});
+});
+
 describe('sh', () => {
 	test('kubectl exec -it curl -- sh: prompt, echo of typed keys, a command, exit', async () => {
 		const cluster = documentCluster();
