@@ -162,16 +162,18 @@ function headerBlock(transfer: Transfer): string {
 	return `${lines.join('\r\n')}\r\n\r\n`;
 }
 
+/** curl's progress meter (printed on stderr when stdout is not a terminal and -s is not given). */
 function progressMeter(bytes: number, elapsedMs: number): string {
 	const seconds = elapsedMs / 1000;
-	const time = (value: number) => {
+	const clock = (value: number) => {
 		const total = Math.round(value);
-		return `${String(Math.floor(total / 3600)).padStart(2, '0')}:${String(Math.floor((total % 3600) / 60)).padStart(2, '0')}:${String(total % 60).padStart(2, '0')}`;
+		return `${Math.floor(total / 3600)}:${String(Math.floor((total % 3600) / 60)).padStart(2, '0')}:${String(total % 60).padStart(2, '0')}`.padStart(8);
 	};
 	const speed = seconds > 0 ? Math.round(bytes / seconds) : 0;
-	const percent = bytes > 0 ? '100' : '  0';
+	const percent = bytes > 0 ? '100' : '0';
 	const header = '  % Total    % Received % Xferd  Average Speed   Time    Time     Time  Current\n                                 Dload  Upload   Total   Spent    Left  Speed\n';
-	const line = `${percent.padStart(3)} ${String(bytes).padStart(5)}  ${percent.padStart(3)} ${String(bytes).padStart(5)}    0     0 ${String(speed).padStart(6)}      0 --:--:-- ${seconds >= 1 ? time(seconds) : '--:--:--'} --:--:-- ${String(speed).padStart(6)}\n`;
+	const spent = seconds >= 1 ? clock(seconds) : '--:--:--';
+	const line = `${percent.padStart(3)} ${String(bytes).padStart(5)}  ${percent.padStart(3)} ${String(bytes).padStart(5)}    0     0 ${String(speed).padStart(6)}      0 --:--:-- ${spent} --:--:-- ${String(speed).padStart(5)}\n`;
 	return header + line;
 }
 
@@ -255,8 +257,7 @@ async function runCurl(argv: string[], io: ProgramIO, pod: KubeObject, datapath:
 		if (options.include || options.head) output += headerBlock(transfer);
 		if (!options.head) output += transfer.response.body;
 		writeOutput(io, options, output);
-		if (progress && !options.output?.startsWith('/dev/null')) io.stderr.write(progressMeter(transfer.response.body.length, elapsedMs));
-		else if (progress) io.stderr.write(progressMeter(transfer.response.body.length, elapsedMs));
+		if (progress) io.stderr.write(progressMeter(transfer.response.body.length, elapsedMs));
 	} catch (error) {
 		if (!(error instanceof CurlFailure)) {
 			if (io.signal.aborted) return 130;

@@ -55,8 +55,9 @@ function ok(contentType: string, body: string, extra: Array<[string, string]> = 
 /** The response of `host` (canonical, no trailing dot) to GET / over http or https. */
 export function siteResponse(host: string, scheme: 'http' | 'https', path: string): HttpResponse {
 	const name = host.replace(/\.$/, '').toLowerCase();
-	if (scheme === 'http' && name !== 'example.com' && name !== 'www.example.com' && !/^\d+\.\d+\.\d+\.\d+$/.test(name)) {
-		return redirect(`https://${name}${path}`, name.endsWith('google.com') ? 'gws' : 'nginx');
+	if (scheme === 'http' && name === 'google.com') return redirect(`http://www.google.com${path}`, 'gws', GOOGLE_301.replace('https://', 'http://'));
+	if (scheme === 'http' && name !== 'example.com' && name !== 'www.example.com' && name !== 'www.google.com' && !/^\d+\.\d+\.\d+\.\d+$/.test(name)) {
+		return redirect(`https://${name}${path}`, 'nginx', `<html>\r\n<head><title>301 Moved Permanently</title></head>\r\n<body>\r\n<center><h1>301 Moved Permanently</h1></center>\r\n</body>\r\n</html>\r\n`);
 	}
 	switch (name) {
 		case 'google.com':
