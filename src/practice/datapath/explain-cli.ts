@@ -8,7 +8,7 @@ import {ClusterError, EXIT, UserError} from '../../errors.js';
 import {labHome} from '../../home.js';
 import type {KubeObject} from '../types.js';
 import {FqdnCache} from './dns.js';
-import {explainTraffic, type ExplainTarget} from './explain.js';
+import {explainTraffic, type ExplainTarget, type Explanation} from './explain.js';
 import {validateCiliumPolicy} from './policy.js';
 import {FQDN_SECTION, type PersistedFqdn} from './runtime.js';
 import {buildView, podKey, type ClusterView} from './view.js';
@@ -225,35 +225,45 @@ export async function policyExplainCommand(argv: string[], out: {write(text: str
 	if (!values.to) throw new UserError('policy explain: --to HOST[:PORT] is required', 'cilium-lab policy explain --help');
 	const target = parseTarget(values.to, values.protocol ?? 'tcp');
 	const [fromNamespace, fromName] = values.from?.includes('/') ? values.from.split('/', 2) : [values.namespace ?? (values.file ? 'demo' : 'default'), values.from];
-	let view: ClusterView;
-	let cache: FqdnCache | undefined;
-	const now = Date.now();
 	if (values.file && values.file.length > 0) {
 		const policies = loadPolicyFiles(values.file, values.namespace ?? fromNamespace!);
 		const labels = values['from-labels'] ? parseLabels(values['from-labels']) : {app: 'client'};
-		view = syntheticView(policies.map((policy) => policy.object), fromNamespace!, fromName ?? 'client', labels);
+		const view = syntheticView(policies.map((policy) => policy.object), fromNamespace!, fromName ?? 'client', labels);
 		out.write(`Policies: ${policies.map((policy) => `${policy.object.kind} ${policy.object.metadata.namespace ? `${policy.object.metadata.namespace}/` : ''}${policy.object.metadata.name} (${policy.file})`).join(', ')}\n`);
 		out.write(`From: a pod in ${fromNamespace} with labels ${Object.entries(labels).map(([key, value]) => `${key}=${value}`).join(',') || '(none)'}\n`);
-	} else {
-		if (!fromName) throw new UserError('policy explain: --from NS/POD is required without -f', 'cilium-lab policy explain --from demo/curl --to google.com:443');
-		const home = labHome();
-		const kubeconfig = values.kubeconfig ?? process.env.KUBECONFIG?.split(path.delimiter)[0] ?? path.join(home, 'practice', 'kubeconfig');
-		view = buildView(await clusterObjects(kubeconfig));
-		const persisted = readPersistedFqdn(home);
-		const pod = view.pods.get(podKey(fromNamespace!, fromName));
-		if (!pod) throw new UserError(`policy explain: pod ${fromNamespace}/${fromName} not found`, `kubectl get pods -n ${fromNamespace}`);
-		const node = String((pod as Record<string, any>).spec?.nodeName ?? '');
-		const saved = persisted[node];
-		cache = new FqdnCache(saved?.entries ?? [], saved?.identities ?? []);
-		if (!view.byPod.has(podKey(fromNamespace!, fromName))) {
-			out.write(`${fromNamespace}/${fromName} is not a Cilium endpoint (${view.ciliumRunning ? 'not running, host network, or on a node without a running cilium agent' : 'Cilium is not running in this cluster'}): no policy applies to it\n`);
-			return EXIT.ok;
-		}
-		out.write(`From: ${fromNamespace}/${fromName} (identity ${view.byPod.get(podKey(fromNamespace!, fromName))!.identity}, node ${node})\n`);
+		out.write(`To: ${target.host}:${target.port}/${target.protocol}\n\n`);
+		return finish(explainTraffic(view, view.byPod.get(podKey(fromNamespace!, fromName ?? 'client'))!, target, undefined, Date.now()), out);
 	}
-	const from = view.byPod.get(podKey(fromNamespace!, fromName ?? 'client'))!;
+	if (!fromName) throw new UserError('policy explain: --from NS/POD is required without -f', 'cilium-lab policy explain --from demo/curl --to google.com:443');
+	const result = await explainInCluster({kubeconfig: values.kubeconfig, namespace: fromNamespace!, pod: fromName, target});
+	for (const line of result.header) out.write(`${line}\n`);
+	if (!result.explanation) return EXIT.ok;
 	out.write(`To: ${target.host}:${target.port}/${target.protocol}\n\n`);
-	const explanation = explainTraffic(view, from, target, cache, now);
+	return finish(result.explanation, out);
+}
+
+/**
+ * Explains a pod's attempt against the running practice cluster (objects through the kubeconfig, FQDN caches from the
+ * daemon's state): what `policy explain --from` prints, and what the TUI can show after an egress check.
+ */
+export async function explainInCluster(options: {kubeconfig?: string; home?: string; namespace: string; pod: string; target: ExplainTarget}): Promise<{header: string[]; explanation?: Explanation}> {
+	const home = options.home ?? labHome();
+	const kubeconfig = options.kubeconfig ?? process.env.KUBECONFIG?.split(path.delimiter)[0] ?? path.join(home, 'practice', 'kubeconfig');
+	const view = buildView(await clusterObjects(kubeconfig));
+	const key = podKey(options.namespace, options.pod);
+	const pod = view.pods.get(key);
+	if (!pod) throw new UserError(`policy explain: pod ${key} not found`, `kubectl get pods -n ${options.namespace}`);
+	const node = String((pod as Record<string, any>).spec?.nodeName ?? '');
+	const endpoint = view.byPod.get(key);
+	if (!endpoint) {
+		return {header: [`${key} is not a Cilium endpoint (${view.ciliumRunning ? 'not running, host network, or on a node without a running cilium agent' : 'Cilium is not running in this cluster'}): no policy applies to it`]};
+	}
+	const saved = readPersistedFqdn(home)[node];
+	const cache = new FqdnCache(saved?.entries ?? [], saved?.identities ?? []);
+	return {header: [`From: ${key} (identity ${endpoint.identity}, node ${node})`], explanation: explainTraffic(view, endpoint, options.target, cache, Date.now())};
+}
+
+function finish(explanation: Explanation, out: {write(text: string): void}): number {
 	for (const line of explanation.lines) out.write(`${line}\n`);
 	const verdictLine: Record<string, string> = {
 		allowed: 'Verdict: ALLOWED',

@@ -1,0 +1,143 @@
+// The FQDN, troubleshooting and Hubble steps as a learner runs them: real kubectl against a started practice
+// daemon (k8s track, instant speed), the simulated helm/cilium/hubble shims, and `cilium-lab policy explain`.
+import {mkdtempSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {execa, type ResultPromise} from 'execa';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {startPractice, stopPractice, type PracticeInfo} from '../../../src/practice/daemon/client.js';
+
+const root = path.resolve(import.meta.dirname, '../../..');
+let home: string;
+let info: PracticeInfo;
+
+async function run(command: string, args: string[], options: {input?: string} = {}) {
+	const result = await execa(command, args, {env: {...process.env, ...info.env, CILIUM_LAB_HOME: home}, reject: false, cwd: home, input: options.input, timeout: 60_000});
+	return {code: result.exitCode, stdout: result.stdout, stderr: result.stderr};
+}
+
+const POLICIES = `apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata:
+  name: allow-dns
+spec:
+  endpointSelector: {}
+  egress:
+    - toEndpoints:
+        - matchLabels:
+            k8s:io.kubernetes.pod.namespace: kube-system
+            k8s:k8s-app: kube-dns
+      toPorts:
+        - ports:
+            - port: "53"
+              protocol: ANY
+          rules:
+            dns:
+            - matchPattern: "*"
+---
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata:
+  name: allow-egress-to-specific-domain
+spec:
+  egress:
+    - toFQDNs:
+        - matchName: example.com
+        - matchName: google.com
+        - matchPattern: "*.google.com"
+        - matchPattern: "*.github.com"
+      toPorts:
+        - ports:
+            - port: "443"
+              protocol: TCP
+  endpointSelector:
+    matchLabels:
+      app: client
+`;
+
+beforeAll(async () => {
+	await execa('npm', ['run', '--silent', 'build'], {cwd: root});
+	home = mkdtempSync(path.join(os.tmpdir(), 'cilium-lab-datapath-e2e-'));
+	info = await startPractice({home, speed: 'instant', track: 'k8s'});
+	expect((await run('helm', ['repo', 'add', 'cilium', 'https://helm.cilium.io/'])).code).toBe(0);
+	expect((await run('helm', ['install', 'cilium', 'cilium/cilium', '--version', '1.16.4', '--namespace', 'kube-system', '--set', 'hubble.relay.enabled=true'])).code).toBe(0);
+	expect((await run('kubectl', ['create', 'ns', 'demo'])).code).toBe(0);
+	expect((await run('kubectl', ['run', 'curl', '-n', 'demo', '--image=alpine/curl', '--labels=app=client', '--command', '--', 'sleep', '365d'])).code).toBe(0);
+	expect((await run('kubectl', ['wait', '-n', 'demo', '--for=condition=Ready', 'pod/curl', '--timeout=60s'])).code).toBe(0);
+}, 180_000);
+
+afterAll(async () => {
+	if (home) await stopPractice(home);
+});
+
+describe('the FQDN lesson against the practice cluster', () => {
+	it('applies the document policies; a bad pattern is refused by the API server', async () => {
+		const applied = await run('kubectl', ['-n', 'demo', 'apply', '-f', '-'], {input: POLICIES});
+		expect(applied.stdout).toBe('ciliumnetworkpolicy.cilium.io/allow-dns created\nciliumnetworkpolicy.cilium.io/allow-egress-to-specific-domain created');
+		const bad = await run('kubectl', ['-n', 'demo', 'apply', '-f', '-'], {input: 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: bad}\nspec:\n  endpointSelector: {}\n  egress: [{toFQDNs: [{matchName: "*.google.com"}]}]\n'});
+		expect(bad.code).toBe(1);
+		expect(bad.stderr).toContain(`spec.egress[0].toFQDNs[0].matchName: Invalid value: "*.google.com": spec.egress[0].toFQDNs[0].matchName in body should match '^([-a-zA-Z0-9_]+[.]?)+$'`);
+	});
+
+	it('lists the endpoint with egress enforced', async () => {
+		let policy = '';
+		for (let attempt = 0; attempt < 50 && !policy.includes('"egress":{"enforcing":true'); attempt++) {
+			policy = (await run('kubectl', ['get', 'cep', '-n', 'demo', 'curl', '-o', 'jsonpath={.status.policy}'])).stdout;
+		}
+		expect(JSON.parse(policy)).toEqual({egress: {enforcing: true, state: 'enforcing'}, ingress: {enforcing: false, state: '<status disabled>'}});
+		const identities = await run('kubectl', ['get', 'ciliumidentities']);
+		expect(identities.code).toBe(0);
+	});
+
+	it('curl in the pod: google.com answers, naver.com and github.com time out', async () => {
+		const google = await run('kubectl', ['-n', 'demo', 'exec', 'curl', '--', 'curl', 'https://google.com', '-i', '-k', '-m', '3', '-sS']);
+		expect(google.code).toBe(0);
+		expect(google.stdout.startsWith('HTTP/2 301\r\nlocation: https://www.google.com/')).toBe(true);
+		const naver = await run('kubectl', ['-n', 'demo', 'exec', 'curl', '--', 'curl', '-sS', '-m', '3', 'https://naver.com']);
+		expect(naver.code).toBe(28);
+		expect(naver.stderr).toBe('curl: (28) Connection timed out after 3002 milliseconds\ncommand terminated with exit code 28');
+		expect((await run('kubectl', ['-n', 'demo', 'exec', 'curl', '--', 'curl', '-sS', '-m', '3', 'https://github.com'])).code).toBe(28);
+	});
+
+	it('hubble observe in the cilium pod of the curl pod node shows the drops', async () => {
+		const node = (await run('kubectl', ['-n', 'demo', 'get', 'pod', 'curl', '-o', 'jsonpath={.spec.nodeName}'])).stdout;
+		const agent = (await run('kubectl', ['-n', 'kube-system', 'get', 'pods', '-l', 'k8s-app=cilium', '--field-selector', `spec.nodeName=${node}`, '-o', 'jsonpath={.items[0].metadata.name}'])).stdout;
+		expect(agent).toMatch(/^cilium-/);
+		const observed = await run('kubectl', ['-n', 'kube-system', 'exec', agent, '--', 'hubble', 'observe', '--namespace', 'demo', '--verdict', 'DROPPED', '--to-fqdn', 'naver.com']);
+		expect(observed.code).toBe(0);
+		const lines = observed.stdout.split('\n');
+		expect(lines).toHaveLength(4);
+		expect(lines[0]).toMatch(/: demo\/curl:\d+ \(ID:\d+\) <> naver\.com:443 \(world\) policy-verdict:none EGRESS DENIED \(TCP Flags: SYN\)$/);
+		expect(lines[1]).toMatch(/: demo\/curl:\d+ \(ID:\d+\) <> naver\.com:443 \(world\) Policy denied DROPPED \(TCP Flags: SYN\)$/);
+	});
+
+	it('the host hubble needs cilium hubble port-forward', async () => {
+		const refused = await run('hubble', ['observe', '--namespace', 'demo']);
+		expect(refused.code).toBe(1);
+		expect(refused.stderr).toContain("failed to connect to 'localhost:4245'");
+		const forward: ResultPromise = execa('cilium', ['hubble', 'port-forward'], {env: {...process.env, ...info.env, CILIUM_LAB_HOME: home}, reject: false});
+		try {
+			let status = {code: 1, stdout: '', stderr: ''} as {code: number | undefined; stdout: string; stderr: string};
+			for (let attempt = 0; attempt < 50 && status.code !== 0; attempt++) {
+				status = await run('hubble', ['status']);
+				if (status.code !== 0) await new Promise((resolve) => setTimeout(resolve, 100));
+			}
+			expect(status.stdout).toMatch(/^Healthcheck \(via localhost:4245\): Ok\n/);
+			expect(status.stdout).toContain('Connected Nodes: 3/3');
+			const observed = await run('hubble', ['observe', '--namespace', 'demo', '--verdict', 'DROPPED', '-o', 'json', '--last', '1']);
+			expect(JSON.parse(observed.stdout).flow).toMatchObject({verdict: 'DROPPED', drop_reason_desc: 'POLICY_DENIED', source: {namespace: 'demo', pod_name: 'curl'}});
+		} finally {
+			forward.kill('SIGINT');
+			await forward;
+		}
+	});
+
+	it('policy explain against the running cluster says why', async () => {
+		const naver = await run(process.execPath, [path.join(root, 'dist', 'cilium-lab.js'), 'policy', 'explain', '--from', 'demo/curl', '--to', 'naver.com:443']);
+		expect(naver.code).toBe(2);
+		expect(naver.stdout).toContain('EGRESS DROPPED (Policy denied): default deny, no rule of CiliumNetworkPolicy demo/allow-dns, CiliumNetworkPolicy demo/allow-egress-to-specific-domain matches');
+		const google = await run(process.execPath, [path.join(root, 'dist', 'cilium-lab.js'), 'policy', 'explain', '--from', 'demo/curl', '--to', 'https://www.google.com']);
+		expect(google.code).toBe(0);
+		expect(google.stdout).toContain('by CiliumNetworkPolicy demo/allow-egress-to-specific-domain spec.egress[0]');
+	});
+});
