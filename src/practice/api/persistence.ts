@@ -102,16 +102,48 @@ export class StateFile {
 		return state;
 	}
 
-	/** Appends and fsyncs; returns true when the journal is long enough to compact. */
-	append(entry: JournalEntry): boolean {
+	private dirty = false;
+	private flushing: Promise<void> | undefined;
+
+	/**
+	 * Appends; with `sync` also fsyncs before returning. Without it the entry is in the OS and is
+	 * fsynced by the next flush() (group commit: one fsync covers every write since the last one).
+	 * Returns true when the journal is long enough to compact.
+	 */
+	append(entry: JournalEntry, sync = false): boolean {
 		if (this.journalFd === undefined) throw new Error('state file is not open');
 		fs.writeSync(this.journalFd, `${JSON.stringify(entry)}\n`);
-		fs.fdatasyncSync(this.journalFd);
+		if (sync) {
+			fs.fdatasyncSync(this.journalFd);
+			this.dirty = false;
+		} else this.dirty = true;
 		this.journalEntries++;
 		return this.journalEntries >= this.compactAfter;
 	}
 
+	/** Resolves once everything appended so far is on disk. */
+	flush(): Promise<void> {
+		if (!this.dirty || this.journalFd === undefined) return this.flushing ?? Promise.resolve();
+		if (this.flushing) return this.flushing.then(() => this.flush());
+		this.dirty = false;
+		const fd = this.journalFd;
+		this.flushing = new Promise<void>((resolve, reject) => {
+			fs.fdatasync(fd, (error) => {
+				this.flushing = undefined;
+				if (error) reject(error);
+				else resolve();
+			});
+		});
+		return this.flushing;
+	}
+
+	flushSync(): void {
+		if (this.dirty && this.journalFd !== undefined) fs.fdatasyncSync(this.journalFd);
+		this.dirty = false;
+	}
+
 	compact(snapshot: Snapshot): void {
+		this.flushSync();
 		writeFileAtomic(this.file, JSON.stringify(snapshot));
 		if (this.journalFd !== undefined) {
 			fs.ftruncateSync(this.journalFd, 0);

@@ -613,6 +613,21 @@ export function createApiHandler(options: ApiServerOptions): ApiHandler {
 
 	return {
 		handleRequest(req, res) {
+			const mutating = req.method !== 'GET' && req.method !== 'HEAD';
+			if (mutating) {
+				// Acknowledge a write only once it is on disk: hold the response until the journal is fsynced.
+				const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+				(res as unknown as {end: (...args: unknown[]) => ServerResponse}).end = (...args: unknown[]) => {
+					store.flush().then(
+						() => end(...args),
+						(error: unknown) => {
+							log(`state flush failed: ${(error as Error).message}`);
+							res.destroy();
+						},
+					);
+					return res;
+				};
+			}
 			route(req, res).catch((error: unknown) => {
 				// A body larger than the limit: answer, then stop reading the rest.
 				fail(res, error);

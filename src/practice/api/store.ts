@@ -73,6 +73,8 @@ export interface PracticeStore extends ClusterStore {
 	/** Returns the object as it is after the call, and whether it is gone (false while finalizers or a namespace's termination keep it). */
 	deleteObject(type: ResourceType, namespace: string | undefined, name: string, options?: DeleteOptions): {object: KubeObject; gone: boolean};
 	registerValidator(apiVersion: string, kind: string, validator: ObjectValidator): () => void;
+	/** Resolves when every change so far is on disk: the API awaits it before acknowledging a write. */
+	flush(): Promise<void>;
 	/** Deletes every object (the cluster is gone); sections stay. */
 	removeAll(): void;
 	close(): void;
@@ -168,9 +170,17 @@ export function createStore(options: StoreOptions = {}): PracticeStore {
 		return {format: 1, resourceVersion, objects: all, sections: Object.fromEntries(sections)};
 	};
 
-	const persist = (entry: Parameters<StateFile['append']>[0]) => {
+	let flushTimer: NodeJS.Immediate | undefined;
+	const persist = (entry: Parameters<StateFile['append']>[0], sync = false) => {
 		if (!stateFile) return;
-		if (stateFile.append(entry)) stateFile.compact(snapshot());
+		if (stateFile.append(entry, sync)) stateFile.compact(snapshot());
+		else if (!sync && !flushTimer) {
+			// In-process writers (controllers, tools) are on disk within a tick; the API awaits flush().
+			flushTimer = setImmediate(() => {
+				flushTimer = undefined;
+				stateFile.flush().catch((error: unknown) => log(`state flush failed: ${(error as Error).message}`));
+			});
+		}
 	};
 
 	const notify = (record: ChangeRecord) => {
@@ -544,7 +554,7 @@ export function createStore(options: StoreOptions = {}): PracticeStore {
 			write<T>(section: string, value: T): void {
 				const copy = clone(value);
 				sections.set(section, copy);
-				persist({op: 'section', name: section, value: copy});
+				persist({op: 'section', name: section, value: copy}, true);
 			},
 		},
 		resourceVersion: () => resourceVersion,
@@ -645,6 +655,7 @@ export function createStore(options: StoreOptions = {}): PracticeStore {
 				reportingInstance: '',
 			});
 		},
+		flush: () => stateFile?.flush() ?? Promise.resolve(),
 		removeAll() {
 			for (const timer of timers) clearTimeout(timer);
 			timers.clear();
@@ -660,6 +671,7 @@ export function createStore(options: StoreOptions = {}): PracticeStore {
 		},
 		close() {
 			closed = true;
+			if (flushTimer) clearImmediate(flushTimer);
 			for (const timer of timers) clearTimeout(timer);
 			timers.clear();
 			if (stateFile) {
