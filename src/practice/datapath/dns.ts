@@ -99,6 +99,13 @@ export interface FqdnCacheEntry {
 	endpoint: string;
 }
 
+/** The agent's DNS garbage collector runs every minute (DNSGCJobInterval): an expired IP stays usable until then. */
+export const DNS_GC_INTERVAL_MS = 60_000;
+
+export function usableUntil(entry: Pick<FqdnCacheEntry, 'expiresAt'>): number {
+	return Math.ceil(entry.expiresAt / DNS_GC_INTERVAL_MS) * DNS_GC_INTERVAL_MS;
+}
+
 /** One node's name→IP cache, filled only from answers the DNS proxy saw. Indexed both ways. */
 export class FqdnCache {
 	private readonly byIp = new Map<string, Map<string, FqdnCacheEntry>>();
@@ -127,15 +134,18 @@ export class FqdnCache {
 	learn(name: string, ips: string[], ttl: number, now: number, endpoint: string, minTtl = 0): void {
 		const canonical = canonicalName(name);
 		const seconds = Math.max(ttl, minTtl);
-		for (const ip of ips) this.put({name: canonical, ip, ttl: seconds, lookupAt: now, expiresAt: now + seconds * 1000, endpoint});
+		for (const ip of ips) {
+			const previous = this.byIp.get(ip)?.get(canonical);
+			this.put({name: canonical, ip, ttl: seconds, lookupAt: now, expiresAt: Math.max(now + seconds * 1000, previous?.expiresAt ?? 0), endpoint});
+		}
 	}
 
-	/** Names an IP is known under at `now` (expired entries do not count). */
+	/** Names an IP is known under at `now` (entries the minute GC has collected do not count). */
 	namesFor(ip: string, now: number): string[] {
 		const names = this.byIp.get(ip);
 		if (!names) return [];
 		const live: string[] = [];
-		for (const entry of names.values()) if (entry.expiresAt > now) live.push(entry.name);
+		for (const entry of names.values()) if (usableUntil(entry) > now) live.push(entry.name);
 		return live;
 	}
 
@@ -149,12 +159,12 @@ export class FqdnCache {
 		return id;
 	}
 
-	/** Drops entries whose TTL passed (the agent's DNS GC runs every minute). */
+	/** Drops entries the minute GC would have removed by `now`. */
 	collect(now: number): number {
 		let removed = 0;
 		for (const [ip, names] of this.byIp) {
 			for (const [name, entry] of names) {
-				if (entry.expiresAt > now) continue;
+				if (usableUntil(entry) > now) continue;
 				names.delete(name);
 				this.byName.get(name)?.delete(ip);
 				if (this.byName.get(name)?.size === 0) this.byName.delete(name);

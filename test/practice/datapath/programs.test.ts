@@ -208,7 +208,8 @@ describe('flows and FQDN cache survive a daemon restart', () => {
 	test('FQDN entries expire with their TTL: a new connection needs a new lookup', async () => {
 		const cluster = documentCluster();
 		await run(cluster, ['curl', '-s', 'https://google.com', '-o', '/dev/null']);
-		cluster.clock.current += 301_000;
+		// TTL 300 s, then the agent's DNS GC (every minute) removes the IP: at most 360 s later it is gone.
+		cluster.clock.current += 361_000;
 		const datapath = Datapath.for(cluster.ctx);
 		const curlPod = cluster.store.get('v1', 'Pod', 'demo', 'curl')!;
 		const stale = await datapath.tcpConnect(curlPod, '142.250.207.110', 443, {signal: new AbortController().signal, budgetMs: 1000});
@@ -238,5 +239,20 @@ describe('CiliumEndpoint and CiliumIdentity objects', () => {
 		const cluster = aksCluster({withCilium: false});
 		reconcileDatapathObjects(cluster.ctx, Datapath.for(cluster.ctx).view());
 		expect(cluster.store.list('cilium.io/v2', 'CiliumEndpoint')).toEqual([]);
+	});
+});
+
+describe('FQDN cache timing', () => {
+	test('an expired entry stays usable until the next minute GC, then is gone; minTTL extends it', async () => {
+		const {FqdnCache, usableUntil} = await import('../../../src/practice/datapath/dns.js');
+		const cache = new FqdnCache();
+		const t0 = Date.parse('2024-12-17T07:07:30Z');
+		cache.learn('GitHub.com', ['20.200.245.247'], 60, t0, 'demo/curl');
+		expect(cache.namesFor('20.200.245.247', t0 + 59_000)).toEqual(['github.com.']);
+		expect(usableUntil({expiresAt: t0 + 60_000})).toBe(Date.parse('2024-12-17T07:09:00Z'));
+		expect(cache.namesFor('20.200.245.247', Date.parse('2024-12-17T07:08:59Z'))).toEqual(['github.com.']);
+		expect(cache.namesFor('20.200.245.247', Date.parse('2024-12-17T07:09:00Z'))).toEqual([]);
+		cache.learn('github.com', ['20.200.245.247'], 60, t0, 'demo/curl', 3600);
+		expect(cache.namesFor('20.200.245.247', t0 + 3_000_000)).toEqual(['github.com.']);
 	});
 });
