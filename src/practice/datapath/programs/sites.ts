@@ -69,7 +69,7 @@ export function siteResponse(host: string, scheme: 'http' | 'https', path: strin
 		case 'api.github.com':
 			return ok('application/json; charset=utf-8', '{\n  "current_user_url": "https://api.github.com/user",\n  "repository_url": "https://api.github.com/repos/{owner}/{repo}"\n}\n', [['server', 'github.com']]);
 		case 'naver.com':
-			return redirect(`https://www.naver.com${path}`, 'nfront');
+			return {...redirect(`https://www.naver.com${path}`, 'nfront'), status: 302, reason: 'Found'};
 		case 'example.com':
 		case 'www.example.com':
 			return ok('text/html', EXAMPLE_BODY);
