@@ -94,16 +94,33 @@ export function reconcileDatapathObjects(ctx: PracticeContext, view: ClusterView
 	return changes;
 }
 
+/** Says plainly, on the policy itself, when it uses something the practice cluster does not simulate (HTTP/Kafka L7). */
+function reportUnsimulated(ctx: PracticeContext, view: ClusterView, reported: Set<string>): void {
+	for (const policy of view.index.policies) {
+		if (!policy.error?.includes('not simulated')) continue;
+		const kind = policy.ref.kind;
+		const apiVersion = kind === 'NetworkPolicy' ? 'networking.k8s.io/v1' : 'cilium.io/v2';
+		const object = ctx.store.get(apiVersion, kind, policy.ref.namespace, policy.ref.name);
+		if (!object) continue;
+		const key = `${object.metadata.uid ?? ''}/${object.metadata.resourceVersion ?? ''}`;
+		if (reported.has(key)) continue;
+		reported.add(key);
+		ctx.store.recordEvent(object, 'Warning', 'NotSimulated', `${policy.error}: the practice cluster does not apply this policy`, 'cilium-lab');
+	}
+}
+
 /** Starts the reconciler; returns the function that stops it. */
 export function startDatapathControllers(ctx: PracticeContext): () => void {
 	const datapath = Datapath.for(ctx);
 	let scheduled = false;
 	let stopped = false;
+	const reported = new Set<string>();
 	const run = () => {
 		scheduled = false;
 		if (stopped) return;
 		try {
 			reconcileDatapathObjects(ctx, datapath.view());
+			reportUnsimulated(ctx, datapath.view(), reported);
 		} catch {
 			// A store that refuses a write (a CRD not registered yet, the cluster being deleted) is retried on the next change.
 		}

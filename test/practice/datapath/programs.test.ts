@@ -256,3 +256,16 @@ describe('FQDN cache timing', () => {
 		expect(cache.namesFor('20.200.245.247', t0 + 3_000_000)).toEqual(['github.com.']);
 	});
 });
+
+describe('what the practice cluster does not simulate', () => {
+	test('an HTTP L7 rule: the policy is not applied and a Warning event says so', async () => {
+		const {startDatapathControllers} = await import('../../../src/practice/datapath/controller.js');
+		const cluster = aksCluster();
+		const stop = startDatapathControllers(cluster.ctx);
+		cluster.store.apply({...cnp('demo', 'http-rule', {endpointSelector: {}, egress: [{toPorts: [{ports: [{port: '80', protocol: 'TCP'}], rules: {http: [{method: 'GET'}]}}]}]}), metadata: {name: 'http-rule', namespace: 'demo', uid: 'u1'}});
+		await new Promise((resolve) => setImmediate(resolve));
+		await new Promise((resolve) => setImmediate(resolve));
+		stop();
+		expect(cluster.store.events).toContainEqual({reason: 'NotSimulated', message: 'L7 rules other than DNS are not simulated by the practice cluster: the practice cluster does not apply this policy'});
+	});
+});
