@@ -25,6 +25,8 @@ export interface ClusterView {
 	byIp: Map<string, EndpointInfo>;
 	byPod: Map<string, EndpointInfo>;
 	pods: Map<string, KubeObject>;
+	/** IPs of running pods, endpoints or not (a pod Cilium does not manage is `unmanaged`, not world). */
+	podIps: Set<string>;
 	nodes: Array<{name: string; ip: string}>;
 	services: ServiceInfo[];
 	apiserverIps: string[];
@@ -141,6 +143,7 @@ export function buildView(input: ViewInput): ClusterView {
 		byIp: new Map(endpoints.map((endpoint) => [endpoint.ip, endpoint])),
 		byPod: new Map(endpoints.map((endpoint) => [podKey(endpoint.namespace, endpoint.name), endpoint])),
 		pods,
+		podIps: new Set([...pods.values()].filter((pod) => !(pod as Raw).spec?.hostNetwork && (pod as Raw).status?.podIP).map((pod) => String((pod as Raw).status.podIP))),
 		nodes,
 		services,
 		apiserverIps,
@@ -156,6 +159,7 @@ export function classifyIp(view: ClusterView, ip: string, fromNode: string, cach
 	const node = view.nodes.find((candidate) => candidate.ip === ip);
 	if (node) return reservedPeer(node.name === fromNode ? 'host' : 'remote-node', ip);
 	if (view.apiserverIps.includes(ip)) return reservedPeer('kube-apiserver', ip, {labels: {'reserved:kube-apiserver': '', 'reserved:world': ''}});
+	if (view.podIps.has(ip)) return reservedPeer('unmanaged', ip);
 	const fqdnNames = cache?.namesFor(ip, now) ?? [];
 	const peer = reservedPeer('world', ip, {fqdnNames});
 	if (fqdnNames.length > 0 && cache) {
