@@ -109,6 +109,7 @@ export async function hubbleObserve(argv: string[], io: ProgramIO, source: FlowS
 	const shown = follow && last === undefined && filter.since === undefined ? [] : last === undefined ? history : history.slice(-last);
 	for (const flow of shown) print(flow);
 	if (!follow) return 0;
+	let interrupted = false;
 	await new Promise<void>((resolve) => {
 		const unsubscribe = source.subscribe((flow) => {
 			if (flowMatches(flow, {...filter, since: undefined})) print(flow);
@@ -119,9 +120,12 @@ export async function hubbleObserve(argv: string[], io: ProgramIO, source: FlowS
 		};
 		if (io.signal.aborted) stop();
 		else io.signal.addEventListener('abort', stop, {once: true});
-		void consumeStdinUntilClosed(io, stop);
+		void consumeStdinUntilClosed(io, () => {
+			interrupted = true;
+			stop();
+		});
 	});
-	return 0;
+	return interrupted ? 130 : 0;
 }
 
 /** An interactive ^C (on a tty) ends --follow as it ends the real one. */

@@ -19,6 +19,7 @@ interface CurlOptions {
 	maxTimeMs?: number;
 	connectTimeoutMs?: number;
 	method?: string;
+	http1: boolean;
 }
 
 class UsageError extends Error {}
@@ -33,7 +34,7 @@ function seconds(value: string, flag: string): number {
 }
 
 export function parseCurlArgs(argv: string[]): CurlOptions {
-	const options: CurlOptions = {urls: [], include: false, head: false, silent: false, showError: false, verbose: false, location: false, fail: false};
+	const options: CurlOptions = {urls: [], include: false, head: false, silent: false, showError: false, verbose: false, location: false, fail: false, http1: false};
 	const apply = (flag: string, value: string | undefined) => {
 		switch (flag) {
 			case 'i':
@@ -95,6 +96,7 @@ export function parseCurlArgs(argv: string[]): CurlOptions {
 			if (!known) throw new UsageError(`curl: option ${arg}: is unknown\ncurl: try 'curl --help' or 'curl --manual' for more information`);
 			if (flag === 'no-progress-meter') options.silent ||= false;
 			if (flag === 'fail-with-body') options.fail = true;
+			if (flag === 'http1.1') options.http1 = true;
 			const value = VALUE_LONG.has(flag) ? (inline ?? argv[++index]) : undefined;
 			if (VALUE_LONG.has(flag) && value === undefined) throw new UsageError(`curl: option ${arg}: requires parameter\ncurl: try 'curl --help' or 'curl --manual' for more information`);
 			apply(flag, value);
@@ -238,7 +240,7 @@ async function runCurl(argv: string[], io: ProgramIO, pod: KubeObject, datapath:
 			const peerPod = connection.peer?.endpoint ? datapath.view().pods.get(`${connection.peer.endpoint.namespace}/${connection.peer.endpoint.name}`) : undefined;
 			const image = String((peerPod as Record<string, any> | undefined)?.spec?.containers?.[0]?.image ?? '');
 			const response = connection.peer?.inCluster ? podResponse(image) : siteResponse(/^\d+\.\d+\.\d+\.\d+$/.test(url.host) ? ip : url.host, url.scheme, url.path || '/');
-			const httpVersion = url.scheme === 'https' && !connection.peer?.inCluster ? '2' : '1.1';
+			const httpVersion = url.scheme === 'https' && !connection.peer?.inCluster && !options.http1 ? '2' : '1.1';
 			transfer = {response, httpVersion, remoteIp: ip, url};
 			const method = options.head ? 'HEAD' : (options.method ?? 'GET');
 			verbose(`> ${method} ${url.path || '/'} HTTP/${httpVersion === '2' ? '2' : '1.1'}\n> Host: ${url.host}${url.port === (url.scheme === 'https' ? 443 : 80) ? '' : `:${url.port}`}\n> User-Agent: curl/${CURL_VERSION}\n> Accept: */*\n> `);
