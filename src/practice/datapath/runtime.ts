@@ -282,12 +282,13 @@ export class Datapath {
 		}
 	}
 
-	private recordDeniedPacket(at: number, from: EndpointInfo, peer: PeerIdentity, verdict: ConnectionVerdict, l4: L4): void {
+	private recordDeniedPacket(at: number, from: EndpointInfo, peer: PeerIdentity, verdict: ConnectionVerdict, l4: L4, first = true): void {
 		const src = this.sourcePeer(from);
 		const denied = verdict.egress.allowed ? verdict.ingress! : verdict.egress;
 		const node = verdict.egress.allowed ? peer.endpoint!.node : from.node;
 		const direction = denied.direction === 'egress' ? 'EGRESS' : 'INGRESS';
-		if (verdict.egress.allowed) this.recordAllowedPacket(at, from, peer, {allowed: true, egress: verdict.egress}, l4, true);
+		// The sender's side allowed it: its verdict is logged once (the retransmissions hit the conntrack entry).
+		if (verdict.egress.allowed) this.recordAllowedPacket(at, from, peer, {allowed: true, egress: verdict.egress}, l4, first);
 		const dropReason = denied.reason === 'denied-by-deny-rule' ? 'POLICY_DENY' : 'POLICY_DENIED';
 		this.record(this.makeFlow({at, node, src, dst: peer, l4, kind: 'verdict', verdict: 'DROPPED', direction, matchType: 'none', dropReason: undefined}));
 		this.record(this.makeFlow({at, node, src, dst: peer, l4, kind: 'drop', verdict: 'DROPPED', direction, dropReason}));
@@ -357,7 +358,7 @@ export class Datapath {
 			for (const offset of SYN_OFFSETS_MS) {
 				if (offset >= budget) break;
 				await this.waitUntil(start, offset, elapsed, options.signal);
-				this.recordDeniedPacket(start + offset, from, peer, verdict, syn);
+				this.recordDeniedPacket(start + offset, from, peer, verdict, syn, offset === 0);
 			}
 			return {...(await finishTimeout()), verdict};
 		}
@@ -431,7 +432,7 @@ export class Datapath {
 		if (verdict && !verdict.allowed && from) {
 			for (let offset = 0; offset < timeoutMs; offset += retryMs) {
 				await this.waitUntil(start, offset, elapsed, options.signal);
-				this.recordDeniedPacket(start + offset, from, peer, verdict, udp);
+				this.recordDeniedPacket(start + offset, from, peer, verdict, udp, offset === 0);
 			}
 			return timedOut();
 		}
