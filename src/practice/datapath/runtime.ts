@@ -79,6 +79,8 @@ export class Datapath {
 		for (const [node, cache] of Object.entries(ctx.sections.read<PersistedFqdn>(FQDN_SECTION, {}))) this.caches.set(node, new FqdnCache(cache.entries, cache.identities));
 		ctx.store.subscribe((event) => {
 			if (event.object.kind !== 'CiliumEndpoint' && event.object.kind !== 'Event') this.cachedView = undefined;
+			// A node that goes away takes its agent's flow ring and FQDN cache with it (and a deleted cluster, all of them).
+			if (event.type === 'DELETED' && event.object.kind === 'Node') this.forgetNode(event.object.metadata.name);
 		});
 	}
 
@@ -111,6 +113,12 @@ export class Datapath {
 
 	private advance(to: number): void {
 		this.virtualNow = Math.max(this.virtualNow, to);
+	}
+
+	private forgetNode(node: string): void {
+		if (!this.rings.delete(node) && !this.caches.delete(node)) return;
+		this.caches.delete(node);
+		this.persist();
 	}
 
 	ring(node: string): FlowRing {

@@ -5,7 +5,7 @@ import {lookupPodProgram} from '../../../src/practice/datapath/programs/index.js
 import {parseCurlArgs} from '../../../src/practice/datapath/programs/curl.js';
 import {Datapath} from '../../../src/practice/datapath/runtime.js';
 import {reconcileDatapathObjects} from '../../../src/practice/datapath/controller.js';
-import {ALLOW_DNS_DOC, ALLOW_DOMAINS_DOC, aksCluster, captureIo, cnp, pod, NODE_B} from './fixtures.js';
+import {ALLOW_DNS_DOC, ALLOW_DOMAINS_DOC, aksCluster, captureIo, cnp, pod, NODE_A as NODE_A_NAME, NODE_B} from './fixtures.js';
 import type {KubeObject} from '../../../src/practice/types.js';
 
 async function run(cluster: ReturnType<typeof aksCluster>, argv: string[], options: {pod?: KubeObject; tty?: boolean; stdin?: string[]} = {}) {
@@ -267,5 +267,18 @@ describe('what the practice cluster does not simulate', () => {
 		await new Promise((resolve) => setImmediate(resolve));
 		stop();
 		expect(cluster.store.events).toContainEqual({reason: 'NotSimulated', message: 'L7 rules other than DNS are not simulated by the practice cluster: the practice cluster does not apply this policy'});
+	});
+});
+
+describe('node removal', () => {
+	test('a deleted node takes its flows and FQDN cache with it', async () => {
+		const cluster = documentCluster();
+		await run(cluster, ['curl', '-s', 'https://google.com', '-o', '/dev/null']);
+		const datapath = Datapath.for(cluster.ctx);
+		expect(datapath.ring(NODE_A_NAME).all().length).toBeGreaterThan(0);
+		cluster.store.delete('v1', 'Node', undefined, NODE_A_NAME);
+		expect(datapath.ring(NODE_A_NAME).all()).toEqual([]);
+		expect(datapath.cache(NODE_A_NAME).size).toBe(0);
+		expect(JSON.stringify(cluster.sections.data.get('datapath.flows'))).not.toContain(NODE_A_NAME);
 	});
 });
