@@ -198,10 +198,14 @@ function compileCiliumRule(rule: Raw, ref: RuleRef, namespace: string | undefine
 		}
 	}
 	if (cidrs.length > 0) peers.push({kind: 'cidr', cidrs});
-	for (const unsupported of ['Services', 'Groups', 'Nodes', 'Requires']) {
-		if (Array.isArray(rule[`${prefix}${unsupported}`])) l3Fields.push(`To${unsupported}`);
-	}
 	let error: string | undefined;
+	for (const unsupported of ['Services', 'Groups', 'Nodes', 'Requires']) {
+		if (!Array.isArray(rule[`${prefix}${unsupported}`])) continue;
+		l3Fields.push(`To${unsupported}`);
+		error ??= `${prefix}${unsupported} rules are not simulated by the practice cluster`;
+		// Never an L3 wildcard: a rule whose only selector is not simulated selects nothing.
+		peers.push({kind: 'endpoints', selectors: []});
+	}
 	if (!ingressSide && Array.isArray(rule.toFQDNs)) {
 		const selectors = asArray(rule.toFQDNs) as unknown as FqdnSelector[];
 		for (const selector of selectors) error ??= sanitizeFqdnSelector(selector);

@@ -263,6 +263,7 @@ const cases: Case[] = [
 	{name: 'a service name resolves and its backend is reached', policies: [allowDns(), egress('to-server', [{toEndpoints: [{matchLabels: {app: 'server'}}], toPorts: [{ports: [{port: '80', protocol: 'TCP'}]}]}])], to: 'web.demo.svc.cluster.local:80', expect: 'allowed'},
 	// The agent refuses a rule it cannot sanitize: the policy is not applied at all.
 	{name: 'toFQDNs combined with toEndpoints is refused by the agent (not applied)', policies: [egress('bad', [{toFQDNs: [{matchName: 'google.com'}], toEndpoints: [{}]}])], to: '8.8.8.8:443', expect: 'allowed'},
+	{name: 'toServices is not simulated: that policy is not applied (and says so), never an allow-all', policies: [egress('svc', [{toServices: [{k8sService: {serviceName: 'web', namespace: 'demo'}}]}]), egress('deny-rest', [{toCIDR: ['1.1.1.1/32']}])], to: '8.8.8.8:443', expect: 'dropped'},
 	{name: 'DNS rules on ingress are refused by the agent', policies: [ingress('bad-in', [{toPorts: [{ports: [{port: '53', protocol: 'UDP'}], rules: {dns: [{matchPattern: '*'}]}}]}])], to: 'pod:demo/server:80', expect: 'allowed'},
 ];
 
