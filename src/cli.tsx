@@ -158,15 +158,21 @@ async function tui(args: CliArgs): Promise<number> {
 		throw new UserError('the lab opens in a terminal; without one, use list, check or run', 'cilium-lab --help');
 	}
 	const {ctx, kind, context} = await prepare(args);
-	const [{resolveTarget}, {runChecks}] = await Promise.all([import('./target.js'), import('./cli/checks.js')]);
-	const target = await resolveTarget({target: kind, context, home: ctx.home, track: ctx.track ?? ctx.lab.tracks[0]!.id});
-	const {startTui} = await import('./ui/main.js');
+	const [{resolveTarget}, {runChecks}, {startTui}] = await Promise.all([import('./target.js'), import('./cli/checks.js'), import('./ui/main.js')]);
+	// The real target is ready at once (a kubeconfig overlay at most). The practice cluster starts behind the first
+	// frame, and again for each track the learner picks (the k8s track gets a ready-made cluster).
+	const real = kind === 'real' ? await resolveTarget({target: kind, context, home: ctx.home, track: ctx.track ?? ctx.lab.tracks[0]!.id}) : undefined;
+	const target = real ?? {target: {kind: 'practice' as const}, env: {} as Record<string, string>, context: undefined};
 	return startTui({
 		lab: ctx.lab,
 		lang: ctx.lang,
 		target: target.target,
 		home: ctx.home,
 		baseEnv: target.env,
+		prepareTarget: real ? undefined : async (track) => {
+			const resolved = await resolveTarget({target: 'practice', home: ctx.home, track});
+			return {env: resolved.env, context: resolved.context};
+		},
 		track: ctx.track,
 		variables: ctx.variables,
 		firstStart: !ctx.progress,

@@ -1,5 +1,5 @@
-// The app's own words outside the TUI (the headless commands), in Korean and English, and the choice of
-// language: --lang, else LC_ALL / LC_MESSAGES / LANG (ko_* → ko, anything else → en).
+// The app's own words, in Korean and English: the headless commands' and the TUI's (one catalogue, so a word
+// exists once and a test checks both languages of every entry), and the choice of language: --lang, else LC_ALL / LC_MESSAGES / LANG (ko_* → ko, anything else → en).
 import type {Lang, Localized} from './types.js';
 import {LANGS} from './types.js';
 
@@ -67,6 +67,7 @@ export const messages = {
 	'run.exitReason': {ko: '명령이 종료 코드 {code}로 끝났습니다', en: 'its command exited with code {code}'},
 	'run.timeoutReason': {ko: '명령이 {seconds}초 안에 끝나지 않았습니다', en: 'its command did not finish within {seconds}s'},
 	'run.lessonLocked': {ko: '"{lesson}" 레슨은 "{required}" 레슨이 끝나야 열립니다', en: 'lesson "{lesson}" opens once "{required}" is done'},
+	'run.stepLocked': {ko: '"{step}" 단계는 "{required}" 단계가 끝나야 열립니다', en: 'step "{step}" opens once "{required}" is done'},
 	'run.allDone': {ko: '완료: {count}개 단계', en: 'finished: {count} step(s)'},
 	'status.done': {ko: '완료', en: 'done'},
 	'status.solved': {ko: '풀이로 완료', en: 'solved'},
@@ -74,6 +75,131 @@ export const messages = {
 	'error.unknownStep': {ko: '"{lesson}" 레슨에 "{step}" 단계가 없습니다{suggestion}', en: 'lesson "{lesson}" has no step "{step}"{suggestion}'},
 	'error.notOnTrack': {ko: '"{lesson}"은(는) {track} 트랙에 없습니다', en: '"{lesson}" is not on the {track} track'},
 	'progress.movedAside': {ko: '진행 기록을 읽지 못해 옮겨 두었습니다: {notice}', en: 'progress could not be read: {notice}'},
+
+	// ── the TUI ──
+	// keys in the footer and help
+	'key.up-down': {ko: '이동', en: 'move'},
+	'key.scroll': {ko: '스크롤', en: 'scroll'},
+	'key.enter-open': {ko: '열기', en: 'open'},
+	'key.enter-choose': {ko: '선택', en: 'choose'},
+	'key.enter-edit': {ko: '편집', en: 'edit'},
+	'key.enter-save': {ko: '저장', en: 'save'},
+	'key.esc-cancel': {ko: '취소', en: 'cancel'},
+	'key.esc-back': {ko: '돌아가기', en: 'back'},
+	'key.run': {ko: '실행', en: 'run'},
+	'key.check': {ko: '확인', en: 'check'},
+	'key.solve': {ko: '풀이', en: 'solve'},
+	'key.hint': {ko: '힌트', en: 'hint'},
+	'key.shell': {ko: '셸', en: 'shell'},
+	'key.next': {ko: '다음', en: 'next'},
+	'key.back': {ko: '이전', en: 'back'},
+	'key.lessons': {ko: '레슨 목록', en: 'lessons'},
+	'key.variables': {ko: '변수', en: 'variables'},
+	'key.track': {ko: '트랙', en: 'track'},
+	'key.help': {ko: '도움말', en: 'help'},
+	'key.quit': {ko: '종료', en: 'quit'},
+	'key.cancel-run': {ko: '명령 취소', en: 'cancel command'},
+	'key.cancel-or-stop': {ko: '명령 취소, 없으면 백그라운드 작업 중지', en: 'cancel the command, else stop a background job'},
+	'key.done-reading': {ko: '읽음', en: 'mark read'},
+	'key.yes': {ko: '예', en: 'yes'},
+	'key.stop-job': {ko: '백그라운드 작업 중지', en: 'stop background job'},
+	'key.explain': {ko: '이유 설명', en: 'explain'},
+	'key.no': {ko: '아니요', en: 'no'},
+
+	// status bar
+	'status.target-practice': {ko: '실습 클러스터 (시뮬레이션)', en: 'practice cluster (simulated)'},
+	'status.target-real': {ko: 'kube 컨텍스트: {context}', en: 'kube context: {context}'},
+	'status.current-context': {ko: '현재 컨텍스트', en: 'current context'},
+	'status.progress': {ko: '{done}/{total} 단계', en: '{done}/{total} steps'},
+	'status.jobs': {ko: '백그라운드:', en: 'background:'},
+	'status.job': {ko: '{name} ({since})', en: '{name} ({since})'},
+	'status.target-starting': {ko: '실습 클러스터 시작 중…', en: 'starting the practice cluster…'},
+	'status.target-failed': {ko: '대상을 준비하지 못했습니다: {error}', en: 'the target is not ready: {error}'},
+	'jobs.stopping': {ko: '백그라운드 작업 {name}을(를) 멈춥니다', en: 'stopping the background job {name}'},
+	'jobs.reaped': {ko: '지난번에 남은 백그라운드 작업을 멈췄습니다: {names}', en: 'stopped background jobs left from last time: {names}'},
+	'explain.title': {ko: '왜 이렇게 되었나 (cilium-lab policy explain)', en: 'Why (cilium-lab policy explain)'},
+	'explain.loading': {ko: '정책을 살펴보는 중…', en: 'looking at the policies…'},
+	'tracks.practice-note': {
+		ko: '실습 클러스터는 이 컴퓨터 안의 시뮬레이션입니다: Azure에 아무것도 만들지 않고 비용도 들지 않습니다. 비용은 실제 AKS 클러스터에서만 듭니다.',
+		en: 'The practice cluster is simulated on this computer: nothing is created in Azure and nothing is billed. Costs apply only on a real AKS cluster.',
+	},
+	'lessons.stale': {ko: '상태 사라짐 {count}', en: '{count} state gone'},
+
+	// lesson list
+	'lessons.title': {ko: '레슨', en: 'Lessons'},
+	'lessons.track': {ko: '트랙: {track}', en: 'track: {track}'},
+	'lessons.steps': {ko: '{done}/{total}', en: '{done}/{total}'},
+	'lessons.requires': {ko: '필요: {lesson}', en: 'requires: {lesson}'},
+	'lessons.previous-step': {ko: '이전 단계 필요: {step}', en: 'requires step: {step}'},
+	'lessons.not-on-track': {ko: '{track} 트랙에 없음', en: 'not on the {track} track'},
+	'lessons.locked': {ko: '잠김: {reason}', en: 'locked: {reason}'},
+
+	// step view
+	'step.counter': {ko: '단계 {index}/{total}', en: 'step {index}/{total}'},
+	'step.command': {ko: '실행할 명령', en: 'Command'},
+	'step.command-more': {ko: '… ({count}줄 더)', en: '… ({count} more lines)'},
+	'step.no-command': {ko: '실행할 명령 없음: 읽고 Enter', en: 'nothing to run: read, then Enter'},
+	'step.mode-background': {ko: '백그라운드로 실행됨', en: 'runs in the background'},
+	'step.mode-interactive': {ko: '터미널을 넘겨줌 (끝나면 돌아옴)', en: 'takes over the terminal (back here when it exits)'},
+	'step.more-below': {ko: '↓ 더 있음 ({percent}%)', en: '↓ more ({percent}%)'},
+	'step.status.locked': {ko: '잠김', en: 'locked'},
+	'step.status.ready': {ko: '준비', en: 'ready'},
+	'step.status.running': {ko: '실행 중', en: 'running'},
+	'step.status.checking': {ko: '확인 중', en: 'checking'},
+	'step.status.done': {ko: '완료', en: 'done'},
+	'step.status.solved': {ko: '풀이로 완료', en: 'solved'},
+	'step.status.failed': {ko: '실패', en: 'failed'},
+	'step.status.stale': {ko: '상태 사라짐', en: 'state gone'},
+	'step.stale': {ko: '완료했던 상태가 사라졌습니다: {reason}', en: 'This step was complete, but its state is gone: {reason}'},
+
+	// output pane
+	'output.title': {ko: '출력', en: 'Output'},
+	'output.running': {ko: '실행 중 {elapsed}', en: 'running {elapsed}'},
+	'output.solving': {ko: '풀이 스크립트 실행 중 {elapsed}', en: 'running the solve script {elapsed}'},
+	'output.exited': {ko: '종료 코드 {code} · {duration}', en: 'exit code {code} · {duration}'},
+	'output.cancelled': {ko: '취소됨 · {duration}', en: 'cancelled · {duration}'},
+	'output.timed-out': {ko: '시간 초과 ({timeout}) · 명령을 종료함', en: 'timed out after {timeout} · the command was stopped'},
+	'output.failed-to-start': {ko: '시작 실패: {message}', en: 'could not start: {message}'},
+	'output.background': {ko: '백그라운드에서 실행 중 {elapsed}', en: 'running in the background {elapsed}'},
+	'output.log': {ko: '전체 로그: {path}', en: 'full log: {path}'},
+	'output.hidden-lines': {ko: '… {count}줄 생략 (전체는 로그에)', en: '… {count} lines above (all in the log)'},
+	'output.empty': {ko: '(출력 없음)', en: '(no output)'},
+
+	// checks
+	'checks.title': {ko: '확인', en: 'Checks'},
+	'checks.pending': {ko: '대기 중', en: 'waiting'},
+	'checks.expected': {ko: '기대: {text}', en: 'expected: {text}'},
+	'checks.hint': {ko: '힌트: {text}', en: 'try: {text}'},
+
+	// hints
+	'hints.title': {ko: '힌트 {index}/{total}', en: 'hint {index}/{total}'},
+	'hints.none-left': {ko: '더 이상 힌트가 없습니다', en: 'no more hints'},
+
+	// variables
+	'variables.title': {ko: '변수', en: 'Variables'},
+	'variables.intro': {
+		ko: '명령은 이 값을 환경 변수로 받습니다. Enter로 편집, 저장하면 진행 상황과 함께 보관됩니다.',
+		en: 'Commands receive these as environment variables. Enter edits; values are saved with your progress.',
+	},
+	'variables.invalid': {ko: '{name}={value} 거부됨: 값은 패턴 {pattern} 과 맞아야 합니다', en: '{name}={value} is refused: it must match the pattern {pattern}'},
+	'variables.saved': {ko: '저장됨', en: 'saved'},
+	'variables.continue': {ko: '계속', en: 'continue'},
+
+	// track chooser
+	'tracks.title': {ko: '트랙을 고르세요', en: 'Choose a track'},
+	'tracks.changeable': {ko: '나중에 레슨 목록에서 t로 바꿀 수 있습니다', en: 'You can change it later with t in the lesson list'},
+
+	// help, quit, notices
+	'help.title': {ko: '키', en: 'Keys'},
+	'help.close': {ko: '아무 키나 누르면 닫힘', en: 'press any key to close'},
+	'quit.confirm': {ko: '명령이 실행 중입니다. 종료하면 멈춥니다. 종료할까요? (y/n)', en: 'A command is running; quitting stops it. Quit? (y/n)'},
+	'quit.confirm-jobs': {ko: '백그라운드 작업 {count}개를 멈추고 종료할까요? (y/n)', en: 'Stop {count} background job(s) and quit? (y/n)'},
+	'notice.lesson-locked': {ko: '이 레슨은 잠겨 있습니다: {reason}', en: 'This lesson is locked: {reason}'},
+	'notice.step-locked': {ko: '이 단계는 잠겨 있습니다: {reason}', en: 'This step is locked: {reason}'},
+	'notice.busy': {ko: '명령이 실행 중입니다 (x로 취소)', en: 'A command is running (x cancels it)'},
+	'notice.end-of-lab': {ko: '마지막 단계입니다', en: 'This is the last step'},
+	'notice.start-of-lab': {ko: '첫 단계입니다', en: 'This is the first step'},
+	'notice.shell': {ko: '셸을 엽니다. exit 하면 돌아옵니다.', en: 'Opening a shell with the lab environment. Type exit to come back.'},
 } as const satisfies Record<string, Localized>;
 
 export type MessageKey = keyof typeof messages;

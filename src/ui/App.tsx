@@ -32,18 +32,31 @@ function Screen({controller, snapshot}: {controller: TuiController; snapshot: Tu
 	const trackTitle = track?.title[session.lang] ?? session.track;
 	const progress = controller.progress();
 	const keys = controller.keys().map((binding) => ({keys: binding.keys, label: t(binding.word)}));
+	const jobs = controller.jobs();
+	const targetError = typeof snapshot.targetState === 'object' ? t('status.target-failed', {error: snapshot.targetState.error}) : undefined;
 	const notice = snapshot.confirmQuit
-		? t(snapshot.confirmQuit === 'running' ? 'quit.confirm' : 'quit.confirm-jobs', {count: controller.jobs().length})
-		: (snapshot.message ?? (session.notice ? describeNotice(session.notice, session, t) : undefined));
+		? t(snapshot.confirmQuit === 'running' ? 'quit.confirm' : 'quit.confirm-jobs', {count: jobs.length})
+		: (snapshot.message ?? (session.notice ? describeNotice(session.notice, session, t) : targetError));
 	const width = Math.max(40, columns);
-	// Status bar, footer and the notice line; a long footer may wrap once on narrow terminals.
-	const footerRows = columns < 100 ? 2 : 1;
-	const bodyHeight = Math.max(8, rows - 1 - footerRows - (notice ? 1 : 0) - 1);
+	// Status bar (a second line while jobs run), footer and the notice line; the footer wraps on narrow terminals.
+	const footerRows = footerHeight(keys, width);
+	const statusRows = jobs.length > 0 ? 2 : 1;
+	const noticeRows = notice ? Math.min(2, Math.ceil(notice.length / width)) : 0;
+	const bodyHeight = Math.max(6, rows - statusRows - footerRows - noticeRows);
 
 	let body;
 	switch (snapshot.screen) {
 		case 'tracks':
-			body = <TrackChooser tracks={lab.tracks} selected={snapshot.trackIndex} current={session.track} lang={session.lang} />;
+			body = (
+				<TrackChooser
+					tracks={lab.tracks}
+					selected={snapshot.trackIndex}
+					current={snapshot.firstTrackChoice ? undefined : session.track}
+					lang={session.lang}
+					practice={session.target.kind === 'practice'}
+					width={width}
+				/>
+			);
 			break;
 		case 'variables': {
 			const variables = lab.variables.filter((variable) => !variable.tracks || variable.tracks.includes(session.track));
@@ -55,6 +68,7 @@ function Screen({controller, snapshot}: {controller: TuiController; snapshot: Tu
 					selected={snapshot.variables.selected}
 					draft={snapshot.variables.draft}
 					error={snapshot.variables.error}
+					width={width}
 					height={bodyHeight}
 				/>
 			);
@@ -66,7 +80,7 @@ function Screen({controller, snapshot}: {controller: TuiController; snapshot: Tu
 		case 'lessons':
 			body = (
 				<LessonList
-					rows={controller.lessonRows().map((row) => ({...row, lockedReason: row.reason ? describeLock(row.reason, t) : undefined}))}
+					rows={controller.lessonRows().map((row) => ({...row, lockedReason: row.reason ? describeLock(row.reason, t, (id) => controller.lessonLabel(id)) : undefined}))}
 					selected={snapshot.lessonIndex}
 					labTitle={lab.title[session.lang]}
 					trackTitle={trackTitle}
@@ -91,6 +105,7 @@ function Screen({controller, snapshot}: {controller: TuiController; snapshot: Tu
 					lang={session.lang}
 					files={(current.step.files ?? []).map((name) => ({name, content: readAssetSafely(controller, name)}))}
 					output={controller.output(current.lesson.id, current.step.id)}
+					explain={snapshot.explain?.key === `${current.lesson.id}/${current.step.id}` ? snapshot.explain.lines : undefined}
 					scroll={snapshot.scroll}
 					onScrollRange={controller.setMaxScroll}
 					width={width}
@@ -109,12 +124,17 @@ function Screen({controller, snapshot}: {controller: TuiController; snapshot: Tu
 				lang={session.lang}
 				done={progress.done}
 				total={progress.total}
-				jobs={controller.jobs()}
+				jobs={jobs}
+				targetStarting={snapshot.targetState === 'starting'}
 			/>
 			<Box flexDirection="column" height={bodyHeight} overflow="hidden">
 				{body}
 			</Box>
-			{notice ? <Text color={color('warn')}>{notice}</Text> : null}
+			{notice ? (
+				<Box height={noticeRows} overflow="hidden">
+					<Text color={color('warn')}>{notice}</Text>
+				</Box>
+			) : null}
 			<KeyHints hints={keys} />
 		</Box>
 	);
@@ -134,10 +154,24 @@ function readAssetSafely(controller: TuiController, name: string): string {
 	return content;
 }
 
-export function describeLock(reason: LockedReason, t: Translate): string {
+/** Footer rows: the key hints wrap at the terminal's width. */
+function footerHeight(keys: ReadonlyArray<{keys: string; label: string}>, width: number): number {
+	let rows = 1;
+	let used = 0;
+	for (const key of keys) {
+		const size = key.keys.length + 1 + key.label.length;
+		if (used > 0 && used + 2 + size > width) {
+			rows += 1;
+			used = size;
+		} else used += (used > 0 ? 2 : 0) + size;
+	}
+	return rows;
+}
+
+export function describeLock(reason: LockedReason, t: Translate, lessonLabel: (id: string) => string = (id) => id): string {
 	switch (reason.kind) {
 		case 'requiresLesson':
-			return t('lessons.requires', {lesson: reason.lessonId});
+			return t('lessons.requires', {lesson: lessonLabel(reason.lessonId)});
 		case 'previousStep':
 			return t('lessons.previous-step', {step: reason.stepId});
 		case 'notOnTrack':
@@ -169,7 +203,8 @@ function helpKeys(t: Translate) {
 		['s', 'key.solve'],
 		['h', 'key.hint'],
 		['o', 'key.shell'],
-		['x / Ctrl-C', 'key.cancel-run'],
+		['x / Ctrl-C', 'key.cancel-or-stop'],
+		['e', 'key.explain'],
 		['n', 'key.next'],
 		['b', 'key.back'],
 		['l', 'key.lessons'],

@@ -4,9 +4,9 @@
 import type {CheckResult} from '../checks/types.js';
 import type {CheckSpec, Lab, Lang, Step, TrackId} from '../lab/types.js';
 import type {OutputLine, RunOutcome} from '../run/types.js';
+import type {JobInfo, StartJobOptions} from '../run/jobs.js';
 import {checkVariableValue, commandEnvironment, variablesOnTrack} from '../lab/variables.js';
 import {
-	backgroundJobs,
 	busySteps,
 	createSession,
 	currentStep,
@@ -25,7 +25,8 @@ import {
 	type Target,
 } from '../session/index.js';
 import {OUTPUT_TAIL_MAX} from './theme.js';
-import type {UiWord} from './words.js';
+import {msg} from '../lab/i18n.js';
+import type {UiWord} from './i18n.js';
 
 export type Screen = 'tracks' | 'variables' | 'lessons' | 'step' | 'help';
 
@@ -49,12 +50,44 @@ export interface CheckRequest {
 	onUpdate: (index: number, result: CheckResult, final: boolean) => void;
 }
 
+/** Background jobs (src/run/jobs.ts JobManager): started, listed, stopped; all of them stopped on exit. */
+export interface JobsPort {
+	start(options: StartJobOptions): JobInfo;
+	list(): JobInfo[];
+	running(): JobInfo[];
+	stop(id: number): Promise<RunOutcome | undefined>;
+	stopAll(): Promise<void>;
+	subscribe(listener: () => void): () => void;
+	/** Resolves once jobs can start (the manager loads after the first frame). */
+	ready?(): Promise<void>;
+}
+
+/** What `policy explain` says about one pod reaching one URL (the practice cluster only). */
+export interface ExplainRequest {
+	namespace: string;
+	pod?: string;
+	selector?: string;
+	url: string;
+	env: Record<string, string>;
+}
+
+/** The environment of the target, once it is ready (the practice cluster starts behind the first frame). */
+export interface PreparedTarget {
+	env: Record<string, string>;
+	context?: string;
+}
+
 /** What the TUI does to the world. main.tsx wires the real ones; tests pass their own. */
 export interface TuiDeps {
 	runCommand(request: RunRequest): Promise<RunOutcome>;
 	runChecks(request: CheckRequest): Promise<CheckResult[]>;
-	/** Gives the terminal to `script` (stdio inherited) and resolves with its exit code once it is back. */
-	handOver(script: string, env: Record<string, string>): Promise<number>;
+	/** Gives the terminal to `script` (src/run/interactive.ts) and resolves once it exits and the terminal is back. */
+	runInteractive(script: string, env: Record<string, string>): Promise<RunOutcome>;
+	jobs: JobsPort;
+	/** Readies the target for a track (the practice cluster: starts the daemon; the k8s track gets a cluster). */
+	prepareTarget?(track: TrackId): Promise<PreparedTarget>;
+	/** `cilium-lab policy explain` for a failed or surprising egress check; undefined where it cannot explain. */
+	explainEgress?(request: ExplainRequest): Promise<string[]>;
 	saveProgress(snapshot: {track: TrackId; variables: Record<string, string>; lessons: ProgressLessons}): Promise<void>;
 	readAsset(name: string): string;
 	logFileFor(label: string): Promise<string | undefined>;
@@ -81,7 +114,8 @@ export interface ControllerOptions {
 export interface VariablesEdit {
 	selected: number;
 	draft?: string;
-	error?: boolean;
+	/** Why the value typed was refused (names the pattern). */
+	error?: string;
 	/** Screen to go to when done. */
 	then: Screen;
 }
@@ -99,6 +133,12 @@ export interface TuiSnapshot {
 	/** A one-line message (notices from the session, saved, errors). */
 	message?: string;
 	outputVersion: number;
+	/** The target being readied behind the first frame ("starting the practice cluster…"), or why it failed. */
+	targetState: 'ready' | 'starting' | {error: string};
+	/** The track chooser on first start (no track chosen yet, so none is marked as current). */
+	firstTrackChoice: boolean;
+	/** `policy explain` lines for the current step's egress check ('loading' while it runs). */
+	explain?: {key: string; lines: string[] | 'loading'};
 }
 
 interface Tail {
@@ -113,6 +153,10 @@ export interface KeyBinding {
 
 export type LessonRowView = {
 	id: string;
+	/** The NN of lessons/NN-name.yaml, as `cilium-lab list` shows it. */
+	order: number;
+	/** Completed steps whose state has gone (flagged by the re-check on resume). */
+	stale: number;
 	title: string;
 	state: 'done' | 'current' | 'open' | 'locked';
 	reason?: LockedReason;
@@ -130,12 +174,21 @@ export class TuiController {
 	private readonly pending = new Set<Promise<unknown>>();
 	private saving: Promise<void> = Promise.resolve();
 	private maxScroll = 0;
+	/** Background job id of a step (lesson/step → JobManager id). */
+	private readonly stepJobs = new Map<string, number>();
+	private targetReady: Promise<void> = Promise.resolve();
+	private baseEnv: Record<string, string | undefined>;
+	private checkContext?: string;
+	/** True while a command owns the terminal: SIGINT and SIGQUIT are the command's then. */
+	handedOver = false;
 	private exitResolve?: (code: number) => void;
 	readonly exited: Promise<number>;
 	/** Set while the terminal is handed over: main.tsx unmounts Ink, runs it, and mounts again. */
 	onHandOver?: (run: () => Promise<void>) => Promise<void>;
 
 	constructor(private readonly options: ControllerOptions) {
+		this.baseEnv = options.baseEnv;
+		this.checkContext = options.context;
 		const track = options.track ?? options.lab.tracks[0]?.id ?? 'k8s';
 		const session = createSession({
 			lab: options.lab,
@@ -155,11 +208,38 @@ export class TuiController {
 			variables: {selected: 0, then: 'lessons'},
 			scroll: 0,
 			outputVersion: 0,
+			targetState: 'ready',
+			firstTrackChoice: options.track === undefined,
 		};
 		this.state.lessonIndex = this.currentLessonIndex();
 		this.exited = new Promise((resolve) => {
 			this.exitResolve = resolve;
 		});
+		options.deps.jobs.subscribe(() => this.set({outputVersion: this.state.outputVersion + 1}));
+	}
+
+	/** Readies the target for `track` behind the screen; commands and checks wait for it. Calls run one after another. */
+	prepareTarget(track: TrackId): Promise<void> {
+		const prepare = this.options.deps.prepareTarget;
+		if (!prepare) return this.targetReady;
+		this.set({targetState: 'starting'});
+		this.targetReady = this.targetReady.then(async () => {
+			try {
+				const prepared = await prepare(track);
+				this.baseEnv = prepared.env;
+				this.checkContext = prepared.context ?? this.options.context;
+				this.set({targetState: 'ready'});
+			} catch (error) {
+				this.set({targetState: {error: error instanceof Error ? error.message : String(error)}});
+			}
+		});
+		return this.targetReady;
+	}
+
+	/** Waits for the target; false (with the reason on screen) when it could not be readied. */
+	private async targetUsable(): Promise<boolean> {
+		await this.targetReady;
+		return typeof this.state.targetState !== 'object';
 	}
 
 	// ── store ────────────────────────────────────────────────────────────────────
@@ -178,6 +258,11 @@ export class TuiController {
 	private dispatch(event: SessionEvent) {
 		const session = reduce(this.state.session, event);
 		if (session !== this.state.session) this.set({session});
+	}
+
+	/** Shows a one-line message (cleared by the next key). */
+	say(message: string) {
+		this.set({message});
 	}
 
 	readAsset(name: string): string {
@@ -205,8 +290,11 @@ export class TuiController {
 			}).length;
 			const isCurrent = session.current?.lessonId === lesson.id;
 			const state = status === 'locked' ? 'locked' : status === 'done' ? 'done' : isCurrent ? 'current' : 'open';
+			const stale = steps.filter((step) => session.lessons[lesson.id]!.steps[step.id]!.status === 'stale').length;
 			return {
 				id: lesson.id,
+				order: lesson.order,
+				stale,
 				title: lesson.title[session.lang],
 				state,
 				reason: status === 'locked' ? lockedReason(session, lesson.id) : undefined,
@@ -216,13 +304,20 @@ export class TuiController {
 		});
 	}
 
+	/** "00 preflight": a lesson as the list numbers it. */
+	lessonLabel(id: string): string {
+		const lesson = this.options.lab.lessons.find((candidate) => candidate.id === id);
+		return lesson ? `${String(lesson.order).padStart(2, '0')} ${lesson.id}` : id;
+	}
+
 	progress() {
 		const summary = progressSummary(this.state.session);
 		return {done: summary.done + summary.solved, total: summary.total};
 	}
 
-	jobs(): string[] {
-		return backgroundJobs(this.state.session).map((job) => job.stepId);
+	/** Background jobs still running (the status bar lists them with their start time). */
+	jobs(): JobInfo[] {
+		return this.options.deps.jobs.running();
 	}
 
 	/** The keys that do something right now, for the footer, the help panel and the input handler alike. */
@@ -252,16 +347,18 @@ export class TuiController {
 					{keys: 'Enter', word: 'key.enter-open'},
 					{keys: 't', word: 'key.track'},
 					{keys: 'v', word: 'key.variables'},
+					...(this.jobs().length > 0 ? [{keys: 'x', word: 'key.stop-job' as const}] : []),
 					{keys: '?', word: 'key.help'},
 					{keys: 'q', word: 'key.quit'},
 				];
 			case 'step': {
 				const current = currentStep(session);
 				if (!current) return [{keys: 'l', word: 'key.lessons'}, {keys: 'q', word: 'key.quit'}];
-				const {step, state} = current;
+				const {lesson, step, state} = current;
 				const busy = state.status === 'running' || state.status === 'checking';
 				const keys: KeyBinding[] = [{keys: '↑/↓', word: 'key.scroll'}];
 				if (busy) keys.push({keys: 'x', word: 'key.cancel-run'});
+				else if (this.jobs().length > 0) keys.push({keys: 'x', word: 'key.stop-job'});
 				else if (state.status !== 'locked') {
 					if (step.run) keys.push({keys: 'r', word: 'key.run'});
 					if (step.expect.length > 0) keys.push({keys: 'c', word: 'key.check'});
@@ -269,6 +366,7 @@ export class TuiController {
 					if (canAcknowledge(step) && state.status === 'ready') keys.push({keys: 'Enter', word: 'key.done-reading'});
 				}
 				if (state.hintsRevealed < step.hints.length) keys.push({keys: 'h', word: 'key.hint'});
+				if (this.explainable(lesson.id, step)) keys.push({keys: 'e', word: 'key.explain'});
 				keys.push(
 					{keys: 'o', word: 'key.shell'},
 					{keys: 'n', word: 'key.next'},
@@ -324,9 +422,11 @@ export class TuiController {
 		else if (key.return) {
 			const track = tracks[this.state.trackIndex];
 			if (!track) return;
+			const changed = track.id !== this.state.session.track;
 			this.dispatch({type: 'TRACK_CHANGED', track: track.id});
+			if (changed || this.options.track === undefined) void this.prepareTarget(track.id);
 			const next: Screen = this.options.askVariables ? 'variables' : 'lessons';
-			this.set({screen: next, variables: {selected: 0, then: 'lessons'}, lessonIndex: this.currentLessonIndex()});
+			this.set({screen: next, variables: {selected: 0, then: 'lessons'}, lessonIndex: this.currentLessonIndex(), firstTrackChoice: false});
 			this.persist();
 		} else if (input === 'q') this.requestQuit();
 	}
@@ -335,22 +435,26 @@ export class TuiController {
 		return variablesOnTrack(this.options.lab, this.state.session.track);
 	}
 
-	private keyVariables(input: string, key: {upArrow?: boolean; downArrow?: boolean; return?: boolean; escape?: boolean; backspace?: boolean; delete?: boolean}) {
+	private keyVariables(input: string, key: {upArrow?: boolean; downArrow?: boolean; return?: boolean; escape?: boolean; backspace?: boolean; delete?: boolean; ctrl?: boolean}) {
 		const edit = this.state.variables;
 		const variables = this.visibleVariables();
 		const variable = variables[edit.selected];
 		if (edit.draft !== undefined) {
-			if (key.escape) return this.set({variables: {...edit, draft: undefined, error: false}});
+			if (key.escape) return this.set({variables: {...edit, draft: undefined, error: undefined}});
 			if (key.return && variable) {
-				if (checkVariableValue(variable, edit.draft)) return this.set({variables: {...edit, error: true}});
+				if (checkVariableValue(variable, edit.draft)) {
+					const refused = this.t('variables.invalid', {name: variable.name, value: JSON.stringify(edit.draft), pattern: variable.pattern});
+					return this.set({variables: {...edit, error: refused}});
+				}
 				this.dispatch({type: 'VARIABLES_SET', values: {[variable.name]: edit.draft}});
-				this.set({variables: {...edit, draft: undefined, error: false}});
+				this.set({variables: {...edit, draft: undefined, error: undefined}});
 				this.persist();
 				return;
 			}
-			if (key.backspace || key.delete) return this.set({variables: {...edit, draft: edit.draft.slice(0, -1), error: false}});
-			if (input && !key.upArrow && !key.downArrow && !/[\u0000-\u001f]/.test(input)) {
-				return this.set({variables: {...edit, draft: edit.draft + input, error: false}});
+			if (key.backspace || key.delete) return this.set({variables: {...edit, draft: edit.draft.slice(0, -1), error: undefined}});
+			if (key.ctrl && input === 'u') return this.set({variables: {...edit, draft: '', error: undefined}});
+			if (input && !key.ctrl && !key.upArrow && !key.downArrow && !/[\u0000-\u001f]/.test(input)) {
+				return this.set({variables: {...edit, draft: edit.draft + input, error: undefined}});
 			}
 			return;
 		}
@@ -358,7 +462,7 @@ export class TuiController {
 		else if (key.downArrow) this.set({variables: {...edit, selected: Math.min(variables.length - 1, edit.selected + 1)}});
 		else if (key.return && variable) {
 			const value = this.state.session.variables[variable.name] ?? variable.default;
-			this.set({variables: {...edit, draft: value, error: false}});
+			this.set({variables: {...edit, draft: value, error: undefined}});
 		} else if (key.escape) {
 			// Defaults the learner kept are saved too, so commands always get every variable.
 			const missing = Object.fromEntries(
@@ -379,7 +483,8 @@ export class TuiController {
 			if (!row) return;
 			this.dispatch({type: 'NAVIGATE', lessonId: row.id});
 			if (!this.state.session.notice) this.set({screen: 'step', scroll: 0});
-		} else this.commonKey(input);
+		} else if (input === 'x') this.stopNewestJob();
+		else this.commonKey(input);
 	}
 
 	private commonKey(input: string) {
@@ -401,7 +506,10 @@ export class TuiController {
 		const busy = state.status === 'running' || state.status === 'checking';
 		switch (input) {
 			case 'x':
-				this.cancelCurrent();
+				if (!this.cancelCurrent()) this.stopNewestJob();
+				return;
+			case 'e':
+				if (this.explainable(lesson.id, step)) void this.explain(lesson.id, step);
 				return;
 			case 'r':
 				if (!busy && step.run) void this.startRun(lesson.id, step, 'run');
@@ -451,7 +559,7 @@ export class TuiController {
 	/** The environment of the lab's commands: the target's, the variables, LAB_ASSETS and LAB_HOME. */
 	commandEnv(): Record<string, string> {
 		return commandEnvironment({
-			base: this.options.baseEnv,
+			base: this.baseEnv,
 			variables: this.state.session.variables,
 			assetsDir: this.options.lab.assetsDir,
 			home: this.options.home,
@@ -468,19 +576,21 @@ export class TuiController {
 		const script = activity === 'run' ? step.run : step.solve;
 		if (!script) return;
 		const key = stepKey(lessonId, step.id);
+		if (this.stepJobs.has(key)) return this.set({message: undefined, session: {...this.state.session, notice: {kind: 'busy', lessonId, stepId: step.id}}});
+		if (!(await this.targetUsable())) return;
 		const logFile = await this.options.deps.logFileFor(`${lessonId}-${step.id}${activity === 'solve' ? '-solve' : ''}`);
 		this.dispatch({type: activity === 'run' ? 'STEP_STARTED' : 'SOLVE_STARTED', lessonId, stepId: step.id, at: now(), logFile});
 		if (this.state.session.lessons[lessonId]?.steps[step.id]?.status !== 'running') return; // refused (locked)
 
 		if (activity === 'run' && step.mode === 'interactive') {
-			const started = Date.now();
-			let exitCode = 1;
+			let outcome: RunOutcome = {kind: 'failedToStart', message: 'the terminal could not be handed over', durationMs: 0};
 			await this.handOverTerminal(async () => {
-				exitCode = await this.options.deps.handOver(script, this.commandEnv());
+				outcome = await this.options.deps.runInteractive(script, this.commandEnv());
 			});
-			this.dispatch({type: 'OUTPUT_EXITED', lessonId, stepId: step.id, at: now(), outcome: {kind: 'exited', exitCode, durationMs: Date.now() - started}});
+			this.dispatch({type: 'OUTPUT_EXITED', lessonId, stepId: step.id, at: now(), outcome});
 			return this.afterRun(lessonId, step);
 		}
+		if (activity === 'run' && step.mode === 'background') return this.startBackground(lessonId, step, script, logFile);
 
 		const tail: Tail = {lines: [], total: 0};
 		this.tails.set(key, tail);
@@ -512,6 +622,38 @@ export class TuiController {
 		await this.afterRun(lessonId, step);
 	}
 
+	/** A background step: a JobManager job that outlives the step view; its checks decide while it runs. */
+	private async startBackground(lessonId: string, step: Step, script: string, logFile: string | undefined) {
+		const key = stepKey(lessonId, step.id);
+		const tail: Tail = {lines: [], total: 0};
+		this.tails.set(key, tail);
+		const jobs = this.options.deps.jobs;
+		await jobs.ready?.();
+		const job = jobs.start({name: step.id, script, env: this.commandEnv(), logFile});
+		this.stepJobs.set(key, job.id);
+		let lastLine: string | undefined;
+		const unsubscribe = jobs.subscribe(() => {
+			const info = jobs.list().find((candidate) => candidate.id === job.id);
+			if (!info) return;
+			if (info.lastLine !== undefined && info.lastLine !== lastLine) {
+				lastLine = info.lastLine;
+				tail.total += 1;
+				tail.lines = [...tail.lines, {stream: 'output' as const, text: info.lastLine}].slice(-OUTPUT_TAIL_MAX);
+			}
+			if (info.outcome) {
+				unsubscribe();
+				this.stepJobs.delete(key);
+				this.dispatch({type: 'OUTPUT_EXITED', lessonId, stepId: step.id, at: now(), outcome: info.outcome});
+				void this.afterRun(lessonId, step);
+			}
+		});
+		if (step.expect.length > 0) await this.track(this.startChecks(lessonId, step));
+		else {
+			this.dispatch({type: 'STEP_ACKNOWLEDGED', lessonId, stepId: step.id, at: now()});
+			this.persist();
+		}
+	}
+
 	private async afterRun(lessonId: string, step: Step) {
 		const status = this.state.session.lessons[lessonId]?.steps[step.id]?.status;
 		if (status === 'checking' && !this.aborts.has(stepKey(lessonId, step.id) + '#checks')) await this.startChecks(lessonId, step);
@@ -525,14 +667,16 @@ export class TuiController {
 		if (this.state.session.lessons[lessonId]?.steps[step.id]?.status !== 'checking') return;
 		const abort = new AbortController();
 		this.aborts.set(key, abort);
+		if (this.state.explain?.key === stepKey(lessonId, step.id)) this.set({explain: undefined});
 		try {
+			await this.targetReady;
 			const results = await this.track(
 				this.options.deps.runChecks({
 					specs: step.expect,
 					timeoutSec: step.timeout,
 					env: this.commandEnv(),
 					lang: this.state.session.lang,
-					context: this.options.context,
+					context: this.checkContext,
 					signal: abort.signal,
 					onUpdate: (index, result, final) => this.dispatch({type: 'CHECK_UPDATED', lessonId, stepId: step.id, index, result, final}),
 				}),
@@ -555,6 +699,7 @@ export class TuiController {
 
 	/** Re-checks completed steps on resume; those whose state has gone are flagged stale. */
 	async reverify(): Promise<void> {
+		if (!(await this.targetUsable())) return;
 		for (const cursor of stepsToReverify(this.state.session)) {
 			const step = this.options.lab.lessons.find((lesson) => lesson.id === cursor.lessonId)?.steps.find((s) => s.id === cursor.stepId);
 			if (!step) continue;
@@ -566,7 +711,7 @@ export class TuiController {
 						timeoutSec: 0,
 						env: this.commandEnv(),
 						lang: this.state.session.lang,
-						context: this.options.context,
+						context: this.checkContext,
 						signal: abort.signal,
 						onUpdate: () => {},
 					}),
@@ -591,32 +736,79 @@ export class TuiController {
 		return true;
 	}
 
+	/** Stops the current step's background job, else the newest one. */
+	stopNewestJob(): boolean {
+		const cursor = this.state.session.current;
+		const own = cursor ? this.stepJobs.get(stepKey(cursor.lessonId, cursor.stepId)) : undefined;
+		const job = own !== undefined ? this.jobs().find((candidate) => candidate.id === own) : this.jobs().at(-1);
+		if (!job) return false;
+		this.set({message: this.t('jobs.stopping', {name: job.name})});
+		void this.options.deps.jobs.stop(job.id);
+		return true;
+	}
+
+	private t(key: UiWord, params?: Record<string, string | number>): string {
+		return msg(this.state.session.lang, key, params);
+	}
+
+	/** An egress check on the practice cluster failed, or passed while the learner asks why: `policy explain` can say why. */
+	explainable(lessonId: string, step: Step): boolean {
+		if (!this.options.deps.explainEgress || this.state.session.target.kind !== 'practice') return false;
+		const rows = this.state.session.lessons[lessonId]?.steps[step.id]?.checks ?? [];
+		return rows.some((row) => row.spec.kind === 'egress' && (row.state === 'failed' || row.state === 'passed'));
+	}
+
+	/** Runs `policy explain` for the step's egress checks (failed ones first) and shows it under the checks. */
+	async explain(lessonId: string, step: Step): Promise<void> {
+		const explainEgress = this.options.deps.explainEgress;
+		if (!explainEgress) return;
+		const key = stepKey(lessonId, step.id);
+		if (this.state.explain?.key === key && this.state.explain.lines !== 'loading') return this.set({explain: undefined});
+		const rows = this.state.session.lessons[lessonId]?.steps[step.id]?.checks ?? [];
+		const egress = rows.filter((row) => row.spec.kind === 'egress' && row.state !== 'pending' && row.state !== 'running');
+		const ordered = [...egress.filter((row) => row.state === 'failed'), ...egress.filter((row) => row.state !== 'failed')];
+		this.set({explain: {key, lines: 'loading'}});
+		const out: string[] = [];
+		for (const row of ordered) {
+			const spec = row.spec as CheckSpec & {namespace: string; pod?: string; selector?: string; url: string};
+			try {
+				const explained = await this.track(explainEgress({namespace: spec.namespace, pod: spec.pod, selector: spec.selector, url: spec.url, env: this.commandEnv()}));
+				out.push(`$ cilium-lab policy explain --from ${spec.namespace}/${spec.pod ?? spec.selector ?? '?'} --to ${spec.url}`, ...explained);
+			} catch (error) {
+				out.push(`${spec.url}: ${error instanceof Error ? error.message : String(error)}`);
+			}
+		}
+		if (this.state.explain?.key === key) this.set({explain: {key, lines: out}});
+	}
+
 	private async openShell() {
+		if (!(await this.targetUsable())) return;
 		await this.handOverTerminal(async () => {
-			await this.options.deps.handOver('exec bash -i', {...this.commandEnv(), PS1: '(cilium-lab) \\w \\$ '});
+			await this.options.deps.runInteractive('exec bash -i', {...this.commandEnv(), PS1: '(cilium-lab) \\w \\$ '});
 		});
 	}
 
 	private async handOverTerminal(run: () => Promise<void>) {
-		if (this.onHandOver) await this.onHandOver(run);
-		else await run();
+		this.handedOver = true;
+		try {
+			if (this.onHandOver) await this.onHandOver(run);
+			else await run();
+		} finally {
+			this.handedOver = false;
+		}
 	}
 
 	// ── leaving ──────────────────────────────────────────────────────────────────
 	requestQuit() {
-		if (busySteps(this.state.session).some((cursor) => !this.isBackground(cursor))) return this.set({confirmQuit: 'running'});
+		if (busySteps(this.state.session).some((cursor) => !this.stepJobs.has(stepKey(cursor.lessonId, cursor.stepId)))) return this.set({confirmQuit: 'running'});
 		if (this.jobs().length > 0) return this.set({confirmQuit: 'jobs'});
 		void this.quit();
-	}
-
-	private isBackground(cursor: {lessonId: string; stepId: string}) {
-		return backgroundJobs(this.state.session).some((job) => job.lessonId === cursor.lessonId && job.stepId === cursor.stepId);
 	}
 
 	/** Stops every command and background job, saves, and ends the TUI. */
 	async quit(code = 0): Promise<void> {
 		for (const abort of this.aborts.values()) abort.abort();
-		await Promise.allSettled([...this.pending]);
+		await Promise.allSettled([...this.pending, this.options.deps.jobs.stopAll()]);
 		this.persist();
 		await this.saving;
 		this.exitResolve?.(code);
@@ -625,6 +817,7 @@ export class TuiController {
 	/** Stops everything without waiting for a save (a signal from outside). */
 	abortAll() {
 		for (const abort of this.aborts.values()) abort.abort();
+		void this.options.deps.jobs.stopAll();
 	}
 
 	persist() {

@@ -1,17 +1,14 @@
-// The app's own words inside the TUI, in the session's language.
+// The app's own words inside the TUI, in the session's language (the catalogue is src/lab/i18n.ts).
 import {createContext, useContext, type ReactNode} from 'react';
 import type {Lang} from '../lab/types.js';
-import {uiWords, type UiWord} from './words.js';
+import {msg, type MessageKey} from '../lab/i18n.js';
 
 export type Params = Record<string, string | number>;
+export type UiWord = MessageKey;
 export type Translate = (key: UiWord, params?: Params) => string;
 
 export function translator(lang: Lang): Translate {
-	return (key, params) => {
-		let text: string = uiWords[key][lang];
-		if (params) for (const [name, value] of Object.entries(params)) text = text.replaceAll(`{${name}}`, String(value));
-		return text;
-	};
+	return (key, params) => msg(lang, key, params);
 }
 
 const TranslateContext = createContext<Translate>(translator('en'));

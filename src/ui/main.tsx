@@ -4,7 +4,9 @@ import {readFileSync} from 'node:fs';
 import path from 'node:path';
 import {render, type Instance} from 'ink';
 import {App} from './App.js';
-import {TuiController, type CheckRequest, type TuiDeps} from './controller.js';
+import {TuiController, type CheckRequest, type ExplainRequest, type PreparedTarget, type TuiDeps} from './controller.js';
+import {LazyJobs} from './lazy-jobs.js';
+import {msg} from '../lab/i18n.js';
 import {preloadMarkdown} from './hooks/use-markdown.js';
 import type {CheckResult} from '../checks/types.js';
 import type {Lab, Lang, TrackId} from '../lab/types.js';
@@ -29,8 +31,13 @@ export interface StartTuiOptions {
 	context?: string;
 	/** Writes the progress file (src/progress). */
 	saveProgress: TuiDeps['saveProgress'];
-	/** Polls a step's checks (src/checks). */
-	runChecks: (request: CheckRequest) => Promise<CheckResult[]>;
+	/** Polls a step's checks (default: src/checks' pollChecks through src/cli/checks.ts). */
+	runChecks?: (request: CheckRequest) => Promise<CheckResult[]>;
+	/**
+	 * Readies the target for a track behind the first frame (the practice cluster: starts its daemon; the k8s track
+	 * gets a ready-made cluster). Called at start and whenever the learner picks another track.
+	 */
+	prepareTarget?: (track: TrackId) => Promise<PreparedTarget>;
 	/** Re-check completed steps on start (default true). */
 	reverify?: boolean;
 	/** Test seams: replace any of the real adapters. */
@@ -39,10 +46,15 @@ export interface StartTuiOptions {
 
 /** Runs the TUI until the learner quits; resolves with the exit code. */
 export async function startTui(options: StartTuiOptions): Promise<number> {
+	const lazyJobs = new LazyJobs(options.home);
+	const jobs = options.deps?.jobs ?? lazyJobs;
 	const deps: TuiDeps = {
 		runCommand: async (request) => (await loadRunner()).runCommand(request),
-		runChecks: options.runChecks,
-		handOver: handOverTerminal,
+		runChecks: options.runChecks ?? (async (request) => (await import('../cli/checks.js')).runChecks(request)),
+		runInteractive: async (script, env) => (await import('../run/interactive.js')).runInteractive({script, env}),
+		jobs,
+		prepareTarget: options.prepareTarget,
+		explainEgress: options.target.kind === 'practice' ? (request) => explainEgress(request, options.home) : undefined,
 		saveProgress: options.saveProgress,
 		readAsset: (name) => readFileSync(path.join(options.lab.assetsDir, name), 'utf8'),
 		logFileFor: async (label) => (await loadRunner()).logFileFor(options.home, label),
@@ -74,18 +86,27 @@ export async function startTui(options: StartTuiOptions): Promise<number> {
 		}
 	};
 
-	// Signals from outside (a closed terminal, kill): stop every command and job, save, leave.
+	// Signals from outside (a closed terminal, kill): stop every command and job, save, leave. While a command owns
+	// the terminal, Ctrl-C and Ctrl-\ are its own (runInteractive ignores them for the app).
 	const onSignal = (signal: NodeJS.Signals) => {
+		if (controller.handedOver && signal === 'SIGINT') return;
 		controller.abortAll();
 		void controller.quit(signal === 'SIGINT' ? 130 : 128 + (signal === 'SIGHUP' ? 1 : 15));
 	};
 	const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 	for (const signal of signals) process.on(signal, onSignal);
 
-	// After the first frame: load the Markdown renderer and re-check what was done before.
+	// After the first frame: ready the target (the practice daemon starts behind the lesson list), stop jobs a killed
+	// app left behind, load the Markdown renderer, and re-check what was done before.
 	setImmediate(() => {
+		if (options.prepareTarget) void controller.prepareTarget(controller.getSnapshot().session.track);
 		void preloadMarkdown();
 		void loadRunner();
+		if (jobs === lazyJobs) {
+			void lazyJobs.reapOrphans().then((reaped) => {
+				if (reaped.length > 0) controller.say(msg(options.lang, 'jobs.reaped', {names: reaped.map((job) => `${job.name} (pid ${job.pid})`).join(', ')}));
+			});
+		}
 		if (options.reverify !== false) void controller.reverify();
 	});
 
@@ -94,14 +115,35 @@ export async function startTui(options: StartTuiOptions): Promise<number> {
 	} finally {
 		for (const signal of signals) process.off(signal, onSignal);
 		instance.unmount();
+		await lazyJobs.dispose();
 	}
 }
 
-/** Gives the terminal to a command (stdio inherited) and resolves with its exit code. */
-async function handOverTerminal(script: string, env: Record<string, string>): Promise<number> {
+/** `cilium-lab policy explain --from NS/POD --to URL` for an egress check (src/practice/datapath/explain-cli.ts). */
+async function explainEgress(request: ExplainRequest, home: string): Promise<string[]> {
+	const {explainInCluster, parseTarget} = await import('../practice/datapath/explain-cli.js');
+	const pod = request.pod ?? (await podFor(request));
+	const result = await explainInCluster({
+		kubeconfig: request.env.KUBECONFIG?.split(path.delimiter)[0],
+		home,
+		namespace: request.namespace,
+		pod,
+		target: parseTarget(request.url, 'tcp'),
+	});
+	return [...result.header, ...(result.explanation?.lines ?? [])];
+}
+
+/** The first pod a label selector picks, as the egress check picks it. */
+async function podFor(request: ExplainRequest): Promise<string> {
 	const {execa} = await import('execa');
-	const result = await execa('bash', ['-c', script], {stdio: 'inherit', env, extendEnv: false, reject: false});
-	return result.exitCode ?? 1;
+	const result = await execa('kubectl', ['get', 'pods', '-n', request.namespace, '-l', request.selector ?? '', '-o', 'jsonpath={.items[0].metadata.name}'], {
+		env: request.env,
+		extendEnv: false,
+		reject: false,
+	});
+	const name = String(result.stdout).trim();
+	if (!name) throw new Error(`no pod in ${request.namespace} matches ${request.selector ?? '(no selector)'}`);
+	return name;
 }
 
 // The runner (and execa under it) loads after the first frame.

@@ -31,6 +31,8 @@ function rendererFor(width: number, colors: boolean): Marked {
 /** Renders Markdown for a terminal `width` columns wide; plain text when NO_COLOR is set. */
 export function renderMarkdown(markdown: string, width: number, colors = colorsEnabled()): string {
 	const rendered = rendererFor(Math.max(20, width), colors).parse(markdown, {async: false}) as string;
-	const text = colors ? rendered : stripAnsi(rendered);
+	// marked-terminal wraps paragraphs in full resets (ESC[0m); Ink's clipping of an overflowing box counts a
+	// leading reset as a column and drops the line's first letter ("elated link:"). Its styles close themselves.
+	const text = colors ? rendered.replaceAll('\u001b[0m', '') : stripAnsi(rendered);
 	return text.replace(/\n{3,}/g, '\n\n').trimEnd();
 }

@@ -1,14 +1,23 @@
 // The whole TUI (App + controller over the real session reducer) with fake commands and checks.
 import {describe, expect, it, afterEach} from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {JobManager} from '../../src/run/jobs.js';
+import type {Lab} from '../../src/lab/types.js';
 import {cleanup} from 'ink-testing-library';
 import {App} from '../../src/ui/App.js';
 import {TuiController, type CheckRequest, type RunRequest, type TuiDeps} from '../../src/ui/controller.js';
 import {KEYS, press, render, waitFor, waitForText} from './helpers/render.js';
-import {testLab} from './helpers/lab.js';
+import {step, testLab} from './helpers/lab.js';
 import type {OutputLine, RunOutcome} from '../../src/run/types.js';
 import type {Lang, TrackId} from '../../src/lab/types.js';
 
-afterEach(() => cleanup());
+const managers: JobManager[] = [];
+afterEach(async () => {
+	cleanup();
+	for (const manager of managers.splice(0)) await manager.dispose();
+});
 
 interface Harness {
 	controller: TuiController;
@@ -18,7 +27,18 @@ interface Harness {
 	checkResult: {ok: boolean};
 }
 
-function setup({track = 'k8s', lang = 'en', askVariables = false, runLines = ['hello from the lab']}: {track?: TrackId; lang?: Lang; askVariables?: boolean; runLines?: string[]} = {}) {
+function setup({
+	track = 'k8s',
+	lang = 'en',
+	askVariables = false,
+	runLines = ['hello from the lab'],
+	lab = testLab(),
+	deps: extraDeps = {},
+	progress,
+}: {track?: TrackId; lang?: Lang; askVariables?: boolean; runLines?: string[]; lab?: Lab; deps?: Partial<TuiDeps>; progress?: ConstructorParameters<typeof TuiController>[0]['progress']} = {}) {
+	const home = fs.mkdtempSync(path.join(os.tmpdir(), 'cilium-lab-ui-'));
+	const jobs = new JobManager(home);
+	managers.push(jobs);
 	const harness = {runs: [], saves: [], checkResult: {ok: true}} as unknown as Harness;
 	let finish: ((outcome: RunOutcome) => void) | undefined;
 	harness.finishRun = (outcome) => finish?.(outcome);
@@ -36,15 +56,17 @@ function setup({track = 'k8s', lang = 'en', askVariables = false, runLines = ['h
 			results.forEach((result, index) => request.onUpdate(index, result, true));
 			return results;
 		},
-		handOver: async () => 0,
+		runInteractive: async () => ({kind: 'exited', exitCode: 0, durationMs: 1}),
+		jobs,
 		saveProgress: async (snapshot) => {
 			harness.saves.push(snapshot);
 		},
 		readAsset: (name) => `apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata:\n  name: ${name}\n`,
 		logFileFor: async (label) => `/tmp/lab-home/logs/${label}.log`,
+		...extraDeps,
 	};
 	harness.controller = new TuiController({
-		lab: testLab(),
+		lab,
 		lang,
 		target: {kind: 'practice'},
 		baseEnv: {PATH: '/usr/bin:/bin'},
@@ -52,6 +74,7 @@ function setup({track = 'k8s', lang = 'en', askVariables = false, runLines = ['h
 		track: askVariables ? undefined : track,
 		variables: {CLUSTER_NAME: 'yj-aks', LOCATION: 'koreacentral'},
 		askVariables,
+		progress,
 		deps,
 	});
 	const instance = render(<App controller={harness.controller} />);
@@ -65,7 +88,7 @@ describe('TUI', () => {
 		expect(frame).toContain('practice cluster (simulated)');
 		expect(frame).toContain('0/3 steps');
 		expect(frame).toMatch(/▶ 01 Basics/);
-		expect(frame).toMatch(/02 DNS policy.*\(requires: basics\)/);
+		expect(frame).toMatch(/02 DNS policy.*\(requires: 01 basics\)/);
 		await press(instance, KEYS.enter);
 		frame = await waitForText(instance, 'hello step');
 		expect(frame).toContain('$ echo hello from the lab');
@@ -166,7 +189,7 @@ describe('TUI', () => {
 		for (const char of 'a; rm') await press(instance, char);
 		await press(instance, KEYS.enter);
 		frame = await waitForText(instance, 'must match the pattern');
-		expect(frame).toContain('CLUSTER_NAME must match the pattern ^[a-z][-a-z0-9]{0,62}$');
+		expect(frame).toContain('CLUSTER_NAME="a; rm" is refused: it must match the pattern ^[a-z][-a-z0-9]{0,62}$');
 		for (let index = 0; index < 5; index++) await press(instance, KEYS.backspace);
 		for (const char of 'lab1') await press(instance, char);
 		await press(instance, KEYS.enter);
@@ -182,7 +205,7 @@ describe('TUI', () => {
 		const {instance} = setup({lang: 'ko'});
 		const frame = await waitForText(instance, '레슨');
 		expect(frame).toContain('실습 클러스터 (시뮬레이션)');
-		expect(frame).toContain('필요: basics');
+		expect(frame).toContain('필요: 01 basics');
 		expect(frame).toContain('q 종료');
 	});
 
@@ -200,5 +223,109 @@ describe('TUI', () => {
 		await press(instance, 'n');
 		const frame = await waitForText(instance, 'policy.yaml');
 		expect(frame).toContain('kind: CiliumNetworkPolicy');
+	});
+
+	it('runs a background step as a job listed in the status bar; x stops it and its process is gone', async () => {
+		const lab = testLab();
+		lab.lessons[0]!.steps.unshift(step('forward', {mode: 'background', run: 'echo forwarding; exec sleep 30'}));
+		const {harness, instance} = setup({lab, runLines: []});
+		await press(instance, KEYS.enter);
+		await waitForText(instance, 'forward step');
+		await press(instance, 'r');
+		let frame = await waitFor(instance, (text) => /background: forward \(\ds\)/.test(text), {what: 'the job in the status bar'});
+		expect(frame).toContain('x stop background job');
+		const job = harness.controller.jobs()[0]!;
+		await waitFor(instance, () => job.pid !== undefined || harness.controller.jobs()[0]?.pid !== undefined);
+		const pid = harness.controller.jobs()[0]!.pid!;
+		expect(() => process.kill(pid, 0)).not.toThrow();
+		// The learner moves on; the job keeps running and stays listed.
+		await press(instance, 'n');
+		frame = await waitForText(instance, 'hello step');
+		expect(frame).toMatch(/background: forward/);
+		await press(instance, 'x');
+		await waitFor(instance, (text) => !text.includes('background: forward'), {what: 'the job gone from the status bar'});
+		expect(() => process.kill(pid, 0)).toThrow();
+	});
+
+	it('quitting stops background jobs after asking', async () => {
+		const lab = testLab();
+		lab.lessons[0]!.steps.unshift(step('forward', {mode: 'background', run: 'exec sleep 30'}));
+		const {harness, instance} = setup({lab, runLines: []});
+		await press(instance, KEYS.enter);
+		await press(instance, 'r');
+		await waitFor(instance, () => harness.controller.jobs()[0]?.pid !== undefined, {what: 'the job to start'});
+		const pid = harness.controller.jobs()[0]!.pid!;
+		await press(instance, 'q');
+		await waitForText(instance, 'Stop 1 background job(s) and quit? (y/n)');
+		await press(instance, 'y');
+		await expect(harness.controller.exited).resolves.toBe(0);
+		expect(() => process.kill(pid, 0)).toThrow();
+	});
+
+	it('after an egress check fails, e shows why from policy explain', async () => {
+		const lab = testLab();
+		lab.lessons[0]!.steps[0] = step('curl', {run: 'true', expect: [{kind: 'egress', namespace: 'demo', selector: 'app=client', url: 'https://naver.com', expect: 'allowed'} as never]});
+		const asked: unknown[] = [];
+		const {harness, instance} = setup({
+			lab,
+			deps: {
+				explainEgress: async (request) => {
+					asked.push({namespace: request.namespace, selector: request.selector, url: request.url});
+					return ['Egress from demo/curl is enforced by CiliumNetworkPolicy demo/allow-fqdn', 'naver.com matches no toFQDNs rule'];
+				},
+			},
+		});
+		harness.checkResult.ok = false;
+		await press(instance, KEYS.enter);
+		await press(instance, 'r');
+		harness.finishRun({kind: 'exited', exitCode: 28, durationMs: 1});
+		let frame = await waitForText(instance, 'e explain');
+		await press(instance, 'e');
+		frame = await waitForText(instance, 'naver.com matches no toFQDNs rule');
+		expect(frame).toContain('Why (cilium-lab policy explain)');
+		expect(frame).toContain('$ cilium-lab policy explain --from demo/app=client --to https://naver.com');
+		expect(asked).toEqual([{namespace: 'demo', selector: 'app=client', url: 'https://naver.com'}]);
+	});
+
+	it('starts the target behind the first frame with a visible status, and again for the track chosen', async () => {
+		const prepared: string[] = [];
+		let release: () => void = () => {};
+		const {harness, instance} = setup({
+			askVariables: true,
+			deps: {
+				prepareTarget: (track) => {
+					prepared.push(track);
+					return new Promise((resolve) => {
+						release = () => resolve({env: {PATH: '/usr/bin:/bin', KUBECONFIG: `/tmp/${track}.kubeconfig`}});
+					});
+				},
+			},
+		});
+		void harness.controller.prepareTarget('k8s');
+		let frame = await waitForText(instance, 'starting the practice cluster');
+		expect(frame).toContain('Choose a track');
+		release();
+		await waitFor(instance, (text) => !text.includes('starting the practice cluster'));
+		await press(instance, KEYS.down);
+		await press(instance, KEYS.enter);
+		frame = await waitForText(instance, 'Variables');
+		expect(prepared).toEqual(['k8s', 'aks-byocni']);
+		release();
+		await waitFor(instance, (text) => !text.includes('starting the practice cluster'));
+		expect(harness.controller.commandEnv().KUBECONFIG).toBe('/tmp/aks-byocni.kubeconfig');
+	});
+
+	it('on resume re-checks completed steps and flags the ones whose state has gone', async () => {
+		const progress = {basics: {steps: {hello: {status: 'done' as const, at: '2026-01-01T00:00:00Z'}}}};
+		const {harness, instance} = setup({progress: progress as never});
+		harness.checkResult.ok = false;
+		await harness.controller.reverify();
+		let frame = await waitForText(instance, '1 state gone');
+		expect(frame).toMatch(/01 Basics.*! 1 state gone/);
+		await press(instance, KEYS.enter);
+		await waitForText(instance, 'read-me step');
+		await press(instance, 'b');
+		frame = await waitForText(instance, '[state gone]');
+		expect(frame).toContain('This step was complete, but its state is gone: no such file');
 	});
 });

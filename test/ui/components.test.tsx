@@ -23,9 +23,9 @@ describe('LessonList', () => {
 					selected={1}
 					height={10}
 					rows={[
-						{id: 'cluster', title: 'Create the cluster', state: 'done', done: 3, total: 3},
-						{id: 'install', title: 'Install Cilium', state: 'current', done: 1, total: 4},
-						{id: 'fqdn', title: 'FQDN policy', state: 'locked', lockedReason: 'requires: dns-policy', done: 0, total: 5},
+						{id: 'cluster', order: 1, title: 'Create the cluster', state: 'done', done: 3, total: 3},
+						{id: 'install', order: 2, title: 'Install Cilium', state: 'current', done: 1, total: 4},
+						{id: 'fqdn', order: 3, title: 'FQDN policy', state: 'locked', lockedReason: 'requires: dns-policy', done: 0, total: 5},
 					]}
 				/>
 			</LangProvider>,
@@ -38,7 +38,7 @@ describe('LessonList', () => {
 	});
 
 	it('scrolls to keep the selected lesson visible', async () => {
-		const rows = Array.from({length: 20}, (_, index) => ({id: `l${index}`, title: `Lesson ${index}`, state: 'open' as const, done: 0, total: 1}));
+		const rows = Array.from({length: 20}, (_, index) => ({id: `l${index}`, order: index, title: `Lesson ${index}`, state: 'open' as const, done: 0, total: 1}));
 		const instance = render(<LessonList labTitle="Lab" trackTitle="k8s" selected={15} height={8} rows={rows} />);
 		const frame = await waitForText(instance, 'Lesson 15');
 		expect(frame).not.toContain('Lesson 0 ');
@@ -102,13 +102,13 @@ describe('StatusBar', () => {
 	it('names the target, track, language, progress and background jobs', async () => {
 		const instance = render(
 			<LangProvider lang="ko">
-				<StatusBar target={{kind: 'practice'}} trackTitle="AKS BYOCNI" lang="ko" done={3} total={12} jobs={['port-forward']} />
+				<StatusBar target={{kind: 'practice'}} trackTitle="AKS BYOCNI" lang="ko" done={3} total={12} jobs={[{id: 1, name: 'port-forward', since: new Date(Date.now() - 75_000)}]} />
 			</LangProvider>,
 		);
 		const frame = await waitForText(instance, '3/12');
 		expect(frame).toContain('실습 클러스터 (시뮬레이션)');
 		expect(frame).toContain('AKS BYOCNI');
-		expect(frame).toContain('백그라운드: port-forward');
+		expect(frame).toMatch(/백그라운드: port-forward \(1m1\ds\)/);
 		instance.rerender(<StatusBar target={{kind: 'real', context: 'yj-aks'}} trackTitle="k8s" lang="en" done={0} total={1} jobs={[]} />);
 		await waitFor(instance, (text) => text.includes('kube context: yj-aks') && !text.includes('background'));
 	});

@@ -6,6 +6,10 @@ export type LessonRowState = 'done' | 'current' | 'open' | 'locked';
 
 export interface LessonRow {
 	id: string;
+	/** NN of the lesson's file name (lessons/NN-name.yaml). */
+	order: number;
+	/** Completed steps whose state has gone. */
+	stale?: number;
 	title: string;
 	state: LessonRowState;
 	/** Why it is locked, already in words ("requires: dns-policy"). */
@@ -40,8 +44,12 @@ export function LessonList({rows, selected, labTitle, trackTitle, height}: Lesso
 	return (
 		<Box flexDirection="column">
 			<Box columnGap={2}>
-				<Text bold>{labTitle}</Text>
-				<Text color={color('muted')}>{t('lessons.track', {track: trackTitle})}</Text>
+				<Box flexShrink={0}>
+					<Text bold>{labTitle}</Text>
+				</Box>
+				<Text color={color('muted')} wrap="truncate-end">
+					{t('lessons.track', {track: trackTitle})}
+				</Text>
 			</Box>
 			<Text bold color={color('accent')}>
 				{t('lessons.title')}
@@ -52,20 +60,33 @@ export function LessonList({rows, selected, labTitle, trackTitle, height}: Lesso
 				const tone = rowColor[row.state];
 				return (
 					<Box key={row.id} columnGap={1}>
-						<Text color={color('selected')}>{isSelected ? glyph.pointer : ' '}</Text>
-						<Text color={tone ? color(tone) : undefined} aria-label={row.state}>
-							{rowGlyph[row.state]}
-						</Text>
-						<Box flexShrink={1}>
-							<Text bold={isSelected} dimColor={row.state === 'locked'} wrap="truncate-end">
-								{String(index + 1).padStart(2, '0')} {row.title}
+						<Box flexShrink={0} columnGap={1}>
+							<Text color={color('selected')}>{isSelected ? glyph.pointer : ' '}</Text>
+							<Text color={tone ? color(tone) : undefined} aria-label={row.state}>
+								{rowGlyph[row.state]}
 							</Text>
 						</Box>
-						<Text color={color('muted')}>{t('lessons.steps', {done: row.done, total: row.total})}</Text>
-						{row.state === 'locked' && row.lockedReason && (
-							<Text color={color('warn')} wrap="truncate-end">
-								({row.lockedReason})
+						<Box flexShrink={1} minWidth={12}>
+							<Text bold={isSelected} dimColor={row.state === 'locked'} wrap="truncate-end">
+								{String(row.order).padStart(2, '0')} {row.title}
 							</Text>
+						</Box>
+						<Box flexShrink={0}>
+							<Text color={color('muted')}>{t('lessons.steps', {done: row.done, total: row.total})}</Text>
+						</Box>
+						{row.stale ? (
+							<Box flexShrink={0}>
+								<Text color={color('warn')}>
+									{glyph.stale} {t('lessons.stale', {count: row.stale})}
+								</Text>
+							</Box>
+						) : null}
+						{row.state === 'locked' && row.lockedReason && (
+							<Box flexShrink={1000}>
+								<Text color={color('warn')} wrap="truncate-end">
+									({row.lockedReason})
+								</Text>
+							</Box>
 						)}
 					</Box>
 				);

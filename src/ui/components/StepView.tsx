@@ -23,6 +23,8 @@ export interface StepViewProps {
 	/** Asset files named in the step's `files`, with their content. */
 	files: ReadonlyArray<{name: string; content: string}>;
 	output: {lines: readonly OutputLine[]; total: number};
+	/** `policy explain` for the step's egress checks: its lines, or 'loading'. */
+	explain?: readonly string[] | 'loading';
 	/** First body line shown. */
 	scroll: number;
 	/** Reports how far the body can scroll, so the caller can clamp. */
@@ -34,6 +36,7 @@ export interface StepViewProps {
 const COMMAND_MAX_LINES = 6;
 const OUTPUT_MAX_LINES = 12;
 const BODY_MIN_LINES = 4;
+const EXPLAIN_MAX_LINES = 8;
 
 const statusColor: Record<StepStatus, Parameters<typeof color>[0]> = {
 	locked: 'muted',
@@ -51,7 +54,7 @@ function wrappedHeight(text: string, width: number): number {
 }
 
 export function StepView(props: StepViewProps) {
-	const {lessonTitle, step, index, count, state, lang, files, output, scroll, onScrollRange, width, height} = props;
+	const {lessonTitle, step, index, count, state, lang, files, output, explain, scroll, onScrollRange, width, height} = props;
 	const t = useT();
 	const document = useMemo(() => {
 		const parts = [step.body[lang]];
@@ -74,7 +77,9 @@ export function StepView(props: StepViewProps) {
 		.slice(0, state.hintsRevealed)
 		.reduce((sum, hint) => sum + wrappedHeight(`hint 1/1 ${hint[lang].trim()}`, width), 0);
 	const staleHeight = state.status === 'stale' ? 1 : 0;
-	const fixed = 1 + commandHeight + checksHeight + hintsHeight + staleHeight;
+	const explainLines = explain === undefined ? [] : explain === 'loading' ? [t('explain.loading')] : explain;
+	const explainHeight = explain === undefined ? 0 : 1 + Math.min(EXPLAIN_MAX_LINES, explainLines.length);
+	const fixed = 1 + commandHeight + checksHeight + hintsHeight + staleHeight + explainHeight;
 	const outputChrome = state.run ? 3 + (state.run.logFile ? 1 : 0) + (output.total > output.lines.length ? 1 : 0) : 0;
 	// The pane grows with the output up to its cap; the body keeps the rest.
 	const outputRoom = Math.max(1, Math.min(OUTPUT_MAX_LINES, height - fixed - outputChrome - BODY_MIN_LINES));
@@ -89,13 +94,17 @@ export function StepView(props: StepViewProps) {
 	return (
 		<Box flexDirection="column" width={width}>
 			<Box columnGap={1}>
-				<Box flexShrink={1}>
+				<Box flexShrink={1} flexGrow={1}>
 					<Text bold wrap="truncate-end">
 						{lessonTitle} {glyph.pointer} {step.title[lang]}
 					</Text>
 				</Box>
-				<Text color={color('muted')}>{t('step.counter', {index: index + 1, total: count})}</Text>
-				<Text color={color(statusColor[state.status])}>[{t(`step.status.${state.status}`)}]</Text>
+				<Box flexShrink={0}>
+					<Text color={color('muted')}>{t('step.counter', {index: index + 1, total: count})}</Text>
+				</Box>
+				<Box flexShrink={0}>
+					<Text color={color(statusColor[state.status])}>[{t(`step.status.${state.status}`)}]</Text>
+				</Box>
 			</Box>
 			<Box flexDirection="column" height={bodyHeight + 1} overflow="hidden">
 				{bodyLines.slice(first, first + bodyHeight).map((line, offset) => (
@@ -113,6 +122,16 @@ export function StepView(props: StepViewProps) {
 			<CommandBlock step={step} shown={commandShown} hiddenCount={commandLines.length - commandShown.length} />
 			{state.run && <OutputPane run={state.run} lines={output.lines} totalLines={output.total} height={outputLines} />}
 			<CheckList rows={state.checks} />
+			{explain !== undefined && (
+				<Box flexDirection="column">
+					<Text bold>{t('explain.title')}</Text>
+					{explainLines.slice(0, EXPLAIN_MAX_LINES).map((line, offset) => (
+						<Text key={offset} color={color('muted')} wrap="truncate-end">
+							{line || ' '}
+						</Text>
+					))}
+				</Box>
+			)}
 			<Hints hints={step.hints.map((hint) => hint[lang])} revealed={state.hintsRevealed} />
 		</Box>
 	);

@@ -3,28 +3,54 @@ import {color, glyph} from '../theme.js';
 import {useT} from '../i18n.js';
 import type {Lang, Track, TrackId} from '../../lab/types.js';
 
-export function TrackChooser({tracks, selected, current, lang}: {tracks: readonly Track[]; selected: number; current?: TrackId; lang: Lang}) {
+export interface TrackChooserProps {
+	tracks: readonly Track[];
+	selected: number;
+	/** The track in use (marked ✔); none on first start. */
+	current?: TrackId;
+	lang: Lang;
+	/** On the practice target: say that nothing is billed. */
+	practice?: boolean;
+	width: number;
+}
+
+/** The tracks by title; the selected one with its description, reflowed to the terminal's width. */
+export function TrackChooser({tracks, selected, current, lang, practice, width}: TrackChooserProps) {
 	const t = useT();
 	return (
-		<Box flexDirection="column">
+		<Box flexDirection="column" width={width}>
 			<Text bold color={color('accent')}>
 				{t('tracks.title')}
 			</Text>
 			{tracks.map((track, index) => (
-				<Box key={track.id} flexDirection="column" marginTop={1}>
+				<Box key={track.id} flexDirection="column" marginTop={index === selected || index === selected + 1 ? 1 : 0}>
 					<Box columnGap={1}>
 						<Text color={color('selected')}>{index === selected ? glyph.pointer : ' '}</Text>
 						<Text bold={index === selected}>{track.title[lang]}</Text>
 						{track.id === current && <Text color={color('ok')}>{glyph.done}</Text>}
 					</Box>
-					<Box paddingLeft={2}>
-						<Text color={color('muted')}>{track.description[lang]}</Text>
-					</Box>
+					{index === selected && (
+						<Box paddingLeft={2}>
+							<Text color={color('muted')}>{reflow(track.description[lang])}</Text>
+						</Box>
+					)}
 				</Box>
 			))}
-			<Box marginTop={1}>
-				<Text color={color('muted')}>{t('tracks.changeable')}</Text>
-			</Box>
+			{practice && (
+				<Box marginTop={1}>
+					<Text color={color('ok')}>{t('tracks.practice-note')}</Text>
+				</Box>
+			)}
+			<Text color={color('muted')}>{t('tracks.changeable')}</Text>
 		</Box>
 	);
+}
+
+/** YAML block text keeps the author's line breaks; a paragraph reads better filled to the width. */
+export function reflow(text: string): string {
+	return text
+		.trim()
+		.split(/\n\s*\n/)
+		.map((paragraph) => paragraph.replace(/\s*\n\s*/g, ' '))
+		.join('\n\n');
 }

@@ -10,14 +10,18 @@ export interface VariablesFormProps {
 	selected: number;
 	/** The value being typed, when the selected variable is being edited. */
 	draft?: string;
-	/** The value typed for the selected variable was refused. */
-	error?: boolean;
+	/** Why the value typed for the selected variable was refused (it names the pattern). */
+	error?: string;
 	height: number;
+	width?: number;
 }
 
-export function VariablesForm({variables, values, lang, selected, draft, error, height}: VariablesFormProps) {
+export function VariablesForm({variables, values, lang, selected, draft, error, height, width = 80}: VariablesFormProps) {
 	const t = useT();
-	const visible = Math.max(1, Math.floor((height - 4) / 2));
+	// Title, intro (two lines at 80 columns) and the refusal (up to two lines) stay on screen.
+	const introRows = Math.ceil(t('variables.intro').length / Math.max(20, width));
+	const errorRows = error ? Math.ceil(error.length / Math.max(20, width)) : 0;
+	const visible = Math.max(1, Math.floor((height - 1 - introRows - errorRows) / 2));
 	const first = Math.min(Math.max(0, selected - visible + 1), Math.max(0, variables.length - visible));
 	const nameWidth = Math.max(...variables.map((variable) => variable.name.length), 4);
 	return (
@@ -49,8 +53,10 @@ export function VariablesForm({variables, values, lang, selected, draft, error, 
 					</Box>
 				);
 			})}
-			{error && variables[selected] && (
-				<Text color={color('fail')}>{t('variables.invalid', {name: variables[selected].name, pattern: variables[selected].pattern})}</Text>
+			{error && (
+				<Text color={color('fail')}>
+					{glyph.failed} {error}
+				</Text>
 			)}
 		</Box>
 	);
