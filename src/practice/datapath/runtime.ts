@@ -1,7 +1,7 @@
 // The running datapath of one practice cluster: the view rebuilt from the store, per-node FQDN caches and flow
 // rings (persisted), and the operations programs in pods perform (DNS queries, TCP connects, pings), each recording
 // the flows Cilium would record and taking the time the real network would (cilium-semantics.md §2, §4.2).
-import type {KubeObject, PracticeContext} from '../types.js';
+import {StatusError, type KubeObject, type PracticeContext} from '../types.js';
 import {resolve, FqdnCache, type DnsAnswer, type FqdnCacheEntry, type QueryType} from './dns.js';
 import {decideConnection, dnsQueryAllowed, type ConnectionVerdict, type EndpointInfo, type PeerIdentity, type Traffic} from './engine.js';
 import {canonicalName} from './fqdn.js';
@@ -87,6 +87,15 @@ export class Datapath {
 	view(): ClusterView {
 		if (!this.cachedView) {
 			const store = this.ctx.store;
+			// Before Cilium's CRDs exist (no cluster yet, Cilium not installed) there are no policies or identities.
+			const listIfServed = (apiVersion: string, kind: string): KubeObject[] => {
+				try {
+					return store.list(apiVersion, kind);
+				} catch (error) {
+					if (error instanceof StatusError && error.code === 404) return [];
+					throw error;
+				}
+			};
 			this.cachedView = buildView({
 				pods: store.list('v1', 'Pod'),
 				namespaces: store.list('v1', 'Namespace'),
@@ -94,11 +103,11 @@ export class Datapath {
 				services: store.list('v1', 'Service'),
 				endpointsObjects: store.list('v1', 'Endpoints', {namespace: 'default'}),
 				policies: [
-					...store.list('cilium.io/v2', 'CiliumNetworkPolicy'),
-					...store.list('cilium.io/v2', 'CiliumClusterwideNetworkPolicy'),
+					...listIfServed('cilium.io/v2', 'CiliumNetworkPolicy'),
+					...listIfServed('cilium.io/v2', 'CiliumClusterwideNetworkPolicy'),
 					...store.list('networking.k8s.io/v1', 'NetworkPolicy'),
 				],
-				identities: store.list('cilium.io/v2', 'CiliumIdentity'),
+				identities: listIfServed('cilium.io/v2', 'CiliumIdentity'),
 				ciliumConfig: store.get('v1', 'ConfigMap', 'kube-system', 'cilium-config'),
 			});
 		}
