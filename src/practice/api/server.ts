@@ -10,6 +10,8 @@ import {apiVersionOf, qualifiedResource, type ResourceType} from './registry.js'
 import {parseFieldSelector, parseLabelSelector} from './selectors.js';
 import type {ChangeRecord, PracticeStore, WriteOptions} from './store.js';
 import {buildTable, type IncludeObject} from './tables.js';
+import {decodeKubernetesProtobuf, PROTOBUF_MEDIA_TYPE} from './protobuf/decode.js';
+import {OPENAPI_V2_PROTOBUF_CONTENT_TYPE, openApiV2Protobuf, wantsOpenApiV2Protobuf} from './protobuf/openapi-v2.js';
 
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
@@ -115,9 +117,10 @@ function mediaType(req: IncomingMessage): string {
 }
 
 function parseBody(buffer: Buffer, type: string, what = 'object'): unknown {
+	// kubectl 1.32.5+ sends its typed creates as protobuf and does not fall back to JSON on a 415.
+	if (type === PROTOBUF_MEDIA_TYPE) return decodeKubernetesProtobuf(buffer);
 	if (type !== 'json' && type !== 'yaml' && !/^application\/([\w.+-]*\+)?(json|yaml)$/.test(type)) {
-		// Protobuf and CBOR: client-go falls back to JSON when the server answers 415.
-		throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/apply-patch+yaml, application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json`);
+		throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf, application/apply-patch+yaml, application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json`);
 	}
 	const text = buffer.toString('utf8');
 	if (text.trim() === '') throw new StatusError(400, 'BadRequest', `the body of the request was empty: expected a ${what}`);
@@ -446,7 +449,9 @@ export function createApiHandler(options: ApiServerOptions): ApiHandler {
 	async function deleteOptionsOf(req: IncomingMessage, query: URLSearchParams) {
 		const buffer = await readBody(req);
 		const body = buffer.length ? parseBody(buffer, mediaType(req), 'DeleteOptions') : {};
-		const options = (isObject(body) ? body : {}) as {propagationPolicy?: string; preconditions?: {uid?: string; resourceVersion?: string}; dryRun?: string[]; orphanDependents?: boolean};
+		const options = (isObject(body) ? body : {}) as {propagationPolicy?: string; preconditions?: {uid?: string; resourceVersion?: string}; dryRun?: string[]; orphanDependents?: boolean; gracePeriodSeconds?: number};
+		const graceParam = query.get('gracePeriodSeconds');
+		const gracePeriodSeconds = graceParam !== null && /^-?\d+$/.test(graceParam) ? Number(graceParam) : typeof options.gracePeriodSeconds === 'number' ? options.gracePeriodSeconds : undefined;
 		let propagation = query.get('propagationPolicy') ?? options.propagationPolicy;
 		if (options.orphanDependents === true || query.get('orphanDependents') === 'true') propagation = 'Orphan';
 		if (propagation && !['Orphan', 'Background', 'Foreground'].includes(propagation)) {
@@ -455,6 +460,7 @@ export function createApiHandler(options: ApiServerOptions): ApiHandler {
 		return {
 			propagationPolicy: propagation as 'Orphan' | 'Background' | 'Foreground' | undefined,
 			preconditions: options.preconditions,
+			gracePeriodSeconds,
 			dryRun: [...query.getAll('dryRun'), ...(options.dryRun ?? [])].includes('All'),
 		};
 	}
@@ -536,8 +542,14 @@ export function createApiHandler(options: ApiServerOptions): ApiHandler {
 				if (aggregated) return send(res, 200, aggregatedDiscovery(registry, false, aggregated), `application/json;g=apidiscovery.k8s.io;v=${aggregated};as=APIGroupDiscoveryList`);
 				return send(res, 200, apiGroupList(registry));
 			}
-			case '/openapi/v2':
-				return send(res, 200, openApiV2(registry));
+			case '/openapi/v2': {
+				const document = openApiV2(registry);
+				if (!wantsOpenApiV2Protobuf(req.headers.accept)) return send(res, 200, document);
+				const bytes = openApiV2Protobuf(document);
+				res.writeHead(200, {'Content-Type': OPENAPI_V2_PROTOBUF_CONTENT_TYPE, 'Cache-Control': 'no-cache, private', 'Content-Length': String(bytes.length)});
+				res.end(bytes);
+				return;
+			}
 			case '/openapi/v3':
 				return send(res, 200, openApiV3Index(registry));
 			default:
