@@ -361,7 +361,11 @@ export function createStore(options: StoreOptions = {}): PracticeStore {
 			});
 		}
 		if (write.subresource === 'status') object = {...clone(existing), status: object.status} as KubeObject;
-		else if (type.subresources.status && write.subresource === '') object.status = clone(existing.status);
+		else if (type.subresources.status && write.subresource === '') {
+			// The main resource ignores status changes; an object without status keeps none (not a `status: undefined` key).
+			if (existing.status === undefined) delete object.status;
+			else object.status = clone(existing.status);
+		}
 		object = validate(type, object, existing, write);
 		const metadata = object.metadata;
 		metadata.uid = existing.metadata.uid;
