@@ -155,6 +155,12 @@ const FIELD_VALIDATION = {
 	schema: {type: 'string', uniqueItems: true},
 };
 
+/** Custom resources take no strategic merge patch (kubectl reads this to choose its patch type, as the real server says). */
+function patchContentTypes(type: ResourceType): Record<string, object> {
+	const types = type.crd ? ['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml'] : ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json', 'application/apply-patch+yaml'];
+	return Object.fromEntries(types.map((contentType) => [contentType, {schema: {type: 'object'}}]));
+}
+
 function operation(type: ResourceType, action: string, verb: string, extra: object[] = []): object {
 	const gvk = {group: type.group, version: type.version, kind: type.kind};
 	return {
@@ -196,7 +202,7 @@ export function openApiV3Document(registry: Registry, group: string, version: st
 			paths[`${base}/{name}`] = {
 				get: operation(type, 'get', 'read'),
 				put: operation(type, 'put', 'replace', [FIELD_VALIDATION]),
-				patch: {...operation(type, 'patch', 'patch', [FIELD_VALIDATION, {name: 'force', in: 'query', schema: {type: 'boolean', uniqueItems: true}}]), requestBody: {content: {'application/json-patch+json': {schema: {type: 'object'}}, 'application/merge-patch+json': {schema: {type: 'object'}}, 'application/strategic-merge-patch+json': {schema: {type: 'object'}}, 'application/apply-patch+yaml': {schema: {type: 'object'}}}, required: true}},
+				patch: {...operation(type, 'patch', 'patch', [FIELD_VALIDATION, {name: 'force', in: 'query', schema: {type: 'boolean', uniqueItems: true}}]), requestBody: {content: patchContentTypes(type), required: true}},
 				delete: operation(type, 'delete', 'delete'),
 				parameters: [{name: 'name', in: 'path', required: true, schema: {type: 'string', uniqueItems: true}}, ...pathParameters],
 			};
