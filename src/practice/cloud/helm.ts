@@ -18,6 +18,7 @@ import path from 'node:path';
 import {ensureCiliumOperatorSimulation} from './operator.js';
 
 export const helmVersion = 'v3.16.3';
+const helmGitCommit = 'cfd07493f46efc9debd9cc1b02a0961186df7fdf';
 
 interface RepoEntry {
 	name: string;
@@ -606,9 +607,14 @@ export const helm: HostTool = async (argv, io, ctx) => {
 				return repo(run, rest);
 			case 'search':
 				return search(run, rest);
-			case 'version':
-				out(`version.BuildInfo{Version:"${helmVersion}", GitCommit:"", GitTreeState:"", GoVersion:"go1.22.7"} (simulated by the cilium-lab practice cluster)`);
+			case 'version': {
+				const parsed = parseArgs(rest, {...globalOptions, short: {names: ['--short'], type: 'flag', boolean: true}, template: {names: ['--template'], type: 'value'}}, 'pflag');
+				if (stringOption(parsed, 'template') !== undefined) return notSimulated(io, 'helm', 'version --template');
+				// What helm v3.16.3's release binary prints (its commit is cfd0749…).
+				if (flagOption(parsed, 'short')) out(`${helmVersion}+g${helmGitCommit.slice(0, 7)}`);
+				else out(`version.BuildInfo{Version:"${helmVersion}", GitCommit:"${helmGitCommit}", GitTreeState:"clean", GoVersion:"go1.22.7"}`);
 				return 0;
+			}
 			case undefined:
 				err('The Kubernetes package manager (simulated by the cilium-lab practice cluster: repo, search repo, install, upgrade, uninstall, list, history, get values, status)');
 				return 1;
