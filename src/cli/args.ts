@@ -108,10 +108,11 @@ Usage:
   cilium-lab [options]                      open the lab (a terminal UI)
   cilium-lab list [--json]                  lessons, their status and why a locked one is locked
   cilium-lab check LESSON[/STEP] [--json]   run the checks of a step (or of every step of a lesson) now
-  cilium-lab run LESSON... [--yes] [--solve] [--redo] [--json]
+  cilium-lab run LESSON[/STEP]... [--yes] [--solve] [--redo] [--json]
                                             run the steps headless: each command (or solve script with
                                             --solve), then its checks until they pass or time out; stops
-                                            at the first failing step and names the failing condition
+                                            at the first failing step and names the failing condition;
+                                            LESSON/STEP runs only that step (once the steps before it are done)
   cilium-lab lint [DIR]                     validate lesson files (default: the lab's lessons)
   cilium-lab practice ...                   the practice cluster (start, stop, status, reset, env)
   cilium-lab policy explain ...             why the practice cluster allows or drops a connection

@@ -19,8 +19,10 @@ export type CheckRunner = (request: CheckRequest) => Promise<CheckResult[]>;
 export const runChecks: CheckRunner = async (request) => {
 	// The checks (and client-node under them) load only when a check runs.
 	const {pollChecks} = await import('../checks/poller.js');
+	// 0 means once: a check's own `timeout` (which otherwise wins over the request's) must not make it poll.
+	const specs = request.timeoutSec === 0 ? request.specs.map(({timeout: _timeout, ...spec}) => spec as CheckSpec) : request.specs;
 	return pollChecks(
-		request.specs,
+		specs,
 		{lang: request.lang, env: request.env, context: request.context, signal: request.signal},
 		{deadline: Date.now() + request.timeoutSec * 1000, onUpdate: request.onUpdate},
 	);

@@ -94,9 +94,15 @@ export async function runLessons(options: RunOptions): Promise<number> {
 		if (!options.json) out.write(`${line}\n`);
 	};
 	const lessons: Lesson[] = [];
+	/** `LESSON/STEP` refs: only these steps of their lesson run (a facilitator resuming or re-checking one step). */
+	const onlySteps = new Map<string, Set<string>>();
 	for (const ref of options.refs) {
 		const {lesson, step} = findLessonStep(options.lab, options.track, options.lang, ref);
-		if (step) throw new UserError(`run takes lessons, not steps: ${ref}`, `cilium-lab run ${lesson.id}`);
+		if (step && lessons.includes(lesson) && !onlySteps.has(lesson.id)) continue;
+		if (step) {
+			if (step.tracks && !step.tracks.includes(options.track)) throw new UserError(msg(options.lang, 'error.notOnTrack', {lesson: `${lesson.id}/${step.id}`, track: options.track}));
+			onlySteps.set(lesson.id, (onlySteps.get(lesson.id) ?? new Set()).add(step.id));
+		} else onlySteps.delete(lesson.id);
 		if (!lessons.includes(lesson)) lessons.push(lesson);
 	}
 
@@ -179,6 +185,14 @@ export async function runLessons(options: RunOptions): Promise<number> {
 			for (const step of visibleSteps(state, lesson.id)) {
 				if (options.signal.aborted) break outer;
 				const ref = {lessonId: lesson.id, stepId: step.id};
+				const only = onlySteps.get(lesson.id);
+				if (only && !only.has(step.id)) continue;
+				if (only) {
+					const stepLocked = lockedReason(state, lesson.id, step.id);
+					if (stepLocked?.kind === 'previousStep') {
+						throw new UserError(msg(options.lang, 'run.stepLocked', {step: `${lesson.id}/${step.id}`, required: `${lesson.id}/${stepLocked.stepId}`}), `cilium-lab run ${lesson.id}/${stepLocked.stepId}`);
+					}
+				}
 				const before = state.lessons[lesson.id]!.steps[step.id]!;
 				say(msg(options.lang, 'run.step', {lesson: lesson.id, step: step.id, title: t(options.lang, step.title)}));
 				if ((before.status === 'done' || before.status === 'solved') && !options.redo) {
