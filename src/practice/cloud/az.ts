@@ -23,7 +23,7 @@ import {
 	type NetworkProfile,
 } from './model.js';
 import {lines, readLine} from './tool-io.js';
-import {installManagedCilium} from './managed-cilium.js';
+import {enableManagedAcns, installManagedCilium} from './managed-cilium.js';
 import {cniAnnotation} from '../controllers/nodes.js';
 
 export const azVersion = '2.67.0';
@@ -478,6 +478,7 @@ async function aksUpdate(run: AzRun, argv: string[]): Promise<number> {
 		networkDataplane: {names: ['--network-dataplane'], type: 'value', choices: ['azure', 'cilium']},
 		networkPolicy: {names: ['--network-policy'], type: 'value', choices: ['azure', 'calico', 'cilium', 'none']},
 		podCidr: {names: ['--pod-cidr'], type: 'value'},
+		enableAcns: {names: ['--enable-acns'], type: 'flag'},
 		noWait: {names: ['--no-wait'], type: 'flag'},
 		yes: {names: ['--yes', '-y'], type: 'flag'},
 	});
@@ -486,7 +487,11 @@ async function aksUpdate(run: AzRun, argv: string[]): Promise<number> {
 	const cluster = requireCluster(run, state, stringOption(parsed, 'resourceGroup')!, stringOption(parsed, 'name')!);
 	const before = cluster.networkProfile;
 	const wantedDataplane = stringOption(parsed, 'networkDataplane') as NetworkProfile['networkDataplane'] | undefined;
-	if (!wantedDataplane && !stringOption(parsed, 'networkPlugin') && !stringOption(parsed, 'networkPluginMode') && !stringOption(parsed, 'networkPolicy')) {
+	const enableAcns = flagOption(parsed, 'enableAcns');
+	if (enableAcns && before.networkPlugin === 'none') {
+		throw new AzFailure('Advanced Container Networking Services needs an AKS-managed CNI (Azure CNI); a cluster created with --network-plugin none (bring your own CNI) cannot enable it.');
+	}
+	if (!wantedDataplane && !stringOption(parsed, 'networkPlugin') && !stringOption(parsed, 'networkPluginMode') && !stringOption(parsed, 'networkPolicy') && !enableAcns) {
 		throw new AzFailure(
 			'Please specify one or more of "--enable-cluster-autoscaler" or "--disable-cluster-autoscaler" or "--update-cluster-autoscaler" or ... "--network-dataplane" or "--network-policy" (the practice cluster simulates the network options of az aks update)',
 		);
@@ -503,6 +508,7 @@ async function aksUpdate(run: AzRun, argv: string[]): Promise<number> {
 		networkPluginMode: (stringOption(parsed, 'networkPluginMode') as NetworkProfile['networkPluginMode']) ?? before.networkPluginMode,
 		networkDataplane: wantedDataplane ?? before.networkDataplane,
 		networkPolicy: (stringOption(parsed, 'networkPolicy') as NetworkProfile['networkPolicy']) ?? (wantedDataplane === 'cilium' ? 'cilium' : before.networkPolicy),
+		advancedNetworking: enableAcns || before.advancedNetworking,
 	};
 	if (after.networkPluginMode === 'overlay' && !after.podCidr) after.podCidr = stringOption(parsed, 'podCidr') ?? '10.244.0.0/16';
 	validateNetwork(after);
@@ -515,6 +521,7 @@ async function aksUpdate(run: AzRun, argv: string[]): Promise<number> {
 	const apply = async () => {
 		// AKS reimages the nodes one by one; the practice cluster installs the managed Cilium on the ones it has.
 		if (toCilium) await installManagedCilium(run.ctx);
+		if (after.advancedNetworking && !before.advancedNetworking && after.networkDataplane === 'cilium') enableManagedAcns(run.ctx);
 		save({...cluster, networkProfile: after, provisioningState: 'Succeeded'});
 	};
 	if (flagOption(parsed, 'noWait')) {

@@ -7,6 +7,7 @@ import {registerCiliumCrds} from './operator.js';
 
 // AKS ships its own build; the exact tag depends on the Kubernetes version (not confirmed here).
 export const managedCiliumImage = 'mcr.microsoft.com/containernetworking/cilium/cilium:v1.14.15';
+export const managedRelayImage = 'mcr.microsoft.com/oss/cilium/hubble-relay:v1.14.15';
 export const managedOperatorImage = 'mcr.microsoft.com/containernetworking/cilium/operator-generic:v1.14.15';
 
 const managedBy = {'kubernetes.azure.com/managedby': 'aks', 'addonmanager.kubernetes.io/mode': 'Reconcile'};
@@ -66,4 +67,50 @@ export function managedCiliumObjects(): KubeObject[] {
 export async function installManagedCilium(ctx: PracticeContext): Promise<void> {
 	registerCiliumCrds(ctx, {});
 	for (const object of managedCiliumObjects()) ctx.store.apply(object);
+}
+
+/**
+ * ACNS on the Cilium dataplane: AKS turns on Hubble in the agents and the L7 (DNS) proxy that FQDN filtering
+ * needs, and runs hubble-relay (with the hubble-peer and hubble-relay services) in kube-system. No hubble-ui.
+ */
+export function enableManagedAcns(ctx: PracticeContext): void {
+	const config = ctx.store.get('v1', 'ConfigMap', 'kube-system', 'cilium-config');
+	if (config) {
+		const data = {...((config as {data?: Record<string, string>}).data ?? {}), 'enable-hubble': 'true', 'enable-l7-proxy': 'true', 'hubble-listen-address': ':4244'};
+		ctx.store.apply({...config, data} as KubeObject);
+	}
+	const relayLabels = {'k8s-app': 'hubble-relay', ...managedBy};
+	const objects: KubeObject[] = [
+		{apiVersion: 'v1', kind: 'ServiceAccount', metadata: {name: 'hubble-relay', namespace: 'kube-system', labels: managedBy}},
+		{
+			apiVersion: 'v1',
+			kind: 'Service',
+			metadata: {name: 'hubble-peer', namespace: 'kube-system', labels: {'k8s-app': 'cilium', ...managedBy}},
+			spec: {selector: {'k8s-app': 'cilium'}, internalTrafficPolicy: 'Local', ports: [{name: 'peer-service', protocol: 'TCP', port: 443, targetPort: 4244}]},
+		},
+		{
+			apiVersion: 'apps/v1',
+			kind: 'Deployment',
+			metadata: {name: 'hubble-relay', namespace: 'kube-system', labels: relayLabels},
+			spec: {
+				replicas: 1,
+				selector: {matchLabels: {'k8s-app': 'hubble-relay'}},
+				template: {
+					metadata: {labels: relayLabels},
+					spec: {
+						serviceAccountName: 'hubble-relay',
+						nodeSelector: {'kubernetes.io/os': 'linux'},
+						containers: [{name: 'hubble-relay', image: managedRelayImage, command: ['hubble-relay'], args: ['serve'], ports: [{name: 'grpc', containerPort: 4245, protocol: 'TCP'}]}],
+					},
+				},
+			},
+		},
+		{
+			apiVersion: 'v1',
+			kind: 'Service',
+			metadata: {name: 'hubble-relay', namespace: 'kube-system', labels: relayLabels},
+			spec: {selector: {'k8s-app': 'hubble-relay'}, ports: [{protocol: 'TCP', port: 443, targetPort: 4245}]},
+		},
+	];
+	for (const object of objects) ctx.store.apply(object);
 }

@@ -25,6 +25,8 @@ export interface NetworkProfile {
 	podCidr: string | null;
 	serviceCidr: string;
 	dnsServiceIp: string;
+	/** Advanced Container Networking Services (`az aks update --enable-acns`): Hubble, and FQDN filtering on the Cilium dataplane. */
+	advancedNetworking?: boolean;
 }
 
 export interface AksCluster {
@@ -124,6 +126,9 @@ export function clusterJson(account: Account, cluster: AksCluster): Record<strin
 		location: cluster.location,
 		name: cluster.name,
 		networkProfile: {
+			advancedNetworking: network.advancedNetworking
+				? {enabled: true, observability: {enabled: true}, security: {enabled: network.networkDataplane === 'cilium'}}
+				: null,
 			dnsServiceIp: network.dnsServiceIp,
 			ipFamilies: ['IPv4'],
 			loadBalancerSku: 'standard',
