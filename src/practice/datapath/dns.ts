@@ -175,6 +175,22 @@ export class FqdnCache {
 		return removed;
 	}
 
+	/** `cilium-dbg fqdn cache clean`: forgets the names (all, or those `matches` accepts); their IPs are selected no more. */
+	forget(matches: (name: string) => boolean = () => true): number {
+		let removed = 0;
+		for (const [ip, names] of this.byIp) {
+			for (const name of [...names.keys()]) {
+				if (!matches(name)) continue;
+				names.delete(name);
+				this.byName.get(name)?.delete(ip);
+				if (this.byName.get(name)?.size === 0) this.byName.delete(name);
+				removed++;
+			}
+			if (names.size === 0) this.byIp.delete(ip);
+		}
+		return removed;
+	}
+
 	entries(): FqdnCacheEntry[] {
 		return [...this.byIp.values()].flatMap((names) => [...names.values()]);
 	}

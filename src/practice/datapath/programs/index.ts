@@ -2,6 +2,7 @@
 import {builtinPrograms} from '../../api/streams/programs.js';
 import type {KubeObject, PodProgram} from '../../types.js';
 import {runHubble, type FlowSource} from '../hubble-cli.js';
+import {patternRegExp} from '../fqdn.js';
 import {Datapath} from '../runtime.js';
 import {curl} from './curl.js';
 import {dig, nslookup, ping, podNode, sleep, wget} from './net-tools.js';
@@ -19,6 +20,32 @@ const hubbleInAgent: PodProgram = async (argv, io, pod, ctx) => {
 		address: 'unix:///var/run/cilium/hubble.sock',
 	};
 	return runHubble(argv.slice(1), io, source);
+};
+
+/** `cilium-dbg fqdn cache clean -f [-p PATTERN]`: the agent forgets what its DNS proxy learned; those IPs lose their FQDN identity. */
+const cleanFqdnCache = async (flags: string[], io: Parameters<PodProgram>[1], pod: KubeObject, ctx: Parameters<PodProgram>[3]): Promise<number> => {
+	let force = false;
+	let pattern: string | undefined;
+	for (let index = 0; index < flags.length; index++) {
+		const flag = flags[index]!;
+		if (flag === '-f' || flag === '--force') force = true;
+		else if (flag === '-p' || flag === '--matchpattern') pattern = flags[++index];
+		else if (flag.startsWith('--matchpattern=')) pattern = flag.slice('--matchpattern='.length);
+		else {
+			io.stderr.write(`Error: unknown flag: ${flag}\n`);
+			return 1;
+		}
+	}
+	if (!force) {
+		io.stderr.write('cilium-dbg fqdn cache clean: the confirmation prompt is not simulated by the practice cluster; pass -f (--force)\n');
+		return 1;
+	}
+	const matcher = pattern === undefined ? undefined : patternRegExp(pattern);
+	const datapath = Datapath.for(ctx);
+	datapath.cache(podNode(pod)).forget(matcher ? (name) => matcher.test(name) : undefined);
+	datapath.persist();
+	io.stdout.write('FQDN proxy cache cleared\n');
+	return 0;
 };
 
 const ciliumDbg: PodProgram = async (argv, io, pod, ctx) => {
@@ -40,7 +67,8 @@ const ciliumDbg: PodProgram = async (argv, io, pod, ctx) => {
 		for (const line of lines) io.stdout.write(`${line.map((cell, column) => (column === line.length - 1 ? cell : cell.padEnd(widths[column]! + 3))).join('')}\n`);
 		return 0;
 	}
-	io.stderr.write(`cilium-dbg ${args}: not simulated by the practice cluster (only "cilium-dbg fqdn cache list" is)\n`);
+	if (args.startsWith('fqdn cache clean')) return cleanFqdnCache(argv.slice(4), io, pod, ctx);
+	io.stderr.write(`cilium-dbg ${args}: not simulated by the practice cluster (only "cilium-dbg fqdn cache list" and "cilium-dbg fqdn cache clean -f" are)\n`);
 	return 1;
 };
 
