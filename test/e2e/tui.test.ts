@@ -43,7 +43,7 @@ describe.skipIf(!cliOpensTui)('cilium-lab in a terminal', () => {
 		terminal.press('Escape');
 		let screen = await terminal.waitFor('Lessons');
 		expect(screen).toMatch(/▶ 01 Making files/);
-		expect(screen).toMatch(/02 More .*\(requires: files\)/);
+		expect(screen).toMatch(/02 More .*\(requires: 01 files\)/);
 		terminal.press('Enter');
 		screen = await terminal.waitFor('$ echo "writing $GREETING"');
 		expect(screen).toContain('policies/allow.yaml');

@@ -66,7 +66,7 @@ export function LessonList({rows, selected, labTitle, trackTitle, height}: Lesso
 								{rowGlyph[row.state]}
 							</Text>
 						</Box>
-						<Box flexShrink={1} minWidth={12}>
+						<Box flexShrink={1}>
 							<Text bold={isSelected} dimColor={row.state === 'locked'} wrap="truncate-end">
 								{String(row.order).padStart(2, '0')} {row.title}
 							</Text>
