@@ -43,7 +43,7 @@ export async function practiceCommand(argv: string[], io: {stdout: NodeJS.Writab
 		switch (command) {
 			case 'start': {
 				const info = await startPractice({home, speed, track: values.track});
-				const status = await practiceStatus(home);
+				const status = info.status ?? (await practiceStatus(home));
 				io.stdout.write(`practice cluster (simulated) running: pid ${status.pid}, speed ${status.speed}\n`);
 				io.stdout.write(status.cluster ? `cluster ${status.cluster.name}: ${status.cluster.nodeCount} nodes, API https://127.0.0.1:${status.cluster.apiPort}\n` : 'no cluster yet: `az aks create` makes one\n');
 				io.stdout.write(`to use it from your shell: eval "$(cilium-lab practice env)"   (KUBECONFIG=${info.kubeconfig})\n`);

@@ -80,7 +80,8 @@ export interface StateSections {
 export interface ClusterLifecycle {
 	/** Whether the cluster's API listener is up (after `az aks create`, or the k8s track's pre-made cluster). */
 	exists(): boolean;
-	create(options: {name: string; nodeCount: number; location?: string; kubernetesVersion?: string}): Promise<void>;
+	/** `cni`: what the nodes have from the start (annotation practice.cilium-lab/cni): `none` (default, BYOCNI: NotReady until Cilium runs), `azure` or `kubenet`. */
+	create(options: {name: string; nodeCount: number; location?: string; kubernetesVersion?: string; cni?: 'none' | 'azure' | 'kubenet'}): Promise<void>;
 	remove(): Promise<void>;
 	/** The kubeconfig `az aks get-credentials` writes: server URL, CA data, token. */
 	kubeconfig(contextName: string): string;

@@ -36,6 +36,8 @@ export interface WriteOptions {
 
 export interface DeleteOptions {
 	propagationPolicy?: 'Orphan' | 'Background' | 'Foreground';
+	/** For pods: 0 deletes at once; otherwise (default: the pod's terminationGracePeriodSeconds) the pod turns Terminating and the kubelet finishes it. */
+	gracePeriodSeconds?: number;
 	preconditions?: {uid?: string; resourceVersion?: string};
 	dryRun?: boolean;
 }
@@ -44,6 +46,8 @@ export interface ListOptions {
 	namespace?: string;
 	labelSelector?: string;
 	fieldSelector?: string;
+	/** Skips sorting by namespace and name (controllers that scan on every change do not need the order). */
+	unordered?: boolean;
 }
 
 export interface StoreOptions {
@@ -73,6 +77,13 @@ export interface PracticeStore extends ClusterStore {
 	/** Returns the object as it is after the call, and whether it is gone (false while finalizers or a namespace's termination keep it). */
 	deleteObject(type: ResourceType, namespace: string | undefined, name: string, options?: DeleteOptions): {object: KubeObject; gone: boolean};
 	registerValidator(apiVersion: string, kind: string, validator: ObjectValidator): () => void;
+	/**
+	 * While a kubelet runs (the controllers), deleting a scheduled pod is graceful: it gets deletionTimestamp and
+	 * deletionGracePeriodSeconds and the kubelet deletes it once its containers stopped. Returns the undo.
+	 */
+	enableGracefulPodDeletion(): () => void;
+	/** The object's JSON text, computed once per stored version (stored objects are frozen). */
+	serialized(object: KubeObject): string;
 	/** Resolves when every change so far is on disk: the API awaits it before acknowledging a write. */
 	flush(): Promise<void>;
 	/** Deletes every object (the cluster is gone); sections stay. */
@@ -98,6 +109,8 @@ function deepFreeze<T>(value: T): T {
 function clone<T>(value: T): T {
 	return structuredClone(value);
 }
+
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 function sameJson(a: unknown, b: unknown): boolean {
 	return JSON.stringify(a) === JSON.stringify(b);
@@ -133,6 +146,12 @@ export function createStore(options: StoreOptions = {}): PracticeStore {
 	const validators = new Map<string, Set<ObjectValidator>>();
 	const timers = new Set<NodeJS.Timeout>();
 	let closed = false;
+	let gracefulPodDeletion = 0;
+	/** namespace + involved uid + reason + message → the Event's name, so recording a repeat is not a scan of every event. */
+	const eventIndex = new Map<string, string>();
+	const eventIndexKey = (event: KubeObject) =>
+		`${event.metadata.namespace}\u0000${(event.involvedObject as {uid?: string} | undefined)?.uid}\u0000${event.reason as string}\u0000${event.message as string}`;
+	const serializedText = new WeakMap<object, string>();
 
 	const typeKey = (group: string, kind: string) => `${group}/${kind}`;
 	const objectKey = (namespace: string | undefined, name: string) => `${namespace ?? ''}/${name}`;
@@ -156,6 +175,7 @@ export function createStore(options: StoreOptions = {}): PracticeStore {
 		}
 		for (const [name, value] of loaded.sections) sections.set(name, value);
 		for (const crd of objects.get('apiextensions.k8s.io/CustomResourceDefinition')?.values() ?? []) registry.syncCrd(crd.metadata.name, crd);
+		for (const event of objects.get('/Event')?.values() ?? []) eventIndex.set(eventIndexKey(event), event.metadata.name);
 	}
 	historyStart = resourceVersion;
 
@@ -225,6 +245,10 @@ export function createStore(options: StoreOptions = {}): PracticeStore {
 		} else {
 			map.set(key, stored);
 			persist({op: 'put', rv: resourceVersion, key: persistKey(type, stored), object: stored});
+		}
+		if (type.kind === 'Event' && type.group === '') {
+			if (change === 'DELETED') eventIndex.delete(eventIndexKey(stored));
+			else eventIndex.set(eventIndexKey(stored), stored.metadata.name);
 		}
 		const record: ChangeRecord = {resourceVersion, type: change, object: stored, previous, resource: type};
 		history.push(record);
@@ -372,11 +396,14 @@ export function createStore(options: StoreOptions = {}): PracticeStore {
 		metadata.creationTimestamp = existing.metadata.creationTimestamp;
 		if (existing.metadata.deletionTimestamp) metadata.deletionTimestamp = existing.metadata.deletionTimestamp;
 		else delete metadata.deletionTimestamp;
+		if (existing.metadata.deletionGracePeriodSeconds !== undefined) metadata.deletionGracePeriodSeconds = existing.metadata.deletionGracePeriodSeconds;
+		else delete metadata.deletionGracePeriodSeconds;
 		if (type.generation) metadata.generation = (existing.metadata.generation ?? 1) + (sameJson(specPart(object), specPart(existing)) ? 0 : 1);
 		applyDefaults(object, type, {allocateClusterIP, now, existing});
 		if (sameJson(withoutVolatile(object), withoutVolatile(existing)) && metadata.generation === existing.metadata.generation) return existing;
 		if (write.dryRun) return deepFreeze({...object, metadata: {...metadata, resourceVersion: existing.metadata.resourceVersion}});
-		if (metadata.deletionTimestamp && (!Array.isArray(metadata.finalizers) || metadata.finalizers.length === 0) && type.kind !== 'Namespace') {
+		const gracefullyTerminating = Number(metadata.deletionGracePeriodSeconds ?? 0) > 0;
+		if (metadata.deletionTimestamp && !gracefullyTerminating && (!Array.isArray(metadata.finalizers) || metadata.finalizers.length === 0) && type.kind !== 'Namespace') {
 			return finalDelete(type, {...object, metadata: {...metadata}} as KubeObject, existing, 'Background');
 		}
 		const stored = commit(type, 'MODIFIED', object, existing);
@@ -436,6 +463,14 @@ export function createStore(options: StoreOptions = {}): PracticeStore {
 			scheduleNamespaceTermination(name);
 			return {object: terminating, gone: false};
 		}
+		const grace = podGracePeriod(type, existing, options.gracePeriodSeconds);
+		if (grace > 0) {
+			const due = existing.metadata.deletionTimestamp ? Date.parse(existing.metadata.deletionTimestamp) : Infinity;
+			// A second delete may shorten the grace period, never lengthen it (as the API server does).
+			if (now() + grace * 1000 >= due) return {object: existing, gone: false};
+			const marked = commit(type, 'MODIFIED', {...existing, metadata: {...existing.metadata, deletionTimestamp: rfc3339(now() + grace * 1000), deletionGracePeriodSeconds: grace}}, existing);
+			return {object: marked, gone: false};
+		}
 		const finalizers = existing.metadata.finalizers as string[] | undefined;
 		if (Array.isArray(finalizers) && finalizers.length > 0) {
 			if (existing.metadata.deletionTimestamp) return {object: existing, gone: false};
@@ -444,6 +479,16 @@ export function createStore(options: StoreOptions = {}): PracticeStore {
 		}
 		const gone = finalDelete(type, existing, existing, options.propagationPolicy);
 		return {object: gone, gone: true};
+	};
+
+	/** Seconds a pod's deletion waits for its kubelet: 0 when nothing runs it (not scheduled, finished, or no kubelet). */
+	const podGracePeriod = (type: ResourceType, pod: KubeObject, requested: number | undefined): number => {
+		if (type.kind !== 'Pod' || type.group !== '' || gracefulPodDeletion === 0) return 0;
+		const spec = pod.spec as {nodeName?: string; terminationGracePeriodSeconds?: number} | undefined;
+		const phase = (pod.status as {phase?: string} | undefined)?.phase;
+		if (!spec?.nodeName || phase === 'Succeeded' || phase === 'Failed') return 0;
+		const grace = requested ?? spec.terminationGracePeriodSeconds ?? 30;
+		return Number.isFinite(grace) && grace > 0 ? Math.floor(grace) : 0;
 	};
 
 	const scheduleNamespaceTermination = (name: string) => {
@@ -531,18 +576,34 @@ export function createStore(options: StoreOptions = {}): PracticeStore {
 	};
 
 	const listStored = (type: ResourceType, list: ListOptions = {}): KubeObject[] => {
-		const labelMatch = parseLabelSelector(list.labelSelector);
-		const fieldMatch = parseFieldSelector(list.fieldSelector, type.kind);
+		const labelMatch = list.labelSelector ? parseLabelSelector(list.labelSelector) : undefined;
+		const fieldMatch = list.fieldSelector ? parseFieldSelector(list.fieldSelector, type.kind) : undefined;
 		const result: KubeObject[] = [];
 		for (const object of bucket(type).values()) {
 			if (list.namespace && type.namespaced && object.metadata.namespace !== list.namespace) continue;
-			if (!labelMatch(object.metadata.labels) || !fieldMatch(object)) continue;
+			if ((labelMatch && !labelMatch(object.metadata.labels)) || (fieldMatch && !fieldMatch(object))) continue;
 			result.push(object);
 		}
-		return result.sort((a, b) => (a.metadata.namespace ?? '').localeCompare(b.metadata.namespace ?? '') || a.metadata.name.localeCompare(b.metadata.name));
+		if (list.unordered) return result;
+		// etcd returns keys in byte order: namespace, then name.
+		return result.sort((a, b) => compareText(a.metadata.namespace ?? '', b.metadata.namespace ?? '') || compareText(a.metadata.name, b.metadata.name));
 	};
 
 	const asVersion = (object: KubeObject, apiVersion: string): KubeObject => (object.apiVersion === apiVersion ? object : {...object, apiVersion});
+	const serialized = (object: KubeObject): string => {
+		let text = serializedText.get(object);
+		if (text === undefined) {
+			text = JSON.stringify(object);
+			if (Object.isFrozen(object)) serializedText.set(object, text);
+		}
+		return text;
+	};
+	/** A private copy of a stored object: parsing its cached JSON costs less than structuredClone (stored objects are plain JSON). */
+	const copyOut = (object: KubeObject, apiVersion: string): KubeObject => {
+		const copy = JSON.parse(serialized(object)) as KubeObject;
+		copy.apiVersion = apiVersion;
+		return copy;
+	};
 
 	// On load, resume what a crash interrupted: namespaces that were terminating.
 	for (const ns of objects.get('/Namespace')?.values() ?? []) {
@@ -583,6 +644,15 @@ export function createStore(options: StoreOptions = {}): PracticeStore {
 		createObject,
 		updateObject,
 		deleteObject,
+		enableGracefulPodDeletion() {
+			gracefulPodDeletion++;
+			let undone = false;
+			return () => {
+				if (!undone) gracefulPodDeletion--;
+				undone = true;
+			};
+		},
+		serialized,
 		registerValidator(apiVersion, kind, validator) {
 			const key = `${apiVersion}/${kind}`;
 			const set = validators.get(key) ?? new Set();
@@ -592,12 +662,12 @@ export function createStore(options: StoreOptions = {}): PracticeStore {
 		},
 		list(apiVersion, kind, list = {}) {
 			const type = resolveType(apiVersion, kind);
-			return listStored(type, list as ListOptions).map((object) => clone(asVersion(object, apiVersion)));
+			return listStored(type, list as ListOptions).map((object) => copyOut(object, apiVersion));
 		},
 		get(apiVersion, kind, namespace, name) {
 			const type = resolveType(apiVersion, kind);
 			const object = store.getStored(type, namespace, name);
-			return object ? clone(asVersion(object, apiVersion)) : undefined;
+			return object ? copyOut(object, apiVersion) : undefined;
 		},
 		create: (object) => clone(createObject(object)),
 		update: (object) => clone(updateObject(object)),
@@ -624,12 +694,11 @@ export function createStore(options: StoreOptions = {}): PracticeStore {
 			if (!bucket(registry.byKind('v1', 'Namespace')!).has(objectKey(undefined, namespace))) return;
 			const at = rfc3339(now());
 			const map = bucket(eventKind);
-			for (const event of map.values()) {
-				const subject = event.involvedObject as {uid?: string} | undefined;
-				if (event.metadata.namespace === namespace && subject?.uid === involved.metadata.uid && event.reason === reason && event.message === message) {
-					commit(eventKind, 'MODIFIED', {...event, count: ((event.count as number) ?? 1) + 1, lastTimestamp: at}, event);
-					return;
-				}
+			const repeatOf = eventIndex.get(`${namespace}\u0000${involved.metadata.uid}\u0000${reason}\u0000${message}`);
+			const event = repeatOf === undefined ? undefined : map.get(objectKey(namespace, repeatOf));
+			if (event) {
+				commit(eventKind, 'MODIFIED', {...event, count: ((event.count as number) ?? 1) + 1, lastTimestamp: at}, event);
+				return;
 			}
 			const {group} = splitApiVersion(involved.apiVersion);
 			commit(eventKind, 'ADDED', {

@@ -1,5 +1,5 @@
 import type {KubeObject, PracticeContext} from '../types.js';
-import {isPodReady, isTerminating, podSpec, podStatus, templateHash} from './objects.js';
+import {getView, isPodReady, isTerminating, listView, podSpec, podStatus, templateHash} from './objects.js';
 
 interface ServicePort {
 	name?: string;
@@ -26,8 +26,8 @@ function sameContent(a: KubeObject | undefined, b: KubeObject): boolean {
 }
 
 /** Endpoints and an EndpointSlice for every Service with a selector: its pods' IPs, ready or not. */
-export function reconcileEndpoints(ctx: PracticeContext, pods: KubeObject[]): void {
-	for (const service of ctx.store.list('v1', 'Service')) {
+export function reconcileEndpoints(ctx: PracticeContext, pods: readonly KubeObject[]): void {
+	for (const service of listView(ctx.store, 'v1', 'Service')) {
 		const spec = (service.spec ?? {}) as {selector?: Record<string, string>; ports?: ServicePort[]};
 		if (!spec.selector || Object.keys(spec.selector).length === 0 || isTerminating(service)) continue;
 		const namespace = service.metadata.namespace;
@@ -58,7 +58,7 @@ export function reconcileEndpoints(ctx: PracticeContext, pods: KubeObject[]): vo
 			}],
 		};
 		if (!endpoints.subsets) delete endpoints.subsets;
-		const existingEndpoints = ctx.store.get('v1', 'Endpoints', namespace, service.metadata.name);
+		const existingEndpoints = getView(ctx.store, 'v1', 'Endpoints', namespace, service.metadata.name);
 		if (!sameContent(existingEndpoints, endpoints)) ctx.store.apply(endpoints);
 
 		const sliceName = `${service.metadata.name}-${templateHash(service.metadata.uid, 5)}`;
@@ -80,7 +80,7 @@ export function reconcileEndpoints(ctx: PracticeContext, pods: KubeObject[]): vo
 			})),
 			ports: endpointPorts,
 		};
-		const existingSlice = ctx.store.get('discovery.k8s.io/v1', 'EndpointSlice', namespace, sliceName);
+		const existingSlice = getView(ctx.store, 'discovery.k8s.io/v1', 'EndpointSlice', namespace, sliceName);
 		if (!sameContent(existingSlice, slice)) ctx.store.apply(slice);
 	}
 }

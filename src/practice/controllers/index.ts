@@ -2,9 +2,12 @@
 // Deployments, DaemonSets, and Endpoints. They watch the store and write back through it.
 import {forgetPodLogs} from '../api/streams/logs.js';
 import type {PracticeContext, StoreEvent} from '../types.js';
+import type {PracticeStore} from '../api/store.js';
 import {reconcileEndpoints} from './endpoints.js';
+import {writeStartupLogs} from './logs.js';
+import {listView} from './objects.js';
 import {reconcileNodes} from './nodes.js';
-import {PodLifecycle} from './pods.js';
+import {onContainerStarted, PodLifecycle} from './pods.js';
 import {reconcileDaemonSets, reconcileDeployments, reconcileReplicaSets} from './workloads.js';
 
 export {nodePoolObjects, cniAnnotation, networkNotReadyMessage, type NodePoolOptions} from './nodes.js';
@@ -22,6 +25,9 @@ export function startControllers(ctx: PracticeContext): () => void {
 	let running = false;
 	let again = false;
 	const pods = new PodLifecycle(ctx, abort.signal, () => schedule());
+	const graceful = ctx.store as Partial<PracticeStore>;
+	const stopGracefulDeletion = typeof graceful.enableGracefulPodDeletion === 'function' ? graceful.enableGracefulPodDeletion() : () => {};
+	const stopLogs = onContainerStarted(writeStartupLogs);
 
 	const reconcileAll = () => {
 		if (abort.signal.aborted) return;
@@ -35,11 +41,11 @@ export function startControllers(ctx: PracticeContext): () => void {
 			for (let pass = 0; pass < 5; pass++) {
 				again = false;
 				reconcileDeployments(ctx);
-				reconcileReplicaSets(ctx, ctx.store.list('v1', 'Pod'));
-				reconcileDaemonSets(ctx, ctx.store.list('v1', 'Pod'));
-				pods.reconcile();
+				reconcileReplicaSets(ctx, listView(ctx.store, 'v1', 'Pod'));
+				reconcileDaemonSets(ctx, listView(ctx.store, 'v1', 'Pod'));
+				pods.reconcile(listView(ctx.store, 'v1', 'Pod'));
 				reconcileNodes(ctx);
-				reconcileEndpoints(ctx, ctx.store.list('v1', 'Pod'));
+				reconcileEndpoints(ctx, listView(ctx.store, 'v1', 'Pod'));
 				if (!again) break;
 			}
 		} finally {
@@ -74,5 +80,7 @@ export function startControllers(ctx: PracticeContext): () => void {
 	return () => {
 		abort.abort();
 		unsubscribe();
+		stopGracefulDeletion();
+		stopLogs();
 	};
 }

@@ -1,5 +1,5 @@
 import type {KubeObject, PracticeContext} from '../types.js';
-import {isPodReady, isTerminating, modify, podSpec, rfc3339} from './objects.js';
+import {isPodReady, isTerminating, listView, modify, podSpec, rfc3339} from './objects.js';
 
 /** Which CNI the nodes start with: `none` (AKS "bring your own CNI") waits for Cilium; the others have one at once. */
 export const cniAnnotation = 'practice.cilium-lab/cni';
@@ -84,7 +84,7 @@ function nodeConditions(ready: boolean, now: number, previous?: Array<{type: str
 }
 
 /** Whether a node's CNI can set up pod networks: its own from the start, or a Ready Cilium agent on it. */
-export function nodeNetworkReady(ctx: PracticeContext, node: KubeObject, pods = ctx.store.list('v1', 'Pod', {namespace: 'kube-system'})): boolean {
+export function nodeNetworkReady(ctx: PracticeContext, node: KubeObject, pods: readonly KubeObject[] = listView(ctx.store, 'v1', 'Pod', {namespace: 'kube-system'})): boolean {
 	const cni = node.metadata.annotations?.[cniAnnotation] ?? 'none';
 	if (cni !== 'none') return true;
 	return pods.some(pod => pod.metadata.labels?.['k8s-app'] === 'cilium' && podSpec(pod).nodeName === node.metadata.name
@@ -98,8 +98,8 @@ export function isNodeReady(node: KubeObject): boolean {
 
 /** Turns each node Ready or NotReady as its network is, with the kubelet's events on a change. */
 export function reconcileNodes(ctx: PracticeContext): void {
-	const pods = ctx.store.list('v1', 'Pod', {namespace: 'kube-system'});
-	for (const node of ctx.store.list('v1', 'Node')) {
+	const pods = listView(ctx.store, 'v1', 'Pod', {namespace: 'kube-system'});
+	for (const node of listView(ctx.store, 'v1', 'Node')) {
 		const ready = nodeNetworkReady(ctx, node, pods);
 		if (isNodeReady(node) === ready && (node.status as {conditions?: unknown[]} | undefined)?.conditions) continue;
 		modify(ctx.store, node, draft => {

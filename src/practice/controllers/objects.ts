@@ -1,5 +1,6 @@
 import {createHash} from 'node:crypto';
 import type {ClusterStore, KubeObject} from '../types.js';
+import type {ResourceType} from '../api/registry.js';
 
 export interface Container {
 	name: string;
@@ -73,9 +74,40 @@ export function randomSuffix(length = 5): string {
 	return text;
 }
 
+/** The practice store's read path without copies (PracticeStore); a plain ClusterStore is read through its copying calls. */
+interface StoredReads {
+	registry: {byKind(apiVersion: string, kind: string): ResourceType | undefined};
+	listStored(type: ResourceType, options?: {namespace?: string; labelSelector?: string; unordered?: boolean}): KubeObject[];
+	getStored(type: ResourceType, namespace: string | undefined, name: string): KubeObject | undefined;
+}
+
+const storedReads = (store: ClusterStore): StoredReads | undefined =>
+	typeof (store as Partial<StoredReads>).listStored === 'function' && (store as Partial<StoredReads>).registry ? (store as unknown as StoredReads) : undefined;
+
+/**
+ * The objects of a kind as stored, in no particular order: frozen, shared, never to be modified. The controllers
+ * scan on every change, so a copy of every pod per scan would make each write cost the size of the cluster.
+ */
+export function listView(store: ClusterStore, apiVersion: string, kind: string, options: {namespace?: string} = {}): readonly KubeObject[] {
+	const reads = storedReads(store);
+	const type = reads?.registry.byKind(apiVersion, kind);
+	if (!reads || !type) return store.list(apiVersion, kind, options);
+	return reads.listStored(type, {...options, unordered: true});
+}
+
+/** One object as stored (frozen), or a copy from a plain ClusterStore. */
+export function getView(store: ClusterStore, apiVersion: string, kind: string, namespace: string | undefined, name: string): KubeObject | undefined {
+	const reads = storedReads(store);
+	const type = reads?.registry.byKind(apiVersion, kind);
+	if (!reads || !type) return store.get(apiVersion, kind, namespace, name);
+	const object = reads.getStored(type, namespace, name);
+	// A kind served in several versions answers in the one asked for.
+	return object && object.apiVersion !== apiVersion ? {...object, apiVersion} : object;
+}
+
 /** Re-reads an object, lets `change` edit a copy, and writes it back only when something changed. */
 export function modify(store: ClusterStore, object: KubeObject, change: (draft: KubeObject) => void): KubeObject | undefined {
-	const current = store.get(object.apiVersion, object.kind, object.metadata.namespace, object.metadata.name);
+	const current = getView(store, object.apiVersion, object.kind, object.metadata.namespace, object.metadata.name);
 	if (!current || current.metadata.uid !== object.metadata.uid) return undefined;
 	const draft = structuredClone(current);
 	change(draft);

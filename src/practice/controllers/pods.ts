@@ -1,7 +1,7 @@
 import {randomBytes} from 'node:crypto';
 import type {KubeObject, PracticeContext} from '../types.js';
 import {isNodeReady, nodeNetworkReady} from './nodes.js';
-import {isTerminating, modify, podSpec, podStatus, rfc3339, type Container} from './objects.js';
+import {getView, isTerminating, listView, modify, podSpec, podStatus, rfc3339, type Container} from './objects.js';
 
 export type ContainerStartedListener = (pod: KubeObject, container: Container, ctx: PracticeContext) => void;
 
@@ -19,10 +19,13 @@ export function onContainerStarted(listener: ContainerStartedListener): () => vo
 /** How long each stage of a pod's start takes on the SimClock (before the speed compresses it). */
 export const podStartTimings = {schedule: 100, pull: 1500, create: 300, ready: 500};
 
+/** How long the kubelet takes to stop a deleted pod's containers (at most its grace period), on the SimClock. */
+export const podStopTimings = {stop: 1000};
+
 const kubeletEventSource = 'kubelet';
 
 function isCiliumPresent(ctx: PracticeContext): boolean {
-	return ctx.store.list('apps/v1', 'DaemonSet', {namespace: 'kube-system'}).some(ds => ds.metadata.name === 'cilium');
+	return getView(ctx.store, 'apps/v1', 'DaemonSet', 'kube-system', 'cilium') !== undefined;
 }
 
 /** The kubelet's complaint about a pod it cannot give a network yet. */
@@ -37,18 +40,39 @@ function sandboxFailure(ctx: PracticeContext): {reason: string; message: string}
 	};
 }
 
+interface GracefulDeletes {
+	deleteObject(type: unknown, namespace: string | undefined, name: string, options: {gracePeriodSeconds: number; preconditions: {uid?: string}}): unknown;
+	registry: {byKind(apiVersion: string, kind: string): unknown};
+}
+
+/** The kubelet's final delete: grace period 0, for this pod (uid) only. */
+function removePod(ctx: PracticeContext, pod: KubeObject): void {
+	const store = ctx.store as unknown as Partial<GracefulDeletes>;
+	try {
+		if (typeof store.deleteObject === 'function' && store.registry) {
+			store.deleteObject(store.registry.byKind('v1', 'Pod'), pod.metadata.namespace, pod.metadata.name, {gracePeriodSeconds: 0, preconditions: {uid: pod.metadata.uid}});
+		} else ctx.store.delete('v1', 'Pod', pod.metadata.namespace, pod.metadata.name);
+	} catch {
+		// Gone already, or replaced by a pod of the same name.
+	}
+}
+
 function nodeFits(node: KubeObject, pod: KubeObject): boolean {
 	const labels = node.metadata.labels ?? {};
 	return Object.entries(podSpec(pod).nodeSelector ?? {}).every(([key, value]) => labels[key] === value);
 }
 
-/** Picks the node with the fewest pods among those the pod's nodeSelector allows (readiness and taints are not weighed). */
-function chooseNode(nodes: KubeObject[], pods: KubeObject[], pod: KubeObject): KubeObject | undefined {
+function podsPerNode(pods: readonly KubeObject[]): Map<string, number> {
 	const counts = new Map<string, number>();
 	for (const other of pods) {
 		const nodeName = podSpec(other).nodeName;
 		if (nodeName) counts.set(nodeName, (counts.get(nodeName) ?? 0) + 1);
 	}
+	return counts;
+}
+
+/** Picks the node with the fewest pods among those the pod's nodeSelector allows (readiness and taints are not weighed). */
+function chooseNode(nodes: readonly KubeObject[], counts: Map<string, number>, pod: KubeObject): KubeObject | undefined {
 	return nodes.filter(node => nodeFits(node, pod))
 		.sort((a, b) => (counts.get(a.metadata.name) ?? 0) - (counts.get(b.metadata.name) ?? 0) || a.metadata.name.localeCompare(b.metadata.name))[0];
 }
@@ -59,7 +83,7 @@ function nodeInternalIp(node: KubeObject | undefined): string {
 }
 
 /** The next free address in the node's pod CIDR (a /24), skipping .0 and .1 as Azure's IPAM does. */
-function allocatePodIp(node: KubeObject | undefined, pods: KubeObject[], reserved: Iterable<string>): string {
+function allocatePodIp(node: KubeObject | undefined, pods: readonly KubeObject[], reserved: Iterable<string>): string {
 	const cidr = (node?.spec as {podCIDR?: string} | undefined)?.podCIDR ?? '10.244.0.0/24';
 	const prefix = cidr.split('/')[0]!.split('.').slice(0, 3).join('.');
 	const used = new Set([...pods.map(pod => podStatus(pod).podIP).filter(Boolean), ...reserved]);
@@ -102,35 +126,84 @@ function setCondition(conditions: Array<Record<string, unknown>>, type: string, 
 export class PodLifecycle {
 	private readonly inFlight = new Set<string>();
 	private readonly waitingForNetwork = new Set<string>();
+	/** uid → the resourceVersion the pod had once its wait for the network was written: unchanged pods are not rewritten. */
+	private readonly heldAt = new Map<string, string | undefined>();
+	private readonly stopping = new Set<string>();
 	/** Addresses handed to pods still starting (their status shows the IP only once Running). */
 	private readonly reservedIps = new Map<string, string>();
 
 	constructor(private readonly ctx: PracticeContext, private readonly signal: AbortSignal, private readonly onProgress: () => void) {}
 
-	reconcile(): void {
-		const {store} = this.ctx;
-		const nodes = store.list('v1', 'Node');
-		const pods = store.list('v1', 'Pod');
+	/** One pass over the pods: O(pods) reads, and writes only for pods whose state moves on. */
+	reconcile(pods: readonly KubeObject[] = listView(this.ctx.store, 'v1', 'Pod')): void {
+		const nodes = listView(this.ctx.store, 'v1', 'Node');
+		const nodeByName = new Map(nodes.map(node => [node.metadata.name, node]));
+		let counts: Map<string, number> | undefined;
+		let kubeSystem: readonly KubeObject[] | undefined;
+		const networkReady = new Map<string, boolean>();
+		const hasNetwork = (node: KubeObject) => {
+			let ready = networkReady.get(node.metadata.name);
+			if (ready === undefined) {
+				kubeSystem ??= pods.filter(pod => pod.metadata.namespace === 'kube-system');
+				ready = nodeNetworkReady(this.ctx, node, kubeSystem);
+				networkReady.set(node.metadata.name, ready);
+			}
+			return ready;
+		};
 		for (const pod of pods) {
-			if (isTerminating(pod) || this.inFlight.has(pod.metadata.uid!)) continue;
+			const uid = pod.metadata.uid!;
+			if (isTerminating(pod)) {
+				if (podSpec(pod).nodeName && !this.stopping.has(uid)) void this.stop(pod);
+				continue;
+			}
+			if (this.inFlight.has(uid)) continue;
 			const spec = podSpec(pod);
 			if (!spec.nodeName) {
-				const node = chooseNode(nodes, pods, pod);
+				counts ??= podsPerNode(pods);
+				const node = chooseNode(nodes, counts, pod);
 				if (!node) continue;
 				this.bind(pod, node);
 				// Later choices in this pass count the pod just placed.
-				spec.nodeName = node.metadata.name;
+				counts.set(node.metadata.name, (counts.get(node.metadata.name) ?? 0) + 1);
 				continue;
 			}
 			const phase = podStatus(pod).phase;
 			if (phase === 'Running' || phase === 'Succeeded' || phase === 'Failed') continue;
-			const node = nodes.find(candidate => candidate.metadata.name === spec.nodeName);
+			const node = nodeByName.get(spec.nodeName);
 			if (!node) continue;
-			if (!spec.hostNetwork && !nodeNetworkReady(this.ctx, node)) {
-				this.holdForNetwork(pod);
+			if (!spec.hostNetwork && !hasNetwork(node)) {
+				if (!this.heldAt.has(uid) || this.heldAt.get(uid) !== pod.metadata.resourceVersion) this.holdForNetwork(pod);
 				continue;
 			}
+			this.heldAt.delete(uid);
 			void this.start(pod, node);
+		}
+	}
+
+	/**
+	 * The kubelet's side of a graceful deletion: stop the containers (Killing), then remove the pod for good,
+	 * within its grace period.
+	 */
+	private async stop(pod: KubeObject): Promise<void> {
+		const uid = pod.metadata.uid!;
+		this.stopping.add(uid);
+		const {store, clock} = this.ctx;
+		try {
+			const running = (podStatus(pod).containerStatuses as Array<{name: string; state?: {running?: unknown}}> | undefined) ?? [];
+			for (const container of running) {
+				if (container.state?.running) store.recordEvent(pod, 'Normal', 'Killing', `Stopping container ${container.name}`, kubeletEventSource);
+			}
+			const graceMs = Number(pod.metadata.deletionGracePeriodSeconds ?? 0) * 1000;
+			const deadline = pod.metadata.deletionTimestamp ? Date.parse(pod.metadata.deletionTimestamp) : clock.now();
+			// A daemon restarted after the deadline finishes at once; otherwise the containers take a moment to exit.
+			await clock.sleep(Math.max(0, Math.min(graceMs, podStopTimings.stop, deadline - clock.now())), this.signal);
+			const current = getView(store, 'v1', 'Pod', pod.metadata.namespace, pod.metadata.name);
+			if (!current || current.metadata.uid !== uid) return;
+			removePod(this.ctx, current);
+		} catch {
+			// Aborted: the controllers are stopping; the next start finishes the deletion.
+		} finally {
+			this.stopping.delete(uid);
 		}
 	}
 
@@ -150,7 +223,7 @@ export class PodLifecycle {
 		const uid = pod.metadata.uid!;
 		const containers = podSpec(pod).containers;
 		const at = rfc3339(this.ctx.clock.now());
-		modify(this.ctx.store, pod, draft => {
+		const held = modify(this.ctx.store, pod, draft => {
 			const status = (draft.status ??= {}) as Record<string, unknown>;
 			status.phase = 'Pending';
 			status.hostIP ??= undefined;
@@ -163,6 +236,7 @@ export class PodLifecycle {
 			status.startTime ??= at;
 			delete status.hostIP;
 		});
+		this.heldAt.set(uid, held?.metadata.resourceVersion);
 		if (!this.waitingForNetwork.has(uid)) {
 			this.waitingForNetwork.add(uid);
 			const failure = sandboxFailure(this.ctx);
@@ -177,12 +251,12 @@ export class PodLifecycle {
 		const {store, clock} = this.ctx;
 		const containers = podSpec(pod).containers;
 		const alive = () => {
-			const current = store.get('v1', 'Pod', pod.metadata.namespace, pod.metadata.name);
+			const current = getView(store, 'v1', 'Pod', pod.metadata.namespace, pod.metadata.name);
 			return current && current.metadata.uid === uid && !isTerminating(current) ? current : undefined;
 		};
 		try {
 			const hostIP = nodeInternalIp(node);
-			const podIP = podSpec(pod).hostNetwork ? hostIP : allocatePodIp(node, store.list('v1', 'Pod').filter(other => podSpec(other).nodeName === node.metadata.name), this.reservedIps.values());
+			const podIP = podSpec(pod).hostNetwork ? hostIP : allocatePodIp(node, listView(store, 'v1', 'Pod').filter(other => podSpec(other).nodeName === node.metadata.name), this.reservedIps.values());
 			this.reservedIps.set(uid, podIP);
 			const at = rfc3339(clock.now());
 			modify(store, pod, draft => {
@@ -274,6 +348,7 @@ export class PodLifecycle {
 
 	forget(pod: KubeObject): void {
 		this.waitingForNetwork.delete(pod.metadata.uid!);
+		this.heldAt.delete(pod.metadata.uid!);
 	}
 }
 

@@ -1,6 +1,6 @@
 import type {KubeObject, PracticeContext} from '../types.js';
 import {
-	controllerReference, isPodReady, isTerminating, modify, ownedBy, podSpec, randomSuffix, selectorMatches, templateHash, type LabelSelector,
+	controllerReference, isPodReady, isTerminating, listView, modify, ownedBy, podSpec, randomSuffix, selectorMatches, templateHash, type LabelSelector,
 } from './objects.js';
 
 interface PodTemplate {
@@ -42,8 +42,8 @@ function tryCreate(ctx: PracticeContext, object: KubeObject): KubeObject | undef
 }
 
 /** Keeps each ReplicaSet's pod count at its replicas and reports what its pods are doing. */
-export function reconcileReplicaSets(ctx: PracticeContext, pods: KubeObject[]): void {
-	for (const replicaSet of ctx.store.list('apps/v1', 'ReplicaSet')) {
+export function reconcileReplicaSets(ctx: PracticeContext, pods: readonly KubeObject[]): void {
+	for (const replicaSet of listView(ctx.store, 'apps/v1', 'ReplicaSet')) {
 		if (isTerminating(replicaSet)) continue;
 		const spec = workloadSpec(replicaSet);
 		const desired = spec.replicas ?? 1;
@@ -83,8 +83,8 @@ type Condition = {type: string; status: string; reason: string; message: string;
 
 /** Rolls each Deployment onto a ReplicaSet for its current template, retires the old ones, and reports status. */
 export function reconcileDeployments(ctx: PracticeContext): void {
-	const replicaSets = ctx.store.list('apps/v1', 'ReplicaSet');
-	for (const deployment of ctx.store.list('apps/v1', 'Deployment')) {
+	const replicaSets = listView(ctx.store, 'apps/v1', 'ReplicaSet');
+	for (const deployment of listView(ctx.store, 'apps/v1', 'Deployment')) {
 		if (isTerminating(deployment)) continue;
 		const spec = workloadSpec(deployment);
 		const desired = spec.replicas ?? 1;
@@ -173,9 +173,9 @@ function nodeMatches(node: KubeObject, template: PodTemplate | undefined): boole
 }
 
 /** One pod per matching node for each DaemonSet, replaced when the template changes, with the status `rollout status` reads. */
-export function reconcileDaemonSets(ctx: PracticeContext, pods: KubeObject[]): void {
-	const nodes = ctx.store.list('v1', 'Node');
-	for (const daemonSet of ctx.store.list('apps/v1', 'DaemonSet')) {
+export function reconcileDaemonSets(ctx: PracticeContext, pods: readonly KubeObject[]): void {
+	const nodes = listView(ctx.store, 'v1', 'Node');
+	for (const daemonSet of listView(ctx.store, 'apps/v1', 'DaemonSet')) {
 		if (isTerminating(daemonSet)) continue;
 		const spec = workloadSpec(daemonSet);
 		const hash = templateHash(spec.template);

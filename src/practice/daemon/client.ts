@@ -13,7 +13,26 @@ export interface PracticeInfo {
 	binDir: string;
 	/** KUBECONFIG, KUBECACHEDIR, PATH (the simulated tools first), CILIUM_LAB_PRACTICE_DIR. */
 	env: Record<string, string>;
+	/** From startPractice: the daemon's status as it answered while starting (saves asking again). */
+	status?: PracticeStatus;
 }
+
+interface DaemonStatusAnswer {
+	pid: number;
+	speed: string;
+	startedAt: string;
+	cluster: PracticeStatus['cluster'];
+}
+
+const statusOf = (info: DaemonInfo, answer: DaemonStatusAnswer): PracticeStatus => ({
+	running: true,
+	pid: info.pid,
+	controlPort: info.controlPort,
+	apiPort: answer.cluster?.apiPort ?? info.apiPort,
+	speed: answer.speed,
+	cluster: answer.cluster,
+	startedAt: answer.startedAt,
+});
 
 export interface PracticeStatus {
 	running: boolean;
@@ -126,19 +145,19 @@ export function practiceEnv(home: string, basePath = process.env.PATH ?? ''): Pr
 	};
 }
 
-async function runningInfo(home: string): Promise<DaemonInfo | undefined> {
+async function runningInfo(home: string): Promise<{info: DaemonInfo; status: PracticeStatus} | undefined> {
 	const info = readInfo(home);
 	if (!info || !isAlive(info.pid)) return undefined;
 	try {
-		await controlRequest(info, 'GET', '/practice/v1/status', undefined, 5_000);
-		return info;
+		const answer = await controlRequest<DaemonStatusAnswer>(info, 'GET', '/practice/v1/status', undefined, 5_000);
+		return {info, status: statusOf(info, answer)};
 	} catch {
 		return undefined;
 	}
 }
 
 /** Spawns the daemon detached and waits for the line it writes on fd 3 when it is ready. */
-async function spawnDaemon(home: string, speed: PracticeSpeed): Promise<void> {
+async function spawnDaemon(home: string, speed: PracticeSpeed): Promise<Partial<DaemonStatusAnswer> | undefined> {
 	const paths = practicePaths(home);
 	fs.mkdirSync(paths.dir, {recursive: true, mode: 0o700});
 	const script = daemonScript();
@@ -151,7 +170,7 @@ async function spawnDaemon(home: string, speed: PracticeSpeed): Promise<void> {
 	});
 	fs.closeSync(logFd);
 	const pipe = child.stdio[3] as Readable;
-	const message = await new Promise<{ready?: boolean; alreadyRunning?: boolean; error?: string}>((resolve) => {
+	const message = await new Promise<{ready?: boolean; alreadyRunning?: boolean; error?: string} & Partial<DaemonStatusAnswer>>((resolve) => {
 		let text = '';
 		pipe.setEncoding('utf8');
 		pipe.on('data', (chunk: string) => {
@@ -170,28 +189,33 @@ async function spawnDaemon(home: string, speed: PracticeSpeed): Promise<void> {
 	if (message.alreadyRunning) {
 		// Another start won the race; wait for its daemon.json.
 		for (let attempt = 0; attempt < 100; attempt++) {
-			if (await runningInfo(home)) return;
+			if (await runningInfo(home)) return undefined;
 			await new Promise((resolve) => setTimeout(resolve, 50));
 		}
 		throw new Error(`another practice daemon holds ${paths.lock} but does not answer; stop it or remove the file`);
 	}
+	return message;
 }
 
 export async function startPractice(options: {home: string; speed?: PracticeSpeed; track?: string}): Promise<PracticeInfo> {
 	const {home} = options;
 	const paths = practicePaths(home);
 	const speed = options.speed ?? parseSpeed(process.env.CILIUM_LAB_PRACTICE_SPEED);
-	let info = await runningInfo(home);
+	const running = await runningInfo(home);
+	let info = running?.info;
+	let status = running?.status;
 	if (!info) {
-		await spawnDaemon(home, speed);
+		const ready = await spawnDaemon(home, speed);
 		info = readInfo(home);
 		if (!info) throw new Error(`the practice daemon started but wrote no ${paths.info}`);
+		status = ready?.speed && ready.startedAt && ready.cluster !== undefined ? statusOf(info, ready as DaemonStatusAnswer) : undefined;
 	}
 	writeShims(paths.bin, paths.dir);
 	if (options.track === 'k8s' && (info.apiPort === null || !fs.existsSync(paths.kubeconfig))) {
 		await controlRequest(info, 'POST', '/practice/v1/cluster', {name: 'practice', nodeCount: 3, writeKubeconfig: true});
+		status = undefined;
 	}
-	return practiceEnv(home);
+	return {...practiceEnv(home), ...(status ? {status} : {})};
 }
 
 export async function stopPractice(home: string): Promise<void> {
@@ -214,8 +238,6 @@ export async function stopPractice(home: string): Promise<void> {
 }
 
 export async function practiceStatus(home: string): Promise<PracticeStatus> {
-	const info = await runningInfo(home);
-	if (!info) return {running: false};
-	const status = await controlRequest<{cluster: PracticeStatus['cluster']; speed: string; startedAt: string}>(info, 'GET', '/practice/v1/status');
-	return {running: true, pid: info.pid, controlPort: info.controlPort, apiPort: info.apiPort, speed: status.speed, cluster: status.cluster, startedAt: status.startedAt};
+	const running = await runningInfo(home);
+	return running ? running.status : {running: false};
 }

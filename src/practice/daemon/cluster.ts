@@ -7,10 +7,13 @@ import type {ClusterLifecycle, KubeObject} from '../types.js';
 import type {PracticeStore} from '../api/store.js';
 import {KUBERNETES_VERSION} from '../api/discovery.js';
 import {writeFileAtomic} from '../api/persistence.js';
+import {cniAnnotation} from '../controllers/nodes.js';
 
 export interface ClusterRecord {
 	name: string;
 	nodeCount: number;
+	/** The CNI the nodes have from the start; `none` waits for Cilium. */
+	cni?: 'none' | 'azure' | 'kubenet';
 	location: string;
 	kubernetesVersion: string;
 	createdAt: string;
@@ -58,7 +61,7 @@ function node(name: string, index: number, record: ClusterRecord, now: string): 
 				'topology.kubernetes.io/region': record.location,
 				'topology.kubernetes.io/zone': '0',
 			},
-			annotations: {'node.alpha.kubernetes.io/ttl': '0', 'volumes.kubernetes.io/controller-managed-attach-detach': 'true'},
+			annotations: {[cniAnnotation]: record.cni ?? 'none', 'node.alpha.kubernetes.io/ttl': '0', 'volumes.kubernetes.io/controller-managed-attach-detach': 'true'},
 		},
 		spec: {
 			podCIDR: `10.244.${index}.0/24`,
@@ -214,6 +217,7 @@ export function createLifecycle(hooks: LifecycleHooks): ClusterLifecycle & {reco
 			const created: ClusterRecord = {
 				name: options.name,
 				nodeCount: options.nodeCount,
+				cni: options.cni ?? 'none',
 				location: options.location ?? 'koreacentral',
 				kubernetesVersion: options.kubernetesVersion ? `v${options.kubernetesVersion.replace(/^v/, '')}` : KUBERNETES_VERSION.gitVersion,
 				createdAt: new Date().toISOString(),

@@ -5,9 +5,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {parseArgs} from 'node:util';
 import type {IncomingMessage, ServerResponse} from 'node:http';
+import type {Duplex} from 'node:stream';
 import type {PracticeContext, PracticePart} from '../types.js';
 import {createStore} from '../api/store.js';
-import {createApiHandler, statusBody, tokenMatches} from '../api/server.js';
+import type {ApiHandler} from '../api/server.js';
 import {listenHttps, type HttpsListener} from '../api/listener.js';
 import {writeFileAtomic} from '../api/persistence.js';
 import {ensureCredentials} from './tls.js';
@@ -78,6 +79,15 @@ async function main(): Promise<void> {
 		return;
 	}
 	const speed = parseSpeed(values.speed ?? process.env.CILIUM_LAB_PRACTICE_SPEED);
+	// The API server's code and the parts load while the listeners come up; the daemon says it is ready once
+	// it listens, and every request waits until they are in place (see `serving` below).
+	const apiModule = import('../api/server.js');
+	const partModules = [() => import(`../controllers/index${SOURCE_EXTENSION}`), () => import(`../datapath/index${SOURCE_EXTENSION}`)].map((load) =>
+		loadPart(load).catch((error: unknown) => {
+			log(`a practice part failed to load: ${(error as Error).stack ?? error}`);
+			return undefined;
+		}),
+	);
 	const credentials = await ensureCredentials(paths.dir);
 	const store = createStore({statePath: paths.state, log});
 	const clock = createClock(speed);
@@ -86,7 +96,20 @@ async function main(): Promise<void> {
 	let controlListener: HttpsListener | undefined;
 	const lastApiPort = () => store.sections.read<number | null>('practice.apiPort', null) ?? undefined;
 	const context = {} as PracticeContext;
-	const api = createApiHandler({store, token: credentials.token, context, log, serverAddress: () => `127.0.0.1:${apiListener?.port ?? 0}`});
+	const apiReady: Promise<ApiHandler> = apiModule.then(({createApiHandler}) =>
+		createApiHandler({store, token: credentials.token, context, log, serverAddress: () => `127.0.0.1:${apiListener?.port ?? 0}`}),
+	);
+	const stopParts: Array<() => void> = [];
+	/** Resolves when the API handler exists and the parts (controllers, datapath) have started. */
+	let serving: Promise<ApiHandler> = apiReady;
+	const fail = (error: unknown) => {
+		log(`practice daemon could not start: ${(error as Error)?.stack ?? error}`);
+		process.exit(1);
+	};
+	const api = {
+		handleRequest: (req: IncomingMessage, res: ServerResponse) => void serving.then((handler) => handler.handleRequest(req, res), fail),
+		handleUpgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => void serving.then((handler) => handler.handleUpgrade(req, socket, head), fail),
+	};
 
 	const writeInfo = () => {
 		const info: DaemonInfo = {
@@ -121,7 +144,7 @@ async function main(): Promise<void> {
 		return apiListener.port;
 	};
 	const closeApi = async () => {
-		api.closeWatches();
+		(await apiReady).closeWatches();
 		await apiListener?.close();
 		apiListener = undefined;
 	};
@@ -136,6 +159,16 @@ async function main(): Promise<void> {
 		onChange: () => writeInfo(),
 	});
 	Object.assign(context, {store, clock, sections: store.sections, cluster});
+	// The parts start once both are loaded and the API handler exists (the datapath registers validators the API uses).
+	serving = Promise.all([apiReady, ...partModules]).then(async ([handler, ...starts]) => {
+		for (const start of starts as Array<PracticePart | undefined>) {
+			if (!start) continue;
+			const stop = await start(context);
+			if (typeof stop === 'function') stopParts.push(stop);
+		}
+		return handler;
+	});
+	serving.catch(fail);
 
 	const json = (res: ServerResponse, code: number, body: unknown) => {
 		const text = JSON.stringify(body);
@@ -155,10 +188,10 @@ async function main(): Promise<void> {
 	};
 
 	let stopping = false;
-	const stopParts: Array<() => void> = [];
 	const shutdown = async (code = 0) => {
 		if (stopping) return;
 		stopping = true;
+		await serving.catch(() => undefined);
 		for (const stop of stopParts) {
 			try {
 				stop();
@@ -175,6 +208,8 @@ async function main(): Promise<void> {
 	};
 
 	const control = async (req: IncomingMessage, res: ServerResponse) => {
+		await serving;
+		const {statusBody, tokenMatches} = await apiModule;
 		const url = new URL(req.url ?? '/', 'https://localhost');
 		if (!tokenMatches(req.headers.authorization, credentials.token)) return json(res, 401, statusBody(401, 'Unauthorized', 'Unauthorized'));
 		if (url.pathname.startsWith('/practice/v1/tools/')) {
@@ -197,8 +232,9 @@ async function main(): Promise<void> {
 			case 'POST /practice/v1/cluster': {
 				const chunks: Buffer[] = [];
 				for await (const chunk of req as AsyncIterable<Buffer>) chunks.push(chunk);
-				const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as {name?: string; nodeCount?: number; writeKubeconfig?: boolean};
-				if (!cluster.record()) await cluster.create({name: body.name ?? 'practice', nodeCount: body.nodeCount ?? 3});
+				const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as {name?: string; nodeCount?: number; writeKubeconfig?: boolean; cni?: 'none' | 'azure' | 'kubenet'};
+				if (body.cni !== undefined && !['none', 'azure', 'kubenet'].includes(body.cni)) return json(res, 400, statusBody(400, 'BadRequest', `unknown cni "${String(body.cni)}": use none, azure or kubenet`));
+				if (!cluster.record()) await cluster.create({name: body.name ?? 'practice', nodeCount: body.nodeCount ?? 3, cni: body.cni});
 				if (body.writeKubeconfig) writeFileAtomic(paths.kubeconfig, cluster.kubeconfig(body.name ?? cluster.record()!.name));
 				return json(res, 200, {apiPort: apiListener?.port, kubeconfig: paths.kubeconfig});
 			}
@@ -219,7 +255,7 @@ async function main(): Promise<void> {
 		onRequest: (req, res) => {
 			control(req, res).catch((error: unknown) => {
 				log(`control request failed: ${(error as Error).stack ?? error}`);
-				if (!res.headersSent) json(res, 500, statusBody(500, 'InternalError', (error as Error).message));
+				if (!res.headersSent) json(res, 500, {kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: (error as Error).message, reason: 'InternalError', code: 500});
 				else res.end();
 			});
 		},
@@ -227,21 +263,14 @@ async function main(): Promise<void> {
 	if (cluster.record()) await openApi();
 	writeInfo();
 
-	for (const load of [() => import(`../controllers/index${SOURCE_EXTENSION}`), () => import(`../datapath/index${SOURCE_EXTENSION}`)]) {
-		const start = await loadPart(load).catch((error: unknown) => {
-			log(`a practice part failed to load: ${(error as Error).stack ?? error}`);
-			return undefined;
-		});
-		if (!start) continue;
-		const stop = await start(context);
-		if (typeof stop === 'function') stopParts.push(stop);
-	}
 
 	process.on('SIGTERM', () => void shutdown(0));
 	process.on('SIGINT', () => void shutdown(0));
 	process.on('uncaughtException', (error) => log(`uncaught: ${error.stack ?? error}`));
 	process.on('unhandledRejection', (error) => log(`unhandled rejection: ${(error as Error)?.stack ?? error}`));
-	signalReady({ready: true, pid: process.pid, controlPort: controlListener.port, apiPort: apiListener?.port ?? null});
+	const record = cluster.record();
+	// The status `practice start` prints, so it need not ask for it.
+	signalReady({ready: true, pid: process.pid, controlPort: controlListener.port, apiPort: apiListener?.port ?? null, speed, startedAt, cluster: record ? {...record, apiPort: apiListener?.port ?? null} : null});
 }
 
 main().catch((error: unknown) => {
