@@ -24,7 +24,6 @@ import {
 } from './model.js';
 import {lines, readLine} from './tool-io.js';
 import {enableManagedAcns, installManagedCilium} from './managed-cilium.js';
-import {cniAnnotation} from '../controllers/nodes.js';
 
 export const azVersion = '2.67.0';
 const defaultKubernetesVersion = '1.30.6';
@@ -275,13 +274,6 @@ async function removeCluster(ctx: PracticeContext, cluster: AksCluster): Promise
 	if (ctx.cluster.exists() && state.clusters.length > 0 && sameName(state.clusters[0]!.name, live.name)) await ctx.cluster.remove();
 }
 
-/** Azure CNI and kubenet nodes have a CNI from the start; the controllers keep BYOCNI ("none") nodes NotReady until Cilium runs. */
-function markNodesWithCni(ctx: PracticeContext, cni: 'azure' | 'kubenet'): void {
-	for (const node of ctx.store.list('v1', 'Node')) {
-		ctx.store.apply({...node, metadata: {...node.metadata, annotations: {...node.metadata.annotations, [cniAnnotation]: cni}}});
-	}
-}
-
 function validateNetwork(profile: NetworkProfile): void {
 	if (profile.networkPluginMode === 'overlay' && profile.networkPlugin !== 'azure') {
 		throw armError('BadRequest', `Network plugin mode overlay is only supported with network plugin azure.`, 1, 'networkProfile.networkPluginMode');
@@ -366,8 +358,8 @@ async function aksCreate(run: AzRun, argv: string[]): Promise<number> {
 	};
 	writeCloud(run.ctx.sections, {...state, clusters: [...state.clusters, cluster]});
 	const provision = async () => {
-		await run.ctx.cluster.create({name, nodeCount, location, kubernetesVersion: cluster.kubernetesVersion});
-		if (profile.networkPlugin !== 'none') markNodesWithCni(run.ctx, profile.networkPlugin);
+		// The nodes register with their CNI from the start: Azure CNI and kubenet nodes turn Ready without Cilium.
+		await run.ctx.cluster.create({name, nodeCount, location, kubernetesVersion: cluster.kubernetesVersion, cni: profile.networkPlugin});
 		if (profile.networkDataplane === 'cilium') await installManagedCilium(run.ctx);
 		const latest = readCloud(run.ctx.sections);
 		writeCloud(run.ctx.sections, {...latest, clusters: latest.clusters.map(entry => (entry.name === name && entry.resourceGroup === group.name ? {...entry, provisioningState: 'Succeeded'} : entry))});
