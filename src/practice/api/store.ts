@@ -473,6 +473,11 @@ export function createStore(options: StoreOptions = {}): PracticeStore {
 		}
 		const finalizers = existing.metadata.finalizers as string[] | undefined;
 		if (Array.isArray(finalizers) && finalizers.length > 0) {
+			if (existing.metadata.deletionTimestamp && Number(existing.metadata.deletionGracePeriodSeconds ?? 0) > 0 && grace === 0) {
+				// The kubelet's last word (grace 0): the finalizers alone keep the pod now.
+				const finished = commit(type, 'MODIFIED', {...existing, metadata: {...existing.metadata, deletionGracePeriodSeconds: 0}}, existing);
+				return {object: finished, gone: false};
+			}
 			if (existing.metadata.deletionTimestamp) return {object: existing, gone: false};
 			const marked = commit(type, 'MODIFIED', {...existing, metadata: {...existing.metadata, deletionTimestamp: rfc3339(now()), deletionGracePeriodSeconds: 0}}, existing);
 			return {object: marked, gone: false};
