@@ -1,6 +1,6 @@
-// az's output: --output json|jsonc|table|tsv|yaml|none and the simple JMESPath --query forms the
-// lessons use (field paths, [] projections, [N], {alias: path} multi-select hashes).
+// az's output: --output json|jsonc|table|tsv|yaml|none, after its JMESPath --query.
 import {stringify as toYaml} from 'yaml';
+import jmespath from 'jmespath';
 import {alignedTable} from './text.js';
 
 export const outputFormats = ['json', 'jsonc', 'table', 'tsv', 'yaml', 'yamlc', 'none'];
@@ -22,62 +22,25 @@ function sortKeys(value: unknown): unknown {
 	return value;
 }
 
-export class QueryError extends Error {}
-
-type Segment = {field: string} | {index: number} | {project: true} | {hash: Array<[string, Segment[]]>};
-
-function parsePath(text: string): Segment[] {
-	const segments: Segment[] = [];
-	let rest = text.trim();
-	while (rest.length > 0) {
-		let match: RegExpMatchArray | null;
-		if ((match = rest.match(/^\.?([A-Za-z_][A-Za-z0-9_]*)/))) {
-			segments.push({field: match[1]!});
-		} else if ((match = rest.match(/^\.?"([^"]+)"/))) {
-			segments.push({field: match[1]!});
-		} else if ((match = rest.match(/^\[\]/))) {
-			segments.push({project: true});
-		} else if ((match = rest.match(/^\[(-?\d+)\]/))) {
-			segments.push({index: Number(match[1])});
-		} else if ((match = rest.match(/^\.?\{([^{}]*)\}/))) {
-			const pairs: Array<[string, Segment[]]> = match[1]!.split(',').map(pair => {
-				const colon = pair.indexOf(':');
-				if (colon < 0) throw new QueryError(`not simulated: ${text}`);
-				return [pair.slice(0, colon).trim(), parsePath(pair.slice(colon + 1))];
-			});
-			segments.push({hash: pairs});
-		} else {
-			throw new QueryError(`not simulated: ${text}`);
-		}
-		rest = rest.slice(match[0].length);
-	}
-	return segments;
-}
-
-function evaluate(value: unknown, segments: Segment[]): unknown {
-	if (segments.length === 0) return value;
-	const [segment, ...rest] = segments;
-	if (value === null || value === undefined) return null;
-	if ('field' in segment!) {
-		if (typeof value !== 'object' || Array.isArray(value)) return null;
-		return evaluate((value as Record<string, unknown>)[segment.field] ?? null, rest);
-	}
-	if ('index' in segment!) {
-		if (!Array.isArray(value)) return null;
-		const item = value.at(segment.index);
-		return evaluate(item ?? null, rest);
-	}
-	if ('project' in segment!) {
-		if (!Array.isArray(value)) return null;
-		return value.map(item => evaluate(item, rest)).filter(item => item !== null);
-	}
-	if (typeof value !== 'object') return null;
-	const result = Object.fromEntries(segment!.hash.map(([alias, path]) => [alias, evaluate(value, path)]));
-	return evaluate(result, rest);
-}
-
+/** az's --query: a JMESPath expression (az evaluates it with Python's jmespath; this is the same spec). */
 export function applyQuery(value: unknown, query: string): unknown {
-	return evaluate(value, parsePath(query));
+	try {
+		return jmespath.search(JSON.parse(JSON.stringify(value ?? null)), query);
+	} catch (error) {
+		const {name, message} = error as Error;
+		// A malformed expression is argparse's type error; a well-formed one can still fail while it runs (a function's argument type).
+		if (name === 'ParserError' || name === 'LexerError') throw new QueryError(`argument --query: invalid jmespath_type value: '${query}'`, message);
+		throw new QueryError(message, message);
+	}
+}
+
+export class QueryError extends Error {
+	constructor(
+		message: string,
+		readonly reason: string,
+	) {
+		super(message);
+	}
 }
 
 function scalarText(value: unknown): string {

@@ -73,7 +73,7 @@ function print(run: AzRun, parsed: ReturnType<typeof parseArgs>, result: unknown
 	try {
 		run.io.stdout.write(formatAzOutput(result, {output, query: stringOption(parsed, 'query'), tableRows}));
 	} catch (error) {
-		throw new AzFailure(`argument --query: the JMESPath expression is ${(error as Error).message} (the practice cluster simulates field paths, [], [N] and {alias: path})`, 2);
+		throw new AzFailure((error as Error).message, 2);
 	}
 }
 

@@ -66,7 +66,9 @@ describe('az output', () => {
 		expect(applyQuery([cluster], '[].name')).toEqual(['yj-aks']);
 		expect(applyQuery(cluster, 'agentPoolProfiles[0].count')).toBe(3);
 		expect(applyQuery(cluster, '{n: name, plugin: networkProfile.networkPlugin}')).toEqual({n: 'yj-aks', plugin: 'none'});
-		expect(() => applyQuery(cluster, "[?name=='x']")).toThrow('not simulated');
+		expect(applyQuery([cluster], "[?name=='yj-aks'] | length(@)")).toBe(1);
+		expect(applyQuery([cluster], "[?name=='x'] | length(@)")).toBe(0);
+		expect(() => applyQuery(cluster, '[?')).toThrow("argument --query: invalid jmespath_type value: '[?'");
 	});
 	it('prints tsv and tables', () => {
 		expect(formatAzOutput(cluster, {output: 'tsv', query: 'networkProfile.networkPlugin'})).toBe('none\n');
