@@ -88,11 +88,11 @@ const storedReads = (store: ClusterStore): StoredReads | undefined =>
  * The objects of a kind as stored, in no particular order: frozen, shared, never to be modified. The controllers
  * scan on every change, so a copy of every pod per scan would make each write cost the size of the cluster.
  */
-export function listView(store: ClusterStore, apiVersion: string, kind: string, options: {namespace?: string} = {}): readonly KubeObject[] {
+export function listView(store: ClusterStore, apiVersion: string, kind: string, options: {namespace?: string; sorted?: boolean} = {}): readonly KubeObject[] {
 	const reads = storedReads(store);
 	const type = reads?.registry.byKind(apiVersion, kind);
-	if (!reads || !type) return store.list(apiVersion, kind, options);
-	return reads.listStored(type, {...options, unordered: true});
+	if (!reads || !type) return store.list(apiVersion, kind, {namespace: options.namespace});
+	return reads.listStored(type, {namespace: options.namespace, unordered: !options.sorted});
 }
 
 /** One object as stored (frozen), or a copy from a plain ClusterStore. */

@@ -1,6 +1,7 @@
 // The running datapath of one practice cluster: the view rebuilt from the store, per-node FQDN caches and flow
 // rings (persisted), and the operations programs in pods perform (DNS queries, TCP connects, pings), each recording
 // the flows Cilium would record and taking the time the real network would (cilium-semantics.md §2, §4.2).
+import {listView} from '../controllers/objects.js';
 import {StatusError, type KubeObject, type PracticeContext} from '../types.js';
 import {resolve, FqdnCache, type DnsAnswer, type FqdnCacheEntry, type QueryType} from './dns.js';
 import {decideConnection, dnsQueryAllowed, type ConnectionVerdict, type EndpointInfo, type PeerIdentity, type Traffic} from './engine.js';
@@ -97,7 +98,8 @@ export class Datapath {
 				}
 			};
 			this.cachedView = buildView({
-				pods: store.list('v1', 'Pod'),
+				// Every change rebuilds the view: the pods are read as stored (frozen, in list order), not copied one by one.
+				pods: [...listView(store, 'v1', 'Pod', {sorted: true})],
 				namespaces: store.list('v1', 'Namespace'),
 				nodes: store.list('v1', 'Node'),
 				services: store.list('v1', 'Service'),
