@@ -1,0 +1,82 @@
+// Every lesson of every track, walked headless through the built app on a fresh practice cluster, as a
+// facilitator would: each step's checks are asked once before it runs (they must fail: nothing has done the
+// step's work yet), then `cilium-lab run LESSON/STEP --yes --solve` must pass.
+// Needs `npm run build` first (npm test does it).
+import {existsSync, rmSync} from 'node:fs';
+import {afterAll, describe, expect, it} from 'vitest';
+import type {TrackId} from '../../src/lab/types.js';
+import {CLI, ciliumLab, walkEnv, walkTrack} from './walk.js';
+
+/**
+ * Steps whose checks legitimately pass before they run: they observe what an earlier step already did and
+ * change nothing themselves. Anything else that passes before its command is a check that proves nothing.
+ */
+const PASS_BEFORE_ALLOWED = new Set([
+	// preflight: the tools are installed before the lab starts (kubectl/helm/cilium/hubble versions).
+	'preflight/kubectl-helm',
+	'preflight/cilium-cli',
+	'preflight/hubble-cli',
+	// k8s track: the existing cluster and its context are there from the start (the point of the track).
+	'preflight/kube-context-k8s',
+	'cluster/existing-cluster',
+	// `kubectl get nodes` right after get-credentials: NotReady (BYOCNI) / Ready (managed) is the cluster's state.
+	'cluster/nodes-notready',
+	'cluster/nodes-ready',
+	// `cilium status`, the managed track's pods + CRDs, `helm ls/history/get values`, Hubble's pods after enabling.
+	'install/status',
+	'install/managed-verify',
+	'install/helm-inspect-k8s',
+	'hubble/verify',
+	// curl/hubble observations of the policy the step before applied (policy 2; policy 3; a breakage).
+	'fqdn-policy/try-it',
+	'troubleshooting/symptom',
+	'troubleshooting/observe-in-agent',
+	'troubleshooting/observe-cli',
+	'troubleshooting/find-dns',
+	'troubleshooting/find-pattern',
+]);
+
+const TRACKS: TrackId[] = ['aks-byocni', 'aks-managed', 'k8s'];
+/** aks-byocni and k8s both port-forward to fixed local ports (8080 for hubble-ui, 4245 for hubble-relay): one at a time. */
+const USES_LOCAL_PORTS = new Set<TrackId>(['aks-byocni', 'k8s']);
+let localPorts: Promise<unknown> = Promise.resolve();
+
+const started: Array<{home: string; env: NodeJS.ProcessEnv}> = [];
+afterAll(async () => {
+	for (const {home, env} of started) {
+		await ciliumLab(['practice', 'stop'], env, 30_000);
+		rmSync(home, {recursive: true, force: true});
+	}
+}, 90_000);
+
+describe.concurrent('the lessons, walked on the practice cluster', () => {
+	it.each(TRACKS)('track %s: every step fails its checks before it runs and passes after its solve', async (track) => {
+		expect(existsSync(CLI), 'dist/cilium-lab.js: run `npm run build` first').toBe(true);
+		const walk = async () => {
+			const lab = walkEnv();
+			started.push(lab);
+			return walkTrack(track, lab.env, {stepTimeoutMs: 120_000, log: process.env.WALK_LOG ? (line) => console.log(line) : undefined});
+		};
+		let walked;
+		if (USES_LOCAL_PORTS.has(track)) {
+			const turn = localPorts.then(walk);
+			localPorts = turn.catch(() => undefined);
+			walked = await turn;
+		} else {
+			walked = await walk();
+		}
+
+		const failed = walked.filter((step) => step.exitCode !== 0 || !['done', 'solved'].includes(step.status ?? ''));
+		expect(failed.map((step) => `${step.ref}: exit ${step.exitCode} ${step.status ?? ''} ${step.failure ?? ''}`)).toEqual([]);
+
+		const passedBefore = walked.filter((step) => step.passedBefore !== false && step.before !== undefined && !PASS_BEFORE_ALLOWED.has(step.ref));
+		expect(passedBefore.map((step) => `${step.ref}: its checks passed before it ran: ${step.before}`)).toEqual([]);
+
+		// The list stays short: an entry whose step now fails before it runs has become a real check; remove it.
+		const stale = walked.filter((step) => PASS_BEFORE_ALLOWED.has(step.ref) && step.passedBefore === false);
+		expect(stale.map((step) => `${step.ref} is allow-listed but its checks fail before it runs now`)).toEqual([]);
+
+		const checked = walked.filter((step) => step.before !== undefined).length;
+		expect(checked).toBeGreaterThan(20);
+	}, 600_000);
+});

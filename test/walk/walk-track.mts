@@ -1,0 +1,16 @@
+// Walks one track by hand, printing each step as it goes (what the walk test does, for finding out why a step
+// fails): npm run build && npx tsx test/walk/walk-track.mts aks-byocni|aks-managed|k8s
+// The lab home is kept (its logs/ has every step's output); the practice daemon is stopped at the end.
+import type {TrackId} from '../../src/lab/types.js';
+import {ciliumLab, walkEnv, walkTrack} from './walk.js';
+
+const track = process.argv[2] as TrackId;
+const {home, env} = walkEnv();
+console.log(`lab home: ${home}`);
+const started = Date.now();
+try {
+	await walkTrack(track, env, {stepTimeoutMs: 120_000, log: (line) => console.log(line)});
+} finally {
+	await ciliumLab(['practice', 'stop'], env, 30_000);
+	console.log(`walked in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+}
