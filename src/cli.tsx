@@ -2,8 +2,11 @@
 // Composition root: parses arguments, builds the real adapters, maps outcomes to exit codes.
 // Only argument parsing is imported up front; everything else loads when a command needs it, so
 // `--version` and `--help` stay as fast as node itself.
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
 import {EXIT, LabError} from './errors.js';
 import {HELP, parseCliArgs, type CliArgs} from './cli/args.js';
+import {traceStartup} from './startup-trace.js';
 
 declare const __VERSION__: string | undefined;
 const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-dev';
@@ -29,9 +32,20 @@ async function askYesNo(question: string): Promise<boolean> {
 	}
 }
 
+/** The lab (from its cache when the lesson files have not changed) and the progress, variables and track. */
+async function loadSetup(args: CliArgs) {
+	const [{setup, labLocation}, {loadLabCached}] = await Promise.all([import('./cli/setup.js'), import('./lab/cache.js')]);
+	const {home, lessonsDir} = labLocation(args);
+	const lab = await loadLabCached(lessonsDir, {
+		cacheDir: path.join(home, 'cache'),
+		// Written by `npm run build` for the lessons that ship with the app (see scripts/build.mjs).
+		snapshots: [fileURLToPath(new URL('lab-snapshot.json', import.meta.url))],
+	});
+	return setup(args, lab);
+}
+
 async function prepare(args: CliArgs) {
-	const {setup} = await import('./cli/setup.js');
-	const ctx = setup(args);
+	const ctx = await loadSetup(args);
 	for (const warning of ctx.warnings) process.stderr.write(`cilium-lab: ${warning}\n`);
 	const stored = ctx.progress?.target;
 	const kind = args.target ?? stored?.kind ?? 'practice';
@@ -66,8 +80,7 @@ async function main(argv: string[]): Promise<number> {
 			return lintCommand(args.positionals[0] ?? args.lessons ?? defaultLessonsDir(), args.lang ?? langFromEnv());
 		}
 		case 'list': {
-			const [{setup}, {listCommand}] = await Promise.all([import('./cli/setup.js'), import('./cli/list.js')]);
-			const ctx = setup(args);
+			const [ctx, {listCommand}] = await Promise.all([loadSetup(args), import('./cli/list.js')]);
 			for (const warning of ctx.warnings) process.stderr.write(`cilium-lab: ${warning}\n`);
 			return listCommand(ctx, {json: args.json});
 		}
@@ -157,10 +170,13 @@ async function tui(args: CliArgs): Promise<number> {
 	if (!process.stdout.isTTY || !process.stdin.isTTY) {
 		throw new UserError('the lab opens in a terminal; without one, use list, check or run', 'cilium-lab --help');
 	}
+	traceStartup('tui');
 	const {ctx, kind, context} = await prepare(args);
+	traceStartup('lab loaded');
 	const [{resolveTarget}, {runChecks}, {startTui}] = await Promise.all([import('./target.js'), import('./cli/checks.js'), import('./ui/main.js')]);
 	// The real target is ready at once (a kubeconfig overlay at most). The practice cluster starts behind the first
 	// frame, and again for each track the learner picks (the k8s track gets a ready-made cluster).
+	traceStartup('ui imported');
 	const real = kind === 'real' ? await resolveTarget({target: kind, context, home: ctx.home, track: ctx.track ?? ctx.lab.tracks[0]!.id}) : undefined;
 	const target = real ?? {target: {kind: 'practice' as const}, env: {} as Record<string, string>, context: undefined};
 	return startTui({

@@ -6,7 +6,6 @@ import {fileURLToPath} from 'node:url';
 import {UserError} from '../errors.js';
 import {labHome} from '../home.js';
 import {langFromEnv} from '../lab/i18n.js';
-import {loadLab} from '../lab/loader.js';
 import {didYouMean} from '../lab/suggest.js';
 import type {Lab, Lang, TrackId} from '../lab/types.js';
 import {resolveVariables} from '../lab/variables.js';
@@ -36,8 +35,13 @@ export interface Setup {
 	warnings: string[];
 }
 
-export function setup(args: CliArgs, env: Record<string, string | undefined> = process.env): Setup {
-	const lab = loadLab(args.lessons ?? defaultLessonsDir());
+/** The lab's home and lessons directory, to load the lab from (src/lab/cache.ts) before calling setup. */
+export function labLocation(args: CliArgs, env: Record<string, string | undefined> = process.env): {home: string; lessonsDir: string} {
+	return {home: labHome(env as NodeJS.ProcessEnv), lessonsDir: args.lessons ?? defaultLessonsDir()};
+}
+
+/** `lab` is the validated lab of labLocation(args).lessonsDir. */
+export function setup(args: CliArgs, lab: Lab, env: Record<string, string | undefined> = process.env): Setup {
 	const home = labHome(env as NodeJS.ProcessEnv);
 	const warnings: string[] = [];
 	const loaded = loadProgress(home);

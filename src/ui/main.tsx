@@ -11,6 +11,7 @@ import {preloadMarkdown} from './hooks/use-markdown.js';
 import type {CheckResult} from '../checks/types.js';
 import type {Lab, Lang, TrackId} from '../lab/types.js';
 import type {ProgressLessons, Target} from '../session/index.js';
+import {traceStartup} from '../startup-trace.js';
 
 export interface StartTuiOptions {
 	lab: Lab;
@@ -76,6 +77,7 @@ export async function startTui(options: StartTuiOptions): Promise<number> {
 
 	const mount = (): Instance => render(<App controller={controller} />, {exitOnCtrlC: false, patchConsole: true, maxFps: 30});
 	let instance = mount();
+	traceStartup('first frame');
 	controller.onHandOver = async (run) => {
 		instance.unmount();
 		await instance.waitUntilExit().catch(() => {});
@@ -99,6 +101,7 @@ export async function startTui(options: StartTuiOptions): Promise<number> {
 	// After the first frame: ready the target (the practice daemon starts behind the lesson list), stop jobs a killed
 	// app left behind, load the Markdown renderer, and re-check what was done before.
 	setImmediate(() => {
+		traceStartup('after first frame');
 		if (options.prepareTarget) void controller.prepareTarget(controller.getSnapshot().session.track);
 		void preloadMarkdown();
 		void loadRunner();
