@@ -1,5 +1,6 @@
 // Walks one track by hand, printing each step as it goes (what the walk test does, for finding out why a step
-// fails): npm run build && npx tsx test/walk/walk-track.mts aks-byocni|aks-managed|k8s
+// fails): npm run build && npx tsx test/walk/walk-track.mts aks-byocni|aks-managed|k8s [--commands]
+// --commands runs each step's command as a learner types it instead of its solve script.
 // The lab home is kept (its logs/ has every step's output); the practice daemon is stopped at the end.
 import type {TrackId} from '../../src/lab/types.js';
 import {ciliumLab, walkEnv, walkTrack} from './walk.js';
@@ -9,7 +10,7 @@ const {home, env} = walkEnv();
 console.log(`lab home: ${home}`);
 const started = Date.now();
 try {
-	await walkTrack(track, env, {stepTimeoutMs: 120_000, log: (line) => console.log(line)});
+	await walkTrack(track, env, {stepTimeoutMs: 120_000, log: (line) => console.log(line), solve: !process.argv.includes('--commands')});
 } finally {
 	await ciliumLab(['practice', 'stop'], env, 30_000);
 	console.log(`walked in ${((Date.now() - started) / 1000).toFixed(0)} s`);

@@ -59,7 +59,7 @@ function summarize(json: string, fallback: string): {status?: string; failure?: 
  * Walks every visible step of the track in lab order. Stops at the first step that does not pass (what follows
  * would fail for that reason alone). `stepTimeoutMs` bounds one `run` so a broken step fails the walk quickly.
  */
-export async function walkTrack(track: TrackId, env: NodeJS.ProcessEnv, options: {stepTimeoutMs: number; log?: (line: string) => void}): Promise<StepWalk[]> {
+export async function walkTrack(track: TrackId, env: NodeJS.ProcessEnv, options: {stepTimeoutMs: number; log?: (line: string) => void; solve?: boolean}): Promise<StepWalk[]> {
 	const walked: StepWalk[] = [];
 	const common = ['--track', track, '--lang', 'en', '--json'];
 	for (const lesson of lab.lessons) {
@@ -78,7 +78,12 @@ export async function walkTrack(track: TrackId, env: NodeJS.ProcessEnv, options:
 					result.before = `check did not answer JSON (exit ${check.code}): ${check.stderr.slice(-500)}`;
 				}
 			}
-			const run = await ciliumLab(['run', ref, '--yes', '--solve', ...common], env, options.stepTimeoutMs);
+			let run = await ciliumLab(['run', ref, '--yes', ...(options.solve === false ? [] : ['--solve']), ...common], env, options.stepTimeoutMs);
+			if (run.code !== 0 && options.solve === false) {
+				// An exercise's command is not its fix (the learner fixes by hand): note it, then solve it and go on.
+				options.log?.(`[${track}] ${ref}: its command alone did not pass (${summarize(run.stdout, run.stderr).failure ?? run.code}); solving it`);
+				run = await ciliumLab(['run', ref, '--yes', '--solve', ...common], env, options.stepTimeoutMs);
+			}
 			result.exitCode = run.code;
 			Object.assign(result, summarize(run.stdout, `${run.stdout}\n${run.stderr}`));
 			result.ms = Date.now() - started;
