@@ -25,16 +25,18 @@ export interface LoadedState {
 	warnings: string[];
 }
 
-export function writeFileAtomic(file: string, text: string, mode = 0o600): void {
+/** Replaces `file` at once (temp + rename); `durable` (the default) also fsyncs, for what must survive a crash. */
+export function writeFileAtomic(file: string, text: string, mode = 0o600, durable = true): void {
 	const temp = `${file}.${process.pid}.tmp`;
 	const fd = fs.openSync(temp, 'w', mode);
 	try {
 		fs.writeSync(fd, text);
-		fs.fsyncSync(fd);
+		if (durable) fs.fsyncSync(fd);
 	} finally {
 		fs.closeSync(fd);
 	}
 	fs.renameSync(temp, file);
+	if (!durable) return;
 	try {
 		const dir = fs.openSync(path.dirname(file), 'r');
 		fs.fsyncSync(dir);

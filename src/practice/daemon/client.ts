@@ -1,7 +1,6 @@
 // The app's side of the practice daemon: start it (detached) if needed, stop it, ask its status.
 import {spawn} from 'node:child_process';
 import fs from 'node:fs';
-import https from 'node:https';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import type {Readable} from 'node:stream';
@@ -82,7 +81,9 @@ function isAlive(pid: number): boolean {
 }
 
 /** A request to the daemon's control port, over HTTPS with its CA and token. */
-export function controlRequest<T>(info: DaemonInfo, method: string, pathname: string, body?: unknown, timeoutMs = 60_000): Promise<T> {
+export async function controlRequest<T>(info: DaemonInfo, method: string, pathname: string, body?: unknown, timeoutMs = 60_000): Promise<T> {
+	// Loaded on first use: `practice start` of a stopped daemon never needs it, and it costs start-up time.
+	const {default: https} = await import('node:https');
 	const ca = fs.readFileSync(info.caFile, 'utf8');
 	const payload = body === undefined ? undefined : JSON.stringify(body);
 	return new Promise<T>((resolve, reject) => {
@@ -205,12 +206,14 @@ export async function startPractice(options: {home: string; speed?: PracticeSpee
 	let info = running?.info;
 	let status = running?.status;
 	if (!info) {
-		const ready = await spawnDaemon(home, speed);
+		const starting = spawnDaemon(home, speed);
+		// Written while the daemon boots.
+		writeShims(paths.bin, paths.dir);
+		const ready = await starting;
 		info = readInfo(home);
 		if (!info) throw new Error(`the practice daemon started but wrote no ${paths.info}`);
 		status = ready?.speed && ready.startedAt && ready.cluster !== undefined ? statusOf(info, ready as DaemonStatusAnswer) : undefined;
-	}
-	writeShims(paths.bin, paths.dir);
+	} else writeShims(paths.bin, paths.dir);
 	if (options.track === 'k8s' && (info.apiPort === null || !fs.existsSync(paths.kubeconfig))) {
 		await controlRequest(info, 'POST', '/practice/v1/cluster', {name: 'practice', nodeCount: 3, writeKubeconfig: true});
 		status = undefined;

@@ -79,11 +79,14 @@ async function main(): Promise<void> {
 		return;
 	}
 	const speed = parseSpeed(values.speed ?? process.env.CILIUM_LAB_PRACTICE_SPEED);
-	// The API server's code and the parts load while the listeners come up; the daemon says it is ready once
-	// it listens, and every request waits until they are in place (see `serving` below).
-	const apiModule = import('../api/server.js');
+	// The API server's code and the parts load once the listeners are up and the daemon said it is ready
+	// (loading them sooner only competes with the listeners for the one thread); every request waits until
+	// they are in place (see `serving` below).
+	let loadModules!: () => void;
+	const modulesWanted = new Promise<void>((resolve) => (loadModules = resolve));
+	const apiModule = modulesWanted.then(() => import('../api/server.js'));
 	const partModules = [() => import(`../controllers/index${SOURCE_EXTENSION}`), () => import(`../datapath/index${SOURCE_EXTENSION}`)].map((load) =>
-		loadPart(load).catch((error: unknown) => {
+		modulesWanted.then(() => loadPart(load)).catch((error: unknown) => {
 			log(`a practice part failed to load: ${(error as Error).stack ?? error}`);
 			return undefined;
 		}),
@@ -124,7 +127,8 @@ async function main(): Promise<void> {
 			version: typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-dev',
 			startedAt: startedAt,
 		};
-		writeFileAtomic(paths.info, JSON.stringify(info, null, 2));
+		// Where this running daemon listens: gone with it, so it needs no fsync (a crash leaves a stale pid, which readers check).
+		writeFileAtomic(paths.info, JSON.stringify(info, null, 2), 0o600, false);
 	};
 	const startedAt = new Date().toISOString();
 
@@ -271,6 +275,7 @@ async function main(): Promise<void> {
 	const record = cluster.record();
 	// The status `practice start` prints, so it need not ask for it.
 	signalReady({ready: true, pid: process.pid, controlPort: controlListener.port, apiPort: apiListener?.port ?? null, speed, startedAt, cluster: record ? {...record, apiPort: apiListener?.port ?? null} : null});
+	loadModules();
 }
 
 main().catch((error: unknown) => {
