@@ -190,3 +190,56 @@ describe('practice store', () => {
 		fs.rmSync(dir, {recursive: true, force: true});
 	});
 });
+
+describe('graceful pod deletion', () => {
+	const podType = (store: PracticeStore) => store.registry.byKind('v1', 'Pod')!;
+	const scheduled = (name: string, extra: Record<string, unknown> = {}): KubeObject => ({...pod(name), spec: {nodeName: 'node-0', containers: [{name: 'main', image: 'alpine:3.20'}], ...extra}});
+
+	it('deletes at once while no kubelet runs, or when the pod is not scheduled or has finished', () => {
+		const store = makeStore();
+		store.create(scheduled('early'));
+		expect(store.deleteObject(podType(store), 'demo', 'early').gone).toBe(true);
+		const undo = store.enableGracefulPodDeletion();
+		store.create(pod('unscheduled'));
+		expect(store.deleteObject(podType(store), 'demo', 'unscheduled').gone).toBe(true);
+		store.create({...scheduled('done'), status: {phase: 'Succeeded'}});
+		expect(store.deleteObject(podType(store), 'demo', 'done').gone).toBe(true);
+		undo();
+		undo();
+		store.create(scheduled('late'));
+		expect(store.deleteObject(podType(store), 'demo', 'late').gone).toBe(true);
+	});
+
+	it('marks a scheduled pod Terminating with its grace period, which a second delete may shorten but not lengthen', () => {
+		let now = Date.parse('2026-01-01T00:00:00Z');
+		const store = createStore({now: () => now});
+		stores.push(store);
+		store.create({apiVersion: 'v1', kind: 'Namespace', metadata: {name: 'demo'}});
+		store.enableGracefulPodDeletion();
+		store.create(scheduled('web', {terminationGracePeriodSeconds: 45}));
+		const first = store.deleteObject(podType(store), 'demo', 'web');
+		expect(first.gone).toBe(false);
+		expect(first.object.metadata).toMatchObject({deletionTimestamp: '2026-01-01T00:00:45Z', deletionGracePeriodSeconds: 45});
+		now += 5_000;
+		expect(store.deleteObject(podType(store), 'demo', 'web', {gracePeriodSeconds: 60}).object.metadata.deletionTimestamp).toBe('2026-01-01T00:00:45Z');
+		expect(store.deleteObject(podType(store), 'demo', 'web', {gracePeriodSeconds: 10}).object.metadata).toMatchObject({deletionTimestamp: '2026-01-01T00:00:15Z', deletionGracePeriodSeconds: 10});
+		// The kubelet writes status while it stops the containers; the pod stays until its final delete.
+		const current = store.get('v1', 'Pod', 'demo', 'web')!;
+		store.update({...current, status: {phase: 'Running', reason: 'Stopping'}});
+		expect(store.get('v1', 'Pod', 'demo', 'web')?.metadata).toMatchObject({deletionGracePeriodSeconds: 10});
+		expect(thrown(() => store.deleteObject(podType(store), 'demo', 'web', {gracePeriodSeconds: 0, preconditions: {uid: 'someone-else'}})).code).toBe(409);
+		expect(store.deleteObject(podType(store), 'demo', 'web', {gracePeriodSeconds: 0, preconditions: {uid: current.metadata.uid}}).gone).toBe(true);
+		expect(store.get('v1', 'Pod', 'demo', 'web')).toBeUndefined();
+	});
+
+	it('counts a repeated event on the same object instead of adding another', () => {
+		const store = makeStore();
+		const web = store.create(scheduled('web'));
+		store.recordEvent(web, 'Warning', 'BackOff', 'Back-off restarting failed container');
+		store.recordEvent(web, 'Warning', 'BackOff', 'Back-off restarting failed container');
+		store.recordEvent(web, 'Normal', 'Pulled', 'Container image "alpine:3.20" already present on machine');
+		const events = store.list('v1', 'Event', {namespace: 'demo'});
+		expect(events.map((event) => [event.reason, event.count])).toEqual(expect.arrayContaining([['BackOff', 2], ['Pulled', 1]]));
+		expect(events).toHaveLength(2);
+	});
+});
