@@ -19,8 +19,9 @@ const home = fs.mkdtempSync(path.join(os.tmpdir(), 'cilium-lab-bench-'));
 const env = {...process.env, CI: 'false', CILIUM_LAB_HOME: home, NO_COLOR: '1', COLUMNS: '100', LINES: '30'};
 const quote = (text) => `'${text.replaceAll("'", `'\\''`)}'`;
 
-/** Runs `command` in a pty (script -q) and resolves with ms until `until` shows in its output (or it exits). */
-function inPty(command, {until, keys = [], extraEnv = {}} = {}) {
+/** Runs `command` in a pty (script -q) and resolves with ms until `until` shows in its output (or it exits).
+ * `exited` resolves when the command (stopped with SIGTERM once `until` shows) has exited. */
+function inPty(command, {until, keys = [], extraEnv = {}, exited} = {}) {
 	return new Promise((resolve, reject) => {
 		const started = process.hrtime.bigint();
 		const child = spawn('script', ['-qfec', command, '/dev/null'], {env: {...env, ...extraEnv}, stdio: ['pipe', 'pipe', 'ignore']});
@@ -36,7 +37,11 @@ function inPty(command, {until, keys = [], extraEnv = {}} = {}) {
 			seen += chunk.toString('utf8');
 			if (until && until.test(seen)) finish();
 		});
-		child.on('exit', () => (until && !done ? reject(new Error(`exited before ${until}:\n${seen}`)) : finish()));
+		child.on('exit', () => {
+			exited?.resolve();
+			if (until && !done) reject(new Error(`exited before ${until}:\n${seen}`));
+			else finish();
+		});
 		for (const [delay, key] of keys) setTimeout(() => child.stdin.write(key), delay);
 	});
 }
@@ -45,11 +50,15 @@ function inPty(command, {until, keys = [], extraEnv = {}} = {}) {
 async function practiceFrame(lessonsArgs) {
 	const fresh = fs.mkdtempSync(path.join(os.tmpdir(), 'cilium-lab-bench-practice-'));
 	const extraEnv = {CILIUM_LAB_HOME: fresh, CILIUM_LAB_PRACTICE_SPEED: 'instant'};
+	const exited = {};
+	exited.promise = new Promise((resolve) => (exited.resolve = resolve));
 	try {
-		return await inPty(`node ${quote(app)} ${lessonsArgs}--lang en`, {until: /Choose a track/, extraEnv});
+		return await inPty(`node ${quote(app)} ${lessonsArgs}--lang en`, {until: /Choose a track/, extraEnv, exited});
 	} finally {
+		// Stop the daemon only once the app has quit: a stop before it started would find nothing to stop.
+		await exited.promise;
 		await inPty(`node ${quote(app)} practice stop`, {extraEnv}).catch(() => {});
-		fs.rmSync(fresh, {recursive: true, force: true});
+		fs.rmSync(fresh, {recursive: true, force: true, maxRetries: 20, retryDelay: 100});
 	}
 }
 

@@ -171,9 +171,12 @@ async function tui(args: CliArgs): Promise<number> {
 		throw new UserError('the lab opens in a terminal; without one, use list, check or run', 'cilium-lab --help');
 	}
 	traceStartup('tui');
+	// Ink and the screens load while the lab does.
+	const modules = Promise.all([import('./target.js'), import('./cli/checks.js'), import('./ui/main.js')]);
+	modules.catch(() => {});
 	const {ctx, kind, context} = await prepare(args);
 	traceStartup('lab loaded');
-	const [{resolveTarget}, {runChecks}, {startTui}] = await Promise.all([import('./target.js'), import('./cli/checks.js'), import('./ui/main.js')]);
+	const [{resolveTarget}, {runChecks}, {startTui}] = await modules;
 	// The real target is ready at once (a kubeconfig overlay at most). The practice cluster starts behind the first
 	// frame, and again for each track the learner picks (the k8s track gets a ready-made cluster).
 	traceStartup('ui imported');
