@@ -15,6 +15,7 @@ import {ensureCredentials} from './tls.js';
 import {createClock, parseSpeed} from './clock.js';
 import {createLifecycle, repointKubeconfig} from './cluster.js';
 import {practicePaths, type DaemonInfo} from './paths.js';
+import {createActivity, parseIdleExit, watchLifetime} from './lifetime.js';
 
 declare const __VERSION__: string | undefined;
 
@@ -58,6 +59,14 @@ function takeLock(lockFile: string): boolean {
 	return false;
 }
 
+function readPid(file: string, parse: (text: string) => number): number | undefined {
+	try {
+		return parse(fs.readFileSync(file, 'utf8').trim());
+	} catch {
+		return undefined;
+	}
+}
+
 async function loadPart(load: () => Promise<unknown>): Promise<PracticePart | undefined> {
 	try {
 		const module = (await load()) as {start?: PracticePart};
@@ -74,11 +83,14 @@ async function main(): Promise<void> {
 	const paths = practicePaths(values.home);
 	fs.mkdirSync(paths.dir, {recursive: true, mode: 0o700});
 	const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+	const idleExitMs = parseIdleExit(process.env.CILIUM_LAB_PRACTICE_IDLE_EXIT_SECONDS);
 	if (!takeLock(paths.lock)) {
 		signalReady({alreadyRunning: true});
 		return;
 	}
 	const speed = parseSpeed(values.speed ?? process.env.CILIUM_LAB_PRACTICE_SPEED);
+	// Every request and stream (watch, exec, attach, port-forward, a tool's call) keeps the daemon from idling out.
+	const activity = createActivity();
 	// The API server's code and the parts load once the listeners are up and the daemon said it is ready
 	// (loading them sooner only competes with the listeners for the one thread); every request waits until
 	// they are in place (see `serving` below).
@@ -110,8 +122,14 @@ async function main(): Promise<void> {
 		process.exit(1);
 	};
 	const api = {
-		handleRequest: (req: IncomingMessage, res: ServerResponse) => void serving.then((handler) => handler.handleRequest(req, res), fail),
-		handleUpgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => void serving.then((handler) => handler.handleUpgrade(req, socket, head), fail),
+		handleRequest: (req: IncomingMessage, res: ServerResponse) => {
+			res.once('close', activity.begin());
+			void serving.then((handler) => handler.handleRequest(req, res), fail);
+		},
+		handleUpgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+			socket.once('close', activity.begin());
+			void serving.then((handler) => handler.handleUpgrade(req, socket, head), fail);
+		},
 	};
 
 	const writeInfo = () => {
@@ -205,9 +223,15 @@ async function main(): Promise<void> {
 		}
 		await closeApi();
 		await controlListener?.close();
-		store.close();
-		fs.rmSync(paths.info, {force: true});
-		fs.rmSync(paths.lock, {force: true});
+		try {
+			store.close();
+		} catch (error) {
+			// The practice directory was deleted under us: there is nowhere left to keep the state.
+			log(`the state was not saved: ${(error as Error).message}`);
+		}
+		// Only our own files: a practice directory made again at the same path may have its own daemon by now.
+		if (readPid(paths.info, (text) => (JSON.parse(text) as DaemonInfo).pid) === process.pid) fs.rmSync(paths.info, {force: true});
+		if (readPid(paths.lock, Number) === process.pid) fs.rmSync(paths.lock, {force: true});
 		process.exit(code);
 	};
 
@@ -257,6 +281,7 @@ async function main(): Promise<void> {
 	controlListener = await listenHttps({
 		tls: credentials,
 		onRequest: (req, res) => {
+			res.once('close', activity.begin());
 			control(req, res).catch((error: unknown) => {
 				log(`control request failed: ${(error as Error).stack ?? error}`);
 				if (!res.headersSent) json(res, 500, {kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: (error as Error).message, reason: 'InternalError', code: 500});
@@ -267,7 +292,15 @@ async function main(): Promise<void> {
 	if (cluster.record()) await openApi();
 	writeInfo();
 
-
+	watchLifetime({
+		practiceDir: paths.dir,
+		activity,
+		idleExitMs,
+		onExit: (reason, detail) => {
+			log(`stopping (${reason}): ${detail}`);
+			void shutdown(0);
+		},
+	});
 	process.on('SIGTERM', () => void shutdown(0));
 	process.on('SIGINT', () => void shutdown(0));
 	process.on('uncaughtException', (error) => log(`uncaught: ${error.stack ?? error}`));
