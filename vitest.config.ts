@@ -8,5 +8,8 @@ export default defineConfig({
 		// Ink renders only the last frame when CI is set; screens are tested as a person sees them.
 		env: {CI: 'false', FORCE_COLOR: '0'},
 		pool: 'forks',
+		// Practice daemons a test leaves running are reported (with the test file), killed, and fail the run.
+		globalSetup: ['test/global/practice-daemons.ts'],
+		setupFiles: ['test/global/test-file.ts'],
 	},
 });
