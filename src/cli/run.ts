@@ -8,7 +8,7 @@ import type {Lab, Lang, Lesson, Step, TrackId} from '../lab/types.js';
 import {commandEnvironment} from '../lab/variables.js';
 import type {ProgressStore} from '../progress/store.js';
 import type {OutputLine, RunOutcome} from '../run/types.js';
-import {createSession, lockedReason, reduce, toProgressLessons, visibleSteps, type ProgressLessons, type SessionEvent, type SessionState, type Target} from '../session/index.js';
+import {createSession, isRecheckable, lockedReason, reduce, toProgressLessons, visibleSteps, type ProgressLessons, type SessionEvent, type SessionState, type Target} from '../session/index.js';
 import {printCheckResults} from './check.js';
 import type {CheckRunner} from './checks.js';
 import {findLessonStep} from './check.js';
@@ -197,7 +197,7 @@ export async function runLessons(options: RunOptions): Promise<number> {
 				say(msg(options.lang, 'run.step', {lesson: lesson.id, step: step.id, title: t(options.lang, step.title)}));
 				if ((before.status === 'done' || before.status === 'solved') && !options.redo) {
 					// Complete before: skipped while its checks still pass; run again when its state has gone.
-					const gone = step.expect.length > 0 ? await reverify(lesson, step) : undefined;
+					const gone = isRecheckable(step) ? await reverify(lesson, step) : undefined;
 					if (!gone) {
 						say(msg(options.lang, 'run.alreadyDone', {at: before.completed?.at ?? ''}));
 						reports.push({lesson: lesson.id, step: step.id, status: before.status, action: 'skipped', note: 'already complete'});

@@ -332,6 +332,7 @@ export function lintLab(lessonsDir: string, options: {cwd?: string} = {}): LintR
 					timeout: step.timeout ?? DEFAULT_STEP_TIMEOUT,
 					...(step.tracks ? {tracks: step.tracks as TrackId[]} : {}),
 					optional: step.optional ?? false,
+					...(step.recheck === false ? {recheck: false} : {}),
 					...(step.files ? {files: step.files} : {}),
 					expect: (step.expect ?? []) as CheckSpec[],
 					hints: step.hints ?? [],

@@ -43,6 +43,7 @@ export const stepSchema = z.strictObject({
 	timeout: z.number().positive().max(7200).optional(),
 	tracks: z.array(z.string()).min(1).optional(),
 	optional: z.boolean().optional(),
+	recheck: z.boolean().optional(),
 	files: z.array(text).optional(),
 	// Each entry's kind picks its parameter schema from src/checks/specs.ts (checked in loader.ts).
 	expect: z.array(z.record(z.string(), z.unknown())).optional(),

@@ -32,6 +32,11 @@ export interface Step {
 	/** Only on these tracks (default: every track of the lesson). */
 	tracks?: TrackId[];
 	optional?: boolean;
+	/**
+	 * false when the step's checks describe a moment that later steps change on purpose (nodes NotReady
+	 * before the CNI, egress open before the first policy): such a step is not checked again on resume.
+	 */
+	recheck?: boolean;
 	/** Asset files (relative to assets/) shown under the body, e.g. the policy a step applies. */
 	files?: string[];
 	expect: CheckSpec[];

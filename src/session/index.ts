@@ -55,6 +55,7 @@ export {
 	busySteps,
 	currentLesson,
 	currentStep,
+	isRecheckable,
 	lessonStatus,
 	lockedReason,
 	nextUnlocked,

@@ -77,10 +77,33 @@ export function backgroundJobs(state: SessionState): Array<Cursor & {startedAt: 
 	);
 }
 
-/** Completed (done or solved, and stale) steps to check again on resume. */
+/** Whether a completed step's checks describe a lasting state, worth checking again on resume. */
+export function isRecheckable(step: Step): boolean {
+	return step.expect.length > 0 && step.recheck !== false;
+}
+
+/** The current lesson and every lesson it requires, directly or not: the state the learner builds on now. */
+function lessonsUnderfoot(state: SessionState): Set<string> {
+	const found = new Set<string>();
+	const pending = state.current ? [state.current.lessonId] : [];
+	while (pending.length > 0) {
+		const lesson = findLesson(state, pending.pop()!);
+		if (!lesson || found.has(lesson.id)) continue;
+		found.add(lesson.id);
+		pending.push(...lesson.requires);
+	}
+	return found;
+}
+
+/**
+ * Completed (done or solved, and stale) steps to check again on resume: those of the current lesson and of
+ * the lessons it builds on. Lessons off that path (cleanup deletes what earlier lessons made) are left alone.
+ */
 export function stepsToReverify(state: SessionState): Cursor[] {
+	const underfoot = lessonsUnderfoot(state);
 	return allSteps(state)
-		.filter(({status, def}) => (isComplete(status) || status === 'stale') && def.expect.length > 0)
+		.filter(({cursor}) => underfoot.has(cursor.lessonId))
+		.filter(({status, def}) => (isComplete(status) || status === 'stale') && isRecheckable(def))
 		.map(({cursor}) => cursor);
 }
 

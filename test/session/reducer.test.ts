@@ -246,6 +246,37 @@ describe('session resume', () => {
 	});
 });
 
+describe('session resume scope', () => {
+	const done = {status: 'done' as const, at, context: 'practice'};
+	const withLessons = (lessons: Lesson[]): Lab => ({...lab(), lessons});
+
+	it('re-checks the current lesson and the lessons it builds on, not the lessons off that path', () => {
+		const lessons = [
+			lesson('cluster', 1, [step('create')]),
+			lesson('install', 2, [step('helm')], {requires: ['cluster']}),
+			lesson('cleanup', 3, [step('delete'), step('gone')], {requires: ['cluster']}),
+			lesson('policy', 4, [step('apply'), step('probe')], {requires: ['install']}),
+		];
+		const progress = {cluster: {steps: {create: done}}, install: {steps: {helm: done}}, cleanup: {steps: {delete: done}}, policy: {steps: {apply: done}}};
+		const state = createSession({lab: withLessons(lessons), track: 'k8s', lang: 'en', variables: {}, progress});
+		// current: cleanup/gone, the first step not passed; cleanup requires cluster, not install or policy
+		expect(state.current).toEqual({lessonId: 'cleanup', stepId: 'gone'});
+		expect(stepsToReverify(state)).toEqual([
+			{lessonId: 'cluster', stepId: 'create'},
+			{lessonId: 'cleanup', stepId: 'delete'},
+		]);
+	});
+
+	it('does not re-check a step whose checks describe a moment (recheck: false)', () => {
+		const lessons = [
+			lesson('cluster', 1, [step('create', {recheck: false}), step('creds'), step('next')]),
+		];
+		const progress = {cluster: {steps: {create: done, creds: done}}};
+		const state = createSession({lab: withLessons(lessons), track: 'k8s', lang: 'en', variables: {}, progress});
+		expect(stepsToReverify(state)).toEqual([{lessonId: 'cluster', stepId: 'creds'}]);
+	});
+});
+
 describe('session details', () => {
 	it('acknowledges read and interactive steps without checks, not command steps', () => {
 		const l = lab();
