@@ -3,9 +3,9 @@
 // step's work yet), then `cilium-lab run LESSON/STEP --yes --solve` must pass.
 // Needs `npm run build` first (npm test does it).
 import {existsSync, rmSync} from 'node:fs';
-import {afterAll, describe, expect, it} from 'vitest';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type {TrackId} from '../../src/lab/types.js';
-import {CLI, ciliumLab, walkEnv, walkTrack} from './walk.js';
+import {BUILT_CLI, ciliumLab, installSnapshot, useCli, walkEnv, walkTrack} from './walk.js';
 
 /**
  * Steps whose checks legitimately pass before they run: they observe what an earlier step already did and
@@ -42,16 +42,22 @@ const USES_LOCAL_PORTS = new Set<TrackId>(['aks-byocni', 'k8s']);
 let localPorts: Promise<unknown> = Promise.resolve();
 
 const started: Array<{home: string; env: NodeJS.ProcessEnv}> = [];
+let app: {root: string; cli: string} | undefined;
+beforeAll(() => {
+	expect(existsSync(BUILT_CLI), 'dist/cilium-lab.js: run `npm run build` first').toBe(true);
+	app = installSnapshot();
+	useCli(app.cli);
+});
 afterAll(async () => {
 	for (const {home, env} of started) {
 		await ciliumLab(['practice', 'stop'], env, 30_000);
 		rmSync(home, {recursive: true, force: true});
 	}
+	if (app) rmSync(app.root, {recursive: true, force: true});
 }, 90_000);
 
 describe.concurrent('the lessons, walked on the practice cluster', () => {
 	it.each(TRACKS)('track %s: every step fails its checks before it runs and passes after its solve', async (track) => {
-		expect(existsSync(CLI), 'dist/cilium-lab.js: run `npm run build` first').toBe(true);
 		const walk = async () => {
 			const lab = walkEnv();
 			started.push(lab);

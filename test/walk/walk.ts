@@ -2,15 +2,33 @@
 // `cilium-lab check LESSON/STEP` once (its checks must fail: the step has not run yet), then
 // `cilium-lab run LESSON/STEP --yes --solve` (its solve script, then its checks until they pass).
 import {execFile} from 'node:child_process';
-import {mkdtempSync} from 'node:fs';
+import {cpSync, mkdtempSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {loadLab} from '../../src/lab/loader.js';
 import type {TrackId} from '../../src/lab/types.js';
 import {visibleSteps} from '../../src/session/gating.js';
 
-export const CLI = path.resolve('dist/cilium-lab.js');
+export const BUILT_CLI = path.resolve('dist/cilium-lab.js');
 export const lab = loadLab(path.resolve('lessons'));
+
+/**
+ * The built app as an installed package (package.json, dist without source maps, lessons, assets) in a temp dir:
+ * a rebuild of dist/ while the walk runs (others build in the same checkout) would swap the chunks under it.
+ */
+export function installSnapshot(): {root: string; cli: string} {
+	const root = mkdtempSync(path.join(os.tmpdir(), 'lessons-walk-app-'));
+	for (const entry of ['package.json', 'dist', 'lessons', 'assets']) {
+		cpSync(path.resolve(entry), path.join(root, entry), {recursive: true, filter: (source) => !source.endsWith('.map')});
+	}
+	return {root, cli: path.join(root, 'dist', 'cilium-lab.js')};
+}
+
+let cli = BUILT_CLI;
+/** Which built app the walk runs (default: dist/ of the checkout). */
+export function useCli(file: string): void {
+	cli = file;
+}
 
 export interface StepWalk {
 	ref: string;
@@ -31,7 +49,7 @@ export interface Invocation {
 
 export function ciliumLab(args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<Invocation> {
 	return new Promise((resolve) => {
-		execFile(process.execPath, [CLI, ...args], {env, timeout: timeoutMs, killSignal: 'SIGTERM', maxBuffer: 64 * 1024 * 1024}, (error, stdout, stderr) => {
+		execFile(process.execPath, [cli, ...args], {env, timeout: timeoutMs, killSignal: 'SIGTERM', maxBuffer: 64 * 1024 * 1024}, (error, stdout, stderr) => {
 			const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
 			resolve({code, stdout, stderr});
 		});
