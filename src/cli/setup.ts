@@ -41,10 +41,10 @@ export function labLocation(args: CliArgs, env: Record<string, string | undefine
 }
 
 /** `lab` is the validated lab of labLocation(args).lessonsDir. */
-export function setup(args: CliArgs, lab: Lab, env: Record<string, string | undefined> = process.env): Setup {
+export async function setup(args: CliArgs, lab: Lab, env: Record<string, string | undefined> = process.env): Promise<Setup> {
 	const home = labHome(env as NodeJS.ProcessEnv);
 	const warnings: string[] = [];
-	const loaded = loadProgress(home);
+	const loaded = await loadProgress(home);
 	if (loaded.notice) warnings.push(loaded.notice);
 	const progress = loaded.progress;
 

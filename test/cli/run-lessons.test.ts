@@ -49,7 +49,7 @@ function collect() {
 
 async function run(home: string, refs: string[], extra: {solve?: boolean; json?: boolean; signal?: AbortSignal; variables?: Record<string, string>} = {}) {
 	const {out, text} = collect();
-	const loaded = loadProgress(home).progress;
+	const loaded = (await loadProgress(home)).progress;
 	const code = await runLessons({
 		lab,
 		track: 'k8s',
@@ -84,7 +84,7 @@ describe('cilium-lab run (headless)', () => {
 		expect(text).toContain('  ✘ test -f "$LAB_HOME/never.txt" exited 1');
 		expect(text).toMatch(/✘ step "more\/fails" failed: command: test -f "\$LAB_HOME\/never.txt" exited 1\n$/);
 		expect(code).toBe(2);
-		const saved = loadProgress(home).progress!;
+		const saved = (await loadProgress(home)).progress!;
 		expect(Object.keys(saved.lessons.files!.steps)).toEqual(['write', 'read-it']);
 		expect(saved.lessons.files!.steps.write).toMatchObject({status: 'done', context: 'test-ctx'});
 		expect(saved.lessons.more!.steps).toEqual({second: expect.objectContaining({status: 'done'})});
@@ -111,6 +111,19 @@ describe('cilium-lab run (headless)', () => {
 		await expect(run(home, ['more'])).rejects.toThrow('lesson "more" opens once "files" is done');
 	});
 
+	it('LESSON/STEP runs only that step, once the steps before it are done', async () => {
+		const home = mkdtempSync(path.join(os.tmpdir(), 'run-home-'));
+		homes.push(home);
+		await expect(run(home, ['files/read-it'])).rejects.toThrow('step "files/read-it" opens once "files/write" is done');
+		const first = await run(home, ['files/write'], {json: true});
+		expect(first.code).toBe(0);
+		expect((JSON.parse(first.text) as {steps: Array<{step: string}>}).steps.map((s) => s.step)).toEqual(['write']);
+		expect(Object.keys((await loadProgress(home)).progress!.lessons.files!.steps)).toEqual(['write']);
+		const second = await run(home, ['files/read-it'], {json: true});
+		expect(second.code).toBe(0);
+		expect((JSON.parse(second.text) as {steps: Array<{step: string; status: string}>}).steps).toEqual([expect.objectContaining({step: 'read-it', status: 'done'})]);
+	});
+
 	it('with --solve runs the solve script and records the step as solved; --json reports it', async () => {
 		const home = mkdtempSync(path.join(os.tmpdir(), 'run-home-'));
 		homes.push(home);
@@ -122,7 +135,7 @@ describe('cilium-lab run (headless)', () => {
 			['write', 'solve', 'solved'],
 			['read-it', 'read', 'done'],
 		]);
-		expect(loadProgress(home).progress!.lessons.files!.steps.write!.status).toBe('solved');
+		expect((await loadProgress(home)).progress!.lessons.files!.steps.write!.status).toBe('solved');
 	});
 
 	it('cancels on the signal with exit 130 and records nothing for the cancelled step', async () => {

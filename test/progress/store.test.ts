@@ -27,11 +27,11 @@ const sample: Progress = {
 describe('progress store', () => {
 	it('returns nothing on first start and reads back what it wrote', async () => {
 		const dir = home();
-		expect(loadProgress(dir)).toEqual({progress: undefined});
+		expect(await loadProgress(dir)).toEqual({progress: undefined});
 		const store = new ProgressStore(dir);
 		await store.save({track: 'k8s', variables: {A: 'b'}});
 		await store.save({lessons: sample.lessons});
-		const loaded = loadProgress(dir).progress!;
+		const loaded = (await loadProgress(dir)).progress!;
 		expect(loaded).toMatchObject({version: 1, track: 'k8s', variables: {A: 'b'}, lessons: sample.lessons});
 		expect(completedSteps(loaded)).toEqual([{lessonId: 'install', stepId: 'helm', status: 'solved', at: '2026-01-01T00:00:00.000Z', context: 'aks-1'}]);
 		expect(readdirSync(dir)).toEqual(['progress.json']);
@@ -41,10 +41,10 @@ describe('progress store', () => {
 		const dir = home();
 		const store = new ProgressStore(dir);
 		await Promise.all(Array.from({length: 20}, (_, i) => store.save({variables: {N: String(i)}})));
-		expect(loadProgress(dir).progress!.variables).toEqual({N: '19'});
+		expect((await loadProgress(dir)).progress!.variables).toEqual({N: '19'});
 	});
 
-	it('never leaves a half-written file: a writer killed mid-way leaves the old file whole', () => {
+	it('never leaves a half-written file: a writer killed mid-way leaves the old file whole', async () => {
 		const dir = home();
 		writeProgressSync(dir, sample);
 		// A child process writes big progress files in a loop and is killed with SIGKILL at a random moment.
@@ -61,29 +61,29 @@ describe('progress store', () => {
 		const text = readFileSync(progressPath(dir), 'utf8');
 		const parsed = JSON.parse(text) as Progress;
 		expect([undefined, 'y'.repeat(200000)]).toContain(parsed.variables.X);
-		expect(loadProgress(dir).notice).toBeUndefined();
+		expect((await loadProgress(dir)).notice).toBeUndefined();
 	});
 
-	it('moves a corrupt file aside with a message, never silently resetting it', () => {
+	it('moves a corrupt file aside with a message, never silently resetting it', async () => {
 		const dir = home();
 		writeFileSync(progressPath(dir), '{"version": 1, "lessons": {"x": ');
 		const now = new Date('2026-02-03T04:05:06.789Z');
-		const result = loadProgress(dir, {now});
+		const result = await loadProgress(dir, {now});
 		expect(result.progress).toBeUndefined();
 		expect(result.movedTo).toBe(`${progressPath(dir)}.corrupt-2026-02-03T04-05-06-789Z`);
 		expect(result.notice).toContain('is not valid JSON');
 		expect(result.notice).toContain(result.movedTo);
 		expect(readFileSync(result.movedTo!, 'utf8')).toBe('{"version": 1, "lessons": {"x": ');
-		expect(loadProgress(dir)).toEqual({progress: undefined});
+		expect(await loadProgress(dir)).toEqual({progress: undefined});
 	});
 
-	it('moves aside a file from a newer version, and one of the wrong shape', () => {
+	it('moves aside a file from a newer version, and one of the wrong shape', async () => {
 		const dir = home();
 		writeFileSync(progressPath(dir), JSON.stringify({version: 2, lessons: {}}));
-		const newer = loadProgress(dir);
+		const newer = await loadProgress(dir);
 		expect(newer.notice).toContain('newer cilium-lab (progress version 2');
 		writeFileSync(progressPath(dir), JSON.stringify({version: 1, lessons: {a: {steps: {b: {status: 'finished'}}}}}));
-		const wrong = loadProgress(dir, {now: new Date('2026-02-03T04:05:07.000Z')});
+		const wrong = await loadProgress(dir, {now: new Date('2026-02-03T04:05:07.000Z')});
 		expect(wrong.notice).toContain('does not look like a progress file (lessons.a.steps.b.status');
 		expect(readdirSync(dir).filter((name) => name.includes('.corrupt-')).length).toBe(2);
 	});
