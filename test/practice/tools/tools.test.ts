@@ -75,6 +75,36 @@ describe('az', () => {
 		expect(undo.stderr).toContain("Changing property 'networkProfile.networkDataplane' is not allowed.");
 	});
 
+	it('enables ACNS on the Cilium dataplane: advancedNetworking, Hubble and the DNS proxy on, hubble-relay; refused on BYOCNI', async () => {
+		const harness = createHarness();
+		await aksCluster(harness, ['--network-plugin', 'azure', '--network-plugin-mode', 'overlay', '--network-dataplane', 'cilium']);
+		const before = await harness.run(az, ['aks', 'show', '-g', 'yj-rg', '-n', 'yj-aks', '--query', 'networkProfile.advancedNetworking.enabled', '-o', 'tsv']);
+		expect(before.stdout.trim()).toBe('');
+		expect(harness.store.get('apps/v1', 'Deployment', 'kube-system', 'hubble-relay')).toBeUndefined();
+		const update = await harness.run(az, ['aks', 'update', '--resource-group', 'yj-rg', '--name', 'yj-aks', '--enable-acns']);
+		expect(update.code).toBe(0);
+		expect(JSON.parse(update.stdout).networkProfile.advancedNetworking).toEqual({enabled: true, observability: {enabled: true}, security: {enabled: true}});
+		expect(harness.store.get('apps/v1', 'Deployment', 'kube-system', 'hubble-relay')).toBeDefined();
+		expect(harness.store.get('v1', 'Service', 'kube-system', 'hubble-peer')).toBeDefined();
+		expect((harness.store.get('v1', 'ConfigMap', 'kube-system', 'cilium-config') as {data: Record<string, string>}).data).toMatchObject({'enable-hubble': 'true', 'enable-l7-proxy': 'true'});
+
+		const byocni = createHarness();
+		await aksCluster(byocni);
+		const refused = await byocni.run(az, ['aks', 'update', '-g', 'yj-rg', '-n', 'yj-aks', '--enable-acns']);
+		expect(refused.code).toBe(1);
+		expect(refused.stderr).toContain('--network-plugin none');
+	});
+
+	it('answers JMESPath filters and functions in --query', async () => {
+		const harness = createHarness();
+		await aksCluster(harness);
+		const count = await harness.run(az, ['aks', 'list', '-g', 'yj-rg', '--query', "[?name=='yj-aks'] | length(@)", '-o', 'tsv']);
+		expect(count.stdout.trim()).toBe('1');
+		const bad = await harness.run(az, ['aks', 'list', '--query', '[?name==']);
+		expect(bad.code).toBe(2);
+		expect(bad.stderr).toContain("argument --query: invalid jmespath_type value: '[?name=='");
+	});
+
 	it('deletes a group with its cluster, asking for --yes without a tty', async () => {
 		const harness = createHarness();
 		await aksCluster(harness);
@@ -107,6 +137,12 @@ describe('helm and cilium', () => {
 		const result = await harness.run(helm, ['install', 'cilium', 'cilium/cilium', '-n', 'kube-system']);
 		expect(result).toMatchObject({code: 1});
 		expect(result.stderr).toContain('Error: INSTALLATION FAILED: Kubernetes cluster unreachable: Get "http://localhost:8080/version"');
+	});
+
+	it('prints its version as helm v3.16.3 does, --short included', async () => {
+		const harness = createHarness();
+		expect((await harness.run(helm, ['version', '--short'])).stdout).toBe('v3.16.3+gcfd0749\n');
+		expect((await harness.run(helm, ['version'])).stdout).toBe('version.BuildInfo{Version:"v3.16.3", GitCommit:"cfd07493f46efc9debd9cc1b02a0961186df7fdf", GitTreeState:"clean", GoVersion:"go1.22.7"}\n');
 	});
 
 	it('installs the chart as a helm release and reports it', async () => {
