@@ -282,3 +282,24 @@ describe('node removal', () => {
 		expect(JSON.stringify(cluster.sections.data.get('datapath.flows'))).not.toContain(NODE_A_NAME);
 	});
 });
+
+describe('cilium-dbg fqdn cache in the cilium pod', () => {
+	test('clean -f forgets what the DNS proxy learned: a name looked up before is blocked until it is looked up again', async () => {
+		const cluster = documentCluster();
+		const agent = cluster.store.get('v1', 'Pod', 'kube-system', 'cilium-jxgk6')!;
+		expect((await run(cluster, ['curl', '-sS', '-o', '/dev/null', '-m', '3', 'https://example.com'])).code).toBe(0);
+		expect((await run(cluster, ['cilium-dbg', 'fqdn', 'cache', 'list'], {pod: agent})).out).toContain('example.com.');
+
+		// Without the DNS rule, names still resolve but the proxy no longer sees them: the cached IP alone keeps it open.
+		const withoutDnsRule = structuredClone(ALLOW_DNS_DOC) as KubeObject & {spec: {egress: Array<{toPorts: Array<{rules?: unknown}>}>}};
+		for (const rule of withoutDnsRule.spec.egress) for (const port of rule.toPorts) delete port.rules;
+		cluster.store.apply(withoutDnsRule);
+		expect((await run(cluster, ['curl', '-sS', '-o', '/dev/null', '-m', '3', 'https://example.com'])).code).toBe(0);
+
+		expect((await run(cluster, ['cilium-dbg', 'fqdn', 'cache', 'clean'], {pod: agent})).code).toBe(1);
+		const cleaned = await run(cluster, ['cilium-dbg', 'fqdn', 'cache', 'clean', '-f'], {pod: agent});
+		expect(cleaned).toMatchObject({code: 0, out: 'FQDN proxy cache cleared\n'});
+		expect((await run(cluster, ['cilium-dbg', 'fqdn', 'cache', 'list'], {pod: agent})).out).not.toContain('example.com.');
+		expect((await run(cluster, ['curl', '-sS', '-o', '/dev/null', '-m', '3', 'https://example.com'])).code).toBe(28);
+	});
+});
