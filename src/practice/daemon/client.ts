@@ -221,10 +221,45 @@ export async function startPractice(options: {home: string; speed?: PracticeSpee
 	return {...practiceEnv(home), ...(status ? {status} : {})};
 }
 
+/**
+ * A daemon still starting (it holds the lock but has not written daemon.json yet), e.g. one the app spawned
+ * just before it was killed. Linux only: the pid must be a practice daemon of this very home (a stale lock's
+ * pid may belong to another process by now).
+ */
+function bootingDaemon(home: string): number | undefined {
+	const paths = practicePaths(home);
+	let pid: number;
+	try {
+		pid = Number(fs.readFileSync(paths.lock, 'utf8').trim());
+	} catch {
+		return undefined;
+	}
+	if (!pid || pid === process.pid || !isAlive(pid)) return undefined;
+	let args: string[];
+	try {
+		args = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+	} catch {
+		return undefined;
+	}
+	const homeAt = args.indexOf('--home');
+	return homeAt > 0 && path.resolve(args[homeAt + 1] ?? '') === path.resolve(home) ? pid : undefined;
+}
+
+async function waitForExit(pid: number, timeoutMs: number): Promise<void> {
+	for (let waited = 0; waited < timeoutMs && isAlive(pid); waited += 25) await new Promise((resolve) => setTimeout(resolve, 25));
+	if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+}
+
 export async function stopPractice(home: string): Promise<void> {
 	const info = readInfo(home);
 	if (!info || !isAlive(info.pid)) {
 		fs.rmSync(practicePaths(home).info, {force: true});
+		const booting = bootingDaemon(home);
+		if (booting !== undefined) {
+			// Nothing acknowledged yet to lose: SIGTERM ends it (cleanly, once its handlers are in place).
+			process.kill(booting, 'SIGTERM');
+			await waitForExit(booting, 10_000);
+		}
 		return;
 	}
 	try {
@@ -236,8 +271,7 @@ export async function stopPractice(home: string): Promise<void> {
 			// Already gone.
 		}
 	}
-	for (let waited = 0; waited < 10_000 && isAlive(info.pid); waited += 25) await new Promise((resolve) => setTimeout(resolve, 25));
-	if (isAlive(info.pid)) process.kill(info.pid, 'SIGKILL');
+	await waitForExit(info.pid, 10_000);
 }
 
 export async function practiceStatus(home: string): Promise<PracticeStatus> {

@@ -130,6 +130,27 @@ describe('practice daemon lifetime', () => {
 		expect(await waitForExit(pid, 10_000)).toBeLessThan(10_000);
 	}, 30_000);
 
+	it('stop ends a daemon still starting (lock held, no daemon.json yet), and never a stranger that holds a stale lock', async () => {
+		const home = newHome();
+		fs.mkdirSync(path.join(home, 'practice'));
+		const lock = path.join(home, 'practice', 'daemon.lock');
+		const stayUp = 'setInterval(() => {}, 1000)';
+		const booting = spawn(process.execPath, ['-e', stayUp, '--', '--home', home], {stdio: 'ignore'});
+		const stranger = spawn(process.execPath, ['-e', stayUp, '--', '--home', `${home}-other`], {stdio: 'ignore'});
+		try {
+			await sleep(300);
+			fs.writeFileSync(lock, String(stranger.pid));
+			await stopPractice(home);
+			expect(isAlive(stranger.pid!)).toBe(true);
+			fs.writeFileSync(lock, String(booting.pid));
+			await stopPractice(home);
+			expect(await waitForExit(booting.pid!, 2_000)).toBeLessThan(2_000);
+		} finally {
+			booting.kill('SIGKILL');
+			stranger.kill('SIGKILL');
+		}
+	});
+
 	it('refuses to start with a bad idle period and says which setting is wrong', async () => {
 		const home = newHome();
 		await expect(startWithIdle(home, 'soon')).rejects.toThrow(`${IDLE_EXIT_ENV}="soon" is not a number of seconds`);
