@@ -107,7 +107,7 @@ export async function resolveTarget(options: ResolveTargetOptions): Promise<Reso
 	const client = await loadPracticeClient();
 	let info: Awaited<ReturnType<typeof client.startPractice>>;
 	try {
-		info = await client.startPractice({home: options.home, speed: options.speed, track: options.track});
+		info = await client.startPractice({home: options.home, speed: options.speed, track: options.track, keepAlive: true});
 	} catch (error) {
 		throw new ClusterError(`the practice cluster could not start: ${error instanceof Error ? error.message : String(error)}`, 'cilium-lab practice status');
 	}

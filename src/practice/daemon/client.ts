@@ -198,7 +198,31 @@ async function spawnDaemon(home: string, speed: PracticeSpeed): Promise<Partial<
 	return message;
 }
 
-export async function startPractice(options: {home: string; speed?: PracticeSpeed; track?: string}): Promise<PracticeInfo> {
+const keepAliveTimers = new Map<string, NodeJS.Timeout>();
+
+/**
+ * While this process runs (the app a learner left open overnight), asks the daemon its status often enough that
+ * it never stops for idleness under it. Never starts it again: once it is gone (stopped, home deleted), it stays so.
+ */
+function keepPracticeAlive(home: string, info: DaemonInfo): void {
+	const key = path.resolve(home);
+	if (keepAliveTimers.has(key) || !info.idleExitSeconds) return;
+	const intervalMs = Math.min(10 * 60_000, Math.max(1_000, (info.idleExitSeconds * 1000) / 3));
+	const timer = setInterval(() => {
+		const current = readInfo(home);
+		if (!current || current.pid !== info.pid || !isAlive(current.pid)) {
+			clearInterval(timer);
+			keepAliveTimers.delete(key);
+			return;
+		}
+		controlRequest(current, 'GET', '/practice/v1/status', undefined, 5_000).catch(() => undefined);
+	}, intervalMs);
+	timer.unref();
+	keepAliveTimers.set(key, timer);
+}
+
+/** `keepAlive`: this process uses the cluster for as long as it runs (the app), so the daemon must not idle out under it. */
+export async function startPractice(options: {home: string; speed?: PracticeSpeed; track?: string; keepAlive?: boolean}): Promise<PracticeInfo> {
 	const {home} = options;
 	const paths = practicePaths(home);
 	const speed = options.speed ?? parseSpeed(process.env.CILIUM_LAB_PRACTICE_SPEED);
@@ -218,6 +242,7 @@ export async function startPractice(options: {home: string; speed?: PracticeSpee
 		await controlRequest(info, 'POST', '/practice/v1/cluster', {name: 'practice', nodeCount: 3, writeKubeconfig: true});
 		status = undefined;
 	}
+	if (options.keepAlive) keepPracticeAlive(home, info);
 	return {...practiceEnv(home), ...(status ? {status} : {})};
 }
 
@@ -251,6 +276,8 @@ async function waitForExit(pid: number, timeoutMs: number): Promise<void> {
 }
 
 export async function stopPractice(home: string): Promise<void> {
+	clearInterval(keepAliveTimers.get(path.resolve(home)));
+	keepAliveTimers.delete(path.resolve(home));
 	const info = readInfo(home);
 	if (!info || !isAlive(info.pid)) {
 		fs.rmSync(practicePaths(home).info, {force: true});

@@ -144,6 +144,7 @@ async function main(): Promise<void> {
 			speed,
 			version: typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-dev',
 			startedAt: startedAt,
+			idleExitSeconds: idleExitMs === undefined ? null : idleExitMs / 1000,
 		};
 		// Where this running daemon listens: gone with it, so it needs no fsync (a crash leaves a stale pid, which readers check).
 		writeFileAtomic(paths.info, JSON.stringify(info, null, 2), 0o600, false);

@@ -13,6 +13,8 @@ export interface DaemonInfo {
 	speed: string;
 	version: string;
 	startedAt: string;
+	/** It stops by itself after this many seconds with no request or open stream; null: never. */
+	idleExitSeconds?: number | null;
 }
 
 export function practicePaths(home: string) {

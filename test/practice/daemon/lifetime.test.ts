@@ -38,12 +38,12 @@ function kubectl(info: PracticeInfo, args: string[]): Promise<{stdout: string; s
 	});
 }
 /** Starts the daemon with the idle period set in the environment it inherits. */
-async function startWithIdle(home: string, seconds: string | undefined, track?: string): Promise<PracticeInfo> {
+async function startWithIdle(home: string, seconds: string | undefined, track?: string, keepAlive?: boolean): Promise<PracticeInfo> {
 	const before = process.env[IDLE_EXIT_ENV];
 	if (seconds === undefined) delete process.env[IDLE_EXIT_ENV];
 	else process.env[IDLE_EXIT_ENV] = seconds;
 	try {
-		return await startPractice({home, speed: 'instant', track});
+		return await startPractice({home, speed: 'instant', track, keepAlive});
 	} finally {
 		if (before === undefined) delete process.env[IDLE_EXIT_ENV];
 		else process.env[IDLE_EXIT_ENV] = before;
@@ -121,6 +121,17 @@ describe('practice daemon lifetime', () => {
 		const kept = await kubectl(again, ['get', 'configmap', 'kept', '-o', 'jsonpath={.data.lesson}']);
 		expect(kept).toMatchObject({code: 0, stdout: '1'});
 	}, 60_000);
+
+	it('does not idle out under a process that keeps it alive (the app), and stops on request', async () => {
+		const home = newHome();
+		await startWithIdle(home, '2', undefined, true);
+		const {pid, idleExitSeconds} = readDaemon(home);
+		expect(idleExitSeconds).toBe(2);
+		await sleep(5_000);
+		expect(isAlive(pid)).toBe(true);
+		await stopPractice(home);
+		expect(isAlive(pid)).toBe(false);
+	}, 30_000);
 
 	it('stops within a few seconds when its lab home is deleted', async () => {
 		const home = newHome();
