@@ -28,6 +28,8 @@ export interface ConnectResult {
 	elapsedMs: number;
 	peer?: PeerIdentity;
 	verdict?: ConnectionVerdict;
+	/** The pod's ephemeral port: the exchange that follows a connect keeps it, as one TCP connection does. */
+	sourcePort?: number;
 }
 
 export interface DnsQueryResult {
@@ -401,7 +403,7 @@ export class Datapath {
 			this.recordReply(start + rtt, from, peer, reverse({SYN: true, ACK: true}));
 			this.recordAllowedPacket(start + rtt, from, peer, verdict, forward({ACK: true}), false);
 		}
-		return {result: 'connected', elapsedMs: rtt, peer, verdict};
+		return {result: 'connected', elapsedMs: rtt, peer, verdict, sourcePort: (syn as {TCP: {source_port: number}}).TCP.source_port};
 	}
 
 	/** The request/response and close of an HTTP exchange on a connection tcpConnect opened. */
@@ -412,7 +414,7 @@ export class Datapath {
 		const start = this.now();
 		await this.ctx.clock.sleep(rtt * 2, signal);
 		if (from && peer && connection.verdict) {
-			const sourcePort = this.sequence % 28000 + 32768;
+			const sourcePort = connection.sourcePort ?? this.nextPort();
 			const forward = (flags: TcpFlags): L4 => ({TCP: {source_port: sourcePort, destination_port: port, flags}});
 			const reverse = (flags: TcpFlags): L4 => ({TCP: {source_port: port, destination_port: sourcePort, flags}});
 			this.recordAllowedPacket(start, from, peer, connection.verdict, forward({ACK: true, PSH: true}), false);

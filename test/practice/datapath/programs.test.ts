@@ -195,6 +195,20 @@ describe('hubble inside the cilium pod', () => {
 	});
 });
 
+describe('flows of one connection', () => {
+	test('the handshake, the data and the close of one curl share one source port', async () => {
+		const cluster = documentCluster();
+		await run(cluster, ['curl', '-s', 'https://google.com', '-o', '/dev/null']);
+		const tcp = Datapath.for(cluster.ctx)
+			.allFlows()
+			.map((flow) => (flow as {l4?: {TCP?: {source_port: number; destination_port: number}}}).l4?.TCP)
+			.filter((l4): l4 is {source_port: number; destination_port: number} => Boolean(l4));
+		const podPorts = new Set(tcp.map((l4) => (l4.destination_port === 443 ? l4.source_port : l4.destination_port)));
+		expect(tcp.length).toBeGreaterThanOrEqual(6); // SYN, SYN-ACK, ACK, data both ways, FIN both ways
+		expect([...podPorts]).toHaveLength(1);
+	});
+});
+
 describe('flows and FQDN cache survive a daemon restart', () => {
 	test('a new Datapath over the same sections keeps them', async () => {
 		const cluster = documentCluster();
