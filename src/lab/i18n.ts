@@ -140,7 +140,12 @@ export const messages = {
 	'step.command-more': {ko: '… ({count}줄 더)', en: '… ({count} more lines)'},
 	'step.no-command': {ko: '실행할 명령 없음: 읽고 Enter', en: 'nothing to run: read, then Enter'},
 	'step.mode-background': {ko: '백그라운드로 실행됨', en: 'runs in the background'},
-	'step.mode-interactive': {ko: '터미널을 넘겨줌 (끝나면 돌아옴)', en: 'takes over the terminal (back here when it exits)'},
+	'step.mode-interactive': {ko: '터미널을 넘겨줌: 명령이 끝나면 여기로 돌아옴', en: 'takes over the terminal; back here when it exits'},
+	'handover.shell': {
+		ko: 'cilium-lab 셸: 실습 변수와 도구(kubectl, az, helm, cilium, hubble)가 준비되어 있습니다.\nexit 를 입력하면 실습으로 돌아갑니다.',
+		en: "cilium-lab shell: the lab's variables and tools (kubectl, az, helm, cilium, hubble) are set.\nType exit to go back to the lab.",
+	},
+	'handover.step': {ko: 'cilium-lab: 이 명령이 끝나면 실습으로 돌아갑니다.', en: 'cilium-lab: back to the lab when this command exits.'},
 	'step.more-below': {ko: '↓ 더 있음 ({percent}%)', en: '↓ more ({percent}%)'},
 	'step.status.locked': {ko: '잠김', en: 'locked'},
 	'step.status.ready': {ko: '준비', en: 'ready'},

@@ -184,7 +184,7 @@ export class TuiController {
 	private exitResolve?: (code: number) => void;
 	readonly exited: Promise<number>;
 	/** Set while the terminal is handed over: main.tsx unmounts Ink, runs it, and mounts again. */
-	onHandOver?: (run: () => Promise<void>) => Promise<void>;
+	onHandOver?: (run: () => Promise<void>, banner: string) => Promise<void>;
 
 	constructor(private readonly options: ControllerOptions) {
 		this.baseEnv = options.baseEnv;
@@ -538,6 +538,7 @@ export class TuiController {
 				return;
 		}
 		if (key.return && canAcknowledge(step) && state.status === 'ready') {
+			this.clearMessage();
 			this.dispatch({type: 'STEP_ACKNOWLEDGED', lessonId: lesson.id, stepId: step.id, at: now()});
 			this.persist();
 			return;
@@ -586,7 +587,7 @@ export class TuiController {
 			let outcome: RunOutcome = {kind: 'failedToStart', message: 'the terminal could not be handed over', durationMs: 0};
 			await this.handOverTerminal(async () => {
 				outcome = await this.options.deps.runInteractive(script, this.commandEnv());
-			});
+			}, [this.t('handover.step'), ...script.trim().split('\n').map((line, index) => `${index === 0 ? '$' : ' '} ${line}`)].join('\n'));
 			this.dispatch({type: 'OUTPUT_EXITED', lessonId, stepId: step.id, at: now(), outcome});
 			return this.afterRun(lessonId, step);
 		}
@@ -785,13 +786,14 @@ export class TuiController {
 		if (!(await this.targetUsable())) return;
 		await this.handOverTerminal(async () => {
 			await this.options.deps.runInteractive('exec bash -i', {...this.commandEnv(), PS1: '(cilium-lab) \\w \\$ '});
-		});
+		}, this.t('handover.shell'));
 	}
 
-	private async handOverTerminal(run: () => Promise<void>) {
+	/** `banner`: what the terminal shows above the command, on a cleared screen, so it is not read as part of the TUI. */
+	private async handOverTerminal(run: () => Promise<void>, banner: string) {
 		this.handedOver = true;
 		try {
-			if (this.onHandOver) await this.onHandOver(run);
+			if (this.onHandOver) await this.onHandOver(run, banner);
 			else await run();
 		} finally {
 			this.handedOver = false;

@@ -78,12 +78,16 @@ export async function startTui(options: StartTuiOptions): Promise<number> {
 	const mount = (): Instance => render(<App controller={controller} />, {exitOnCtrlC: false, patchConsole: true, maxFps: 30});
 	let instance = mount();
 	traceStartup('first frame');
-	controller.onHandOver = async (run) => {
+	controller.onHandOver = async (run, banner) => {
 		instance.unmount();
 		await instance.waitUntilExit().catch(() => {});
+		// A clean screen: the command's output and prompt must not look like part of the lab's last frame.
+		process.stdout.write(`\u001b[2J\u001b[3J\u001b[H${banner}\n\n`);
+		const resumeReading = stopReadingTerminal(process.stdin);
 		try {
 			await run();
 		} finally {
+			resumeReading();
 			instance = mount();
 		}
 	};
@@ -147,6 +151,26 @@ async function podFor(request: ExplainRequest): Promise<string> {
 	const name = String(result.stdout).trim();
 	if (!name) throw new Error(`no pod in ${request.namespace} matches ${request.selector ?? '(no selector)'}`);
 	return name;
+}
+
+/**
+ * Stops the app reading the terminal while a command owns it; the returned function starts it again. Ink's unmount
+ * drops its listener but leaves libuv reading: a shell with job control (`bash -i`) then moves the app to a
+ * background process group, and its next read fails with EIO (the app crashed on the first key typed in the `o`
+ * shell) or stops it with SIGTTIN. Node has no public way to stop a TTY read (net.Socket#pause only stops sockets
+ * with a fixed buffer), hence the handle. The stream still counts its read as pending, so a new 'readable' listener
+ * alone would not start another: resuming starts the handle itself.
+ */
+export function stopReadingTerminal(stdin: NodeJS.ReadStream): () => void {
+	const handle = (stdin as NodeJS.ReadStream & {_handle?: {reading?: boolean; readStop?: () => number; readStart?: () => number}})._handle;
+	if (!handle?.reading || !handle.readStop || !handle.readStart) return () => {};
+	handle.reading = false;
+	handle.readStop();
+	return () => {
+		if (handle.reading || stdin.destroyed) return;
+		handle.reading = true;
+		handle.readStart?.();
+	};
 }
 
 // The runner (and execa under it) loads after the first frame.

@@ -59,4 +59,39 @@ describe.skipIf(!cliOpensTui)('cilium-lab in a terminal', () => {
 		expect(progress, `no progress file with the step under ${home}`).toBeDefined();
 		expect(JSON.parse(progress!)).toMatchObject({lessons: {files: {steps: {write: {status: 'done'}}}}});
 	}, 60_000);
+
+	it('gives the terminal to a shell (o) and comes back whole after exit', async () => {
+		const home = fs.mkdtempSync(path.join(os.tmpdir(), 'cilium-lab-e2e-'));
+		const app = path.join(root, 'dist/cilium-lab.js');
+		terminal = startTerminal(`env CI=false CILIUM_LAB_HOME=${home} node ${app} --lessons ${lessons} --target real --lang en; echo "[exit $?]"`, {
+			columns: 100,
+			rows: 30,
+		});
+		await terminal.waitFor('Choose a track');
+		terminal.press('Enter');
+		await terminal.waitFor('GREETING');
+		terminal.press('Escape');
+		await terminal.waitFor('Lessons');
+		terminal.press('Enter');
+		await terminal.waitFor('$ echo "writing $GREETING"');
+		terminal.press('o');
+		// The shell gets a cleared screen that says how to come back, not the lab's last frame under its prompt.
+		let screen = await terminal.waitFor('Type exit to go back to the lab');
+		expect(screen).not.toContain('$ echo "writing $GREETING"');
+		// bash -i takes the terminal's foreground: an app still reading it crashed here with "read EIO".
+		terminal.type('echo "shell-$GREETING"');
+		terminal.press('Enter');
+		screen = await terminal.waitFor('shell-hello');
+		expect(screen).not.toContain('EIO');
+		terminal.type('exit');
+		terminal.press('Enter');
+		await terminal.waitFor('$ echo "writing $GREETING"');
+		// The lab reads keys again.
+		terminal.press('?');
+		await terminal.waitFor('press any key to close');
+		expect(terminal.alive()).toBe(true);
+		terminal.press('Escape');
+		terminal.press('q');
+		await terminal.waitFor('[exit 0]');
+	}, 60_000);
 });
