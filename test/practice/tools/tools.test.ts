@@ -86,7 +86,7 @@ describe('az', () => {
 		expect(JSON.parse(update.stdout).networkProfile.advancedNetworking).toEqual({enabled: true, observability: {enabled: true}, security: {enabled: true}});
 		expect(harness.store.get('apps/v1', 'Deployment', 'kube-system', 'hubble-relay')).toBeDefined();
 		expect(harness.store.get('v1', 'Service', 'kube-system', 'hubble-peer')).toBeDefined();
-		expect((harness.store.get('v1', 'ConfigMap', 'kube-system', 'cilium-config') as {data: Record<string, string>}).data).toMatchObject({'enable-hubble': 'true', 'enable-l7-proxy': 'true'});
+		expect(harness.store.get('v1', 'ConfigMap', 'kube-system', 'cilium-config')?.data).toMatchObject({'enable-hubble': 'true', 'enable-l7-proxy': 'true'});
 
 		const byocni = createHarness();
 		await aksCluster(byocni);
