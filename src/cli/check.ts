@@ -74,6 +74,7 @@ export async function checkCommand(options: {
 			specs: current.expect,
 			timeoutSec: 0,
 			env,
+			variables: options.variables,
 			lang: options.lang,
 			context: options.context,
 			signal: options.signal,

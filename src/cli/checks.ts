@@ -8,6 +8,8 @@ export interface CheckRequest {
 	/** Seconds the checks may keep polling (a check's own `timeout` wins); 0 evaluates each check once. */
 	timeoutSec: number;
 	env: Record<string, string>;
+	/** The lab's validated variables: `${NAME}` in the checks' parameters is replaced from these before each run. */
+	variables: Record<string, string>;
 	lang: Lang;
 	context?: string;
 	signal: AbortSignal;
@@ -18,12 +20,21 @@ export type CheckRunner = (request: CheckRequest) => Promise<CheckResult[]>;
 
 export const runChecks: CheckRunner = async (request) => {
 	// The checks (and client-node under them) load only when a check runs.
-	const {pollChecks} = await import('../checks/poller.js');
+	const [{pollChecks}, {runCheck}, {expandCheckSpec}] = await Promise.all([import('../checks/poller.js'), import('../checks/registry.js'), import('../lab/expand.js')]);
 	// 0 means once: a check's own `timeout` (which otherwise wins over the request's) must not make it poll.
 	const specs = request.timeoutSec === 0 ? request.specs.map(({timeout: _timeout, ...spec}) => spec as CheckSpec) : request.specs;
 	return pollChecks(
 		specs,
 		{lang: request.lang, env: request.env, context: request.context, signal: request.signal},
-		{deadline: Date.now() + request.timeoutSec * 1000, onUpdate: request.onUpdate},
+		{
+			deadline: Date.now() + request.timeoutSec * 1000,
+			onUpdate: request.onUpdate,
+			// The one place the TUI, `check` and `run` expand `${NAME}` (the loader refused unknown names already).
+			run: async (spec, ctx) => {
+				const {spec: expanded, unknown} = expandCheckSpec(spec, request.variables);
+				if (unknown.length > 0) return {ok: false, summary: `${spec.kind}: ${unknown.join(', ')} names no variable of the lab`};
+				return runCheck(expanded, ctx);
+			},
+		},
 	);
 };

@@ -15,6 +15,7 @@ import {
 	type LabFile,
 	type LessonFile,
 } from './schema.js';
+import {expandableStrings, expandCheckSpec, variableReferences} from './expand.js';
 import {didYouMean} from './suggest.js';
 import type {CheckSpec, Lab, Lesson, Step, TrackId, Variable} from './types.js';
 import {compileVariablePattern, patternError, RESERVED_VARIABLE_NAMES} from './variables.js';
@@ -302,7 +303,9 @@ export function lintLab(lessonsDir: string, options: {cwd?: string} = {}): LintR
 
 	const declaredTracks = labData ? labData.tracks.map((track) => track.id) : undefined;
 	if (labData && labSource) validateLabFile(labSource, labData);
-	for (const lesson of lessons) validateLesson(lesson, declaredTracks, assetsDir);
+	// Undefined when lab.yaml itself is broken: `${NAME}` in checks cannot be judged then.
+	const declaredVariables = labData ? (labData.variables ?? []) : undefined;
+	for (const lesson of lessons) validateLesson(lesson, declaredTracks, declaredVariables, assetsDir);
 	validateLessonGraph(lessons, brokenLessonIds, cwd);
 
 	for (const source of sources) issues.push(...source.issues);
@@ -377,7 +380,55 @@ function validateLabFile(source: Source, data: LabFile): void {
 	});
 }
 
-function validateLesson({source, data}: ParsedLesson, declaredTracks: string[] | undefined, assetsDir: string): void {
+type DeclaredVariable = NonNullable<LabFile['variables']>[number];
+
+/**
+ * `${NAME}` in a check's parameters must name a declared variable the step's tracks have. Returns the parameters
+ * expanded with the variables' defaults (so the kind's schema judges what will run), or undefined when a reference
+ * is wrong (reported here) or cannot be judged.
+ */
+function expandForLint(
+	source: Source,
+	check: Record<string, unknown>,
+	checkAt: FieldPath,
+	variables: DeclaredVariable[] | undefined,
+	stepTracks: string[],
+): {params: Record<string, unknown>; expandedPaths: Set<string>} | undefined {
+	const byName = new Map((variables ?? []).map((variable) => [variable.name, variable]));
+	const expandedPaths = new Set<string>();
+	let wrong = false;
+	for (const {path: at, text} of expandableStrings(check)) {
+		for (const reference of variableReferences(text)) {
+			const fieldAt = [...checkAt, ...at];
+			if (!reference.wellFormed) {
+				source.add(fieldAt, `${reference.text} is not a variable reference (names are like HUBBLE_UI_PORT); write $${reference.text} for the text itself`);
+				wrong = true;
+				continue;
+			}
+			if (!variables) return undefined;
+			const variable = byName.get(reference.name);
+			if (!variable) {
+				const known = [...byName.keys()];
+				source.add(fieldAt, `${reference.text} names no variable${didYouMean(reference.name, known)}; lab.yaml declares ${known.join(', ') || '(none)'}`);
+				wrong = true;
+				continue;
+			}
+			const missing = variable.tracks ? stepTracks.filter((track) => !variable.tracks!.includes(track)) : [];
+			if (missing.length > 0) {
+				source.add(fieldAt, `${reference.text}: the variable is only on ${variable.tracks!.join(', ')}, but this step runs on ${missing.join(', ')} too`);
+				wrong = true;
+				continue;
+			}
+			expandedPaths.add(formatPath(fieldAt));
+		}
+	}
+	if (wrong) return undefined;
+	const defaults = Object.fromEntries((variables ?? []).map((variable) => [variable.name, variable.default]));
+	const {kind: _kind, ...params} = expandCheckSpec(check as CheckSpec, defaults).spec;
+	return {params, expandedPaths};
+}
+
+function validateLesson({source, data}: ParsedLesson, declaredTracks: string[] | undefined, variables: DeclaredVariable[] | undefined, assetsDir: string): void {
 	if (declaredTracks) {
 		data.tracks.forEach((track, index) => {
 			if (!declaredTracks.includes(track)) source.add(['tracks', index], `unknown track "${track}"${didYouMean(track, declaredTracks)}; lab.yaml declares ${declaredTracks.join(', ')}`);
@@ -404,7 +455,7 @@ function validateLesson({source, data}: ParsedLesson, declaredTracks: string[] |
 		});
 		step.expect?.forEach((check, checkIndex) => {
 			const checkAt: FieldPath = [...at, 'expect', checkIndex];
-			const {kind, ...params} = check;
+			const {kind} = check;
 			if (kind === undefined) {
 				source.add(checkAt, `missing kind: expected one of ${kinds.join(', ')}`);
 				return;
@@ -414,8 +465,16 @@ function validateLesson({source, data}: ParsedLesson, declaredTracks: string[] |
 				return;
 			}
 			const spec = checkSpecs[kind]!;
-			const result = spec.safeParse(params);
-			if (!result.success) reportZodIssues(source, spec, params, result.error, checkAt);
+			const expanded = expandForLint(source, check, checkAt, variables, step.tracks ?? data.tracks);
+			if (!expanded) return;
+			const result = spec.safeParse(expanded.params);
+			if (!result.success) {
+				const before = source.issues.length;
+				reportZodIssues(source, spec, expanded.params, result.error, checkAt);
+				for (const issue of source.issues.slice(before)) {
+					if (expanded.expandedPaths.has(issue.path)) issue.message += ' (with the variables at their defaults)';
+				}
+			}
 		});
 	});
 }

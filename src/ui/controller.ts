@@ -5,6 +5,7 @@ import type {CheckResult} from '../checks/types.js';
 import type {CheckSpec, Lab, Lang, Step, TrackId} from '../lab/types.js';
 import type {OutputLine, RunOutcome} from '../run/types.js';
 import type {JobInfo, StartJobOptions} from '../run/jobs.js';
+import {expandCheckSpec} from '../lab/expand.js';
 import {checkVariableValue, commandEnvironment, variablesOnTrack} from '../lab/variables.js';
 import {
 	busySteps,
@@ -44,6 +45,8 @@ export interface CheckRequest {
 	/** Seconds the checks may keep polling (the step's timeout). */
 	timeoutSec: number;
 	env: Record<string, string>;
+	/** The lab's validated variables: `${NAME}` in the checks' parameters is replaced from these before each run. */
+	variables: Record<string, string>;
 	lang: Lang;
 	context?: string;
 	signal: AbortSignal;
@@ -676,6 +679,7 @@ export class TuiController {
 					specs: step.expect,
 					timeoutSec: step.timeout,
 					env: this.commandEnv(),
+					variables: this.state.session.variables,
 					lang: this.state.session.lang,
 					context: this.checkContext,
 					signal: abort.signal,
@@ -711,6 +715,7 @@ export class TuiController {
 						specs: step.expect.map((spec) => ({...spec, timeout: 0})),
 						timeoutSec: 0,
 						env: this.commandEnv(),
+						variables: this.state.session.variables,
 						lang: this.state.session.lang,
 						context: this.checkContext,
 						signal: abort.signal,
@@ -771,7 +776,7 @@ export class TuiController {
 		this.set({explain: {key, lines: 'loading'}});
 		const out: string[] = [];
 		for (const row of ordered) {
-			const spec = row.spec as CheckSpec & {namespace: string; pod?: string; selector?: string; url: string};
+			const spec = expandCheckSpec(row.spec, this.state.session.variables).spec as CheckSpec & {namespace: string; pod?: string; selector?: string; url: string};
 			try {
 				const explained = await this.track(explainEgress({namespace: spec.namespace, pod: spec.pod, selector: spec.selector, url: spec.url, env: this.commandEnv()}));
 				out.push(`$ cilium-lab policy explain --from ${spec.namespace}/${spec.pod ?? spec.selector ?? '?'} --to ${spec.url}`, ...explained);

@@ -11,6 +11,7 @@ it('timeoutSec 0 runs a failing check once, even when the check has its own time
 		specs: [{kind: 'command', script: 'exit 1', timeout: 30} as CheckSpec],
 		timeoutSec: 0,
 		env: {PATH: process.env.PATH!},
+		variables: {},
 		lang: 'en',
 		signal: new AbortController().signal,
 		onUpdate: (_index, _result, final) => updates.push(final),
