@@ -1,24 +1,20 @@
 // The checks against the built-in practice cluster (k8s track, instant speed), after running the lesson's
 // commands through the runner with real kubectl and the simulated helm.
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import {execa} from 'execa';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {pollChecks} from '../../src/checks/poll.js';
 import type {CheckContext, CheckResult} from '../../src/checks/types.js';
 import type {CheckSpec} from '../../src/lab/types.js';
-import {startPractice, stopPractice} from '../../src/practice/daemon/client.js';
 import {runCommand} from '../../src/run/runner.js';
 import type {OutputLine} from '../../src/run/types.js';
+import {repoRoot, TestPractice} from '../helpers/practice.js';
 
-const root = path.resolve(import.meta.dirname, '../..');
-let home: string;
+const practice = new TestPractice({homePrefix: 'cilium-lab-checks-practice-', speed: 'instant', track: 'k8s'});
 let ctx: CheckContext;
 
 async function sh(script: string): Promise<string> {
 	const lines: OutputLine[] = [];
-	const outcome = await runCommand({script, env: ctx.env, cwd: home, timeoutMs: 60_000, onLines: batch => lines.push(...batch)});
+	const outcome = await runCommand({script, env: ctx.env, cwd: practice.home, timeoutMs: 60_000, onLines: batch => lines.push(...batch)});
 	const output = lines.map(line => line.text).join('\n');
 	if (outcome.kind !== 'exited' || outcome.exitCode !== 0) throw new Error(`${script} → ${JSON.stringify(outcome)}\n${output}`);
 	return output;
@@ -29,16 +25,11 @@ async function checks(specs: CheckSpec[], timeoutMs = 20_000): Promise<CheckResu
 }
 
 beforeAll(async () => {
-	await execa('npm', ['run', '--silent', 'build'], {cwd: root});
-	home = fs.mkdtempSync(path.join(os.tmpdir(), 'cilium-lab-checks-practice-'));
-	const info = await startPractice({home, speed: 'instant', track: 'k8s'});
-	ctx = {lang: 'en', env: {...info.env, HOME: home, LAB_ASSETS: path.join(root, 'assets')}, signal: new AbortController().signal};
+	await practice.start();
+	ctx = {lang: 'en', env: {...practice.info.env, HOME: practice.home, LAB_ASSETS: path.join(repoRoot, 'assets')}, signal: new AbortController().signal};
 }, 120_000);
 
-afterAll(async () => {
-	if (home) await stopPractice(home);
-	if (home) fs.rmSync(home, {recursive: true, force: true});
-});
+afterAll(() => practice.stop());
 
 describe('checks on the practice cluster', () => {
 	it('before Cilium: reachable, nodes NotReady, no cilium DaemonSet, no CRDs', async () => {

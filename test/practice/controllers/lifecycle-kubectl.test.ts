@@ -2,28 +2,16 @@
 // cluster made by `az aks create --network-plugin azure` is Ready without Cilium; deleting a pod is
 // graceful (Terminating, the kubelet's Killing event, `pod "x" deleted` once it is gone); and the
 // containers the lessons read logs from print their start-up lines.
-import {execa} from 'execa';
-import {mkdtempSync, rmSync} from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
-import {startPractice, stopPractice, type PracticeInfo} from '../../../src/practice/daemon/client.js';
+import {TestPractice} from '../../helpers/practice.js';
 import {kubectlBinary} from '../streams/harness.js';
 
-const root = path.resolve(import.meta.dirname, '../../..');
-let home: string;
-let info: PracticeInfo;
-
-async function run(command: string, args: string[], options: {input?: string} = {}) {
-	const result = await execa(command, args, {env: {...process.env, ...info.env, CILIUM_LAB_HOME: home}, reject: false, cwd: home, input: options.input, timeout: 60_000});
-	return {code: result.exitCode, stdout: result.stdout, stderr: result.stderr};
-}
+const practice = new TestPractice({homePrefix: 'cilium-lab-lifecycle-', speed: 'fast'});
+const {run} = practice;
 const kubectl = (args: string[], options: {version?: string; input?: string} = {}) => run(options.version ? kubectlBinary(options.version) : 'kubectl', args, options);
 
 beforeAll(async () => {
-	await execa('npm', ['run', '--silent', 'build'], {cwd: root});
-	home = mkdtempSync(path.join(os.tmpdir(), 'cilium-lab-lifecycle-'));
-	info = await startPractice({home, speed: 'fast'});
+	await practice.start();
 	for (const args of [
 		['login'],
 		['group', 'create', '--name', 'rg', '--location', 'koreacentral'],
@@ -35,12 +23,7 @@ beforeAll(async () => {
 	}
 }, 180_000);
 
-afterAll(async () => {
-	if (home) {
-		await stopPractice(home);
-		rmSync(home, {recursive: true, force: true});
-	}
-});
+afterAll(() => practice.stop());
 
 describe('an Azure CNI cluster (az aks create --network-plugin azure)', () => {
 	test('has Ready nodes and running pods without Cilium', async () => {

@@ -1,15 +1,15 @@
 // The practice daemon as a person uses it: started by the client, reached by real kubectl
 // (two versions) and client-node, attacked with bad input, killed with -9 and started again.
-import {execFile, execFileSync} from 'node:child_process';
+import {execFile} from 'node:child_process';
 import fs from 'node:fs';
 import https from 'node:https';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import {promisify} from 'node:util';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {practiceStatus, startPractice, stopPractice, type PracticeInfo} from '../../../src/practice/daemon/client.js';
 import type {DaemonInfo} from '../../../src/practice/daemon/paths.js';
+import {TestPractice} from '../../helpers/practice.js';
 
 const run = promisify(execFile);
 const KUBECTL_DIR = '/usr/lib/google-cloud-sdk/bin';
@@ -18,6 +18,7 @@ const versioned = (version: string) => (fs.existsSync(path.join(KUBECTL_DIR, `ku
 // its JSON verbs (get, apply, delete) are tested below.
 const kubectls = ['kubectl', versioned('1.30')];
 
+const practice = new TestPractice({homePrefix: 'practice-daemon-', speed: 'instant', track: 'k8s'});
 let home: string;
 let info: PracticeInfo;
 let daemon: DaemonInfo;
@@ -60,18 +61,12 @@ function request(options: {method?: string; path: string; token?: string | null;
 const readDaemon = () => JSON.parse(fs.readFileSync(path.join(home, 'practice', 'daemon.json'), 'utf8')) as DaemonInfo;
 
 beforeAll(async () => {
-	execFileSync('npm', ['run', '--silent', 'build'], {cwd: path.resolve(__dirname, '../../..'), stdio: 'ignore'});
-	home = fs.mkdtempSync(path.join(os.tmpdir(), 'practice-daemon-'));
-	info = await startPractice({home, speed: 'instant', track: 'k8s'});
+	await practice.start();
+	({home, info} = practice);
 	daemon = readDaemon();
 }, 120_000);
 
-afterAll(async () => {
-	if (home) {
-		await stopPractice(home);
-		fs.rmSync(home, {recursive: true, force: true});
-	}
-});
+afterAll(() => practice.stop());
 
 describe('practice daemon', () => {
 	it('writes its files, shims and a kubeconfig of its own', () => {

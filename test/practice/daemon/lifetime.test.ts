@@ -1,6 +1,6 @@
 // The practice daemon stops by itself: after an idle period with no request and no open stream (state
 // kept, and the next start brings it back as it was), and when its practice directory is deleted.
-import {execFile, execFileSync, spawn} from 'node:child_process';
+import {execFile, spawn} from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,6 +8,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {practiceStatus, startPractice, stopPractice, type PracticeInfo} from '../../../src/practice/daemon/client.js';
 import {createActivity, DEFAULT_IDLE_EXIT_SECONDS, IDLE_EXIT_ENV, parseIdleExit} from '../../../src/practice/daemon/lifetime.js';
 import type {DaemonInfo} from '../../../src/practice/daemon/paths.js';
+import {buildBundle} from '../../helpers/practice.js';
 
 const homes: string[] = [];
 const newHome = () => {
@@ -50,9 +51,7 @@ async function startWithIdle(home: string, seconds: string | undefined, track?: 
 	}
 }
 
-beforeAll(() => {
-	execFileSync('npm', ['run', '--silent', 'build'], {cwd: path.resolve(__dirname, '../../..'), stdio: 'ignore'});
-}, 120_000);
+beforeAll(() => buildBundle(), 120_000);
 
 afterAll(async () => {
 	for (const home of homes) {

@@ -1,20 +1,13 @@
 // The FQDN, troubleshooting and Hubble steps as a learner runs them: real kubectl against a started practice
 // daemon (k8s track, instant speed), the simulated helm/cilium/hubble shims, and `cilium-lab policy explain`.
-import {mkdtempSync} from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import {execa, type ResultPromise} from 'execa';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {startPractice, stopPractice, type PracticeInfo} from '../../../src/practice/daemon/client.js';
+import {repoRoot, TestPractice} from '../../helpers/practice.js';
+import {acquirePortLock, HUBBLE_RELAY_PORT} from '../../helpers/port-lock.js';
 
-const root = path.resolve(import.meta.dirname, '../../..');
-let home: string;
-let info: PracticeInfo;
-
-async function run(command: string, args: string[], options: {input?: string} = {}) {
-	const result = await execa(command, args, {env: {...process.env, ...info.env, CILIUM_LAB_HOME: home}, reject: false, cwd: home, input: options.input, timeout: 60_000});
-	return {code: result.exitCode, stdout: result.stdout, stderr: result.stderr};
-}
+const practice = new TestPractice({homePrefix: 'cilium-lab-datapath-e2e-', speed: 'instant', track: 'k8s'});
+const {run} = practice;
 
 const POLICIES = `apiVersion: cilium.io/v2
 kind: CiliumNetworkPolicy
@@ -56,9 +49,7 @@ spec:
 `;
 
 beforeAll(async () => {
-	await execa('npm', ['run', '--silent', 'build'], {cwd: root});
-	home = mkdtempSync(path.join(os.tmpdir(), 'cilium-lab-datapath-e2e-'));
-	info = await startPractice({home, speed: 'instant', track: 'k8s'});
+	await practice.start();
 	expect((await run('helm', ['repo', 'add', 'cilium', 'https://helm.cilium.io/'])).code).toBe(0);
 	expect((await run('helm', ['install', 'cilium', 'cilium/cilium', '--version', '1.16.4', '--namespace', 'kube-system', '--set', 'hubble.relay.enabled=true'])).code).toBe(0);
 	expect((await run('kubectl', ['create', 'ns', 'demo'])).code).toBe(0);
@@ -66,9 +57,7 @@ beforeAll(async () => {
 	expect((await run('kubectl', ['wait', '-n', 'demo', '--for=condition=Ready', 'pod/curl', '--timeout=60s'])).code).toBe(0);
 }, 180_000);
 
-afterAll(async () => {
-	if (home) await stopPractice(home);
-});
+afterAll(() => practice.stop());
 
 describe('the FQDN lesson against the practice cluster', () => {
 	it('applies the document policies; a bad pattern is refused by the API server', async () => {
@@ -112,11 +101,14 @@ describe('the FQDN lesson against the practice cluster', () => {
 	});
 
 	it('the host hubble needs cilium hubble port-forward', async () => {
-		const refused = await run('hubble', ['observe', '--namespace', 'demo']);
-		expect(refused.code).toBe(1);
-		expect(refused.stderr).toContain("failed to connect to 'localhost:4245'");
-		const forward: ResultPromise = execa('cilium', ['hubble', 'port-forward'], {env: {...process.env, ...info.env, CILIUM_LAB_HOME: home}, reject: false});
+		// 4245 is fixed by the real tools: one test (or lessons walk) at a time, across test processes.
+		const release = await acquirePortLock(HUBBLE_RELAY_PORT, {holder: 'test/practice/datapath/e2e.test.ts'});
+		let forward: ResultPromise | undefined;
 		try {
+			const refused = await run('hubble', ['observe', '--namespace', 'demo']);
+			expect(refused.code).toBe(1);
+			expect(refused.stderr).toContain("failed to connect to 'localhost:4245'");
+			forward = execa('cilium', ['hubble', 'port-forward'], {env: practice.env, reject: false});
 			let status = {code: 1, stdout: '', stderr: ''} as {code: number | undefined; stdout: string; stderr: string};
 			for (let attempt = 0; attempt < 50 && status.code !== 0; attempt++) {
 				status = await run('hubble', ['status']);
@@ -127,16 +119,17 @@ describe('the FQDN lesson against the practice cluster', () => {
 			const observed = await run('hubble', ['observe', '--namespace', 'demo', '--verdict', 'DROPPED', '-o', 'json', '--last', '1']);
 			expect(JSON.parse(observed.stdout).flow).toMatchObject({verdict: 'DROPPED', drop_reason_desc: 'POLICY_DENIED', source: {namespace: 'demo', pod_name: 'curl'}});
 		} finally {
-			forward.kill('SIGINT');
+			forward?.kill('SIGINT');
 			await forward;
+			release();
 		}
-	});
+	}, 360_000);
 
 	it('policy explain against the running cluster says why', async () => {
-		const naver = await run(process.execPath, [path.join(root, 'dist', 'cilium-lab.js'), 'policy', 'explain', '--from', 'demo/curl', '--to', 'naver.com:443']);
+		const naver = await run(process.execPath, [path.join(repoRoot, 'dist', 'cilium-lab.js'), 'policy', 'explain', '--from', 'demo/curl', '--to', 'naver.com:443']);
 		expect(naver.code).toBe(2);
 		expect(naver.stdout).toContain('EGRESS DROPPED (Policy denied): default deny, no rule of CiliumNetworkPolicy demo/allow-dns, CiliumNetworkPolicy demo/allow-egress-to-specific-domain matches');
-		const google = await run(process.execPath, [path.join(root, 'dist', 'cilium-lab.js'), 'policy', 'explain', '--from', 'demo/curl', '--to', 'https://www.google.com']);
+		const google = await run(process.execPath, [path.join(repoRoot, 'dist', 'cilium-lab.js'), 'policy', 'explain', '--from', 'demo/curl', '--to', 'https://www.google.com']);
 		expect(google.code).toBe(0);
 		expect(google.stdout).toContain('by CiliumNetworkPolicy demo/allow-egress-to-specific-domain spec.egress[0]');
 	});

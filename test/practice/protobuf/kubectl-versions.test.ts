@@ -1,20 +1,18 @@
 // Real kubectl 1.27, 1.28 and 1.33 against a started practice cluster: 1.33 sends its typed creates as protobuf,
 // 1.27 and 1.28 read /openapi/v2 as protobuf before `apply`.
-import {execFile, execFileSync} from 'node:child_process';
+import {execFile} from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {startPractice, stopPractice, type PracticeInfo} from '../../../src/practice/daemon/client.js';
+import {TestPractice} from '../../helpers/practice.js';
 
 const KUBECTL_DIR = '/usr/lib/google-cloud-sdk/bin';
 const kubectlOf = (version: string) => path.join(KUBECTL_DIR, `kubectl.${version}`);
-let home: string;
-let info: PracticeInfo;
+const practice = new TestPractice({homePrefix: 'practice-protobuf-', speed: 'instant', track: 'k8s'});
 
 function kubectl(version: string, args: string[], input?: string): Promise<{stdout: string; stderr: string; code: number}> {
 	return new Promise((resolve) => {
-		const child = execFile(kubectlOf(version), args, {env: {...process.env, ...info.env, CILIUM_LAB_HOME: home}, timeout: 30_000}, (error, stdout, stderr) => {
+		const child = execFile(kubectlOf(version), args, {env: practice.env, timeout: 30_000}, (error, stdout, stderr) => {
 			resolve({stdout, stderr, code: error ? ((error as {code?: number}).code ?? 1) : 0});
 		});
 		if (input !== undefined) child.stdin!.end(input);
@@ -22,18 +20,11 @@ function kubectl(version: string, args: string[], input?: string): Promise<{stdo
 }
 
 beforeAll(async () => {
-	execFileSync('npm', ['run', '--silent', 'build'], {cwd: path.resolve(__dirname, '../../..'), stdio: 'ignore'});
-	home = fs.mkdtempSync(path.join(os.tmpdir(), 'practice-protobuf-'));
 	process.env.CILIUM_LAB_PRACTICE_SPEED = 'instant';
-	info = await startPractice({home, speed: 'instant', track: 'k8s'});
+	await practice.start();
 }, 120_000);
 
-afterAll(async () => {
-	if (home) {
-		await stopPractice(home);
-		fs.rmSync(home, {recursive: true, force: true});
-	}
-});
+afterAll(() => practice.stop());
 
 describe.skipIf(!fs.existsSync(kubectlOf('1.33')))('kubectl 1.33 typed creates (protobuf bodies)', () => {
 	it('runs the lessons commands: create ns, run, create configmap/secret/deployment, expose, get, delete', async () => {
@@ -64,7 +55,7 @@ for (const version of ['1.27', '1.28']) {
 		it('applies a ConfigMap and a NetworkPolicy twice, the second time unchanged', async () => {
 			expect((await kubectl(version, ['create', 'ns', ns])).stdout).toBe(`namespace/${ns} created\n`);
 			const manifest = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: ${ns}\ndata:\n  mode: strict\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: deny-ingress\n  namespace: ${ns}\nspec:\n  podSelector: {}\n  policyTypes: [Ingress]\n`;
-			const file = path.join(home, `${ns}.yaml`);
+			const file = path.join(practice.home, `${ns}.yaml`);
 			fs.writeFileSync(file, manifest);
 			const first = await kubectl(version, ['apply', '-f', file]);
 			expect(first.stderr).toBe('');

@@ -1,32 +1,21 @@
 // The practice daemon (built bundle) with real kubectl: the controllers bring a BYOCNI cluster to
 // life once a Cilium DaemonSet runs, and exec, port-forward and rollout status work end to end.
 import {execa} from 'execa';
-import {execFileSync} from 'node:child_process';
-import {mkdtempSync, rmSync} from 'node:fs';
 import {get} from 'node:http';
 import {createServer} from 'node:net';
-import {tmpdir} from 'node:os';
-import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
-import {startPractice, stopPractice} from '../../../src/practice/daemon/client.js';
+import {TestPractice} from '../../helpers/practice.js';
 import {kubectlBinary} from './harness.js';
 
-let home: string;
+const practice = new TestPractice({homePrefix: 'streams-daemon-', speed: 'instant', track: 'k8s'});
 let env: Record<string, string>;
 
 beforeAll(async () => {
-	execFileSync('npm', ['run', '--silent', 'build'], {cwd: join(import.meta.dirname, '../../..'), stdio: 'ignore'});
-	home = mkdtempSync(join(tmpdir(), 'streams-daemon-'));
-	const info = await startPractice({home, speed: 'instant', track: 'k8s'});
-	env = {...info.env};
+	await practice.start();
+	env = {...practice.info.env};
 }, 120_000);
 
-afterAll(async () => {
-	if (home) {
-		await stopPractice(home);
-		rmSync(home, {recursive: true, force: true});
-	}
-});
+afterAll(() => practice.stop());
 
 function kubectl(args: string[], options: {version?: string; input?: string} = {}) {
 	const binary = options.version ? kubectlBinary(options.version) : 'kubectl';

@@ -5,33 +5,20 @@ import os from 'node:os';
 import path from 'node:path';
 import {execa} from 'execa';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {startPractice, stopPractice, type PracticeInfo} from '../../../src/practice/daemon/client.js';
+import {repoRoot, TestPractice} from '../../helpers/practice.js';
 
-const root = path.resolve(import.meta.dirname, '../../..');
-let home: string;
-let info: PracticeInfo;
-
-async function run(command: string, args: string[], options: {input?: string} = {}) {
-	const result = await execa(command, args, {env: {...process.env, ...info.env, CILIUM_LAB_HOME: home}, reject: false, cwd: home, input: options.input, timeout: 60_000});
-	return {code: result.exitCode, stdout: result.stdout, stderr: result.stderr};
-}
+const practice = new TestPractice({homePrefix: 'cilium-lab-tools-e2e-', speed: 'instant'});
+const {run} = practice;
 
 const strip = (text: string) => text.replace(/\u001B\[[0-9;]*m/g, '');
 
-beforeAll(async () => {
-	await execa('npm', ['run', '--silent', 'build'], {cwd: root});
-	home = mkdtempSync(path.join(os.tmpdir(), 'cilium-lab-tools-e2e-'));
-	info = await startPractice({home, speed: 'instant'});
-}, 120_000);
-
-afterAll(async () => {
-	if (home) await stopPractice(home);
-});
+beforeAll(() => practice.start(), 120_000);
+afterAll(() => practice.stop());
 
 describe('the simulated tools through their shims', () => {
 	it('says plainly when the daemon is not running', async () => {
 		const other = mkdtempSync(path.join(os.tmpdir(), 'cilium-lab-no-daemon-'));
-		const result = await execa(process.execPath, [path.join(root, 'dist', 'practice-tool.js'), 'az', 'login'], {env: {...process.env, CILIUM_LAB_PRACTICE_DIR: path.join(other, 'practice')}, reject: false});
+		const result = await execa(process.execPath, [path.join(repoRoot, 'dist', 'practice-tool.js'), 'az', 'login'], {env: {...process.env, CILIUM_LAB_PRACTICE_DIR: path.join(other, 'practice')}, reject: false});
 		expect(result.exitCode).toBe(3);
 		expect(result.stderr).toContain('the cilium-lab practice cluster is not running');
 		expect(result.stderr).toContain('cilium-lab practice start');
@@ -48,8 +35,8 @@ describe('the simulated tools through their shims', () => {
 		expect(create.code).toBe(0);
 		expect(JSON.parse(create.stdout)).toMatchObject({name: 'yj-aks', networkProfile: {networkPlugin: 'none'}, provisioningState: 'Succeeded'});
 		const credentials = await run('az', ['aks', 'get-credentials', '-n', 'yj-aks', '-g', 'yj-rg']);
-		expect(credentials.stderr).toBe(`Merged "yj-aks" as current context in ${info.kubeconfig}`);
-		expect(readFileSync(info.kubeconfig, 'utf8')).toContain('current-context: yj-aks');
+		expect(credentials.stderr).toBe(`Merged "yj-aks" as current context in ${practice.info.kubeconfig}`);
+		expect(readFileSync(practice.info.kubeconfig, 'utf8')).toContain('current-context: yj-aks');
 
 		const nodes = await run('kubectl', ['get', 'nodes', '--no-headers']);
 		expect(nodes.stdout.trim().split('\n')).toHaveLength(3);
@@ -112,7 +99,7 @@ describe('the simulated tools through their shims', () => {
 		const reinstall = await run('helm', ['install', 'cilium', 'cilium/cilium', '-n', 'kube-system', '--set', 'aksbyocni.enabled=true', '--set', 'hubble.relay.enabled=true']);
 		expect(reinstall.code).toBe(0);
 		const port = String(30000 + Math.floor(Math.random() * 20000));
-		const child = execa('cilium', ['hubble', 'port-forward', '--port-forward', port], {env: {...process.env, ...info.env}, reject: false});
+		const child = execa('cilium', ['hubble', 'port-forward', '--port-forward', port], {env: {...process.env, ...practice.info.env}, reject: false});
 		let output = '';
 		child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
 		await expect.poll(() => output, {timeout: 10_000}).toContain(`127.0.0.1:${port}`);
