@@ -4,49 +4,11 @@ import path from 'node:path';
 import {execa, type ResultPromise} from 'execa';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {repoRoot, TestPractice} from '../../helpers/practice.js';
+import {DOCUMENT_POLICIES} from './document-policies.js';
 import {acquirePortLock, HUBBLE_RELAY_PORT} from '../../helpers/port-lock.js';
 
 const practice = new TestPractice({homePrefix: 'cilium-lab-datapath-e2e-', speed: 'instant', track: 'k8s'});
 const {run} = practice;
-
-const POLICIES = `apiVersion: cilium.io/v2
-kind: CiliumNetworkPolicy
-metadata:
-  name: allow-dns
-spec:
-  endpointSelector: {}
-  egress:
-    - toEndpoints:
-        - matchLabels:
-            k8s:io.kubernetes.pod.namespace: kube-system
-            k8s:k8s-app: kube-dns
-      toPorts:
-        - ports:
-            - port: "53"
-              protocol: ANY
-          rules:
-            dns:
-            - matchPattern: "*"
----
-apiVersion: cilium.io/v2
-kind: CiliumNetworkPolicy
-metadata:
-  name: allow-egress-to-specific-domain
-spec:
-  egress:
-    - toFQDNs:
-        - matchName: example.com
-        - matchName: google.com
-        - matchPattern: "*.google.com"
-        - matchPattern: "*.github.com"
-      toPorts:
-        - ports:
-            - port: "443"
-              protocol: TCP
-  endpointSelector:
-    matchLabels:
-      app: client
-`;
 
 beforeAll(async () => {
 	await practice.start();
@@ -61,7 +23,7 @@ afterAll(() => practice.stop());
 
 describe('the FQDN lesson against the practice cluster', () => {
 	it('applies the document policies; a bad pattern is refused by the API server', async () => {
-		const applied = await run('kubectl', ['-n', 'demo', 'apply', '-f', '-'], {input: POLICIES});
+		const applied = await run('kubectl', ['-n', 'demo', 'apply', '-f', '-'], {input: DOCUMENT_POLICIES});
 		expect(applied.stdout).toBe('ciliumnetworkpolicy.cilium.io/allow-dns created\nciliumnetworkpolicy.cilium.io/allow-egress-to-specific-domain created');
 		const bad = await run('kubectl', ['-n', 'demo', 'apply', '-f', '-'], {input: 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: bad}\nspec:\n  endpointSelector: {}\n  egress: [{toFQDNs: [{matchName: "*.google.com"}]}]\n'});
 		expect(bad.code).toBe(1);

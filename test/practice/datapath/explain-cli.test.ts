@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {describe, expect, test} from 'vitest';
 import {policyExplainCommand} from '../../../src/practice/datapath/explain-cli.js';
+import {DOCUMENT_POLICIES} from './document-policies.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'explain-'));
 const write = (name: string, text: string) => {
@@ -13,47 +14,7 @@ const write = (name: string, text: string) => {
 	return file;
 };
 
-const documentPolicies = write(
-	'policies.yaml',
-	`apiVersion: cilium.io/v2
-kind: CiliumNetworkPolicy
-metadata:
-  name: allow-dns
-spec:
-  endpointSelector: {}
-  egress:
-    - toEndpoints:
-        - matchLabels:
-            k8s:io.kubernetes.pod.namespace: kube-system
-            k8s:k8s-app: kube-dns
-      toPorts:
-        - ports:
-            - port: "53"
-              protocol: ANY
-          rules:
-            dns:
-            - matchPattern: "*"
----
-apiVersion: cilium.io/v2
-kind: CiliumNetworkPolicy
-metadata:
-  name: allow-egress-to-specific-domain
-spec:
-  egress:
-    - toFQDNs:
-        - matchName: example.com
-        - matchName: google.com
-        - matchPattern: "*.google.com"
-        - matchPattern: "*.github.com"
-      toPorts:
-        - ports:
-            - port: "443"
-              protocol: TCP
-  endpointSelector:
-    matchLabels:
-      app: client
-`,
-);
+const documentPolicies = write('policies.yaml', DOCUMENT_POLICIES);
 
 async function explain(argv: string[]) {
 	let out = '';
