@@ -4,6 +4,8 @@
 import {Marked, type Tokens} from 'marked';
 import {markedTerminal} from 'marked-terminal';
 import {stripVTControlCharacters as stripAnsi} from 'node:util';
+import stringWidth from 'string-width';
+import wrapAnsi from 'wrap-ansi';
 import {colorsEnabled} from './theme.js';
 
 const renderers = new Map<string, Marked>();
@@ -14,6 +16,10 @@ function rendererFor(width: number, colors: boolean): Marked {
 	if (marked) return marked;
 	marked = new Marked(markedTerminal({width, reflowText: true, tab: 2, showSectionPrefix: !colors}) as never);
 	marked.use({
+		// Marks each line of a fenced block so wrapping can tell code from prose after highlighting.
+		walkTokens(token) {
+			if (token.type === 'code') token.text = (token as Tokens.Code).text.split('\n').map((line) => CODE_MARK + line).join('\n');
+		},
 		renderer: {
 			// marked-terminal leaves inline tokens inside list items unrendered with marked ≥13
 			// (mikaelbr/marked-terminal#304, #371): render them here.
@@ -28,11 +34,56 @@ function rendererFor(width: number, colors: boolean): Marked {
 	return marked;
 }
 
-/** Renders Markdown for a terminal `width` columns wide; plain text when NO_COLOR is set. */
+const CODE_MARK = '\uE000';
+const CODE_HANG = 4;
+const LIST_ITEM = /^(\s*)((?:[*•+-]|\d+[.)])\s+)?/;
+
+/**
+ * Renders Markdown for a terminal `width` columns wide; plain text when NO_COLOR is set. Every line fits the width:
+ * marked-terminal reflows paragraphs only, so list items and code lines are wrapped here, with a hanging indent.
+ */
 export function renderMarkdown(markdown: string, width: number, colors = colorsEnabled()): string {
-	const rendered = rendererFor(Math.max(20, width), colors).parse(markdown, {async: false}) as string;
+	const columns = Math.max(20, width);
+	const rendered = rendererFor(columns, colors).parse(markdown, {async: false}) as string;
 	// marked-terminal wraps paragraphs in full resets (ESC[0m); Ink's clipping of an overflowing box counts a
 	// leading reset as a column and drops the line's first letter ("elated link:"). Its styles close themselves.
 	const text = colors ? rendered.replaceAll('\u001b[0m', '') : stripAnsi(rendered);
-	return text.replace(/\n{3,}/g, '\n\n').trimEnd();
+	return text
+		.replace(/\n{3,}/g, '\n\n')
+		.trimEnd()
+		.split('\n')
+		.flatMap((line) => (line.includes(CODE_MARK) ? wrapHanging(line.replaceAll(CODE_MARK, ''), columns, 'code') : wrapHanging(line, columns, 'prose')))
+		.join('\n');
+}
+
+/**
+ * Wraps one rendered line (ANSI kept) at word boundaries; a word is split only when it is wider than the room.
+ * Continuation lines hang: a list item's under its text, a code line's indented past the line's own indent.
+ */
+export function wrapHanging(line: string, width: number, kind: 'prose' | 'code'): string[] {
+	const plain = stripAnsi(line);
+	if (stringWidth(plain) <= width) return [line];
+	const [lead, spaces] = LIST_ITEM.exec(plain)!;
+	let hang = kind === 'code' ? spaces!.length + CODE_HANG : lead!.length;
+	if (hang > width / 2) hang = Math.floor(width / 4);
+	const [prefix, rest] = splitAtColumn(line, lead!.length);
+	// One width for all: a code line's first line is then a little shorter than it could be, never split twice.
+	const [first, ...continued] = wrapAnsi(rest, width - Math.max(hang, lead!.length), {hard: true}).split('\n');
+	return [prefix + (first ?? ''), ...continued.map((part) => ' '.repeat(hang) + part)];
+}
+
+const ESCAPE = /\u001b(?:\[[0-9;?]*[A-Za-z]|\][^\u0007\u001b]*(?:\u0007|\u001b\\))/y;
+
+/** Splits a styled line after `columns` visible columns (escape sequences go with the text after them). */
+function splitAtColumn(line: string, columns: number): [string, string] {
+	let index = 0;
+	let seen = 0;
+	while (index < line.length && seen < columns) {
+		ESCAPE.lastIndex = index;
+		if (line[index] === '\u001b' && ESCAPE.test(line)) break;
+		const char = String.fromCodePoint(line.codePointAt(index)!);
+		seen += stringWidth(char);
+		index += char.length;
+	}
+	return [line.slice(0, index), line.slice(index)];
 }

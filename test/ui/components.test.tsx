@@ -9,6 +9,7 @@ import {CheckList} from '../../src/ui/components/CheckList.js';
 import {StatusBar} from '../../src/ui/components/StatusBar.js';
 import {KeyHints} from '../../src/ui/components/KeyHints.js';
 import {renderMarkdown} from '../../src/ui/markdown.js';
+import {stripVTControlCharacters} from 'node:util';
 import type {StepRun} from '../../src/session/index.js';
 
 afterEach(() => cleanup());
@@ -136,5 +137,31 @@ describe('renderMarkdown', () => {
 		expect(colored).not.toContain('# Install');
 		expect(colored).not.toContain('`cilium status`');
 		expect(colored).toContain('cilium status');
+	});
+
+	it('wraps list items under their text and code lines indented, at word boundaries, in both colour modes', () => {
+		const markdown = [
+			'- Bring your own CNI',
+			'  - the administrator fully controls the installation, which gives more flexibility and more to handle',
+			'',
+			'```bash',
+			'curl -L --fail --remote-name-all https://github.com/cilium/cilium-cli/releases/download/${CILIUM_CLI_VERSION}/cilium.tar.gz',
+			'echo "version ${CILIUM_CLI_VERSION} installed into the bin directory of the user"',
+			'```',
+		].join('\n');
+		for (const colors of [false, true]) {
+			const lines = stripVTControlCharacters(renderMarkdown(markdown, 50, colors)).split('\n');
+			for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(50);
+			const item = lines.findIndex((line) => line.includes('the administrator fully'));
+			const itemColumn = lines[item]!.indexOf('the administrator');
+			expect(lines[item + 1]!.search(/\S/), 'a nested item continues under its text').toBe(itemColumn);
+			const code = lines.findIndex((line) => line.includes('curl -L'));
+			const codeColumn = lines[code]!.indexOf('curl');
+			expect(lines[code + 1]!.search(/\S/), 'a code line continues indented').toBeGreaterThan(codeColumn);
+			// Words that fit are never split: ${CILIUM_CLI_VERSION} stays whole in the echo line.
+			const echo = lines.slice(lines.findIndex((line) => line.includes('echo "version'))).join(' ').replace(/\s+/g, ' ');
+			expect(echo).toMatch(/\$\{CILIUM_CLI_VERSION\} installed/);
+			for (const word of ['administrator', 'installation,', 'flexibility', 'directory']) expect(lines.some((line) => line.includes(word)), word).toBe(true);
+		}
 	});
 });
