@@ -6,6 +6,7 @@ import path from 'node:path';
 import {execa} from 'execa';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {repoRoot, TestPractice} from '../../helpers/practice.js';
+import {ciliumStatusReadyLogo} from './harness.js';
 
 const practice = new TestPractice({homePrefix: 'cilium-lab-tools-e2e-', speed: 'instant'});
 const {run} = practice;
@@ -57,14 +58,7 @@ describe('the simulated tools through their shims', () => {
 		const status = await run('cilium', ['status', '--wait']);
 		expect(status.code).toBe(0);
 		const text = strip(status.stdout);
-		expect(text.split('\n').slice(0, 6)).toEqual([
-			'    /¯¯\\',
-			' /¯¯\\__/¯¯\\    Cilium:             OK',
-			' \\__/¯¯\\__/    Operator:           OK',
-			' /¯¯\\__/¯¯\\    Envoy DaemonSet:    OK',
-			' \\__/¯¯\\__/    Hubble Relay:       disabled',
-			'    \\__/       ClusterMesh:        disabled',
-		]);
+		expect(text.split('\n').slice(0, 6)).toEqual(ciliumStatusReadyLogo);
 		expect(text).toContain('DaemonSet              cilium             Desired: 3, Ready: 3/3, Available: 3/3');
 		expect(text).toContain('DaemonSet              cilium-envoy       Desired: 3, Ready: 3/3, Available: 3/3');
 		expect(text).toContain('Deployment             cilium-operator    Desired: 2, Ready: 2/2, Available: 2/2');

@@ -17,6 +17,16 @@ export interface Harness {
 
 export const practiceServer = 'https://127.0.0.1:6443';
 
+/** The first six lines of `cilium status` once Cilium 1.16.4 is installed and ready, Hubble Relay not enabled. */
+export const ciliumStatusReadyLogo = [
+	'    /¯¯\\',
+	' /¯¯\\__/¯¯\\    Cilium:             OK',
+	' \\__/¯¯\\__/    Operator:           OK',
+	' /¯¯\\__/¯¯\\    Envoy DaemonSet:    OK',
+	' \\__/¯¯\\__/    Hubble Relay:       disabled',
+	'    \\__/       ClusterMesh:        disabled',
+];
+
 export function createHarness(): Harness {
 	const store = createStore();
 	const dir = mkdtempSync(path.join(os.tmpdir(), 'cilium-lab-tools-'));

@@ -4,7 +4,7 @@ import {describe, expect, it} from 'vitest';
 import {az} from '../../../src/practice/cloud/az.js';
 import {helm} from '../../../src/practice/cloud/helm.js';
 import {cilium} from '../../../src/practice/cloud/cilium.js';
-import {createHarness, markWorkloadsReady, type Harness} from './harness.js';
+import {ciliumStatusReadyLogo, createHarness, markWorkloadsReady, type Harness} from './harness.js';
 
 async function aksCluster(harness: Harness, networkArgs = ['--network-plugin', 'none']) {
 	expect((await harness.run(az, ['login'])).code).toBe(0);
@@ -177,14 +177,7 @@ describe('helm and cilium', () => {
 		const status = await harness.run(cilium, ['status', '--wait']);
 		expect(status.code).toBe(0);
 		const lines = status.stdout.split('\n');
-		expect(lines.slice(0, 6)).toEqual([
-			'    /¯¯\\',
-			' /¯¯\\__/¯¯\\    Cilium:             OK',
-			' \\__/¯¯\\__/    Operator:           OK',
-			' /¯¯\\__/¯¯\\    Envoy DaemonSet:    OK',
-			' \\__/¯¯\\__/    Hubble Relay:       disabled',
-			'    \\__/       ClusterMesh:        disabled',
-		]);
+		expect(lines.slice(0, 6)).toEqual(ciliumStatusReadyLogo);
 		expect(status.stdout).toContain('DaemonSet              cilium             Desired: 3, Ready: 3/3, Available: 3/3');
 		expect(status.stdout).toContain('Deployment             cilium-operator    Desired: 2, Ready: 2/2, Available: 2/2');
 		expect(status.stdout).toMatch(/Helm chart version:    1\.16\.4/);
