@@ -70,6 +70,43 @@ describe('OutputPane', () => {
 	});
 });
 
+describe('OutputPane wrapping', () => {
+	it('wraps the last lines and error lines instead of cutting them, and cuts earlier lines to keep the pane bounded', async () => {
+		const run: StepRun = {activity: 'run', startedAt: new Date().toISOString(), background: false, outcome: {kind: 'exited', exitCode: 1, durationMs: 900}};
+		const long = (label: string) => `${label} ${'word '.repeat(14)}end-of-${label}`;
+		const lines = [
+			{stream: 'output' as const, text: long('early')},
+			{stream: 'output' as const, text: 'ERROR: (Conflict) a cluster named yj-aks already exists; delete it first (az aks delete -g yj-rg -n yj-aks)'},
+			{stream: 'output' as const, text: long('middle')},
+			{stream: 'output' as const, text: 'short one'},
+			{stream: 'output' as const, text: long('second-last')},
+			{stream: 'output' as const, text: 'To go on, delete it first (az aks delete --resource-group yj-rg --name yj-aks --yes) and run again'},
+		];
+		const instance = render(
+			<Box width={44}>
+				<OutputPane run={run} lines={lines} totalLines={lines.length} height={14} width={40} />
+			</Box>,
+		);
+		const frame = await waitForText(instance, 'exit code 1');
+		const text = frame.split('\n').map((line) => line.replace(/^│ ?| ?│$/g, '').trim()).join(' ').replace(/\s+/g, ' ');
+		expect(text).toContain('delete it first (az aks delete --resource-group yj-rg --name yj-aks --yes) and run again');
+		expect(text).toContain('end-of-second-last');
+		expect(text).toContain('delete it first (az aks delete -g yj-rg -n yj-aks)');
+		expect(text).not.toContain('end-of-middle');
+		expect(frame).toMatch(/middle word.*…/);
+		for (const line of frame.split('\n')) expect(line.length).toBeLessThanOrEqual(44);
+		// Bounded: with less room, the oldest lines go first and the newest stay whole.
+		instance.rerender(
+			<Box width={44}>
+				<OutputPane run={run} lines={lines} totalLines={lines.length} height={4} width={40} />
+			</Box>,
+		);
+		const small = await waitForText(instance, 'lines above');
+		expect(small.split('\n').length).toBeLessThanOrEqual(4 + 4);
+		expect(small.replace(/[│\s]+/g, ' ')).toContain('--yes) and run again');
+	});
+});
+
 describe('CheckList', () => {
 	it('shows a spinner while polling, then ✔ or ✘ with what was expected, what was seen and the hint', async () => {
 		const instance = render(

@@ -1,5 +1,6 @@
 import {Box, Text} from 'ink';
 import Spinner from 'ink-spinner';
+import wrapAnsi from 'wrap-ansi';
 import {color} from '../theme.js';
 import {useT} from '../i18n.js';
 import {formatDuration} from '../format.js';
@@ -15,14 +16,50 @@ export interface OutputPaneProps {
 	totalLines: number;
 	/** Lines of output the pane may show. */
 	height: number;
+	/** Columns inside the pane (its border and padding excluded); long lines are cut or wrapped to it. */
+	width?: number;
 }
 
-export function OutputPane({run, lines, totalLines, height}: OutputPaneProps) {
+/** The final lines always wrap: the one that says what went wrong or what to do is usually among them. */
+const WRAPPED_TAIL = 3;
+const ERROR_LINE = /\b(error|fatal|failed|failure|denied|refused|forbidden|cannot|unable|not found|invalid)\b|^E\d{4}/i;
+
+export interface OutputRow {
+	text: string;
+	stream: OutputLine['stream'];
+}
+
+/**
+ * The rows the pane shows, from the end of the output: the last lines and any error-looking line wrap at `width`,
+ * earlier lines are cut to one row so the pane stays bounded. `shown` counts output lines, not rows.
+ */
+export function layoutOutput(lines: readonly OutputLine[], height: number, width: number): {rows: OutputRow[]; shown: number} {
+	const rows: OutputRow[] = [];
+	let shown = 0;
+	for (let index = lines.length - 1; index >= 0 && rows.length < height; index -= 1) {
+		const line = lines[index]!;
+		const wraps = index >= lines.length - WRAPPED_TAIL || line.stream === 'stderr' || ERROR_LINE.test(line.text);
+		const pieces = wraps && line.text.length > width ? wrapAnsi(line.text, Math.max(10, width), {hard: true}).split('\n') : [line.text];
+		if (rows.length + pieces.length > height) {
+			// The newest line alone is taller than the pane: show its end, where the advice usually is.
+			if (rows.length === 0) {
+				rows.push(...pieces.slice(-height).map((text) => ({text, stream: line.stream})));
+				shown += 1;
+			}
+			break;
+		}
+		rows.unshift(...pieces.map((text) => ({text, stream: line.stream})));
+		shown += 1;
+	}
+	return {rows, shown};
+}
+
+export function OutputPane({run, lines, totalLines, height, width = 76}: OutputPaneProps) {
 	const t = useT();
 	const live = !run.outcome;
 	const elapsed = useElapsed(run.startedAt, live);
-	const shown = lines.slice(-Math.max(1, height));
-	const hidden = totalLines - shown.length;
+	const {rows, shown} = layoutOutput(lines, Math.max(1, height), width);
+	const hidden = totalLines - shown;
 	return (
 		<Box flexDirection="column" borderStyle="single" borderColor={color('muted')} paddingX={1}>
 			<Box columnGap={1}>
@@ -34,8 +71,8 @@ export function OutputPane({run, lines, totalLines, height}: OutputPaneProps) {
 				<RunStatus run={run} elapsed={elapsed} />
 			</Box>
 			{hidden > 0 && <Text color={color('muted')}>{t('output.hidden-lines', {count: hidden})}</Text>}
-			{shown.length === 0 && !live && <Text color={color('muted')}>{t('output.empty')}</Text>}
-			{shown.map((line, index) => (
+			{rows.length === 0 && !live && <Text color={color('muted')}>{t('output.empty')}</Text>}
+			{rows.map((line, index) => (
 				<Text key={index} wrap="truncate-end" color={line.stream === 'stderr' ? color('warn') : undefined}>
 					{line.text || ' '}
 				</Text>

@@ -8,7 +8,7 @@ import {lines} from '../format.js';
 import {useMarkdown} from '../hooks/use-markdown.js';
 import {CheckList} from './CheckList.js';
 import {Hints} from './Hints.js';
-import {OutputPane} from './OutputPane.js';
+import {OutputPane, layoutOutput} from './OutputPane.js';
 import type {Lang, Step} from '../../lab/types.js';
 import type {StepState, StepStatus} from '../../session/types.js';
 import type {OutputLine} from '../../run/types.js';
@@ -80,10 +80,18 @@ export function StepView(props: StepViewProps) {
 	const explainLines = explain === undefined ? [] : explain === 'loading' ? [t('explain.loading')] : explain;
 	const explainHeight = explain === undefined ? 0 : 1 + Math.min(EXPLAIN_MAX_LINES, explainLines.length);
 	const fixed = 1 + commandHeight + checksHeight + hintsHeight + staleHeight + explainHeight;
-	const outputChrome = state.run ? 3 + (state.run.logFile ? 1 : 0) + (output.total > output.lines.length ? 1 : 0) : 0;
+	const outputWidth = Math.max(10, width - 4); // border and padding
+	let outputChrome = state.run ? 3 + (state.run.logFile ? 1 : 0) : 0;
 	// The pane grows with the output up to its cap; the body keeps the rest.
-	const outputRoom = Math.max(1, Math.min(OUTPUT_MAX_LINES, height - fixed - outputChrome - BODY_MIN_LINES));
-	const outputLines = state.run ? Math.min(outputRoom, Math.max(1, output.lines.length)) : 0;
+	let outputRoom = Math.max(1, Math.min(OUTPUT_MAX_LINES, height - fixed - outputChrome - BODY_MIN_LINES));
+	let outputLayout = layoutOutput(output.lines, outputRoom, outputWidth);
+	if (state.run && outputLayout.shown < output.total) {
+		// "… N lines above" takes a row too.
+		outputChrome += 1;
+		outputRoom = Math.max(1, outputRoom - 1);
+		outputLayout = layoutOutput(output.lines, outputRoom, outputWidth);
+	}
+	const outputLines = state.run ? Math.max(1, outputLayout.rows.length) : 0;
 	const bodyHeight = Math.max(BODY_MIN_LINES - 1, height - fixed - (state.run ? outputChrome + outputLines : 0) - 1);
 
 	const maxScroll = Math.max(0, bodyLines.length - bodyHeight);
@@ -120,7 +128,7 @@ export function StepView(props: StepViewProps) {
 				<Text color={color('warn')}>{t('step.stale', {reason: state.failure.reason})}</Text>
 			)}
 			<CommandBlock step={step} shown={commandShown} hiddenCount={commandLines.length - commandShown.length} />
-			{state.run && <OutputPane run={state.run} lines={output.lines} totalLines={output.total} height={outputLines} />}
+			{state.run && <OutputPane run={state.run} lines={output.lines} totalLines={output.total} height={outputLines} width={outputWidth} />}
 			<CheckList rows={state.checks} />
 			{explain !== undefined && (
 				<Box flexDirection="column">
