@@ -5,7 +5,7 @@ import {msg, t} from '../lab/i18n.js';
 import {didYouMean} from '../lab/suggest.js';
 import type {Lab, Lang, Lesson, Step, TrackId} from '../lab/types.js';
 import {commandEnvironment} from '../lab/variables.js';
-import type {CheckRunner} from './checks.js';
+import {checkOnce, type CheckRunner} from './checks.js';
 
 /** The lesson (and step) a `LESSON[/STEP]` argument names, with did-you-mean for typos. */
 export function findLessonStep(lab: Lab, track: TrackId, lang: Lang, ref: string): {lesson: Lesson; step?: Step} {
@@ -70,16 +70,7 @@ export async function checkCommand(options: {
 			if (step && !options.json) out.write(`${msg(options.lang, 'check.none', {step: `${lesson.id}/${current.id}`})}\n`);
 			continue;
 		}
-		const results = await options.runChecks({
-			specs: current.expect,
-			timeoutSec: 0,
-			env,
-			variables: options.variables,
-			lang: options.lang,
-			context: options.context,
-			signal: options.signal,
-			onUpdate: () => {},
-		});
+		const results = await checkOnce(options.runChecks, current.expect, {env, variables: options.variables, lang: options.lang, context: options.context, signal: options.signal});
 		const checks = results.map((result, index) => ({kind: current.expect[index]!.kind, ...result}));
 		const report = {lesson: lesson.id, step: current.id, ok: checks.every((check) => check.ok), checks};
 		reports.push(report);

@@ -18,6 +18,11 @@ export interface CheckRequest {
 
 export type CheckRunner = (request: CheckRequest) => Promise<CheckResult[]>;
 
+/** Evaluates each check once (no polling, no intermediate results): `check` and the re-check on resume. */
+export function checkOnce(runChecks: CheckRunner, specs: CheckSpec[], request: Omit<CheckRequest, 'specs' | 'timeoutSec' | 'onUpdate'>): Promise<CheckResult[]> {
+	return runChecks({...request, specs, timeoutSec: 0, onUpdate: () => {}});
+}
+
 export const runChecks: CheckRunner = async (request) => {
 	// The checks (and client-node under them) load only when a check runs.
 	const [{pollChecks}, {runCheck}, {expandCheckSpec}] = await Promise.all([import('../checks/poller.js'), import('../checks/registry.js'), import('../lab/expand.js')]);

@@ -10,7 +10,7 @@ import type {ProgressStore} from '../progress/store.js';
 import type {OutputLine, RunOutcome} from '../run/types.js';
 import {createSession, isRecheckable, lockedReason, reduce, toProgressLessons, visibleSteps, type ProgressLessons, type SessionEvent, type SessionState, type Target} from '../session/index.js';
 import {printCheckResults} from './check.js';
-import type {CheckRunner} from './checks.js';
+import {checkOnce, type CheckRunner} from './checks.js';
 import {findLessonStep} from './check.js';
 
 export interface CommandRunner {
@@ -161,16 +161,7 @@ export async function runLessons(options: RunOptions): Promise<number> {
 
 	/** Checks a completed step once; returns what is gone (the failing checks' summaries), or undefined when all pass. */
 	const reverify = async (lesson: Lesson, step: Step): Promise<string | undefined> => {
-		const results = await options.runChecks({
-			specs: step.expect,
-			timeoutSec: 0,
-			env,
-			variables: options.variables,
-			lang: options.lang,
-			context: options.context,
-			signal: options.signal,
-			onUpdate: () => {},
-		});
+		const results = await checkOnce(options.runChecks, step.expect, {env, variables: options.variables, lang: options.lang, context: options.context, signal: options.signal});
 		const failed = results.flatMap((result, index) => (result.ok ? [] : [`${step.expect[index]!.kind}: ${result.summary}`]));
 		const reason = failed.length > 0 ? failed.join('; ') : undefined;
 		dispatch({type: 'RESUME_VERIFIED', lessonId: lesson.id, stepId: step.id, ok: !reason, reason, results});
