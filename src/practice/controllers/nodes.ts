@@ -66,7 +66,8 @@ export function nodePoolObjects(options: NodePoolOptions, now = Date.now()): Kub
 	});
 }
 
-function nodeConditions(ready: boolean, now: number, previous?: Array<{type: string; status: string; lastTransitionTime?: string}>) {
+/** A node's kubelet conditions; a condition that keeps its status keeps its lastTransitionTime from `previous`. */
+export function nodeConditions(ready: boolean, now: number, previous?: Array<{type: string; status: string; lastTransitionTime?: string}>) {
 	const at = rfc3339(now);
 	const since = (type: string, status: string) => {
 		const before = previous?.find(condition => condition.type === type);

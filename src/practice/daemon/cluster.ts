@@ -7,7 +7,7 @@ import type {ClusterLifecycle, KubeObject} from '../types.js';
 import type {PracticeStore} from '../api/store.js';
 import {KUBERNETES_VERSION} from '../api/discovery.js';
 import {writeFileAtomic} from '../api/persistence.js';
-import {cniAnnotation} from '../controllers/nodes.js';
+import {cniAnnotation, nodeConditions} from '../controllers/nodes.js';
 
 export interface ClusterRecord {
 	name: string;
@@ -72,19 +72,7 @@ function node(name: string, index: number, record: ClusterRecord, now: string): 
 		status: {
 			capacity: {cpu: '2', 'ephemeral-storage': '129886128Ki', memory: '7097684Ki', pods: '110'},
 			allocatable: {cpu: '1900m', 'ephemeral-storage': '119703055367', memory: '5160276Ki', pods: '110'},
-			conditions: [
-				{type: 'MemoryPressure', status: 'False', lastHeartbeatTime: now, lastTransitionTime: now, reason: 'KubeletHasSufficientMemory', message: 'kubelet has sufficient memory available'},
-				{type: 'DiskPressure', status: 'False', lastHeartbeatTime: now, lastTransitionTime: now, reason: 'KubeletHasNoDiskPressure', message: 'kubelet has no disk pressure'},
-				{type: 'PIDPressure', status: 'False', lastHeartbeatTime: now, lastTransitionTime: now, reason: 'KubeletHasSufficientPID', message: 'kubelet has sufficient PID available'},
-				{
-					type: 'Ready',
-					status: 'False',
-					lastHeartbeatTime: now,
-					lastTransitionTime: now,
-					reason: 'KubeletNotReady',
-					message: 'container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized',
-				},
-			],
+			conditions: nodeConditions(false, Date.parse(now)),
 			addresses: [
 				{type: 'InternalIP', address: ip},
 				{type: 'Hostname', address: name},
