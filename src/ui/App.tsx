@@ -121,6 +121,8 @@ function Screen({controller, snapshot}: {controller: TuiController; snapshot: Tu
 			<StatusBar
 				target={session.target}
 				trackTitle={trackTitle}
+				trackId={session.track}
+				width={width}
 				lang={session.lang}
 				done={progress.done}
 				total={progress.total}

@@ -137,6 +137,23 @@ describe('CheckList', () => {
 });
 
 describe('StatusBar', () => {
+	it('shortens a long track title at a word boundary with an ellipsis at 80 columns, and falls back to the track id', async () => {
+		const title = 'AKS + Bring your own CNI (you install Cilium)';
+		const instance = render(
+			<Box width={80}>
+				<StatusBar target={{kind: 'practice'}} trackTitle={title} trackId="aks-byocni" lang="en" done={0} total={46} jobs={[]} width={80} />
+			</Box>,
+		);
+		const frame = await waitForText(instance, '0/46 steps');
+		expect(frame).toContain('practice cluster (simulated) │ AKS + Bring your own CNI… │ en │ 0/46 steps');
+		instance.rerender(
+			<Box width={60}>
+				<StatusBar target={{kind: 'practice'}} trackTitle={title} trackId="aks-byocni" lang="en" done={0} total={46} jobs={[]} width={60} />
+			</Box>,
+		);
+		expect(await waitForText(instance, 'aks-byocni')).toContain('│ aks-byocni │ en │');
+	});
+
 	it('names the target, track, language, progress and background jobs', async () => {
 		const instance = render(
 			<LangProvider lang="ko">

@@ -1,5 +1,6 @@
 import {Box, Text} from 'ink';
 import Spinner from 'ink-spinner';
+import stringWidth from 'string-width';
 import {color, glyph} from '../theme.js';
 import {useT} from '../i18n.js';
 import {formatDuration} from '../format.js';
@@ -17,20 +18,51 @@ export interface StatusBarProps {
 	/** The practice cluster is being started behind the screen. */
 	targetStarting?: boolean;
 	trackTitle: string;
+	/** Shown instead of the title when not even a few of the title's words fit. */
+	trackId?: string;
 	lang: string;
 	done: number;
 	total: number;
 	/** Background jobs still running: a second line lists them with how long they have run. */
 	jobs: readonly StatusJob[];
+	/** Columns of the bar; the track title is shortened to what is left. */
+	width?: number;
+}
+
+const SEPARATOR = 3; // " │ "
+const SPINNER = 2; // the spinner and its gap
+
+/** The title cut at a word boundary with an ellipsis to fit `room`; the id when less than the id's worth of the title would remain. */
+export function shortenTitle(title: string, room: number, id?: string): string {
+	if (stringWidth(title) <= room) return title;
+	const words = title.split(' ');
+	for (let count = words.length - 1; count >= 2; count -= 1) {
+		const kept = words.slice(0, count).join(' ').replace(/[\s(+,:;–-]+$/, '');
+		// Never end inside a parenthesis: "CNI (you…" reads as a cut, "CNI…" as a short form.
+		if ((kept.match(/\(/g) ?? []).length > (kept.match(/\)/g) ?? []).length) continue;
+		// A stub shorter than the id ("AKS…") says less than the id does.
+		if (stringWidth(kept) < Math.max(8, id?.length ?? 0)) break;
+		if (stringWidth(kept) + 1 <= room) return kept + '…';
+	}
+	if (id && stringWidth(id) <= room) return id;
+	return room >= 2 ? [...(id ?? title)].slice(0, room - 1).join('') + '…' : '';
 }
 
 /** One line (two while background jobs run): target, track, language, progress; the track title gives way first. */
-export function StatusBar({target, targetStarting, trackTitle, lang, done, total, jobs}: StatusBarProps) {
+export function StatusBar({target, targetStarting, trackTitle, trackId, lang, done, total, jobs, width}: StatusBarProps) {
 	const t = useT();
 	const targetText =
 		target.kind === 'practice'
 			? t('status.target-practice')
 			: t('status.target-real', {context: target.context ?? t('status.current-context')});
+	const progressText = t('status.progress', {done, total});
+	const fixed =
+		stringWidth(targetText) +
+		(targetStarting ? SPINNER + 1 + stringWidth(t('status.target-starting')) : 0) +
+		3 * SEPARATOR +
+		stringWidth(lang) +
+		stringWidth(progressText);
+	const track = width === undefined ? trackTitle : shortenTitle(trackTitle, width - fixed, trackId);
 	return (
 		<Box flexDirection="column">
 			<Box columnGap={1}>
@@ -47,7 +79,7 @@ export function StatusBar({target, targetStarting, trackTitle, lang, done, total
 				)}
 				<Text color={color('muted')}>│</Text>
 				<Box flexShrink={1}>
-					<Text wrap="truncate-end">{trackTitle}</Text>
+					<Text wrap="truncate-end">{track}</Text>
 				</Box>
 				<Text color={color('muted')}>│</Text>
 				<Box flexShrink={0}>
@@ -55,7 +87,7 @@ export function StatusBar({target, targetStarting, trackTitle, lang, done, total
 				</Box>
 				<Text color={color('muted')}>│</Text>
 				<Box flexShrink={0}>
-					<Text>{t('status.progress', {done, total})}</Text>
+					<Text>{progressText}</Text>
 				</Box>
 			</Box>
 			{jobs.length > 0 && <JobsLine jobs={jobs} />}
