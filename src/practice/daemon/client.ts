@@ -5,6 +5,7 @@ import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import type {Readable} from 'node:stream';
 import {practicePaths, type DaemonInfo} from './paths.js';
+import {isAlive} from './pid.js';
 import {parseSpeed, type PracticeSpeed} from './clock.js';
 
 export interface PracticeInfo {
@@ -68,15 +69,6 @@ function readInfo(home: string): DaemonInfo | undefined {
 		return JSON.parse(fs.readFileSync(practicePaths(home).info, 'utf8')) as DaemonInfo;
 	} catch {
 		return undefined;
-	}
-}
-
-function isAlive(pid: number): boolean {
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch (error) {
-		return (error as NodeJS.ErrnoException).code === 'EPERM';
 	}
 }
 

@@ -15,6 +15,7 @@ import {ensureCredentials} from './tls.js';
 import {createClock, parseSpeed} from './clock.js';
 import {createLifecycle, repointKubeconfig} from './cluster.js';
 import {practicePaths, type DaemonInfo} from './paths.js';
+import {isAlive} from './pid.js';
 import {createActivity, parseIdleExit, watchLifetime} from './lifetime.js';
 
 declare const __VERSION__: string | undefined;
@@ -29,15 +30,6 @@ function signalReady(message: object): void {
 		fs.closeSync(3);
 	} catch {
 		// Started by hand, without the pipe: nothing to tell.
-	}
-}
-
-function isAlive(pid: number): boolean {
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch (error) {
-		return (error as NodeJS.ErrnoException).code === 'EPERM';
 	}
 }
 
