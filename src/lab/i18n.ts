@@ -173,6 +173,15 @@ export const messages = {
 	// checks
 	'checks.title': {ko: '확인', en: 'Checks'},
 	'checks.pending': {ko: '대기 중', en: 'waiting'},
+	'checks.polling': {ko: '확인 중… {elapsed} / 제한 {deadline}', en: 'checking… {elapsed} of {deadline}'},
+	'checks.after-exit': {
+		ko: '명령은 종료 코드 {code}로 끝났지만, 확인은 제한 시간까지 계속 기다립니다 (x로 멈춤)',
+		en: 'The command exited with code {code}; the checks still get until the deadline to pass (x stops them)',
+	},
+	'checks.after-timeout': {
+		ko: '명령이 제한 시간 안에 끝나지 않았지만, 확인은 제한 시간까지 계속 기다립니다 (x로 멈춤)',
+		en: 'The command timed out; the checks still get until the deadline to pass (x stops them)',
+	},
 	'checks.expected': {ko: '기대: {text}', en: 'expected: {text}'},
 	'checks.hint': {ko: '힌트: {text}', en: 'try: {text}'},
 

@@ -106,6 +106,7 @@ function Screen({controller, snapshot}: {controller: TuiController; snapshot: Tu
 					files={(current.step.files ?? []).map((name) => ({name, content: readAssetSafely(controller, name)}))}
 					output={controller.output(current.lesson.id, current.step.id)}
 					explain={snapshot.explain?.key === `${current.lesson.id}/${current.step.id}` ? snapshot.explain.lines : undefined}
+					checking={snapshot.checking?.[`${current.lesson.id}/${current.step.id}`]}
 					scroll={snapshot.scroll}
 					onScrollRange={controller.setMaxScroll}
 					width={width}

@@ -142,6 +142,8 @@ export interface TuiSnapshot {
 	firstTrackChoice: boolean;
 	/** `policy explain` lines for the current step's egress check ('loading' while it runs). */
 	explain?: {key: string; lines: string[] | 'loading'};
+	/** Checks polling now, by lesson/step: when they started and how long they may poll (the step's timeout). */
+	checking?: Record<string, {startedAt: string; timeoutSec: number}>;
 }
 
 interface Tail {
@@ -672,6 +674,7 @@ export class TuiController {
 		const abort = new AbortController();
 		this.aborts.set(key, abort);
 		if (this.state.explain?.key === stepKey(lessonId, step.id)) this.set({explain: undefined});
+		this.set({checking: {...this.state.checking, [stepKey(lessonId, step.id)]: {startedAt: now(), timeoutSec: step.timeout}}});
 		try {
 			await this.targetReady;
 			const results = await this.track(
@@ -698,6 +701,8 @@ export class TuiController {
 			});
 		} finally {
 			this.aborts.delete(key);
+			const {[stepKey(lessonId, step.id)]: _finished, ...stillChecking} = this.state.checking ?? {};
+			this.set({checking: stillChecking});
 		}
 		this.persist();
 	}

@@ -110,6 +110,31 @@ describe('TUI', () => {
 		await waitForText(instance, '1/3 steps');
 	});
 
+	it('shows how long the checks have polled against their deadline, and that they still get their chance after a failed command', async () => {
+		let stopChecks: (() => void) | undefined;
+		const {harness, instance} = setup({
+			deps: {
+				runChecks: (request: CheckRequest) =>
+					new Promise((resolve) => {
+						stopChecks = () => resolve(request.specs.map(() => ({ok: false, summary: 'no such file'})));
+						request.signal.addEventListener('abort', () => stopChecks?.());
+					}),
+			},
+		});
+		await press(instance, KEYS.enter);
+		await waitForText(instance, 'hello step');
+		await press(instance, 'r');
+		await waitForText(instance, 'x cancel command');
+		harness.finishRun({kind: 'exited', exitCode: 1, durationMs: 300});
+		let frame = await waitForText(instance, 'checking… 0s of 5s');
+		expect(frame).toContain('The command exited with code 1; the checks still get until the deadline to pass (x stops them)');
+		frame = await waitForText(instance, 'checking… 1s of 5s', {timeoutMs: 3000});
+		stopChecks!();
+		frame = await waitFor(instance, (text) => text.includes('[failed]'), {what: 'the failed step'});
+		expect(frame).not.toContain('checking…');
+		expect(frame).not.toContain('still get until the deadline');
+	});
+
 	it('x cancels a running command, never the app', async () => {
 		const {instance} = setup();
 		await press(instance, KEYS.enter);

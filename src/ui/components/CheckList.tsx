@@ -2,7 +2,8 @@ import {Box, Text} from 'ink';
 import Spinner from 'ink-spinner';
 import {color, glyph} from '../theme.js';
 import {useT} from '../i18n.js';
-import {lines} from '../format.js';
+import {formatDuration, lines} from '../format.js';
+import {useElapsed} from '../hooks/use-elapsed.js';
 import type {CheckSpec} from '../../lab/types.js';
 import type {CheckRow} from '../../session/types.js';
 
@@ -14,16 +15,42 @@ export function describeCheck(spec: CheckSpec): string {
 	return [spec.kind, ...params].join(' ');
 }
 
-export function CheckList({rows}: {rows: readonly CheckRow[]}) {
+export interface ChecksPolling {
+	startedAt: string;
+	timeoutSec: number;
+	/** Why the step's command did not succeed, when it did not: the checks are still given their chance. */
+	afterFailedRun?: {kind: 'exit'; code: number} | {kind: 'timeout'};
+}
+
+export function CheckList({rows, polling}: {rows: readonly CheckRow[]; polling?: ChecksPolling}) {
 	const t = useT();
 	if (rows.length === 0) return null;
 	return (
 		<Box flexDirection="column">
-			<Text bold>{t('checks.title')}</Text>
+			<Box columnGap={2}>
+				<Text bold>{t('checks.title')}</Text>
+				{polling && <PollingClock polling={polling} />}
+			</Box>
+			{polling?.afterFailedRun && (
+				<Text color={color('warn')}>
+					{polling.afterFailedRun.kind === 'exit' ? t('checks.after-exit', {code: polling.afterFailedRun.code}) : t('checks.after-timeout')}
+				</Text>
+			)}
 			{rows.map((row, index) => (
 				<CheckLine key={index} row={row} />
 			))}
 		</Box>
+	);
+}
+
+function PollingClock({polling}: {polling: ChecksPolling}) {
+	const t = useT();
+	const elapsed = useElapsed(polling.startedAt, true, 1000);
+	const seconds = Math.min(elapsed, polling.timeoutSec * 1000);
+	return (
+		<Text color={color('running')}>
+			{t('checks.polling', {elapsed: `${Math.floor(seconds / 1000)}s`, deadline: polling.timeoutSec <= 300 ? `${polling.timeoutSec}s` : formatDuration(polling.timeoutSec * 1000)})}
+		</Text>
 	);
 }
 

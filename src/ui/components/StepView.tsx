@@ -6,7 +6,7 @@ import {color, glyph} from '../theme.js';
 import {useT} from '../i18n.js';
 import {lines} from '../format.js';
 import {useMarkdown} from '../hooks/use-markdown.js';
-import {CheckList} from './CheckList.js';
+import {CheckList, type ChecksPolling} from './CheckList.js';
 import {Hints} from './Hints.js';
 import {OutputPane, layoutOutput} from './OutputPane.js';
 import type {Lang, Step} from '../../lab/types.js';
@@ -25,6 +25,8 @@ export interface StepViewProps {
 	output: {lines: readonly OutputLine[]; total: number};
 	/** `policy explain` for the step's egress checks: its lines, or 'loading'. */
 	explain?: readonly string[] | 'loading';
+	/** The checks are polling: since when, and for how long they may. */
+	checking?: {startedAt: string; timeoutSec: number};
 	/** First body line shown. */
 	scroll: number;
 	/** Reports how far the body can scroll, so the caller can clamp. */
@@ -54,7 +56,7 @@ function wrappedHeight(text: string, width: number): number {
 }
 
 export function StepView(props: StepViewProps) {
-	const {lessonTitle, step, index, count, state, lang, files, output, explain, scroll, onScrollRange, width, height} = props;
+	const {lessonTitle, step, index, count, state, lang, files, output, explain, checking, scroll, onScrollRange, width, height} = props;
 	const t = useT();
 	const document = useMemo(() => {
 		const parts = [step.body[lang]];
@@ -72,7 +74,13 @@ export function StepView(props: StepViewProps) {
 		(sum, row) => sum + (row.state === 'failed' ? Math.min(4, row.result?.detail ? lines(row.result.detail).length : 0) + (row.result?.hint ? 1 : 0) : 0),
 		0,
 	);
-	const checksHeight = state.checks.length > 0 ? 1 + state.checks.length + failedDetail : 0;
+	const polling = pollingOf(state, checking);
+	const pollingNote = polling?.afterFailedRun
+		? polling.afterFailedRun.kind === 'exit'
+			? t('checks.after-exit', {code: polling.afterFailedRun.code})
+			: t('checks.after-timeout')
+		: undefined;
+	const checksHeight = state.checks.length > 0 ? 1 + state.checks.length + failedDetail + (pollingNote ? wrappedHeight(pollingNote, width) : 0) : 0;
 	const hintsHeight = step.hints
 		.slice(0, state.hintsRevealed)
 		.reduce((sum, hint) => sum + wrappedHeight(`hint 1/1 ${hint[lang].trim()}`, width), 0);
@@ -129,7 +137,7 @@ export function StepView(props: StepViewProps) {
 			)}
 			<CommandBlock step={step} shown={commandShown} hiddenCount={commandLines.length - commandShown.length} />
 			{state.run && <OutputPane run={state.run} lines={output.lines} totalLines={output.total} height={outputLines} width={outputWidth} />}
-			<CheckList rows={state.checks} />
+			<CheckList rows={state.checks} polling={polling} />
 			{explain !== undefined && (
 				<Box flexDirection="column">
 					<Text bold>{t('explain.title')}</Text>
@@ -143,6 +151,19 @@ export function StepView(props: StepViewProps) {
 			<Hints hints={step.hints.map((hint) => hint[lang])} revealed={state.hintsRevealed} />
 		</Box>
 	);
+}
+
+/** The checks' clock while they poll, and whether the step's command failed before them. */
+function pollingOf(state: StepState, checking: StepViewProps['checking']): ChecksPolling | undefined {
+	if (state.status !== 'checking' || !checking) return undefined;
+	const outcome = state.run?.outcome;
+	const afterFailedRun =
+		outcome?.kind === 'exited' && outcome.exitCode !== 0
+			? ({kind: 'exit', code: outcome.exitCode} as const)
+			: outcome?.kind === 'timedOut'
+				? ({kind: 'timeout'} as const)
+				: undefined;
+	return {...checking, afterFailedRun};
 }
 
 function CommandBlock({step, shown, hiddenCount}: {step: Step; shown: string[]; hiddenCount: number}) {
