@@ -161,26 +161,20 @@ export class FqdnCache {
 
 	/** Drops entries the minute GC would have removed by `now`. */
 	collect(now: number): number {
-		let removed = 0;
-		for (const [ip, names] of this.byIp) {
-			for (const [name, entry] of names) {
-				if (usableUntil(entry) > now) continue;
-				names.delete(name);
-				this.byName.get(name)?.delete(ip);
-				if (this.byName.get(name)?.size === 0) this.byName.delete(name);
-				removed++;
-			}
-			if (names.size === 0) this.byIp.delete(ip);
-		}
-		return removed;
+		return this.removeWhere((_name, entry) => usableUntil(entry) <= now);
 	}
 
 	/** `cilium-dbg fqdn cache clean`: forgets the names (all, or those `matches` accepts); their IPs are selected no more. */
 	forget(matches: (name: string) => boolean = () => true): number {
+		return this.removeWhere((name) => matches(name));
+	}
+
+	/** Removes the (name, IP) entries `shouldRemove` picks from both indexes; returns how many. */
+	private removeWhere(shouldRemove: (name: string, entry: FqdnCacheEntry) => boolean): number {
 		let removed = 0;
 		for (const [ip, names] of this.byIp) {
-			for (const name of [...names.keys()]) {
-				if (!matches(name)) continue;
+			for (const [name, entry] of [...names]) {
+				if (!shouldRemove(name, entry)) continue;
 				names.delete(name);
 				this.byName.get(name)?.delete(ip);
 				if (this.byName.get(name)?.size === 0) this.byName.delete(name);
