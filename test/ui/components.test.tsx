@@ -108,6 +108,34 @@ describe('OutputPane wrapping', () => {
 });
 
 describe('CheckList', () => {
+	it('describes a waiting check in the learner\'s words, its pattern readable, wrapped at word boundaries', async () => {
+		const pending = (spec: Parameters<typeof CheckList>[0]['rows'][number]['spec']) => ({spec, state: 'pending' as const});
+		const rows = [
+			pending({kind: 'command', script: 'kubectl version --client', output: '^Client Version: v1\\.'}),
+			pending({kind: 'egress', namespace: 'demo', selector: 'app=curl', url: 'https://api.github.com', expect: 'blocked'}),
+			pending({kind: 'rollout', namespace: 'kube-system', resourceKind: 'DaemonSet', name: 'cilium'}),
+		];
+		const instance = render(
+			<Box width={40}>
+				<CheckList rows={rows} />
+			</Box>,
+		);
+		const frame = await waitForText(instance, 'Checks');
+		const flat = frame.replace(/\s+/g, ' ');
+		expect(flat).toContain("command exits 0 and prints 'Client Version: v1.' (waiting)");
+		expect(flat).toContain('demo/app=curl is blocked from https://api.github.com');
+		expect(flat).toContain('DaemonSet kube-system/cilium fully rolled out');
+		expect(frame).not.toContain('\\.');
+		// Wrapped, never cut: every word of the description is whole on some line.
+		for (const word of ['command', 'prints', "'Client", 'Version:', "v1.'"]) expect(frame.split(/\s+/)).toContain(word);
+		const ko = render(
+			<LangProvider lang="ko">
+				<CheckList rows={rows.slice(0, 1)} />
+			</LangProvider>,
+		);
+		expect(await waitForText(ko, '확인')).toContain("명령: 종료 코드 0, 출력에 'Client Version: v1.'");
+	});
+
 	it('shows a spinner while polling, then ✔ or ✘ with what was expected, what was seen and the hint', async () => {
 		const instance = render(
 			<Box width={90}>
@@ -132,7 +160,7 @@ describe('CheckList', () => {
 		expect(frame).toContain('seen: blocked');
 		expect(frame).toContain('try: apply the FQDN policy');
 		expect(frame).toContain('0/1 pods ready');
-		expect(frame).toContain('crds (waiting)');
+		expect(frame).toContain('CRDs installed: ciliumnetworkpolicies.cilium.io (waiting)');
 	});
 });
 

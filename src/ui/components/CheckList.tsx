@@ -1,18 +1,67 @@
 import {Box, Text} from 'ink';
 import Spinner from 'ink-spinner';
 import {color, glyph} from '../theme.js';
-import {useT} from '../i18n.js';
+import {useT, type Translate} from '../i18n.js';
 import {formatDuration, lines} from '../format.js';
 import {useElapsed} from '../hooks/use-elapsed.js';
 import type {CheckSpec} from '../../lab/types.js';
 import type {CheckRow} from '../../session/types.js';
 
-/** A short name for a check before it has reported: "podReady demo app=client". */
-export function describeCheck(spec: CheckSpec): string {
-	const params = Object.entries(spec)
-		.filter(([name, value]) => name !== 'kind' && name !== 'timeout' && (typeof value === 'string' || typeof value === 'number'))
-		.map(([, value]) => String(value).split('\n')[0]);
-	return [spec.kind, ...params].join(' ');
+/** What a check looks for, in the learner's words, before it has reported: "command exits 0 and prints 'v1.'". */
+export function describeCheck(spec: CheckSpec, t: Translate): string {
+	const p = spec as Record<string, unknown>;
+	const text = (name: string) => (typeof p[name] === 'string' ? (p[name] as string) : typeof p[name] === 'number' ? String(p[name]) : '');
+	const target = text('pod') || text('selector');
+	const expectOutput = () =>
+		p.output !== undefined
+			? t('check.describe.prints', {code: text('exitCode') || '0', pattern: readablePattern(text('output'))})
+			: t('check.describe.exits', {code: text('exitCode') || '0'});
+	switch (spec.kind) {
+		case 'clusterReachable':
+			return t('check.describe.clusterReachable');
+		case 'nodes':
+			return t('check.describe.nodes', {
+				count: text('count') || (p.minCount !== undefined ? `${text('minCount')}+` : t('check.describe.nodes-all')),
+				ready: p.ready === false ? ' NotReady' : ' Ready',
+			});
+		case 'rollout':
+			return t('check.describe.rollout', {kind: text('resourceKind'), namespace: text('namespace'), name: text('name')});
+		case 'crds': {
+			const names = Array.isArray(p.names) ? (p.names as string[]) : [];
+			return t('check.describe.crds', {names: names.length > 2 ? `${names.slice(0, 2).join(', ')} +${names.length - 2}` : names.join(', ')});
+		}
+		case 'resource':
+			return t(p.state === 'absent' ? 'check.describe.resource-absent' : 'check.describe.resource-present', {
+				kind: text('resourceKind'),
+				name: [text('namespace'), text('name') || text('selector')].filter(Boolean).join('/'),
+			});
+		case 'podReady':
+			return t('check.describe.podReady', {namespace: text('namespace'), selector: text('selector')});
+		case 'podExec':
+			return t('check.describe.podExec', {
+				pod: `${text('namespace')}/${target}`,
+				command: Array.isArray(p.command) ? (p.command as string[]).join(' ') : '',
+				expect: expectOutput(),
+			});
+		case 'egress':
+			return t(`check.describe.egress-${text('expect') as 'allowed' | 'blocked' | 'dnsRefused'}`, {pod: `${text('namespace')}/${target}`, url: text('url')});
+		case 'hubbleFlows':
+			return t('check.describe.hubbleFlows', {
+				verdict: text('verdict'),
+				to: p.to !== undefined || p.port !== undefined ? t('check.describe.to', {to: [text('to'), text('port')].filter(Boolean).join(':')}) : '',
+			});
+		case 'httpGet':
+			return t('check.describe.httpGet', {url: text('url'), status: text('status') || '200'});
+		case 'command':
+			return t('check.describe.command', {expect: expectOutput()});
+		default:
+			return spec.kind;
+	}
+}
+
+/** A regular expression as text a person reads: anchors dropped, escapes undone ("^Client Version: v1\\." → "Client Version: v1."). */
+export function readablePattern(pattern: string): string {
+	return pattern.replace(/^\^/, '').replace(/(?<!\\)\$$/, '').replace(/\\(.)/g, '$1');
 }
 
 export interface ChecksPolling {
@@ -56,13 +105,13 @@ function PollingClock({polling}: {polling: ChecksPolling}) {
 
 function CheckLine({row}: {row: CheckRow}) {
 	const t = useT();
-	const summary = row.result?.summary ?? describeCheck(row.spec);
+	const summary = row.result?.summary ?? describeCheck(row.spec, t);
 	return (
 		<Box flexDirection="column">
 			<Box columnGap={1}>
 				<StateGlyph row={row} />
 				<Box flexShrink={1}>
-					<Text wrap="truncate-end" color={row.state === 'pending' ? color('muted') : undefined}>
+					<Text wrap="wrap" color={row.state === 'pending' ? color('muted') : undefined}>
 						{summary}
 						{row.state === 'pending' && ` (${t('checks.pending')})`}
 					</Text>

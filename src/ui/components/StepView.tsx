@@ -6,7 +6,7 @@ import {color, glyph} from '../theme.js';
 import {useT} from '../i18n.js';
 import {lines} from '../format.js';
 import {useMarkdown} from '../hooks/use-markdown.js';
-import {CheckList, type ChecksPolling} from './CheckList.js';
+import {CheckList, describeCheck, type ChecksPolling} from './CheckList.js';
 import {Hints} from './Hints.js';
 import {OutputPane, layoutOutput} from './OutputPane.js';
 import type {Lang, Step} from '../../lab/types.js';
@@ -51,8 +51,9 @@ const statusColor: Record<StepStatus, Parameters<typeof color>[0]> = {
 	stale: 'warn',
 };
 
+/** Rows `text` takes when Ink wraps it at word boundaries. */
 function wrappedHeight(text: string, width: number): number {
-	return lines(text).reduce((sum, line) => sum + Math.max(1, Math.ceil(stringWidth(line) / Math.max(1, width))), 0);
+	return lines(text).reduce((sum, line) => sum + (stringWidth(line) <= width ? 1 : wrapAnsi(line, Math.max(1, width), {hard: true, trim: false}).split('\n').length), 0);
 }
 
 export function StepView(props: StepViewProps) {
@@ -80,7 +81,11 @@ export function StepView(props: StepViewProps) {
 			? t('checks.after-exit', {code: polling.afterFailedRun.code})
 			: t('checks.after-timeout')
 		: undefined;
-	const checksHeight = state.checks.length > 0 ? 1 + state.checks.length + failedDetail + (pollingNote ? wrappedHeight(pollingNote, width) : 0) : 0;
+	const checkRows = state.checks.reduce(
+		(sum, row) => sum + wrappedHeight(`${row.result?.summary ?? describeCheck(row.spec, t)}${row.state === 'pending' ? ` (${t('checks.pending')})` : ''}`, width - 2),
+		0,
+	);
+	const checksHeight = state.checks.length > 0 ? 1 + checkRows + failedDetail + (pollingNote ? wrappedHeight(pollingNote, width) : 0) : 0;
 	const hintsHeight = step.hints
 		.slice(0, state.hintsRevealed)
 		.reduce((sum, hint) => sum + wrappedHeight(`hint 1/1 ${hint[lang].trim()}`, width), 0);
