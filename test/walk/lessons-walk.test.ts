@@ -5,7 +5,8 @@
 import {existsSync, rmSync} from 'node:fs';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type {TrackId} from '../../src/lab/types.js';
-import {BUILT_CLI, ciliumLab, installSnapshot, useCli, walkEnv, walkTrack} from './walk.js';
+import {acquirePortLock, HUBBLE_RELAY_PORT} from '../helpers/port-lock.js';
+import {BUILT_CLI, ciliumLab, freePort, installSnapshot, startsHubblePortForward, useCli, walkEnv, walkTrack} from './walk.js';
 
 /**
  * Steps whose checks legitimately pass before they run: they observe what an earlier step already did and
@@ -37,9 +38,6 @@ const PASS_BEFORE_ALLOWED = new Set([
 ]);
 
 const TRACKS: TrackId[] = ['aks-byocni', 'aks-managed', 'k8s'];
-/** aks-byocni and k8s both port-forward to fixed local ports (8080 for hubble-ui, 4245 for hubble-relay): one at a time. */
-const USES_LOCAL_PORTS = new Set<TrackId>(['aks-byocni', 'k8s']);
-let localPorts: Promise<unknown> = Promise.resolve();
 
 const started: Array<{home: string; env: NodeJS.ProcessEnv}> = [];
 let app: {root: string; cli: string} | undefined;
@@ -58,18 +56,29 @@ afterAll(async () => {
 
 describe.concurrent('the lessons, walked on the practice cluster', () => {
 	it.each(TRACKS)('track %s: every step fails its checks before it runs and passes after its solve', async (track) => {
-		const walk = async () => {
-			const lab = walkEnv();
-			started.push(lab);
-			return walkTrack(track, lab.env, {stepTimeoutMs: 120_000, log: process.env.WALK_LOG ? (line) => console.log(line) : undefined});
-		};
+		const lab = walkEnv();
+		started.push(lab);
+		// Each walk forwards the Hubble UI to a port of its own. 4245 (`cilium hubble port-forward`) is fixed by the
+		// real tools: from the step that starts it until this walk's daemon (which listens there) has stopped, the
+		// walk holds the cross-process lock every test starting that port-forward takes.
+		let releaseRelayPort: (() => void) | undefined;
 		let walked;
-		if (USES_LOCAL_PORTS.has(track)) {
-			const turn = localPorts.then(walk);
-			localPorts = turn.catch(() => undefined);
-			walked = await turn;
-		} else {
-			walked = await walk();
+		try {
+			walked = await walkTrack(track, lab.env, {
+				stepTimeoutMs: 120_000,
+				log: process.env.WALK_LOG ? (line) => console.log(line) : undefined,
+				set: [`HUBBLE_UI_PORT=${await freePort()}`],
+				beforeStep: async (step) => {
+					if (!releaseRelayPort && startsHubblePortForward(step)) {
+						releaseRelayPort = await acquirePortLock(HUBBLE_RELAY_PORT, {holder: `test/walk/lessons-walk.test.ts track ${track}`});
+					}
+				},
+			});
+		} finally {
+			if (releaseRelayPort) {
+				await ciliumLab(['practice', 'stop'], lab.env, 30_000);
+				releaseRelayPort();
+			}
 		}
 
 		const failed = walked.filter((step) => step.exitCode !== 0 || !['done', 'solved'].includes(step.status ?? ''));

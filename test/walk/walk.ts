@@ -3,10 +3,11 @@
 // `cilium-lab run LESSON/STEP --yes --solve` (its solve script, then its checks until they pass).
 import {execFile} from 'node:child_process';
 import {cpSync, mkdtempSync} from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import {loadLab} from '../../src/lab/loader.js';
-import type {TrackId} from '../../src/lab/types.js';
+import type {Step, TrackId} from '../../src/lab/types.js';
 import {visibleSteps} from '../../src/session/gating.js';
 
 export const BUILT_CLI = path.resolve('dist/cilium-lab.js');
@@ -56,6 +57,23 @@ export function ciliumLab(args: string[], env: NodeJS.ProcessEnv, timeoutMs: num
 	});
 }
 
+/** A port free on 127.0.0.1 right now (for a variable such as HUBBLE_UI_PORT, so walks and an open lab do not collide). */
+export function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const server = net.createServer();
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const {port} = server.address() as net.AddressInfo;
+			server.close(() => resolve(port));
+		});
+	});
+}
+
+/** Whether a step starts `cilium hubble port-forward`, which listens on the fixed 127.0.0.1:4245. */
+export function startsHubblePortForward(step: Step): boolean {
+	return [step.run, step.solve].some((script) => script !== undefined && /^(?!.*pkill).*\bcilium hubble port-forward\b/m.test(script));
+}
+
 export function walkEnv(): {home: string; env: NodeJS.ProcessEnv} {
 	const home = mkdtempSync(path.join(os.tmpdir(), 'lessons-walk-'));
 	const env: NodeJS.ProcessEnv = {...process.env, CILIUM_LAB_HOME: home, CILIUM_LAB_PRACTICE_SPEED: 'instant', LANG: 'en_US.UTF-8', LC_ALL: '', CI: 'false'};
@@ -77,12 +95,25 @@ function summarize(json: string, fallback: string): {status?: string; failure?: 
  * Walks every visible step of the track in lab order. Stops at the first step that does not pass (what follows
  * would fail for that reason alone). `stepTimeoutMs` bounds one `run` so a broken step fails the walk quickly.
  */
-export async function walkTrack(track: TrackId, env: NodeJS.ProcessEnv, options: {stepTimeoutMs: number; log?: (line: string) => void; solve?: boolean}): Promise<StepWalk[]> {
+export async function walkTrack(
+	track: TrackId,
+	env: NodeJS.ProcessEnv,
+	options: {
+		stepTimeoutMs: number;
+		log?: (line: string) => void;
+		solve?: boolean;
+		/** `--set NAME=VALUE` for every invocation (e.g. a free HUBBLE_UI_PORT). */
+		set?: string[];
+		/** Runs before a step is checked and run (e.g. to wait for a fixed port the step needs). */
+		beforeStep?: (step: Step, ref: string) => Promise<void>;
+	},
+): Promise<StepWalk[]> {
 	const walked: StepWalk[] = [];
-	const common = ['--track', track, '--lang', 'en', '--json'];
+	const common = ['--track', track, '--lang', 'en', '--json', ...(options.set ?? []).flatMap((value) => ['--set', value])];
 	for (const lesson of lab.lessons) {
 		for (const step of visibleSteps(lesson, track)) {
 			const ref = `${lesson.id}/${step.id}`;
+			await options.beforeStep?.(step, ref);
 			const started = Date.now();
 			const result: StepWalk = {ref, exitCode: -1, ms: 0};
 			if (step.expect.length > 0) {
