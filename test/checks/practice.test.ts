@@ -7,7 +7,8 @@ import type {CheckContext, CheckResult} from '../../src/checks/types.js';
 import type {CheckSpec} from '../../src/lab/types.js';
 import {runCommand} from '../../src/run/runner.js';
 import type {OutputLine} from '../../src/run/types.js';
-import {repoRoot, TestPractice} from '../helpers/practice.js';
+import {repoRoot} from '../helpers/build.js';
+import {TestPractice} from '../helpers/practice.js';
 
 const practice = new TestPractice({homePrefix: 'cilium-lab-checks-practice-', speed: 'instant', track: 'k8s'});
 let ctx: CheckContext;

@@ -1,9 +1,10 @@
 // The built binary, as a person (or a script) runs it: lint, list, refusals, exit codes.
-import {execFileSync, spawnSync} from 'node:child_process';
+import {spawnSync} from 'node:child_process';
 import {cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {buildBundle} from '../helpers/build.js';
 
 const root = path.resolve('.');
 const fixture = path.join(root, 'test/fixtures/lessons-basic');
@@ -20,8 +21,8 @@ function cli(args: string[], options: {cwd?: string; env?: Record<string, string
 	return {code: result.status, stdout: result.stdout, stderr: result.stderr};
 }
 
-beforeAll(() => {
-	execFileSync('npm', ['run', '--silent', 'build'], {cwd: root, stdio: 'inherit'});
+beforeAll(async () => {
+	await buildBundle();
 	work = mkdtempSync(path.join(os.tmpdir(), 'cli-work-'));
 	home = mkdtempSync(path.join(os.tmpdir(), 'cli-home-'));
 	cpSync(fixture, work, {recursive: true});

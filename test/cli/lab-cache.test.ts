@@ -1,10 +1,11 @@
 // The built app keeps the validated lab under <home>/cache and ships one for lessons/ (dist/lab-snapshot.json):
 // starts read it while the files are unchanged, and a broken edit is still reported with file:line.
-import {execFileSync, spawnSync} from 'node:child_process';
+import {spawnSync} from 'node:child_process';
 import {appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {buildBundle} from '../helpers/build.js';
 
 const root = path.resolve('.');
 const dirs: string[] = [];
@@ -25,9 +26,7 @@ function cli(args: string[], home: string, cwd: string) {
 	return {code: result.status, stdout: result.stdout, stderr: result.stderr};
 }
 
-beforeAll(() => {
-	execFileSync('npm', ['run', '--silent', 'build'], {cwd: root, stdio: 'inherit'});
-});
+beforeAll(() => buildBundle());
 
 afterAll(() => {
 	for (const dir of dirs.splice(0)) rmSync(dir, {recursive: true, force: true});

@@ -5,6 +5,7 @@ import {execFileSync} from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import {buildBundle} from '../helpers/build.js';
 import {startTerminal, type Terminal} from './helpers/tmux.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -12,9 +13,7 @@ const app = path.join(root, 'dist/cilium-lab.js');
 let terminal: Terminal | undefined;
 const homes: string[] = [];
 
-beforeAll(() => {
-	execFileSync('npm', ['run', '--silent', 'build'], {cwd: root, stdio: 'inherit'});
-}, 120_000);
+beforeAll(() => buildBundle(), 120_000);
 
 afterEach(() => {
 	terminal?.stop();

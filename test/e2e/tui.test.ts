@@ -1,19 +1,17 @@
 // The built app in a real terminal: start, pick a lesson, run a step, see its output and its check pass, quit,
 // and find the step done in the progress file.
 import {describe, expect, it, beforeAll, afterEach} from 'vitest';
-import {execFileSync} from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import {buildBundle} from '../helpers/build.js';
 import {startTerminal, type Terminal} from './helpers/tmux.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const lessons = path.join(root, 'test/fixtures/lessons-basic/lessons');
 let terminal: Terminal | undefined;
 
-beforeAll(() => {
-	execFileSync('npm', ['run', '--silent', 'build'], {cwd: root, stdio: 'inherit'});
-}, 120_000);
+beforeAll(() => buildBundle(), 120_000);
 
 afterEach(() => {
 	terminal?.stop();

@@ -6,13 +6,7 @@ import path from 'node:path';
 import {execa} from 'execa';
 import type {PracticeSpeed} from '../../src/practice/daemon/clock.js';
 import {startPractice, stopPractice, type PracticeInfo} from '../../src/practice/daemon/client.js';
-
-export const repoRoot = path.resolve(import.meta.dirname, '../..');
-
-/** `npm run build`: the daemon, the tool shims and the CLI run from dist/. */
-export async function buildBundle(): Promise<void> {
-	await execa('npm', ['run', '--silent', 'build'], {cwd: repoRoot});
-}
+import {buildBundle} from './build.js';
 
 export interface ToolResult {
 	code: number | undefined;

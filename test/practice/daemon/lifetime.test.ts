@@ -8,7 +8,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {practiceStatus, startPractice, stopPractice, type PracticeInfo} from '../../../src/practice/daemon/client.js';
 import {createActivity, DEFAULT_IDLE_EXIT_SECONDS, IDLE_EXIT_ENV, parseIdleExit} from '../../../src/practice/daemon/lifetime.js';
 import type {DaemonInfo} from '../../../src/practice/daemon/paths.js';
-import {buildBundle} from '../../helpers/practice.js';
+import {buildBundle} from '../../helpers/build.js';
 
 const homes: string[] = [];
 const newHome = () => {

@@ -3,7 +3,8 @@
 import path from 'node:path';
 import {execa, type ResultPromise} from 'execa';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {repoRoot, TestPractice} from '../../helpers/practice.js';
+import {repoRoot} from '../../helpers/build.js';
+import {TestPractice} from '../../helpers/practice.js';
 import {DOCUMENT_POLICIES} from './document-policies.js';
 import {acquirePortLock, HUBBLE_RELAY_PORT} from '../../helpers/port-lock.js';
 

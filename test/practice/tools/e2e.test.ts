@@ -5,7 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import {execa} from 'execa';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {repoRoot, TestPractice} from '../../helpers/practice.js';
+import {repoRoot} from '../../helpers/build.js';
+import {TestPractice} from '../../helpers/practice.js';
 import {ciliumStatusReadyLogo} from './harness.js';
 
 const practice = new TestPractice({homePrefix: 'cilium-lab-tools-e2e-', speed: 'instant'});
