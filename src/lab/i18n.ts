@@ -229,6 +229,13 @@ export const messages = {
 	'quit.confirm-jobs': {ko: '백그라운드 작업 {count}개를 멈추고 종료할까요? (y/n)', en: 'Stop {count} background job(s) and quit? (y/n)'},
 	'notice.lesson-locked': {ko: '이 레슨은 잠겨 있습니다: {reason}', en: 'This lesson is locked: {reason}'},
 	'notice.step-locked': {ko: '이 단계는 잠겨 있습니다: {reason}', en: 'This step is locked: {reason}'},
+	'notice.finish-this-step': {
+		ko: '이 단계를 먼저 마치세요: r 실행, c 확인{solve}. 확인을 통과하면 다음으로 넘어갑니다',
+		en: 'Finish this step first: r runs it, c checks it{solve}; the next step opens once its checks pass',
+	},
+	'notice.finish-this-step-solve': {ko: ', s 풀이', en: ', s solves it'},
+	'notice.finish-this-step-read': {ko: '이 단계를 먼저 마치세요: 읽고 Enter', en: 'Finish this step first: read it, then press Enter'},
+	'notice.finish-step': {ko: '이 레슨의 "{step}" 단계를 먼저 마치세요 (b로 돌아가기)', en: 'Finish the step "{step}" of this lesson first (b goes back)'},
 	'notice.busy': {ko: '명령이 실행 중입니다 (x로 취소)', en: 'A command is running (x cancels it)'},
 	'notice.end-of-lab': {ko: '마지막 단계입니다', en: 'This is the last step'},
 	'notice.start-of-lab': {ko: '첫 단계입니다', en: 'This is the first step'},

@@ -36,7 +36,7 @@ function Screen({controller, snapshot}: {controller: TuiController; snapshot: Tu
 	const targetError = typeof snapshot.targetState === 'object' ? t('status.target-failed', {error: snapshot.targetState.error}) : undefined;
 	const notice = snapshot.confirmQuit
 		? t(snapshot.confirmQuit === 'running' ? 'quit.confirm' : 'quit.confirm-jobs', {count: jobs.length})
-		: (snapshot.message ?? (session.notice ? describeNotice(session.notice, session, t) : targetError));
+		: (snapshot.message ?? (session.notice ? describeNotice(session.notice, session, t, snapshot.screen === 'step') : targetError));
 	const width = Math.max(40, columns);
 	// Status bar (a second line while jobs run), footer and the notice line; the footer wraps on narrow terminals.
 	const footerRows = footerHeight(keys, width);
@@ -182,12 +182,12 @@ export function describeLock(reason: LockedReason, t: Translate, lessonLabel: (i
 	}
 }
 
-function describeNotice(notice: Notice, _session: SessionState, t: Translate): string {
+function describeNotice(notice: Notice, session: SessionState, t: Translate, onStep: boolean): string {
 	switch (notice.kind) {
 		case 'lessonLocked':
-			return t('notice.lesson-locked', {reason: describeLock(notice.reason, t)});
+			return (onStep ? blockedByThisLesson(notice.reason, session, t) : undefined) ?? t('notice.lesson-locked', {reason: describeLock(notice.reason, t)});
 		case 'stepLocked':
-			return t('notice.step-locked', {reason: describeLock(notice.reason, t)});
+			return (onStep ? blockedByThisLesson(notice.reason, session, t) : undefined) ?? t('notice.step-locked', {reason: describeLock(notice.reason, t)});
 		case 'busy':
 			return t('notice.busy');
 		case 'endOfLab':
@@ -195,6 +195,24 @@ function describeNotice(notice: Notice, _session: SessionState, t: Translate): s
 		case 'startOfLab':
 			return t('notice.start-of-lab');
 	}
+}
+
+/**
+ * `n` refused because of the lesson the learner is in (its last step, or the next step, waits for this one): say
+ * which step to finish and how, not that some lesson is locked.
+ */
+function blockedByThisLesson(reason: LockedReason, session: SessionState, t: Translate): string | undefined {
+	const current = currentStep(session);
+	if (!current) return undefined;
+	const blockedBy = reason.kind === 'requiresLesson' || reason.kind === 'previousStep' ? reason : undefined;
+	if (!blockedBy || (blockedBy.kind === 'requiresLesson' && blockedBy.lessonId !== current.lesson.id)) return undefined;
+	const passed = (status: string | undefined) => status === 'done' || status === 'solved' || status === 'stale';
+	const lessonState = session.lessons[current.lesson.id];
+	const pending = visibleSteps(session, current.lesson.id).find((step) => !step.optional && !passed(lessonState?.steps[step.id]?.status));
+	if (!pending) return undefined;
+	if (pending.id !== current.step.id) return t('notice.finish-step', {step: pending.title[session.lang]});
+	if (pending.expect.length === 0 && (!pending.run || pending.mode === 'read')) return t('notice.finish-this-step-read');
+	return t('notice.finish-this-step', {solve: pending.solve ? t('notice.finish-this-step-solve') : ''});
 }
 
 function helpKeys(t: Translate) {

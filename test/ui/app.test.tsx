@@ -135,6 +135,25 @@ describe('TUI', () => {
 		expect(frame).not.toContain('still get until the deadline');
 	});
 
+	it('n before this step is done says to finish this step, and how, not that a lesson is locked', async () => {
+		const {instance} = setup();
+		await press(instance, KEYS.enter);
+		await waitForText(instance, 'hello step');
+		await press(instance, 'n');
+		let frame = (await waitForText(instance, 'Finish this step first')).replace(/\s+/g, ' ');
+		expect(frame).toContain('Finish this step first: r runs it, c checks it, s solves it; the next step opens once its checks pass');
+		expect(frame).not.toContain('locked');
+		await press(instance, 'c');
+		await waitForText(instance, '[done]');
+		await press(instance, 'n');
+		await waitForText(instance, 'read-me step');
+		// The lesson's last step, not read yet: the next lesson waits for it.
+		await press(instance, 'n');
+		frame = (await waitForText(instance, 'Finish this step first')).replace(/\s+/g, ' ');
+		expect(frame).toContain('Finish this step first: read it, then press Enter');
+		expect(frame).not.toContain('This lesson is locked');
+	});
+
 	it('x cancels a running command, never the app', async () => {
 		const {instance} = setup();
 		await press(instance, KEYS.enter);
