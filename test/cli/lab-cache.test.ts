@@ -1,20 +1,14 @@
 // The built app keeps the validated lab under <home>/cache and ships one for lessons/ (dist/lab-snapshot.json):
 // starts read it while the files are unchanged, and a broken edit is still reported with file:line.
 import {spawnSync} from 'node:child_process';
-import {appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
-import os from 'node:os';
+import {appendFileSync, cpSync, existsSync, readdirSync, readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
-import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {beforeAll, describe, expect, it} from 'vitest';
 import {buildBundle} from '../helpers/build.js';
+import {tempDirs} from '../helpers/temp.js';
 
 const root = path.resolve('.');
-const dirs: string[] = [];
-
-function tempDir(prefix: string): string {
-	const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
-	dirs.push(dir);
-	return dir;
-}
+const tempDir = tempDirs('all');
 
 function cli(args: string[], home: string, cwd: string) {
 	const result = spawnSync('node', [path.join(root, 'dist/cilium-lab.js'), ...args], {
@@ -27,10 +21,6 @@ function cli(args: string[], home: string, cwd: string) {
 }
 
 beforeAll(() => buildBundle());
-
-afterAll(() => {
-	for (const dir of dirs.splice(0)) rmSync(dir, {recursive: true, force: true});
-});
 
 describe('the lab cache in the built app', () => {
 	it('writes an entry on the first start, lists the same from it, and reports a broken edit with file:line', () => {

@@ -1,19 +1,12 @@
 import {execFileSync} from 'node:child_process';
-import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
-import os from 'node:os';
+import {readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
-import {afterEach, describe, expect, it} from 'vitest';
+import {describe, expect, it} from 'vitest';
 import {kubeContexts, resolveTarget} from '../../src/target.js';
+import {tempDirs} from '../helpers/temp.js';
 
-const dirs: string[] = [];
-function tempDir(): string {
-	const dir = mkdtempSync(path.join(os.tmpdir(), 'target-'));
-	dirs.push(dir);
-	return dir;
-}
-afterEach(() => {
-	for (const dir of dirs.splice(0)) rmSync(dir, {recursive: true, force: true});
-});
+const newTempDir = tempDirs();
+const tempDir = () => newTempDir('target-');
 
 const kubeconfigText = `apiVersion: v1
 kind: Config

@@ -1,18 +1,12 @@
-import {cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
-import os from 'node:os';
+import {cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
-import {afterEach, describe, expect, it} from 'vitest';
+import {describe, expect, it} from 'vitest';
 import {loadLabCached} from '../../src/lab/cache.js';
 import {formatIssue, LabLoadError, loadLab} from '../../src/lab/loader.js';
+import {tempDirs} from '../helpers/temp.js';
 
 const fixture = path.resolve('test/fixtures/lessons-basic');
-const dirs: string[] = [];
-
-function tempDir(prefix: string): string {
-	const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
-	dirs.push(dir);
-	return dir;
-}
+const tempDir = tempDirs();
 
 /** A copy of the basic fixture (lessons/ + assets/) and an empty cache dir. */
 function copy(): {root: string; lessons: string; cacheDir: string} {
@@ -42,10 +36,6 @@ async function problems(load: Promise<unknown>): Promise<string[]> {
 	expect(error).toBeInstanceOf(LabLoadError);
 	return (error as LabLoadError).issues.map(formatIssue);
 }
-
-afterEach(() => {
-	for (const dir of dirs.splice(0)) rmSync(dir, {recursive: true, force: true});
-});
 
 describe('loadLabCached', () => {
 	it('loads the same lab as loadLab, and the next start reads it from the entry it wrote', async () => {

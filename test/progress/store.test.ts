@@ -1,19 +1,12 @@
 import {execFileSync} from 'node:child_process';
-import {mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
-import os from 'node:os';
+import {readdirSync, readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
-import {afterEach, describe, expect, it} from 'vitest';
+import {describe, expect, it} from 'vitest';
 import {completedSteps, loadProgress, progressPath, ProgressStore, writeProgressSync, type Progress} from '../../src/progress/store.js';
+import {tempDirs} from '../helpers/temp.js';
 
-const homes: string[] = [];
-function home(): string {
-	const dir = mkdtempSync(path.join(os.tmpdir(), 'lab-home-'));
-	homes.push(dir);
-	return dir;
-}
-afterEach(() => {
-	for (const dir of homes.splice(0)) rmSync(dir, {recursive: true, force: true});
-});
+const tempDir = tempDirs();
+const home = () => tempDir('lab-home-');
 
 const sample: Progress = {
 	version: 1,
