@@ -145,6 +145,7 @@ export const messages = {
 		ko: 'cilium-lab 셸: 실습 변수와 도구(kubectl, az, helm, cilium, hubble)가 준비되어 있습니다.\nexit 를 입력하면 실습으로 돌아갑니다.',
 		en: "cilium-lab shell: the lab's variables and tools (kubectl, az, helm, cilium, hubble) are set.\nType exit to go back to the lab.",
 	},
+	'handover.shell-target': {ko: '이 셸의 대상: {target}', en: 'This shell points at: {target}'},
 	'handover.step': {ko: 'cilium-lab: 이 명령이 끝나면 실습으로 돌아갑니다.', en: 'cilium-lab: back to the lab when this command exits.'},
 	'step.more-below': {ko: '↓ 더 있음 ({percent}%)', en: '↓ more ({percent}%)'},
 	'step.status.locked': {ko: '잠김', en: 'locked'},

@@ -794,9 +794,13 @@ export class TuiController {
 
 	private async openShell() {
 		if (!(await this.targetUsable())) return;
+		const target =
+			this.state.session.target.kind === 'practice'
+				? this.t('status.target-practice')
+				: this.t('status.target-real', {context: this.checkContext ?? this.t('status.current-context')});
 		await this.handOverTerminal(async () => {
-			await this.options.deps.runInteractive('exec bash -i', {...this.commandEnv(), PS1: '(cilium-lab) \\w \\$ '});
-		}, this.t('handover.shell'));
+			await this.options.deps.runInteractive(SHELL_SCRIPT, {...this.commandEnv(), CILIUM_LAB_PS1: '(cilium-lab) \\w \\$ '});
+		}, [this.t('handover.shell'), this.t('handover.shell-target', {target})].join('\n'));
 	}
 
 	/** `banner`: what the terminal shows above the command, on a cleared screen, so it is not read as part of the TUI. */
@@ -846,6 +850,12 @@ export class TuiController {
 		await this.saving;
 	}
 }
+
+/**
+ * The `o` shell: the learner's ~/.bashrc, then the lab's prompt (an interactive bash reads ~/.bashrc after the
+ * environment, so a PS1 passed in the environment would be overwritten by it).
+ */
+export const SHELL_SCRIPT = `exec bash --rcfile <(printf '%s\\n' '[ -f ~/.bashrc ] && . ~/.bashrc' 'PS1=$CILIUM_LAB_PS1') -i`;
 
 function canAcknowledge(step: Step): boolean {
 	return step.expect.length === 0 && (!step.run || step.mode === 'read');

@@ -61,7 +61,10 @@ describe.skipIf(!cliOpensTui)('cilium-lab in a terminal', () => {
 	it('gives the terminal to a shell (o) and comes back whole after exit', async () => {
 		const home = fs.mkdtempSync(path.join(os.tmpdir(), 'cilium-lab-e2e-'));
 		const app = path.join(root, 'dist/cilium-lab.js');
-		terminal = startTerminal(`env CI=false CILIUM_LAB_HOME=${home} node ${app} --lessons ${lessons} --target real --lang en; echo "[exit $?]"`, {
+		// A learner's ~/.bashrc that sets its own prompt: the lab's prompt must still show.
+		const userHome = fs.mkdtempSync(path.join(os.tmpdir(), 'cilium-lab-e2e-user-'));
+		fs.writeFileSync(path.join(userHome, '.bashrc'), "PS1='bashrc-prompt> '\n");
+		terminal = startTerminal(`env CI=false HOME=${userHome} CILIUM_LAB_HOME=${home} node ${app} --lessons ${lessons} --target real --lang en; echo "[exit $?]"`, {
 			columns: 100,
 			rows: 30,
 		});
@@ -74,7 +77,10 @@ describe.skipIf(!cliOpensTui)('cilium-lab in a terminal', () => {
 		await terminal.waitFor('$ echo "writing $GREETING"');
 		terminal.press('o');
 		// The shell gets a cleared screen that says how to come back, not the lab's last frame under its prompt.
-		let screen = await terminal.waitFor('Type exit to go back to the lab');
+		let screen = await terminal.waitFor('(cilium-lab)');
+		expect(screen).toContain('Type exit to go back to the lab');
+		expect(screen).toContain('This shell points at: kube context');
+		expect(screen).not.toContain('bashrc-prompt>');
 		expect(screen).not.toContain('$ echo "writing $GREETING"');
 		// bash -i takes the terminal's foreground: an app still reading it crashed here with "read EIO".
 		terminal.type('echo "shell-$GREETING"');
