@@ -43,7 +43,8 @@ export function daemonsOfRun(runId: string): LeftDaemon[] {
 	return found;
 }
 
-const isAlive = (pid: number) => {
+/** Whether a process of ours with this pid still exists. */
+export const isAlive = (pid: number) => {
 	try {
 		process.kill(pid, 0);
 		return true;

@@ -8,6 +8,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {practiceStatus, startPractice, stopPractice, type PracticeInfo} from '../../../src/practice/daemon/client.js';
 import {createActivity, DEFAULT_IDLE_EXIT_SECONDS, IDLE_EXIT_ENV, parseIdleExit} from '../../../src/practice/daemon/lifetime.js';
 import type {DaemonInfo} from '../../../src/practice/daemon/paths.js';
+import {isAlive} from '../../global/practice-daemons.js';
 import {buildBundle} from '../../helpers/build.js';
 
 const homes: string[] = [];
@@ -17,14 +18,6 @@ const newHome = () => {
 	return home;
 };
 const readDaemon = (home: string) => JSON.parse(fs.readFileSync(path.join(home, 'practice', 'daemon.json'), 'utf8')) as DaemonInfo;
-const isAlive = (pid: number) => {
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch {
-		return false;
-	}
-};
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 async function waitForExit(pid: number, timeoutMs: number): Promise<number> {
 	const started = Date.now();
