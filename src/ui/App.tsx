@@ -1,4 +1,5 @@
 import {useSyncExternalStore} from 'react';
+import stringWidth from 'string-width';
 import {Box, Text, useInput} from 'ink';
 import {LangProvider, useT, type Translate} from './i18n.js';
 import {color} from './theme.js';
@@ -162,7 +163,7 @@ function footerHeight(keys: ReadonlyArray<{keys: string; label: string}>, width:
 	let rows = 1;
 	let used = 0;
 	for (const key of keys) {
-		const size = key.keys.length + 1 + key.label.length;
+		const size = stringWidth(key.keys) + 1 + stringWidth(key.label);
 		if (used > 0 && used + 2 + size > width) {
 			rows += 1;
 			used = size;

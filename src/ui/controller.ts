@@ -372,12 +372,11 @@ export class TuiController {
 				}
 				if (state.hintsRevealed < step.hints.length) keys.push({keys: 'h', word: 'key.hint'});
 				if (this.explainable(lesson.id, step)) keys.push({keys: 'e', word: 'key.explain'});
+				// b (back) and v (variables) work here too; the footer leaves them to ? help so it fits one line at 100 columns.
 				keys.push(
 					{keys: 'o', word: 'key.shell'},
 					{keys: 'n', word: 'key.next'},
-					{keys: 'b', word: 'key.back'},
 					{keys: 'l', word: 'key.lessons'},
-					{keys: 'v', word: 'key.variables'},
 					{keys: '?', word: 'key.help'},
 					{keys: 'q', word: 'key.quit'},
 				);

@@ -8,6 +8,7 @@ import type {Lab} from '../../src/lab/types.js';
 import {cleanup} from 'ink-testing-library';
 import {App} from '../../src/ui/App.js';
 import {TuiController, type CheckRequest, type RunRequest, type TuiDeps} from '../../src/ui/controller.js';
+import stringWidth from 'string-width';
 import {KEYS, press, render, waitFor, waitForText} from './helpers/render.js';
 import {step, testLab} from './helpers/lab.js';
 import type {OutputLine, RunOutcome} from '../../src/run/types.js';
@@ -152,6 +153,28 @@ describe('TUI', () => {
 		frame = (await waitForText(instance, 'Finish this step first')).replace(/\s+/g, ' ');
 		expect(frame).toContain('Finish this step first: read it, then press Enter');
 		expect(frame).not.toContain('This lesson is locked');
+	});
+
+	it('fits the step footer on one line at 100 columns in both languages, and b and v still work from ? help', async () => {
+		for (const lang of ['en', 'ko'] as const) {
+			const lab = testLab();
+			const hello = lab.lessons[0]!.steps[0]!;
+			// Every key the step view can offer at once (egress checks make e possible on the practice cluster).
+			lab.lessons[0]!.steps[0] = {...hello, expect: [{kind: 'egress', namespace: 'demo', selector: 'app=curl', url: 'https://example.com', expect: 'allowed'}]};
+			const {harness, instance} = setup({lang, lab, deps: {explainEgress: async () => ['allowed by policy x']}});
+			await press(instance, KEYS.enter);
+			await press(instance, 'c');
+			const quit = lang === 'en' ? 'q quit' : 'q 종료';
+			const frame = await waitFor(instance, (text) => text.includes(quit) && text.includes(lang === 'en' ? 'e explain' : 'e 이유 설명'), {what: 'the footer'});
+			const footer = frame.split('\n').at(-1)!;
+			expect(footer, frame).toContain(lang === 'en' ? '↑/↓ scroll' : '↑/↓ 스크롤');
+			expect(footer).toContain(quit);
+			expect(stringWidth(footer)).toBeLessThanOrEqual(100);
+			await press(instance, 'v');
+			await waitForText(instance, 'CLUSTER_NAME');
+			expect(harness.controller.getSnapshot().screen).toBe('variables');
+			cleanup();
+		}
 	});
 
 	it('x cancels a running command, never the app', async () => {
