@@ -3,7 +3,7 @@
 import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {randomBytes} from 'node:crypto';
+import {randomBytes, randomUUID} from 'node:crypto';
 import {parse as parseYaml, stringify as toYaml} from 'yaml';
 import type {HostTool, PracticeContext, ProgramIO} from '../types.js';
 import {ArgsError, flagOption, parseArgs, stringOption, type OptionSpec, type OptionSpecs} from './args.js';
@@ -134,18 +134,115 @@ async function confirm(run: AzRun, yes: boolean): Promise<void> {
 	if (answer !== 'y' && answer !== 'yes') throw new AzFailure('Operation cancelled.', 1);
 }
 
-/** az's indeterminate progress on stderr, compressed by the SimClock. */
-async function runWithProgress(run: AzRun, simulatedMs: number, work?: () => Promise<void>): Promise<void> {
+/**
+ * An ARM long-running operation: it takes `simulatedMs` on the SimClock and runs to its end whether
+ * or not az still waits for it (closing az, like Ctrl+C on the real one, does not cancel it). `finish`
+ * writes the end state; `fail` undoes what a failed operation leaves.
+ */
+interface Operation {
+	/** The clusters it changes (clusterKey); a later operation on one of them waits for this one. */
+	keys: string[];
+	simulatedMs: number;
+	work: () => Promise<void>;
+	finish: () => void;
+	fail: (error: unknown) => void;
+}
+
+/** The operations in flight per practice context, by cluster (`group/name`, lower case). */
+const inFlight = new WeakMap<PracticeContext, Map<string, Promise<void>>>();
+
+function operationsOf(ctx: PracticeContext): Map<string, Promise<void>> {
+	let operations = inFlight.get(ctx);
+	if (!operations) inFlight.set(ctx, (operations = new Map()));
+	return operations;
+}
+
+function clusterKey(cluster: Pick<AksCluster, 'resourceGroup' | 'name'>): string {
+	return `${cluster.resourceGroup}/${cluster.name}`.toLowerCase();
+}
+
+function startOperation(ctx: PracticeContext, operation: Operation): Promise<void> {
+	const operations = operationsOf(ctx);
+	const running = (async () => {
+		try {
+			await Promise.all([operation.work(), ctx.clock.sleep(operation.simulatedMs)]);
+		} catch (error) {
+			operation.fail(error);
+			throw error;
+		}
+		operation.finish();
+	})();
+	const tracked = running.finally(() => {
+		for (const key of operation.keys) if (operations.get(key) === tracked) operations.delete(key);
+	});
+	tracked.catch(() => undefined);
+	for (const key of operation.keys) operations.set(key, tracked);
+	return running;
+}
+
+/**
+ * A cluster left Creating, Updating or Deleting by a daemon that stopped mid-operation has nobody to
+ * finish it: settle it from what the practice cluster holds, as ARM would end it.
+ */
+function settleInterrupted(ctx: PracticeContext): void {
+	const state = readCloud(ctx.sections);
+	const operations = operationsOf(ctx);
+	const stranded = (cluster: AksCluster) => cluster.provisioningState !== 'Succeeded' && cluster.provisioningState !== 'Failed' && !operations.has(clusterKey(cluster));
+	if (!state.clusters.some(stranded)) return;
+	const clusters = state.clusters
+		.filter(cluster => !(stranded(cluster) && cluster.provisioningState === 'Deleting'))
+		.map(cluster => (stranded(cluster) ? {...cluster, provisioningState: cluster.provisioningState === 'Creating' && ctx.cluster.exists() ? ('Succeeded' as const) : ('Failed' as const)} : cluster));
+	writeCloud(ctx.sections, {...state, clusters});
+}
+
+function abortion(signal: AbortSignal): {promise: Promise<never>; dispose: () => void} {
+	let onAbort = () => undefined as void;
+	const promise = new Promise<never>((_, reject) => {
+		onAbort = () => reject(signal.reason ?? new Error('aborted'));
+		if (signal.aborted) onAbort();
+		else signal.addEventListener('abort', onAbort, {once: true});
+	});
+	promise.catch(() => undefined);
+	return {promise, dispose: () => signal.removeEventListener('abort', onAbort)};
+}
+
+/** az's indeterminate progress on stderr while it waits for `operation`; an aborted az stops waiting, the operation goes on. */
+async function waitWithProgress(run: AzRun, simulatedMs: number, operation: Promise<void>): Promise<void> {
+	operation.catch(() => undefined);
+	let settled = false;
+	operation.then(
+		() => (settled = true),
+		() => (settled = true),
+	);
 	const frames = ['-', '\\', '|', '/'];
 	const ticks = 8;
 	if (!run.io.tty) run.err(`- Running ..`);
-	const workDone = work?.();
-	for (let tick = 0; tick < ticks; tick++) {
-		if (run.io.tty) run.io.stderr.write(`\r${frames[tick % frames.length]} Running ..`);
-		await run.ctx.clock.sleep(simulatedMs / ticks, run.io.signal);
+	const aborted = abortion(run.io.signal);
+	try {
+		for (let tick = 0; tick < ticks && !settled; tick++) {
+			if (run.io.tty) run.io.stderr.write(`\r${frames[tick % frames.length]} Running ..`);
+			await run.ctx.clock.sleep(simulatedMs / ticks, run.io.signal);
+		}
+		await Promise.race([operation, aborted.promise]);
+	} finally {
+		aborted.dispose();
 	}
-	await workDone;
 	if (run.io.tty) run.io.stderr.write('\r            \r');
+}
+
+/** `(OperationNotAllowed)` as AKS answers a write to a cluster another operation is changing. */
+function operationInProgress(cluster: AksCluster): AzFailure {
+	if (cluster.provisioningState === 'Creating') {
+		return armError(
+			'OperationNotAllowed',
+			`Operation is not allowed because there's an in progress create managed cluster operation ID '${cluster.operationId ?? '00000000-0000-0000-0000-000000000000'}' started at ${cluster.createdAt}. Please wait for it to finish before starting a new operation. See https://aka.ms/aks-pending-operation for more details`,
+		);
+	}
+	return armError('OperationNotAllowed', `Operation is not allowed: Another operation (${cluster.provisioningState}) is in progress, please wait for it to finish before starting a new operation. See https://aka.ms/aks-pending-operation for more details`);
+}
+
+function inProgress(cluster: AksCluster): boolean {
+	return cluster.provisioningState === 'Creating' || cluster.provisioningState === 'Updating' || cluster.provisioningState === 'Deleting';
 }
 
 // --- login / account ----------------------------------------------------------------------
@@ -243,18 +340,27 @@ async function groupCommand(run: AzRun, sub: string | undefined, argv: string[])
 		const found = findGroup(state, name);
 		if (!found) throw armError('ResourceGroupNotFound', `Resource group '${name}' could not be found.`, 3);
 		await confirm(run, flagOption(parsed, 'yes'));
-		const clusters = state.clusters.filter(cluster => sameName(cluster.resourceGroup, found.name));
-		const remove = async () => {
-			for (const cluster of clusters) await removeCluster(run.ctx, cluster);
-			const latest = readCloud(run.ctx.sections);
-			writeCloud(run.ctx.sections, {...latest, groups: latest.groups.filter(entry => !sameName(entry.name, found.name)), clusters: latest.clusters.filter(cluster => !sameName(cluster.resourceGroup, found.name))});
-		};
-		if (flagOption(parsed, 'noWait')) {
-			// ARM accepted the request; the deletion goes on after az returns.
-			void remove().catch(() => undefined);
-			return 0;
-		}
-		await runWithProgress(run, clusters.length > 0 ? 5 * 60_000 : 30_000, remove);
+		const clusters = readCloud(run.ctx.sections).clusters.filter(cluster => sameName(cluster.resourceGroup, found.name));
+		const simulatedMs = clusters.length > 0 ? 5 * 60_000 : 30_000;
+		const previous = clusters.flatMap(cluster => operationsOf(run.ctx).get(clusterKey(cluster)) ?? []);
+		markDeleting(run.ctx, clusters);
+		const operation = startOperation(run.ctx, {
+			keys: clusters.map(clusterKey),
+			simulatedMs,
+			work: async () => {
+				await Promise.all(previous.map(operation => operation.catch(() => undefined)));
+				markDeleting(run.ctx, clusters);
+				for (const cluster of clusters) await removeCluster(run.ctx, cluster);
+			},
+			finish: () => {
+				const latest = readCloud(run.ctx.sections);
+				writeCloud(run.ctx.sections, {...latest, groups: latest.groups.filter(entry => !sameName(entry.name, found.name)), clusters: latest.clusters.filter(cluster => !sameName(cluster.resourceGroup, found.name))});
+			},
+			fail: () => markFailed(run.ctx, clusters),
+		});
+		// ARM accepted the request: the deletion goes on after az returns (--no-wait) or is interrupted.
+		if (flagOption(parsed, 'noWait')) return 0;
+		await waitWithProgress(run, simulatedMs, operation);
 		return 0;
 	}
 	throw new NotSimulated(`group ${sub ?? ''}`.trim());
@@ -270,8 +376,21 @@ const clusterNameSpecs: OptionSpecs = {
 async function removeCluster(ctx: PracticeContext, cluster: AksCluster): Promise<void> {
 	// The practice cluster backs exactly one AKS cluster: removing that one stops the API listener.
 	const state = readCloud(ctx.sections);
-	const live = state.clusters.find(candidate => candidate.provisioningState !== 'Deleting' && candidate === cluster) ?? cluster;
-	if (ctx.cluster.exists() && state.clusters.length > 0 && sameName(state.clusters[0]!.name, live.name)) await ctx.cluster.remove();
+	if (ctx.cluster.exists() && state.clusters.length > 0 && sameName(state.clusters[0]!.name, cluster.name)) await ctx.cluster.remove();
+}
+
+function setState(ctx: PracticeContext, clusters: AksCluster[], provisioningState: AksCluster['provisioningState'], operationId?: string): void {
+	const keys = new Set(clusters.map(clusterKey));
+	const latest = readCloud(ctx.sections);
+	writeCloud(ctx.sections, {...latest, clusters: latest.clusters.map(entry => (keys.has(clusterKey(entry)) ? {...entry, provisioningState, operationId} : entry))});
+}
+
+function markDeleting(ctx: PracticeContext, clusters: AksCluster[]): void {
+	setState(ctx, clusters, 'Deleting', randomUUID());
+}
+
+function markFailed(ctx: PracticeContext, clusters: AksCluster[]): void {
+	setState(ctx, clusters, 'Failed');
 }
 
 function validateNetwork(profile: NetworkProfile): void {
@@ -316,7 +435,9 @@ async function aksCreate(run: AzRun, argv: string[]): Promise<number> {
 	if (!/^[a-zA-Z0-9]([-_a-zA-Z0-9]{0,61}[a-zA-Z0-9])?$/.test(name)) {
 		throw new AzFailure(`--name cannot exceed 63 characters and can only contain letters, numbers, underscores (_) or dashes (-).`, 2);
 	}
-	if (findCluster(state, group.name, name)) {
+	const existing = findCluster(state, group.name, name);
+	if (existing && inProgress(existing)) throw operationInProgress(existing);
+	if (existing) {
 		throw new AzFailure(`The cluster '${name}' under resource group '${group.name}' already exists. Please use command 'az aks update' to update the existing cluster, or select a different cluster name or resource group.`);
 	}
 	if (state.clusters.length > 0 || run.ctx.cluster.exists()) {
@@ -355,26 +476,26 @@ async function aksCreate(run: AzRun, argv: string[]): Promise<number> {
 		networkProfile: profile,
 		provisioningState: 'Creating',
 		createdAt: new Date(run.ctx.clock.now()).toISOString(),
+		operationId: randomUUID(),
 	};
 	writeCloud(run.ctx.sections, {...state, clusters: [...state.clusters, cluster]});
-	const provision = async () => {
-		// The nodes register with their CNI from the start: Azure CNI and kubenet nodes turn Ready without Cilium.
-		await run.ctx.cluster.create({name, nodeCount, location, kubernetesVersion: cluster.kubernetesVersion, cni: profile.networkPlugin});
-		if (profile.networkDataplane === 'cilium') await installManagedCilium(run.ctx);
-		const latest = readCloud(run.ctx.sections);
-		writeCloud(run.ctx.sections, {...latest, clusters: latest.clusters.map(entry => (entry.name === name && entry.resourceGroup === group.name ? {...entry, provisioningState: 'Succeeded'} : entry))});
-	};
-	try {
-		if (flagOption(parsed, 'noWait')) {
-			void provision().catch(() => undefined);
-			return 0;
-		}
-		await runWithProgress(run, 6 * 60_000, provision);
-	} catch (error) {
-		const latest = readCloud(run.ctx.sections);
-		writeCloud(run.ctx.sections, {...latest, clusters: latest.clusters.filter(entry => !(entry.name === name && entry.resourceGroup === group.name))});
-		throw error;
-	}
+	const simulatedMs = 6 * 60_000;
+	const operation = startOperation(run.ctx, {
+		keys: [clusterKey(cluster)],
+		simulatedMs,
+		work: async () => {
+			// The nodes register with their CNI from the start: Azure CNI and kubenet nodes turn Ready without Cilium.
+			await run.ctx.cluster.create({name, nodeCount, location, kubernetesVersion: cluster.kubernetesVersion, cni: profile.networkPlugin});
+			if (profile.networkDataplane === 'cilium') await installManagedCilium(run.ctx);
+		},
+		finish: () => setState(run.ctx, [cluster], 'Succeeded'),
+		fail: () => {
+			const latest = readCloud(run.ctx.sections);
+			writeCloud(run.ctx.sections, {...latest, clusters: latest.clusters.filter(entry => clusterKey(entry) !== clusterKey(cluster))});
+		},
+	});
+	if (flagOption(parsed, 'noWait')) return 0;
+	await waitWithProgress(run, simulatedMs, operation);
 	const created = findCluster(readCloud(run.ctx.sections), group.name, name)!;
 	print(run, parsed, clusterJson(account, created), clusterTableRows);
 	return 0;
@@ -477,6 +598,7 @@ async function aksUpdate(run: AzRun, argv: string[]): Promise<number> {
 	const state = readCloud(run.ctx.sections);
 	const account = requireLogin(run, state);
 	const cluster = requireCluster(run, state, stringOption(parsed, 'resourceGroup')!, stringOption(parsed, 'name')!);
+	if (inProgress(cluster)) throw operationInProgress(cluster);
 	const before = cluster.networkProfile;
 	const wantedDataplane = stringOption(parsed, 'networkDataplane') as NetworkProfile['networkDataplane'] | undefined;
 	const enableAcns = flagOption(parsed, 'enableAcns');
@@ -509,18 +631,21 @@ async function aksUpdate(run: AzRun, argv: string[]): Promise<number> {
 		const latest = readCloud(run.ctx.sections);
 		writeCloud(run.ctx.sections, {...latest, clusters: latest.clusters.map(entry => (entry.name === cluster.name && entry.resourceGroup === cluster.resourceGroup ? updated : entry))});
 	};
-	save({...cluster, provisioningState: 'Updating'});
-	const apply = async () => {
-		// AKS reimages the nodes one by one; the practice cluster installs the managed Cilium on the ones it has.
-		if (toCilium) await installManagedCilium(run.ctx);
-		if (after.advancedNetworking && !before.advancedNetworking && after.networkDataplane === 'cilium') enableManagedAcns(run.ctx);
-		save({...cluster, networkProfile: after, provisioningState: 'Succeeded'});
-	};
-	if (flagOption(parsed, 'noWait')) {
-		void apply().catch(() => save({...cluster, provisioningState: 'Failed'}));
-		return 0;
-	}
-	await runWithProgress(run, toCilium ? 10 * 60_000 : 60_000, apply);
+	save({...cluster, provisioningState: 'Updating', operationId: randomUUID()});
+	const simulatedMs = toCilium ? 10 * 60_000 : 60_000;
+	const operation = startOperation(run.ctx, {
+		keys: [clusterKey(cluster)],
+		simulatedMs,
+		work: async () => {
+			// AKS reimages the nodes one by one; the practice cluster installs the managed Cilium on the ones it has.
+			if (toCilium) await installManagedCilium(run.ctx);
+			if (after.advancedNetworking && !before.advancedNetworking && after.networkDataplane === 'cilium') enableManagedAcns(run.ctx);
+		},
+		finish: () => save({...cluster, networkProfile: after, provisioningState: 'Succeeded', operationId: undefined}),
+		fail: () => save({...cluster, provisioningState: 'Failed', operationId: undefined}),
+	});
+	if (flagOption(parsed, 'noWait')) return 0;
+	await waitWithProgress(run, simulatedMs, operation);
 	print(run, parsed, clusterJson(account, findCluster(readCloud(run.ctx.sections), cluster.resourceGroup, cluster.name)!), clusterTableRows);
 	return 0;
 }
@@ -555,16 +680,26 @@ async function aks(run: AzRun, sub: string | undefined, argv: string[]): Promise
 			requireLogin(run, state);
 			const cluster = requireCluster(run, state, stringOption(parsed, 'resourceGroup')!, stringOption(parsed, 'name')!);
 			await confirm(run, flagOption(parsed, 'yes'));
-			const remove = async () => {
-				await removeCluster(run.ctx, cluster);
-				const latest = readCloud(run.ctx.sections);
-				writeCloud(run.ctx.sections, {...latest, clusters: latest.clusters.filter(entry => !(entry.name === cluster.name && entry.resourceGroup === cluster.resourceGroup))});
-			};
-			if (flagOption(parsed, 'noWait')) {
-				void remove().catch(() => undefined);
-				return 0;
-			}
-			await runWithProgress(run, 4 * 60_000, remove);
+			const simulatedMs = 4 * 60_000;
+			// A delete that arrives while another operation is changing the cluster waits for it to end.
+			const previous = operationsOf(run.ctx).get(clusterKey(cluster));
+			markDeleting(run.ctx, [cluster]);
+			const operation = startOperation(run.ctx, {
+				keys: [clusterKey(cluster)],
+				simulatedMs,
+				work: async () => {
+					await previous?.catch(() => undefined);
+					markDeleting(run.ctx, [cluster]);
+					await removeCluster(run.ctx, cluster);
+				},
+				finish: () => {
+					const latest = readCloud(run.ctx.sections);
+					writeCloud(run.ctx.sections, {...latest, clusters: latest.clusters.filter(entry => clusterKey(entry) !== clusterKey(cluster))});
+				},
+				fail: () => markFailed(run.ctx, [cluster]),
+			});
+			if (flagOption(parsed, 'noWait')) return 0;
+			await waitWithProgress(run, simulatedMs, operation);
 			return 0;
 		}
 		default:
@@ -591,8 +726,10 @@ export const az: HostTool = async (argv, io, ctx) => {
 			case 'account':
 				return account(run, sub, rest);
 			case 'group':
+				settleInterrupted(ctx);
 				return await groupCommand(run, sub, rest);
 			case 'aks':
+				settleInterrupted(ctx);
 				return await aks(run, sub, rest);
 			case 'version':
 				out(JSON.stringify({'azure-cli': azVersion, 'azure-cli-core': azVersion, 'azure-cli-telemetry': '1.1.0', extensions: {}}, null, 2));

@@ -387,7 +387,17 @@ async function installOrUpgrade(run: HelmRun, argv: string[], mode: 'install' | 
 	if (flagOption(parsed, 'wait')) {
 		const timeout = parseGoDuration(stringOption(parsed, 'timeout') ?? '5m0s');
 		if (timeout === undefined) throw new HelmFailure(`invalid argument "${stringOption(parsed, 'timeout')}" for "--timeout" flag: time: invalid duration "${stringOption(parsed, 'timeout')}"`);
-		const ready = await waitForReady(run.ctx, rendered.objects, timeout, run.io.signal);
+		let ready: boolean;
+		try {
+			ready = await waitForReady(run.ctx, rendered.objects, timeout, run.io.signal);
+		} catch (error) {
+			if (!run.io.signal.aborted) throw error;
+			// Interrupted helm cancels its context: the release it was waiting for is marked failed, the one before stays deployed.
+			run.out(`Release ${releaseName} has been cancelled.`);
+			saveRelease(run.ctx, {...release, status: 'failed', description: installing ? `Release "${releaseName}" failed: context canceled` : `Upgrade "${releaseName}" failed: context canceled`});
+			if (current) saveRelease(run.ctx, current);
+			throw error;
+		}
 		if (!ready) {
 			saveRelease(run.ctx, {...release, status: 'failed', description: `Release "${releaseName}" failed: context deadline exceeded`});
 			throw new HelmFailure(`${installing ? 'INSTALLATION FAILED: ' : prefix}context deadline exceeded`);

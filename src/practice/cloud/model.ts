@@ -40,6 +40,8 @@ export interface AksCluster {
 	networkProfile: NetworkProfile;
 	provisioningState: 'Creating' | 'Updating' | 'Succeeded' | 'Deleting' | 'Failed';
 	createdAt: string;
+	/** The ARM operation that is changing the cluster (while Creating, Updating or Deleting). */
+	operationId?: string;
 }
 
 export interface CloudState {
