@@ -4,6 +4,7 @@ import {OutputTail} from '../../run/lines.js';
 import type {CheckParams} from '../specs.js';
 import type {CheckContext, CheckResult} from '../types.js';
 import {say} from '../logic.js';
+import {lineToShow, shortenAtWord} from '../summary.js';
 
 const COMMAND_TIMEOUT_MS = 120_000;
 
@@ -18,14 +19,14 @@ export async function run(params: CheckParams<'command'>, ctx: CheckContext): Pr
 		onLines: (lines, skipped) => tail.pushAll(lines, skipped),
 	});
 	const output = tail.lines().map(line => line.text).join('\n');
-	const firstLine = params.script.trim().split('\n')[0]!.slice(0, 60);
+	const firstLine = shortenAtWord(params.script, 60);
 	if (outcome.kind === 'cancelled') return {ok: false, summary: say(ctx.lang, `${firstLine}: cancelled`, `${firstLine}: 취소됨`)};
 	if (outcome.kind === 'timedOut') return {ok: false, summary: say(ctx.lang, `${firstLine}: no result within ${COMMAND_TIMEOUT_MS / 1000} s`, `${firstLine}: ${COMMAND_TIMEOUT_MS / 1000}초 안에 끝나지 않음`)};
 	if (outcome.kind === 'failedToStart') return {ok: false, summary: `${firstLine}: ${outcome.message}`};
 	const wantedExit = params.exitCode ?? 0;
 	const exitOk = outcome.exitCode === wantedExit;
 	const outputOk = params.output === undefined || new RegExp(params.output, 'm').test(output);
-	const last = output.trim().split('\n').at(-1)?.slice(0, 120) ?? '';
+	const last = lineToShow(output, exitOk && outputOk ? params.output : undefined);
 	const summary = say(ctx.lang, `${firstLine} exited ${outcome.exitCode}${last ? `: ${last}` : ''}`, `${firstLine} 종료 코드 ${outcome.exitCode}${last ? `: ${last}` : ''}`);
 	const expected = `exit ${wantedExit}${params.output ? `, output /${params.output}/` : ''}`;
 	const detail = say(ctx.lang, `expected: ${expected}\nseen: exit ${outcome.exitCode}\n${tail.last(10).map(line => line.text).join('\n')}`, `기대: ${expected}\n실제: exit ${outcome.exitCode}\n${tail.last(10).map(line => line.text).join('\n')}`);

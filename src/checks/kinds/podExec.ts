@@ -3,6 +3,7 @@ import type {CheckParams} from '../specs.js';
 import type {CheckContext, CheckResult} from '../types.js';
 import {withCluster} from '../cluster.js';
 import {choosePod} from '../pods.js';
+import {lineToShow} from '../summary.js';
 import {say} from '../logic.js';
 
 const EXEC_TIMEOUT_MS = 30_000;
@@ -22,7 +23,7 @@ export async function run(params: CheckParams<'podExec'>, ctx: CheckContext): Pr
 		const wantedExit = params.exitCode ?? (params.output === undefined ? 0 : undefined);
 		const exitOk = wantedExit === undefined || result.exitCode === wantedExit;
 		const outputOk = params.output === undefined || new RegExp(params.output, 'm').test(result.stdout + result.stderr);
-		const lastLine = (result.stdout + result.stderr).trim().split('\n').at(-1)?.slice(0, 120) ?? '';
+		const lastLine = lineToShow(result.stdout + result.stderr, exitOk && outputOk ? params.output : undefined);
 		const summary = say(ctx.lang, `${shown} exited ${result.exitCode}${lastLine ? `: ${lastLine}` : ''}`, `${shown} 종료 코드 ${result.exitCode}${lastLine ? `: ${lastLine}` : ''}`);
 		const expected = [wantedExit !== undefined ? `exit ${wantedExit}` : undefined, params.output ? `output /${params.output}/` : undefined].filter(Boolean).join(', ');
 		const detail = say(ctx.lang, `expected: ${expected}\nseen: exit ${result.exitCode}\n${truncate(result.stdout + result.stderr)}`, `기대: ${expected}\n실제: exit ${result.exitCode}\n${truncate(result.stdout + result.stderr)}`);
