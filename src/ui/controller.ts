@@ -2,6 +2,7 @@
 // commands, and the commands and checks under way. It lives outside the Ink tree so that handing the terminal
 // to an interactive command (which unmounts Ink) and coming back loses nothing.
 import type {CheckResult} from '../checks/types.js';
+import type {CheckRequest} from '../cli/checks.js';
 import type {CheckSpec, Lab, Lang, Step, TrackId} from '../lab/types.js';
 import type {OutputLine, RunOutcome} from '../run/types.js';
 import type {JobInfo, StartJobOptions} from '../run/jobs.js';
@@ -40,18 +41,8 @@ export interface RunRequest {
 	logFile?: string;
 }
 
-export interface CheckRequest {
-	specs: CheckSpec[];
-	/** Seconds the checks may keep polling (the step's timeout). */
-	timeoutSec: number;
-	env: Record<string, string>;
-	/** The lab's validated variables: `${NAME}` in the checks' parameters is replaced from these before each run. */
-	variables: Record<string, string>;
-	lang: Lang;
-	context?: string;
-	signal: AbortSignal;
-	onUpdate: (index: number, result: CheckResult, final: boolean) => void;
-}
+/** What the TUI asks of the checks: the same request the headless commands send (src/cli/checks.ts). */
+export type {CheckRequest};
 
 /** Background jobs (src/run/jobs.ts JobManager): started, listed, stopped; all of them stopped on exit. */
 export interface JobsPort {
