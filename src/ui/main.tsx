@@ -3,6 +3,7 @@
 import {readFileSync} from 'node:fs';
 import path from 'node:path';
 import {render, type Instance} from 'ink';
+import wrapAnsi from 'wrap-ansi';
 import {App} from './App.js';
 import {TuiController, type CheckRequest, type ExplainRequest, type PreparedTarget, type TuiDeps} from './controller.js';
 import {LazyJobs} from './lazy-jobs.js';
@@ -82,7 +83,8 @@ export async function startTui(options: StartTuiOptions): Promise<number> {
 		instance.unmount();
 		await instance.waitUntilExit().catch(() => {});
 		// A clean screen: the command's output and prompt must not look like part of the lab's last frame.
-		process.stdout.write(`\u001b[2J\u001b[3J\u001b[H${banner}\n\n`);
+		const width = process.stdout.columns || 80;
+		process.stdout.write(`\u001b[2J\u001b[3J\u001b[H${wrapAnsi(banner, width, {hard: true})}\n\n`);
 		const resumeReading = stopReadingTerminal(process.stdin);
 		try {
 			await run();
