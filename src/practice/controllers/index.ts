@@ -10,7 +10,7 @@ import {reconcileNodes} from './nodes.js';
 import {onContainerStarted, PodLifecycle} from './pods.js';
 import {reconcileDaemonSets, reconcileDeployments, reconcileReplicaSets} from './workloads.js';
 
-export {nodePoolObjects, cniAnnotation, networkNotReadyMessage, type NodePoolOptions} from './nodes.js';
+export {cniAnnotation, networkNotReadyMessage} from './nodes.js';
 export {podStartTimings, onContainerStarted, type ContainerStartedListener} from './pods.js';
 
 const watchedKinds = new Set(['Pod', 'Node', 'Deployment', 'ReplicaSet', 'DaemonSet', 'Service']);

@@ -8,64 +8,6 @@ const notReadyTaint = {key: 'node.kubernetes.io/not-ready', effect: 'NoSchedule'
 
 export const networkNotReadyMessage = 'container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized';
 
-export interface NodePoolOptions {
-	count: number;
-	kubernetesVersion?: string;
-	location?: string;
-	/** `none` for BYOCNI (default); `azure` or `kubenet` when the cluster has its own CNI from the start. */
-	cni?: 'none' | 'azure' | 'kubenet';
-	poolName?: string;
-}
-
-/** The Node objects an AKS node pool registers (names, labels, addresses, capacity as AKS gives them). */
-export function nodePoolObjects(options: NodePoolOptions, now = Date.now()): KubeObject[] {
-	const pool = options.poolName ?? 'nodepool1';
-	const version = options.kubernetesVersion ?? '1.30.6';
-	const scaleSet = String(10_000_000 + (now % 89_999_999)).slice(0, 8);
-	return Array.from({length: options.count}, (_, index) => {
-		const name = `aks-${pool}-${scaleSet}-vmss${String(index).padStart(6, '0')}`;
-		const capacity = {cpu: '2', 'ephemeral-storage': '129886128Ki', memory: '7097684Ki', pods: '250'};
-		return {
-			apiVersion: 'v1',
-			kind: 'Node',
-			metadata: {
-				name,
-				labels: {
-					agentpool: pool,
-					'beta.kubernetes.io/arch': 'amd64',
-					'beta.kubernetes.io/os': 'linux',
-					'kubernetes.azure.com/agentpool': pool,
-					'kubernetes.azure.com/mode': 'system',
-					'kubernetes.azure.com/role': 'agent',
-					'kubernetes.io/arch': 'amd64',
-					'kubernetes.io/hostname': name,
-					'kubernetes.io/os': 'linux',
-					'node.kubernetes.io/instance-type': 'Standard_DS2_v2',
-					'topology.kubernetes.io/region': options.location ?? 'koreacentral',
-					'topology.kubernetes.io/zone': '0',
-				},
-				annotations: {[cniAnnotation]: options.cni ?? 'none', 'node.alpha.kubernetes.io/ttl': '0'},
-			},
-			spec: {podCIDR: `10.244.${index}.0/24`, podCIDRs: [`10.244.${index}.0/24`], providerID: `azure:///subscriptions/practice/resourceGroups/mc_practice/providers/Microsoft.Compute/virtualMachineScaleSets/aks-${pool}-${scaleSet}-vmss/virtualMachines/${index}`},
-			status: {
-				addresses: [{type: 'InternalIP', address: `10.224.0.${4 + index}`}, {type: 'Hostname', address: name}],
-				capacity,
-				allocatable: {...capacity, cpu: '1900m', memory: '5160276Ki'},
-				nodeInfo: {
-					architecture: 'amd64',
-					containerRuntimeVersion: 'containerd://1.7.23-1',
-					kernelVersion: '5.15.0-1075-azure',
-					kubeProxyVersion: `v${version}`,
-					kubeletVersion: `v${version}`,
-					operatingSystem: 'linux',
-					osImage: 'Ubuntu 22.04.5 LTS',
-				},
-				conditions: nodeConditions(false, now),
-			},
-		};
-	});
-}
-
 /** A node's kubelet conditions; a condition that keeps its status keeps its lastTransitionTime from `previous`. */
 export function nodeConditions(ready: boolean, now: number, previous?: Array<{type: string; status: string; lastTransitionTime?: string}>) {
 	const at = rfc3339(now);

@@ -39,7 +39,8 @@ export function nodeNames(clusterName: string, count: number): string[] {
 	return Array.from({length: count}, (_, index) => `aks-nodepool1-${digits}-vmss${String(index).padStart(6, '0')}`);
 }
 
-function node(name: string, index: number, record: ClusterRecord, now: string): KubeObject {
+/** The Node object of an AKS node pool's VM as the kubelet registers it (NotReady until its CNI is). */
+export function node(name: string, index: number, record: ClusterRecord, now: string): KubeObject {
 	const ip = `10.224.0.${4 + index}`;
 	return {
 		apiVersion: 'v1',

@@ -1,6 +1,7 @@
 import {afterEach, describe, expect, test} from 'vitest';
 import {createStore, type PracticeStore} from '../../../src/practice/api/store.js';
-import {nodePoolObjects, onContainerStarted, startControllers} from '../../../src/practice/controllers/index.js';
+import {onContainerStarted, startControllers} from '../../../src/practice/controllers/index.js';
+import {node, nodeNames, type ClusterRecord} from '../../../src/practice/daemon/cluster.js';
 import {appendPodLog, podLogLines} from '../../../src/practice/api/streams/index.js';
 import type {KubeObject, PracticeContext, SimClock} from '../../../src/practice/types.js';
 
@@ -22,7 +23,8 @@ function cluster(options: {nodes?: number; cni?: 'none' | 'azure'} = {}): {ctx: 
 	for (const namespace of ['default', 'kube-system']) {
 		if (!store.get('v1', 'Namespace', undefined, namespace)) store.create({apiVersion: 'v1', kind: 'Namespace', metadata: {name: namespace}});
 	}
-	for (const node of nodePoolObjects({count: options.nodes ?? 2, cni: options.cni ?? 'none'})) store.create(node);
+	const record: ClusterRecord = {name: 'practice', nodeCount: options.nodes ?? 2, cni: options.cni ?? 'none', location: 'koreacentral', kubernetesVersion: '1.30.6', createdAt: new Date(0).toISOString()};
+	nodeNames(record.name, record.nodeCount).forEach((name, index) => store.create(node(name, index, record, record.createdAt)));
 	stops.push(startControllers(ctx), () => store.close());
 	return {ctx, store};
 }
