@@ -5,7 +5,8 @@ import {render, waitFor, waitForText} from './helpers/render.js';
 import {LangProvider} from '../../src/ui/i18n.js';
 import {LessonList} from '../../src/ui/components/LessonList.js';
 import {OutputPane} from '../../src/ui/components/OutputPane.js';
-import {CheckList} from '../../src/ui/components/CheckList.js';
+import {CheckList, detailRows} from '../../src/ui/components/CheckList.js';
+import stringWidth from 'string-width';
 import {StatusBar} from '../../src/ui/components/StatusBar.js';
 import {KeyHints} from '../../src/ui/components/KeyHints.js';
 import {renderMarkdown} from '../../src/ui/markdown.js';
@@ -161,6 +162,43 @@ describe('CheckList', () => {
 		expect(frame).toContain('try: apply the FQDN policy');
 		expect(frame).toContain('0/1 pods ready');
 		expect(frame).toContain('CRDs installed: ciliumnetworkpolicies.cilium.io (waiting)');
+	});
+
+	it('wraps a failed check\'s long detail lines at 80 columns instead of cutting them, at most 4 rows a line', async () => {
+		const pattern = '/^Client Version: v1\\.(2[7-9]|3[0-3])\\.[0-9]+ Kustomize Version: v5\\.[0-9]+\\.[0-9]+ Server Version: v1\\.3[0-3]\\.[0-9]+$/';
+		const seen = 'seen: Client Version: v1.26.15 Kustomize Version: v5.0.4-0.20230601165947-6ce0bf390ce3 Server Version: v1.29.2';
+		const flood = `seen: ${Array.from({length: 60}, (_, index) => `word${index}`).join(' ')}`;
+		const failed = (detail: string) => ({
+			spec: {kind: 'command' as const, script: 'kubectl version', output: '^Client'},
+			state: 'failed' as const,
+			result: {ok: false, summary: 'kubectl version exited 0: Client Version: v1.26.15', detail},
+		});
+		const instance = render(<CheckList rows={[failed(`expected: ${pattern}\n${seen}`), failed(`expected: ok\n${flood}`)]} width={80} />);
+		const frame = await waitForText(instance, 'word');
+		const rows = frame.split('\n');
+		for (const row of rows) expect(stringWidth(row)).toBeLessThanOrEqual(80);
+		// Every word of both lines is on the screen, whole, on rows indented under the check.
+		const words = frame.split(/\s+/);
+		for (const word of `expected: ${pattern} ${seen}`.split(' ')) expect(words).toContain(word);
+		const start = rows.findIndex((row) => row.startsWith('  expected: /^Client'));
+		expect(start).toBeGreaterThan(0);
+		expect(rows.slice(start, start + 4).every((row) => row.startsWith('  '))).toBe(true);
+		// A line longer than 4 rows ends its fourth row with an ellipsis; nothing of it is shown after that.
+		const floodStart = rows.findIndex((row) => row.startsWith('  seen: word0 '));
+		expect(rows[floodStart + 3]).toMatch(/…$/);
+		expect(frame).not.toContain('word59');
+		expect(rows.length - floodStart).toBe(4);
+		expect(frame).not.toMatch(/\/\^Client[^\n]*…/);
+	});
+
+	it('a detail row budget: at most 8 rows for a failed check however many long lines it has', () => {
+		const long = Array.from({length: 40}, (_, index) => `w${index}`).join(' ');
+		const rows = detailRows([long, long, long, long].join('\n'), 30);
+		expect(rows).toHaveLength(8);
+		expect(rows[3]).toMatch(/…$/);
+		expect(rows[7]).toMatch(/…$/);
+		for (const row of rows) expect(stringWidth(row)).toBeLessThanOrEqual(30);
+		expect(detailRows('expected: allowed\nseen: blocked', 78)).toEqual(['expected: allowed', 'seen: blocked']);
 	});
 });
 

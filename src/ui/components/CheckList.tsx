@@ -1,5 +1,7 @@
-import {Box, Text} from 'ink';
+import {Box, Text, useStdout} from 'ink';
 import Spinner from 'ink-spinner';
+import stringWidth from 'string-width';
+import wrapAnsi from 'wrap-ansi';
 import {color, glyph} from '../theme.js';
 import {useT, type Translate} from '../i18n.js';
 import {formatDuration, lines} from '../format.js';
@@ -64,6 +66,35 @@ export function readablePattern(pattern: string): string {
 	return pattern.replace(/^\^/, '').replace(/(?<!\\)\$$/, '').replace(/\\(.)/g, '$1');
 }
 
+const DETAIL_MAX_LINES = 4;
+const DETAIL_ROWS_PER_LINE = 4;
+const DETAIL_MAX_ROWS = 8;
+/** A failed check's detail starts this far in from the check list's left edge. */
+export const DETAIL_INDENT = 2;
+
+/**
+ * A failed check's detail ("expected: … /regex/", "seen: …") as screen rows of at most `width` columns: each line
+ * wrapped at word boundaries (a long word broken), at most 4 rows a line and 8 in all, a cut row ending in "…".
+ */
+export function detailRows(detail: string, width: number): string[] {
+	const columns = Math.max(10, width);
+	const rows: string[] = [];
+	for (const line of lines(detail).slice(0, DETAIL_MAX_LINES)) {
+		const room = Math.min(DETAIL_ROWS_PER_LINE, DETAIL_MAX_ROWS - rows.length);
+		if (room <= 0) break;
+		const wrapped = stringWidth(line) <= columns ? [line] : wrapAnsi(line, columns, {hard: true, trim: false}).split('\n').map((row, index) => (index === 0 ? row.trimEnd() : row.trim()));
+		if (wrapped.length <= room) {
+			rows.push(...wrapped);
+			continue;
+		}
+		const kept = wrapped.slice(0, room);
+		const last = kept[room - 1]!;
+		kept[room - 1] = `${stringWidth(last) < columns ? last : [...last].slice(0, -1).join('')}…`;
+		rows.push(...kept);
+	}
+	return rows;
+}
+
 export interface ChecksPolling {
 	startedAt: string;
 	timeoutSec: number;
@@ -71,8 +102,11 @@ export interface ChecksPolling {
 	afterFailedRun?: {kind: 'exit'; code: number} | {kind: 'timeout'};
 }
 
-export function CheckList({rows, polling}: {rows: readonly CheckRow[]; polling?: ChecksPolling}) {
+/** `width`: the columns the list has (the terminal's when not given); failed checks' details wrap to it. */
+export function CheckList({rows, polling, width}: {rows: readonly CheckRow[]; polling?: ChecksPolling; width?: number}) {
 	const t = useT();
+	const {stdout} = useStdout();
+	const detailWidth = (width ?? (stdout.columns || 80)) - DETAIL_INDENT;
 	if (rows.length === 0) return null;
 	return (
 		<Box flexDirection="column">
@@ -86,7 +120,7 @@ export function CheckList({rows, polling}: {rows: readonly CheckRow[]; polling?:
 				</Text>
 			)}
 			{rows.map((row, index) => (
-				<CheckLine key={index} row={row} />
+				<CheckLine key={index} row={row} detailWidth={detailWidth} />
 			))}
 		</Box>
 	);
@@ -103,7 +137,7 @@ function PollingClock({polling}: {polling: ChecksPolling}) {
 	);
 }
 
-function CheckLine({row}: {row: CheckRow}) {
+function CheckLine({row, detailWidth}: {row: CheckRow; detailWidth: number}) {
 	const t = useT();
 	const summary = row.result?.summary ?? describeCheck(row.spec, t);
 	return (
@@ -118,14 +152,12 @@ function CheckLine({row}: {row: CheckRow}) {
 				</Box>
 			</Box>
 			{row.state === 'failed' && row.result?.detail && (
-				<Box flexDirection="column" paddingLeft={2}>
-					{lines(row.result.detail)
-						.slice(0, 4)
-						.map((line, index) => (
-							<Text key={index} color={color('muted')} wrap="truncate-end">
-								{line}
-							</Text>
-						))}
+				<Box flexDirection="column" paddingLeft={DETAIL_INDENT}>
+					{detailRows(row.result.detail, detailWidth).map((line, index) => (
+						<Text key={index} color={color('muted')} wrap="truncate-end">
+							{line}
+						</Text>
+					))}
 				</Box>
 			)}
 			{row.state === 'failed' && row.result?.hint && (

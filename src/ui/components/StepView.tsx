@@ -6,7 +6,7 @@ import {color, glyph} from '../theme.js';
 import {useT} from '../i18n.js';
 import {lines} from '../format.js';
 import {useMarkdown} from '../hooks/use-markdown.js';
-import {CheckList, describeCheck, type ChecksPolling} from './CheckList.js';
+import {CheckList, DETAIL_INDENT, describeCheck, detailRows, type ChecksPolling} from './CheckList.js';
 import {Hints} from './Hints.js';
 import {OutputPane, layoutOutput} from './OutputPane.js';
 import type {Lang, Step} from '../../lab/types.js';
@@ -72,7 +72,7 @@ export function StepView(props: StepViewProps) {
 	const commandShown = commandLines.slice(0, COMMAND_MAX_LINES);
 	const commandHeight = step.run ? 1 + commandShown.length + (commandLines.length > COMMAND_MAX_LINES ? 1 : 0) : 1;
 	const failedDetail = state.checks.reduce(
-		(sum, row) => sum + (row.state === 'failed' ? Math.min(4, row.result?.detail ? lines(row.result.detail).length : 0) + (row.result?.hint ? 1 : 0) : 0),
+		(sum, row) => sum + (row.state === 'failed' ? (row.result?.detail ? detailRows(row.result.detail, width - DETAIL_INDENT).length : 0) + (row.result?.hint ? 1 : 0) : 0),
 		0,
 	);
 	const polling = pollingOf(state, checking);
@@ -142,7 +142,7 @@ export function StepView(props: StepViewProps) {
 			)}
 			<CommandBlock step={step} shown={commandShown} hiddenCount={commandLines.length - commandShown.length} />
 			{state.run && <OutputPane run={state.run} lines={output.lines} totalLines={output.total} height={outputLines} width={outputWidth} />}
-			<CheckList rows={state.checks} polling={polling} />
+			<CheckList rows={state.checks} polling={polling} width={width} />
 			{explain !== undefined && (
 				<Box flexDirection="column">
 					<Text bold>{t('explain.title')}</Text>
