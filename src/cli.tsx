@@ -4,7 +4,7 @@
 // `--version` and `--help` stay as fast as node itself.
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
-import {EXIT, LabError} from './errors.js';
+import {EXIT, LabError, UserError} from './errors.js';
 import {HELP, parseCliArgs, type CliArgs} from './cli/args.js';
 import {traceStartup} from './startup-trace.js';
 
@@ -70,7 +70,6 @@ async function main(argv: string[]): Promise<number> {
 			return practiceCommand(args.rest);
 		}
 		case 'policy': {
-			const {UserError} = await import('./errors.js');
 			if (args.rest[0] !== 'explain') throw new UserError(`policy: expected "policy explain …"`, 'cilium-lab policy explain --help');
 			const {policyExplainCommand} = await import('./practice/datapath/explain-cli.js');
 			return policyExplainCommand(args.rest.slice(1));
@@ -93,7 +92,6 @@ async function main(argv: string[]): Promise<number> {
 }
 
 async function headless(args: CliArgs): Promise<number> {
-	const {UserError} = await import('./errors.js');
 	if (args.positionals.length === 0) {
 		throw new UserError(`${args.subcommand} needs ${args.subcommand === 'check' ? 'LESSON[/STEP]' : 'LESSON…'}`, 'cilium-lab list');
 	}
@@ -166,7 +164,6 @@ async function headless(args: CliArgs): Promise<number> {
 }
 
 async function tui(args: CliArgs): Promise<number> {
-	const {UserError} = await import('./errors.js');
 	if (!process.stdout.isTTY || !process.stdin.isTTY) {
 		throw new UserError('the lab opens in a terminal; without one, use list, check or run', 'cilium-lab --help');
 	}
