@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {buildBundle} from '../helpers/build.js';
-import {startTerminal, type Terminal} from './helpers/tmux.js';
+import {firstStartOnPractice, startTerminal, type Terminal} from './helpers/tmux.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const app = path.join(root, 'dist/cilium-lab.js');
@@ -36,12 +36,7 @@ describe('an interactive step on the practice cluster, in a terminal', () => {
 			`env CI=false CILIUM_LAB_HOME=${home} CILIUM_LAB_PRACTICE_SPEED=instant node ${app} --lang en --lessons ${lessons}; echo "[exit $?]"`,
 			{columns: 80, rows: 24},
 		);
-		await terminal.waitFor('Choose a track', 20_000);
-		terminal.press('Enter');
-		await terminal.waitFor('Variables');
-		terminal.press('Escape');
-		await terminal.waitFor('Lessons');
-		await terminal.waitUntil((current) => !current.includes('starting the practice cluster'), 'the practice cluster ready', 30_000);
+		await firstStartOnPractice(terminal);
 		terminal.press('Enter');
 		await terminal.waitFor('The client pod');
 		terminal.press('r');

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {buildBundle} from '../helpers/build.js';
-import {startTerminal, type Terminal} from './helpers/tmux.js';
+import {firstStartOnPractice, startTerminal, type Terminal} from './helpers/tmux.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const app = path.join(root, 'dist/cilium-lab.js');
@@ -83,12 +83,7 @@ describe('cilium-lab on the practice cluster, in a terminal', () => {
 	it('a background port-forward is listed in the status bar and stopped on quit; x cancels a long command', async () => {
 		const home = fs.mkdtempSync(path.join(os.tmpdir(), 'cilium-lab-e2e-jobs-'));
 		terminal = start(home, `--lessons ${path.join(import.meta.dirname, 'fixtures/jobs/lessons')}`, {columns: 100, rows: 30});
-		await terminal.waitFor('Choose a track', 20_000);
-		terminal.press('Enter');
-		await terminal.waitFor('Variables');
-		terminal.press('Escape');
-		await terminal.waitFor('Lessons');
-		await terminal.waitUntil((current) => !current.includes('starting the practice cluster'), 'the practice cluster ready', 30_000);
+		await firstStartOnPractice(terminal);
 		terminal.press('Enter');
 		await terminal.waitFor('A pod');
 		terminal.press('r');

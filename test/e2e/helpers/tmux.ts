@@ -48,3 +48,16 @@ export function startTerminal(command: string, {columns = 100, rows = 30} = {}):
 		},
 	};
 }
+
+/**
+ * A first start on the practice cluster as a learner makes it: keep the track the chooser offers, accept the
+ * variables, and wait on the lesson list until the practice cluster is up. Resolves with that screen.
+ */
+export async function firstStartOnPractice(terminal: Terminal): Promise<string> {
+	await terminal.waitFor('Choose a track', 20_000);
+	terminal.press('Enter');
+	await terminal.waitFor('Variables');
+	terminal.press('Escape');
+	await terminal.waitFor('Lessons');
+	return terminal.waitUntil((current) => !current.includes('starting the practice cluster'), 'the practice cluster ready', 30_000);
+}
