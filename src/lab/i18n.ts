@@ -241,6 +241,38 @@ export const messages = {
 	'notice.end-of-lab': {ko: '마지막 단계입니다', en: 'This is the last step'},
 	'notice.start-of-lab': {ko: '첫 단계입니다', en: 'This is the first step'},
 	'notice.shell': {ko: '셸을 엽니다. exit 하면 돌아옵니다.', en: 'Opening a shell with the lab environment. Type exit to come back.'},
+
+	// the step driver: going back, reset, track switch
+	'driver.needsTerminal': {ko: '대화형 단계는 터미널이 필요합니다 (TUI에서 실행하세요)', en: 'an interactive step needs a terminal (run it in the TUI)'},
+	'driver.targetNotReady': {ko: '대상이 준비되지 않았습니다', en: 'the target is not ready'},
+	'driver.cancelled': {ko: '취소했습니다', en: 'cancelled'},
+	'driver.busy': {ko: '이 단계의 명령이 이미 실행 중입니다', en: "this step's command is already running"},
+	'driver.cannotPass': {ko: '명령이 기다려도 바뀌지 않는 오류로 끝나 한 번만 확인했습니다: {line}', en: 'its command failed with an error waiting does not fix, so the checks ran once: {line}'},
+	'goback.confirm': {
+		ko: '이후 단계 {count}개({steps})가 클러스터를 바꿨습니다. 이 단계 시점으로 되돌릴까요 (정리 스크립트를 역순으로 실행하고 그 단계들의 진행을 지웁니다)? y 되돌리고 실행 · n 그대로 실행 · Esc 취소',
+		en: 'Later steps ({count}: {steps}) changed the cluster. Put it back to this step (their cleanups in reverse, their progress cleared)? y put back and run · n run as it is · Esc cancel',
+	},
+	'goback.running': {ko: '되돌리는 중: {step} 의 {what} 실행…', en: 'Putting the cluster back: {what} of {step}…'},
+	'goback.done': {ko: '클러스터를 이 단계 시점으로 되돌렸습니다 (정리 {count}개). 이제 실행합니다.', en: 'The cluster is back where this step stood ({count} cleanup(s)); running it now.'},
+	'goback.failed': {ko: '되돌리지 못했습니다: {step} 실패 ({outcome}). 출력을 확인하세요.', en: 'Could not put the cluster back: {step} failed ({outcome}); see the output.'},
+	'reset.confirm': {
+		ko: '{from}부터 진행을 지우고 해당 단계들의 정리 스크립트를 역순으로 실행할까요? (y/n)',
+		en: 'Clear progress from {from} on, running those steps\' cleanups in reverse? (y/n)',
+	},
+	'reset.confirmReal': {
+		ko: '{target}에서 진행을 지우고 단계들의 정리 스크립트(삭제 명령)를 실행합니다. 계속할까요? [y/N] ',
+		en: "This clears progress and runs the steps' cleanup scripts (deletions) against {target}. Continue? [y/N] ",
+	},
+	'reset.everything': {ko: '처음', en: 'the beginning'},
+	'reset.done': {ko: '진행을 지웠습니다: 단계 {count}개, 정리 {cleanups}개', en: 'Progress cleared: {count} step(s), {cleanups} cleanup(s) run'},
+	'reset.cleanupFailed': {ko: '정리 실패: {step} ({outcome}); 나머지는 계속했습니다', en: 'a cleanup failed: {step} ({outcome}); the rest went on'},
+	'reset.nothing': {ko: '지울 진행이 없습니다', en: 'no progress to clear'},
+	'key.reset': {ko: '여기부터 진행 초기화', en: 'reset progress from here'},
+	'key.any-close': {ko: '닫기', en: 'close'},
+	'track.switchConfirm': {
+		ko: '{track} 트랙에서 완료한 단계 {count}개가 클러스터에 남아 있습니다. 트랙을 바꾸기 전에 진행을 지우고 정리할까요? y 정리 후 전환 · n 그대로 전환 · Esc 취소',
+		en: 'You completed {count} step(s) on the {track} track and the cluster they made is still there. Reset (cleanups in reverse) before switching? y reset and switch · n switch as it is · Esc cancel',
+	},
 } as const satisfies Record<string, Localized>;
 
 export type MessageKey = keyof typeof messages;

@@ -6,28 +6,9 @@ import path from 'node:path';
 import {onExit} from 'signal-exit';
 import {runCommand} from './runner.js';
 import {groupAlive, readStat, signalGroup, terminateGroup} from './process-group.js';
-import type {RunOutcome} from './types.js';
+import type {JobInfo, RunOutcome, StartJobOptions} from './types.js';
 
-export interface JobInfo {
-	id: number;
-	name: string;
-	/** The shell text it runs. */
-	command: string;
-	pid: number | undefined;
-	since: Date;
-	lastLine: string | undefined;
-	logFile: string | undefined;
-	/** Set once it ended (stopped, or exited by itself). */
-	outcome: RunOutcome | undefined;
-}
-
-export interface StartJobOptions {
-	name: string;
-	script: string;
-	env: Record<string, string>;
-	cwd?: string;
-	logFile?: string;
-}
+export type {JobInfo, StartJobOptions};
 
 /** What a pid file holds: enough to recognise the process group later, even after the pid was reused. */
 interface PidRecord {

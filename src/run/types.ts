@@ -17,3 +17,25 @@ export interface OutputLine {
 	stream: 'stdout' | 'stderr' | 'output';
 	text: string;
 }
+
+/** A background job as the JobManager (src/run/jobs.ts) reports it. */
+export interface JobInfo {
+	id: number;
+	name: string;
+	/** The shell text it runs. */
+	command: string;
+	pid: number | undefined;
+	since: Date;
+	lastLine: string | undefined;
+	logFile: string | undefined;
+	/** Set once it ended (stopped, or exited by itself). */
+	outcome: RunOutcome | undefined;
+}
+
+export interface StartJobOptions {
+	name: string;
+	script: string;
+	env: Record<string, string>;
+	cwd?: string;
+	logFile?: string;
+}

@@ -86,8 +86,9 @@ function startActivity(state: SessionState, event: {lessonId: string; stepId: st
 		const reason = stepLockReason(state, lesson, event.stepId)!;
 		return {...state, notice: {kind: 'stepLocked', lessonId: event.lessonId, stepId: event.stepId, reason}};
 	}
+	const existing = state.lessons[event.lessonId]?.steps[event.stepId];
+	if (existing && isBusy(existing)) return {...state, notice: {kind: 'busy', lessonId: event.lessonId, stepId: event.stepId}};
 	return updateStep(state, event.lessonId, event.stepId, (step, def) => {
-		if (isBusy(step)) return step;
 		const {failure: _dropped, ...rest} = step;
 		return {
 			...rest,
@@ -106,7 +107,7 @@ function complete(step: StepState, at: string, context: string): StepState {
 	return {...rest, status: how, completed: {how, at, context}};
 }
 
-function finishChecks(step: StepState, results: CheckResult[] | undefined, at: string, context: string): StepState {
+function finishChecks(step: StepState, results: CheckResult[] | undefined, at: string, context: string, cause?: string): StepState {
 	const checks = step.checks.map((row, index): CheckRow => {
 		const result = results?.[index] ?? row.result;
 		return {...row, result, state: result?.ok ? 'passed' : 'failed'};
@@ -114,10 +115,23 @@ function finishChecks(step: StepState, results: CheckResult[] | undefined, at: s
 	const failed = checks.flatMap((row, index) => (row.state === 'failed' ? [index] : []));
 	if (failed.length === 0) return complete({...step, checks}, at, context);
 	const unreachable = failed.some((index) => checks[index]!.result?.unreachable === true);
-	return {...step, checks, status: 'failed', failure: {kind: 'checks', failed, unreachable}};
+	return {...step, checks, status: 'failed', failure: {kind: 'checks', failed, unreachable, ...(cause ? {cause} : {})}};
 }
 
 export function reduce(state: SessionState, event: SessionEvent): SessionState {
+	const next = reduceEvent(state, event);
+	return busyNoticeOutlived(next) ? withoutNotice(next) : next;
+}
+
+/** "A command is running" goes once the step it names is no longer busy. */
+function busyNoticeOutlived(state: SessionState): boolean {
+	const notice = state.notice;
+	if (notice?.kind !== 'busy') return false;
+	const step = state.lessons[notice.lessonId]?.steps[notice.stepId];
+	return !step || (!isBusy(step) && !(step.run?.background && !step.run.outcome));
+}
+
+function reduceEvent(state: SessionState, event: SessionEvent): SessionState {
 	switch (event.type) {
 		case 'STEP_STARTED':
 			return startActivity(state, event, 'run');
@@ -171,7 +185,7 @@ export function reduce(state: SessionState, event: SessionEvent): SessionState {
 		case 'CHECKS_FINISHED':
 			return updateStep(state, event.lessonId, event.stepId, (step) => {
 				if (step.status !== 'checking') return step;
-				const finished = finishChecks(step, event.results, event.at, completionContext(state.target));
+				const finished = finishChecks(step, event.results, event.at, completionContext(state.target), event.cause);
 				// A re-check of a solved step that passes leaves it solved: checking is not doing.
 				if (!step.run && step.before === 'solved' && finished.status === 'done') {
 					return {...finished, status: 'solved', completed: {...finished.completed!, how: 'solved'}};
@@ -224,12 +238,32 @@ export function reduce(state: SessionState, event: SessionEvent): SessionState {
 				}
 				return {...step, checks, status: 'stale', failure: {kind: 'stale', reason: event.reason ?? ''}};
 			});
+		case 'BUSY_REFUSED':
+			return {...state, notice: {kind: 'busy', lessonId: event.lessonId, stepId: event.stepId}};
+		case 'PROGRESS_RESET':
+			return resetSteps(state, event.steps);
 		case 'NOTICE_CLEARED': {
 			if (!state.notice) return state;
 			const {notice: _dropped, ...rest} = state;
 			return rest;
 		}
 	}
+}
+
+/** The steps start again: no completion, no checks seen, no run; busy ones are left to finish (the driver stops them first). */
+function resetSteps(state: SessionState, refs: Cursor[]): SessionState {
+	let lessons = state.lessons;
+	for (const ref of refs) {
+		const step = lessons[ref.lessonId]?.steps[ref.stepId];
+		const def = findLesson(state, ref.lessonId)?.steps.find((candidate) => candidate.id === ref.stepId);
+		if (!step || !def || isBusy(step)) continue;
+		const fresh: StepState = {status: 'locked', checks: freshChecks(def), hintsRevealed: step.hintsRevealed};
+		lessons = {...lessons, [ref.lessonId]: {steps: {...lessons[ref.lessonId]!.steps, [ref.stepId]: fresh}}};
+	}
+	if (lessons === state.lessons) return state;
+	const reset = regate({...state, lessons});
+	// Lessons after a reset step lock again: their steps regate too (regate only moves locked/ready steps).
+	return {...reset, current: reset.current && isVisible(reset, reset.current) ? reset.current : firstCursor(reset)};
 }
 
 function isVisible(state: SessionState, cursor: Cursor): boolean {

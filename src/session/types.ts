@@ -32,7 +32,8 @@ export type StepFailure =
 	| {kind: 'exit'; exitCode: number}
 	| {kind: 'timedOut'; timeoutMs: number}
 	| {kind: 'failedToStart'; message: string}
-	| {kind: 'checks'; failed: number[]; unreachable: boolean}
+	/** cause: why the checks were not given their time (the command said something that means they cannot pass). */
+	| {kind: 'checks'; failed: number[]; unreachable: boolean; cause?: string}
 	| {kind: 'stale'; reason: string};
 
 export interface StepRun {
@@ -105,7 +106,7 @@ export type SessionEvent =
 	| ({type: 'OUTPUT_EXITED'; outcome: RunOutcome} & StepRef & At)
 	| ({type: 'CHECKS_STARTED'} & StepRef)
 	| ({type: 'CHECK_UPDATED'; index: number; result: CheckResult; final?: boolean} & StepRef)
-	| ({type: 'CHECKS_FINISHED'; results?: CheckResult[]} & StepRef & At)
+	| ({type: 'CHECKS_FINISHED'; results?: CheckResult[]; cause?: string} & StepRef & At)
 	/** Read steps (and steps without checks or commands): the learner says they read it. */
 	| ({type: 'STEP_ACKNOWLEDGED'} & StepRef & At)
 	| ({type: 'HINT_REVEALED'} & StepRef)
@@ -118,6 +119,10 @@ export type SessionEvent =
 	| {type: 'NAVIGATE_BACK'}
 	/** A re-check on resume of a step that was complete: ok keeps it, not ok flags it stale. */
 	| ({type: 'RESUME_VERIFIED'; ok: boolean; reason?: string; results?: CheckResult[]} & StepRef)
+	/** Something asked of a step that is busy (its command, checks or background job run): refused with a notice. */
+	| ({type: 'BUSY_REFUSED'} & StepRef)
+	/** Progress of these steps is forgotten (reset, or going back): they are to do again. */
+	| {type: 'PROGRESS_RESET'; steps: StepRef[]}
 	| {type: 'NOTICE_CLEARED'};
 
 /** What the progress file keeps of one completed step. */
