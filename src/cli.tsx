@@ -11,15 +11,19 @@ import {traceStartup} from './startup-trace.js';
 declare const __VERSION__: string | undefined;
 const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-dev';
 
-/** Ctrl-C during a headless command cancels it (exit 130); a second Ctrl-C leaves at once. */
-function cancelOnSigint(): {signal: AbortSignal; dispose(): void} {
+/**
+ * Ctrl-C, SIGTERM or a closed terminal (SIGHUP) during a headless command cancels it: its process tree and
+ * background jobs are stopped and what passed is saved (exit 130); a second signal leaves at once.
+ */
+function cancelOnSignals(): {signal: AbortSignal; dispose(): void} {
 	const controller = new AbortController();
-	const onSigint = () => {
+	const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+	const onSignal = () => {
 		if (controller.signal.aborted) process.exit(EXIT.cancelled);
 		controller.abort();
 	};
-	process.on('SIGINT', onSigint);
-	return {signal: controller.signal, dispose: () => process.off('SIGINT', onSigint)};
+	for (const signal of signals) process.on(signal, onSignal);
+	return {signal: controller.signal, dispose: () => signals.forEach((signal) => process.off(signal, onSignal))};
 }
 
 async function askYesNo(question: string): Promise<boolean> {
@@ -85,6 +89,7 @@ async function main(argv: string[]): Promise<number> {
 		}
 		case 'check':
 		case 'run':
+		case 'reset':
 			return headless(args);
 		default:
 			return tui(args);
@@ -92,7 +97,8 @@ async function main(argv: string[]): Promise<number> {
 }
 
 async function headless(args: CliArgs): Promise<number> {
-	if (args.positionals.length === 0) {
+	if (args.subcommand === 'reset' && args.positionals.length > 1) throw new UserError('reset takes at most one LESSON[/STEP]', 'cilium-lab reset fqdn-policy');
+	if (args.positionals.length === 0 && args.subcommand !== 'reset') {
 		throw new UserError(`${args.subcommand} needs ${args.subcommand === 'check' ? 'LESSON[/STEP]' : 'LESSON…'}`, 'cilium-lab list');
 	}
 	if (args.subcommand === 'check' && args.positionals.length > 1) throw new UserError('check takes one LESSON[/STEP]');
@@ -108,11 +114,12 @@ async function headless(args: CliArgs): Promise<number> {
 	const {findLessonStep} = await import('./cli/check.js');
 	for (const ref of args.positionals) findLessonStep(ctx.lab, track, ctx.lang, ref);
 
-	if (args.subcommand === 'run' && kind === 'real' && !args.yes) {
+	if ((args.subcommand === 'run' || args.subcommand === 'reset') && kind === 'real' && !args.yes) {
 		const interactive = process.stdin.isTTY && process.stdout.isTTY;
 		if (!interactive) throw new UserError(msg(ctx.lang, 'run.confirmNeedsYes'), `cilium-lab run ${args.positionals.join(' ')} --target real --yes`);
 		const {describeTarget} = await import('./cli/list.js');
-		const question = msg(ctx.lang, 'run.confirm', {count: args.positionals.length, target: describeTarget(ctx.lang, {kind, context})});
+		const where = describeTarget(ctx.lang, {kind, context});
+		const question = args.subcommand === 'reset' ? msg(ctx.lang, 'reset.confirmReal', {target: where}) : msg(ctx.lang, 'run.confirm', {count: args.positionals.length, target: where});
 		if (!(await askYesNo(question))) {
 			process.stdout.write(`${msg(ctx.lang, 'run.declined')}\n`);
 			return EXIT.user;
@@ -120,7 +127,7 @@ async function headless(args: CliArgs): Promise<number> {
 	}
 
 	const target = await resolveTarget({target: kind, context, home: ctx.home, track});
-	const cancel = cancelOnSigint();
+	const cancel = cancelOnSignals();
 	try {
 		if (args.subcommand === 'check') {
 			const {checkCommand} = await import('./cli/check.js');
@@ -136,6 +143,25 @@ async function headless(args: CliArgs): Promise<number> {
 				context: target.context,
 				runChecks,
 				signal: cancel.signal,
+			});
+		}
+		if (args.subcommand === 'reset') {
+			const [{resetCommand}, runner] = await Promise.all([import('./cli/reset.js'), import('./run/runner.js')]);
+			return await resetCommand({
+				lab: ctx.lab,
+				track,
+				lang: ctx.lang,
+				ref: args.positionals[0],
+				json: args.json,
+				variables: ctx.variables,
+				home: ctx.home,
+				target: target.target,
+				targetEnv: target.env,
+				context: target.context,
+				store: ctx.store,
+				progressLessons: ctx.progress?.lessons,
+				runner,
+				runChecks,
 			});
 		}
 		const [{runLessons}, runner] = await Promise.all([import('./cli/run.js'), import('./run/runner.js')]);

@@ -5,7 +5,7 @@ import {parseLang} from '../lab/i18n.js';
 import type {Lang} from '../lab/types.js';
 import {didYouMean} from '../lab/suggest.js';
 
-export const SUBCOMMANDS = ['list', 'check', 'run', 'lint', 'practice', 'policy', 'help'] as const;
+export const SUBCOMMANDS = ['list', 'check', 'run', 'reset', 'lint', 'practice', 'policy', 'help'] as const;
 export type Subcommand = (typeof SUBCOMMANDS)[number];
 
 /** Subcommands whose own arguments another part parses (everything after the subcommand goes to it as is). */
@@ -113,6 +113,9 @@ Usage:
                                             --solve), then its checks until they pass or time out; stops
                                             at the first failing step and names the failing condition;
                                             LESSON/STEP runs only that step (once the steps before it are done)
+  cilium-lab reset [LESSON[/STEP]] [--yes] [--json]
+                                            forget progress from that step (or lesson; without one, all of
+                                            it), running those steps' cleanups newest first
   cilium-lab lint [DIR]                     validate lesson files (default: the lab's lessons)
   cilium-lab practice ...                   the practice cluster (start, stop, status, reset, env)
   cilium-lab policy explain ...             why the practice cluster allows or drops a connection
@@ -126,7 +129,7 @@ Options:
   --lessons DIR         lessons directory (default: the lab's own)
   --track ID            aks-byocni | aks-managed | k8s
   --set NAME=VALUE      set a lab variable (repeatable); values must match the variable's pattern
-  --yes                 run: do not ask before running commands against a real cluster
+  --yes                 run, reset: do not ask before running commands against a real cluster
   --solve               run: use each step's solve script instead of its command
   --redo                run: run steps that are already complete again
   --json                list/check/run: machine-readable output

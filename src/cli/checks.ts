@@ -1,22 +1,11 @@
 // The bridge from the CLI (and the TUI it starts) to src/checks: poll a step's checks until they all pass
 // or the deadline passes, reporting every intermediate result.
 import type {CheckResult} from '../checks/types.js';
-import type {CheckSpec, Lang} from '../lab/types.js';
+import type {CheckSpec} from '../lab/types.js';
+import type {CheckRequest, CheckRunner} from '../session/ports.js';
 
-export interface CheckRequest {
-	specs: CheckSpec[];
-	/** Seconds the checks may keep polling (a check's own `timeout` wins); 0 evaluates each check once. */
-	timeoutSec: number;
-	env: Record<string, string>;
-	/** The lab's validated variables: `${NAME}` in the checks' parameters is replaced from these before each run. */
-	variables: Record<string, string>;
-	lang: Lang;
-	context?: string;
-	signal: AbortSignal;
-	onUpdate: (index: number, result: CheckResult, final: boolean) => void;
-}
-
-export type CheckRunner = (request: CheckRequest) => Promise<CheckResult[]>;
+/** The request is the step driver's port (src/session/ports.ts): the TUI, `check` and `run` send the same one. */
+export type {CheckRequest, CheckRunner};
 
 /** Evaluates each check once (no polling, no intermediate results): `check` and the re-check on resume. */
 export function checkOnce(runChecks: CheckRunner, specs: CheckSpec[], request: Omit<CheckRequest, 'specs' | 'timeoutSec' | 'onUpdate'>): Promise<CheckResult[]> {

@@ -8,6 +8,7 @@ import {Writable} from 'node:stream';
 import {afterEach, describe, expect, it} from 'vitest';
 import type {CheckResult} from '../../src/checks/types.js';
 import type {CheckRunner} from '../../src/cli/checks.js';
+import {resetCommand} from '../../src/cli/reset.js';
 import {runLessons} from '../../src/cli/run.js';
 import {loadLab} from '../../src/lab/loader.js';
 import {loadProgress, ProgressStore} from '../../src/progress/store.js';
@@ -168,5 +169,36 @@ describe('cilium-lab run (headless)', () => {
 		expect(code).toBe(130);
 		expect(Date.now() - started).toBeLessThan(10_000);
 		expect(existsSync(path.join(home, 'progress.json'))).toBe(false);
+	});
+
+	it('reset runs the cleanups of the steps from there on, newest first, and forgets their progress; the lessons after lock again', async () => {
+		const home = mkdtempSync(path.join(os.tmpdir(), 'run-home-'));
+		homes.push(home);
+		expect((await run(home, ['files'])).code).toBe(0);
+		expect(existsSync(path.join(home, 'greeting.txt'))).toBe(true);
+		const {out, text} = collect();
+		const loaded = (await loadProgress(home)).progress;
+		const code = await resetCommand({
+			lab,
+			track: 'k8s',
+			lang: 'en',
+			ref: 'files/write',
+			json: false,
+			variables: {GREETING: 'hello'},
+			home,
+			target: {kind: 'real', context: 'test-ctx'},
+			targetEnv: {PATH: process.env.PATH!},
+			store: new ProgressStore(home, loaded),
+			progressLessons: loaded?.lessons,
+			runner,
+			runChecks: bashChecks,
+			out,
+		});
+		expect(code).toBe(0);
+		expect(text()).toContain('  │ $ cleanup: files/write\n  │ removing the greeting\n');
+		expect(text()).toContain('Progress cleared: 2 step(s), 1 cleanup(s) run');
+		expect(existsSync(path.join(home, 'greeting.txt'))).toBe(false);
+		expect((await loadProgress(home)).progress!.lessons).toEqual({});
+		await expect(run(home, ['more'])).rejects.toThrow('lesson "more" opens once "files" is done');
 	});
 });

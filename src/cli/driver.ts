@@ -1,0 +1,56 @@
+// The step driver as the headless commands (run, reset) use it: the real runner, a JobManager under the lab home
+// (pid files, so a killed run's jobs are stopped by the next start), and the target's environment.
+import type {Lab, Lang, TrackId} from '../lab/types.js';
+import {commandEnvironment} from '../lab/variables.js';
+import {createSession, type ProgressLessons, type Target} from '../session/index.js';
+import {StepDriver} from '../session/driver.js';
+import type {CheckRunner, CommandRequest, JobsPort} from '../session/ports.js';
+import type {RunOutcome} from '../run/types.js';
+
+export interface CommandRunner {
+	runCommand(options: CommandRequest): Promise<RunOutcome>;
+	logFileFor(home: string, label: string): string;
+}
+
+export interface HeadlessDriverOptions {
+	lab: Lab;
+	track: TrackId;
+	lang: Lang;
+	variables: Record<string, string>;
+	home: string;
+	target: Target;
+	targetEnv: Record<string, string>;
+	context?: string;
+	progressLessons?: ProgressLessons;
+	runner: CommandRunner;
+	runChecks: CheckRunner;
+	/** Background steps' jobs (default: a JobManager under the home, disposed by `close`). */
+	jobs?: JobsPort;
+}
+
+/** A driver and `close()`, which stops what it started (commands, checks, background jobs). */
+export async function headlessDriver(options: HeadlessDriverOptions): Promise<{driver: StepDriver; close(): Promise<void>}> {
+	const env = commandEnvironment({base: options.targetEnv, variables: options.variables, assetsDir: options.lab.assetsDir, home: options.home});
+	const ownJobs = options.jobs ? undefined : new (await import('../run/jobs.js')).JobManager(options.home);
+	const jobs = options.jobs ?? ownJobs!;
+	const driver = new StepDriver({
+		session: createSession({lab: options.lab, track: options.track, lang: options.lang, variables: options.variables, target: options.target, progress: options.progressLessons}),
+		ports: {
+			runCommand: (request) => options.runner.runCommand(request),
+			runChecks: options.runChecks,
+			jobs,
+			logFileFor: (label) => options.runner.logFileFor(options.home, label),
+		},
+		environment: async () => ({env, context: options.context}),
+	});
+	return {
+		driver,
+		close: async () => {
+			driver.cancelAll();
+			await driver.settled();
+			// A headless command leaves nothing running behind it.
+			await jobs.stopAll();
+			await ownJobs?.dispose();
+		},
+	};
+}

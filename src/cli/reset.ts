@@ -1,0 +1,47 @@
+// `cilium-lab reset [LESSON[/STEP]]`: forgets progress from that step (or lesson, or the beginning) on, after running
+// the `cleanup:` of each of those steps that had passed, newest first, so the cluster goes back with the progress.
+import {EXIT} from '../errors.js';
+import {msg} from '../lab/i18n.js';
+import type {ProgressStore} from '../progress/store.js';
+import {toProgressLessons} from '../session/index.js';
+import type {RunOutcome} from '../run/types.js';
+import {findLessonStep} from './check.js';
+import {headlessDriver, type HeadlessDriverOptions} from './driver.js';
+
+export interface ResetOptions extends HeadlessDriverOptions {
+	ref?: string;
+	json: boolean;
+	store: ProgressStore;
+	out?: NodeJS.WritableStream;
+}
+
+export async function resetCommand(options: ResetOptions): Promise<number> {
+	const out = options.out ?? process.stdout;
+	const from = options.ref ? findLessonStep(options.lab, options.track, options.lang, options.ref) : undefined;
+	const {driver, close} = await headlessDriver(options);
+	driver.subscribe((event) => {
+		if (options.json) return;
+		if (event.type === 'output') for (const line of event.lines) out.write(`  │ ${line.text}\n`);
+	});
+	let report;
+	try {
+		report = await driver.reset(from ? {lessonId: from.lesson.id, stepId: from.step?.id} : undefined);
+	} finally {
+		await close();
+	}
+	const state = driver.getState();
+	await options.store.save({lessons: toProgressLessons(state), track: options.track, lang: options.lang, variables: options.variables, target: options.target});
+	const code = report.failed ? EXIT.failed : EXIT.ok;
+	if (options.json) {
+		const cleanups = report.cleanups.map((cleanup) => ({step: `${cleanup.lessonId}/${cleanup.stepId}`, outcome: cleanup.outcome}));
+		out.write(`${JSON.stringify({ok: code === EXIT.ok, exitCode: code, steps: report.steps.map((ref) => `${ref.lessonId}/${ref.stepId}`), cleanups}, null, 2)}\n`);
+		return code;
+	}
+	if (report.failed) out.write(`✘ ${msg(options.lang, 'reset.cleanupFailed', {step: `${report.failed.lessonId}/${report.failed.stepId}`, outcome: outcomeText(report.failed.outcome)})}\n`);
+	out.write(`${msg(options.lang, 'reset.done', {count: report.steps.length, cleanups: report.cleanups.length})}\n`);
+	return code;
+}
+
+function outcomeText(outcome: RunOutcome): string {
+	return outcome.kind === 'exited' ? `exit ${outcome.exitCode}` : outcome.kind === 'failedToStart' ? outcome.message : outcome.kind;
+}
