@@ -35,9 +35,9 @@ function Screen({controller, snapshot}: {controller: TuiController; snapshot: Tu
 	const keys = controller.keys().map((binding) => ({keys: binding.keys, label: t(binding.word)}));
 	const jobs = controller.jobs();
 	const targetError = typeof snapshot.targetState === 'object' ? t('status.target-failed', {error: snapshot.targetState.error}) : undefined;
-	const notice = snapshot.confirmQuit
-		? t(snapshot.confirmQuit === 'running' ? 'quit.confirm' : 'quit.confirm-jobs', {count: jobs.length})
-		: (snapshot.message ?? (session.notice ? describeNotice(session.notice, session, t, snapshot.screen === 'step') : targetError));
+	const notice =
+		controller.dialogText() ??
+		(snapshot.message ?? (session.notice ? describeNotice(session.notice, session, t, snapshot.screen === 'step') : targetError));
 	const width = Math.max(40, columns);
 	// Status bar (a second line while jobs run), footer and the notice line; the footer wraps on narrow terminals.
 	const footerRows = footerHeight(keys, width);
@@ -76,7 +76,7 @@ function Screen({controller, snapshot}: {controller: TuiController; snapshot: Tu
 			break;
 		}
 		case 'help':
-			body = <HelpPanel keys={helpKeys(t)} />;
+			body = <HelpPanel keys={controller.helpKeys().map((binding) => ({keys: binding.keys, label: t(binding.word)}))} />;
 			break;
 		case 'lessons':
 			body = (
@@ -214,26 +214,4 @@ function blockedByThisLesson(reason: LockedReason, session: SessionState, t: Tra
 	if (pending.id !== current.step.id) return t('notice.finish-step', {step: pending.title[session.lang]});
 	if (pending.expect.length === 0 && (!pending.run || pending.mode === 'read')) return t('notice.finish-this-step-read');
 	return t('notice.finish-this-step', {solve: pending.solve ? t('notice.finish-this-step-solve') : ''});
-}
-
-function helpKeys(t: Translate) {
-	const all: Array<[string, Parameters<Translate>[0]]> = [
-		['↑/↓', 'key.up-down'],
-		['Enter', 'key.enter-open'],
-		['r', 'key.run'],
-		['c', 'key.check'],
-		['s', 'key.solve'],
-		['h', 'key.hint'],
-		['o', 'key.shell'],
-		['x / Ctrl-C', 'key.cancel-or-stop'],
-		['e', 'key.explain'],
-		['n', 'key.next'],
-		['b', 'key.back'],
-		['l', 'key.lessons'],
-		['t', 'key.track'],
-		['v', 'key.variables'],
-		['?', 'key.help'],
-		['q', 'key.quit'],
-	];
-	return all.map(([keys, word]) => ({keys, label: t(word)}));
 }

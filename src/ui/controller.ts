@@ -1,69 +1,24 @@
-// The TUI's state outside React: the session (src/session's reducer), which screen is shown, the output of
-// commands, and the commands and checks under way. It lives outside the Ink tree so that handing the terminal
-// to an interactive command (which unmounts Ink) and coming back loses nothing.
-import type {CheckResult} from '../checks/types.js';
-import type {CheckRequest} from '../cli/checks.js';
-import type {CheckSpec, Lab, Lang, Step, TrackId} from '../lab/types.js';
-import type {OutputLine, RunOutcome} from '../run/types.js';
-import type {JobInfo, StartJobOptions} from '../run/jobs.js';
-import {expandCheckSpec} from '../lab/expand.js';
-import {checkVariableValue, commandEnvironment, variablesOnTrack} from '../lab/variables.js';
-import {
-	busySteps,
-	createSession,
-	currentStep,
-	lessonStatus,
-	lockedReason,
-	progressSummary,
-	reduce,
-	stepsToReverify,
-	toProgressLessons,
-	visibleLessons,
-	visibleSteps,
-	type LockedReason,
-	type ProgressLessons,
-	type SessionEvent,
-	type SessionState,
-	type Target,
-} from '../session/index.js';
-import {OUTPUT_TAIL_MAX} from './theme.js';
+// The TUI's state outside React: which screen is shown, the one key table, and the hand-over of the terminal.
+// What a step does (run, solve, checks, re-checks, cancel, going back, reset) is the step driver's
+// (src/session/driver.ts), shared with `cilium-lab run`; this file turns keys into driver calls and driver events
+// into snapshots. It lives outside the Ink tree so that handing the terminal to an interactive command (which
+// unmounts Ink) and coming back loses nothing.
+import type {CheckRequest, CommandRequest, JobsPort} from '../session/ports.js';
+import type {Lab, Lang, Step, TrackId} from '../lab/types.js';
+import type {JobInfo, RunOutcome} from '../run/types.js';
+import {commandEnvironment} from '../lab/variables.js';
+import {createSession, currentStep, hasPassed, progressSummary, toProgressLessons, visibleLessons, type Cursor, type ProgressLessons, type SessionEvent, type SessionState, type Target} from '../session/index.js';
+import {StepDriver, type DriverEvent, type ResetReport} from '../session/driver.js';
 import {msg} from '../lab/i18n.js';
 import type {UiWord} from './i18n.js';
+import {bind, dispatchKey, upDown, type KeyBinding, type KeyPress} from './keys.js';
+import {lessonRows, type LessonRowView} from './views.js';
+import {VariablesEditor, type VariablesEdit} from './variables-editor.js';
+import {explainStep, isExplainable, type ExplainRequest} from './explain.js';
 
 export type Screen = 'tracks' | 'variables' | 'lessons' | 'step' | 'help';
-
-export interface RunRequest {
-	script: string;
-	env: Record<string, string>;
-	timeoutMs?: number;
-	signal: AbortSignal;
-	onLines: (lines: OutputLine[]) => void;
-	logFile?: string;
-}
-
-/** What the TUI asks of the checks: the same request the headless commands send (src/cli/checks.ts). */
-export type {CheckRequest};
-
-/** Background jobs (src/run/jobs.ts JobManager): started, listed, stopped; all of them stopped on exit. */
-export interface JobsPort {
-	start(options: StartJobOptions): JobInfo;
-	list(): JobInfo[];
-	running(): JobInfo[];
-	stop(id: number): Promise<RunOutcome | undefined>;
-	stopAll(): Promise<void>;
-	subscribe(listener: () => void): () => void;
-	/** Resolves once jobs can start (the manager loads after the first frame). */
-	ready?(): Promise<void>;
-}
-
-/** What `policy explain` says about one pod reaching one URL (the practice cluster only). */
-export interface ExplainRequest {
-	namespace: string;
-	pod?: string;
-	selector?: string;
-	url: string;
-	env: Record<string, string>;
-}
+export type {CheckRequest, ExplainRequest, JobsPort, KeyBinding, LessonRowView, VariablesEdit};
+export type RunRequest = CommandRequest;
 
 /** The environment of the target, once it is ready (the practice cluster starts behind the first frame). */
 export interface PreparedTarget {
@@ -74,7 +29,7 @@ export interface PreparedTarget {
 /** What the TUI does to the world. main.tsx wires the real ones; tests pass their own. */
 export interface TuiDeps {
 	runCommand(request: RunRequest): Promise<RunOutcome>;
-	runChecks(request: CheckRequest): Promise<CheckResult[]>;
+	runChecks(request: CheckRequest): Promise<import('../checks/types.js').CheckResult[]>;
 	/** Gives the terminal to `script` (src/run/interactive.ts) and resolves once it exits and the terminal is back. */
 	runInteractive(script: string, env: Record<string, string>): Promise<RunOutcome>;
 	jobs: JobsPort;
@@ -105,14 +60,13 @@ export interface ControllerOptions {
 	deps: TuiDeps;
 }
 
-export interface VariablesEdit {
-	selected: number;
-	draft?: string;
-	/** Why the value typed was refused (names the pattern). */
-	error?: string;
-	/** Screen to go to when done. */
-	then: Screen;
-}
+/** A question the learner answers before anything else happens (y / n / Esc). */
+export type Confirm =
+	| {kind: 'quit-running'}
+	| {kind: 'quit-jobs'}
+	| {kind: 'go-back'; ref: Cursor; activity: 'run' | 'solve'; later: Cursor[]}
+	| {kind: 'reset'; from?: Cursor | {lessonId: string}}
+	| {kind: 'track-switch'; track: TrackId; passed: number};
 
 export interface TuiSnapshot {
 	session: SessionState;
@@ -123,8 +77,8 @@ export interface TuiSnapshot {
 	trackIndex: number;
 	variables: VariablesEdit;
 	scroll: number;
-	confirmQuit?: 'running' | 'jobs';
-	/** A one-line message (notices from the session, saved, errors). */
+	confirm?: Confirm;
+	/** A one-line message (cleared by the next key). */
 	message?: string;
 	outputVersion: number;
 	/** The target being readied behind the first frame ("starting the practice cluster…"), or why it failed. */
@@ -137,44 +91,18 @@ export interface TuiSnapshot {
 	checking?: Record<string, {startedAt: string; timeoutSec: number}>;
 }
 
-interface Tail {
-	lines: OutputLine[];
-	total: number;
-}
-
-export interface KeyBinding {
-	keys: string;
-	word: UiWord;
-}
-
-export type LessonRowView = {
-	id: string;
-	/** The NN of lessons/NN-name.yaml, as `cilium-lab list` shows it. */
-	order: number;
-	/** Completed steps whose state has gone (flagged by the re-check on resume). */
-	stale: number;
-	title: string;
-	state: 'done' | 'current' | 'open' | 'locked';
-	reason?: LockedReason;
-	done: number;
-	total: number;
-};
-
-const stepKey = (lessonId: string, stepId: string) => `${lessonId}/${stepId}`;
+const stepKey = (ref: Cursor) => `${ref.lessonId}/${ref.stepId}`;
 
 export class TuiController {
 	private state: TuiSnapshot;
+	readonly driver: StepDriver;
 	private readonly listeners = new Set<() => void>();
-	private readonly tails = new Map<string, Tail>();
-	private readonly aborts = new Map<string, AbortController>();
-	private readonly pending = new Set<Promise<unknown>>();
 	private saving: Promise<void> = Promise.resolve();
 	private maxScroll = 0;
-	/** Background job id of a step (lesson/step → JobManager id). */
-	private readonly stepJobs = new Map<string, number>();
 	private targetReady: Promise<void> = Promise.resolve();
 	private baseEnv: Record<string, string | undefined>;
 	private checkContext?: string;
+	private readonly variablesEditor: VariablesEditor;
 	/** True while a command owns the terminal: SIGINT and SIGQUIT are the command's then. */
 	handedOver = false;
 	private exitResolve?: (code: number) => void;
@@ -186,17 +114,22 @@ export class TuiController {
 		this.baseEnv = options.baseEnv;
 		this.checkContext = options.context;
 		const track = options.track ?? options.lab.tracks[0]?.id ?? 'k8s';
-		const session = createSession({
-			lab: options.lab,
-			track,
-			lang: options.lang,
-			variables: options.variables,
-			target: options.target,
-			progress: options.progress,
+		const {deps} = options;
+		this.driver = new StepDriver({
+			session: createSession({lab: options.lab, track, lang: options.lang, variables: options.variables, target: options.target, progress: options.progress}),
+			ports: {
+				runCommand: deps.runCommand,
+				runChecks: deps.runChecks,
+				runInteractive: (request) => this.runInteractiveStep(request.script, request.env),
+				jobs: deps.jobs,
+				logFileFor: deps.logFileFor,
+			},
+			environment: async () => ((await this.targetUsable()) ? {env: this.commandEnv(), context: this.checkContext} : undefined),
 		});
+		this.driver.subscribe((event) => this.onDriverEvent(event));
 		const first: Screen = options.track === undefined ? 'tracks' : options.askVariables ? 'variables' : 'lessons';
 		this.state = {
-			session,
+			session: this.driver.getState(),
 			screen: first,
 			previousScreen: 'lessons',
 			lessonIndex: 0,
@@ -208,10 +141,45 @@ export class TuiController {
 			firstTrackChoice: options.track === undefined,
 		};
 		this.state.lessonIndex = this.currentLessonIndex();
+		this.variablesEditor = new VariablesEditor({
+			lab: options.lab,
+			get: () => ({edit: this.state.variables, session: this.state.session}),
+			set: (variables) => this.set({variables}),
+			save: (values) => {
+				if (Object.keys(values).length > 0) this.dispatch({type: 'VARIABLES_SET', values});
+				this.persist();
+			},
+			done: () => this.set({screen: this.state.variables.then}),
+		});
 		this.exited = new Promise((resolve) => {
 			this.exitResolve = resolve;
 		});
-		options.deps.jobs.subscribe(() => this.set({outputVersion: this.state.outputVersion + 1}));
+		deps.jobs.subscribe(() => this.bump());
+	}
+
+	private onDriverEvent(event: DriverEvent) {
+		switch (event.type) {
+			case 'session':
+				return this.set({session: event.state});
+			case 'output':
+				return this.bump();
+			case 'housekeeping':
+				if (event.phase === 'started') return this.say(this.t('goback.running', {what: event.what, step: stepKey(event.of)}));
+				return this.bump();
+			case 'checking': {
+				const key = stepKey(event);
+				return this.set({
+					checking: {...this.state.checking, [key]: {startedAt: event.startedAt, timeoutSec: event.timeoutSec}},
+					explain: this.state.explain?.key === key ? undefined : this.state.explain,
+				});
+			}
+			case 'checked': {
+				const {[stepKey(event)]: _finished, ...still} = this.state.checking ?? {};
+				return this.set({checking: still});
+			}
+			case 'progress':
+				return this.persist();
+		}
 	}
 
 	/** Readies the target for `track` behind the screen; commands and checks wait for it. Calls run one after another. */
@@ -232,7 +200,6 @@ export class TuiController {
 		return this.targetReady;
 	}
 
-	/** Waits for the target; false (with the reason on screen) when it could not be readied. */
 	private async targetUsable(): Promise<boolean> {
 		await this.targetReady;
 		return typeof this.state.targetState !== 'object';
@@ -251,9 +218,12 @@ export class TuiController {
 		for (const listener of this.listeners) listener();
 	}
 
+	private bump() {
+		this.set({outputVersion: this.state.outputVersion + 1});
+	}
+
 	private dispatch(event: SessionEvent) {
-		const session = reduce(this.state.session, event);
-		if (session !== this.state.session) this.set({session});
+		this.driver.dispatch(event);
 	}
 
 	/** Shows a one-line message (cleared by the next key). */
@@ -265,8 +235,9 @@ export class TuiController {
 		return this.options.deps.readAsset(name);
 	}
 
-	output(lessonId: string, stepId: string): Tail {
-		return this.tails.get(stepKey(lessonId, stepId)) ?? {lines: [], total: 0};
+	output(lessonId: string, stepId: string): {lines: import('../run/types.js').OutputLine[]; total: number} {
+		const tail = this.driver.output({lessonId, stepId});
+		return {lines: tail.lines(), total: tail.totalLines};
 	}
 
 	setMaxScroll = (maxScroll: number) => {
@@ -276,28 +247,7 @@ export class TuiController {
 
 	// ── views ────────────────────────────────────────────────────────────────────
 	lessonRows(): LessonRowView[] {
-		const session = this.state.session;
-		return visibleLessons(session).map((lesson) => {
-			const steps = visibleSteps(session, lesson.id);
-			const status = lessonStatus(session, lesson.id);
-			const done = steps.filter((step) => {
-				const state = session.lessons[lesson.id]!.steps[step.id]!.status;
-				return state === 'done' || state === 'solved' || state === 'stale';
-			}).length;
-			const isCurrent = session.current?.lessonId === lesson.id;
-			const state = status === 'locked' ? 'locked' : status === 'done' ? 'done' : isCurrent ? 'current' : 'open';
-			const stale = steps.filter((step) => session.lessons[lesson.id]!.steps[step.id]!.status === 'stale').length;
-			return {
-				id: lesson.id,
-				order: lesson.order,
-				stale,
-				title: lesson.title[session.lang],
-				state,
-				reason: status === 'locked' ? lockedReason(session, lesson.id) : undefined,
-				done,
-				total: steps.length,
-			};
-		});
+		return lessonRows(this.state.session);
 	}
 
 	/** "00 preflight": a lesson as the list numbers it. */
@@ -316,93 +266,128 @@ export class TuiController {
 		return this.options.deps.jobs.running();
 	}
 
-	/** The keys that do something right now, for the footer, the help panel and the input handler alike. */
-	keys(): KeyBinding[] {
-		const {screen, confirmQuit, session, variables} = this.state;
-		if (confirmQuit) return [{keys: 'y', word: 'key.yes'}, {keys: 'n', word: 'key.no'}];
-		switch (screen) {
-			case 'tracks':
-				return [
-					{keys: '↑/↓', word: 'key.up-down'},
-					{keys: 'Enter', word: 'key.enter-choose'},
-					{keys: 'q', word: 'key.quit'},
-				];
-			case 'variables':
-				if (variables.draft !== undefined) return [{keys: 'Enter', word: 'key.enter-save'}, {keys: 'Esc', word: 'key.esc-cancel'}];
-				return [
-					{keys: '↑/↓', word: 'key.up-down'},
-					{keys: 'Enter', word: 'key.enter-edit'},
-					{keys: 'Esc', word: 'variables.continue'},
-					{keys: 'q', word: 'key.quit'},
-				];
-			case 'help':
-				return [{keys: 'Esc', word: 'key.esc-back'}];
-			case 'lessons':
-				return [
-					{keys: '↑/↓', word: 'key.up-down'},
-					{keys: 'Enter', word: 'key.enter-open'},
-					{keys: 't', word: 'key.track'},
-					{keys: 'v', word: 'key.variables'},
-					...(this.jobs().length > 0 ? [{keys: 'x', word: 'key.stop-job' as const}] : []),
-					{keys: '?', word: 'key.help'},
-					{keys: 'q', word: 'key.quit'},
-				];
-			case 'step': {
-				const current = currentStep(session);
-				if (!current) return [{keys: 'l', word: 'key.lessons'}, {keys: 'q', word: 'key.quit'}];
-				const {lesson, step, state} = current;
-				const busy = state.status === 'running' || state.status === 'checking';
-				const keys: KeyBinding[] = [{keys: '↑/↓', word: 'key.scroll'}];
-				if (busy) keys.push({keys: 'x', word: 'key.cancel-run'});
-				else if (this.jobs().length > 0) keys.push({keys: 'x', word: 'key.stop-job'});
-				else if (state.status !== 'locked') {
-					if (step.run) keys.push({keys: 'r', word: 'key.run'});
-					if (step.expect.length > 0) keys.push({keys: 'c', word: 'key.check'});
-					if (step.solve) keys.push({keys: 's', word: 'key.solve'});
-					if (canAcknowledge(step) && state.status === 'ready') keys.push({keys: 'Enter', word: 'key.done-reading'});
-				}
-				if (state.hintsRevealed < step.hints.length) keys.push({keys: 'h', word: 'key.hint'});
-				if (this.explainable(lesson.id, step)) keys.push({keys: 'e', word: 'key.explain'});
-				// b (back) and v (variables) work here too; the footer leaves them to ? help so it fits one line at 100 columns.
-				keys.push(
-					{keys: 'o', word: 'key.shell'},
-					{keys: 'n', word: 'key.next'},
-					{keys: 'l', word: 'key.lessons'},
-					{keys: '?', word: 'key.help'},
-					{keys: 'q', word: 'key.quit'},
-				);
-				return keys;
-			}
+	/** The question waiting for y/n, in the learner's words. */
+	dialogText(): string | undefined {
+		const confirm = this.state.confirm;
+		if (!confirm) return undefined;
+		switch (confirm.kind) {
+			case 'quit-running':
+				return this.t('quit.confirm');
+			case 'quit-jobs':
+				return this.t('quit.confirm-jobs', {count: this.jobs().length});
+			case 'go-back':
+				return this.t('goback.confirm', {count: confirm.later.length, steps: confirm.later.map((ref) => ref.stepId).join(', ')});
+			case 'reset':
+				return this.t('reset.confirm', {from: confirm.from ? ('stepId' in confirm.from ? stepKey(confirm.from) : this.lessonLabel(confirm.from.lessonId)) : this.t('reset.everything')});
+			case 'track-switch':
+				return this.t('track.switchConfirm', {count: confirm.passed, track: this.state.session.track});
 		}
 	}
 
-	// ── input ────────────────────────────────────────────────────────────────────
-	/** One key press, as Ink's useInput reports it. */
-	handleKey(input: string, key: {upArrow?: boolean; downArrow?: boolean; return?: boolean; escape?: boolean; ctrl?: boolean; backspace?: boolean; delete?: boolean; pageUp?: boolean; pageDown?: boolean}) {
-		const {screen, confirmQuit} = this.state;
-		if (key.ctrl && input === 'c') {
-			if (this.cancelCurrent()) return;
-			this.requestQuit();
-			return;
+	// ── keys ─────────────────────────────────────────────────────────────────────
+	/** The keys in the footer now. */
+	keys(): KeyBinding[] {
+		return this.bindings().filter((binding) => binding.footer !== false);
+	}
+
+	/** Every key of the screen `?` was opened from, for the help panel. */
+	helpKeys(): KeyBinding[] {
+		return this.bindings(this.state.previousScreen);
+	}
+
+	/** The one key table: what each key does on `screen` right now. */
+	bindings(screen: Screen = this.state.screen): KeyBinding[] {
+		const {confirm, variables} = this.state;
+		if (confirm) {
+			// go-back and track-switch have three answers (n goes on without going back); the others two.
+			const third = confirm.kind === 'go-back' || confirm.kind === 'track-switch';
+			return [
+				bind('y', 'key.yes', () => this.answer('yes')),
+				bind('n', 'key.no', () => this.answer(third ? 'no' : 'cancel')),
+				bind('esc', 'key.esc-cancel', () => this.answer('cancel'), {footer: third}),
+			];
 		}
-		if (confirmQuit) {
-			if (input === 'y' || input === 'Y') void this.quit();
-			else if (input === 'n' || input === 'N' || key.escape) this.set({confirmQuit: undefined});
-			return;
-		}
-		if (this.state.message && screen !== 'variables') this.clearMessage();
+		const help = bind('?', 'key.help', () => this.set({screen: 'help', previousScreen: this.state.screen}));
+		const quit = bind('q', 'key.quit', () => this.requestQuit());
+		const toLessons = bind('l', 'key.lessons', () => this.set({screen: 'lessons', lessonIndex: this.currentLessonIndex()}));
+		const toVariables = (footer?: boolean) => bind('v', 'key.variables', () => this.set({screen: 'variables', variables: {selected: 0, then: this.state.screen}}), {footer});
+		const stopJob = this.jobs().length > 0 ? [bind('x', 'key.stop-job', () => this.stopNewestJob())] : [];
 		switch (screen) {
 			case 'tracks':
-				return this.keyTracks(input, key);
+				return [upDown('key.up-down', (delta) => this.set({trackIndex: clamp(this.state.trackIndex + delta, this.options.lab.tracks.length)})), bind('enter', 'key.enter-choose', () => this.chooseTrack()), quit];
 			case 'variables':
-				return this.keyVariables(input, key);
+				if (variables.draft !== undefined) return [bind('enter', 'key.enter-save', () => this.variablesEditor.save()), bind('esc', 'key.esc-cancel', () => this.variablesEditor.cancel())];
+				return [upDown('key.up-down', (delta) => this.variablesEditor.move(delta)), bind('enter', 'key.enter-edit', () => this.variablesEditor.edit()), bind('esc', 'variables.continue', () => this.variablesEditor.finish()), quit];
 			case 'help':
-				return this.set({screen: this.state.previousScreen});
-			case 'lessons':
-				return this.keyLessons(input, key);
+				return [bind('esc', 'key.esc-back', () => this.set({screen: this.state.previousScreen}))];
+			case 'lessons': {
+				const rows = this.lessonRows();
+				const selected = rows[this.state.lessonIndex];
+				return [
+					upDown('key.up-down', (delta) => this.set({lessonIndex: clamp(this.state.lessonIndex + delta, rows.length)})),
+					bind('enter', 'key.enter-open', () => this.openLesson()),
+					bind('t', 'key.track', () => this.set({screen: 'tracks'})),
+					toVariables(),
+					...(selected && selected.state !== 'locked' ? [bind('R', 'key.reset', () => this.set({confirm: {kind: 'reset', from: {lessonId: selected.id}}}), {footer: false})] : []),
+					...stopJob,
+					help,
+					quit,
+				];
+			}
 			case 'step':
-				return this.keyStep(input, key);
+				return this.stepBindings(help, quit, toLessons, toVariables(false), stopJob);
 		}
+	}
+
+	private stepBindings(help: KeyBinding, quit: KeyBinding, toLessons: KeyBinding, toVariables: KeyBinding, stopJob: KeyBinding[]): KeyBinding[] {
+		const scroll = upDown('key.scroll', (delta) => this.set({scroll: Math.max(0, Math.min(this.maxScroll, this.state.scroll + delta))}));
+		const current = currentStep(this.state.session);
+		if (!current) return [scroll, toLessons, quit];
+		const {lesson, step, state} = current;
+		const ref = {lessonId: lesson.id, stepId: step.id};
+		const busy = this.driver.isBusy(ref) && !this.driver.jobOf(ref);
+		const keys: KeyBinding[] = [scroll];
+		if (busy) keys.push(bind('x', 'key.cancel-run', () => this.driver.cancel(ref)));
+		else if (stopJob.length > 0) keys.push(...stopJob);
+		const refuseBusy = () => this.dispatch({type: 'BUSY_REFUSED', ...ref});
+		if (state.status !== 'locked') {
+			if (step.run) keys.push(bind('r', 'key.run', () => (this.driver.isBusy(ref) ? refuseBusy() : this.startActivity(ref, 'run')), {footer: !busy}));
+			if (step.expect.length > 0) keys.push(bind('c', 'key.check', () => void this.driver.check(ref), {footer: !busy}));
+			if (step.solve) keys.push(bind('s', 'key.solve', () => (this.driver.isBusy(ref) ? refuseBusy() : this.startActivity(ref, 'solve')), {footer: !busy}));
+			if (canAcknowledge(step) && state.status === 'ready') keys.push(bind('enter', 'key.done-reading', () => this.driver.acknowledge(ref)));
+		}
+		if (state.hintsRevealed < step.hints.length) keys.push(bind('h', 'key.hint', () => this.dispatch({type: 'HINT_REVEALED', ...ref})));
+		if (this.explainable(lesson.id, step)) keys.push(bind('e', 'key.explain', () => void this.explain(lesson.id, step)));
+		keys.push(
+			bind('o', 'key.shell', () => void this.openShell()),
+			bind('n', 'key.next', () => this.move({type: 'NAVIGATE_NEXT'})),
+			// b, v and R work here too; the footer leaves them to ? help so it fits one line at 100 columns.
+			bind('b', 'key.back', () => this.move({type: 'NAVIGATE_BACK'}), {footer: false}),
+			toVariables,
+			...(hasPassed(state.status) || state.status === 'failed' ? [bind('R', 'key.reset', () => this.set({confirm: {kind: 'reset', from: ref}}), {footer: false})] : []),
+			toLessons,
+			bind('esc', 'key.lessons', () => this.set({screen: 'lessons', lessonIndex: this.currentLessonIndex()}), {footer: false, label: 'Esc'}),
+			help,
+			quit,
+		);
+		return keys;
+	}
+
+	/** One key press, as Ink's useInput reports it. */
+	handleKey(input: string, key: KeyPress) {
+		if (key.ctrl && input === 'c') {
+			const current = this.state.session.current;
+			if (current && this.driver.cancel(current)) return;
+			if (!this.state.confirm) this.requestQuit();
+			return;
+		}
+		const {screen, confirm} = this.state;
+		if (this.state.message && !confirm && screen !== 'variables') this.clearMessage();
+		else if (this.state.session.notice && !confirm) this.dispatch({type: 'NOTICE_CLEARED'});
+		if (dispatchKey(this.bindings(), input, key)) return;
+		if (confirm) return;
+		if (screen === 'help') return this.set({screen: this.state.previousScreen});
+		if (screen === 'variables') this.variablesEditor.type(input, key);
 	}
 
 	private clearMessage() {
@@ -410,140 +395,83 @@ export class TuiController {
 		if (this.state.session.notice) this.dispatch({type: 'NOTICE_CLEARED'});
 	}
 
-	private keyTracks(input: string, key: {upArrow?: boolean; downArrow?: boolean; return?: boolean}) {
-		const tracks = this.options.lab.tracks;
-		if (key.upArrow) this.set({trackIndex: Math.max(0, this.state.trackIndex - 1)});
-		else if (key.downArrow) this.set({trackIndex: Math.min(tracks.length - 1, this.state.trackIndex + 1)});
-		else if (key.return) {
-			const track = tracks[this.state.trackIndex];
-			if (!track) return;
-			const changed = track.id !== this.state.session.track;
-			this.dispatch({type: 'TRACK_CHANGED', track: track.id});
-			if (changed || this.options.track === undefined) void this.prepareTarget(track.id);
-			const next: Screen = this.options.askVariables ? 'variables' : 'lessons';
-			this.set({screen: next, variables: {selected: 0, then: 'lessons'}, lessonIndex: this.currentLessonIndex(), firstTrackChoice: false});
-			this.persist();
-		} else if (input === 'q') this.requestQuit();
+	private move(event: SessionEvent) {
+		this.dispatch(event);
+		this.set({scroll: 0});
 	}
 
-	private visibleVariables() {
-		return variablesOnTrack(this.options.lab, this.state.session.track);
+	private openLesson() {
+		const row = this.lessonRows()[this.state.lessonIndex];
+		if (!row) return;
+		this.dispatch({type: 'NAVIGATE', lessonId: row.id});
+		if (!this.state.session.notice) this.set({screen: 'step', scroll: 0});
 	}
 
-	private keyVariables(input: string, key: {upArrow?: boolean; downArrow?: boolean; return?: boolean; escape?: boolean; backspace?: boolean; delete?: boolean; ctrl?: boolean}) {
-		const edit = this.state.variables;
-		const variables = this.visibleVariables();
-		const variable = variables[edit.selected];
-		if (edit.draft !== undefined) {
-			if (key.escape) return this.set({variables: {...edit, draft: undefined, error: undefined}});
-			if (key.return && variable) {
-				if (checkVariableValue(variable, edit.draft)) {
-					const refused = this.t('variables.invalid', {name: variable.name, value: JSON.stringify(edit.draft), pattern: variable.pattern});
-					return this.set({variables: {...edit, error: refused}});
-				}
-				this.dispatch({type: 'VARIABLES_SET', values: {[variable.name]: edit.draft}});
-				this.set({variables: {...edit, draft: undefined, error: undefined}});
-				this.persist();
-				return;
-			}
-			if (key.backspace || key.delete) return this.set({variables: {...edit, draft: edit.draft.slice(0, -1), error: undefined}});
-			if (key.ctrl && input === 'u') return this.set({variables: {...edit, draft: '', error: undefined}});
-			if (input && !key.ctrl && !key.upArrow && !key.downArrow && !/[\u0000-\u001f]/.test(input)) {
-				return this.set({variables: {...edit, draft: edit.draft + input, error: undefined}});
-			}
-			return;
+	private chooseTrack() {
+		const track = this.options.lab.tracks[this.state.trackIndex];
+		if (!track) return;
+		const passed = progressSummary(this.state.session);
+		const made = passed.done + passed.solved + passed.stale;
+		if (track.id !== this.state.session.track && made > 0 && !this.state.firstTrackChoice) {
+			return this.set({confirm: {kind: 'track-switch', track: track.id, passed: made}});
 		}
-		if (key.upArrow) this.set({variables: {...edit, selected: Math.max(0, edit.selected - 1)}});
-		else if (key.downArrow) this.set({variables: {...edit, selected: Math.min(variables.length - 1, edit.selected + 1)}});
-		else if (key.return && variable) {
-			const value = this.state.session.variables[variable.name] ?? variable.default;
-			this.set({variables: {...edit, draft: value, error: undefined}});
-		} else if (key.escape) {
-			// Defaults the learner kept are saved too, so commands always get every variable.
-			const missing = Object.fromEntries(
-				variables.filter((v) => this.state.session.variables[v.name] === undefined).map((v) => [v.name, v.default]),
-			);
-			if (Object.keys(missing).length > 0) this.dispatch({type: 'VARIABLES_SET', values: missing});
-			this.persist();
-			this.set({screen: edit.then});
-		} else if (input === 'q') this.requestQuit();
+		this.switchTrack(track.id);
 	}
 
-	private keyLessons(input: string, key: {upArrow?: boolean; downArrow?: boolean; return?: boolean}) {
-		const rows = this.lessonRows();
-		if (key.upArrow) this.set({lessonIndex: Math.max(0, this.state.lessonIndex - 1)});
-		else if (key.downArrow) this.set({lessonIndex: Math.min(rows.length - 1, this.state.lessonIndex + 1)});
-		else if (key.return) {
-			const row = rows[this.state.lessonIndex];
-			if (!row) return;
-			this.dispatch({type: 'NAVIGATE', lessonId: row.id});
-			if (!this.state.session.notice) this.set({screen: 'step', scroll: 0});
-		} else if (input === 'x') this.stopNewestJob();
-		else this.commonKey(input);
+	private switchTrack(track: TrackId) {
+		const changed = track !== this.state.session.track;
+		this.dispatch({type: 'TRACK_CHANGED', track});
+		if (changed || this.options.track === undefined) void this.prepareTarget(track);
+		const next: Screen = this.options.askVariables ? 'variables' : 'lessons';
+		this.set({screen: next, variables: {selected: 0, then: 'lessons'}, lessonIndex: this.currentLessonIndex(), firstTrackChoice: false});
+		this.persist();
 	}
 
-	private commonKey(input: string) {
-		if (input === 'q') this.requestQuit();
-		else if (input === '?') this.set({screen: 'help', previousScreen: this.state.screen});
-		else if (input === 'v') this.set({screen: 'variables', variables: {selected: 0, then: this.state.screen}});
-		else if (input === 't' && this.state.screen === 'lessons') this.set({screen: 'tracks'});
-		else if (input === 'l') this.set({screen: 'lessons', lessonIndex: this.currentLessonIndex()});
-	}
-
-	private keyStep(input: string, key: {upArrow?: boolean; downArrow?: boolean; return?: boolean; escape?: boolean; pageUp?: boolean; pageDown?: boolean}) {
-		const current = currentStep(this.state.session);
-		if (key.upArrow) return this.set({scroll: Math.max(0, this.state.scroll - 1)});
-		if (key.downArrow) return this.set({scroll: Math.min(this.maxScroll, this.state.scroll + 1)});
-		if (key.pageUp) return this.set({scroll: Math.max(0, this.state.scroll - 10)});
-		if (key.pageDown) return this.set({scroll: Math.min(this.maxScroll, this.state.scroll + 10)});
-		if (!current) return this.commonKey(input);
-		const {lesson, step, state} = current;
-		const busy = state.status === 'running' || state.status === 'checking';
-		switch (input) {
-			case 'x':
-				if (!this.cancelCurrent()) this.stopNewestJob();
-				return;
-			case 'e':
-				if (this.explainable(lesson.id, step)) void this.explain(lesson.id, step);
-				return;
-			case 'r':
-				if (!busy && step.run) void this.startRun(lesson.id, step, 'run');
-				else if (busy) this.dispatchBusy(lesson.id, step.id);
-				return;
-			case 's':
-				if (!busy && step.solve) void this.startRun(lesson.id, step, 'solve');
-				else if (busy) this.dispatchBusy(lesson.id, step.id);
-				return;
-			case 'c':
-				if (!busy && step.expect.length > 0) void this.startChecks(lesson.id, step);
-				return;
-			case 'h':
-				this.dispatch({type: 'HINT_REVEALED', lessonId: lesson.id, stepId: step.id});
-				return;
-			case 'o':
-				void this.openShell();
-				return;
-			case 'n':
-				this.dispatch({type: 'NAVIGATE_NEXT'});
-				this.set({scroll: 0});
-				return;
-			case 'b':
-				this.dispatch({type: 'NAVIGATE_BACK'});
-				this.set({scroll: 0});
-				return;
+	private answer(answer: 'yes' | 'no' | 'cancel') {
+		const confirm = this.state.confirm;
+		this.set({confirm: undefined});
+		if (!confirm || answer === 'cancel') return;
+		switch (confirm.kind) {
+			case 'quit-running':
+			case 'quit-jobs':
+				return void this.quit();
+			case 'go-back':
+				if (answer === 'no') return void this.runActivity(confirm.ref, confirm.activity);
+				return void this.goBackAndRun(confirm.ref, confirm.activity);
+			case 'reset':
+				return void this.reset(confirm.from);
+			case 'track-switch':
+				if (answer === 'no') return this.switchTrack(confirm.track);
+				return void this.reset(undefined).then(() => this.switchTrack(confirm.track));
 		}
-		if (key.return && canAcknowledge(step) && state.status === 'ready') {
-			this.clearMessage();
-			this.dispatch({type: 'STEP_ACKNOWLEDGED', lessonId: lesson.id, stepId: step.id, at: now()});
-			this.persist();
-			return;
-		}
-		if (key.escape) return this.set({screen: 'lessons', lessonIndex: this.currentLessonIndex()});
-		this.commonKey(input);
 	}
 
-	private dispatchBusy(lessonId: string, stepId: string) {
-		this.set({session: {...this.state.session, notice: {kind: 'busy', lessonId, stepId}}});
+	/** r or s: on a step whose state later steps built on, first offer to put the cluster back to it. */
+	private startActivity(ref: Cursor, activity: 'run' | 'solve') {
+		const status = this.state.session.lessons[ref.lessonId]?.steps[ref.stepId]?.status;
+		const later = hasPassed(status) || status === 'failed' ? this.driver.passedAfter(ref) : [];
+		if (later.length > 0) return this.set({confirm: {kind: 'go-back', ref, activity, later}});
+		void this.runActivity(ref, activity);
+	}
+
+	private runActivity(ref: Cursor, activity: 'run' | 'solve'): Promise<void> {
+		return activity === 'run' ? this.driver.run(ref) : this.driver.solve(ref);
+	}
+
+	private async goBackAndRun(ref: Cursor, activity: 'run' | 'solve') {
+		const report = await this.driver.goBackTo(ref);
+		if (report.failed) return this.say(this.t('goback.failed', {step: stepKey(report.failed), outcome: describeOutcome(report.failed.outcome)}));
+		this.say(this.t('goback.done', {count: report.cleanups.length}));
+		await this.runActivity(ref, activity);
+	}
+
+	/** Clears progress from `from` on (everything without it), running cleanups in reverse. */
+	async reset(from?: Cursor | {lessonId: string}): Promise<ResetReport> {
+		const report = await this.driver.reset(from);
+		if (report.failed) this.say(this.t('reset.cleanupFailed', {step: stepKey(report.failed), outcome: describeOutcome(report.failed.outcome)}));
+		else this.say(this.t('reset.done', {count: report.steps.length, cleanups: report.cleanups.length}));
+		this.set({lessonIndex: this.currentLessonIndex(), scroll: 0});
+		return report;
 	}
 
 	private currentLessonIndex(): number {
@@ -551,196 +479,21 @@ export class TuiController {
 		return Math.max(0, visibleLessons(this.state.session).findIndex((lesson) => lesson.id === id));
 	}
 
-	// ── commands and checks ──────────────────────────────────────────────────────
+	// ── commands, checks, explain ────────────────────────────────────────────────
 	/** The environment of the lab's commands: the target's, the variables, LAB_ASSETS and LAB_HOME. */
 	commandEnv(): Record<string, string> {
-		return commandEnvironment({
-			base: this.baseEnv,
-			variables: this.state.session.variables,
-			assetsDir: this.options.lab.assetsDir,
-			home: this.options.home,
-		});
-	}
-
-	private track<T>(promise: Promise<T>): Promise<T> {
-		this.pending.add(promise);
-		void promise.finally(() => this.pending.delete(promise));
-		return promise;
-	}
-
-	async startRun(lessonId: string, step: Step, activity: 'run' | 'solve'): Promise<void> {
-		const script = activity === 'run' ? step.run : step.solve;
-		if (!script) return;
-		const key = stepKey(lessonId, step.id);
-		if (this.stepJobs.has(key)) return this.set({message: undefined, session: {...this.state.session, notice: {kind: 'busy', lessonId, stepId: step.id}}});
-		if (!(await this.targetUsable())) return;
-		const logFile = await this.options.deps.logFileFor(`${lessonId}-${step.id}${activity === 'solve' ? '-solve' : ''}`);
-		this.dispatch({type: activity === 'run' ? 'STEP_STARTED' : 'SOLVE_STARTED', lessonId, stepId: step.id, at: now(), logFile});
-		if (this.state.session.lessons[lessonId]?.steps[step.id]?.status !== 'running') return; // refused (locked)
-
-		if (activity === 'run' && step.mode === 'interactive') {
-			let outcome: RunOutcome = {kind: 'failedToStart', message: 'the terminal could not be handed over', durationMs: 0};
-			await this.handOverTerminal(async () => {
-				outcome = await this.options.deps.runInteractive(script, this.commandEnv());
-			}, [this.t('handover.step'), ...script.trim().split('\n').map((line, index) => `${index === 0 ? '$' : ' '} ${line}`)].join('\n'));
-			this.dispatch({type: 'OUTPUT_EXITED', lessonId, stepId: step.id, at: now(), outcome});
-			return this.afterRun(lessonId, step);
-		}
-		if (activity === 'run' && step.mode === 'background') return this.startBackground(lessonId, step, script, logFile);
-
-		const tail: Tail = {lines: [], total: 0};
-		this.tails.set(key, tail);
-		const abort = new AbortController();
-		this.aborts.set(key, abort);
-		const run = this.options.deps.runCommand({
-			script,
-			env: this.commandEnv(),
-			timeoutMs: step.timeout * 1000,
-			signal: abort.signal,
-			logFile,
-			onLines: (lines) => {
-				// Batched by the runner; the tail stays bounded whatever the command prints.
-				tail.total += lines.length;
-				const kept = lines.length >= OUTPUT_TAIL_MAX ? lines.slice(-OUTPUT_TAIL_MAX) : lines;
-				tail.lines = tail.lines.length + kept.length > OUTPUT_TAIL_MAX ? [...tail.lines, ...kept].slice(-OUTPUT_TAIL_MAX) : [...tail.lines, ...kept];
-				this.set({outputVersion: this.state.outputVersion + 1});
-			},
-		});
-		if (activity === 'run' && step.mode === 'background' && step.expect.length > 0) {
-			// The checks decide while the command keeps running (a port-forward never exits by itself).
-			void this.track(this.startChecks(lessonId, step));
-		}
-		const outcome = await this.track(
-			run.catch((error: unknown): RunOutcome => ({kind: 'failedToStart', message: error instanceof Error ? error.message : String(error), durationMs: 0})),
-		);
-		this.aborts.delete(key);
-		this.dispatch({type: 'OUTPUT_EXITED', lessonId, stepId: step.id, at: now(), outcome});
-		await this.afterRun(lessonId, step);
-	}
-
-	/** A background step: a JobManager job that outlives the step view; its checks decide while it runs. */
-	private async startBackground(lessonId: string, step: Step, script: string, logFile: string | undefined) {
-		const key = stepKey(lessonId, step.id);
-		const tail: Tail = {lines: [], total: 0};
-		this.tails.set(key, tail);
-		const jobs = this.options.deps.jobs;
-		await jobs.ready?.();
-		const job = jobs.start({name: step.id, script, env: this.commandEnv(), logFile});
-		this.stepJobs.set(key, job.id);
-		let lastLine: string | undefined;
-		const unsubscribe = jobs.subscribe(() => {
-			const info = jobs.list().find((candidate) => candidate.id === job.id);
-			if (!info) return;
-			if (info.lastLine !== undefined && info.lastLine !== lastLine) {
-				lastLine = info.lastLine;
-				tail.total += 1;
-				tail.lines = [...tail.lines, {stream: 'output' as const, text: info.lastLine}].slice(-OUTPUT_TAIL_MAX);
-			}
-			if (info.outcome) {
-				unsubscribe();
-				this.stepJobs.delete(key);
-				this.dispatch({type: 'OUTPUT_EXITED', lessonId, stepId: step.id, at: now(), outcome: info.outcome});
-				void this.afterRun(lessonId, step);
-			}
-		});
-		if (step.expect.length > 0) await this.track(this.startChecks(lessonId, step));
-		else {
-			this.dispatch({type: 'STEP_ACKNOWLEDGED', lessonId, stepId: step.id, at: now()});
-			this.persist();
-		}
-	}
-
-	private async afterRun(lessonId: string, step: Step) {
-		const status = this.state.session.lessons[lessonId]?.steps[step.id]?.status;
-		if (status === 'checking' && !this.aborts.has(stepKey(lessonId, step.id) + '#checks')) await this.startChecks(lessonId, step);
-		else this.persist();
-	}
-
-	async startChecks(lessonId: string, step: Step): Promise<void> {
-		const key = stepKey(lessonId, step.id) + '#checks';
-		if (this.aborts.has(key)) return;
-		this.dispatch({type: 'CHECKS_STARTED', lessonId, stepId: step.id});
-		if (this.state.session.lessons[lessonId]?.steps[step.id]?.status !== 'checking') return;
-		const abort = new AbortController();
-		this.aborts.set(key, abort);
-		if (this.state.explain?.key === stepKey(lessonId, step.id)) this.set({explain: undefined});
-		this.set({checking: {...this.state.checking, [stepKey(lessonId, step.id)]: {startedAt: now(), timeoutSec: step.timeout}}});
-		try {
-			await this.targetReady;
-			const results = await this.track(
-				this.options.deps.runChecks({
-					specs: step.expect,
-					timeoutSec: step.timeout,
-					env: this.commandEnv(),
-					variables: this.state.session.variables,
-					lang: this.state.session.lang,
-					context: this.checkContext,
-					signal: abort.signal,
-					onUpdate: (index, result, final) => this.dispatch({type: 'CHECK_UPDATED', lessonId, stepId: step.id, index, result, final}),
-				}),
-			);
-			this.dispatch({type: 'CHECKS_FINISHED', lessonId, stepId: step.id, at: now(), results});
-		} catch (error) {
-			const summary = abort.signal.aborted ? 'cancelled' : error instanceof Error ? error.message : String(error);
-			this.dispatch({
-				type: 'CHECKS_FINISHED',
-				lessonId,
-				stepId: step.id,
-				at: now(),
-				results: step.expect.map(() => ({ok: false, summary})),
-			});
-		} finally {
-			this.aborts.delete(key);
-			const {[stepKey(lessonId, step.id)]: _finished, ...stillChecking} = this.state.checking ?? {};
-			this.set({checking: stillChecking});
-		}
-		this.persist();
+		return commandEnvironment({base: this.baseEnv, variables: this.state.session.variables, assetsDir: this.options.lab.assetsDir, home: this.options.home});
 	}
 
 	/** Re-checks completed steps on resume; those whose state has gone are flagged stale. */
-	async reverify(): Promise<void> {
-		if (!(await this.targetUsable())) return;
-		for (const cursor of stepsToReverify(this.state.session)) {
-			const step = this.options.lab.lessons.find((lesson) => lesson.id === cursor.lessonId)?.steps.find((s) => s.id === cursor.stepId);
-			if (!step) continue;
-			const abort = new AbortController();
-			try {
-				const results = await this.track(
-					this.options.deps.runChecks({
-						specs: step.expect.map((spec) => ({...spec, timeout: 0})),
-						timeoutSec: 0,
-						env: this.commandEnv(),
-						variables: this.state.session.variables,
-						lang: this.state.session.lang,
-						context: this.checkContext,
-						signal: abort.signal,
-						onUpdate: () => {},
-					}),
-				);
-				const failed = results.find((result) => !result.ok);
-				this.dispatch({type: 'RESUME_VERIFIED', ...cursor, ok: !failed, reason: failed?.summary, results});
-			} catch {
-				// Unable to check is not the same as gone: leave the step as it was.
-			}
-		}
-		this.persist();
-	}
-
-	/** Cancels what the current step is doing (its command, else its checks). True when something was cancelled. */
-	cancelCurrent(): boolean {
-		const cursor = this.state.session.current;
-		if (!cursor) return false;
-		const key = stepKey(cursor.lessonId, cursor.stepId);
-		const abort = this.aborts.get(key) ?? this.aborts.get(key + '#checks');
-		if (!abort) return false;
-		abort.abort();
-		return true;
+	reverify(): Promise<void> {
+		return this.driver.reverify();
 	}
 
 	/** Stops the current step's background job, else the newest one. */
 	stopNewestJob(): boolean {
 		const cursor = this.state.session.current;
-		const own = cursor ? this.stepJobs.get(stepKey(cursor.lessonId, cursor.stepId)) : undefined;
+		const own = cursor ? this.driver.jobOf(cursor) : undefined;
 		const job = own !== undefined ? this.jobs().find((candidate) => candidate.id === own) : this.jobs().at(-1);
 		if (!job) return false;
 		this.set({message: this.t('jobs.stopping', {name: job.name})});
@@ -754,40 +507,32 @@ export class TuiController {
 
 	/** An egress check on the practice cluster failed, or passed while the learner asks why: `policy explain` can say why. */
 	explainable(lessonId: string, step: Step): boolean {
-		if (!this.options.deps.explainEgress || this.state.session.target.kind !== 'practice') return false;
-		const rows = this.state.session.lessons[lessonId]?.steps[step.id]?.checks ?? [];
-		return rows.some((row) => row.spec.kind === 'egress' && (row.state === 'failed' || row.state === 'passed'));
+		return !!this.options.deps.explainEgress && isExplainable(this.state.session, lessonId, step);
 	}
 
-	/** Runs `policy explain` for the step's egress checks (failed ones first) and shows it under the checks. */
+	/** Runs `policy explain` for the step's egress checks (failed ones first) and shows it under the checks; again hides it. */
 	async explain(lessonId: string, step: Step): Promise<void> {
 		const explainEgress = this.options.deps.explainEgress;
 		if (!explainEgress) return;
-		const key = stepKey(lessonId, step.id);
+		const key = stepKey({lessonId, stepId: step.id});
 		if (this.state.explain?.key === key && this.state.explain.lines !== 'loading') return this.set({explain: undefined});
-		const rows = this.state.session.lessons[lessonId]?.steps[step.id]?.checks ?? [];
-		const egress = rows.filter((row) => row.spec.kind === 'egress' && row.state !== 'pending' && row.state !== 'running');
-		const ordered = [...egress.filter((row) => row.state === 'failed'), ...egress.filter((row) => row.state !== 'failed')];
 		this.set({explain: {key, lines: 'loading'}});
-		const out: string[] = [];
-		for (const row of ordered) {
-			const spec = expandCheckSpec(row.spec, this.state.session.variables).spec as CheckSpec & {namespace: string; pod?: string; selector?: string; url: string};
-			try {
-				const explained = await this.track(explainEgress({namespace: spec.namespace, pod: spec.pod, selector: spec.selector, url: spec.url, env: this.commandEnv()}));
-				out.push(`$ cilium-lab policy explain --from ${spec.namespace}/${spec.pod ?? spec.selector ?? '?'} --to ${spec.url}`, ...explained);
-			} catch (error) {
-				out.push(`${spec.url}: ${error instanceof Error ? error.message : String(error)}`);
-			}
-		}
-		if (this.state.explain?.key === key) this.set({explain: {key, lines: out}});
+		const lines = await explainStep(this.state.session, lessonId, step, (request) => explainEgress({...request, env: this.commandEnv()}));
+		if (this.state.explain?.key === key) this.set({explain: {key, lines}});
+	}
+
+	private async runInteractiveStep(script: string, env: Record<string, string>): Promise<RunOutcome> {
+		let outcome: RunOutcome = {kind: 'failedToStart', message: 'the terminal could not be handed over', durationMs: 0};
+		const banner = [this.t('handover.step'), ...script.trim().split('\n').map((line, index) => `${index === 0 ? '$' : ' '} ${line}`)].join('\n');
+		await this.handOverTerminal(async () => {
+			outcome = await this.options.deps.runInteractive(script, env);
+		}, banner);
+		return outcome;
 	}
 
 	private async openShell() {
 		if (!(await this.targetUsable())) return;
-		const target =
-			this.state.session.target.kind === 'practice'
-				? this.t('status.target-practice')
-				: this.t('status.target-real', {context: this.checkContext ?? this.t('status.current-context')});
+		const target = this.state.session.target.kind === 'practice' ? this.t('status.target-practice') : this.t('status.target-real', {context: this.checkContext ?? this.t('status.current-context')});
 		await this.handOverTerminal(async () => {
 			await this.options.deps.runInteractive(SHELL_SCRIPT, {...this.commandEnv(), CILIUM_LAB_PS1: '(cilium-lab) \\w \\$ '});
 		}, [this.t('handover.shell'), this.t('handover.shell-target', {target})].join('\n'));
@@ -806,15 +551,15 @@ export class TuiController {
 
 	// ── leaving ──────────────────────────────────────────────────────────────────
 	requestQuit() {
-		if (busySteps(this.state.session).some((cursor) => !this.stepJobs.has(stepKey(cursor.lessonId, cursor.stepId)))) return this.set({confirmQuit: 'running'});
-		if (this.jobs().length > 0) return this.set({confirmQuit: 'jobs'});
+		if (this.driver.busy().length > 0) return this.set({confirm: {kind: 'quit-running'}});
+		if (this.jobs().length > 0) return this.set({confirm: {kind: 'quit-jobs'}});
 		void this.quit();
 	}
 
 	/** Stops every command and background job, saves, and ends the TUI. */
 	async quit(code = 0): Promise<void> {
-		for (const abort of this.aborts.values()) abort.abort();
-		await Promise.allSettled([...this.pending, this.options.deps.jobs.stopAll()]);
+		this.driver.cancelAll();
+		await Promise.allSettled([this.driver.settled(), this.options.deps.jobs.stopAll()]);
 		this.persist();
 		await this.saving;
 		this.exitResolve?.(code);
@@ -822,7 +567,7 @@ export class TuiController {
 
 	/** Stops everything without waiting for a save (a signal from outside). */
 	abortAll() {
-		for (const abort of this.aborts.values()) abort.abort();
+		this.driver.cancelAll();
 		void this.options.deps.jobs.stopAll();
 	}
 
@@ -836,7 +581,7 @@ export class TuiController {
 
 	/** Resolves once nothing is running (tests). */
 	async settled(): Promise<void> {
-		while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+		await this.driver.settled();
 		await this.saving;
 	}
 }
@@ -851,6 +596,19 @@ function canAcknowledge(step: Step): boolean {
 	return step.expect.length === 0 && (!step.run || step.mode === 'read');
 }
 
-function now(): string {
-	return new Date().toISOString();
+function clamp(index: number, length: number): number {
+	return Math.max(0, Math.min(length - 1, index));
+}
+
+function describeOutcome(outcome: RunOutcome): string {
+	switch (outcome.kind) {
+		case 'exited':
+			return `exit ${outcome.exitCode}`;
+		case 'timedOut':
+			return `timed out after ${Math.round(outcome.timeoutMs / 1000)}s`;
+		case 'cancelled':
+			return 'cancelled';
+		case 'failedToStart':
+			return outcome.message;
+	}
 }

@@ -95,6 +95,8 @@ describe.skipIf(!cliOpensTui)('cilium-lab in a terminal', () => {
 		await terminal.waitFor('press any key to close');
 		expect(terminal.alive()).toBe(true);
 		terminal.press('Escape');
+		// An Escape and a key that arrive in one read are Alt+key to a terminal app: wait for the step view first.
+		await terminal.waitUntil((screen) => !screen.includes('press any key to close') && screen.includes('r run'), 'the step view again');
 		terminal.press('q');
 		await terminal.waitFor('[exit 0]');
 	}, 60_000);

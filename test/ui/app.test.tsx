@@ -46,7 +46,7 @@ function setup({
 	const deps: TuiDeps = {
 		runCommand: (request) => {
 			harness.runs.push(request);
-			request.onLines(runLines.map((text): OutputLine => ({stream: 'output', text})));
+			request.onLines(runLines.map((text): OutputLine => ({stream: 'output', text})), 0);
 			return new Promise<RunOutcome>((resolve) => {
 				finish = resolve;
 				request.signal.addEventListener('abort', () => resolve({kind: 'cancelled', durationMs: 5}));
@@ -393,6 +393,69 @@ describe('TUI', () => {
 		await waitForText(instance, 'read-me step');
 		await press(instance, 'b');
 		frame = await waitForText(instance, '[state gone]');
-		expect(frame).toContain('This step was complete, but its state is gone: no such file');
+		expect(frame).toContain('This step was complete, but its state is gone: command: no such file');
+	});
+
+	it('r on a done step that later steps built on offers to put the cluster back first; y forgets the later steps and runs it', async () => {
+		const l = testLab();
+		l.lessons[0]!.steps[1] = {...l.lessons[0]!.steps[1]!, cleanup: 'echo undo read-me'};
+		const progress = {basics: {steps: {hello: {status: 'done' as const, at: '2026-01-01T00:00:00Z', context: 'practice'}, 'read-me': {status: 'done' as const, at: '2026-01-01T00:00:00Z', context: 'practice'}}}};
+		const {harness, instance} = setup({lab: l, progress});
+		await waitForText(instance, '2/3 steps');
+		await press(instance, KEYS.up);
+		await press(instance, KEYS.enter);
+		await waitForText(instance, 'hello step');
+		await press(instance, 'r');
+		let frame = await waitForText(instance, 'Later steps (1: read-me) changed the cluster');
+		expect(frame.split('\n').at(-1)).toMatch(/y yes\s+n no\s+Esc cancel/);
+		expect(harness.runs).toHaveLength(0);
+		await press(instance, KEYS.escape);
+		frame = await waitFor(instance, (text) => !text.includes('Later steps'), {what: 'the question gone'});
+		expect(harness.runs).toHaveLength(0);
+		await press(instance, 'r');
+		await waitForText(instance, 'Later steps (1: read-me)');
+		await press(instance, 'y');
+		await waitFor(instance, () => harness.runs.length === 1, {what: 'the cleanup'});
+		frame = await waitForText(instance, 'Putting the cluster back: cleanup of basics/read-me…');
+		harness.finishRun({kind: 'exited', exitCode: 0, durationMs: 1});
+		await waitFor(instance, () => harness.runs.length === 2, {what: 'the run after the cleanup'});
+		await waitForText(instance, 'The cluster is back where this step stood (1 cleanup(s)); running it now.');
+		expect(harness.runs.map((run) => run.script)).toEqual(['echo undo read-me', 'echo hello from the lab']);
+		harness.finishRun({kind: 'exited', exitCode: 0, durationMs: 1});
+		await harness.controller.settled();
+		expect(harness.saves.at(-1)!.lessons.basics!.steps).toEqual({hello: expect.objectContaining({status: 'done'})});
+	});
+
+	it('R on the lesson list clears that lesson\'s progress after asking; n keeps it', async () => {
+		const progress = {basics: {steps: {hello: {status: 'done' as const, at: '2026-01-01T00:00:00Z', context: 'practice'}}}};
+		const {harness, instance} = setup({progress});
+		await waitForText(instance, '1/3 steps');
+		await press(instance, 'R');
+		await waitForText(instance, 'Clear progress from 01 basics on');
+		await press(instance, 'n');
+		await waitFor(instance, (text) => !text.includes('Clear progress'), {what: 'the question gone'});
+		expect(harness.controller.getSnapshot().session.lessons.basics!.steps.hello!.status).toBe('done');
+		await press(instance, 'R');
+		await waitForText(instance, 'Clear progress from 01 basics on');
+		await press(instance, 'y');
+		const frame = await waitForText(instance, 'Progress cleared: 1 step(s), 0 cleanup(s) run');
+		expect(frame).toContain('0/3 steps');
+		await harness.controller.settled();
+		expect(harness.saves.at(-1)!.lessons).toEqual({});
+	});
+
+	it('switching track with progress warns that the cluster is still there and offers a reset', async () => {
+		const progress = {basics: {steps: {hello: {status: 'done' as const, at: '2026-01-01T00:00:00Z', context: 'practice'}}}};
+		const {harness, instance} = setup({progress});
+		await waitForText(instance, '1/3 steps');
+		await press(instance, 't');
+		await waitForText(instance, 'AKS bring-your-own CNI');
+		await press(instance, KEYS.down);
+		await press(instance, KEYS.enter);
+		await waitForText(instance, 'You completed 1 step(s) on the k8s track');
+		await press(instance, 'y');
+		await waitFor(instance, () => harness.controller.getSnapshot().session.track === 'aks-byocni', {what: 'the new track'});
+		expect(harness.controller.getSnapshot().session.lessons.basics!.steps.hello!.status).toBe('ready');
+		expect(harness.controller.getSnapshot().screen).toBe('lessons');
 	});
 });
