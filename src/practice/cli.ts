@@ -11,7 +11,8 @@ const USAGE = `Usage: cilium-lab practice <command> [--speed realtime|fast|insta
   start    start the practice daemon for this lab home (a ready-made cluster with --track k8s)
   stop     stop it; its state stays for the next start
   status   whether it runs, and the cluster in it
-  reset    stop it and delete its state (objects, cluster, kubeconfig)
+  reset    stop it and delete its state (objects, cluster, kubeconfig); asks whether to clear
+           the progress made on it too (--progress clears it, --keep-progress keeps it)
   env      print the exports that point a shell at it: eval "$(cilium-lab practice env)"
 `;
 
@@ -20,7 +21,7 @@ const shellQuote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
 export async function practiceCommand(argv: string[], io: {stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream} = process): Promise<number> {
 	let parsed;
 	try {
-		parsed = parseArgs({args: argv, options: {speed: {type: 'string'}, track: {type: 'string'}, help: {type: 'boolean', short: 'h'}}, allowPositionals: true, strict: true});
+		parsed = parseArgs({args: argv, options: {speed: {type: 'string'}, track: {type: 'string'}, progress: {type: 'boolean'}, 'keep-progress': {type: 'boolean'}, help: {type: 'boolean', short: 'h'}}, allowPositionals: true, strict: true});
 	} catch (error) {
 		io.stderr.write(`cilium-lab practice: ${(error as Error).message}\n${USAGE}`);
 		return 1;
@@ -69,7 +70,7 @@ export async function practiceCommand(argv: string[], io: {stdout: NodeJS.Writab
 				for (const file of [paths.state, `${paths.state}.journal`, paths.kubeconfig, paths.info, paths.lock]) fs.rmSync(file, {force: true});
 				fs.rmSync(paths.kubeCache, {recursive: true, force: true});
 				io.stdout.write('practice cluster reset: its objects, cluster and kubeconfig are gone\n');
-				return 0;
+				return resetPracticeProgress(home, {clear: values.progress, keep: values['keep-progress']}, io);
 			}
 			case 'env': {
 				const {env} = practiceEnv(home);
@@ -86,4 +87,27 @@ export async function practiceCommand(argv: string[], io: {stdout: NodeJS.Writab
 		io.stderr.write(`cilium-lab practice ${command}: ${(error as Error).message}\n`);
 		return 2;
 	}
+}
+
+/** The steps completed on the practice cluster describe a cluster that is gone: ask whether to forget them too. */
+async function resetPracticeProgress(home: string, answer: {clear?: boolean; keep?: boolean}, io: {stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream}): Promise<number> {
+	const {completedSteps, loadProgress, forgetProgressOn} = await import('../progress/store.js');
+	const made = completedSteps((await loadProgress(home)).progress).filter((step) => step.context === 'practice').length;
+	if (made === 0 || answer.keep) return 0;
+	let clear = answer.clear === true;
+	if (!clear && process.stdin.isTTY && process.stdout.isTTY) {
+		const {createInterface} = await import('node:readline/promises');
+		const rl = createInterface({input: process.stdin, output: process.stdout});
+		try {
+			clear = /^(y|yes|예|네|ㅇ)$/i.test((await rl.question(`Also clear the progress of the ${made} step(s) completed on it? [y/N] `)).trim());
+		} finally {
+			rl.close();
+		}
+	}
+	if (!clear) {
+		io.stdout.write(`progress kept: ${made} step(s) completed on the practice cluster still show as done (the lab re-checks them and flags what is gone; \`cilium-lab practice reset --progress\` or \`cilium-lab reset\` clears them)\n`);
+		return 0;
+	}
+	io.stdout.write(`progress cleared: ${await forgetProgressOn(home, 'practice')} step(s) completed on the practice cluster\n`);
+	return 0;
 }

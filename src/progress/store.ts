@@ -118,6 +118,24 @@ export function writeProgressSync(home: string, progress: Progress): void {
 	}
 }
 
+/**
+ * Forgets the steps completed on one target context ('practice' for the practice cluster): its cluster was reset,
+ * so what they made is gone. Returns how many were forgotten; the file is rewritten only when some were.
+ */
+export async function forgetProgressOn(home: string, context: string): Promise<number> {
+	const {progress} = await loadProgress(home);
+	if (!progress) return 0;
+	let forgotten = 0;
+	const lessons: Progress['lessons'] = {};
+	for (const [lessonId, lesson] of Object.entries(progress.lessons)) {
+		const kept = Object.entries(lesson.steps).filter(([, step]) => step.context !== context);
+		forgotten += Object.keys(lesson.steps).length - kept.length;
+		if (kept.length > 0) lessons[lessonId] = {...lesson, steps: Object.fromEntries(kept)};
+	}
+	if (forgotten > 0) writeProgressSync(home, {...progress, lessons});
+	return forgotten;
+}
+
 /** Completed steps, for the caller to check again on resume (the session flags the ones whose state is gone). */
 export function completedSteps(progress: Progress | undefined): Array<{lessonId: string; stepId: string; status: 'done' | 'solved'; at: string; context: string}> {
 	if (!progress) return [];
