@@ -203,6 +203,7 @@ export const messages = {
 		en: 'The command timed out; the checks still get until the deadline to pass (x stops them)',
 	},
 	'checks.expected': {ko: '기대: {text}', en: 'expected: {text}'},
+	'checks.seen': {ko: '실제: {text}', en: 'seen: {text}'},
 	'checks.hint': {ko: '힌트: {text}', en: 'try: {text}'},
 
 	// hints
@@ -241,13 +242,156 @@ export const messages = {
 	'notice.end-of-lab': {ko: '마지막 단계입니다', en: 'This is the last step'},
 	'notice.start-of-lab': {ko: '첫 단계입니다', en: 'This is the first step'},
 	'notice.shell': {ko: '셸을 엽니다. exit 하면 돌아옵니다.', en: 'Opening a shell with the lab environment. Type exit to come back.'},
+
+	// ── check results (src/checks): summaries, details and hints ──
+	'check.cancelled': {ko: '확인이 취소되었습니다', en: 'check cancelled'},
+	'check.exited': {ko: '{command} 종료 코드 {code}', en: '{command} exited {code}'},
+	'check.expect.exit': {ko: '종료 코드 {code}', en: 'exit {code}'},
+	'check.expect.output': {ko: '출력 /{pattern}/', en: 'output /{pattern}/'},
+	'check.output-more': {ko: '… ({count}줄 더)', en: '… ({count} more lines)'},
+	// clusterReachable
+	'check.clusterReachable.summary': {ko: '클러스터에 연결됨 (Kubernetes {version})', en: 'cluster reachable (Kubernetes {version})'},
+	'check.clusterReachable.detail': {ko: '{server} · 컨텍스트 {context}', en: '{server} · context {context}'},
+	// command
+	'check.command.cancelled': {ko: '{command}: 취소됨', en: '{command}: cancelled'},
+	'check.command.timed-out': {ko: '{command}: {seconds}초 안에 끝나지 않음', en: '{command}: no result within {seconds} s'},
+	'check.command.hint': {ko: '셸(`o`)에서 직접 실행해 비교해 보세요', en: 'run it yourself in a shell (`o`) and compare'},
+	// crds
+	'check.crds.summary': {ko: 'CRD {found}/{total}개 있음', en: '{found}/{total} CRDs present'},
+	'check.crds.missing': {ko: '없음: {names}', en: 'missing: {names}'},
+	'check.crds.hint': {
+		ko: 'Cilium은 operator가 시작할 때 CRD를 등록합니다: cilium-operator가 실행 중인가요? (`kubectl -n kube-system get deploy cilium-operator`)',
+		en: 'Cilium registers its CRDs when the operator starts: is cilium-operator running? (`kubectl -n kube-system get deploy cilium-operator`)',
+	},
+	// egress
+	'check.egress.allowed': {ko: '허용됨', en: 'allowed'},
+	'check.egress.blocked': {ko: '차단됨', en: 'blocked'},
+	'check.egress.dnsRefused': {ko: 'DNS 거부됨', en: 'DNS refused'},
+	'check.egress.other': {ko: '다른 이유로 실패', en: 'failed otherwise'},
+	'check.egress.exec-failed': {ko: '{pod}에서 curl을 실행하지 못했습니다: {error}', en: 'could not run curl in {pod}: {error}'},
+	'check.egress.hint-needs-curl': {ko: 'Pod에 curl이 있어야 합니다 (예: alpine/curl 이미지)', en: 'the pod needs curl (for example the image alpine/curl)'},
+	'check.egress.hint-still-allowed': {
+		ko: '트래픽이 아직 통과합니다: 정책이 이 Pod의 라벨에 적용되었나요? (`kubectl get cnp -A`, `hubble observe --verdict FORWARDED`)',
+		en: "traffic still goes through: is the policy applied to this pod's labels? (`kubectl get cnp -A`, `hubble observe --verdict FORWARDED`)",
+	},
+	'check.egress.hint-dropped': {ko: '정책이 트래픽을 버립니다: 어느 정책인지 `hubble observe --verdict DROPPED`로 확인하세요', en: 'a policy drops it: `hubble observe --verdict DROPPED` shows which'},
+	'check.egress.hint-dns-refused': {
+		ko: '이름을 조회하지 못합니다: FQDN 정책에는 DNS 조회를 허용하는 규칙(53번 포트의 rules.dns)이 필요합니다',
+		en: 'the name does not resolve: an FQDN policy needs a DNS rule that lets the lookup through (toPorts 53 with rules.dns)',
+	},
+	'check.egress.hint-expect-dns-refused': {
+		ko: 'DNS 거부가 되려면 dns 규칙의 matchPattern에 이 이름이 들어가지 않아야 합니다',
+		en: 'a DNS-refused name needs a dns rule whose matchPattern leaves this name out',
+	},
+	'check.egress.hint-compare': {ko: '이 Pod의 `hubble observe` 결과와 비교해 보세요', en: 'compare with `hubble observe` for this pod'},
+	'check.curl.exit': {ko: 'curl 종료 코드 {code}', en: 'curl exit {code}'},
+	'check.curl.exit-0': {ko: 'HTTP 응답을 받았습니다', en: 'an HTTP answer came'},
+	'check.curl.exit-6': {ko: '호스트 이름을 조회하지 못했습니다', en: 'could not resolve the host name'},
+	'check.curl.exit-7': {ko: '연결하지 못했습니다', en: 'could not connect'},
+	'check.curl.exit-28': {ko: '시간이 초과되었습니다', en: 'timed out'},
+	'check.curl.exit-35': {ko: 'TLS 핸드셰이크에 실패했습니다', en: 'TLS handshake failed'},
+	'check.curl.exit-52': {ko: '서버가 아무 응답도 보내지 않았습니다', en: 'the server replied nothing'},
+	'check.curl.exit-56': {ko: '받는 중에 연결이 끊겼습니다', en: 'the connection was reset while receiving'},
+	'check.curl.exit-127': {ko: 'Pod에 curl이 없습니다', en: 'curl is not installed in the pod'},
+	// httpGet
+	'check.httpGet.refused': {ko: '연결 거부됨', en: 'connection refused'},
+	'check.httpGet.no-answer': {ko: '{seconds}초 안에 응답 없음', en: 'no answer within {seconds} s'},
+	'check.httpGet.hint-unreachable': {
+		ko: 'port-forward(또는 로컬 서버)가 아직 실행 중인가요? 백그라운드 작업은 상태 표시줄에 나옵니다',
+		en: 'is the port-forward (or the local server) still running? background jobs are listed in the status bar',
+	},
+	'check.httpGet.contains': {ko: '"{text}" 포함', en: 'contains "{text}"'},
+	'check.httpGet.lacks': {ko: '"{text}" 없음', en: 'without "{text}"'},
+	'check.httpGet.expected-with': {ko: '{status}, "{text}" 포함', en: '{status} with "{text}"'},
+	'check.httpGet.seen': {ko: '{status}, {bytes}바이트', en: '{status}, {bytes} bytes'},
+	'check.httpGet.hint': {ko: '직접 열어 보세요: `curl -i {url}`', en: 'open it yourself: `curl -i {url}`'},
+	// hubbleFlows
+	'check.hubbleFlows.no-agent': {ko: 'kube-system에 실행 중인 cilium 에이전트 Pod가 없습니다', en: 'no running cilium agent pod in kube-system'},
+	'check.hubbleFlows.hint-no-agent': {
+		ko: 'Hubble은 cilium 에이전트 안에서 동작합니다: Cilium이 설치되었나요? (`kubectl -n kube-system get pods -l k8s-app=cilium`)',
+		en: 'Hubble runs in the cilium agent: is Cilium installed? (`kubectl -n kube-system get pods -l k8s-app=cilium`)',
+	},
+	'check.hubbleFlows.exited': {ko: '{pod}: hubble observe 종료 코드 {code}: {error}', en: '{pod}: hubble observe exited {code}: {error}'},
+	'check.hubbleFlows.failed': {ko: 'hubble observe를 실행하지 못했습니다: {error}', en: 'could not run hubble observe: {error}'},
+	'check.hubbleFlows.hint-enable': {ko: 'Hubble이 켜져 있나요? (`cilium hubble enable`)', en: 'is Hubble enabled? (`cilium hubble enable`)'},
+	'check.hubbleFlows.seen': {ko: '흐름 확인됨: {flow}', en: 'flow seen: {flow}'},
+	'check.hubbleFlows.none': {ko: '{verdict} 흐름 {count}개 중 {wanted} 흐름이 없습니다', en: 'no {wanted} flow among {count} {verdict} flows'},
+	'check.hubbleFlows.latest': {ko: '최근 흐름:', en: 'latest seen:'},
+	'check.hubbleFlows.hint-by-name': {
+		ko: '먼저 트래픽을 만드세요 (이 단계의 curl 실행). 흐름에 DNS 이름이 붙는 것은 DNS 규칙이 Pod의 조회를 Cilium의 DNS 프록시로 보낼 때뿐입니다',
+		en: "make the traffic happen first (run the step's curl). Flows carry DNS names only while a DNS rule sends the pod's lookups through Cilium's DNS proxy",
+	},
+	'check.hubbleFlows.hint': {ko: '먼저 트래픽을 만든 뒤 (이 단계의 curl 실행) 다시 확인하세요', en: "make the traffic happen first (run the step's curl), then check again"},
+	// nodes
+	'check.nodes.summary': {ko: '노드 {total}개, Ready {ready}개', en: '{total} nodes, {ready} Ready'},
+	'check.nodes.count': {ko: '노드 {count}개를 기대했지만 {total}개입니다', en: 'expected {count} nodes, found {total}'},
+	'check.nodes.min-count': {ko: '노드가 {count}개 이상이어야 하지만 {total}개입니다', en: 'expected at least {count} nodes, found {total}'},
+	'check.nodes.none': {ko: '클러스터에 노드가 없습니다', en: 'the cluster has no nodes'},
+	'check.nodes.not-ready': {ko: 'Ready가 아닌 노드: {nodes}', en: 'not Ready: {nodes}'},
+	'check.nodes.ready': {ko: 'NotReady여야 하지만 Ready인 노드: {nodes}', en: 'expected NotReady, but Ready: {nodes}'},
+	'check.nodes.hint-no-cni': {
+		ko: 'CNI가 없으면 노드는 NotReady로 남습니다: Cilium이 설치되었고 Pod가 실행 중인가요? (`kubectl -n kube-system get pods -l k8s-app=cilium`)',
+		en: 'nodes without a CNI stay NotReady: is Cilium installed and its pods running? (`kubectl -n kube-system get pods -l k8s-app=cilium`)',
+	},
+	'check.nodes.hint': {ko: '`kubectl get nodes -o wide`로 노드를 확인하세요', en: 'see the nodes with `kubectl get nodes -o wide`'},
+	// the pod a check runs in (podExec, egress)
+	'check.pod.phase': {ko: '{pod} Pod의 상태: {phase}', en: 'pod {pod} is {phase}'},
+	'check.pod.not-running': {ko: '{pod} Pod가 실행 중이 아닙니다', en: 'pod {pod} is not running'},
+	'check.pod.hint-describe': {ko: '이유는 `kubectl -n {namespace} describe pod {pod}`에 나옵니다', en: '`kubectl -n {namespace} describe pod {pod}` says why'},
+	'check.pod.missing': {ko: '{pod} Pod가 없습니다', en: 'no pod {pod}'},
+	'check.pod.hint-create': {ko: '먼저 이 단계의 명령으로 만드세요', en: "create it with the step's command first"},
+	'check.pod.no-match': {ko: '{namespace}에 셀렉터 {selector}와 맞는 Pod가 없습니다', en: 'no pod matches {selector} in {namespace}'},
+	'check.pod.no-running-match': {ko: '{namespace}에 셀렉터 {selector}와 맞는 Running Pod가 없습니다', en: 'no Running pod matches {selector} in {namespace}'},
+	// podExec
+	'check.podExec.exec-failed': {ko: '{command} 실행 실패: {error}', en: 'could not run {command}: {error}'},
+	'check.podExec.hint-missing': {ko: '컨테이너에 이 명령이 설치되어 있나요?', en: 'is the command installed in the container?'},
+	'check.podExec.hint': {ko: '직접 해 보세요: `kubectl -n {namespace} exec {pod} -- {command}`', en: 'try it yourself: `kubectl -n {namespace} exec {pod} -- {command}`'},
+	// podReady
+	'check.podReady.summary': {ko: '{namespace}의 Pod {selector}: {ready}/{of} Ready', en: 'pods {selector} in {namespace}: {ready}/{of} Ready'},
+	'check.podReady.hint-create': {
+		ko: '이 단계의 명령을 실행한 뒤 `kubectl -n {namespace} get pods --show-labels`로 확인하세요',
+		en: "run the step's command, then `kubectl -n {namespace} get pods --show-labels`",
+	},
+	'check.podReady.hint-describe': {ko: '{reason}인 이유는 `kubectl -n {namespace} describe pod {pod}`에 나옵니다', en: '`kubectl -n {namespace} describe pod {pod}` says why it is {reason}'},
+	'check.podReady.hint-too-few': {
+		ko: '셀렉터와 맞는 Pod가 {count}개보다 적습니다: `kubectl -n {namespace} get pods -l {selector}`',
+		en: 'fewer than {count} pods match: `kubectl -n {namespace} get pods -l {selector}`',
+	},
+	// resource
+	'check.resource.in-namespace': {ko: '{namespace}의 {kind}', en: '{kind} in {namespace}'},
+	'check.resource.unknown-kind': {ko: '클러스터에 {kind} ({apiVersion}) 리소스 종류가 없습니다', en: 'the cluster does not know {kind} ({apiVersion})'},
+	'check.resource.hint-crd': {
+		ko: '사용자 정의 리소스에는 CRD가 필요합니다: 그 CRD를 제공하는 구성 요소가 설치되었나요? (`kubectl api-resources`)',
+		en: 'a custom resource needs its CRD: is the component that brings it installed? (`kubectl api-resources`)',
+	},
+	'check.resource.absent': {ko: '{what}: 없음', en: '{what}: absent'},
+	'check.resource.still-exists': {ko: '{what}: 아직 있습니다 ({names})', en: '{what} still exists ({names})'},
+	'check.resource.hint-deleting': {
+		ko: '삭제에는 시간이 걸릴 수 있습니다 (finalizer): 남은 것은 `kubectl get`으로 확인하세요',
+		en: 'deleting can take a moment (finalizers); `kubectl get` shows what is left',
+	},
+	'check.resource.present': {ko: '{what}: {count}개 있음', en: '{what}: {count} present'},
+	'check.resource.not-found': {ko: '{what}: 없음', en: '{what}: not found'},
+	'check.resource.partial-match': {ko: '{what}: {total}개 중 {matching}개 일치 (필요: {needed}개)', en: '{what}: {matching} of {total} match (need {needed})'},
+	'check.resource.hint-apply': {ko: 'apply가 성공했나요? `kubectl get … -o yaml`과 비교해 보세요', en: 'did the apply succeed? compare with `kubectl get … -o yaml`'},
+	// rollout
+	'check.rollout.summary': {ko: '{label} {ready}/{desired} 준비됨', en: '{label} {ready}/{desired} ready'},
+	'check.rollout.not-found': {ko: '{label}: {namespace}에 없습니다', en: '{label} not found in {namespace}'},
+	'check.rollout.hint-install': {ko: '아직 설치되지 않았나요? `kubectl -n {namespace} get {resource}`', en: 'has it been installed yet? `kubectl -n {namespace} get {resource}`'},
+	'check.rollout.expected': {ko: '{desired}개 모두 업데이트되고 사용 가능', en: 'all {desired} updated and available'},
+	'check.rollout.seen': {ko: '업데이트 {updated}, 사용 가능 {available}, 준비 {ready}', en: '{updated} updated, {available} available, {ready} ready'},
+	'check.rollout.not-observed': {ko: '컨트롤러가 아직 최신 변경을 반영하지 않음', en: 'the controller has not seen the latest change yet'},
+	'check.rollout.hint-watch': {
+		ko: '`kubectl -n {namespace} rollout status {resource}/{name}`로 지켜보세요. 시작하지 않는 Pod는 `kubectl -n {namespace} describe pod`에 이유가 나옵니다',
+		en: 'watch it with `kubectl -n {namespace} rollout status {resource}/{name}`; pods that do not start say why in `kubectl -n {namespace} describe pod`',
+	},
+
 } as const satisfies Record<string, Localized>;
 
 export type MessageKey = keyof typeof messages;
 
 /** One of the app's messages in `lang`, with {name} placeholders filled in. */
 export function msg(lang: Lang, key: MessageKey, params: Record<string, string | number> = {}): string {
-	let text: string = messages[key][lang];
-	for (const [name, value] of Object.entries(params)) text = text.replaceAll(`{${name}}`, String(value));
-	return text;
+	// One pass, so a value that itself contains "{name}" (a regex such as \d{3}) stays as it is.
+	return messages[key][lang].replace(/\{(\w+)\}/g, (placeholder, name: string) => (Object.hasOwn(params, name) ? String(params[name]) : placeholder));
 }
