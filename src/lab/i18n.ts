@@ -386,6 +386,48 @@ export const messages = {
 		en: 'watch it with `kubectl -n {namespace} rollout status {resource}/{name}`; pods that do not start say why in `kubectl -n {namespace} describe pod`',
 	},
 
+	// ── cluster errors (src/kube) ──
+	'kube.no-cluster': {ko: '설정된 클러스터가 없습니다 (찾아본 곳: {files})', en: 'no cluster configured (looked in {files})'},
+	'kube.hint-get-cluster': {
+		ko: '`cilium-lab practice start`로 실습 클러스터를 시작하거나, `az aks get-credentials --resource-group "$RESOURCE_GROUP_NAME" --name "$CLUSTER_NAME"`로 AKS 클러스터의 자격 증명을 가져오세요',
+		en: 'start the practice cluster with `cilium-lab practice start`, or fetch an AKS cluster\'s credentials with `az aks get-credentials --resource-group "$RESOURCE_GROUP_NAME" --name "$CLUSTER_NAME"`',
+	},
+	'kube.unknown-context': {ko: 'kube 컨텍스트 "{context}"가 없습니다 (있는 것: {known})', en: 'no kube context "{context}" (known: {known})'},
+	'kube.no-contexts': {ko: '없음', en: 'none'},
+	'kube.hint-list-contexts': {ko: '`kubectl config get-contexts`로 이름을 확인하세요', en: 'list them with `kubectl config get-contexts`'},
+	'kube.no-current-context': {ko: '현재 kube 컨텍스트가 설정되지 않았습니다 ({files})', en: 'no current kube context is set ({files})'},
+	'kube.hint-use-context': {ko: '`kubectl config use-context NAME`을 실행하거나 --context NAME을 주세요', en: 'run `kubectl config use-context NAME`, or pass --context NAME'},
+	'kube.no-server': {ko: '컨텍스트 "{context}"에 서버 주소가 있는 클러스터가 없습니다', en: 'context "{context}" names no cluster with a server address'},
+	'kube.unreadable-kubeconfig': {ko: 'kubeconfig 파일 {file}을 읽을 수 없습니다: {error}', en: 'cannot read the kubeconfig {file}: {error}'},
+	'kube.unauthorized': {ko: '클러스터가 자격 증명을 거부했습니다 (401 Unauthorized)', en: 'the cluster refused the credentials (401 Unauthorized)'},
+	'kube.unauthorized-at': {ko: '클러스터({server})가 자격 증명을 거부했습니다 (401 Unauthorized)', en: 'the cluster at {server} refused the credentials (401 Unauthorized)'},
+	'kube.hint-credentials': {
+		ko: '자격 증명을 다시 받으세요: `az aks get-credentials …` 또는 `cilium-lab practice start`',
+		en: 'fetch fresh credentials: `az aks get-credentials …`, or `cilium-lab practice start`',
+	},
+	'kube.forbidden': {ko: '권한이 없습니다 (403 Forbidden)', en: 'not allowed (403 Forbidden)'},
+	'kube.hint-rbac': {ko: '이 kube 사용자에게 이 단계에 필요한 RBAC 권한이 있는지 확인하세요', en: 'check that this kube user has the RBAC permissions the step needs'},
+	'kube.not-found': {ko: '찾을 수 없습니다 (404)', en: 'not found (404)'},
+	'kube.server-error': {ko: 'API 서버 오류 {status}', en: 'API server error {status}'},
+	'kube.unreachable': {ko: '클러스터에 연결할 수 없습니다: {reason}', en: 'cannot reach the cluster: {reason}'},
+	'kube.unreachable-at': {ko: '클러스터({server})에 연결할 수 없습니다: {reason}', en: 'cannot reach the cluster at {server}: {reason}'},
+	'kube.hint-unreachable': {
+		ko: '클러스터가 실행 중인지, kube 컨텍스트가 맞는지 확인하세요 (`kubectl cluster-info`)',
+		en: 'check that the cluster runs and the kube context is the right one (`kubectl cluster-info`)',
+	},
+	'kube.untrusted': {ko: '클러스터의 인증서를 신뢰할 수 없습니다 ({code})', en: "the cluster's certificate is not trusted ({code})"},
+	'kube.untrusted-at': {ko: '클러스터({server})의 인증서를 신뢰할 수 없습니다 ({code})', en: "the cluster's certificate at {server} is not trusted ({code})"},
+	'kube.hint-untrusted': {
+		ko: 'kubeconfig의 certificate-authority-data가 이 클러스터의 것인지 확인하세요',
+		en: "check that the kubeconfig's certificate-authority-data belongs to this cluster",
+	},
+	'kube.connection.ECONNREFUSED': {ko: '연결이 거부되었습니다', en: 'connection refused'},
+	'kube.connection.ENOTFOUND': {ko: '호스트를 찾을 수 없습니다', en: 'host not found'},
+	'kube.connection.EAI_AGAIN': {ko: '호스트 이름을 조회하지 못했습니다', en: 'host name lookup failed'},
+	'kube.connection.ETIMEDOUT': {ko: '연결 시간이 초과되었습니다', en: 'connection timed out'},
+	'kube.connection.ECONNRESET': {ko: '연결이 끊겼습니다', en: 'connection reset'},
+	'kube.connection.EHOSTUNREACH': {ko: '호스트에 도달할 수 없습니다', en: 'host unreachable'},
+	'kube.connection.ENETUNREACH': {ko: '네트워크에 도달할 수 없습니다', en: 'network unreachable'},
 } as const satisfies Record<string, Localized>;
 
 export type MessageKey = keyof typeof messages;
