@@ -71,8 +71,8 @@ async function main(argv: string[]): Promise<number> {
 		}
 		case 'policy': {
 			if (args.rest[0] !== 'explain') throw new UserError(`policy: expected "policy explain …"`, 'cilium-lab policy explain --help');
-			const {policyExplainCommand} = await import('./practice/datapath/explain-cli.js');
-			return policyExplainCommand(args.rest.slice(1));
+			const [{policyExplainCommand}, {langFromEnv}] = await Promise.all([import('./practice/datapath/explain-cli.js'), import('./lab/i18n.js')]);
+			return policyExplainCommand(args.rest.slice(1), process.stdout, args.lang ?? langFromEnv());
 		}
 		case 'lint': {
 			const [{lintCommand}, {defaultLessonsDir}, {langFromEnv}] = await Promise.all([import('./cli/lint.js'), import('./cli/setup.js'), import('./lab/i18n.js')]);

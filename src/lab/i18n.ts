@@ -428,6 +428,101 @@ export const messages = {
 	'kube.connection.ECONNRESET': {ko: '연결이 끊겼습니다', en: 'connection reset'},
 	'kube.connection.EHOSTUNREACH': {ko: '호스트에 도달할 수 없습니다', en: 'host unreachable'},
 	'kube.connection.ENETUNREACH': {ko: '네트워크에 도달할 수 없습니다', en: 'network unreachable'},
+
+	// ── policy explain (src/practice/datapath/explain*.ts): what the CLI prints and the TUI shows after `e` ──
+	'explain.policies': {ko: '정책: {policies}', en: 'Policies: {policies}'},
+	'explain.from-labels': {ko: '출발: {namespace}의 Pod, 라벨 {labels}', en: 'From: a pod in {namespace} with labels {labels}'},
+	'explain.no-labels': {ko: '(없음)', en: '(none)'},
+	'explain.from-pod': {ko: '출발: {pod} (identity {identity}, 노드 {node})', en: 'From: {pod} (identity {identity}, node {node})'},
+	'explain.to': {ko: '목적지: {target}', en: 'To: {target}'},
+	'explain.not-endpoint': {ko: '{pod} Pod는 Cilium 엔드포인트가 아닙니다 ({reason}): 어떤 정책도 적용되지 않습니다', en: '{pod} is not a Cilium endpoint ({reason}): no policy applies to it'},
+	'explain.not-endpoint-pod': {
+		ko: '실행 중이 아니거나, 호스트 네트워크를 쓰거나, cilium 에이전트가 실행 중이지 않은 노드에 있음',
+		en: 'not running, host network, or on a node without a running cilium agent',
+	},
+	'explain.not-endpoint-no-cilium': {ko: '이 클러스터에서 Cilium이 실행 중이 아님', en: 'Cilium is not running in this cluster'},
+	'explain.pod-not-found': {ko: 'policy explain: {pod} Pod가 없습니다', en: 'policy explain: pod {pod} not found'},
+	'explain.unreachable': {ko: '실습 클러스터에 연결할 수 없습니다 ({kubeconfig})', en: 'the practice cluster is not reachable ({kubeconfig})'},
+	'explain.listing-failed': {ko: '{kind} 목록을 가져오지 못했습니다: {error}', en: 'listing {kind}: {error}'},
+	// the DNS lookup
+	'explain.dns.no-server': {
+		ko: 'DNS: kube-system에 실행 중인 kube-dns Pod가 없어 {host} 이름을 조회할 수 없습니다',
+		en: 'DNS: kube-dns has no running pod in kube-system, so {host} cannot be resolved',
+	},
+	'explain.dns.dropped': {
+		ko: 'DNS: kube-dns(UDP 53)로 가는 {host} 조회가 드롭되어, 클라이언트는 이름을 조회하다 시간 초과됩니다',
+		en: 'DNS: the lookup of {host} to kube-dns (UDP 53) is dropped, so the client times out resolving it',
+	},
+	'explain.dns.refused-by-rule': {
+		ko: 'DNS: DNS 프록시가 {name} 조회에 {rcode}로 답합니다: 허용한 규칙의 rules.dns 항목 중 이 이름과 맞는 것이 없습니다',
+		en: 'DNS: the DNS proxy answers {rcode} to {name}: no rules.dns entry of the allowing rule matches it',
+	},
+	'explain.dns.refused-by-policy': {
+		ko: 'DNS: DNS 프록시가 {name} 조회에 {rcode}로 답합니다: 정책의 rules.dns 항목 중 이 이름과 맞는 것이 없습니다',
+		en: 'DNS: the DNS proxy answers {rcode} to {name}: no rules.dns entry of the policy matches it',
+	},
+	'explain.dns.search-list': {
+		ko: '(alpine/musl은 search 목록의 이름부터 조회하고 처음 받은 {rcode}에서 멈춥니다: 그 이름들도 허용하거나(예: matchPattern "*.*.svc.cluster.local") 끝에 점을 붙인 완전한 이름을 쓰세요)',
+		en: '(alpine/musl asks for the search-list names first and gives up at the first {rcode}: allow them, e.g. matchPattern "*.*.svc.cluster.local", or use a fully qualified name with a trailing dot)',
+	},
+	'explain.dns.through-proxy': {
+		ko: 'DNS: {name} → {ips}, DNS 프록시를 거치며 프록시가 이 응답을 노드의 FQDN 캐시에 기록합니다 (TTL {ttl}초)',
+		en: "DNS: {name} → {ips} through the DNS proxy, which learns the answer into the node's FQDN cache (TTL {ttl} s)",
+	},
+	'explain.dns.answer': {ko: 'DNS: {name} → {ips}', en: 'DNS: {name} → {ips}'},
+	'explain.dns.answer-not-proxied': {
+		ko: 'DNS: {name} → {ips} (L4에서 허용되었고 DNS 프록시를 거치지 않음: toFQDNs에 쓰일 IP는 기록되지 않습니다)',
+		en: 'DNS: {name} → {ips} (allowed at L4, not through the DNS proxy: nothing is learned for toFQDNs)',
+	},
+	'explain.dns.nxdomain': {ko: 'DNS: {host} 이름이 없습니다 (NXDOMAIN)', en: 'DNS: {host} does not exist (NXDOMAIN)'},
+	// the connection
+	'explain.connection': {ko: '연결: {from} → {to}', en: 'Connection: {from} → {to}'},
+	'explain.connection.no-backend': {
+		ko: '연결: {address}: 이 포트에 준비된 백엔드가 없는 Service라 패킷이 드롭됩니다 (Service backend not found)',
+		en: 'Connection: {address} is a service without a ready backend for that port: the packet is dropped (Service backend not found)',
+	},
+	'explain.connection.no-cilium': {ko: 'ALLOWED: Cilium이 실행 중이 아니어서 정책을 적용하는 것이 없습니다', en: 'ALLOWED: Cilium is not running, nothing enforces policy'},
+	// one direction's verdict (after "EGRESS " or "INGRESS ")
+	'explain.policy-refused': {ko: '참고: {policy} 정책이 {subject} Pod를 선택하지만 에이전트가 이 정책을 거부했습니다: {error}', en: 'note: {policy} selects {subject} but the agent refused it: {error}'},
+	'explain.enforcement-disabled': {ko: 'ALLOWED: 정책 적용이 꺼져 있습니다 (policyEnforcementMode=never)', en: 'ALLOWED: policy enforcement is disabled (policyEnforcementMode=never)'},
+	'explain.not-selected': {ko: 'ALLOWED: {subject} Pod를 선택하는 정책이 없어 {direction} 방향은 적용되지 않습니다', en: 'ALLOWED: no policy selects {subject}, so {direction} is not enforced'},
+	'explain.no-direction-rules': {
+		ko: 'ALLOWED: {subject} Pod를 선택하는 정책({policies})에 {direction} 규칙이 없어 {direction} 방향은 적용되지 않습니다',
+		en: 'ALLOWED: the policies selecting {subject} ({policies}) have no {direction} rules, so {direction} is not enforced',
+	},
+	'explain.host-allowed': {ko: 'ALLOWED: 로컬 호스트에서 그 노드의 Pod로 가는 트래픽은 항상 허용됩니다', en: 'ALLOWED: traffic from the local host to its pods is always allowed'},
+	'explain.allowed-by': {ko: 'ALLOWED (policy-verdict:{match}), 허용한 규칙: {rules}', en: 'ALLOWED (policy-verdict:{match}) by {rules}'},
+	'explain.dns-proxy-inspects': {ko: 'DNS 프록시가 이 트래픽을 검사합니다 ({rules}의 rules.dns)', en: 'the DNS proxy inspects this traffic (rules.dns in {rules})'},
+	'explain.dns-proxy-allows-all': {
+		ko: 'DNS 프록시가 이 트래픽을 검사합니다 ({rules}의 rules.dns): 모든 이름이 허용됩니다',
+		en: 'the DNS proxy inspects this traffic (rules.dns in {rules}): every name is allowed',
+	},
+	'explain.no-default-deny': {
+		ko: 'ALLOWED: {direction} 방향은 적용되지만 이 Pod를 선택하는 모든 정책이 enableDefaultDeny.{direction}: false를 설정합니다',
+		en: 'ALLOWED: {direction} is enforced but every selecting policy sets enableDefaultDeny.{direction}: false',
+	},
+	'explain.denied-by': {ko: 'DROPPED (Policy denied by denylist), 거부한 규칙: {rule}', en: 'DROPPED (Policy denied by denylist) by {rule}'},
+	'explain.fqdn-not-learned': {ko: 'DROPPED (Policy denied): DNS 프록시가 이 IP를 본 적이 없습니다', en: 'DROPPED (Policy denied): the IP was never seen by the DNS proxy'},
+	'explain.fqdn-learned-only': {
+		ko: '{rule} 규칙은 {selector} 대상을 허용하지만, 프록시를 거친 DNS 응답에서 알게 된 IP에만 적용됩니다 (53번 포트에 rules.dns를 추가한 뒤 이름을 다시 조회하세요)',
+		en: '{rule} allows {selector}, but only for IPs learned from DNS answers that passed through the proxy (add rules.dns on port 53, then resolve the name again)',
+	},
+	'explain.no-matching-rule': {ko: 'DROPPED (Policy denied): 기본 거부(default deny), {policies}의 어떤 규칙과도 맞지 않습니다', en: 'DROPPED (Policy denied): default deny, no rule of {policies} matches'},
+	'explain.fqdn-near-misses': {ko: '이 포트의 toFQDNs: {selectors}; 이 이름과 맞는 것이 없습니다', en: 'toFQDNs on this port: {selectors}; none matches the name'},
+	'explain.wildcard-needs-label': {
+		ko: '("*.example.com"은 점 앞에 라벨이 하나 있어야 맞습니다: example.com 자체와는 맞지 않으니, 그 이름은 matchName으로 추가하세요)',
+		en: '("*.example.com" needs a label before the dot: it does not match example.com itself; add matchName for that)',
+	},
+	// the last line of `policy explain`
+	'explain.verdict.allowed': {ko: '판정: ALLOWED', en: 'Verdict: ALLOWED'},
+	'explain.verdict.dropped': {ko: '판정: DROPPED (클라이언트는 시간 초과: curl 종료 코드 28)', en: 'Verdict: DROPPED (the client times out: curl exit 28)'},
+	'explain.verdict.dns-dropped': {
+		ko: '판정: DNS에서 DROPPED (조회가 시간 초과: curl 종료 코드 6, -m을 주면 28)',
+		en: 'Verdict: DROPPED at DNS (the lookup times out: curl exit 6, or 28 with -m)',
+	},
+	'explain.verdict.dns-refused': {ko: '판정: DNS REFUSED (curl 종료 코드 6: Could not resolve host)', en: 'Verdict: DNS REFUSED (curl exit 6: Could not resolve host)'},
+	'explain.verdict.dns-nxdomain': {ko: '판정: 없는 이름 (curl 종료 코드 6)', en: 'Verdict: the name does not exist (curl exit 6)'},
+	'explain.verdict.no-dns-server': {ko: '판정: DNS 서버 없음 (curl 종료 코드 6, -m을 주면 28)', en: 'Verdict: no DNS server (curl exit 6, or 28 with -m)'},
 } as const satisfies Record<string, Localized>;
 
 export type MessageKey = keyof typeof messages;
