@@ -119,7 +119,7 @@ async function headless(args: CliArgs): Promise<number> {
 		}
 	}
 
-	const target = await resolveTarget({target: kind, context, home: ctx.home, track});
+	const target = await resolveTarget({target: kind, context, home: ctx.home, track, lang: ctx.lang});
 	const cancel = cancelOnSigint();
 	try {
 		if (args.subcommand === 'check') {
@@ -177,7 +177,7 @@ async function tui(args: CliArgs): Promise<number> {
 	// The real target is ready at once (a kubeconfig overlay at most). The practice cluster starts behind the first
 	// frame, and again for each track the learner picks (the k8s track gets a ready-made cluster).
 	traceStartup('ui imported');
-	const real = kind === 'real' ? await resolveTarget({target: kind, context, home: ctx.home, track: ctx.track ?? ctx.lab.tracks[0]!.id}) : undefined;
+	const real = kind === 'real' ? await resolveTarget({target: kind, context, home: ctx.home, track: ctx.track ?? ctx.lab.tracks[0]!.id, lang: ctx.lang}) : undefined;
 	const target = real ?? {target: {kind: 'practice' as const}, env: {} as Record<string, string>, context: undefined};
 	return startTui({
 		lab: ctx.lab,
@@ -186,7 +186,7 @@ async function tui(args: CliArgs): Promise<number> {
 		home: ctx.home,
 		baseEnv: target.env,
 		prepareTarget: real ? undefined : async (track) => {
-			const resolved = await resolveTarget({target: 'practice', home: ctx.home, track});
+			const resolved = await resolveTarget({target: 'practice', home: ctx.home, track, lang: ctx.lang});
 			return {env: resolved.env, context: resolved.context};
 		},
 		track: ctx.track,

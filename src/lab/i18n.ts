@@ -428,6 +428,13 @@ export const messages = {
 	'kube.connection.ECONNRESET': {ko: '연결이 끊겼습니다', en: 'connection reset'},
 	'kube.connection.EHOSTUNREACH': {ko: '호스트에 도달할 수 없습니다', en: 'host unreachable'},
 	'kube.connection.ENETUNREACH': {ko: '네트워크에 도달할 수 없습니다', en: 'network unreachable'},
+	// the target (src/target.ts)
+	'target.no-contexts': {ko: '설정된 클러스터가 없습니다: {files}에 kube 컨텍스트가 없습니다', en: 'no cluster configured: no kube contexts in {files}'},
+	'target.hint-no-contexts': {
+		ko: '클러스터를 만들고 자격 증명을 가져오거나(az aks get-credentials …), 실습 클러스터를 쓰세요 (--target practice)',
+		en: 'create a cluster and get its credentials (az aks get-credentials …), or use the practice cluster (--target practice)',
+	},
+	'target.practice-failed': {ko: '실습 클러스터를 시작하지 못했습니다: {error}', en: 'the practice cluster could not start: {error}'},
 
 	// ── policy explain (src/practice/datapath/explain*.ts): what the CLI prints and the TUI shows after `e` ──
 	'explain.policies': {ko: '정책: {policies}', en: 'Policies: {policies}'},
