@@ -75,8 +75,8 @@ async function main(argv: string[]): Promise<number> {
 		}
 		case 'policy': {
 			if (args.rest[0] !== 'explain') throw new UserError(`policy: expected "policy explain …"`, 'cilium-lab policy explain --help');
-			const {policyExplainCommand} = await import('./practice/datapath/explain-cli.js');
-			return policyExplainCommand(args.rest.slice(1));
+			const [{policyExplainCommand}, {langFromEnv}] = await Promise.all([import('./practice/datapath/explain-cli.js'), import('./lab/i18n.js')]);
+			return policyExplainCommand(args.rest.slice(1), process.stdout, args.lang ?? langFromEnv());
 		}
 		case 'lint': {
 			const [{lintCommand}, {defaultLessonsDir}, {langFromEnv}] = await Promise.all([import('./cli/lint.js'), import('./cli/setup.js'), import('./lab/i18n.js')]);
@@ -126,7 +126,7 @@ async function headless(args: CliArgs): Promise<number> {
 		}
 	}
 
-	const target = await resolveTarget({target: kind, context, home: ctx.home, track});
+	const target = await resolveTarget({target: kind, context, home: ctx.home, track, lang: ctx.lang});
 	const cancel = cancelOnSignals();
 	try {
 		if (args.subcommand === 'check') {
@@ -203,7 +203,7 @@ async function tui(args: CliArgs): Promise<number> {
 	// The real target is ready at once (a kubeconfig overlay at most). The practice cluster starts behind the first
 	// frame, and again for each track the learner picks (the k8s track gets a ready-made cluster).
 	traceStartup('ui imported');
-	const real = kind === 'real' ? await resolveTarget({target: kind, context, home: ctx.home, track: ctx.track ?? ctx.lab.tracks[0]!.id}) : undefined;
+	const real = kind === 'real' ? await resolveTarget({target: kind, context, home: ctx.home, track: ctx.track ?? ctx.lab.tracks[0]!.id, lang: ctx.lang}) : undefined;
 	const target = real ?? {target: {kind: 'practice' as const}, env: {} as Record<string, string>, context: undefined};
 	return startTui({
 		lab: ctx.lab,
@@ -212,7 +212,7 @@ async function tui(args: CliArgs): Promise<number> {
 		home: ctx.home,
 		baseEnv: target.env,
 		prepareTarget: real ? undefined : async (track) => {
-			const resolved = await resolveTarget({target: 'practice', home: ctx.home, track});
+			const resolved = await resolveTarget({target: 'practice', home: ctx.home, track, lang: ctx.lang});
 			return {env: resolved.env, context: resolved.context};
 		},
 		track: ctx.track,

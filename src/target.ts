@@ -14,8 +14,9 @@ import os from 'node:os';
 import path from 'node:path';
 import {parse as parseYaml} from 'yaml';
 import {ClusterError, UserError} from './errors.js';
+import {msg} from './lab/i18n.js';
 import {didYouMean} from './lab/suggest.js';
-import type {TrackId} from './lab/types.js';
+import type {Lang, TrackId} from './lab/types.js';
 import type {Target} from './session/types.js';
 
 export type TargetKind = 'practice' | 'real';
@@ -25,6 +26,8 @@ export interface ResolveTargetOptions {
 	context?: string;
 	home: string;
 	track: TrackId;
+	/** The language of the errors. */
+	lang: Lang;
 	/** The process environment to start from (default: process.env). */
 	env?: Record<string, string | undefined>;
 	/** CILIUM_LAB_PRACTICE_SPEED, for the practice cluster. */
@@ -79,7 +82,7 @@ function realTarget(options: ResolveTargetOptions): ResolvedTarget {
 	if (!contexts.includes(options.context)) {
 		const where = files.join(path.delimiter);
 		if (contexts.length === 0) {
-			throw new ClusterError(`no cluster configured: no kube contexts in ${where}`, 'create a cluster and get its credentials (az aks get-credentials …), or use the practice cluster (--target practice)');
+			throw new ClusterError(msg(options.lang, 'target.no-contexts', {files: where}), msg(options.lang, 'target.hint-no-contexts'));
 		}
 		throw new UserError(`no kube context "${options.context}" in ${where}${didYouMean(options.context, contexts)}; the contexts there are ${contexts.join(', ')}`);
 	}
@@ -109,7 +112,7 @@ export async function resolveTarget(options: ResolveTargetOptions): Promise<Reso
 	try {
 		info = await client.startPractice({home: options.home, speed: options.speed, track: options.track, keepAlive: true});
 	} catch (error) {
-		throw new ClusterError(`the practice cluster could not start: ${error instanceof Error ? error.message : String(error)}`, 'cilium-lab practice status');
+		throw new ClusterError(msg(options.lang, 'target.practice-failed', {error: error instanceof Error ? error.message : String(error)}), 'cilium-lab practice status');
 	}
 	const env = {...definedOnly(options.env ?? process.env), ...info.env};
 	delete env.LAB_KUBE_CONTEXT;

@@ -1,9 +1,8 @@
 // Pure check logic over objects the checks fetched: no client-node, no I/O, tested on fixtures.
+import {msg, type MessageKey} from '../lab/i18n.js';
 import type {Lang} from '../lab/types.js';
 
 export type Loose = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-export const say = (lang: Lang, en: string, ko: string): string => (lang === 'ko' ? ko : en);
 
 // ── rollout ──────────────────────────────────────────────────────────────────────────────────────────────────
 
@@ -53,13 +52,13 @@ export function nodesVerdict(nodes: Loose[], params: {count?: number; minCount?:
 	const ready = nodes.filter(nodeReady).length;
 	const total = nodes.length;
 	const problems: string[] = [];
-	if (params.count !== undefined && total !== params.count) problems.push(say(lang, `expected ${params.count} nodes, found ${total}`, `노드 ${params.count}개를 기대했지만 ${total}개입니다`));
-	if (params.minCount !== undefined && total < params.minCount) problems.push(say(lang, `expected at least ${params.minCount} nodes, found ${total}`, `노드가 ${params.minCount}개 이상이어야 하지만 ${total}개입니다`));
-	if (params.count === undefined && params.minCount === undefined && total === 0) problems.push(say(lang, 'the cluster has no nodes', '클러스터에 노드가 없습니다'));
+	if (params.count !== undefined && total !== params.count) problems.push(msg(lang, 'check.nodes.count', {count: params.count, total}));
+	if (params.minCount !== undefined && total < params.minCount) problems.push(msg(lang, 'check.nodes.min-count', {count: params.minCount, total}));
+	if (params.count === undefined && params.minCount === undefined && total === 0) problems.push(msg(lang, 'check.nodes.none'));
 	const notReady = nodes.filter(node => !nodeReady(node)).map(node => node.metadata?.name as string);
 	const readyNames = nodes.filter(nodeReady).map(node => node.metadata?.name as string);
-	if (params.ready === true && notReady.length > 0) problems.push(say(lang, `not Ready: ${notReady.join(', ')}`, `Ready가 아닌 노드: ${notReady.join(', ')}`));
-	if (params.ready === false && readyNames.length > 0) problems.push(say(lang, `expected NotReady, but Ready: ${readyNames.join(', ')}`, `NotReady여야 하지만 Ready인 노드: ${readyNames.join(', ')}`));
+	if (params.ready === true && notReady.length > 0) problems.push(msg(lang, 'check.nodes.not-ready', {nodes: notReady.join(', ')}));
+	if (params.ready === false && readyNames.length > 0) problems.push(msg(lang, 'check.nodes.ready', {nodes: readyNames.join(', ')}));
 	return {ok: problems.length === 0, total, ready, problems};
 }
 
@@ -163,19 +162,20 @@ export function egressVerdict(curlExitCode: number): EgressVerdict {
 	}
 }
 
+const CURL_EXIT_MEANINGS: Record<number, MessageKey> = {
+	0: 'check.curl.exit-0',
+	6: 'check.curl.exit-6',
+	7: 'check.curl.exit-7',
+	28: 'check.curl.exit-28',
+	35: 'check.curl.exit-35',
+	52: 'check.curl.exit-52',
+	56: 'check.curl.exit-56',
+	127: 'check.curl.exit-127',
+};
+
 export function curlExitMeaning(code: number, lang: Lang): string {
-	const meanings: Record<number, [string, string]> = {
-		0: ['an HTTP answer came', 'HTTP 응답을 받았습니다'],
-		6: ['could not resolve the host name', '호스트 이름을 확인하지 못했습니다'],
-		7: ['could not connect', '연결하지 못했습니다'],
-		28: ['timed out', '시간이 초과되었습니다'],
-		35: ['TLS handshake failed', 'TLS 핸드셰이크에 실패했습니다'],
-		52: ['the server replied nothing', '서버가 아무 응답도 하지 않았습니다'],
-		56: ['the connection was reset while receiving', '받는 중에 연결이 끊겼습니다'],
-		127: ['curl is not installed in the pod', '파드에 curl이 없습니다'],
-	};
-	const meaning = meanings[code];
-	return `curl exit ${code}${meaning ? ` (${say(lang, meaning[0], meaning[1])})` : ''}`;
+	const meaning = CURL_EXIT_MEANINGS[code];
+	return `${msg(lang, 'check.curl.exit', {code})}${meaning ? ` (${msg(lang, meaning)})` : ''}`;
 }
 
 // ── hubble flows ─────────────────────────────────────────────────────────────────────────────────────────────

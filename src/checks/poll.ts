@@ -1,4 +1,5 @@
 // Polls a step's checks until each passes or its deadline passes, reporting every change.
+import {msg} from '../lab/i18n.js';
 import type {CheckSpec} from '../lab/types.js';
 import {runCheck} from './registry.js';
 import type {CheckContext, CheckResult, CheckState} from './types.js';
@@ -35,7 +36,7 @@ export async function pollChecks(specs: CheckSpec[], ctx: CheckContext, options:
 	};
 	states.forEach((state, index) => options.onState?.(index, state));
 
-	const cancelled = (lang: CheckContext['lang']): CheckResult => ({ok: false, summary: lang === 'ko' ? '확인이 취소되었습니다' : 'check cancelled'});
+	const cancelled = (lang: CheckContext['lang']): CheckResult => ({ok: false, summary: msg(lang, 'check.cancelled')});
 
 	return Promise.all(
 		specs.map(async (spec, index) => {

@@ -203,6 +203,7 @@ export const messages = {
 		en: 'The command timed out; the checks still get until the deadline to pass (x stops them)',
 	},
 	'checks.expected': {ko: '기대: {text}', en: 'expected: {text}'},
+	'checks.seen': {ko: '실제: {text}', en: 'seen: {text}'},
 	'checks.hint': {ko: '힌트: {text}', en: 'try: {text}'},
 
 	// hints
@@ -273,13 +274,299 @@ export const messages = {
 		ko: '{track} 트랙에서 완료한 단계 {count}개가 클러스터에 남아 있습니다. 트랙을 바꾸기 전에 진행을 지우고 정리할까요? y 정리 후 전환 · n 그대로 전환 · Esc 취소',
 		en: 'You completed {count} step(s) on the {track} track and the cluster they made is still there. Reset (cleanups in reverse) before switching? y reset and switch · n switch as it is · Esc cancel',
 	},
+	// ── check results (src/checks): summaries, details and hints ──
+	'check.cancelled': {ko: '확인이 취소되었습니다', en: 'check cancelled'},
+	'check.exited': {ko: '{command} 종료 코드 {code}', en: '{command} exited {code}'},
+	'check.expect.exit': {ko: '종료 코드 {code}', en: 'exit {code}'},
+	'check.expect.output': {ko: '출력 /{pattern}/', en: 'output /{pattern}/'},
+	'check.output-more': {ko: '… ({count}줄 더)', en: '… ({count} more lines)'},
+	// clusterReachable
+	'check.clusterReachable.summary': {ko: '클러스터에 연결됨 (Kubernetes {version})', en: 'cluster reachable (Kubernetes {version})'},
+	'check.clusterReachable.detail': {ko: '{server} · 컨텍스트 {context}', en: '{server} · context {context}'},
+	// command
+	'check.command.cancelled': {ko: '{command}: 취소됨', en: '{command}: cancelled'},
+	'check.command.timed-out': {ko: '{command}: {seconds}초 안에 끝나지 않음', en: '{command}: no result within {seconds} s'},
+	'check.command.hint': {ko: '셸(`o`)에서 직접 실행해 비교해 보세요', en: 'run it yourself in a shell (`o`) and compare'},
+	// crds
+	'check.crds.summary': {ko: 'CRD {found}/{total}개 있음', en: '{found}/{total} CRDs present'},
+	'check.crds.missing': {ko: '없음: {names}', en: 'missing: {names}'},
+	'check.crds.hint': {
+		ko: 'Cilium은 operator가 시작할 때 CRD를 등록합니다: cilium-operator가 실행 중인가요? (`kubectl -n kube-system get deploy cilium-operator`)',
+		en: 'Cilium registers its CRDs when the operator starts: is cilium-operator running? (`kubectl -n kube-system get deploy cilium-operator`)',
+	},
+	// egress
+	'check.egress.allowed': {ko: '허용됨', en: 'allowed'},
+	'check.egress.blocked': {ko: '차단됨', en: 'blocked'},
+	'check.egress.dnsRefused': {ko: 'DNS 거부됨', en: 'DNS refused'},
+	'check.egress.other': {ko: '다른 이유로 실패', en: 'failed otherwise'},
+	'check.egress.exec-failed': {ko: '{pod}에서 curl을 실행하지 못했습니다: {error}', en: 'could not run curl in {pod}: {error}'},
+	'check.egress.hint-needs-curl': {ko: 'Pod에 curl이 있어야 합니다 (예: alpine/curl 이미지)', en: 'the pod needs curl (for example the image alpine/curl)'},
+	'check.egress.hint-still-allowed': {
+		ko: '트래픽이 아직 통과합니다: 정책이 이 Pod의 라벨에 적용되었나요? (`kubectl get cnp -A`, `hubble observe --verdict FORWARDED`)',
+		en: "traffic still goes through: is the policy applied to this pod's labels? (`kubectl get cnp -A`, `hubble observe --verdict FORWARDED`)",
+	},
+	'check.egress.hint-dropped': {ko: '정책이 트래픽을 버립니다: 어느 정책인지 `hubble observe --verdict DROPPED`로 확인하세요', en: 'a policy drops it: `hubble observe --verdict DROPPED` shows which'},
+	'check.egress.hint-dns-refused': {
+		ko: '이름을 조회하지 못합니다: FQDN 정책에는 DNS 조회를 허용하는 규칙(53번 포트의 rules.dns)이 필요합니다',
+		en: 'the name does not resolve: an FQDN policy needs a DNS rule that lets the lookup through (toPorts 53 with rules.dns)',
+	},
+	'check.egress.hint-expect-dns-refused': {
+		ko: 'DNS 거부가 되려면 dns 규칙의 matchPattern에 이 이름이 들어가지 않아야 합니다',
+		en: 'a DNS-refused name needs a dns rule whose matchPattern leaves this name out',
+	},
+	'check.egress.hint-compare': {ko: '이 Pod의 `hubble observe` 결과와 비교해 보세요', en: 'compare with `hubble observe` for this pod'},
+	'check.curl.exit': {ko: 'curl 종료 코드 {code}', en: 'curl exit {code}'},
+	'check.curl.exit-0': {ko: 'HTTP 응답을 받았습니다', en: 'an HTTP answer came'},
+	'check.curl.exit-6': {ko: '호스트 이름을 조회하지 못했습니다', en: 'could not resolve the host name'},
+	'check.curl.exit-7': {ko: '연결하지 못했습니다', en: 'could not connect'},
+	'check.curl.exit-28': {ko: '시간이 초과되었습니다', en: 'timed out'},
+	'check.curl.exit-35': {ko: 'TLS 핸드셰이크에 실패했습니다', en: 'TLS handshake failed'},
+	'check.curl.exit-52': {ko: '서버가 아무 응답도 보내지 않았습니다', en: 'the server replied nothing'},
+	'check.curl.exit-56': {ko: '받는 중에 연결이 끊겼습니다', en: 'the connection was reset while receiving'},
+	'check.curl.exit-127': {ko: 'Pod에 curl이 없습니다', en: 'curl is not installed in the pod'},
+	// httpGet
+	'check.httpGet.refused': {ko: '연결 거부됨', en: 'connection refused'},
+	'check.httpGet.no-answer': {ko: '{seconds}초 안에 응답 없음', en: 'no answer within {seconds} s'},
+	'check.httpGet.hint-unreachable': {
+		ko: 'port-forward(또는 로컬 서버)가 아직 실행 중인가요? 백그라운드 작업은 상태 표시줄에 나옵니다',
+		en: 'is the port-forward (or the local server) still running? background jobs are listed in the status bar',
+	},
+	'check.httpGet.contains': {ko: '"{text}" 포함', en: 'contains "{text}"'},
+	'check.httpGet.lacks': {ko: '"{text}" 없음', en: 'without "{text}"'},
+	'check.httpGet.expected-with': {ko: '{status}, "{text}" 포함', en: '{status} with "{text}"'},
+	'check.httpGet.seen': {ko: '{status}, {bytes}바이트', en: '{status}, {bytes} bytes'},
+	'check.httpGet.hint': {ko: '직접 열어 보세요: `curl -i {url}`', en: 'open it yourself: `curl -i {url}`'},
+	// hubbleFlows
+	'check.hubbleFlows.no-agent': {ko: 'kube-system에 실행 중인 cilium 에이전트 Pod가 없습니다', en: 'no running cilium agent pod in kube-system'},
+	'check.hubbleFlows.hint-no-agent': {
+		ko: 'Hubble은 cilium 에이전트 안에서 동작합니다: Cilium이 설치되었나요? (`kubectl -n kube-system get pods -l k8s-app=cilium`)',
+		en: 'Hubble runs in the cilium agent: is Cilium installed? (`kubectl -n kube-system get pods -l k8s-app=cilium`)',
+	},
+	'check.hubbleFlows.exited': {ko: '{pod}: hubble observe 종료 코드 {code}: {error}', en: '{pod}: hubble observe exited {code}: {error}'},
+	'check.hubbleFlows.failed': {ko: 'hubble observe를 실행하지 못했습니다: {error}', en: 'could not run hubble observe: {error}'},
+	'check.hubbleFlows.hint-enable': {ko: 'Hubble이 켜져 있나요? (`cilium hubble enable`)', en: 'is Hubble enabled? (`cilium hubble enable`)'},
+	'check.hubbleFlows.seen': {ko: '흐름 확인됨: {flow}', en: 'flow seen: {flow}'},
+	'check.hubbleFlows.none': {ko: '{verdict} 흐름 {count}개 중 {wanted} 흐름이 없습니다', en: 'no {wanted} flow among {count} {verdict} flows'},
+	'check.hubbleFlows.latest': {ko: '최근 흐름:', en: 'latest seen:'},
+	'check.hubbleFlows.hint-by-name': {
+		ko: '먼저 트래픽을 만드세요 (이 단계의 curl 실행). 흐름에 DNS 이름이 붙는 것은 DNS 규칙이 Pod의 조회를 Cilium의 DNS 프록시로 보낼 때뿐입니다',
+		en: "make the traffic happen first (run the step's curl). Flows carry DNS names only while a DNS rule sends the pod's lookups through Cilium's DNS proxy",
+	},
+	'check.hubbleFlows.hint': {ko: '먼저 트래픽을 만든 뒤 (이 단계의 curl 실행) 다시 확인하세요', en: "make the traffic happen first (run the step's curl), then check again"},
+	// nodes
+	'check.nodes.summary': {ko: '노드 {total}개, Ready {ready}개', en: '{total} nodes, {ready} Ready'},
+	'check.nodes.count': {ko: '노드 {count}개를 기대했지만 {total}개입니다', en: 'expected {count} nodes, found {total}'},
+	'check.nodes.min-count': {ko: '노드가 {count}개 이상이어야 하지만 {total}개입니다', en: 'expected at least {count} nodes, found {total}'},
+	'check.nodes.none': {ko: '클러스터에 노드가 없습니다', en: 'the cluster has no nodes'},
+	'check.nodes.not-ready': {ko: 'Ready가 아닌 노드: {nodes}', en: 'not Ready: {nodes}'},
+	'check.nodes.ready': {ko: 'NotReady여야 하지만 Ready인 노드: {nodes}', en: 'expected NotReady, but Ready: {nodes}'},
+	'check.nodes.hint-no-cni': {
+		ko: 'CNI가 없으면 노드는 NotReady로 남습니다: Cilium이 설치되었고 Pod가 실행 중인가요? (`kubectl -n kube-system get pods -l k8s-app=cilium`)',
+		en: 'nodes without a CNI stay NotReady: is Cilium installed and its pods running? (`kubectl -n kube-system get pods -l k8s-app=cilium`)',
+	},
+	'check.nodes.hint': {ko: '`kubectl get nodes -o wide`로 노드를 확인하세요', en: 'see the nodes with `kubectl get nodes -o wide`'},
+	// the pod a check runs in (podExec, egress)
+	'check.pod.phase': {ko: '{pod} Pod의 상태: {phase}', en: 'pod {pod} is {phase}'},
+	'check.pod.not-running': {ko: '{pod} Pod가 실행 중이 아닙니다', en: 'pod {pod} is not running'},
+	'check.pod.hint-describe': {ko: '이유는 `kubectl -n {namespace} describe pod {pod}`에 나옵니다', en: '`kubectl -n {namespace} describe pod {pod}` says why'},
+	'check.pod.missing': {ko: '{pod} Pod가 없습니다', en: 'no pod {pod}'},
+	'check.pod.hint-create': {ko: '먼저 이 단계의 명령으로 만드세요', en: "create it with the step's command first"},
+	'check.pod.no-match': {ko: '{namespace}에 셀렉터 {selector}와 맞는 Pod가 없습니다', en: 'no pod matches {selector} in {namespace}'},
+	'check.pod.no-running-match': {ko: '{namespace}에 셀렉터 {selector}와 맞는 Running Pod가 없습니다', en: 'no Running pod matches {selector} in {namespace}'},
+	// podExec
+	'check.podExec.exec-failed': {ko: '{command} 실행 실패: {error}', en: 'could not run {command}: {error}'},
+	'check.podExec.hint-missing': {ko: '컨테이너에 이 명령이 설치되어 있나요?', en: 'is the command installed in the container?'},
+	'check.podExec.hint': {ko: '직접 해 보세요: `kubectl -n {namespace} exec {pod} -- {command}`', en: 'try it yourself: `kubectl -n {namespace} exec {pod} -- {command}`'},
+	// podReady
+	'check.podReady.summary': {ko: '{namespace}의 Pod {selector}: {ready}/{of} Ready', en: 'pods {selector} in {namespace}: {ready}/{of} Ready'},
+	'check.podReady.hint-create': {
+		ko: '이 단계의 명령을 실행한 뒤 `kubectl -n {namespace} get pods --show-labels`로 확인하세요',
+		en: "run the step's command, then `kubectl -n {namespace} get pods --show-labels`",
+	},
+	'check.podReady.hint-describe': {ko: '{reason}인 이유는 `kubectl -n {namespace} describe pod {pod}`에 나옵니다', en: '`kubectl -n {namespace} describe pod {pod}` says why it is {reason}'},
+	'check.podReady.hint-too-few': {
+		ko: '셀렉터와 맞는 Pod가 {count}개보다 적습니다: `kubectl -n {namespace} get pods -l {selector}`',
+		en: 'fewer than {count} pods match: `kubectl -n {namespace} get pods -l {selector}`',
+	},
+	// resource
+	'check.resource.in-namespace': {ko: '{namespace}의 {kind}', en: '{kind} in {namespace}'},
+	'check.resource.unknown-kind': {ko: '클러스터에 {kind} ({apiVersion}) 리소스 종류가 없습니다', en: 'the cluster does not know {kind} ({apiVersion})'},
+	'check.resource.hint-crd': {
+		ko: '사용자 정의 리소스에는 CRD가 필요합니다: 그 CRD를 제공하는 구성 요소가 설치되었나요? (`kubectl api-resources`)',
+		en: 'a custom resource needs its CRD: is the component that brings it installed? (`kubectl api-resources`)',
+	},
+	'check.resource.absent': {ko: '{what}: 없음', en: '{what}: absent'},
+	'check.resource.still-exists': {ko: '{what}: 아직 있습니다 ({names})', en: '{what} still exists ({names})'},
+	'check.resource.hint-deleting': {
+		ko: '삭제에는 시간이 걸릴 수 있습니다 (finalizer): 남은 것은 `kubectl get`으로 확인하세요',
+		en: 'deleting can take a moment (finalizers); `kubectl get` shows what is left',
+	},
+	'check.resource.present': {ko: '{what}: {count}개 있음', en: '{what}: {count} present'},
+	'check.resource.not-found': {ko: '{what}: 없음', en: '{what}: not found'},
+	'check.resource.partial-match': {ko: '{what}: {total}개 중 {matching}개 일치 (필요: {needed}개)', en: '{what}: {matching} of {total} match (need {needed})'},
+	'check.resource.hint-apply': {ko: 'apply가 성공했나요? `kubectl get … -o yaml`과 비교해 보세요', en: 'did the apply succeed? compare with `kubectl get … -o yaml`'},
+	// rollout
+	'check.rollout.summary': {ko: '{label} {ready}/{desired} 준비됨', en: '{label} {ready}/{desired} ready'},
+	'check.rollout.not-found': {ko: '{label}: {namespace}에 없습니다', en: '{label} not found in {namespace}'},
+	'check.rollout.hint-install': {ko: '아직 설치되지 않았나요? `kubectl -n {namespace} get {resource}`', en: 'has it been installed yet? `kubectl -n {namespace} get {resource}`'},
+	'check.rollout.expected': {ko: '{desired}개 모두 업데이트되고 사용 가능', en: 'all {desired} updated and available'},
+	'check.rollout.seen': {ko: '업데이트 {updated}, 사용 가능 {available}, 준비 {ready}', en: '{updated} updated, {available} available, {ready} ready'},
+	'check.rollout.not-observed': {ko: '컨트롤러가 아직 최신 변경을 반영하지 않음', en: 'the controller has not seen the latest change yet'},
+	'check.rollout.hint-watch': {
+		ko: '`kubectl -n {namespace} rollout status {resource}/{name}`로 지켜보세요. 시작하지 않는 Pod는 `kubectl -n {namespace} describe pod`에 이유가 나옵니다',
+		en: 'watch it with `kubectl -n {namespace} rollout status {resource}/{name}`; pods that do not start say why in `kubectl -n {namespace} describe pod`',
+	},
+
+	// ── cluster errors (src/kube) ──
+	'kube.no-cluster': {ko: '설정된 클러스터가 없습니다 (찾아본 곳: {files})', en: 'no cluster configured (looked in {files})'},
+	'kube.hint-get-cluster': {
+		ko: '`cilium-lab practice start`로 실습 클러스터를 시작하거나, `az aks get-credentials --resource-group "$RESOURCE_GROUP_NAME" --name "$CLUSTER_NAME"`로 AKS 클러스터의 자격 증명을 가져오세요',
+		en: 'start the practice cluster with `cilium-lab practice start`, or fetch an AKS cluster\'s credentials with `az aks get-credentials --resource-group "$RESOURCE_GROUP_NAME" --name "$CLUSTER_NAME"`',
+	},
+	'kube.unknown-context': {ko: 'kube 컨텍스트 "{context}"가 없습니다 (있는 것: {known})', en: 'no kube context "{context}" (known: {known})'},
+	'kube.no-contexts': {ko: '없음', en: 'none'},
+	'kube.hint-list-contexts': {ko: '`kubectl config get-contexts`로 이름을 확인하세요', en: 'list them with `kubectl config get-contexts`'},
+	'kube.no-current-context': {ko: '현재 kube 컨텍스트가 설정되지 않았습니다 ({files})', en: 'no current kube context is set ({files})'},
+	'kube.hint-use-context': {ko: '`kubectl config use-context NAME`을 실행하거나 --context NAME을 주세요', en: 'run `kubectl config use-context NAME`, or pass --context NAME'},
+	'kube.no-server': {ko: '컨텍스트 "{context}"에 서버 주소가 있는 클러스터가 없습니다', en: 'context "{context}" names no cluster with a server address'},
+	'kube.unreadable-kubeconfig': {ko: 'kubeconfig 파일 {file}을 읽을 수 없습니다: {error}', en: 'cannot read the kubeconfig {file}: {error}'},
+	'kube.unauthorized': {ko: '클러스터가 자격 증명을 거부했습니다 (401 Unauthorized)', en: 'the cluster refused the credentials (401 Unauthorized)'},
+	'kube.unauthorized-at': {ko: '클러스터({server})가 자격 증명을 거부했습니다 (401 Unauthorized)', en: 'the cluster at {server} refused the credentials (401 Unauthorized)'},
+	'kube.hint-credentials': {
+		ko: '자격 증명을 다시 받으세요: `az aks get-credentials …` 또는 `cilium-lab practice start`',
+		en: 'fetch fresh credentials: `az aks get-credentials …`, or `cilium-lab practice start`',
+	},
+	'kube.forbidden': {ko: '권한이 없습니다 (403 Forbidden)', en: 'not allowed (403 Forbidden)'},
+	'kube.hint-rbac': {ko: '이 kube 사용자에게 이 단계에 필요한 RBAC 권한이 있는지 확인하세요', en: 'check that this kube user has the RBAC permissions the step needs'},
+	'kube.not-found': {ko: '찾을 수 없습니다 (404)', en: 'not found (404)'},
+	'kube.server-error': {ko: 'API 서버 오류 {status}', en: 'API server error {status}'},
+	'kube.unreachable': {ko: '클러스터에 연결할 수 없습니다: {reason}', en: 'cannot reach the cluster: {reason}'},
+	'kube.unreachable-at': {ko: '클러스터({server})에 연결할 수 없습니다: {reason}', en: 'cannot reach the cluster at {server}: {reason}'},
+	'kube.hint-unreachable': {
+		ko: '클러스터가 실행 중인지, kube 컨텍스트가 맞는지 확인하세요 (`kubectl cluster-info`)',
+		en: 'check that the cluster runs and the kube context is the right one (`kubectl cluster-info`)',
+	},
+	'kube.untrusted': {ko: '클러스터의 인증서를 신뢰할 수 없습니다 ({code})', en: "the cluster's certificate is not trusted ({code})"},
+	'kube.untrusted-at': {ko: '클러스터({server})의 인증서를 신뢰할 수 없습니다 ({code})', en: "the cluster's certificate at {server} is not trusted ({code})"},
+	'kube.hint-untrusted': {
+		ko: 'kubeconfig의 certificate-authority-data가 이 클러스터의 것인지 확인하세요',
+		en: "check that the kubeconfig's certificate-authority-data belongs to this cluster",
+	},
+	'kube.connection.ECONNREFUSED': {ko: '연결이 거부되었습니다', en: 'connection refused'},
+	'kube.connection.ENOTFOUND': {ko: '호스트를 찾을 수 없습니다', en: 'host not found'},
+	'kube.connection.EAI_AGAIN': {ko: '호스트 이름을 조회하지 못했습니다', en: 'host name lookup failed'},
+	'kube.connection.ETIMEDOUT': {ko: '연결 시간이 초과되었습니다', en: 'connection timed out'},
+	'kube.connection.ECONNRESET': {ko: '연결이 끊겼습니다', en: 'connection reset'},
+	'kube.connection.EHOSTUNREACH': {ko: '호스트에 도달할 수 없습니다', en: 'host unreachable'},
+	'kube.connection.ENETUNREACH': {ko: '네트워크에 도달할 수 없습니다', en: 'network unreachable'},
+	// the target (src/target.ts)
+	'target.no-contexts': {ko: '설정된 클러스터가 없습니다: {files}에 kube 컨텍스트가 없습니다', en: 'no cluster configured: no kube contexts in {files}'},
+	'target.hint-no-contexts': {
+		ko: '클러스터를 만들고 자격 증명을 가져오거나(az aks get-credentials …), 실습 클러스터를 쓰세요 (--target practice)',
+		en: 'create a cluster and get its credentials (az aks get-credentials …), or use the practice cluster (--target practice)',
+	},
+	'target.practice-failed': {ko: '실습 클러스터를 시작하지 못했습니다: {error}', en: 'the practice cluster could not start: {error}'},
+
+	// ── policy explain (src/practice/datapath/explain*.ts): what the CLI prints and the TUI shows after `e` ──
+	'explain.policies': {ko: '정책: {policies}', en: 'Policies: {policies}'},
+	'explain.from-labels': {ko: '출발: {namespace}의 Pod, 라벨 {labels}', en: 'From: a pod in {namespace} with labels {labels}'},
+	'explain.no-labels': {ko: '(없음)', en: '(none)'},
+	'explain.from-pod': {ko: '출발: {pod} (identity {identity}, 노드 {node})', en: 'From: {pod} (identity {identity}, node {node})'},
+	'explain.to': {ko: '목적지: {target}', en: 'To: {target}'},
+	'explain.not-endpoint': {ko: '{pod} Pod는 Cilium 엔드포인트가 아닙니다 ({reason}): 어떤 정책도 적용되지 않습니다', en: '{pod} is not a Cilium endpoint ({reason}): no policy applies to it'},
+	'explain.not-endpoint-pod': {
+		ko: '실행 중이 아니거나, 호스트 네트워크를 쓰거나, cilium 에이전트가 실행 중이지 않은 노드에 있음',
+		en: 'not running, host network, or on a node without a running cilium agent',
+	},
+	'explain.not-endpoint-no-cilium': {ko: '이 클러스터에서 Cilium이 실행 중이 아님', en: 'Cilium is not running in this cluster'},
+	'explain.pod-not-found': {ko: 'policy explain: {pod} Pod가 없습니다', en: 'policy explain: pod {pod} not found'},
+	'explain.unreachable': {ko: '실습 클러스터에 연결할 수 없습니다 ({kubeconfig})', en: 'the practice cluster is not reachable ({kubeconfig})'},
+	'explain.listing-failed': {ko: '{kind} 목록을 가져오지 못했습니다: {error}', en: 'listing {kind}: {error}'},
+	// the DNS lookup
+	'explain.dns.no-server': {
+		ko: 'DNS: kube-system에 실행 중인 kube-dns Pod가 없어 {host} 이름을 조회할 수 없습니다',
+		en: 'DNS: kube-dns has no running pod in kube-system, so {host} cannot be resolved',
+	},
+	'explain.dns.dropped': {
+		ko: 'DNS: kube-dns(UDP 53)로 가는 {host} 조회가 드롭되어, 클라이언트는 이름을 조회하다 시간 초과됩니다',
+		en: 'DNS: the lookup of {host} to kube-dns (UDP 53) is dropped, so the client times out resolving it',
+	},
+	'explain.dns.refused-by-rule': {
+		ko: 'DNS: DNS 프록시가 {name} 조회에 {rcode}로 답합니다: 허용한 규칙의 rules.dns 항목 중 이 이름과 맞는 것이 없습니다',
+		en: 'DNS: the DNS proxy answers {rcode} to {name}: no rules.dns entry of the allowing rule matches it',
+	},
+	'explain.dns.refused-by-policy': {
+		ko: 'DNS: DNS 프록시가 {name} 조회에 {rcode}로 답합니다: 정책의 rules.dns 항목 중 이 이름과 맞는 것이 없습니다',
+		en: 'DNS: the DNS proxy answers {rcode} to {name}: no rules.dns entry of the policy matches it',
+	},
+	'explain.dns.search-list': {
+		ko: '(alpine/musl은 search 목록의 이름부터 조회하고 처음 받은 {rcode}에서 멈춥니다: 그 이름들도 허용하거나(예: matchPattern "*.*.svc.cluster.local") 끝에 점을 붙인 완전한 이름을 쓰세요)',
+		en: '(alpine/musl asks for the search-list names first and gives up at the first {rcode}: allow them, e.g. matchPattern "*.*.svc.cluster.local", or use a fully qualified name with a trailing dot)',
+	},
+	'explain.dns.through-proxy': {
+		ko: 'DNS: {name} → {ips}, DNS 프록시를 거치며 프록시가 이 응답을 노드의 FQDN 캐시에 기록합니다 (TTL {ttl}초)',
+		en: "DNS: {name} → {ips} through the DNS proxy, which learns the answer into the node's FQDN cache (TTL {ttl} s)",
+	},
+	'explain.dns.answer': {ko: 'DNS: {name} → {ips}', en: 'DNS: {name} → {ips}'},
+	'explain.dns.answer-not-proxied': {
+		ko: 'DNS: {name} → {ips} (L4에서 허용되었고 DNS 프록시를 거치지 않음: toFQDNs에 쓰일 IP는 기록되지 않습니다)',
+		en: 'DNS: {name} → {ips} (allowed at L4, not through the DNS proxy: nothing is learned for toFQDNs)',
+	},
+	'explain.dns.nxdomain': {ko: 'DNS: {host} 이름이 없습니다 (NXDOMAIN)', en: 'DNS: {host} does not exist (NXDOMAIN)'},
+	// the connection
+	'explain.connection': {ko: '연결: {from} → {to}', en: 'Connection: {from} → {to}'},
+	'explain.connection.no-backend': {
+		ko: '연결: {address}: 이 포트에 준비된 백엔드가 없는 Service라 패킷이 드롭됩니다 (Service backend not found)',
+		en: 'Connection: {address} is a service without a ready backend for that port: the packet is dropped (Service backend not found)',
+	},
+	'explain.connection.no-cilium': {ko: 'ALLOWED: Cilium이 실행 중이 아니어서 정책을 적용하는 것이 없습니다', en: 'ALLOWED: Cilium is not running, nothing enforces policy'},
+	// one direction's verdict (after "EGRESS " or "INGRESS ")
+	'explain.policy-refused': {ko: '참고: {policy} 정책이 {subject} Pod를 선택하지만 에이전트가 이 정책을 거부했습니다: {error}', en: 'note: {policy} selects {subject} but the agent refused it: {error}'},
+	'explain.enforcement-disabled': {ko: 'ALLOWED: 정책 적용이 꺼져 있습니다 (policyEnforcementMode=never)', en: 'ALLOWED: policy enforcement is disabled (policyEnforcementMode=never)'},
+	'explain.not-selected': {ko: 'ALLOWED: {subject} Pod를 선택하는 정책이 없어 {direction} 방향은 적용되지 않습니다', en: 'ALLOWED: no policy selects {subject}, so {direction} is not enforced'},
+	'explain.no-direction-rules': {
+		ko: 'ALLOWED: {subject} Pod를 선택하는 정책({policies})에 {direction} 규칙이 없어 {direction} 방향은 적용되지 않습니다',
+		en: 'ALLOWED: the policies selecting {subject} ({policies}) have no {direction} rules, so {direction} is not enforced',
+	},
+	'explain.host-allowed': {ko: 'ALLOWED: 로컬 호스트에서 그 노드의 Pod로 가는 트래픽은 항상 허용됩니다', en: 'ALLOWED: traffic from the local host to its pods is always allowed'},
+	'explain.allowed-by': {ko: 'ALLOWED (policy-verdict:{match}), 허용한 규칙: {rules}', en: 'ALLOWED (policy-verdict:{match}) by {rules}'},
+	'explain.dns-proxy-inspects': {ko: 'DNS 프록시가 이 트래픽을 검사합니다 ({rules}의 rules.dns)', en: 'the DNS proxy inspects this traffic (rules.dns in {rules})'},
+	'explain.dns-proxy-allows-all': {
+		ko: 'DNS 프록시가 이 트래픽을 검사합니다 ({rules}의 rules.dns): 모든 이름이 허용됩니다',
+		en: 'the DNS proxy inspects this traffic (rules.dns in {rules}): every name is allowed',
+	},
+	'explain.no-default-deny': {
+		ko: 'ALLOWED: {direction} 방향은 적용되지만 이 Pod를 선택하는 모든 정책이 enableDefaultDeny.{direction}: false를 설정합니다',
+		en: 'ALLOWED: {direction} is enforced but every selecting policy sets enableDefaultDeny.{direction}: false',
+	},
+	'explain.denied-by': {ko: 'DROPPED (Policy denied by denylist), 거부한 규칙: {rule}', en: 'DROPPED (Policy denied by denylist) by {rule}'},
+	'explain.fqdn-not-learned': {ko: 'DROPPED (Policy denied): DNS 프록시가 이 IP를 본 적이 없습니다', en: 'DROPPED (Policy denied): the IP was never seen by the DNS proxy'},
+	'explain.fqdn-learned-only': {
+		ko: '{rule} 규칙은 {selector} 대상을 허용하지만, 프록시를 거친 DNS 응답에서 알게 된 IP에만 적용됩니다 (53번 포트에 rules.dns를 추가한 뒤 이름을 다시 조회하세요)',
+		en: '{rule} allows {selector}, but only for IPs learned from DNS answers that passed through the proxy (add rules.dns on port 53, then resolve the name again)',
+	},
+	'explain.no-matching-rule': {ko: 'DROPPED (Policy denied): 기본 거부(default deny), {policies}의 어떤 규칙과도 맞지 않습니다', en: 'DROPPED (Policy denied): default deny, no rule of {policies} matches'},
+	'explain.fqdn-near-misses': {ko: '이 포트의 toFQDNs: {selectors}; 이 이름과 맞는 것이 없습니다', en: 'toFQDNs on this port: {selectors}; none matches the name'},
+	'explain.wildcard-needs-label': {
+		ko: '("*.example.com"은 점 앞에 라벨이 하나 있어야 맞습니다: example.com 자체와는 맞지 않으니, 그 이름은 matchName으로 추가하세요)',
+		en: '("*.example.com" needs a label before the dot: it does not match example.com itself; add matchName for that)',
+	},
+	// the last line of `policy explain`
+	'explain.verdict.allowed': {ko: '판정: ALLOWED', en: 'Verdict: ALLOWED'},
+	'explain.verdict.dropped': {ko: '판정: DROPPED (클라이언트는 시간 초과: curl 종료 코드 28)', en: 'Verdict: DROPPED (the client times out: curl exit 28)'},
+	'explain.verdict.dns-dropped': {
+		ko: '판정: DNS에서 DROPPED (조회가 시간 초과: curl 종료 코드 6, -m을 주면 28)',
+		en: 'Verdict: DROPPED at DNS (the lookup times out: curl exit 6, or 28 with -m)',
+	},
+	'explain.verdict.dns-refused': {ko: '판정: DNS REFUSED (curl 종료 코드 6: Could not resolve host)', en: 'Verdict: DNS REFUSED (curl exit 6: Could not resolve host)'},
+	'explain.verdict.dns-nxdomain': {ko: '판정: 없는 이름 (curl 종료 코드 6)', en: 'Verdict: the name does not exist (curl exit 6)'},
+	'explain.verdict.no-dns-server': {ko: '판정: DNS 서버 없음 (curl 종료 코드 6, -m을 주면 28)', en: 'Verdict: no DNS server (curl exit 6, or 28 with -m)'},
 } as const satisfies Record<string, Localized>;
 
 export type MessageKey = keyof typeof messages;
 
 /** One of the app's messages in `lang`, with {name} placeholders filled in. */
 export function msg(lang: Lang, key: MessageKey, params: Record<string, string | number> = {}): string {
-	let text: string = messages[key][lang];
-	for (const [name, value] of Object.entries(params)) text = text.replaceAll(`{${name}}`, String(value));
-	return text;
+	// One pass, so a value that itself contains "{name}" (a regex such as \d{3}) stays as it is.
+	return messages[key][lang].replace(/\{(\w+)\}/g, (placeholder, name: string) => (Object.hasOwn(params, name) ? String(params[name]) : placeholder));
 }

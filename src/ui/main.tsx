@@ -56,7 +56,7 @@ export async function startTui(options: StartTuiOptions): Promise<number> {
 		runInteractive: async (script, env) => (await import('../run/interactive.js')).runInteractive({script, env}),
 		jobs,
 		prepareTarget: options.prepareTarget,
-		explainEgress: options.target.kind === 'practice' ? (request) => explainEgress(request, options.home) : undefined,
+		explainEgress: options.target.kind === 'practice' ? (request) => explainEgress(request, options.home, options.lang) : undefined,
 		saveProgress: options.saveProgress,
 		readAsset: (name) => readFileSync(path.join(options.lab.assetsDir, name), 'utf8'),
 		logFileFor: async (label) => (await loadRunner()).logFileFor(options.home, label),
@@ -129,7 +129,7 @@ export async function startTui(options: StartTuiOptions): Promise<number> {
 }
 
 /** `cilium-lab policy explain --from NS/POD --to URL` for an egress check (src/practice/datapath/explain-cli.ts). */
-async function explainEgress(request: ExplainRequest, home: string): Promise<string[]> {
+async function explainEgress(request: ExplainRequest, home: string, lang: Lang): Promise<string[]> {
 	const {explainInCluster, parseTarget} = await import('../practice/datapath/explain-cli.js');
 	const pod = request.pod ?? (await podFor(request));
 	const result = await explainInCluster({
@@ -138,6 +138,7 @@ async function explainEgress(request: ExplainRequest, home: string): Promise<str
 		namespace: request.namespace,
 		pod,
 		target: parseTarget(request.url, 'tcp'),
+		lang,
 	});
 	return [...result.header, ...(result.explanation?.lines ?? [])];
 }

@@ -75,7 +75,7 @@ describe('egress verdict from curl exit codes', () => {
 	it('tells 0, 6, 7 and 28 apart', () => {
 		expect([0, 6, 7, 28, 35].map(egressVerdict)).toEqual(['allowed', 'dnsRefused', 'blocked', 'blocked', 'other']);
 		expect(curlExitMeaning(6, 'en')).toBe('curl exit 6 (could not resolve the host name)');
-		expect(curlExitMeaning(28, 'ko')).toBe('curl exit 28 (시간이 초과되었습니다)');
+		expect(curlExitMeaning(28, 'ko')).toBe('curl 종료 코드 28 (시간이 초과되었습니다)');
 		expect(curlExitMeaning(99, 'en')).toBe('curl exit 99');
 	});
 });

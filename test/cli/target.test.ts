@@ -26,7 +26,7 @@ contexts:
 
 describe('resolveTarget', () => {
 	it('real without --context: the environment as it is', async () => {
-		const resolved = await resolveTarget({target: 'real', home: tempDir(), track: 'k8s', env: {PATH: '/bin', KUBECONFIG: '/k', LAB_KUBE_CONTEXT: 'stale'}});
+		const resolved = await resolveTarget({target: 'real', lang: 'en', home: tempDir(), track: 'k8s', env: {PATH: '/bin', KUBECONFIG: '/k', LAB_KUBE_CONTEXT: 'stale'}});
 		expect(resolved).toEqual({target: {kind: 'real'}, env: {PATH: '/bin', KUBECONFIG: '/k'}, describe: 'kube context: current'});
 	});
 
@@ -35,7 +35,7 @@ describe('resolveTarget', () => {
 		const home = tempDir();
 		const kubeconfig = path.join(dir, 'config');
 		writeFileSync(kubeconfig, kubeconfigText);
-		const resolved = await resolveTarget({target: 'real', context: 'second', home, track: 'k8s', env: {PATH: process.env.PATH, KUBECONFIG: kubeconfig}});
+		const resolved = await resolveTarget({target: 'real', lang: 'en', context: 'second', home, track: 'k8s', env: {PATH: process.env.PATH, KUBECONFIG: kubeconfig}});
 		expect(resolved.context).toBe('second');
 		expect(resolved.env.LAB_KUBE_CONTEXT).toBe('second');
 		expect(resolved.env.KUBECONFIG).toBe(`${path.join(home, 'real', 'current-context.yaml')}${path.delimiter}${kubeconfig}`);
@@ -52,13 +52,17 @@ describe('resolveTarget', () => {
 		const kubeconfig = path.join(dir, 'config');
 		writeFileSync(kubeconfig, kubeconfigText);
 		expect(kubeContexts([kubeconfig, path.join(dir, 'missing')])).toEqual(['first', 'second']);
-		await expect(resolveTarget({target: 'real', context: 'secnd', home: tempDir(), track: 'k8s', env: {KUBECONFIG: kubeconfig}})).rejects.toThrow(
+		await expect(resolveTarget({target: 'real', lang: 'en', context: 'secnd', home: tempDir(), track: 'k8s', env: {KUBECONFIG: kubeconfig}})).rejects.toThrow(
 			`no kube context "secnd" in ${kubeconfig} (did you mean "second"?); the contexts there are first, second`,
 		);
-		await expect(resolveTarget({target: 'real', context: 'x', home: tempDir(), track: 'k8s', env: {KUBECONFIG: path.join(dir, 'none')}})).rejects.toMatchObject({
+		await expect(resolveTarget({target: 'real', lang: 'en', context: 'x', home: tempDir(), track: 'k8s', env: {KUBECONFIG: path.join(dir, 'none')}})).rejects.toMatchObject({
 			exitCode: 3,
 			message: expect.stringContaining('no cluster configured'),
 		});
-		await expect(resolveTarget({target: 'practice', context: 'first', home: tempDir(), track: 'k8s'})).rejects.toThrow('--context names a context of your own kubeconfig');
+		await expect(resolveTarget({target: 'real', lang: 'ko', context: 'x', home: tempDir(), track: 'k8s', env: {KUBECONFIG: path.join(dir, 'none')}})).rejects.toMatchObject({
+			exitCode: 3,
+			message: `설정된 클러스터가 없습니다: ${path.join(dir, 'none')}에 kube 컨텍스트가 없습니다`,
+		});
+		await expect(resolveTarget({target: 'practice', lang: 'en', context: 'first', home: tempDir(), track: 'k8s'})).rejects.toThrow('--context names a context of your own kubeconfig');
 	});
 });

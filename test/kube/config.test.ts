@@ -74,6 +74,8 @@ describe('describeKubeError', () => {
 		expect(describeKubeError({code: 404, body: ''}, 'ko').message).toBe('찾을 수 없습니다 (404)');
 		const refused = Object.assign(new Error('request to https://127.0.0.1:1/version failed'), {cause: {code: 'ECONNREFUSED'}});
 		expect(describeKubeError(refused, 'en', 'https://127.0.0.1:1')).toMatchObject({unreachable: true, message: 'cannot reach the cluster at https://127.0.0.1:1: connection refused'});
+		expect(describeKubeError(refused, 'ko', 'https://127.0.0.1:1')).toMatchObject({unreachable: true, message: '클러스터(https://127.0.0.1:1)에 연결할 수 없습니다: 연결이 거부되었습니다'});
+		expect(describeKubeError(refused, 'en').message).toBe('cannot reach the cluster: connection refused');
 		expect(describeKubeError(Object.assign(new Error('x'), {code: 'DEPTH_ZERO_SELF_SIGNED_CERT'}), 'en').message).toMatch(/not trusted/);
 	});
 });

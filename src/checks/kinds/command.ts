@@ -3,7 +3,7 @@ import {runCommand} from '../../run/runner.js';
 import {OutputTail} from '../../run/lines.js';
 import type {CheckParams} from '../specs.js';
 import type {CheckContext, CheckResult} from '../types.js';
-import {say} from '../logic.js';
+import {msg} from '../../lab/i18n.js';
 import {lineToShow, shortenAtWord} from '../summary.js';
 
 const COMMAND_TIMEOUT_MS = 120_000;
@@ -20,16 +20,20 @@ export async function run(params: CheckParams<'command'>, ctx: CheckContext): Pr
 	});
 	const output = tail.lines().map(line => line.text).join('\n');
 	const firstLine = shortenAtWord(params.script, 60);
-	if (outcome.kind === 'cancelled') return {ok: false, summary: say(ctx.lang, `${firstLine}: cancelled`, `${firstLine}: 취소됨`)};
-	if (outcome.kind === 'timedOut') return {ok: false, summary: say(ctx.lang, `${firstLine}: no result within ${COMMAND_TIMEOUT_MS / 1000} s`, `${firstLine}: ${COMMAND_TIMEOUT_MS / 1000}초 안에 끝나지 않음`)};
+	if (outcome.kind === 'cancelled') return {ok: false, summary: msg(ctx.lang, 'check.command.cancelled', {command: firstLine})};
+	if (outcome.kind === 'timedOut') return {ok: false, summary: msg(ctx.lang, 'check.command.timed-out', {command: firstLine, seconds: COMMAND_TIMEOUT_MS / 1000})};
 	if (outcome.kind === 'failedToStart') return {ok: false, summary: `${firstLine}: ${outcome.message}`};
 	const wantedExit = params.exitCode ?? 0;
 	const exitOk = outcome.exitCode === wantedExit;
 	const outputOk = params.output === undefined || new RegExp(params.output, 'm').test(output);
 	const last = lineToShow(output, exitOk && outputOk ? params.output : undefined);
-	const summary = say(ctx.lang, `${firstLine} exited ${outcome.exitCode}${last ? `: ${last}` : ''}`, `${firstLine} 종료 코드 ${outcome.exitCode}${last ? `: ${last}` : ''}`);
-	const expected = `exit ${wantedExit}${params.output ? `, output /${params.output}/` : ''}`;
-	const detail = say(ctx.lang, `expected: ${expected}\nseen: exit ${outcome.exitCode}\n${tail.last(10).map(line => line.text).join('\n')}`, `기대: ${expected}\n실제: exit ${outcome.exitCode}\n${tail.last(10).map(line => line.text).join('\n')}`);
+	const summary = `${msg(ctx.lang, 'check.exited', {command: firstLine, code: outcome.exitCode})}${last ? `: ${last}` : ''}`;
+	const expected = [msg(ctx.lang, 'check.expect.exit', {code: wantedExit}), params.output ? msg(ctx.lang, 'check.expect.output', {pattern: params.output}) : undefined].filter(Boolean).join(', ');
+	const detail = [
+		msg(ctx.lang, 'checks.expected', {text: expected}),
+		msg(ctx.lang, 'checks.seen', {text: msg(ctx.lang, 'check.expect.exit', {code: outcome.exitCode})}),
+		...tail.last(10).map(line => line.text),
+	].join('\n');
 	if (exitOk && outputOk) return {ok: true, summary, detail};
-	return {ok: false, summary, detail, hint: say(ctx.lang, 'run it yourself in a shell (`o`) and compare', '셸(`o`)에서 직접 실행해 비교해 보세요')};
+	return {ok: false, summary, detail, hint: msg(ctx.lang, 'check.command.hint')};
 }

@@ -1,7 +1,7 @@
 // A local URL (a port-forward, the Hubble UI) answers with a status and, optionally, some text.
 import type {CheckParams} from '../specs.js';
 import type {CheckContext, CheckResult} from '../types.js';
-import {say} from '../logic.js';
+import {msg} from '../../lab/i18n.js';
 
 const REQUEST_TIMEOUT_MS = 5000;
 
@@ -13,20 +13,19 @@ export async function run(params: CheckParams<'httpGet'>, ctx: CheckContext): Pr
 		response = await fetch(params.url, {signal, redirect: 'manual'});
 	} catch (error) {
 		const cause = errorCode(error) ?? ((error as {cause?: Error}).cause?.message || (error as Error).message);
-		const reason = cause === 'ECONNREFUSED' ? say(ctx.lang, 'connection refused', '연결 거부됨') : cause === 'TimeoutError' ? say(ctx.lang, `no answer within ${REQUEST_TIMEOUT_MS / 1000} s`, `${REQUEST_TIMEOUT_MS / 1000}초 안에 응답 없음`) : cause;
-		return {
-			ok: false,
-			summary: `${params.url}: ${reason}`,
-			hint: say(ctx.lang, 'is the port-forward (or the local server) still running? background jobs are listed in the status bar', 'port-forward(또는 로컬 서버)가 아직 실행 중인가요? 백그라운드 작업은 상태 표시줄에 나옵니다'),
-		};
+		const reason =
+			cause === 'ECONNREFUSED' ? msg(ctx.lang, 'check.httpGet.refused') : cause === 'TimeoutError' ? msg(ctx.lang, 'check.httpGet.no-answer', {seconds: REQUEST_TIMEOUT_MS / 1000}) : cause;
+		return {ok: false, summary: `${params.url}: ${reason}`, hint: msg(ctx.lang, 'check.httpGet.hint-unreachable')};
 	}
 	const body = await response.text().catch(() => '');
 	const statusOk = response.status === wantedStatus;
 	const containsOk = params.contains === undefined || body.includes(params.contains);
-	const summary = `${params.url}: ${response.status}${params.contains !== undefined ? (containsOk ? say(ctx.lang, `, contains "${params.contains}"`, `, "${params.contains}" 포함`) : say(ctx.lang, `, without "${params.contains}"`, `, "${params.contains}" 없음`)) : ''}`;
-	const detail = say(ctx.lang, `expected: ${wantedStatus}${params.contains !== undefined ? ` with "${params.contains}"` : ''}\nseen: ${response.status}, ${body.length} bytes`, `기대: ${wantedStatus}${params.contains !== undefined ? `, "${params.contains}" 포함` : ''}\n실제: ${response.status}, ${body.length}바이트`);
+	const contents = params.contains === undefined ? '' : `, ${msg(ctx.lang, containsOk ? 'check.httpGet.contains' : 'check.httpGet.lacks', {text: params.contains})}`;
+	const summary = `${params.url}: ${response.status}${contents}`;
+	const expected = params.contains === undefined ? String(wantedStatus) : msg(ctx.lang, 'check.httpGet.expected-with', {status: wantedStatus, text: params.contains});
+	const detail = [msg(ctx.lang, 'checks.expected', {text: expected}), msg(ctx.lang, 'checks.seen', {text: msg(ctx.lang, 'check.httpGet.seen', {status: response.status, bytes: body.length})})].join('\n');
 	if (statusOk && containsOk) return {ok: true, summary, detail};
-	return {ok: false, summary, detail, hint: say(ctx.lang, `open it yourself: \`curl -i ${params.url}\``, `직접 열어 보세요: \`curl -i ${params.url}\``)};
+	return {ok: false, summary, detail, hint: msg(ctx.lang, 'check.httpGet.hint', {url: params.url})};
 }
 
 /** fetch wraps the socket's error: TypeError → cause (sometimes an AggregateError of both address families). */

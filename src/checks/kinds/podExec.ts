@@ -4,7 +4,8 @@ import type {CheckContext, CheckResult} from '../types.js';
 import {withCluster} from '../cluster.js';
 import {choosePod} from '../pods.js';
 import {lineToShow} from '../summary.js';
-import {say} from '../logic.js';
+import {msg} from '../../lab/i18n.js';
+import type {Lang} from '../../lab/types.js';
 
 const EXEC_TIMEOUT_MS = 30_000;
 
@@ -18,26 +19,33 @@ export async function run(params: CheckParams<'podExec'>, ctx: CheckContext): Pr
 		try {
 			result = await execInPod(clients.kc, {namespace: params.namespace, pod: podName, container: params.container, command: params.command, timeoutMs: EXEC_TIMEOUT_MS, signal: ctx.signal});
 		} catch (error) {
-			return {ok: false, summary: say(ctx.lang, `could not run ${shown}: ${(error as Error).message}`, `${shown} 실행 실패: ${(error as Error).message}`), hint: say(ctx.lang, 'is the command installed in the container?', '컨테이너에 그 명령이 있나요?')};
+			return {ok: false, summary: msg(ctx.lang, 'check.podExec.exec-failed', {command: shown, error: (error as Error).message}), hint: msg(ctx.lang, 'check.podExec.hint-missing')};
 		}
 		const wantedExit = params.exitCode ?? (params.output === undefined ? 0 : undefined);
 		const exitOk = wantedExit === undefined || result.exitCode === wantedExit;
 		const outputOk = params.output === undefined || new RegExp(params.output, 'm').test(result.stdout + result.stderr);
 		const lastLine = lineToShow(result.stdout + result.stderr, exitOk && outputOk ? params.output : undefined);
-		const summary = say(ctx.lang, `${shown} exited ${result.exitCode}${lastLine ? `: ${lastLine}` : ''}`, `${shown} 종료 코드 ${result.exitCode}${lastLine ? `: ${lastLine}` : ''}`);
-		const expected = [wantedExit !== undefined ? `exit ${wantedExit}` : undefined, params.output ? `output /${params.output}/` : undefined].filter(Boolean).join(', ');
-		const detail = say(ctx.lang, `expected: ${expected}\nseen: exit ${result.exitCode}\n${truncate(result.stdout + result.stderr)}`, `기대: ${expected}\n실제: exit ${result.exitCode}\n${truncate(result.stdout + result.stderr)}`);
+		const summary = `${msg(ctx.lang, 'check.exited', {command: shown, code: result.exitCode})}${lastLine ? `: ${lastLine}` : ''}`;
+		const expected = [
+			wantedExit !== undefined ? msg(ctx.lang, 'check.expect.exit', {code: wantedExit}) : undefined,
+			params.output ? msg(ctx.lang, 'check.expect.output', {pattern: params.output}) : undefined,
+		].filter(Boolean).join(', ');
+		const detail = [
+			msg(ctx.lang, 'checks.expected', {text: expected}),
+			msg(ctx.lang, 'checks.seen', {text: msg(ctx.lang, 'check.expect.exit', {code: result.exitCode})}),
+			truncate(result.stdout + result.stderr, ctx.lang),
+		].join('\n');
 		if (exitOk && outputOk) return {ok: true, summary, detail};
 		return {
 			ok: false,
 			summary,
 			detail,
-			hint: say(ctx.lang, `try it yourself: \`kubectl -n ${params.namespace} exec ${podName} -- ${params.command.join(' ')}\``, `직접 해 보세요: \`kubectl -n ${params.namespace} exec ${podName} -- ${params.command.join(' ')}\``),
+			hint: msg(ctx.lang, 'check.podExec.hint', {namespace: params.namespace, pod: podName, command: params.command.join(' ')}),
 		};
 	});
 }
 
-function truncate(text: string): string {
+function truncate(text: string, lang: Lang): string {
 	const lines = text.trimEnd().split('\n');
-	return lines.length > 10 ? [...lines.slice(0, 10), `… (${lines.length - 10} more lines)`].join('\n') : lines.join('\n');
+	return lines.length > 10 ? [...lines.slice(0, 10), msg(lang, 'check.output-more', {count: lines.length - 10})].join('\n') : lines.join('\n');
 }

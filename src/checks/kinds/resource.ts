@@ -1,11 +1,13 @@
 import type {CheckParams} from '../specs.js';
 import type {CheckContext, CheckResult} from '../types.js';
 import {apiStatus, clusterFailure, withCluster} from '../cluster.js';
-import {matchObject, say, show, type Loose, type Mismatch} from '../logic.js';
+import {msg} from '../../lab/i18n.js';
+import type {Lang} from '../../lab/types.js';
+import {matchObject, show, type Loose, type Mismatch} from '../logic.js';
 
 export async function run(params: CheckParams<'resource'>, ctx: CheckContext): Promise<CheckResult> {
 	const wantPresent = (params.state ?? 'present') === 'present';
-	const what = describeTarget(params);
+	const what = describeTarget(params, ctx.lang);
 	return withCluster(ctx, async clients => {
 		let known: unknown;
 		try {
@@ -16,9 +18,9 @@ export async function run(params: CheckParams<'resource'>, ctx: CheckContext): P
 			if (apiStatus(error) !== 404) return clusterFailure(error, ctx);
 		}
 		if (!known) {
-			const summary = say(ctx.lang, `the cluster does not know ${params.resourceKind} (${params.apiVersion})`, `클러스터가 ${params.resourceKind} (${params.apiVersion})를 모릅니다`);
+			const summary = msg(ctx.lang, 'check.resource.unknown-kind', {kind: params.resourceKind, apiVersion: params.apiVersion});
 			if (!wantPresent) return {ok: true, summary};
-			return {ok: false, summary, hint: say(ctx.lang, 'a custom resource needs its CRD: is the component that brings it installed? (`kubectl api-resources`)', '사용자 정의 리소스에는 CRD가 필요합니다: 그것을 제공하는 구성 요소가 설치되었나요? (`kubectl api-resources`)')};
+			return {ok: false, summary, hint: msg(ctx.lang, 'check.resource.hint-crd')};
 		}
 
 		let objects: Loose[];
@@ -47,37 +49,33 @@ export async function run(params: CheckParams<'resource'>, ctx: CheckContext): P
 		const names = matching.map(object => object.metadata?.name).join(', ');
 
 		if (!wantPresent) {
-			if (matching.length === 0) return {ok: true, summary: say(ctx.lang, `${what}: absent`, `${what}: 없음`)};
-			return {
-				ok: false,
-				summary: say(ctx.lang, `${what} still exists (${names})`, `${what}이(가) 아직 있습니다 (${names})`),
-				hint: say(ctx.lang, 'deleting can take a moment (finalizers); `kubectl get` shows what is left', '삭제에는 시간이 걸릴 수 있습니다 (finalizer); `kubectl get`으로 남은 것을 확인하세요'),
-			};
+			if (matching.length === 0) return {ok: true, summary: msg(ctx.lang, 'check.resource.absent', {what})};
+			return {ok: false, summary: msg(ctx.lang, 'check.resource.still-exists', {what, names}), hint: msg(ctx.lang, 'check.resource.hint-deleting')};
 		}
 		if (present) {
-			return {ok: true, summary: say(ctx.lang, `${what}: ${matching.length} present${names ? ` (${names})` : ''}`, `${what}: ${matching.length}개 있음${names ? ` (${names})` : ''}`)};
+			return {ok: true, summary: `${msg(ctx.lang, 'check.resource.present', {what, count: matching.length})}${names ? ` (${names})` : ''}`};
 		}
 		const detail = [
-			params.match ? say(ctx.lang, `expected: ${Object.entries(params.match).map(([path, value]) => `${path} = ${show(value)}`).join(', ')}`, `기대: ${Object.entries(params.match).map(([path, value]) => `${path} = ${show(value)}`).join(', ')}`) : undefined,
+			params.match ? msg(ctx.lang, 'checks.expected', {text: Object.entries(params.match).map(([path, value]) => `${path} = ${show(value)}`).join(', ')}) : undefined,
 			...mismatches.slice(0, 5).map(({name, mismatches: list}) => `${name}: ${list.map(m => `${m.path} = ${show(m.seen)}`).join(', ')}`),
 		].filter(Boolean).join('\n');
 		return {
 			ok: false,
 			summary:
 				objects.length === 0
-					? say(ctx.lang, `${what}: not found`, `${what}: 없음`)
-					: say(ctx.lang, `${what}: ${matching.length} of ${objects.length} match (need ${needed})`, `${what}: ${objects.length}개 중 ${matching.length}개 일치 (필요: ${needed})`),
+					? msg(ctx.lang, 'check.resource.not-found', {what})
+					: msg(ctx.lang, 'check.resource.partial-match', {what, matching: matching.length, total: objects.length, needed}),
 			detail: detail || undefined,
-			hint: say(ctx.lang, 'did the apply succeed? compare with `kubectl get … -o yaml`', 'apply가 성공했나요? `kubectl get … -o yaml`과 비교해 보세요'),
+			hint: msg(ctx.lang, 'check.resource.hint-apply'),
 		};
 	});
 }
 
-function describeTarget(params: CheckParams<'resource'>): string {
+function describeTarget(params: CheckParams<'resource'>, lang: Lang): string {
 	const scope = params.namespace ? `${params.namespace}/` : '';
 	if (params.name) return `${params.resourceKind} ${scope}${params.name}`;
 	if (params.selector) return `${params.resourceKind} ${scope}(${params.selector})`;
-	return `${params.resourceKind}${params.namespace ? ` in ${params.namespace}` : ''}`;
+	return params.namespace ? msg(lang, 'check.resource.in-namespace', {kind: params.resourceKind, namespace: params.namespace}) : params.resourceKind;
 }
 
 /** Equality-based label selectors (a=b, a!=b, a), enough for lesson files; set-based ones go to the server. */

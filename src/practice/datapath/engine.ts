@@ -1,7 +1,7 @@
 // The policy verdict for one packet direction: the single code path the datapath, Hubble and `policy explain` share.
 import type {CompiledFqdnSelector} from './fqdn.js';
 import {RESERVED, selectorMatches, type Labels, type ReservedName} from './identity.js';
-import {describePolicy, describeRuleRef, type CompiledPeerRule, type CompiledPolicy, type Direction, type PeerMatcher, type PolicyIndex, type PolicyRef, type Protocol, type RuleRef} from './policy.js';
+import {type CompiledPeerRule, type CompiledPolicy, type Direction, type PeerMatcher, type PolicyIndex, type PolicyRef, type Protocol, type RuleRef} from './policy.js';
 
 export interface EndpointInfo {
 	namespace: string;
@@ -280,48 +280,4 @@ export function dnsQueryAllowed(redirect: DnsRedirect, canonicalQuery: string): 
 export function reservedPeer(name: ReservedName, ip: string, extra: Partial<PeerIdentity> = {}): PeerIdentity {
 	const inCluster = name !== 'world' && name !== 'world-ipv4' && name !== 'world-ipv6' && name !== 'kube-apiserver';
 	return {ip, identity: RESERVED[name], labels: {[`reserved:${name}`]: ''}, reserved: name, inCluster, fqdnNames: [], ...extra};
-}
-
-/** Human explanation lines of one direction's verdict (what `policy explain` prints). */
-export function explainDirection(verdict: DirectionVerdict, subjectName: string): string[] {
-	const direction = verdict.direction.toUpperCase();
-	const lines: string[] = [];
-	for (const refused of verdict.refused) lines.push(`  note: ${describePolicy(refused.policy)} selects ${subjectName} but the agent refused it: ${refused.error}`);
-	switch (verdict.reason) {
-		case 'policy-disabled':
-			lines.unshift(`${direction} ALLOWED: policy enforcement is disabled (policyEnforcementMode=never)`);
-			break;
-		case 'not-enforced':
-			lines.unshift(
-				verdict.selecting.length === 0
-					? `${direction} ALLOWED: no policy selects ${subjectName}, so ${verdict.direction} is not enforced`
-					: `${direction} ALLOWED: the policies selecting ${subjectName} (${verdict.selecting.map(describePolicy).join(', ')}) have no ${verdict.direction} rules, so ${verdict.direction} is not enforced`,
-			);
-			break;
-		case 'host-always-allowed':
-			lines.unshift(`${direction} ALLOWED: traffic from the local host to its pods is always allowed`);
-			break;
-		case 'allowed-by-rule':
-			lines.unshift(`${direction} ALLOWED (policy-verdict:${verdict.matchType}) by ${verdict.allowedBy.map(describeRuleRef).join('; ')}`);
-			if (verdict.dns) lines.push(`  the DNS proxy inspects this traffic (rules.dns in ${verdict.dns.rules.map(describeRuleRef).join('; ')})${verdict.dns.allowAll ? ': every name is allowed' : ''}`);
-			break;
-		case 'allowed-no-default-deny':
-			lines.unshift(`${direction} ALLOWED: ${verdict.direction} is enforced but every selecting policy sets enableDefaultDeny.${verdict.direction}: false`);
-			break;
-		case 'denied-by-deny-rule':
-			lines.unshift(`${direction} DROPPED (Policy denied by denylist) by ${describeRuleRef(verdict.deniedBy!)}`);
-			break;
-		case 'fqdn-ip-not-learned':
-			lines.unshift(`${direction} DROPPED (Policy denied): the IP was never seen by the DNS proxy`);
-			for (const candidate of verdict.fqdnCandidates) lines.push(`  ${describeRuleRef(candidate.rule)} allows ${candidate.selector}, but only for IPs learned from DNS answers that passed through the proxy (add rules.dns on port 53, then resolve the name again)`);
-			break;
-		case 'no-matching-rule':
-			lines.unshift(`${direction} DROPPED (Policy denied): default deny, no rule of ${verdict.selecting.map(describePolicy).join(', ')} matches`);
-			if (verdict.fqdnNearMisses.length > 0) {
-				lines.push(`  toFQDNs on this port: ${[...new Set(verdict.fqdnNearMisses)].join(', ')}; none matches the name`);
-				if (verdict.fqdnNearMisses.some((text) => text.startsWith('matchPattern: "*.'))) lines.push('  ("*.example.com" needs a label before the dot: it does not match example.com itself; add matchName for that)');
-			}
-			break;
-	}
-	return lines;
 }

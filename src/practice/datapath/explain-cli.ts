@@ -6,9 +6,11 @@ import {parseArgs} from 'node:util';
 import {LineCounter, parseAllDocuments} from 'yaml';
 import {ClusterError, EXIT, UserError} from '../../errors.js';
 import {labHome} from '../../home.js';
+import {langFromEnv, msg, parseLang} from '../../lab/i18n.js';
+import type {Lang} from '../../lab/types.js';
 import type {KubeObject} from '../types.js';
 import {FqdnCache} from './dns.js';
-import {explainTraffic, type ExplainTarget, type Explanation} from './explain.js';
+import {explainTraffic, type ExplainTarget, type Explanation, type Outcome} from './explain.js';
 import {validateCiliumPolicy} from './policy.js';
 import {FQDN_SECTION, type PersistedFqdn} from './runtime.js';
 import {buildView, podKey, type ClusterView} from './view.js';
@@ -21,6 +23,7 @@ const HELP = `Usage:
       policies without a namespace go to -n NS, else to the pod's namespace
 
 --to takes a host, host:port, an IP, or a URL (https://google.com → port 443). The default port is 80.
+--lang ko|en chooses the language of the explanation (default: from LC_ALL / LC_MESSAGES / LANG).
 Exit status: 0 allowed, 2 dropped or not resolvable, 1 bad input, 3 cluster not reachable.
 `;
 
@@ -152,13 +155,13 @@ function readPersistedFqdn(home: string): PersistedFqdn {
 	return value;
 }
 
-async function clusterObjects(kubeconfig: string): Promise<Parameters<typeof buildView>[0]> {
+async function clusterObjects(kubeconfig: string, lang: Lang): Promise<Parameters<typeof buildView>[0]> {
 	const {KubeConfig, KubernetesObjectApi} = await import('@kubernetes/client-node');
 	const config = new KubeConfig();
 	try {
 		config.loadFromFile(kubeconfig);
 	} catch (error) {
-		throw new ClusterError(`cannot read the kubeconfig ${kubeconfig}: ${(error as Error).message}`, 'cilium-lab practice start');
+		throw new ClusterError(msg(lang, 'kube.unreadable-kubeconfig', {file: kubeconfig, error: (error as Error).message}), 'cilium-lab practice start');
 	}
 	const api = config.makeApiClient(KubernetesObjectApi);
 	const list = async (apiVersion: string, kind: string, optional = false): Promise<KubeObject[]> => {
@@ -168,8 +171,8 @@ async function clusterObjects(kubeconfig: string): Promise<Parameters<typeof bui
 		} catch (error) {
 			const text = String((error as Error).message ?? error);
 			if (optional && /404|not found|Unrecognized|resource/i.test(text)) return [];
-			if (/ECONNREFUSED|ENOTFOUND|socket hang up|fetch failed/i.test(text)) throw new ClusterError(`the practice cluster is not reachable (${kubeconfig})`, 'cilium-lab practice start');
-			throw new ClusterError(`listing ${kind}: ${text.split('\n')[0]}`);
+			if (/ECONNREFUSED|ENOTFOUND|socket hang up|fetch failed/i.test(text)) throw new ClusterError(msg(lang, 'explain.unreachable', {kubeconfig}), 'cilium-lab practice start');
+			throw new ClusterError(msg(lang, 'explain.listing-failed', {kind, error: text.split('\n')[0] ?? ''}));
 		}
 	};
 	const [pods, namespaces, nodes, services, endpointsObjects, cnps, ccnps, nps, identities, configMaps] = await Promise.all([
@@ -196,7 +199,8 @@ async function clusterObjects(kubeconfig: string): Promise<Parameters<typeof bui
 	};
 }
 
-export async function policyExplainCommand(argv: string[], out: {write(text: string): void} = process.stdout): Promise<number> {
+/** `policy explain ARGS`; the explanation is in --lang, else in `lang` (the CLI passes its own --lang or the locale's). */
+export async function policyExplainCommand(argv: string[], out: {write(text: string): void} = process.stdout, lang: Lang = langFromEnv()): Promise<number> {
 	const {values} = (() => {
 		try {
 			return parseArgs({
@@ -209,6 +213,7 @@ export async function policyExplainCommand(argv: string[], out: {write(text: str
 					'from-labels': {type: 'string'},
 					namespace: {type: 'string', short: 'n'},
 					kubeconfig: {type: 'string'},
+					lang: {type: 'string'},
 					help: {type: 'boolean', short: 'h'},
 				},
 				allowPositionals: false,
@@ -222,6 +227,11 @@ export async function policyExplainCommand(argv: string[], out: {write(text: str
 		out.write(HELP);
 		return EXIT.ok;
 	}
+	if (values.lang !== undefined) {
+		const chosen = parseLang(values.lang);
+		if (!chosen) throw new UserError(`policy explain: --lang ${values.lang}: expected ko or en`);
+		lang = chosen;
+	}
 	if (!values.to) throw new UserError('policy explain: --to HOST[:PORT] is required', 'cilium-lab policy explain --help');
 	const target = parseTarget(values.to, values.protocol ?? 'tcp');
 	const [fromNamespace, fromName] = values.from?.includes('/') ? values.from.split('/', 2) : [values.namespace ?? (values.file ? 'demo' : 'default'), values.from];
@@ -229,50 +239,50 @@ export async function policyExplainCommand(argv: string[], out: {write(text: str
 		const policies = loadPolicyFiles(values.file, values.namespace ?? fromNamespace!);
 		const labels = values['from-labels'] ? parseLabels(values['from-labels']) : {app: 'client'};
 		const view = syntheticView(policies.map((policy) => policy.object), fromNamespace!, fromName ?? 'client', labels);
-		out.write(`Policies: ${policies.map((policy) => `${policy.object.kind} ${policy.object.metadata.namespace ? `${policy.object.metadata.namespace}/` : ''}${policy.object.metadata.name} (${policy.file})`).join(', ')}\n`);
-		out.write(`From: a pod in ${fromNamespace} with labels ${Object.entries(labels).map(([key, value]) => `${key}=${value}`).join(',') || '(none)'}\n`);
-		out.write(`To: ${target.host}:${target.port}/${target.protocol}\n\n`);
-		return finish(explainTraffic(view, view.byPod.get(podKey(fromNamespace!, fromName ?? 'client'))!, target, undefined, Date.now()), out);
+		const policyList = policies.map((policy) => `${policy.object.kind} ${policy.object.metadata.namespace ? `${policy.object.metadata.namespace}/` : ''}${policy.object.metadata.name} (${policy.file})`).join(', ');
+		const labelList = Object.entries(labels).map(([key, value]) => `${key}=${value}`).join(',') || msg(lang, 'explain.no-labels');
+		out.write(`${msg(lang, 'explain.policies', {policies: policyList})}\n`);
+		out.write(`${msg(lang, 'explain.from-labels', {namespace: fromNamespace!, labels: labelList})}\n`);
+		out.write(`${msg(lang, 'explain.to', {target: `${target.host}:${target.port}/${target.protocol}`})}\n\n`);
+		return finish(explainTraffic(view, view.byPod.get(podKey(fromNamespace!, fromName ?? 'client'))!, target, undefined, Date.now(), lang), out, lang);
 	}
 	if (!fromName) throw new UserError('policy explain: --from NS/POD is required without -f', 'cilium-lab policy explain --from demo/curl --to google.com:443');
-	const result = await explainInCluster({kubeconfig: values.kubeconfig, namespace: fromNamespace!, pod: fromName, target});
+	const result = await explainInCluster({kubeconfig: values.kubeconfig, namespace: fromNamespace!, pod: fromName, target, lang});
 	for (const line of result.header) out.write(`${line}\n`);
 	if (!result.explanation) return EXIT.ok;
-	out.write(`To: ${target.host}:${target.port}/${target.protocol}\n\n`);
-	return finish(result.explanation, out);
+	out.write(`${msg(lang, 'explain.to', {target: `${target.host}:${target.port}/${target.protocol}`})}\n\n`);
+	return finish(result.explanation, out, lang);
 }
 
 /**
  * Explains a pod's attempt against the running practice cluster (objects through the kubeconfig, FQDN caches from the
  * daemon's state): what `policy explain --from` prints, and what the TUI can show after an egress check.
  */
-export async function explainInCluster(options: {kubeconfig?: string; home?: string; namespace: string; pod: string; target: ExplainTarget}): Promise<{header: string[]; explanation?: Explanation}> {
+export async function explainInCluster(options: {kubeconfig?: string; home?: string; namespace: string; pod: string; target: ExplainTarget; lang: Lang}): Promise<{header: string[]; explanation?: Explanation}> {
+	const {lang} = options;
 	const home = options.home ?? labHome();
 	const kubeconfig = options.kubeconfig ?? process.env.KUBECONFIG?.split(path.delimiter)[0] ?? path.join(home, 'practice', 'kubeconfig');
-	const view = buildView(await clusterObjects(kubeconfig));
+	const view = buildView(await clusterObjects(kubeconfig, lang));
 	const key = podKey(options.namespace, options.pod);
 	const pod = view.pods.get(key);
-	if (!pod) throw new UserError(`policy explain: pod ${key} not found`, `kubectl get pods -n ${options.namespace}`);
+	if (!pod) throw new UserError(msg(lang, 'explain.pod-not-found', {pod: key}), `kubectl get pods -n ${options.namespace}`);
 	const node = String((pod as Record<string, any>).spec?.nodeName ?? '');
 	const endpoint = view.byPod.get(key);
 	if (!endpoint) {
-		return {header: [`${key} is not a Cilium endpoint (${view.ciliumRunning ? 'not running, host network, or on a node without a running cilium agent' : 'Cilium is not running in this cluster'}): no policy applies to it`]};
+		const reason = msg(lang, view.ciliumRunning ? 'explain.not-endpoint-pod' : 'explain.not-endpoint-no-cilium');
+		return {header: [msg(lang, 'explain.not-endpoint', {pod: key, reason})]};
 	}
 	const saved = readPersistedFqdn(home)[node];
 	const cache = new FqdnCache(saved?.entries ?? [], saved?.identities ?? []);
-	return {header: [`From: ${key} (identity ${endpoint.identity}, node ${node})`], explanation: explainTraffic(view, endpoint, options.target, cache, Date.now())};
+	return {
+		header: [msg(lang, 'explain.from-pod', {pod: key, identity: endpoint.identity, node})],
+		explanation: explainTraffic(view, endpoint, options.target, cache, Date.now(), lang),
+	};
 }
 
-function finish(explanation: Explanation, out: {write(text: string): void}): number {
+function finish(explanation: Explanation, out: {write(text: string): void}, lang: Lang): number {
 	for (const line of explanation.lines) out.write(`${line}\n`);
-	const verdictLine: Record<string, string> = {
-		allowed: 'Verdict: ALLOWED',
-		dropped: 'Verdict: DROPPED (the client times out: curl exit 28)',
-		'dns-dropped': 'Verdict: DROPPED at DNS (the lookup times out: curl exit 6, or 28 with -m)',
-		'dns-refused': 'Verdict: DNS REFUSED (curl exit 6: Could not resolve host)',
-		'dns-nxdomain': 'Verdict: the name does not exist (curl exit 6)',
-		'no-dns-server': 'Verdict: no DNS server (curl exit 6, or 28 with -m)',
-	};
-	out.write(`\n${verdictLine[explanation.outcome]}\n`);
+	const outcome: Outcome = explanation.outcome;
+	out.write(`\n${msg(lang, `explain.verdict.${outcome}`)}\n`);
 	return explanation.outcome === 'allowed' ? EXIT.ok : EXIT.failed;
 }

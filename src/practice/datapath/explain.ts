@@ -1,9 +1,11 @@
 // Why a connection from a pod is allowed or dropped: the DNS step (policy to kube-dns, the DNS proxy's rules, what
 // it learns) and the connection itself, decided by the same functions the datapath uses (engine.ts, view.ts).
+import {msg} from '../../lab/i18n.js';
+import type {Lang} from '../../lab/types.js';
 import {resolve, type FqdnCache} from './dns.js';
-import {decideConnection, dnsQueryAllowed, explainDirection, peerOfEndpoint, type ConnectionVerdict, type EndpointInfo, type PeerIdentity} from './engine.js';
+import {decideConnection, dnsQueryAllowed, peerOfEndpoint, type ConnectionVerdict, type DirectionVerdict, type EndpointInfo, type PeerIdentity} from './engine.js';
 import {canonicalName} from './fqdn.js';
-import type {Protocol} from './policy.js';
+import {describePolicy, describeRuleRef, type Protocol} from './policy.js';
 import {classifyIp, podKey, translateService, type ClusterView} from './view.js';
 
 export interface ExplainTarget {
@@ -43,11 +45,58 @@ export function searchCandidates(host: string, namespace: string): string[] {
 	return [`${host}.${namespace}.svc.cluster.local`, `${host}.svc.cluster.local`, `${host}.cluster.local`, host];
 }
 
+/** The lines that explain one direction's verdict, each starting with EGRESS or INGRESS and its verdict, in `lang`. */
+export function explainDirection(verdict: DirectionVerdict, subject: string, lang: Lang): string[] {
+	const direction = verdict.direction;
+	const heading = (text: string) => `${direction.toUpperCase()} ${text}`;
+	const lines: string[] = [];
+	for (const refused of verdict.refused) lines.push(`  ${msg(lang, 'explain.policy-refused', {policy: describePolicy(refused.policy), subject, error: refused.error})}`);
+	switch (verdict.reason) {
+		case 'policy-disabled':
+			lines.unshift(heading(msg(lang, 'explain.enforcement-disabled')));
+			break;
+		case 'not-enforced':
+			lines.unshift(
+				heading(
+					verdict.selecting.length === 0
+						? msg(lang, 'explain.not-selected', {subject, direction})
+						: msg(lang, 'explain.no-direction-rules', {subject, policies: verdict.selecting.map(describePolicy).join(', '), direction}),
+				),
+			);
+			break;
+		case 'host-always-allowed':
+			lines.unshift(heading(msg(lang, 'explain.host-allowed')));
+			break;
+		case 'allowed-by-rule':
+			lines.unshift(heading(msg(lang, 'explain.allowed-by', {match: verdict.matchType, rules: verdict.allowedBy.map(describeRuleRef).join('; ')})));
+			if (verdict.dns) lines.push(`  ${msg(lang, verdict.dns.allowAll ? 'explain.dns-proxy-allows-all' : 'explain.dns-proxy-inspects', {rules: verdict.dns.rules.map(describeRuleRef).join('; ')})}`);
+			break;
+		case 'allowed-no-default-deny':
+			lines.unshift(heading(msg(lang, 'explain.no-default-deny', {direction})));
+			break;
+		case 'denied-by-deny-rule':
+			lines.unshift(heading(msg(lang, 'explain.denied-by', {rule: describeRuleRef(verdict.deniedBy!)})));
+			break;
+		case 'fqdn-ip-not-learned':
+			lines.unshift(heading(msg(lang, 'explain.fqdn-not-learned')));
+			for (const candidate of verdict.fqdnCandidates) lines.push(`  ${msg(lang, 'explain.fqdn-learned-only', {rule: describeRuleRef(candidate.rule), selector: candidate.selector})}`);
+			break;
+		case 'no-matching-rule':
+			lines.unshift(heading(msg(lang, 'explain.no-matching-rule', {policies: verdict.selecting.map(describePolicy).join(', ')})));
+			if (verdict.fqdnNearMisses.length > 0) {
+				lines.push(`  ${msg(lang, 'explain.fqdn-near-misses', {selectors: [...new Set(verdict.fqdnNearMisses)].join(', ')})}`);
+				if (verdict.fqdnNearMisses.some((text) => text.startsWith('matchPattern: "*.'))) lines.push(`  ${msg(lang, 'explain.wildcard-needs-label')}`);
+			}
+			break;
+	}
+	return lines;
+}
+
 /**
  * Explains one attempt, as a client that resolves the name first (curl) makes it: the lookup through policy and the
- * DNS proxy, then the connection to the first address.
+ * DNS proxy, then the connection to the first address. The lines are in `lang`.
  */
-export function explainTraffic(view: ClusterView, from: EndpointInfo, target: ExplainTarget, cache: FqdnCache | undefined, now: number): Explanation {
+export function explainTraffic(view: ClusterView, from: EndpointInfo, target: ExplainTarget, cache: FqdnCache | undefined, now: number, lang: Lang): Explanation {
 	const subject = `${from.namespace}/${from.name}`;
 	const lines: string[] = [];
 	let ips: string[];
@@ -57,41 +106,42 @@ export function explainTraffic(view: ClusterView, from: EndpointInfo, target: Ex
 		ips = [target.host];
 	} else {
 		const peer = dnsPeer(view, from, cache, now);
-		if (!peer) return {outcome: 'no-dns-server', lines: [`DNS: kube-dns has no running pod in kube-system, so ${target.host} cannot be resolved`]};
+		if (!peer) return {outcome: 'no-dns-server', lines: [msg(lang, 'explain.dns.no-server', {host: target.host})]};
 		const verdict = view.ciliumRunning ? decideConnection(view.index, from, peer, {protocol: 'UDP', port: 53}, {mode: view.mode}) : undefined;
 		if (verdict && !verdict.allowed) {
-			lines.push(`DNS: the lookup of ${target.host} to kube-dns (UDP 53) is dropped, so the client times out resolving it`);
-			lines.push(...(verdict.egress.allowed ? explainDirection(verdict.ingress!, `${peer.endpoint?.namespace}/${peer.endpoint?.name}`) : explainDirection(verdict.egress, subject)).map((line) => `  ${line}`));
+			lines.push(msg(lang, 'explain.dns.dropped', {host: target.host}));
+			lines.push(...(verdict.egress.allowed ? explainDirection(verdict.ingress!, `${peer.endpoint?.namespace}/${peer.endpoint?.name}`, lang) : explainDirection(verdict.egress, subject, lang)).map((line) => `  ${line}`));
 			return {outcome: 'dns-dropped', lines, dns: {verdict, learned: false, ips: []}};
 		}
 		const redirect = verdict?.egress.dns;
 		for (const candidate of searchCandidates(target.host, from.namespace)) {
 			if (redirect && !dnsQueryAllowed(redirect, canonicalName(candidate))) {
-				lines.push(`DNS: the DNS proxy answers ${view.rejectWith} to ${canonicalName(candidate)}: no rules.dns entry of ${redirect.rules.length > 0 ? 'the allowing rule' : 'the policy'} matches it`);
-				if (candidate !== target.host) lines.push(`  (alpine/musl asks for the search-list names first and gives up at the first ${view.rejectWith}: allow them, e.g. matchPattern "*.*.svc.cluster.local", or use a fully qualified name with a trailing dot)`);
+				lines.push(msg(lang, redirect.rules.length > 0 ? 'explain.dns.refused-by-rule' : 'explain.dns.refused-by-policy', {rcode: view.rejectWith, name: canonicalName(candidate)}));
+				if (candidate !== target.host) lines.push(`  ${msg(lang, 'explain.dns.search-list', {rcode: view.rejectWith})}`);
 				return {outcome: 'dns-refused', lines, dns: {verdict, refusedName: candidate, learned: false, ips: []}};
 			}
 			const answer = resolve(candidate, 'A', view.dns);
 			if (answer.rcode === 'NXDOMAIN') continue;
 			ips = answer.ips;
 			if (redirect) learnedNames.push(canonicalName(candidate));
+			const answered = {name: candidate, ips: answer.ips.join(', ')};
 			lines.push(
 				redirect
-					? `DNS: ${candidate} → ${answer.ips.join(', ')} through the DNS proxy, which learns the answer into the node's FQDN cache (TTL ${Math.max(answer.ttl, view.minTtl)} s)`
-					: `DNS: ${candidate} → ${answer.ips.join(', ')}${verdict?.egress.enforced ? ' (allowed at L4, not through the DNS proxy: nothing is learned for toFQDNs)' : ''}`,
+					? msg(lang, 'explain.dns.through-proxy', {...answered, ttl: Math.max(answer.ttl, view.minTtl)})
+					: msg(lang, verdict?.egress.enforced ? 'explain.dns.answer-not-proxied' : 'explain.dns.answer', answered),
 			);
 			dns = {verdict, learned: Boolean(redirect), ips: answer.ips};
 			break;
 		}
 		if (!dns) {
-			lines.push(`DNS: ${target.host} does not exist (NXDOMAIN)`);
+			lines.push(msg(lang, 'explain.dns.nxdomain', {host: target.host}));
 			return {outcome: 'dns-nxdomain', lines, dns: {verdict, learned: false, ips: []}};
 		}
 		ips = dns.ips;
 	}
 	const translated = translateService(view, ips[0]!, target.port, target.protocol);
 	if (translated.noBackend) {
-		lines.push(`Connection: ${ips[0]}:${target.port} is a service without a ready backend for that port: the packet is dropped (Service backend not found)`);
+		lines.push(msg(lang, 'explain.connection.no-backend', {address: `${ips[0]}:${target.port}`}));
 		return {outcome: 'dropped', lines, dns};
 	}
 	const ip = translated.ip;
@@ -106,13 +156,13 @@ export function explainTraffic(view: ClusterView, from: EndpointInfo, target: Ex
 		? decideConnection(view.index, from, peer, {protocol: target.protocol, port: target.port}, {mode: view.mode, hostname: /^\d/.test(target.host) ? undefined : canonicalName(target.host)})
 		: undefined;
 	const destination = peer.endpoint ? `${peer.endpoint.namespace}/${peer.endpoint.name}` : ip;
-	lines.push(`Connection: ${subject} → ${destination}:${target.port}/${target.protocol}`);
+	lines.push(msg(lang, 'explain.connection', {from: subject, to: `${destination}:${target.port}/${target.protocol}`}));
 	if (!connection) {
-		lines.push('  ALLOWED: Cilium is not running, nothing enforces policy');
+		lines.push(`  ${msg(lang, 'explain.connection.no-cilium')}`);
 		return {outcome: 'allowed', lines, dns, peer};
 	}
-	lines.push(...explainDirection(connection.egress, subject).map((line) => `  ${line}`));
-	if (connection.ingress && peer.endpoint) lines.push(...explainDirection(connection.ingress, destination).map((line) => `  ${line}`));
+	lines.push(...explainDirection(connection.egress, subject, lang).map((line) => `  ${line}`));
+	if (connection.ingress && peer.endpoint) lines.push(...explainDirection(connection.ingress, destination, lang).map((line) => `  ${line}`));
 	return {outcome: connection.allowed ? 'allowed' : 'dropped', lines, dns, connection, peer};
 }
 

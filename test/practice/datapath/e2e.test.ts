@@ -89,11 +89,16 @@ describe('the FQDN lesson against the practice cluster', () => {
 	}, 360_000);
 
 	it('policy explain against the running cluster says why', async () => {
-		const naver = await run(process.execPath, [path.join(repoRoot, 'dist', 'cilium-lab.js'), 'policy', 'explain', '--from', 'demo/curl', '--to', 'naver.com:443']);
+		const naver = await run(process.execPath, [path.join(repoRoot, 'dist', 'cilium-lab.js'), '--lang', 'en', 'policy', 'explain', '--from', 'demo/curl', '--to', 'naver.com:443']);
 		expect(naver.code).toBe(2);
 		expect(naver.stdout).toContain('EGRESS DROPPED (Policy denied): default deny, no rule of CiliumNetworkPolicy demo/allow-dns, CiliumNetworkPolicy demo/allow-egress-to-specific-domain matches');
-		const google = await run(process.execPath, [path.join(repoRoot, 'dist', 'cilium-lab.js'), 'policy', 'explain', '--from', 'demo/curl', '--to', 'https://www.google.com']);
+		const google = await run(process.execPath, [path.join(repoRoot, 'dist', 'cilium-lab.js'), 'policy', 'explain', '--lang', 'en', '--from', 'demo/curl', '--to', 'https://www.google.com']);
 		expect(google.code).toBe(0);
 		expect(google.stdout).toContain('by CiliumNetworkPolicy demo/allow-egress-to-specific-domain spec.egress[0]');
+		const korean = await run(process.execPath, [path.join(repoRoot, 'dist', 'cilium-lab.js'), '--lang', 'ko', 'policy', 'explain', '--from', 'demo/curl', '--to', 'naver.com:443']);
+		expect(korean.code).toBe(2);
+		expect(korean.stdout).toMatch(/^출발: demo\/curl \(identity \d+, 노드 /);
+		expect(korean.stdout).toContain('EGRESS DROPPED (Policy denied): 기본 거부(default deny), CiliumNetworkPolicy demo/allow-dns, CiliumNetworkPolicy demo/allow-egress-to-specific-domain의 어떤 규칙과도 맞지 않습니다');
+		expect(korean.stdout).toContain('판정: DROPPED');
 	});
 });

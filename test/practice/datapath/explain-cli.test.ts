@@ -16,9 +16,10 @@ const write = (name: string, text: string) => {
 
 const documentPolicies = write('policies.yaml', DOCUMENT_POLICIES);
 
-async function explain(argv: string[]) {
+/** English unless argv says --lang (the locale of the machine running the tests does not matter). */
+async function explain(argv: string[], lang: 'en' | 'ko' = 'en') {
 	let out = '';
-	const code = await policyExplainCommand(argv, {write: (text) => void (out += text)});
+	const code = await policyExplainCommand(argv, {write: (text) => void (out += text)}, lang);
 	return {code, out};
 }
 
@@ -77,6 +78,21 @@ spec:
         - matchPattern: "*.git hub.com"
 `);
 		await expect(explain(['-f', file, '--to', 'github.com'])).rejects.toThrow(`${file}:9 spec.egress[0].toFQDNs[0].matchPattern: Invalid value: "*.git hub.com": spec.egress[0].toFQDNs[0].matchPattern in body should match '^([-a-zA-Z0-9_*]+[.]?)+$'`);
+	});
+	test('in Korean with --lang ko (or the language the CLI passes), the same verdict and reasons', async () => {
+		const english = await explain(['-f', documentPolicies, '--to', 'github.com:443']);
+		const korean = await explain(['-f', documentPolicies, '--to', 'github.com:443', '--lang', 'ko']);
+		expect(korean.code).toBe(english.code);
+		expect(korean.out.split('\n')).toHaveLength(english.out.split('\n').length);
+		expect(korean.out).toContain('출발: demo의 Pod, 라벨 app=client');
+		expect(korean.out).toContain('목적지: github.com:443/TCP');
+		expect(korean.out).toContain('EGRESS DROPPED (Policy denied): 기본 거부(default deny), CiliumNetworkPolicy demo/allow-dns, CiliumNetworkPolicy demo/allow-egress-to-specific-domain의 어떤 규칙과도 맞지 않습니다');
+		expect(korean.out).toContain('("*.example.com"은 점 앞에 라벨이 하나 있어야 맞습니다');
+		expect(korean.out).toContain('판정: DROPPED (클라이언트는 시간 초과: curl 종료 코드 28)');
+		expect(korean.out).not.toMatch(/Verdict|From:|To:|default deny, no rule/);
+		expect((await explain(['-f', documentPolicies, '--to', 'github.com:443'], 'ko')).out).toBe(korean.out);
+		expect((await explain(['-f', documentPolicies, '--to', 'github.com:443', '--lang', 'en'], 'ko')).out).toBe(english.out);
+		await expect(explain(['-f', documentPolicies, '--to', 'a.com', '--lang', 'de'])).rejects.toThrow('--lang de: expected ko or en');
 	});
 	test('usage errors', async () => {
 		await expect(explain(['-f', documentPolicies])).rejects.toThrow('--to HOST[:PORT] is required');

@@ -286,7 +286,7 @@ async function runDatapath(c: Case): Promise<{explained: Outcome; observed: Outc
 	const port = Number(c.to.slice(portIndex + 1));
 	if (host.startsWith('pod:')) host = String((store.get('v1', 'Pod', host.slice(4).split('/')[0], host.slice(4).split('/')[1]!) as Record<string, any>).status.podIP);
 	const protocol = c.protocol ?? 'TCP';
-	const explanation = explainTraffic(view, from, {host, port, protocol}, datapath.cache(from.node), datapath.now());
+	const explanation = explainTraffic(view, from, {host, port, protocol}, datapath.cache(from.node), datapath.now(), 'en');
 	const signal = new AbortController().signal;
 	let observed: Outcome;
 	const resolved = await datapath.resolveHost(clientPod, host, {signal, budgetMs: 10_000});
