@@ -253,6 +253,8 @@ export const messages = {
 		ko: '이후 단계 {count}개({steps})가 클러스터를 바꿨습니다. 이 단계 시점으로 되돌릴까요 (정리 스크립트를 역순으로 실행하고 그 단계들의 진행을 지웁니다)? y 되돌리고 실행 · n 그대로 실행 · Esc 취소',
 		en: 'Later steps ({count}: {steps}) changed the cluster. Put it back to this step (their cleanups in reverse, their progress cleared)? y put back and run · n run as it is · Esc cancel',
 	},
+	'handover.failed': {ko: '터미널을 명령에 넘기지 못했습니다', en: 'the terminal could not be handed over'},
+	'progress.notSaved': {ko: '진행을 저장하지 못했습니다: {error}', en: 'progress not saved: {error}'},
 	'goback.running': {ko: '되돌리는 중: {step} 의 {what} 실행…', en: 'Putting the cluster back: {what} of {step}…'},
 	'goback.done': {ko: '클러스터를 이 단계 시점으로 되돌렸습니다 (정리 {count}개). 이제 실행합니다.', en: 'The cluster is back where this step stood ({count} cleanup(s)); running it now.'},
 	'goback.failed': {ko: '되돌리지 못했습니다: {step} 실패 ({outcome}). 출력을 확인하세요.', en: 'Could not put the cluster back: {step} failed ({outcome}); see the output.'},

@@ -522,7 +522,7 @@ export class TuiController {
 	}
 
 	private async runInteractiveStep(script: string, env: Record<string, string>): Promise<RunOutcome> {
-		let outcome: RunOutcome = {kind: 'failedToStart', message: 'the terminal could not be handed over', durationMs: 0};
+		let outcome: RunOutcome = {kind: 'failedToStart', message: this.t('handover.failed'), durationMs: 0};
 		const banner = [this.t('handover.step'), ...script.trim().split('\n').map((line, index) => `${index === 0 ? '$' : ' '} ${line}`)].join('\n');
 		await this.handOverTerminal(async () => {
 			outcome = await this.options.deps.runInteractive(script, env);
@@ -576,7 +576,7 @@ export class TuiController {
 		const snapshot = {track: session.track, variables: session.variables, lessons: toProgressLessons(session)};
 		this.saving = this.saving
 			.then(() => this.options.deps.saveProgress(snapshot))
-			.catch((error: unknown) => this.set({message: `progress not saved: ${error instanceof Error ? error.message : String(error)}`}));
+			.catch((error: unknown) => this.set({message: this.t('progress.notSaved', {error: error instanceof Error ? error.message : String(error)})}));
 	}
 
 	/** Resolves once nothing is running (tests). */
