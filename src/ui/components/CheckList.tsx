@@ -61,9 +61,15 @@ export function describeCheck(spec: CheckSpec, t: Translate): string {
 	}
 }
 
-/** A regular expression as text a person reads: anchors dropped, escapes undone ("^Client Version: v1\\." → "Client Version: v1."). */
+/**
+ * A regular expression as text a person reads. A plain text with escaped punctuation reads as that text, anchors
+ * dropped ("^Client Version: v1\." → "Client Version: v1."); a real pattern shows as written ("^Succeeded\s*$"),
+ * since undoing its escapes would change what it says ("Succeededs*").
+ */
 export function readablePattern(pattern: string): string {
-	return pattern.replace(/^\^/, '').replace(/(?<!\\)\$$/, '').replace(/\\(.)/g, '$1');
+	const body = pattern.replace(/^\^/, '').replace(/(?<!\\)\$$/, '');
+	const literal = !/\\[A-Za-z0-9]/.test(body) && !/(?<!\\)[*+?()[\]{}|^$]/.test(body);
+	return literal ? body.replace(/\\(.)/g, '$1') : pattern;
 }
 
 const DETAIL_MAX_LINES = 4;
