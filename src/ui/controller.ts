@@ -135,6 +135,10 @@ export interface TuiSnapshot {
 	explain?: {key: string; lines: string[] | 'loading'};
 	/** Checks polling now, by lesson/step: when they started and how long they may poll (the step's timeout). */
 	checking?: Record<string, {startedAt: string; timeoutSec: number}>;
+	/** The full view (f) of the step: the whole command, output (from its log file), checks and explain; its first row. */
+	fullView?: {scroll: number};
+	/** The step view cut a region to fit the terminal: the footer offers the full view. */
+	clipped?: boolean;
 }
 
 interface Tail {
@@ -170,6 +174,7 @@ export class TuiController {
 	private readonly pending = new Set<Promise<unknown>>();
 	private saving: Promise<void> = Promise.resolve();
 	private maxScroll = 0;
+	private fullMaxScroll = 0;
 	/** Background job id of a step (lesson/step → JobManager id). */
 	private readonly stepJobs = new Map<string, number>();
 	private targetReady: Promise<void> = Promise.resolve();
@@ -274,6 +279,17 @@ export class TuiController {
 		if (this.state.scroll > maxScroll) this.set({scroll: maxScroll});
 	};
 
+	/** How far the full view can scroll (reported by it, as the step view reports its body's range). */
+	setFullMaxScroll = (maxScroll: number) => {
+		this.fullMaxScroll = maxScroll;
+		const view = this.state.fullView;
+		if (view && view.scroll > maxScroll) this.set({fullView: {scroll: maxScroll}});
+	};
+
+	setClipped = (clipped: boolean) => {
+		if (clipped !== Boolean(this.state.clipped)) this.set({clipped});
+	};
+
 	// ── views ────────────────────────────────────────────────────────────────────
 	lessonRows(): LessonRowView[] {
 		const session = this.state.session;
@@ -351,8 +367,10 @@ export class TuiController {
 				const current = currentStep(session);
 				if (!current) return [{keys: 'l', word: 'key.lessons'}, {keys: 'q', word: 'key.quit'}];
 				const {lesson, step, state} = current;
+				if (this.state.fullView) return [{keys: '↑/↓', word: 'key.full-scroll'}, {keys: 'f/Esc', word: 'key.full-close'}, {keys: 'q', word: 'key.quit'}];
 				const busy = state.status === 'running' || state.status === 'checking';
 				const keys: KeyBinding[] = [{keys: '↑/↓', word: 'key.scroll'}];
+				if (this.state.clipped) keys.push({keys: 'f', word: 'key.full-view'});
 				if (busy) keys.push({keys: 'x', word: 'key.cancel-run'});
 				else if (this.jobs().length > 0) keys.push({keys: 'x', word: 'key.stop-job'});
 				else if (state.status !== 'locked') {
@@ -401,8 +419,20 @@ export class TuiController {
 			case 'lessons':
 				return this.keyLessons(input, key);
 			case 'step':
+				if (this.state.fullView) return this.keyFullView(input, key);
 				return this.keyStep(input, key);
 		}
+	}
+
+	private keyFullView(input: string, key: {upArrow?: boolean; downArrow?: boolean; escape?: boolean; pageUp?: boolean; pageDown?: boolean}) {
+		const scroll = this.state.fullView?.scroll ?? 0;
+		const to = (next: number) => this.set({fullView: {scroll: Math.max(0, Math.min(this.fullMaxScroll, next))}});
+		if (key.upArrow) return to(scroll - 1);
+		if (key.downArrow) return to(scroll + 1);
+		if (key.pageUp) return to(scroll - 10);
+		if (key.pageDown || input === ' ') return to(scroll + 10);
+		if (input === 'f' || key.escape) return this.set({fullView: undefined});
+		if (input === 'q') return this.requestQuit();
 	}
 
 	private clearMessage() {
@@ -505,6 +535,9 @@ export class TuiController {
 				return;
 			case 'e':
 				if (this.explainable(lesson.id, step)) void this.explain(lesson.id, step);
+				return;
+			case 'f':
+				this.set({fullView: {scroll: 0}});
 				return;
 			case 'r':
 				if (!busy && step.run) void this.startRun(lesson.id, step, 'run');

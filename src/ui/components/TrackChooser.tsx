@@ -1,6 +1,7 @@
 import {Box, Text} from 'ink';
 import {color, glyph} from '../theme.js';
 import {useT} from '../i18n.js';
+import {inlineMarkdown, wrapText} from '../layout.js';
 import type {Lang, Track, TrackId} from '../../lab/types.js';
 
 export interface TrackChooserProps {
@@ -31,7 +32,7 @@ export function TrackChooser({tracks, selected, current, lang, practice, width}:
 					</Box>
 					{index === selected && (
 						<Box paddingLeft={2}>
-							<Text color={color('muted')}>{reflow(track.description[lang])}</Text>
+							<Text color={color('muted')}>{wrapText(inlineMarkdown(reflow(track.description[lang])), width - 2).join('\n')}</Text>
 						</Box>
 					)}
 				</Box>
