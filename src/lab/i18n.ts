@@ -563,6 +563,31 @@ export const messages = {
 	'explain.verdict.dns-refused': {ko: '판정: DNS REFUSED (curl 종료 코드 6: Could not resolve host)', en: 'Verdict: DNS REFUSED (curl exit 6: Could not resolve host)'},
 	'explain.verdict.dns-nxdomain': {ko: '판정: 없는 이름 (curl 종료 코드 6)', en: 'Verdict: the name does not exist (curl exit 6)'},
 	'explain.verdict.no-dns-server': {ko: '판정: DNS 서버 없음 (curl 종료 코드 6, -m을 주면 28)', en: 'Verdict: no DNS server (curl exit 6, or 28 with -m)'},
+	// screens that fit: the step view's budgets, the full view, the too-small screen, lesson and course summaries
+	'layout.too-small-title': {ko: '터미널을 키워 주세요', en: 'Make the terminal larger'},
+	'layout.too-small': {
+		ko: '지금 터미널은 {columns}×{rows} 입니다. 이 실습은 {minColumns}×{minRows} 이상에서 그려집니다. 창을 키우면 바로 다시 그립니다. q 는 종료.',
+		en: 'This terminal is {columns}×{rows}; the lab needs at least {minColumns}×{minRows}. Make the window larger and it redraws at once. q quits.',
+	},
+	'layout.more-rows': {ko: '… {count}줄 더 있음 (f 전체 보기)', en: '… {count} more rows (f shows all)'},
+	'key.full-view': {ko: '전체 보기', en: 'full view'},
+	'key.full-close': {ko: '닫기', en: 'close'},
+	'key.full-scroll': {ko: '스크롤 (PgUp/PgDn 한 쪽)', en: 'scroll (PgUp/PgDn a page)'},
+	'full.title': {ko: '전체 보기: {step}', en: 'Full view: {step}'},
+	'full.position': {ko: '{total}줄 중 {first}–{last}', en: 'rows {first}–{last} of {total}'},
+	'full.output': {ko: '출력 ({path})', en: 'Output ({path})'},
+	'full.output-tail': {ko: '출력 (화면에 남은 마지막 줄)', en: 'Output (the last lines kept on screen)'},
+	'full.no-output': {ko: '(아직 실행하지 않음)', en: '(not run yet)'},
+	'full.log-unreadable': {ko: '로그 파일을 읽을 수 없습니다: {error}', en: 'the log file could not be read: {error}'},
+	'full.log-cut': {ko: '… 앞부분 {size} 생략 (전체는 로그 파일에)', en: '… the first {size} left out (all in the log file)'},
+	'full.hints': {ko: '힌트', en: 'Hints'},
+	'summary.lesson': {ko: '✔ 레슨 완료: {title}', en: '✔ Lesson complete: {title}'},
+	'summary.course': {ko: '✔ 코스 완료: {track} 트랙의 레슨 {lessons}개를 모두 마쳤습니다', en: '✔ Course complete: all {lessons} lessons of {track}'},
+	'summary.stats': {
+		ko: '{steps}단계: 직접 완료 {done}, s 로 풀이 {solved} · 사용한 힌트 {hints}개 · 걸린 시간 {time}',
+		en: '{steps} steps: {done} done by you, {solved} solved with s · hints used: {hints} · time: {time}',
+	},
+	'summary.next-lesson': {ko: 'n 으로 다음 레슨을 엽니다', en: 'n opens the next lesson'},
 } as const satisfies Record<string, Localized>;
 
 export type MessageKey = keyof typeof messages;

@@ -1,5 +1,4 @@
 import {useSyncExternalStore} from 'react';
-import stringWidth from 'string-width';
 import {Box, Text, useInput} from 'ink';
 import {LangProvider, useT, type Translate} from './i18n.js';
 import {color} from './theme.js';
@@ -11,6 +10,9 @@ import {StepView} from './components/StepView.js';
 import {VariablesForm} from './components/VariablesForm.js';
 import {TrackChooser} from './components/TrackChooser.js';
 import {HelpPanel} from './components/HelpPanel.js';
+import {FullView} from './components/FullView.js';
+import {MIN_COLUMNS, MIN_ROWS, fitsTerminal, packKeys, truncateRow, wrapText} from './layout.js';
+import {courseSummary, lessonSummary} from './summary.js';
 import {currentStep, visibleSteps, type LockedReason, type Notice, type SessionState} from '../session/index.js';
 import type {TuiController, TuiSnapshot} from './controller.js';
 
@@ -37,13 +39,15 @@ function Screen({controller, snapshot}: {controller: TuiController; snapshot: Tu
 	const targetError = typeof snapshot.targetState === 'object' ? t('status.target-failed', {error: snapshot.targetState.error}) : undefined;
 	const notice =
 		controller.dialogText() ??
-		(snapshot.message ?? (session.notice ? describeNotice(session.notice, session, t, snapshot.screen === 'step') : targetError));
-	const width = Math.max(40, columns);
-	// Status bar (a second line while jobs run), footer and the notice line; the footer wraps on narrow terminals.
-	const footerRows = footerHeight(keys, width);
+		(snapshot.message ?? (session.notice ? describeNotice(session.notice, session, t, snapshot.screen === 'step') : undefined) ?? targetError);
+	if (!fitsTerminal(columns, rows)) return <TooSmall columns={columns} rows={rows} />;
+	const width = columns;
+	// The frame is exactly the terminal's height: the status bar first, the footer last, the body between (Ink
+	// repaints badly once a frame is taller than the terminal).
+	const footer = packKeys(keys, width);
 	const statusRows = jobs.length > 0 ? 2 : 1;
-	const noticeRows = notice ? Math.min(2, Math.ceil(notice.length / width)) : 0;
-	const bodyHeight = Math.max(6, rows - statusRows - footerRows - noticeRows);
+	const noticeRows = notice ? fitNotice(notice, width) : [];
+	const bodyHeight = Math.max(1, rows - statusRows - footer.length - noticeRows.length);
 
 	let body;
 	switch (snapshot.screen) {
@@ -96,6 +100,31 @@ function Screen({controller, snapshot}: {controller: TuiController; snapshot: Tu
 				break;
 			}
 			const steps = visibleSteps(session, current.lesson.id);
+			const stepKey = `${current.lesson.id}/${current.step.id}`;
+			const explain = snapshot.explain?.key === stepKey ? snapshot.explain.lines : undefined;
+			const checking = snapshot.checking?.[stepKey];
+			const output = controller.output(current.lesson.id, current.step.id);
+			if (snapshot.fullView) {
+				body = (
+					<FullView
+						step={current.step}
+						state={current.state}
+						lang={session.lang}
+						output={output}
+						explain={explain}
+						checking={checking}
+						scroll={snapshot.fullView.scroll}
+						onScrollRange={controller.setFullMaxScroll}
+						outputVersion={snapshot.outputVersion}
+						width={width}
+						height={bodyHeight}
+					/>
+				);
+				break;
+			}
+			const lastStep = steps.at(-1)?.id === current.step.id;
+			const lessonDone = lastStep ? lessonSummary(session, current.lesson.id) : undefined;
+			const courseDone = lessonDone ? courseSummary(session) : undefined;
 			body = (
 				<StepView
 					lessonTitle={current.lesson.title[session.lang]}
@@ -105,11 +134,19 @@ function Screen({controller, snapshot}: {controller: TuiController; snapshot: Tu
 					state={current.state}
 					lang={session.lang}
 					files={(current.step.files ?? []).map((name) => ({name, content: readAssetSafely(controller, name)}))}
-					output={controller.output(current.lesson.id, current.step.id)}
-					explain={snapshot.explain?.key === `${current.lesson.id}/${current.step.id}` ? snapshot.explain.lines : undefined}
-					checking={snapshot.checking?.[`${current.lesson.id}/${current.step.id}`]}
+					output={output}
+					explain={explain}
+					checking={checking}
+					summary={
+						lessonDone && {
+							lesson: {...lessonDone, title: current.lesson.title[session.lang]},
+							course: courseDone && {...courseDone, track: trackTitle},
+							nextLesson: session.lab.lessons.some((lesson) => lesson.order > current.lesson.order),
+						}
+					}
 					scroll={snapshot.scroll}
 					onScrollRange={controller.setMaxScroll}
+					onClipped={controller.setClipped}
 					width={width}
 					height={bodyHeight}
 				/>
@@ -119,27 +156,59 @@ function Screen({controller, snapshot}: {controller: TuiController; snapshot: Tu
 	}
 
 	return (
-		<Box flexDirection="column" width={width}>
-			<StatusBar
-				target={session.target}
-				trackTitle={trackTitle}
-				trackId={session.track}
-				width={width}
-				lang={session.lang}
-				done={progress.done}
-				total={progress.total}
-				jobs={jobs}
-				targetStarting={snapshot.targetState === 'starting'}
-			/>
-			<Box flexDirection="column" height={bodyHeight} overflow="hidden">
+		<Box flexDirection="column" width={width} height={rows} overflow="hidden">
+			<Box height={statusRows} overflow="hidden" flexShrink={0}>
+				<StatusBar
+					target={session.target}
+					trackTitle={trackTitle}
+					trackId={session.track}
+					width={width}
+					lang={session.lang}
+					done={progress.done}
+					total={progress.total}
+					jobs={jobs}
+					targetStarting={snapshot.targetState === 'starting'}
+				/>
+			</Box>
+			<Box flexDirection="column" height={bodyHeight} overflow="hidden" flexShrink={0}>
 				{body}
 			</Box>
-			{notice ? (
-				<Box height={noticeRows} overflow="hidden">
-					<Text color={color('warn')}>{notice}</Text>
+			{noticeRows.length > 0 && (
+				<Box flexDirection="column" height={noticeRows.length} overflow="hidden" flexShrink={0}>
+					{noticeRows.map((row, index) => (
+						<Text key={index} color={color('warn')} wrap="truncate-end">
+							{row}
+						</Text>
+					))}
 				</Box>
-			) : null}
-			<KeyHints hints={keys} />
+			)}
+			<KeyHints rows={footer} />
+		</Box>
+	);
+}
+
+/** A notice in at most two rows, the second cut with "…" when it does not fit. */
+function fitNotice(notice: string, width: number): string[] {
+	const rows = wrapText(notice, width);
+	if (rows.length <= 2) return rows;
+	return [rows[0]!, truncateRow(`${rows[1]!} ${rows[2]!}`, width)];
+}
+
+/** Below 80×24 the lab does not draw its screens (they would not fit): it says so, in as many rows as there are. */
+function TooSmall({columns, rows}: {columns: number; rows: number}) {
+	const t = useT();
+	const width = Math.max(1, columns);
+	const lines = [
+		...wrapText(t('layout.too-small-title'), width),
+		...wrapText(t('layout.too-small', {columns, rows, minColumns: MIN_COLUMNS, minRows: MIN_ROWS}), width),
+	].slice(0, Math.max(1, rows));
+	return (
+		<Box flexDirection="column" width={width} height={Math.max(1, Math.min(rows, lines.length))} overflow="hidden">
+			{lines.map((line, index) => (
+				<Text key={index} bold={index === 0} color={index === 0 ? color('warn') : undefined} wrap="truncate-end">
+					{line}
+				</Text>
+			))}
 		</Box>
 	);
 }
@@ -158,20 +227,6 @@ function readAssetSafely(controller: TuiController, name: string): string {
 	return content;
 }
 
-/** Footer rows: the key hints wrap at the terminal's width. */
-function footerHeight(keys: ReadonlyArray<{keys: string; label: string}>, width: number): number {
-	let rows = 1;
-	let used = 0;
-	for (const key of keys) {
-		const size = stringWidth(key.keys) + 1 + stringWidth(key.label);
-		if (used > 0 && used + 2 + size > width) {
-			rows += 1;
-			used = size;
-		} else used += (used > 0 ? 2 : 0) + size;
-	}
-	return rows;
-}
-
 export function describeLock(reason: LockedReason, t: Translate, lessonLabel: (id: string) => string = (id) => id): string {
 	switch (reason.kind) {
 		case 'requiresLesson':
@@ -183,14 +238,17 @@ export function describeLock(reason: LockedReason, t: Translate, lessonLabel: (i
 	}
 }
 
-function describeNotice(notice: Notice, session: SessionState, t: Translate, onStep: boolean): string {
+/** The notice in words; undefined once its cause has ended (a "command is running" after the command stopped). */
+function describeNotice(notice: Notice, session: SessionState, t: Translate, onStep: boolean): string | undefined {
 	switch (notice.kind) {
 		case 'lessonLocked':
 			return (onStep ? blockedByThisLesson(notice.reason, session, t) : undefined) ?? t('notice.lesson-locked', {reason: describeLock(notice.reason, t)});
 		case 'stepLocked':
 			return (onStep ? blockedByThisLesson(notice.reason, session, t) : undefined) ?? t('notice.step-locked', {reason: describeLock(notice.reason, t)});
-		case 'busy':
-			return t('notice.busy');
+		case 'busy': {
+			const status = session.lessons[notice.lessonId]?.steps[notice.stepId]?.status;
+			return status === 'running' || status === 'checking' ? t('notice.busy') : undefined;
+		}
 		case 'endOfLab':
 			return t('notice.end-of-lab');
 		case 'startOfLab':

@@ -89,6 +89,10 @@ export interface TuiSnapshot {
 	explain?: {key: string; lines: string[] | 'loading'};
 	/** Checks polling now, by lesson/step: when they started and how long they may poll (the step's timeout). */
 	checking?: Record<string, {startedAt: string; timeoutSec: number}>;
+	/** The full view (f) of the step: the whole command, output (from its log file), checks and explain; its first row. */
+	fullView?: {scroll: number};
+	/** The step view cut a region to fit the terminal: the footer offers the full view. */
+	clipped?: boolean;
 }
 
 const stepKey = (ref: Cursor) => `${ref.lessonId}/${ref.stepId}`;
@@ -99,6 +103,7 @@ export class TuiController {
 	private readonly listeners = new Set<() => void>();
 	private saving: Promise<void> = Promise.resolve();
 	private maxScroll = 0;
+	private fullMaxScroll = 0;
 	private targetReady: Promise<void> = Promise.resolve();
 	private baseEnv: Record<string, string | undefined>;
 	private checkContext?: string;
@@ -245,6 +250,17 @@ export class TuiController {
 		if (this.state.scroll > maxScroll) this.set({scroll: maxScroll});
 	};
 
+	/** How far the full view can scroll (reported by it, as the step view reports its body's range). */
+	setFullMaxScroll = (maxScroll: number) => {
+		this.fullMaxScroll = maxScroll;
+		const view = this.state.fullView;
+		if (view && view.scroll > maxScroll) this.set({fullView: {scroll: maxScroll}});
+	};
+
+	setClipped = (clipped: boolean) => {
+		if (clipped !== Boolean(this.state.clipped)) this.set({clipped});
+	};
+
 	// ── views ────────────────────────────────────────────────────────────────────
 	lessonRows(): LessonRowView[] {
 		return lessonRows(this.state.session);
@@ -344,9 +360,16 @@ export class TuiController {
 		const current = currentStep(this.state.session);
 		if (!current) return [scroll, toLessons, quit];
 		const {lesson, step, state} = current;
+		if (this.state.fullView) {
+			const to = (delta: number) => this.set({fullView: {scroll: Math.max(0, Math.min(this.fullMaxScroll, (this.state.fullView?.scroll ?? 0) + delta))}});
+			const close = () => this.set({fullView: undefined});
+			return [upDown('key.full-scroll', to), bind(' ', 'key.full-scroll', () => to(10), {footer: false, label: 'Space'}), bind('f', 'key.full-close', close, {label: 'f/Esc'}), bind('esc', 'key.full-close', close, {footer: false}), quit];
+		}
 		const ref = {lessonId: lesson.id, stepId: step.id};
 		const busy = this.driver.isBusy(ref) && !this.driver.jobOf(ref);
 		const keys: KeyBinding[] = [scroll];
+		const fullView = bind('f', 'key.full-view', () => this.set({fullView: {scroll: 0}}), {footer: this.state.clipped === true});
+		keys.push(fullView);
 		if (busy) keys.push(bind('x', 'key.cancel-run', () => this.driver.cancel(ref)));
 		else if (stopJob.length > 0) keys.push(...stopJob);
 		const refuseBusy = () => this.dispatch({type: 'BUSY_REFUSED', ...ref});

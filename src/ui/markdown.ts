@@ -1,12 +1,13 @@
 // Markdown → terminal text (ANSI styled) for lesson and step bodies.
 // Loaded lazily (see hooks/use-markdown.ts): marked-terminal pulls in highlight.js, which would
 // otherwise cost the first frame about 0.2 s.
-import {Marked, type Tokens} from 'marked';
+import {Marked, type Token, type Tokens} from 'marked';
 import {markedTerminal} from 'marked-terminal';
 import {stripVTControlCharacters as stripAnsi} from 'node:util';
 import stringWidth from 'string-width';
 import wrapAnsi from 'wrap-ansi';
 import {colorsEnabled} from './theme.js';
+import {GLUE, expandTabs, unprotect} from './layout.js';
 
 const renderers = new Map<string, Marked>();
 
@@ -14,11 +15,20 @@ function rendererFor(width: number, colors: boolean): Marked {
 	const key = `${width}:${colors}`;
 	let marked = renderers.get(key);
 	if (marked) return marked;
-	marked = new Marked(markedTerminal({width, reflowText: true, tab: 2, showSectionPrefix: !colors}) as never);
+	marked = new Marked(markedTerminal({width, reflowText: false, tab: 2, showSectionPrefix: !colors}) as never);
 	marked.use({
 		// Marks each line of a fenced block so wrapping can tell code from prose after highlighting.
+		// Joins a paragraph's soft line breaks (the lesson's YAML keeps the author's, the terminal wraps again to its own
+		// width below) and glues code spans so the wrapping never breaks a command in two.
 		walkTokens(token) {
 			if (token.type === 'code') token.text = (token as Tokens.Code).text.split('\n').map((line) => CODE_MARK + line).join('\n');
+			else if (token.type === 'text') token.text = token.text.replace(/[ \t]*\n[ \t]*/g, ' ');
+			else if (token.type === 'codespan' && !(token as {inTable?: boolean}).inTable) token.text = token.text.replace(/\s/g, GLUE);
+			// A table sizes its columns to the width and wraps inside its cells: code there may wrap.
+			else if (token.type === 'table') {
+				const table = token as Tokens.Table;
+				for (const cell of [...table.header, ...table.rows.flat()]) markInTable(cell.tokens);
+			}
 		},
 		renderer: {
 			// marked-terminal leaves inline tokens inside list items unrendered with marked ≥13
@@ -32,6 +42,13 @@ function rendererFor(width: number, colors: boolean): Marked {
 	});
 	renderers.set(key, marked);
 	return marked;
+}
+
+function markInTable(tokens: readonly Token[]) {
+	for (const token of tokens) {
+		(token as {inTable?: boolean}).inTable = true;
+		if ('tokens' in token && token.tokens) markInTable(token.tokens);
+	}
 }
 
 const CODE_MARK = '\uE000';
@@ -52,7 +69,8 @@ export function renderMarkdown(markdown: string, width: number, colors = colorsE
 		.replace(/\n{3,}/g, '\n\n')
 		.trimEnd()
 		.split('\n')
-		.flatMap((line) => (line.includes(CODE_MARK) ? wrapHanging(line.replaceAll(CODE_MARK, ''), columns, 'code') : wrapHanging(line, columns, 'prose')))
+		.flatMap((line) => (line.includes(CODE_MARK) ? wrapHanging(expandTabs(line.replaceAll(CODE_MARK, '')), columns, 'code') : wrapHanging(line, columns, 'prose')))
+		.map(unprotect)
 		.join('\n');
 }
 

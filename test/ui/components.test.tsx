@@ -118,7 +118,7 @@ describe('CheckList', () => {
 		];
 		const instance = render(
 			<Box width={40}>
-				<CheckList rows={rows} />
+				<CheckList rows={rows} width={40} />
 			</Box>,
 		);
 		const frame = await waitForText(instance, 'Checks');

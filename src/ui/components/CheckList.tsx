@@ -1,8 +1,9 @@
-import {Box, Text, useStdout} from 'ink';
-import Spinner from 'ink-spinner';
+import {Text, useStdout} from 'ink';
 import stringWidth from 'string-width';
 import wrapAnsi from 'wrap-ansi';
-import {color, glyph} from '../theme.js';
+import {color} from '../theme.js';
+import {inlineMarkdown, wrapText} from '../layout.js';
+import {Rows, type Row} from './Rows.js';
 import {useT, type Translate} from '../i18n.js';
 import {formatDuration, lines} from '../format.js';
 import {useElapsed} from '../hooks/use-elapsed.js';
@@ -61,9 +62,15 @@ export function describeCheck(spec: CheckSpec, t: Translate): string {
 	}
 }
 
-/** A regular expression as text a person reads: anchors dropped, escapes undone ("^Client Version: v1\\." → "Client Version: v1."). */
+/**
+ * A regular expression as text a person reads. A plain text with escaped punctuation reads as that text, anchors
+ * dropped ("^Client Version: v1\." → "Client Version: v1."); a real pattern shows as written ("^Succeeded\s*$"),
+ * since undoing its escapes would change what it says ("Succeededs*").
+ */
 export function readablePattern(pattern: string): string {
-	return pattern.replace(/^\^/, '').replace(/(?<!\\)\$$/, '').replace(/\\(.)/g, '$1');
+	const body = pattern.replace(/^\^/, '').replace(/(?<!\\)\$$/, '');
+	const literal = !/\\[A-Za-z0-9]/.test(body) && !/(?<!\\)[*+?()[\]{}|^$]/.test(body);
+	return literal ? body.replace(/\\(.)/g, '$1') : pattern;
 }
 
 const DETAIL_MAX_LINES = 4;
@@ -102,31 +109,44 @@ export interface ChecksPolling {
 	afterFailedRun?: {kind: 'exit'; code: number} | {kind: 'timeout'};
 }
 
-/** `width`: the columns the list has (the terminal's when not given); failed checks' details wrap to it. */
+/**
+ * The checks as screen rows of at most `width` columns (without the heading): a note when the command failed before
+ * them, each check's summary (wrapped, its first row marked ✔ ✘ ○ or a spinner), a failed check's detail and hint.
+ */
+export function checkRows(rows: readonly CheckRow[], polling: ChecksPolling | undefined, width: number, t: Translate): Row[] {
+	const out: Row[] = [];
+	if (polling?.afterFailedRun) {
+		const note = polling.afterFailedRun.kind === 'exit' ? t('checks.after-exit', {code: polling.afterFailedRun.code}) : t('checks.after-timeout');
+		out.push(...wrapText(note, width).map((text): Row => ({text, tone: 'warn'})));
+	}
+	const indent = ' '.repeat(DETAIL_INDENT);
+	for (const row of rows) {
+		const summary = `${row.result?.summary ?? describeCheck(row.spec, t)}${row.state === 'pending' ? ` (${t('checks.pending')})` : ''}`;
+		wrapText(summary, width - DETAIL_INDENT).forEach((text, index) => {
+			out.push(index === 0 ? {text, mark: row.state, tone: row.state === 'pending' ? 'muted' : undefined} : {text: indent + text, tone: row.state === 'pending' ? 'muted' : undefined});
+		});
+		if (row.state !== 'failed') continue;
+		if (row.result?.detail) out.push(...detailRows(row.result.detail, width - DETAIL_INDENT).map((text): Row => ({text: indent + text, tone: 'muted'})));
+		if (row.result?.hint) out.push(...wrapText(t('checks.hint', {text: inlineMarkdown(row.result.hint)}), width - DETAIL_INDENT).map((text): Row => ({text: indent + text, tone: 'warn'})));
+	}
+	return out;
+}
+
+/** `width`: the columns the list has (the terminal's when not given); every row fits it. */
 export function CheckList({rows, polling, width}: {rows: readonly CheckRow[]; polling?: ChecksPolling; width?: number}) {
 	const t = useT();
 	const {stdout} = useStdout();
-	const detailWidth = (width ?? (stdout.columns || 80)) - DETAIL_INDENT;
 	if (rows.length === 0) return null;
+	const columns = width ?? (stdout.columns || 80);
 	return (
-		<Box flexDirection="column">
-			<Box columnGap={2}>
-				<Text bold>{t('checks.title')}</Text>
-				{polling && <PollingClock polling={polling} />}
-			</Box>
-			{polling?.afterFailedRun && (
-				<Text color={color('warn')}>
-					{polling.afterFailedRun.kind === 'exit' ? t('checks.after-exit', {code: polling.afterFailedRun.code}) : t('checks.after-timeout')}
-				</Text>
-			)}
-			{rows.map((row, index) => (
-				<CheckLine key={index} row={row} detailWidth={detailWidth} />
-			))}
-		</Box>
+		<Rows
+			rows={[{text: t('checks.title'), bold: true}, ...checkRows(rows, polling, columns, t)]}
+			trailer={polling && <PollingClock polling={polling} />}
+		/>
 	);
 }
 
-function PollingClock({polling}: {polling: ChecksPolling}) {
+export function PollingClock({polling}: {polling: ChecksPolling}) {
 	const t = useT();
 	const elapsed = useElapsed(polling.startedAt, true, 1000);
 	const seconds = Math.min(elapsed, polling.timeoutSec * 1000);
@@ -135,61 +155,4 @@ function PollingClock({polling}: {polling: ChecksPolling}) {
 			{t('checks.polling', {elapsed: `${Math.floor(seconds / 1000)}s`, deadline: polling.timeoutSec <= 300 ? `${polling.timeoutSec}s` : formatDuration(polling.timeoutSec * 1000)})}
 		</Text>
 	);
-}
-
-function CheckLine({row, detailWidth}: {row: CheckRow; detailWidth: number}) {
-	const t = useT();
-	const summary = row.result?.summary ?? describeCheck(row.spec, t);
-	return (
-		<Box flexDirection="column">
-			<Box columnGap={1}>
-				<StateGlyph row={row} />
-				<Box flexShrink={1}>
-					<Text wrap="wrap" color={row.state === 'pending' ? color('muted') : undefined}>
-						{summary}
-						{row.state === 'pending' && ` (${t('checks.pending')})`}
-					</Text>
-				</Box>
-			</Box>
-			{row.state === 'failed' && row.result?.detail && (
-				<Box flexDirection="column" paddingLeft={DETAIL_INDENT}>
-					{detailRows(row.result.detail, detailWidth).map((line, index) => (
-						<Text key={index} color={color('muted')} wrap="truncate-end">
-							{line}
-						</Text>
-					))}
-				</Box>
-			)}
-			{row.state === 'failed' && row.result?.hint && (
-				<Box paddingLeft={2}>
-					<Text color={color('warn')}>{t('checks.hint', {text: row.result.hint})}</Text>
-				</Box>
-			)}
-		</Box>
-	);
-}
-
-function StateGlyph({row}: {row: CheckRow}) {
-	switch (row.state) {
-		case 'pending':
-			return <Text color={color('muted')}>{glyph.ready}</Text>;
-		case 'running':
-			return (
-				<Text color={color('running')}>
-					<Spinner type="dots" />
-				</Text>
-			);
-		case 'passed':
-			return (
-				<Text color={color('ok')} aria-label="passed">
-					{glyph.done}
-				</Text>
-			);
-		case 'failed':
-			return (
-				<Text color={color('fail')} aria-label="failed">
-					{glyph.failed}
-				</Text>
-			);
-	}
 }

@@ -1,6 +1,8 @@
 import {Box, Text} from 'ink';
 import Spinner from 'ink-spinner';
+import stringWidth from 'string-width';
 import wrapAnsi from 'wrap-ansi';
+import {expandTabs} from '../layout.js';
 import {color} from '../theme.js';
 import {useT} from '../i18n.js';
 import {formatDuration} from '../format.js';
@@ -14,8 +16,10 @@ export interface OutputPaneProps {
 	lines: readonly OutputLine[];
 	/** How many lines the command printed in all. */
 	totalLines: number;
-	/** Lines of output the pane may show. */
-	height: number;
+	/** Lines of output the pane may show (when `rows` is not given). */
+	height?: number;
+	/** Rows of the whole pane, borders included: it never draws more (the log line goes first when short). */
+	rows?: number;
 	/** Columns inside the pane (its border and padding excluded); long lines are cut or wrapped to it. */
 	width?: number;
 }
@@ -38,8 +42,9 @@ export function layoutOutput(lines: readonly OutputLine[], height: number, width
 	let shown = 0;
 	for (let index = lines.length - 1; index >= 0 && rows.length < height; index -= 1) {
 		const line = lines[index]!;
-		const wraps = index >= lines.length - WRAPPED_TAIL || line.stream === 'stderr' || ERROR_LINE.test(line.text);
-		const pieces = wraps && line.text.length > width ? wrapAnsi(line.text, Math.max(10, width), {hard: true}).split('\n') : [line.text];
+		const text = expandTabs(line.text);
+		const wraps = index >= lines.length - WRAPPED_TAIL || line.stream === 'stderr' || ERROR_LINE.test(text);
+		const pieces = wraps && stringWidth(text) > width ? wrapAnsi(text, Math.max(10, width), {hard: true}).split('\n') : [text];
 		if (rows.length + pieces.length > height) {
 			// The newest line alone is taller than the pane: show its end, where the advice usually is.
 			if (rows.length === 0) {
@@ -54,15 +59,52 @@ export function layoutOutput(lines: readonly OutputLine[], height: number, width
 	return {rows, shown};
 }
 
-export function OutputPane({run, lines, totalLines, height, width = 76}: OutputPaneProps) {
+/**
+ * The rows the pane would take with at most `maxLines` rows of output (borders, status, the "lines above" note and
+ * the log line included), and whether output is left out or cut (the full view has all of it).
+ */
+export function outputChrome(run: StepRun, lines: readonly OutputLine[], totalLines: number, maxLines: number, width: number): {rows: number; cut: boolean} {
+	const {rows, shown} = layoutOutput(lines, maxLines, width);
+	const empty = rows.length === 0 && run.outcome !== undefined ? 1 : 0;
+	const hidden = totalLines > shown ? 1 : 0;
+	const cut = hidden > 0 || rows.some((row) => stringWidth(row.text) > width);
+	return {rows: 2 + 1 + (run.logFile ? 1 : 0) + Math.max(rows.length, empty) + hidden, cut};
+}
+
+/** Output rows and whether the log line fits, for a pane of `rows` rows in all. */
+function fitPane(lines: readonly OutputLine[], totalLines: number, rows: number, width: number, logFile: boolean) {
+	let log = logFile;
+	const inner = Math.max(1, rows - 3); // borders and the status line
+	let room = inner - (log ? 1 : 0);
+	if (room < 1 && log) {
+		log = false;
+		room = inner;
+	}
+	let layout = layoutOutput(lines, room, width);
+	if (totalLines > layout.shown && room > 1) {
+		room -= 1; // "… N lines above"
+		layout = layoutOutput(lines, room, width);
+	} else if (totalLines > layout.shown && log) {
+		log = false;
+		layout = layoutOutput(lines, room, width);
+	}
+	const showHidden = totalLines > layout.shown && layout.rows.length + 1 <= inner - (log ? 1 : 0);
+	return {layout, log, showHidden};
+}
+
+export function OutputPane({run, lines, totalLines, height, rows: paneRows, width = 76}: OutputPaneProps) {
 	const t = useT();
 	const live = !run.outcome;
 	const elapsed = useElapsed(run.startedAt, live);
-	const {rows, shown} = layoutOutput(lines, Math.max(1, height), width);
+	const fitted = paneRows !== undefined ? fitPane(lines, totalLines, paneRows, width, Boolean(run.logFile)) : undefined;
+	const {rows, shown} = fitted?.layout ?? layoutOutput(lines, Math.max(1, height ?? 12), width);
 	const hidden = totalLines - shown;
+	const showLog = fitted ? fitted.log : Boolean(run.logFile);
+	const showHidden = fitted ? fitted.showHidden : hidden > 0;
+	const showEmpty = rows.length === 0 && !live && (!fitted || paneRows! - 3 - (showLog ? 1 : 0) >= 1);
 	return (
-		<Box flexDirection="column" borderStyle="single" borderColor={color('muted')} paddingX={1}>
-			<Box columnGap={1}>
+		<Box flexDirection="column" borderStyle="single" borderColor={color('muted')} paddingX={1} height={paneRows} overflow="hidden" flexShrink={0}>
+			<Box columnGap={1} height={1} overflow="hidden">
 				{live && (
 					<Text color={color('running')}>
 						<Spinner type="dots" />
@@ -70,14 +112,14 @@ export function OutputPane({run, lines, totalLines, height, width = 76}: OutputP
 				)}
 				<RunStatus run={run} elapsed={elapsed} />
 			</Box>
-			{hidden > 0 && <Text color={color('muted')}>{t('output.hidden-lines', {count: hidden})}</Text>}
-			{rows.length === 0 && !live && <Text color={color('muted')}>{t('output.empty')}</Text>}
+			{showHidden && <Text color={color('muted')}>{t('output.hidden-lines', {count: hidden})}</Text>}
+			{showEmpty && <Text color={color('muted')}>{t('output.empty')}</Text>}
 			{rows.map((line, index) => (
 				<Text key={index} wrap="truncate-end" color={line.stream === 'stderr' ? color('warn') : undefined}>
 					{line.text || ' '}
 				</Text>
 			))}
-			{run.logFile && (
+			{showLog && run.logFile && (
 				<Text color={color('muted')} wrap="truncate-middle">
 					{t('output.log', {path: run.logFile})}
 				</Text>

@@ -1,17 +1,18 @@
 import {useEffect, useMemo} from 'react';
 import {Box, Text} from 'ink';
 import stringWidth from 'string-width';
-import wrapAnsi from 'wrap-ansi';
-import {color, glyph} from '../theme.js';
-import {useT} from '../i18n.js';
-import {lines} from '../format.js';
+import {color, glyph, type ColorToken} from '../theme.js';
+import {useT, type Translate} from '../i18n.js';
+import {formatDuration, lines} from '../format.js';
 import {useMarkdown} from '../hooks/use-markdown.js';
-import {CheckList, DETAIL_INDENT, describeCheck, detailRows, type ChecksPolling} from './CheckList.js';
-import {Hints} from './Hints.js';
-import {OutputPane, layoutOutput} from './OutputPane.js';
+import {allocateRows, clip, inlineMarkdown, truncateRow, wrapCommand, wrapText} from '../layout.js';
+import {PollingClock, checkRows, type ChecksPolling} from './CheckList.js';
+import {Rows, type Row} from './Rows.js';
+import {OutputPane, outputChrome} from './OutputPane.js';
 import type {Lang, Step} from '../../lab/types.js';
 import type {StepState, StepStatus} from '../../session/types.js';
 import type {OutputLine} from '../../run/types.js';
+import type {CompletionSummary} from '../summary.js';
 
 export interface StepViewProps {
 	lessonTitle: string;
@@ -27,20 +28,26 @@ export interface StepViewProps {
 	explain?: readonly string[] | 'loading';
 	/** The checks are polling: since when, and for how long they may. */
 	checking?: {startedAt: string; timeoutSec: number};
+	/** Shown under the checks once the lesson (or the whole course) is complete. */
+	summary?: {lesson?: CompletionSummary & {title: string}; course?: CompletionSummary & {lessons: number; track: string}; nextLesson?: boolean};
 	/** First body line shown. */
 	scroll: number;
 	/** Reports how far the body can scroll, so the caller can clamp. */
 	onScrollRange?: (maxScroll: number) => void;
+	/** Reports whether any region is cut to fit (the full view `f` then has more to show). */
+	onClipped?: (clipped: boolean) => void;
 	width: number;
+	/** Rows the view may use; it never draws more. */
 	height: number;
 }
 
-const COMMAND_MAX_LINES = 6;
-const OUTPUT_MAX_LINES = 12;
-const BODY_MIN_LINES = 4;
-const EXPLAIN_MAX_LINES = 8;
+/** Caps on what a region takes from the body on a tall terminal; the full view (f) shows everything. */
+const COMMAND_MAX_ROWS = 6;
+const OUTPUT_MAX_ROWS = 12;
+const EXPLAIN_MAX_ROWS = 8;
+const BODY_MIN_ROWS = 4;
 
-const statusColor: Record<StepStatus, Parameters<typeof color>[0]> = {
+const statusColor: Record<StepStatus, ColorToken> = {
 	locked: 'muted',
 	ready: 'accent',
 	running: 'running',
@@ -51,13 +58,13 @@ const statusColor: Record<StepStatus, Parameters<typeof color>[0]> = {
 	stale: 'warn',
 };
 
-/** Rows `text` takes when Ink wraps it at word boundaries. */
-function wrappedHeight(text: string, width: number): number {
-	return lines(text).reduce((sum, line) => sum + (stringWidth(line) <= width ? 1 : wrapAnsi(line, Math.max(1, width), {hard: true, trim: false}).split('\n').length), 0);
-}
-
+/**
+ * The step: title, body (scrolls with ↑/↓), the stale note, the command, its output, the checks, `policy explain`,
+ * hints and, at the end of a lesson, its summary. Every region gets a row budget from `allocateRows`, so the view is
+ * never taller than `height`; a region cut to its budget says how much more the full view (f) has.
+ */
 export function StepView(props: StepViewProps) {
-	const {lessonTitle, step, index, count, state, lang, files, output, explain, checking, scroll, onScrollRange, width, height} = props;
+	const {lessonTitle, step, index, count, state, lang, files, output, explain, checking, summary, scroll, onScrollRange, onClipped, width, height} = props;
 	const t = useT();
 	const document = useMemo(() => {
 		const parts = [step.body[lang]];
@@ -66,55 +73,54 @@ export function StepView(props: StepViewProps) {
 	}, [step, lang, files]);
 	const bodyWidth = Math.max(20, width - 2);
 	const rendered = useMarkdown(document, bodyWidth);
-	const bodyLines = useMemo(() => lines(rendered).flatMap((line) => wrapLine(line, bodyWidth)), [rendered, bodyWidth]);
+	const bodyLines = useMemo(() => lines(rendered).flatMap((line) => (stringWidth(line) <= bodyWidth ? [line] : wrapText(line, bodyWidth))), [rendered, bodyWidth]);
 
-	const commandLines = step.run ? lines(step.run) : [];
-	const commandShown = commandLines.slice(0, COMMAND_MAX_LINES);
-	const commandHeight = step.run ? 1 + commandShown.length + (commandLines.length > COMMAND_MAX_LINES ? 1 : 0) : 1;
-	const failedDetail = state.checks.reduce(
-		(sum, row) => sum + (row.state === 'failed' ? (row.result?.detail ? detailRows(row.result.detail, width - DETAIL_INDENT).length : 0) + (row.result?.hint ? 1 : 0) : 0),
-		0,
-	);
-	const polling = pollingOf(state, checking);
-	const pollingNote = polling?.afterFailedRun
-		? polling.afterFailedRun.kind === 'exit'
-			? t('checks.after-exit', {code: polling.afterFailedRun.code})
-			: t('checks.after-timeout')
-		: undefined;
-	const checkRows = state.checks.reduce(
-		(sum, row) => sum + wrappedHeight(`${row.result?.summary ?? describeCheck(row.spec, t)}${row.state === 'pending' ? ` (${t('checks.pending')})` : ''}`, width - 2),
-		0,
-	);
-	const checksHeight = state.checks.length > 0 ? 1 + checkRows + failedDetail + (pollingNote ? wrappedHeight(pollingNote, width) : 0) : 0;
-	const hintsHeight = step.hints
-		.slice(0, state.hintsRevealed)
-		.reduce((sum, hint) => sum + wrappedHeight(`hint 1/1 ${hint[lang].trim()}`, width), 0);
-	const staleHeight = state.status === 'stale' ? 1 : 0;
-	const explainLines = explain === undefined ? [] : explain === 'loading' ? [t('explain.loading')] : explain;
-	const explainHeight = explain === undefined ? 0 : 1 + Math.min(EXPLAIN_MAX_LINES, explainLines.length);
-	const fixed = 1 + commandHeight + checksHeight + hintsHeight + staleHeight + explainHeight;
-	const outputWidth = Math.max(10, width - 4); // border and padding
-	let outputChrome = state.run ? 3 + (state.run.logFile ? 1 : 0) : 0;
-	// The pane grows with the output up to its cap; the body keeps the rest.
-	let outputRoom = Math.max(1, Math.min(OUTPUT_MAX_LINES, height - fixed - outputChrome - BODY_MIN_LINES));
-	let outputLayout = layoutOutput(output.lines, outputRoom, outputWidth);
-	if (state.run && outputLayout.shown < output.total) {
-		// "… N lines above" takes a row too.
-		outputChrome += 1;
-		outputRoom = Math.max(1, outputRoom - 1);
-		outputLayout = layoutOutput(output.lines, outputRoom, outputWidth);
-	}
-	const outputLines = state.run ? Math.max(1, outputLayout.rows.length) : 0;
-	const bodyHeight = Math.max(BODY_MIN_LINES - 1, height - fixed - (state.run ? outputChrome + outputLines : 0) - 1);
+	const regions = stepRegions({step, state, lang, t, width, output, explain, checking, summary});
+	const outputWidth = Math.max(10, width - 4);
+	const outputNatural = state.run ? outputChrome(state.run, output.lines, output.total, OUTPUT_MAX_ROWS, outputWidth) : undefined;
 
-	const maxScroll = Math.max(0, bodyLines.length - bodyHeight);
+	const sizes = allocateRows(height - 1, [
+		{id: 'stale', min: 1, want: regions.stale.length},
+		// Asked for with e: before the checks' detail, the command and the output, which the learner has already seen.
+		{id: 'explain', min: Math.min(2, regions.explain.length), want: Math.min(regions.explain.length, 1 + EXPLAIN_MAX_ROWS)},
+		{id: 'checks', min: Math.min(regions.checks.length, 1 + Math.min(4, state.checks.length)), want: regions.checks.length},
+		{id: 'summary', min: Math.min(2, regions.summary.length), want: regions.summary.length},
+		{id: 'command', min: 2, want: Math.min(regions.command.length, 1 + COMMAND_MAX_ROWS)},
+		{id: 'output', min: state.run ? 4 : 0, want: outputNatural?.rows ?? 0},
+		{id: 'hints', min: Math.min(1, regions.hints.length), want: regions.hints.length},
+		{id: 'body', min: BODY_MIN_ROWS, want: bodyLines.length},
+	]);
+	const more = (hidden: number): Row => ({text: t('layout.more-rows', {count: hidden}), tone: 'muted'});
+	const shown = {
+		stale: clip(regions.stale, sizes.stale!, more),
+		checks: clipChecks(regions.checks, sizes.checks!, more),
+		command: clip(regions.command, sizes.command!, more),
+		summary: clip(regions.summary, sizes.summary!, more),
+		explain: clip(regions.explain, sizes.explain!, more),
+		hints: clip(regions.hints, sizes.hints!, more),
+	};
+	const outputRows = sizes.output!;
+
+	// The body: what is left, its last row saying how much is below when it does not fit.
+	const bodyRoom = sizes.body!;
+	const bodyFits = bodyLines.length <= bodyRoom;
+	const bodyShown = bodyFits ? bodyRoom : Math.max(1, bodyRoom - 1);
+	const maxScroll = bodyFits ? 0 : Math.max(0, bodyLines.length - bodyShown);
 	useEffect(() => onScrollRange?.(maxScroll), [maxScroll, onScrollRange]);
 	const first = Math.min(scroll, maxScroll);
-	const more = bodyLines.length - (first + bodyHeight);
+	const below = bodyLines.length - (first + bodyShown);
+
+	const clipped =
+		shown.checks.length < regions.checks.length ||
+		shown.command.length < regions.command.length ||
+		shown.explain.length < regions.explain.length ||
+		shown.hints.length < regions.hints.length ||
+		(state.run !== undefined && (outputRows < (outputNatural?.rows ?? 0) || (outputNatural?.cut ?? false)));
+	useEffect(() => onClipped?.(clipped), [clipped, onClipped]);
 
 	return (
-		<Box flexDirection="column" width={width}>
-			<Box columnGap={1}>
+		<Box flexDirection="column" width={width} height={height} overflow="hidden">
+			<Box columnGap={1} height={1}>
 				<Box flexShrink={1} flexGrow={1}>
 					<Text bold wrap="truncate-end">
 						{lessonTitle} {glyph.pointer} {step.title[lang]}
@@ -127,35 +133,111 @@ export function StepView(props: StepViewProps) {
 					<Text color={color(statusColor[state.status])}>[{t(`step.status.${state.status}`)}]</Text>
 				</Box>
 			</Box>
-			<Box flexDirection="column" height={bodyHeight + 1} overflow="hidden">
-				{bodyLines.slice(first, first + bodyHeight).map((line, offset) => (
-					<Text key={first + offset}>{line || ' '}</Text>
-				))}
-				{more > 0 && (
-					<Text color={color('muted')}>
-						{t('step.more-below', {percent: Math.round(((first + bodyHeight) / bodyLines.length) * 100)})}
-					</Text>
-				)}
-			</Box>
-			{state.status === 'stale' && state.failure?.kind === 'stale' && (
-				<Text color={color('warn')}>{t('step.stale', {reason: state.failure.reason})}</Text>
-			)}
-			<CommandBlock step={step} shown={commandShown} hiddenCount={commandLines.length - commandShown.length} />
-			{state.run && <OutputPane run={state.run} lines={output.lines} totalLines={output.total} height={outputLines} width={outputWidth} />}
-			<CheckList rows={state.checks} polling={polling} width={width} />
-			{explain !== undefined && (
-				<Box flexDirection="column">
-					<Text bold>{t('explain.title')}</Text>
-					{explainLines.slice(0, EXPLAIN_MAX_LINES).map((line, offset) => (
-						<Text key={offset} color={color('muted')} wrap="truncate-end">
+			{bodyRoom > 0 && (
+				<Box flexDirection="column" height={bodyRoom} overflow="hidden">
+					{bodyLines.slice(first, first + bodyShown).map((line, offset) => (
+						<Text key={first + offset} wrap="truncate-end">
 							{line || ' '}
 						</Text>
 					))}
+					{below > 0 && <Text color={color('muted')}>{t('step.more-below', {percent: Math.round(((first + bodyShown) / bodyLines.length) * 100)})}</Text>}
 				</Box>
 			)}
-			<Hints hints={step.hints.map((hint) => hint[lang])} revealed={state.hintsRevealed} />
+			<Rows rows={shown.stale} />
+			<Rows rows={shown.command} />
+			{state.run && outputRows > 0 && (
+				<OutputPane run={state.run} lines={output.lines} totalLines={output.total} rows={outputRows} width={outputWidth} />
+			)}
+			<Rows rows={shown.checks} trailer={regions.polling && <PollingClock polling={regions.polling} />} />
+			<Rows rows={shown.explain} />
+			<Rows rows={shown.hints} />
+			<Rows rows={shown.summary} />
 		</Box>
 	);
+}
+
+interface RegionInput {
+	step: Step;
+	state: StepState;
+	lang: Lang;
+	t: Translate;
+	width: number;
+	output?: StepViewProps['output'];
+	explain?: StepViewProps['explain'];
+	checking?: StepViewProps['checking'];
+	summary?: StepViewProps['summary'];
+}
+
+/** Every region's rows at their full length: the step view clips them to budgets, the full view shows them all. */
+export function stepRegions({step, state, lang, t, width, explain, checking, summary}: RegionInput) {
+	const stale: Row[] =
+		state.status === 'stale' && state.failure?.kind === 'stale' ? wrapText(t('step.stale', {reason: state.failure.reason}), width).map((text) => ({text, tone: 'warn'})) : [];
+
+	const note = step.mode === 'background' ? t('step.mode-background') : step.mode === 'interactive' ? t('step.mode-interactive') : undefined;
+	const command: Row[] = step.run
+		? [
+				{text: truncateRow(note ? `${t('step.command')} (${note})` : t('step.command'), width), bold: true},
+				...wrapCommand(step.run, width).map((text): Row => ({text, tone: 'code'})),
+			]
+		: [{text: truncateRow(t('step.no-command'), width), tone: 'muted'}];
+
+	const polling = pollingOf(state, checking);
+	const checks: Row[] = state.checks.length > 0 ? [{text: t('checks.title'), bold: true}, ...checkRows(state.checks, polling, width, t)] : [];
+
+	const explainLines = explain === undefined ? [] : explain === 'loading' ? [t('explain.loading')] : explain;
+	const explainRows: Row[] =
+		explain === undefined
+			? []
+			: [
+					{text: truncateRow(t('explain.title'), width), bold: true},
+					...explainLines.flatMap((line) =>
+						(line.startsWith('$ ') ? wrapCommand(line.slice(2), width) : wrapText(line, width, {hang: 2})).map((text): Row => ({text, tone: 'muted'})),
+					),
+				];
+
+	const revealed = step.hints.slice(0, state.hintsRevealed);
+	const hints: Row[] = revealed.flatMap((hint, index) => {
+		const title = t('hints.title', {index: index + 1, total: step.hints.length});
+		return wrapText(`${title} ${inlineMarkdown(hint[lang].trim())}`, width, {hang: 2}).map((text, row): Row => ({text, tone: row === 0 ? 'warn' : undefined}));
+	});
+
+	const summaryRows: Row[] = [];
+	const stats = (s: CompletionSummary) =>
+		t('summary.stats', {steps: s.steps, done: s.done, solved: s.solved, hints: s.hints, time: formatDuration(s.durationMs)});
+	if (summary?.lesson) {
+		summaryRows.push(...wrapText(t('summary.lesson', {title: summary.lesson.title}), width).map((text): Row => ({text, tone: 'ok', bold: true})));
+		summaryRows.push(...wrapText(stats(summary.lesson), width, {hang: 2}).map((text): Row => ({text})));
+		if (summary.nextLesson && !summary.course) summaryRows.push(...wrapText(t('summary.next-lesson'), width).map((text): Row => ({text, tone: 'muted'})));
+	}
+	if (summary?.course) {
+		summaryRows.push(
+			...wrapText(t('summary.course', {lessons: summary.course.lessons, track: summary.course.track}), width).map((text): Row => ({text, tone: 'ok', bold: true})),
+		);
+		summaryRows.push(...wrapText(stats(summary.course), width, {hang: 2}).map((text): Row => ({text})));
+	}
+	return {stale, command, checks, polling, explain: explainRows, hints, summary: summaryRows};
+}
+
+/**
+ * The checks cut to `budget` rows: the heading and every check's first row come first, then as much of the failed
+ * checks' detail as fits, then the row saying how much more the full view has.
+ */
+function clipChecks(rows: readonly Row[], budget: number, more: (hidden: number) => Row): Row[] {
+	if (rows.length <= budget) return [...rows];
+	if (budget <= 0) return [];
+	const heading = rows[0]!;
+	const leads = rows.slice(1).filter((row) => row.mark !== undefined);
+	if (1 + leads.length + 1 > budget) return clip([heading, ...leads], budget, (hidden) => more(hidden + rows.length - 1 - leads.length));
+	let room = budget - 2 - leads.length;
+	const kept: Row[] = [heading];
+	for (const row of rows.slice(1)) {
+		if (row.mark !== undefined) kept.push(row);
+		else if (room > 0) {
+			kept.push(row);
+			room -= 1;
+		}
+	}
+	return [...kept, more(rows.length - kept.length)];
 }
 
 /** The checks' clock while they poll, and whether the step's command failed before them. */
@@ -171,41 +253,9 @@ function pollingOf(state: StepState, checking: StepViewProps['checking']): Check
 	return {...checking, afterFailedRun};
 }
 
-function CommandBlock({step, shown, hiddenCount}: {step: Step; shown: string[]; hiddenCount: number}) {
-	const t = useT();
-	if (!step.run) return <Text color={color('muted')}>{t('step.no-command')}</Text>;
-	const note =
-		step.mode === 'background' ? t('step.mode-background') : step.mode === 'interactive' ? t('step.mode-interactive') : undefined;
-	return (
-		<Box flexDirection="column">
-			<Text>
-				<Text bold>{t('step.command')}</Text>
-				{note && <Text color={color('muted')}> ({note})</Text>}
-			</Text>
-			{shown.map((line, index) => (
-				<Text key={index} color={color('code')} wrap="truncate-end">
-					{index === 0 ? '$ ' : '  '}
-					{line}
-				</Text>
-			))}
-			{hiddenCount > 0 && <Text color={color('muted')}>{t('step.command-more', {count: hiddenCount})}</Text>}
-		</Box>
-	);
-}
-
 /** A fenced block for a file shown under a step body (yaml for manifests). */
 export function fencedFile(name: string, content: string): string {
 	const language = /\.ya?ml$/i.test(name) ? 'yaml' : /\.(sh|bash)$/i.test(name) ? 'bash' : /\.json$/i.test(name) ? 'json' : '';
 	const fence = content.includes('```') ? '~~~~' : '```';
 	return `**${name}**\n\n${fence}${language}\n${content.trimEnd()}\n${fence}\n`;
-}
-
-/** Hard-wraps one rendered line (ANSI kept) so scrolling counts screen lines. */
-function wrapLine(line: string, width: number): string[] {
-	if (stringWidth(line) <= width) return [line];
-	return wrapAnsiLine(line, width);
-}
-
-function wrapAnsiLine(line: string, width: number): string[] {
-	return wrapAnsi(line, width, {hard: true, trim: false}).split('\n');
 }

@@ -1,6 +1,7 @@
 import {Box, Text} from 'ink';
 import {color, glyph} from '../theme.js';
 import {useT} from '../i18n.js';
+import {inlineMarkdown, joinParagraphs, wrapText} from '../layout.js';
 import type {Lang, Track, TrackId} from '../../lab/types.js';
 
 export interface TrackChooserProps {
@@ -31,7 +32,7 @@ export function TrackChooser({tracks, selected, current, lang, practice, width}:
 					</Box>
 					{index === selected && (
 						<Box paddingLeft={2}>
-							<Text color={color('muted')}>{reflow(track.description[lang])}</Text>
+							<Text color={color('muted')}>{wrapText(inlineMarkdown(joinParagraphs(track.description[lang])), width - 2).join('\n')}</Text>
 						</Box>
 					)}
 				</Box>
@@ -44,13 +45,4 @@ export function TrackChooser({tracks, selected, current, lang, practice, width}:
 			<Text color={color('muted')}>{t('tracks.changeable')}</Text>
 		</Box>
 	);
-}
-
-/** YAML block text keeps the author's line breaks; a paragraph reads better filled to the width. */
-export function reflow(text: string): string {
-	return text
-		.trim()
-		.split(/\n\s*\n/)
-		.map((paragraph) => paragraph.replace(/\s*\n\s*/g, ' '))
-		.join('\n\n');
 }
