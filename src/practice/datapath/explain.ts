@@ -1,18 +1,21 @@
 // Why a connection from a pod is allowed or dropped: the DNS step (policy to kube-dns, the DNS proxy's rules, what
 // it learns) and the connection itself, decided by the same functions the datapath uses (engine.ts, view.ts).
 import {resolve, type FqdnCache} from './dns.js';
-import {decideConnection, dnsQueryAllowed, explainDirection, peerOfEndpoint, type ConnectionVerdict, type EndpointInfo, type PeerIdentity} from './engine.js';
+import {decideConnection, dnsQueryAllowed, explainDirection, httpRequestDecision, peerOfEndpoint, type ConnectionVerdict, type EndpointInfo, type PeerIdentity} from './engine.js';
 import {canonicalName} from './fqdn.js';
-import type {Protocol} from './policy.js';
+import {describeRuleRef, type Protocol} from './policy.js';
 import {classifyIp, podKey, translateService, type ClusterView} from './view.js';
 
 export interface ExplainTarget {
 	host: string;
 	port: number;
 	protocol: Protocol;
+	/** The HTTP request a client makes on the connection (Envoy decides it when HTTP L7 rules apply); default GET /. */
+	method?: string;
+	path?: string;
 }
 
-export type Outcome = 'allowed' | 'dropped' | 'dns-dropped' | 'dns-refused' | 'dns-nxdomain' | 'no-dns-server';
+export type Outcome = 'allowed' | 'dropped' | 'http-denied' | 'dns-dropped' | 'dns-refused' | 'dns-nxdomain' | 'no-dns-server';
 
 export interface Explanation {
 	outcome: Outcome;
@@ -113,7 +116,26 @@ export function explainTraffic(view: ClusterView, from: EndpointInfo, target: Ex
 	}
 	lines.push(...explainDirection(connection.egress, subject).map((line) => `  ${line}`));
 	if (connection.ingress && peer.endpoint) lines.push(...explainDirection(connection.ingress, destination).map((line) => `  ${line}`));
-	return {outcome: connection.allowed ? 'allowed' : 'dropped', lines, dns, connection, peer};
+	if (!connection.allowed) return {outcome: 'dropped', lines, dns, connection, peer};
+	// The HTTP request on the connection, as curl sends it, through each Envoy on the way (the client's egress, then the server's ingress).
+	const proxies = [
+		{redirect: connection.egress.http, side: `egress of ${subject}`},
+		{redirect: connection.ingress?.http, side: `ingress of ${destination}`},
+	];
+	const method = target.method ?? 'GET';
+	const path = target.path ?? '/';
+	const authority = target.port === 80 ? target.host : `${target.host}:${target.port}`;
+	for (const {redirect, side} of proxies) {
+		if (!redirect) continue;
+		const decision = httpRequestDecision(redirect, {method, path, authority, headers: [['user-agent', 'curl/8.11.1'], ['accept', '*/*']]});
+		if (decision.allowed) {
+			lines.push(`HTTP: ${method} ${path} (Host: ${authority}) passes Envoy on the ${side}${decision.by ? `: ${describeRuleRef(decision.by)} allows ${decision.rule!.text}` : ': every request is allowed'}`);
+			continue;
+		}
+		lines.push(`HTTP: ${method} ${path} (Host: ${authority}) is denied by Envoy on the ${side}: no rules.http entry matches (method, path and host are regexes matched against the whole value; the path includes the query string)`);
+		return {outcome: 'http-denied', lines, dns, connection, peer};
+	}
+	return {outcome: 'allowed', lines, dns, connection, peer};
 }
 
 export function endpointByName(view: ClusterView, namespace: string, name: string): EndpointInfo | undefined {
