@@ -554,6 +554,21 @@ export const messages = {
 		en: '("*.example.com" needs a label before the dot: it does not match example.com itself; add matchName for that)',
 	},
 	// the last line of `policy explain`
+	'explain.envoy-inspects': {ko: 'Envoy가 HTTP 요청마다 검사합니다 ({rules}의 rules.http)', en: 'Envoy inspects each HTTP request (rules.http in {rules})'},
+	'explain.envoy-allows-all': {
+		ko: 'Envoy가 HTTP 요청마다 검사합니다 ({rules}의 rules.http): 모든 요청이 허용됩니다 (HTTP 규칙 없는 허용이 이 포트를 덮습니다)',
+		en: 'Envoy inspects each HTTP request (rules.http in {rules}): every request is allowed (an allow without HTTP rules covers this port)',
+	},
+	'explain.envoy-allows': {ko: '허용: {rule}', en: 'allows {rule}'},
+	'explain.http.egress-of': {ko: '{pod}의 egress', en: 'egress of {pod}'},
+	'explain.http.ingress-of': {ko: '{pod}의 ingress', en: 'ingress of {pod}'},
+	'explain.http.allowed-by': {ko: 'HTTP: {request} 요청이 {side} Envoy를 통과합니다: {rule} 규칙이 {allows} 허용', en: 'HTTP: {request} passes Envoy on the {side}: {rule} allows {allows}'},
+	'explain.http.allowed-all': {ko: 'HTTP: {request} 요청이 {side} Envoy를 통과합니다: 모든 요청이 허용됩니다', en: 'HTTP: {request} passes Envoy on the {side}: every request is allowed'},
+	'explain.http.denied': {
+		ko: 'HTTP: {request} 요청을 {side} Envoy가 거부합니다: 맞는 rules.http 항목이 없습니다 (method, path, host는 값 전체와 맞춰 보는 정규식이고, path에는 쿼리 문자열도 포함됩니다)',
+		en: 'HTTP: {request} is denied by Envoy on the {side}: no rules.http entry matches (method, path and host are regexes matched against the whole value; the path includes the query string)',
+	},
+	'explain.verdict.http-denied': {ko: '판정: Envoy가 HTTP 403 응답 (curl은 "Access denied" 출력; 종료 코드 0, -f를 주면 22)', en: 'Verdict: HTTP 403 from Envoy (curl prints "Access denied"; exit 0, or 22 with -f)'},
 	'explain.verdict.allowed': {ko: '판정: ALLOWED', en: 'Verdict: ALLOWED'},
 	'explain.verdict.dropped': {ko: '판정: DROPPED (클라이언트는 시간 초과: curl 종료 코드 28)', en: 'Verdict: DROPPED (the client times out: curl exit 28)'},
 	'explain.verdict.dns-dropped': {

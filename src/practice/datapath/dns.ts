@@ -51,6 +51,12 @@ export function hashedAddress(name: string): string {
 	return `${first}.${(hash >>> 8) & 255}.${(hash >>> 16) & 255}.${Math.max(1, (hash >>> 24) % 254)}`;
 }
 
+/**
+ * Top-level domains of the root zone the lab's names use (IANA root zone database); others do not exist, nor do
+ * the special-use .invalid, .local, .test and .example (RFC 6761: .example is reserved, so evil.example is NXDOMAIN).
+ */
+const ROOT_ZONE_TLDS = new Set(['com', 'net', 'org', 'io', 'me', 'dev', 'app', 'sh', 'ms', 'co', 'kr', 'jp', 'de', 'uk', 'fr', 'cn', 'eu', 'us', 'ai', 'cloud', 'info', 'biz', 'edu', 'gov', 'tv', 'xyz', 'site', 'tech', 'ly', 'gg', 'to', 'in', 'ca', 'au', 'nl', 'ru', 'br', 'it', 'es', 'se', 'ch', 'at', 'be', 'pl', 'tw', 'hk', 'sg']);
+
 const VALID_NAME = /^([a-z0-9_]([-a-z0-9_]{0,61}[a-z0-9_])?\.)+$/;
 
 /** Names inside the cluster: services, and pods by dashed IP. */
@@ -74,7 +80,9 @@ export function resolve(name: string, type: QueryType, cluster: ClusterDnsData):
 		}
 		return {rcode: 'NXDOMAIN', ips: [], ttl: 30};
 	}
-	if (!VALID_NAME.test(canonical) || canonical.split('.').length < 3 || canonical.endsWith('.invalid.') || canonical.endsWith('.local.')) {
+	// A name under a top-level domain the root zone does not have (kubernetes.default., web.demo.) is NXDOMAIN.
+	const tld = canonical.split('.').at(-2) ?? '';
+	if (!VALID_NAME.test(canonical) || canonical.split('.').length < 3 || !ROOT_ZONE_TLDS.has(tld)) {
 		return {rcode: 'NXDOMAIN', ips: [], ttl: 3600};
 	}
 	// The cluster is IPv4-only; AAAA answers are empty (NOERROR, no records), which is what an IPv4-only client then ignores.

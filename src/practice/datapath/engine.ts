@@ -1,7 +1,7 @@
 // The policy verdict for one packet direction: the single code path the datapath, Hubble and `policy explain` share.
 import type {CompiledFqdnSelector} from './fqdn.js';
 import {RESERVED, selectorMatches, type Labels, type ReservedName} from './identity.js';
-import {type CompiledPeerRule, type CompiledPolicy, type Direction, type PeerMatcher, type PolicyIndex, type PolicyRef, type Protocol, type RuleRef} from './policy.js';
+import {type CompiledHttpRule, type CompiledPeerRule, type CompiledPolicy, type Direction, type PeerMatcher, type PolicyIndex, type PolicyRef, type Protocol, type RuleRef} from './policy.js';
 
 export interface EndpointInfo {
 	namespace: string;
@@ -52,6 +52,24 @@ export interface DnsRedirect {
 	rules: RuleRef[];
 }
 
+/** The HTTP rules Envoy enforces on a redirected connection (the union over the allowing rules). */
+export interface HttpRedirect {
+	/** Some allowing rule for this peer and port has no HTTP part (or `http: []`): Envoy lets every request through. */
+	allowAll: boolean;
+	rules: Array<{ref: RuleRef; rule: CompiledHttpRule}>;
+	refs: RuleRef[];
+}
+
+export interface HttpRequest {
+	method: string;
+	/** As sent on the request line: path and query string. */
+	path: string;
+	/** The Host header (`:authority`): host, and `:port` when it is not the scheme's default. */
+	authority: string;
+	/** Lower-case names. */
+	headers: Array<[string, string]>;
+}
+
 export interface DirectionVerdict {
 	direction: Direction;
 	enforced: boolean;
@@ -65,6 +83,8 @@ export interface DirectionVerdict {
 	deniedBy?: RuleRef;
 	/** Set when the matching allow carries DNS L7 rules: the packet goes to the DNS proxy. */
 	dns?: DnsRedirect;
+	/** Set when the matching allow carries HTTP L7 rules: the connection goes to Envoy. */
+	http?: HttpRedirect;
 	/** toFQDNs rules that would allow this hostname once the proxy learns its IP. */
 	fqdnCandidates: Array<{rule: RuleRef; selector: string}>;
 	/** toFQDNs selectors on a matching port that do not match the hostname (for explanations). */
@@ -216,6 +236,7 @@ export function decideDirection(index: PolicyIndex, subject: EndpointInfo, direc
 	}
 	let best: MatchType = 'none';
 	let dns: DnsRedirect | undefined;
+	let http: HttpRedirect | undefined;
 	let l4WithoutL7 = false;
 	for (const policy of active) {
 		for (const rule of policy.rules[direction]) {
@@ -241,13 +262,20 @@ export function decideDirection(index: PolicyIndex, subject: EndpointInfo, direc
 				dns.rules.push(rule.ref);
 				if (portRule.dns.length === 0 || portRule.dns.some((selector) => selector.matchesEverything)) dns.allowAll = true;
 				dns.selectors.push(...portRule.dns);
+			} else if (portRule !== true && portRule.http) {
+				http ??= {allowAll: false, rules: [], refs: []};
+				http.refs.push(rule.ref);
+				if (portRule.http.length === 0) http.allowAll = true;
+				for (const httpRule of portRule.http) http.rules.push({ref: rule.ref, rule: httpRule});
 			} else {
 				l4WithoutL7 = true;
 			}
 		}
 	}
+	// An allow without L7 for the same peer and port is an L7 wildcard (pkg/policy/l4.go: the L7 rules have no effect).
 	if (dns && l4WithoutL7) dns.allowAll = true;
-	if (base.allowedBy.length > 0) return {...base, enforced: true, allowed: true, reason: 'allowed-by-rule', matchType: best, dns};
+	if (http && l4WithoutL7) http.allowAll = true;
+	if (base.allowedBy.length > 0) return {...base, enforced: true, allowed: true, reason: 'allowed-by-rule', matchType: best, dns, http};
 	const defaultDeny = mode === 'always' || active.some((policy) => policy.enforces[direction] && policy.defaultDeny[direction]);
 	if (!defaultDeny) return {...base, enforced: true, allowed: true, reason: 'allowed-no-default-deny', matchType: 'all'};
 	return {...base, enforced: true, allowed: false, reason: base.fqdnCandidates.length > 0 ? 'fqdn-ip-not-learned' : 'no-matching-rule', matchType: 'none'};
@@ -275,6 +303,20 @@ export function decideConnection(index: PolicyIndex, from: EndpointInfo, to: Pee
 /** Whether the DNS proxy answers a query name (already canonical) under a redirect. */
 export function dnsQueryAllowed(redirect: DnsRedirect, canonicalQuery: string): boolean {
 	return redirect.allowAll || redirect.selectors.some((selector) => selector.matches(canonicalQuery));
+}
+
+function httpRuleMatches(rule: CompiledHttpRule, request: HttpRequest): boolean {
+	if (rule.method && !rule.method.test(request.method)) return false;
+	if (rule.path && !rule.path.test(request.path)) return false;
+	if (rule.host && !rule.host.test(request.authority)) return false;
+	return rule.headers.every(({name, value}) => request.headers.some(([key, actual]) => key === name && (value === undefined || actual === value)));
+}
+
+/** Envoy's decision on one request (cilium's L7 filter: any rule of the port that matches allows it). */
+export function httpRequestDecision(redirect: HttpRedirect, request: HttpRequest): {allowed: boolean; by?: RuleRef; rule?: CompiledHttpRule} {
+	if (redirect.allowAll) return {allowed: true};
+	const found = redirect.rules.find(({rule}) => httpRuleMatches(rule, request));
+	return found ? {allowed: true, by: found.ref, rule: found.rule} : {allowed: false};
 }
 
 export function reservedPeer(name: ReservedName, ip: string, extra: Partial<PeerIdentity> = {}): PeerIdentity {

@@ -16,7 +16,7 @@ import {FQDN_SECTION, type PersistedFqdn} from './runtime.js';
 import {buildView, podKey, type ClusterView} from './view.js';
 
 const HELP = `Usage:
-  cilium-lab policy explain --from NS/POD --to HOST[:PORT] [--protocol tcp|udp]
+  cilium-lab policy explain --from NS/POD --to HOST[:PORT]|URL [--protocol tcp|udp] [-X METHOD]
       explains against the running practice cluster (its pods, policies and FQDN caches)
   cilium-lab policy explain -f POLICY.yaml [-f …] [-n NS] [--from NS/POD] [--from-labels k=v,…] --to HOST[:PORT]
       explains against policy files alone, for a pod with the given labels (default: app=client in demo);
@@ -24,6 +24,7 @@ const HELP = `Usage:
 
 --to takes a host, host:port, an IP, or a URL (https://google.com → port 443). The default port is 80.
 --lang ko|en chooses the language of the explanation (default: from LC_ALL / LC_MESSAGES / LANG).
+A URL's path (and -X METHOD, default GET) is the HTTP request Envoy decides when HTTP L7 rules apply.
 Exit status: 0 allowed, 2 dropped or not resolvable, 1 bad input, 3 cluster not reachable.
 `;
 
@@ -32,10 +33,12 @@ export function parseTarget(text: string, protocol: string): ExplainTarget {
 	if (proto !== 'TCP' && proto !== 'UDP') throw new UserError(`--protocol: expected tcp or udp, got "${protocol}"`);
 	let host = text;
 	let port: number | undefined;
-	const url = /^([a-z]+):\/\/([^/:]+)(?::(\d+))?/i.exec(text);
+	let requestPath: string | undefined;
+	const url = /^([a-z]+):\/\/([^/:?#]+)(?::(\d+))?([/?][^#]*)?/i.exec(text);
 	if (url) {
 		host = url[2]!;
 		port = url[3] ? Number(url[3]) : url[1]!.toLowerCase() === 'https' ? 443 : 80;
+		requestPath = url[4] ? (url[4].startsWith('?') ? `/${url[4]}` : url[4]) : undefined;
 	} else {
 		const colon = text.lastIndexOf(':');
 		if (colon > 0) {
@@ -45,7 +48,7 @@ export function parseTarget(text: string, protocol: string): ExplainTarget {
 	}
 	if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) throw new UserError(`--to: "${text}" has no valid port (1-65535)`);
 	if (!/^[A-Za-z0-9_.-]+$/.test(host)) throw new UserError(`--to: "${text}" is not a host name or IP address`);
-	return {host, port: port ?? 80, protocol: proto};
+	return {host, port: port ?? 80, protocol: proto, ...(requestPath ? {path: requestPath} : {})};
 }
 
 function parseLabels(text: string): Record<string, string> {
@@ -209,6 +212,7 @@ export async function policyExplainCommand(argv: string[], out: {write(text: str
 					from: {type: 'string'},
 					to: {type: 'string'},
 					protocol: {type: 'string', default: 'tcp'},
+					method: {type: 'string', short: 'X'},
 					file: {type: 'string', short: 'f', multiple: true},
 					'from-labels': {type: 'string'},
 					namespace: {type: 'string', short: 'n'},
@@ -233,7 +237,7 @@ export async function policyExplainCommand(argv: string[], out: {write(text: str
 		lang = chosen;
 	}
 	if (!values.to) throw new UserError('policy explain: --to HOST[:PORT] is required', 'cilium-lab policy explain --help');
-	const target = parseTarget(values.to, values.protocol ?? 'tcp');
+	const target = {...parseTarget(values.to, values.protocol ?? 'tcp'), ...(values.method ? {method: values.method.toUpperCase()} : {})};
 	const [fromNamespace, fromName] = values.from?.includes('/') ? values.from.split('/', 2) : [values.namespace ?? (values.file ? 'demo' : 'default'), values.from];
 	if (values.file && values.file.length > 0) {
 		const policies = loadPolicyFiles(values.file, values.namespace ?? fromNamespace!);

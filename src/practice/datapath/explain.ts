@@ -3,7 +3,7 @@
 import {msg} from '../../lab/i18n.js';
 import type {Lang} from '../../lab/types.js';
 import {resolve, type FqdnCache} from './dns.js';
-import {decideConnection, dnsQueryAllowed, peerOfEndpoint, type ConnectionVerdict, type DirectionVerdict, type EndpointInfo, type PeerIdentity} from './engine.js';
+import {decideConnection, dnsQueryAllowed, httpRequestDecision, peerOfEndpoint, type ConnectionVerdict, type DirectionVerdict, type EndpointInfo, type PeerIdentity} from './engine.js';
 import {canonicalName} from './fqdn.js';
 import {describePolicy, describeRuleRef, type Protocol} from './policy.js';
 import {classifyIp, podKey, translateService, type ClusterView} from './view.js';
@@ -12,9 +12,12 @@ export interface ExplainTarget {
 	host: string;
 	port: number;
 	protocol: Protocol;
+	/** The HTTP request a client makes on the connection (Envoy decides it when HTTP L7 rules apply); default GET /. */
+	method?: string;
+	path?: string;
 }
 
-export type Outcome = 'allowed' | 'dropped' | 'dns-dropped' | 'dns-refused' | 'dns-nxdomain' | 'no-dns-server';
+export type Outcome = 'allowed' | 'dropped' | 'http-denied' | 'dns-dropped' | 'dns-refused' | 'dns-nxdomain' | 'no-dns-server';
 
 export interface Explanation {
 	outcome: Outcome;
@@ -70,6 +73,11 @@ export function explainDirection(verdict: DirectionVerdict, subject: string, lan
 		case 'allowed-by-rule':
 			lines.unshift(heading(msg(lang, 'explain.allowed-by', {match: verdict.matchType, rules: verdict.allowedBy.map(describeRuleRef).join('; ')})));
 			if (verdict.dns) lines.push(`  ${msg(lang, verdict.dns.allowAll ? 'explain.dns-proxy-allows-all' : 'explain.dns-proxy-inspects', {rules: verdict.dns.rules.map(describeRuleRef).join('; ')})}`);
+			if (verdict.http) {
+				const rules = [...new Set(verdict.http.refs.map(describeRuleRef))].join('; ');
+				lines.push(`  ${msg(lang, verdict.http.allowAll ? 'explain.envoy-allows-all' : 'explain.envoy-inspects', {rules})}`);
+				if (!verdict.http.allowAll) for (const {rule} of verdict.http.rules) lines.push(`    ${msg(lang, 'explain.envoy-allows', {rule: rule.text})}`);
+			}
 			break;
 		case 'allowed-no-default-deny':
 			lines.unshift(heading(msg(lang, 'explain.no-default-deny', {direction})));
@@ -163,7 +171,27 @@ export function explainTraffic(view: ClusterView, from: EndpointInfo, target: Ex
 	}
 	lines.push(...explainDirection(connection.egress, subject, lang).map((line) => `  ${line}`));
 	if (connection.ingress && peer.endpoint) lines.push(...explainDirection(connection.ingress, destination, lang).map((line) => `  ${line}`));
-	return {outcome: connection.allowed ? 'allowed' : 'dropped', lines, dns, connection, peer};
+	if (!connection.allowed) return {outcome: 'dropped', lines, dns, connection, peer};
+	// The HTTP request on the connection, as curl sends it, through each Envoy on the way (the client's egress, then the server's ingress).
+	const proxies = [
+		{redirect: connection.egress.http, side: msg(lang, 'explain.http.egress-of', {pod: subject})},
+		{redirect: connection.ingress?.http, side: msg(lang, 'explain.http.ingress-of', {pod: destination})},
+	];
+	const method = target.method ?? 'GET';
+	const path = target.path ?? '/';
+	const authority = target.port === 80 ? target.host : `${target.host}:${target.port}`;
+	for (const {redirect, side} of proxies) {
+		if (!redirect) continue;
+		const decision = httpRequestDecision(redirect, {method, path, authority, headers: [['user-agent', 'curl/8.11.1'], ['accept', '*/*']]});
+		if (decision.allowed) {
+			const request = `${method} ${path} (Host: ${authority})`;
+			lines.push(decision.by ? msg(lang, 'explain.http.allowed-by', {request, side, rule: describeRuleRef(decision.by), allows: decision.rule!.text}) : msg(lang, 'explain.http.allowed-all', {request, side}));
+			continue;
+		}
+		lines.push(msg(lang, 'explain.http.denied', {request: `${method} ${path} (Host: ${authority})`, side}));
+		return {outcome: 'http-denied', lines, dns, connection, peer};
+	}
+	return {outcome: 'allowed', lines, dns, connection, peer};
 }
 
 export function endpointByName(view: ClusterView, namespace: string, name: string): EndpointInfo | undefined {

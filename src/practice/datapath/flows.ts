@@ -36,6 +36,15 @@ export interface DnsL7 {
 	rrtypes?: string[];
 }
 
+/** flow.proto HTTP (pkg/hubble/parser/seven/http.go decodeHTTP: a request has no code; headers sorted by key). */
+export interface HttpL7 {
+	code?: number;
+	method: string;
+	url: string;
+	protocol: 'HTTP/1.1';
+	headers?: Array<{key: string; value: string}>;
+}
+
 export type Verdict = 'FORWARDED' | 'DROPPED' | 'REDIRECTED' | 'AUDIT' | 'ERROR';
 
 export interface Flow {
@@ -50,7 +59,7 @@ export interface Flow {
 	node_name: string;
 	source_names?: string[];
 	destination_names?: string[];
-	l7?: {type: 'REQUEST' | 'RESPONSE'; latency_ns?: string; dns: DnsL7};
+	l7?: {type: 'REQUEST' | 'RESPONSE'; latency_ns?: string; dns?: DnsL7; http?: HttpL7};
 	event_type: {type: number; sub_type?: number};
 	traffic_direction?: 'INGRESS' | 'EGRESS';
 	policy_match_type?: number;
@@ -116,6 +125,20 @@ export function dnsSummary(dns: DnsL7, type: 'REQUEST' | 'RESPONSE'): string {
 	return `${answer} (Proxy ${dns.query} ${qtypes})`;
 }
 
+/** pkg/hubble/parser/seven/http.go httpSummary: `HTTP/1.1 GET http://…`, the response `HTTP/1.1 200 3ms (GET http://…)`. */
+export function httpSummary(http: HttpL7, type: 'REQUEST' | 'RESPONSE', latencyMs = 0): string {
+	const request = `${http.method} ${http.url}`;
+	return type === 'REQUEST' ? `${http.protocol} ${request}` : `${http.protocol} ${http.code ?? 0} ${Math.floor(latencyMs)}ms (${request})`;
+}
+
+/** hubble/pkg/printer/printer.go GetFlowType: `<l7 protocol>-<request|response>`, plus the DNS observation source. */
+function l7TypeText(l7: NonNullable<Flow['l7']>): string {
+	const type = l7.type.toLowerCase();
+	if (l7.http) return `http-${type}`;
+	if (l7.dns) return `dns-${type} ${l7.dns.observation_source}`;
+	return `l7-${type}`;
+}
+
 function typeText(flow: Flow): string {
 	switch (flow.event_type.type) {
 		case EVENT.policyVerdict:
@@ -123,7 +146,7 @@ function typeText(flow: Flow): string {
 		case EVENT.drop:
 			return flow.drop_reason_desc === 'POLICY_DENY' ? 'Policy denied by denylist' : flow.drop_reason_desc === 'NO_SERVICE' ? 'Service backend not found' : 'Policy denied';
 		case EVENT.l7:
-			return flow.l7?.type === 'RESPONSE' ? 'dns-response proxy' : 'dns-request proxy';
+			return flow.l7 ? l7TypeText(flow.l7) : 'l7-request';
 		default:
 			return TRACE_POINTS[flow.trace_observation_point ?? 'TO_STACK'] ?? 'to-stack';
 	}
@@ -214,6 +237,7 @@ function protocolOf(flow: Flow): string[] {
 	if ('UDP' in flow.l4) protocols.push('udp');
 	if ('ICMPv4' in flow.l4) protocols.push('icmp', 'icmpv4');
 	if (flow.l7?.dns) protocols.push('dns');
+	if (flow.l7?.http) protocols.push('http');
 	return protocols;
 }
 

@@ -28,7 +28,24 @@ type ValidatingStore = {registerValidator?(apiVersion: string, kind: string, val
 function registerPolicyValidators(ctx: PracticeContext): Array<() => void> {
 	const store = ctx.store as unknown as ValidatingStore;
 	if (typeof store.registerValidator !== 'function') return [];
-	return ['CiliumNetworkPolicy', 'CiliumClusterwideNetworkPolicy'].map((kind) => store.registerValidator!('cilium.io/v2', kind, (object) => validateCiliumPolicy(object)));
+	return ['CiliumNetworkPolicy', 'CiliumClusterwideNetworkPolicy'].map((kind) =>
+		store.registerValidator!('cilium.io/v2', kind, (object) => {
+			const causes = validateCiliumPolicy(object);
+			// An L7 kind the practice cluster has no proxy for is refused, and a Warning event names the rule, so
+			// `kubectl get events` tells the same story as the failed apply.
+			const unsimulated = causes.filter((cause) => cause.reason === 'FieldValueForbidden' && cause.message.includes('not simulated'));
+			if (unsimulated.length > 0) {
+				setImmediate(() => {
+					try {
+						ctx.store.recordEvent(object, 'Warning', 'NotSimulated', `${unsimulated.map((cause) => `${cause.field}: ${cause.message.replace(/^Forbidden: /, '')}`).join('; ')}: the policy was refused`, 'cilium-lab');
+					} catch {
+						// The namespace went away meanwhile: nothing to attach the event to.
+					}
+				});
+			}
+			return causes;
+		}),
+	);
 }
 
 export {startDatapathControllers};

@@ -36,10 +36,27 @@ export interface PortMatcher {
 	protocols: Protocol[];
 }
 
+/**
+ * One `rules.http` entry as Cilium hands it to Envoy (pkg/envoy/server.go getHTTPRule @v1.16.4): path, method and
+ * host are RE2 regexes matched against the whole `:path` (query string included), `:method` and `:authority`
+ * headers; `headers` entries are `Name` (presence) or `Name: value` (exact value); headerMatches without a
+ * mismatch action are the same exact match.
+ */
+export interface CompiledHttpRule {
+	method?: RegExp;
+	path?: RegExp;
+	host?: RegExp;
+	headers: Array<{name: string; value?: string}>;
+	/** The rule as written, for explanations: `method: "GET", path: "/public"`. */
+	text: string;
+}
+
 export interface CompiledPortRule {
 	ports: PortMatcher[];
 	/** DNS L7 rules: undefined = no L7 (plain L4 allow). An empty list allows every name. */
 	dns?: CompiledFqdnSelector[];
+	/** HTTP L7 rules: undefined = no HTTP L7. An empty list (`http: []`) gives Envoy no rule: every request passes. */
+	http?: CompiledHttpRule[];
 }
 
 export interface CompiledPeerRule {
@@ -130,10 +147,32 @@ export function validateCiliumPolicy(object: {kind?: string; spec?: unknown; spe
 					asArray(asRecord(portRule?.rules)?.dns).forEach((selector, index) =>
 						causes.push(...validateFqdnSelectorSchema(selector, `${portRulePath}.rules.dns[${index}]`)),
 					);
+					causes.push(...unsimulatedL7Causes(asRecord(portRule?.rules), `${portRulePath}.rules`));
 				});
 			});
 		}
 	}
+	return causes;
+}
+
+/**
+ * L7 rules the practice cluster has no proxy for (Kafka, generic `l7proto` parsers, HTTP header rules with side
+ * effects or Secrets): refused at apply, naming the field, rather than stored and silently not enforced.
+ */
+export function unsimulatedL7Causes(rules: Raw | undefined, path: string): SchemaCause[] {
+	if (!rules) return [];
+	const causes: SchemaCause[] = [];
+	const forbidden = (field: string, what: string) =>
+		causes.push({reason: 'FieldValueForbidden', field: `${path}.${field}`, message: `Forbidden: ${what} are not simulated by the practice cluster (only http and dns L7 rules are)`});
+	if (rules.kafka !== undefined && rules.kafka !== null) forbidden('kafka', 'Kafka L7 rules');
+	if (rules.l7proto !== undefined && rules.l7proto !== null && rules.l7proto !== '') forbidden('l7proto', `L7 rules for the "${String(rules.l7proto)}" parser`);
+	else if (rules.l7 !== undefined && rules.l7 !== null) forbidden('l7', 'generic L7 rules');
+	asArray(rules.http).forEach((rule, index) => {
+		asArray(asRecord(rule)?.headerMatches).forEach((match, matchIndex) => {
+			if (match?.secret !== undefined) forbidden(`http[${index}].headerMatches[${matchIndex}].secret`, 'header values from Secrets');
+			else if (match?.mismatch !== undefined && match.mismatch !== '') forbidden(`http[${index}].headerMatches[${matchIndex}].mismatch`, 'header mismatch actions (LOG, ADD, DELETE, REPLACE)');
+		});
+	});
 	return causes;
 }
 
@@ -167,6 +206,44 @@ function parsePorts(raw: Raw[], defaultProtocol: Protocol | 'ANY'): PortMatcher[
 		const endPort = typeof port.endPort === 'number' && port.endPort > number ? port.endPort : number;
 		return {port: number, endPort, protocols};
 	});
+}
+
+/** A Go RE2 regex as Envoy's safe_regex matches it: the whole value. */
+function wholeMatch(pattern: string): RegExp | string {
+	try {
+		return new RegExp(`^(?:${pattern})$`, 'u');
+	} catch (error) {
+		return `error parsing regexp: ${(error as Error).message.replace(/^Invalid regular expression: /, '')}`;
+	}
+}
+
+function compileHttpRule(raw: Raw): {rule: CompiledHttpRule; error?: string} {
+	const rule: CompiledHttpRule = {headers: [], text: ''};
+	let error: string | undefined;
+	const parts: string[] = [];
+	for (const field of ['method', 'path', 'host'] as const) {
+		const value = raw[field];
+		if (typeof value !== 'string' || value === '') continue;
+		parts.push(`${field}: ${JSON.stringify(value)}`);
+		const compiled = wholeMatch(value);
+		if (typeof compiled === 'string') error ??= compiled;
+		else rule[field] = compiled;
+	}
+	for (const header of Array.isArray(raw.headers) ? raw.headers.map(String) : []) {
+		// "X-Key: true" needs the value, "X-Key" only the presence (getHTTPRule splits at the first space).
+		const space = header.indexOf(' ');
+		rule.headers.push(space < 0 ? {name: header.toLowerCase()} : {name: header.slice(0, space).replace(/:+$/, '').toLowerCase(), value: header.slice(space + 1)});
+		parts.push(`header ${JSON.stringify(header)}`);
+	}
+	for (const match of asArray(raw.headerMatches)) {
+		const name = typeof match?.name === 'string' ? match.name : '';
+		if (!name) error ??= 'Header name missing';
+		const value = typeof match?.value === 'string' ? match.value : '';
+		rule.headers.push(value ? {name: name.toLowerCase(), value} : {name: name.toLowerCase()});
+		parts.push(`headerMatch ${JSON.stringify(value ? `${name}: ${value}` : name)}`);
+	}
+	rule.text = parts.length > 0 ? parts.join(', ') : '{} (any request)';
+	return {rule, error};
 }
 
 function compileCiliumRule(rule: Raw, ref: RuleRef, namespace: string | undefined, clusterwide: boolean): {compiled: CompiledPeerRule; error?: string} {
@@ -221,17 +298,31 @@ function compileCiliumRule(rule: Raw, ref: RuleRef, namespace: string | undefine
 			const ports = parsePorts(asArray(portRule.ports), 'ANY');
 			const rules = asRecord(portRule.rules);
 			let dns: CompiledFqdnSelector[] | undefined;
+			let http: CompiledHttpRule[] | undefined;
+			// pkg/policy/api/l4.go + rule_validation.go @v1.16.4: one L7 kind per port rule; non-DNS L7 is TCP only.
+			const kinds = rules ? ['http', 'kafka', 'dns', 'l7'].filter((kind) => Array.isArray(rules[kind])).length + (rules.l7proto ? 1 : 0) : 0;
+			if (kinds > 1) error ??= 'multiple L7 protocol rule types specified in single rule';
 			if (rules && Array.isArray(rules.dns)) {
 				if (ingressSide) error ??= 'DNS rules are not allowed on ingress';
 				if (ports.length === 0) error ??= 'Port 53 must be specified for DNS rules';
 				if (ports.some((port) => port.port === 0)) error ??= 'L7 rules can not be used when a port is 0';
 				for (const selector of asArray(rules.dns) as unknown as FqdnSelector[]) error ??= sanitizeFqdnSelector(selector);
 				dns = (asArray(rules.dns) as unknown as FqdnSelector[]).map((selector) => compileFqdnSelector(selector, 'dns'));
-			} else if (rules && (rules.http || rules.kafka || rules.l7proto)) {
-				error ??= 'L7 rules other than DNS are not simulated by the practice cluster';
+			} else if (rules && Array.isArray(rules.http)) {
+				for (const raw of asArray(portRule.ports)) {
+					const protocol = String(raw.protocol ?? 'ANY').toUpperCase() || 'ANY';
+					if (protocol !== 'TCP') error ??= `L7 rules can only apply to TCP (not ${protocol}) except for DNS rules`;
+				}
+				if (ports.some((port) => port.port === 0)) error ??= 'L7 rules can not be used when a port is 0';
+				http = asArray(rules.http).map((raw) => {
+					const compiled = compileHttpRule(asRecord(raw) ?? {});
+					error ??= compiled.error;
+					return compiled.rule;
+				});
 			}
+			if (rules) error ??= unsimulatedL7Causes(rules, 'rules')[0]?.message.replace(/^Forbidden: /, '');
 			if (ports.length > 40) error ??= 'too many ports, the max is 40';
-			return {ports, dns};
+			return {ports, dns, http};
 		});
 	}
 	let icmpTypes: number[] | undefined;

@@ -4,10 +4,11 @@
 import {listView} from '../controllers/objects.js';
 import {StatusError, type KubeObject, type PracticeContext} from '../types.js';
 import {resolve, FqdnCache, type DnsAnswer, type FqdnCacheEntry, type QueryType} from './dns.js';
-import {decideConnection, dnsQueryAllowed, type ConnectionVerdict, type EndpointInfo, type PeerIdentity, type Traffic} from './engine.js';
+import {decideConnection, dnsQueryAllowed, httpRequestDecision, type ConnectionVerdict, type EndpointInfo, type HttpRedirect, type HttpRequest, type PeerIdentity, type Traffic} from './engine.js';
 import {canonicalName} from './fqdn.js';
-import {DROP_REASON, EVENT, FlowRing, MATCH_TYPES, l4Summary, dnsSummary, type Flow, type FlowEndpoint, type L4, type TcpFlags} from './flows.js';
+import {DROP_REASON, EVENT, FlowRing, MATCH_TYPES, l4Summary, dnsSummary, httpSummary, type Flow, type FlowEndpoint, type HttpL7, type L4, type TcpFlags} from './flows.js';
 import {labelStrings} from './identity.js';
+import type {HttpResponse} from './programs/sites.js';
 import {buildView, classifyIp, podKey, translateService, type ClusterView} from './view.js';
 
 export const FLOWS_SECTION = 'datapath.flows';
@@ -37,6 +38,15 @@ export interface DnsQueryResult {
 	/** The query was dropped (or no DNS server answered) until the deadline. */
 	timedOut: boolean;
 	elapsedMs: number;
+}
+
+/** An HTTP answer as the client reads it. */
+export type HttpAnswer = HttpResponse;
+
+/** Envoy's local reply when cilium's L7 filter denies a request: 403 with the body "Access denied\r\n". */
+export function envoyAccessDenied(now: number): HttpAnswer {
+	const body = 'Access denied\r\n';
+	return {status: 403, reason: 'Forbidden', headers: [['content-length', String(body.length)], ['content-type', 'text/plain'], ['date', new Date(now).toUTCString()], ['server', 'envoy']], body};
 }
 
 export type ResolveResult = {ok: true; ips: string[]; elapsedMs: number} | {ok: false; error: 'NXDOMAIN' | 'REFUSED' | 'TIMEOUT' | 'SERVFAIL' | 'NO_SERVER' | 'BUDGET'; elapsedMs: number};
@@ -287,19 +297,31 @@ export class Datapath {
 	}
 
 	/** Emits the egress (and ingress) flows of one forward packet that policy allowed. */
+	/** Emits the egress (and ingress) flows of one forward packet that policy allowed; HTTP L7 rules send it to Envoy (to-proxy). */
 	private recordAllowedPacket(at: number, from: EndpointInfo, peer: PeerIdentity, verdict: ConnectionVerdict, l4: L4, first: boolean, redirected = false): void {
 		const src = this.sourcePeer(from);
+		const egressProxy = Boolean(verdict.egress.http) && 'TCP' in l4;
 		if (first && verdict.egress.enforced) {
-			this.record(this.makeFlow({at, node: from.node, src, dst: peer, l4, kind: 'verdict', verdict: redirected ? 'REDIRECTED' : 'FORWARDED', direction: 'EGRESS', matchType: verdict.egress.matchType, isReply: false}));
+			this.record(this.makeFlow({at, node: from.node, src, dst: peer, l4, kind: 'verdict', verdict: redirected || egressProxy ? 'REDIRECTED' : 'FORWARDED', direction: 'EGRESS', matchType: verdict.egress.matchType, isReply: false}));
 		}
 		if (redirected) return;
+		if (egressProxy) {
+			this.record(this.makeFlow({at, node: from.node, src, dst: peer, l4, kind: 'trace', verdict: 'FORWARDED', isReply: false, point: 'TO_PROXY'}));
+			return;
+		}
 		const sameNode = peer.endpoint?.node === from.node;
-		this.record(this.makeFlow({at, node: from.node, src, dst: peer, l4, kind: 'trace', verdict: 'FORWARDED', isReply: false, point: peer.endpoint ? (sameNode ? 'TO_ENDPOINT' : 'TO_OVERLAY') : 'TO_STACK'}));
+		const ingressProxy = Boolean(peer.endpoint && verdict.ingress?.http) && 'TCP' in l4;
+		if (!(sameNode && ingressProxy)) {
+			this.record(this.makeFlow({at, node: from.node, src, dst: peer, l4, kind: 'trace', verdict: 'FORWARDED', isReply: false, point: peer.endpoint ? (sameNode ? 'TO_ENDPOINT' : 'TO_OVERLAY') : 'TO_STACK'}));
+		}
 		if (peer.endpoint && verdict.ingress) {
 			if (first && verdict.ingress.enforced) {
-				this.record(this.makeFlow({at: at + 1, node: peer.endpoint.node, src, dst: peer, l4, kind: 'verdict', verdict: 'FORWARDED', direction: 'INGRESS', matchType: verdict.ingress.matchType, isReply: false}));
+				this.record(
+					this.makeFlow({at: at + 1, node: peer.endpoint.node, src, dst: peer, l4, kind: 'verdict', verdict: ingressProxy ? 'REDIRECTED' : 'FORWARDED', direction: 'INGRESS', matchType: verdict.ingress.matchType, isReply: false}),
+				);
 			}
-			if (!sameNode) this.record(this.makeFlow({at: at + 1, node: peer.endpoint.node, src, dst: peer, l4, kind: 'trace', verdict: 'FORWARDED', isReply: false, point: 'TO_ENDPOINT'}));
+			if (ingressProxy) this.record(this.makeFlow({at: at + 1, node: peer.endpoint.node, src, dst: peer, l4, kind: 'trace', verdict: 'FORWARDED', isReply: false, point: 'TO_PROXY'}));
+			else if (!sameNode) this.record(this.makeFlow({at: at + 1, node: peer.endpoint.node, src, dst: peer, l4, kind: 'trace', verdict: 'FORWARDED', isReply: false, point: 'TO_ENDPOINT'}));
 		}
 	}
 
@@ -424,6 +446,79 @@ export class Datapath {
 		}
 		this.advance(start + rtt * 2);
 		return rtt * 2;
+	}
+
+	/** Whether a connection tcpConnect opened goes through Envoy (HTTP L7 rules on either side). */
+	static httpProxied(connection: ConnectResult): boolean {
+		return Boolean(connection.verdict?.egress.http || connection.verdict?.ingress?.http);
+	}
+
+	/**
+	 * One HTTP request on a connection tcpConnect opened. Without HTTP L7 rules it is the plain exchange; with them
+	 * Envoy decides each request (the client's egress proxy first, then the server's ingress proxy), a denied one gets
+	 * Envoy's 403 and an `http-request DROPPED` flow, an allowed one reaches the server (`serve`) and its answer comes
+	 * back through Envoy with `http-request` / `http-response` FORWARDED flows (pkg/hubble/parser/seven/http.go).
+	 */
+	async httpExchange(pod: KubeObject, connection: ConnectResult, port: number, request: HttpRequest, serve: () => HttpAnswer, signal: AbortSignal): Promise<{answer: HttpAnswer; elapsedMs: number}> {
+		const verdict = connection.verdict;
+		const from = this.endpointOfPod(pod);
+		const peer = connection.peer;
+		if (!from || !peer || !verdict || !Datapath.httpProxied(connection)) {
+			const elapsedMs = await this.recordExchange(pod, connection, port, signal);
+			return {answer: serve(), elapsedMs};
+		}
+		const start = this.now();
+		const rtt = this.rttMs(peer);
+		const src = this.sourcePeer(from);
+		const sourcePort = connection.sourcePort ?? this.nextPort();
+		const forward: L4 = {TCP: {source_port: sourcePort, destination_port: port}};
+		const reverse: L4 = {TCP: {source_port: port, destination_port: sourcePort}};
+		const http: HttpL7 = {
+			method: request.method,
+			url: `http://${request.authority}${request.path}`,
+			protocol: 'HTTP/1.1',
+			headers: [...request.headers].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, value]) => ({key, value})),
+		};
+		const proxies: Array<{redirect: HttpRedirect; node: string; direction: 'EGRESS' | 'INGRESS'}> = [];
+		if (verdict.egress.http) proxies.push({redirect: verdict.egress.http, node: from.node, direction: 'EGRESS'});
+		if (verdict.ingress?.http && peer.endpoint) proxies.push({redirect: verdict.ingress.http, node: peer.endpoint.node, direction: 'INGRESS'});
+		for (const proxy of proxies) {
+			const allowed = httpRequestDecision(proxy.redirect, request).allowed;
+			this.record(this.makeFlow({at: start, node: proxy.node, src, dst: peer, l4: forward, kind: 'l7', verdict: allowed ? 'FORWARDED' : 'DROPPED', direction: proxy.direction, isReply: false, l7: {type: 'REQUEST', http}, summary: httpSummary(http, 'REQUEST')}));
+			if (!allowed) {
+				await this.ctx.clock.sleep(1, signal);
+				this.advance(start + 1);
+				return {answer: envoyAccessDenied(start), elapsedMs: 1};
+			}
+		}
+		const served = serve();
+		await this.ctx.clock.sleep(rtt * 2, signal);
+		this.recordAllowedPacket(start, from, peer, verdict, {TCP: {source_port: sourcePort, destination_port: port, flags: {ACK: true, PSH: true}}}, false);
+		this.recordReply(start + rtt, from, peer, {TCP: {source_port: port, destination_port: sourcePort, flags: {ACK: true, PSH: true}}});
+		const latencyMs = rtt * 2;
+		const response: HttpL7 = {...http, code: served.status};
+		for (const proxy of [...proxies].reverse()) {
+			this.record(
+				this.makeFlow({
+					at: start + latencyMs,
+					node: proxy.node,
+					src: peer,
+					dst: src,
+					l4: reverse,
+					kind: 'l7',
+					verdict: 'FORWARDED',
+					direction: proxy.direction,
+					isReply: true,
+					l7: {type: 'RESPONSE', latency_ns: String(latencyMs * 1_000_000), http: response},
+					summary: httpSummary(response, 'RESPONSE', latencyMs),
+				}),
+			);
+		}
+		this.advance(start + latencyMs);
+		// Envoy answers for the server: it overwrites the server header and adds its upstream time.
+		const headers = served.headers.filter(([name]) => name !== 'server');
+		headers.push(['server', 'envoy'], ['x-envoy-upstream-service-time', String(rtt)]);
+		return {answer: {...served, headers}, elapsedMs: latencyMs};
 	}
 
 	/** One DNS query (one qtype) from a pod to its nameserver, through policy and the DNS proxy. */

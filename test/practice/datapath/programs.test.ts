@@ -272,15 +272,15 @@ describe('FQDN cache timing', () => {
 });
 
 describe('what the practice cluster does not simulate', () => {
-	test('an HTTP L7 rule: the policy is not applied and a Warning event says so', async () => {
+	test('a Kafka L7 rule stored before the API refused them: the policy is not applied and a Warning event says so', async () => {
 		const {startDatapathControllers} = await import('../../../src/practice/datapath/controller.js');
 		const cluster = aksCluster();
 		const stop = startDatapathControllers(cluster.ctx);
-		cluster.store.apply({...cnp('demo', 'http-rule', {endpointSelector: {}, egress: [{toPorts: [{ports: [{port: '80', protocol: 'TCP'}], rules: {http: [{method: 'GET'}]}}]}]}), metadata: {name: 'http-rule', namespace: 'demo', uid: 'u1'}});
+		cluster.store.apply({...cnp('demo', 'kafka-rule', {endpointSelector: {}, egress: [{toPorts: [{ports: [{port: '9092', protocol: 'TCP'}], rules: {kafka: [{topic: 'deathstar-plans'}]}}]}]}), metadata: {name: 'kafka-rule', namespace: 'demo', uid: 'u1'}});
 		await new Promise((resolve) => setImmediate(resolve));
 		await new Promise((resolve) => setImmediate(resolve));
 		stop();
-		expect(cluster.store.events).toContainEqual({reason: 'NotSimulated', message: 'L7 rules other than DNS are not simulated by the practice cluster: the practice cluster does not apply this policy'});
+		expect(cluster.store.events).toContainEqual({reason: 'NotSimulated', message: 'Kafka L7 rules are not simulated by the practice cluster (only http and dns L7 rules are): the practice cluster does not apply this policy'});
 	});
 });
 

@@ -1,5 +1,6 @@
 // curl as alpine/curl (curl 8.x) behaves in a pod: real exit codes and messages, and the time the real one takes.
 import type {KubeObject, PodProgram, ProgramIO} from '../../types.js';
+import type {HttpRequest} from '../engine.js';
 import {Datapath, KERNEL_CONNECT_TIMEOUT_MS, type ConnectResult} from '../runtime.js';
 import {podResponse, siteResponse, type HttpResponse} from './sites.js';
 
@@ -20,6 +21,11 @@ interface CurlOptions {
 	connectTimeoutMs?: number;
 	method?: string;
 	http1: boolean;
+	/** -H values as given ("Name: value"). */
+	headers: string[];
+	userAgent?: string;
+	/** -d / --data…: the request is a POST unless -X says otherwise. */
+	data: boolean;
 }
 
 class UsageError extends Error {}
@@ -34,7 +40,7 @@ function seconds(value: string, flag: string): number {
 }
 
 export function parseCurlArgs(argv: string[]): CurlOptions {
-	const options: CurlOptions = {urls: [], include: false, head: false, silent: false, showError: false, verbose: false, location: false, fail: false, http1: false};
+	const options: CurlOptions = {urls: [], include: false, head: false, silent: false, showError: false, verbose: false, location: false, fail: false, http1: false, headers: [], data: false};
 	const apply = (flag: string, value: string | undefined) => {
 		switch (flag) {
 			case 'i':
@@ -83,6 +89,19 @@ export function parseCurlArgs(argv: string[]): CurlOptions {
 			case 'X':
 			case 'request':
 				options.method = value;
+				break;
+			case 'H':
+			case 'header':
+				options.headers.push(value ?? '');
+				break;
+			case 'A':
+			case 'user-agent':
+				options.userAgent = value;
+				break;
+			case 'd':
+			case 'data':
+			case 'data-raw':
+				options.data = true;
 				break;
 			default:
 				break;
@@ -138,6 +157,9 @@ function parseUrl(raw: string): ParsedUrl | undefined {
 	if (scheme !== 'http' && scheme !== 'https') return undefined;
 	return {scheme, host: url.hostname, port: url.port ? Number(url.port) : scheme === 'https' ? 443 : 80, path: `${url.pathname}${url.search}`};
 }
+
+/** Something the practice cluster does not simulate: said plainly, exit 1, never a made-up success. */
+class NotSimulated extends Error {}
 
 class CurlFailure extends Error {
 	constructor(
@@ -236,14 +258,41 @@ async function runCurl(argv: string[], io: ProgramIO, pod: KubeObject, datapath:
 				elapsedMs = options.maxTimeMs!;
 				throw new CurlFailure(28, `Operation timed out after ${elapsedMs + 1} milliseconds with 0 bytes received`);
 			}
-			elapsedMs += await datapath.recordExchange(pod, connection, url.port, io.signal);
-			const peerPod = connection.peer?.endpoint ? datapath.view().pods.get(`${connection.peer.endpoint.namespace}/${connection.peer.endpoint.name}`) : undefined;
-			const image = String((peerPod as Record<string, any> | undefined)?.spec?.containers?.[0]?.image ?? '');
-			const response = connection.peer?.inCluster ? podResponse(image) : siteResponse(/^\d+\.\d+\.\d+\.\d+$/.test(url.host) ? ip : url.host, url.scheme, url.path || '/');
+			if (url.scheme === 'https' && Datapath.httpProxied(connection)) {
+				throw new NotSimulated('TLS to a port with HTTP L7 rules (Envoy without TLS interception) is not simulated by the practice cluster; use http:// or a policy without rules.http on this port');
+			}
+			const method = options.head ? 'HEAD' : (options.method ?? (options.data ? 'POST' : 'GET'));
+			const authority = `${url.host}${url.port === (url.scheme === 'https' ? 443 : 80) ? '' : `:${url.port}`}`;
+			const userAgent = options.userAgent ?? `curl/${CURL_VERSION}`;
+			// What curl sends: Host, User-Agent, Accept, then -H (a -H of the same name replaces curl's own; "Name:" removes it).
+			const extraHeaders = options.headers.flatMap((header): Array<[string, string]> => {
+				const colon = header.indexOf(':');
+				return colon > 0 ? [[header.slice(0, colon).trim(), header.slice(colon + 1).trim()]] : [];
+			});
+			const overridden = new Set(extraHeaders.map(([name]) => name.toLowerCase()));
+			const sent: Array<[string, string]> = [
+				...(overridden.has('host') ? [] : [['Host', authority] as [string, string]]),
+				...(overridden.has('user-agent') || userAgent === '' ? [] : [['User-Agent', userAgent] as [string, string]]),
+				...(overridden.has('accept') ? [] : [['Accept', '*/*'] as [string, string]]),
+				...extraHeaders.filter(([, value]) => value !== ''),
+			];
+			const request: HttpRequest = {
+				method,
+				path: url.path || '/',
+				authority: sent.find(([name]) => name.toLowerCase() === 'host')?.[1] ?? authority,
+				headers: sent.filter(([name]) => name.toLowerCase() !== 'host').map(([name, value]) => [name.toLowerCase(), value]),
+			};
+			const serve = () => {
+				const peerPod = connection.peer?.endpoint ? datapath.view().pods.get(`${connection.peer.endpoint.namespace}/${connection.peer.endpoint.name}`) : undefined;
+				const image = String((peerPod as Record<string, any> | undefined)?.spec?.containers?.[0]?.image ?? '');
+				return connection.peer?.inCluster ? podResponse(image) : siteResponse(/^\d+\.\d+\.\d+\.\d+$/.test(url.host) ? ip : url.host, url.scheme, url.path || '/');
+			};
+			const exchange = await datapath.httpExchange(pod, connection, url.port, request, serve, io.signal);
+			elapsedMs += exchange.elapsedMs;
+			const response = exchange.answer;
 			const httpVersion = url.scheme === 'https' && !connection.peer?.inCluster && !options.http1 ? '2' : '1.1';
 			transfer = {response, httpVersion, remoteIp: ip, url};
-			const method = options.head ? 'HEAD' : (options.method ?? 'GET');
-			verbose(`> ${method} ${url.path || '/'} HTTP/${httpVersion === '2' ? '2' : '1.1'}\n> Host: ${url.host}${url.port === (url.scheme === 'https' ? 443 : 80) ? '' : `:${url.port}`}\n> User-Agent: curl/${CURL_VERSION}\n> Accept: */*\n> `);
+			verbose(`> ${method} ${url.path || '/'} HTTP/${httpVersion === '2' ? '2' : '1.1'}\n${sent.map(([name, value]) => `> ${name}: ${value}`).join('\n')}\n> `);
 			verbose(`< ${statusLine(transfer)}\n${response.headers.map(([name, value]) => `< ${name}: ${value}`).join('\n')}\n< `);
 			const location = response.headers.find(([name]) => name === 'location')?.[1];
 			if (options.location && location && response.status >= 300 && response.status < 400) {
@@ -261,6 +310,10 @@ async function runCurl(argv: string[], io: ProgramIO, pod: KubeObject, datapath:
 		writeOutput(io, options, output);
 		if (progress) io.stderr.write(progressMeter(transfer.response.body.length, elapsedMs));
 	} catch (error) {
+		if (error instanceof NotSimulated) {
+			io.stderr.write(`curl: ${error.message}\n`);
+			return 1;
+		}
 		if (!(error instanceof CurlFailure)) {
 			if (io.signal.aborted) return 130;
 			throw error;

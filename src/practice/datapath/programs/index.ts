@@ -4,6 +4,7 @@ import type {KubeObject, PodProgram} from '../../types.js';
 import {runHubble, type FlowSource} from '../hubble-cli.js';
 import {patternRegExp} from '../fqdn.js';
 import {Datapath} from '../runtime.js';
+import {cat, env, grep, head, hostname, ls, wc} from './busybox.js';
 import {curl} from './curl.js';
 import {dig, nslookup, ping, podNode, sleep, wget} from './net-tools.js';
 import {makeShell} from './shell.js';
@@ -72,7 +73,8 @@ const ciliumDbg: PodProgram = async (argv, io, pod, ctx) => {
 	return 1;
 };
 
-const BUSYBOX: Record<string, PodProgram> = {sleep, nslookup, ping, wget};
+/** BusyBox 1.36's applets in alpine-based images (the simulated ones; busybox.ts lists the others it refuses by name). */
+const BUSYBOX: Record<string, PodProgram> = {sleep, nslookup, ping, wget, cat, ls, grep, wc, head, env, hostname};
 
 /** Which programs an image carries, roughly as the real images do. */
 function programsOf(image: string): Record<string, PodProgram> {

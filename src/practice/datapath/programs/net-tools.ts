@@ -47,6 +47,9 @@ export const nslookup: PodProgram = async (argv, io, pod, ctx) => {
 	}
 	const server = args[1] ?? dnsServer(datapath);
 	io.stdout.write(`Server:\t\t${server}\nAddress:\t${server}:53\n\n`);
+	const namespace = pod.metadata.namespace ?? 'default';
+	const dnsPolicy = (pod as Record<string, any>).spec?.dnsPolicy ?? 'ClusterFirst';
+	if (!name.includes('.') && dnsPolicy !== 'Default') return nslookupWithSearch(datapath, io, pod, name, server, [`${namespace}.svc.cluster.local`, 'svc.cluster.local', 'cluster.local']);
 	try {
 		const a = datapath.dnsQuery(pod, name, 'A', {signal: io.signal, server, timeoutMs: 10_000, retryMs: 2000});
 		const aaaa = datapath.dnsQuery(pod, name, 'AAAA', {signal: io.signal, server, timeoutMs: 10_000, retryMs: 2000});
@@ -71,6 +74,40 @@ export const nslookup: PodProgram = async (argv, io, pod, ctx) => {
 		return 130;
 	}
 };
+
+/**
+ * networking/nslookup.c @1_36_1 add_query_with_search: a name without a dot is asked as NAME.DOMAIN for each search
+ * domain of resolv.conf, A queries then AAAA queries, every reply printed ("** server can't find …: NXDOMAIN" for the
+ * misses, the records for the hit, then a blank line); any failed query makes the exit status 1. CoreDNS answers
+ * cluster.local authoritatively, so no "Non-authoritative answer:" line.
+ */
+async function nslookupWithSearch(datapath: Datapath, io: ProgramIO, pod: KubeObject, name: string, server: string, search: string[]): Promise<number> {
+	const queries = (['A', 'AAAA'] as const).flatMap((type) => search.map((domain) => ({type, name: `${name}.${domain}`})));
+	try {
+		const answers = await Promise.all(queries.map((query) => datapath.dnsQuery(pod, query.name, query.type, {signal: io.signal, server, timeoutMs: 10_000, retryMs: 2000})));
+		if (answers.every((answer) => answer.timedOut)) {
+			io.stdout.write(';; connection timed out; no servers could be reached\n\n');
+			return 1;
+		}
+		let status = 0;
+		answers.forEach((answer, index) => {
+			const query = queries[index]!;
+			if (!answer.answer) return;
+			if (answer.answer.rcode !== 'NOERROR') {
+				io.stdout.write(`** server can't find ${query.name}: ${answer.answer.rcode}\n`);
+				status = 1;
+			} else {
+				const authoritative = canonicalName(query.name).endsWith('.cluster.local.');
+				if (!authoritative) io.stdout.write('Non-authoritative answer:\n');
+				for (const ip of answer.answer.ips) io.stdout.write(`Name:\t${query.name}\nAddress: ${ip}\n`);
+			}
+			io.stdout.write('\n');
+		});
+		return status;
+	} catch {
+		return 130;
+	}
+}
 
 /** dig (bind-tools): one A query for the name as given, no search list. */
 export const dig: PodProgram = async (argv, io, pod, ctx) => {
