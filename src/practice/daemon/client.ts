@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import type {Readable} from 'node:stream';
+import {writeFileAtomic} from '../../atomic-write.js';
 import {practicePaths, type DaemonInfo} from './paths.js';
 import {isAlive} from './pid.js';
 import {parseSpeed, type PracticeSpeed} from './clock.js';
@@ -117,10 +118,7 @@ function writeShims(binDir: string, practiceDir: string): void {
 		} catch {
 			current = undefined;
 		}
-		if (current !== text) {
-			fs.writeFileSync(`${file}.tmp`, text, {mode: 0o755});
-			fs.renameSync(`${file}.tmp`, file);
-		}
+		if (current !== text) writeFileAtomic(file, text, {mode: 0o755, durable: false});
 	}
 }
 

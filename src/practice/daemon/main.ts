@@ -13,7 +13,7 @@ import {listenHttps, type HttpsListener} from '../api/listener.js';
 import {handleToolRequest} from '../bin/rpc-server.js';
 import {start as startControllers} from '../controllers/index.js';
 import {start as startDatapath} from '../datapath/index.js';
-import {writeFileAtomic} from '../api/persistence.js';
+import {writeFileAtomic} from '../../atomic-write.js';
 import {ensureCredentials} from './tls.js';
 import {createClock, parseSpeed} from './clock.js';
 import {createLifecycle, repointKubeconfig} from './cluster.js';
@@ -118,7 +118,7 @@ async function main(): Promise<void> {
 			idleExitSeconds: idleExitMs === undefined ? null : idleExitMs / 1000,
 		};
 		// Where this running daemon listens: gone with it, so it needs no fsync (a crash leaves a stale pid, which readers check).
-		writeFileAtomic(paths.info, JSON.stringify(info, null, 2), 0o600, false);
+		writeFileAtomic(paths.info, JSON.stringify(info, null, 2), {durable: false});
 	};
 	const startedAt = new Date().toISOString();
 
