@@ -7,7 +7,7 @@ import {StatusError, type KubeObject, type PracticeContext} from '../types.js';
 import {aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList, apiVersions, KUBERNETES_VERSION, openApiV2, openApiV3Document, openApiV3Index} from './discovery.js';
 import {jsonPatch, mergePatch, serverSideApply, strategicMergePatch} from './patch.js';
 import {apiVersionOf, qualifiedResource, type ResourceType} from './registry.js';
-import {parseFieldSelector, parseLabelSelector} from './selectors.js';
+import {parseFieldSelector, parseLabelSelectorOrBadRequest} from './selectors.js';
 import type {ChangeRecord, PracticeStore, WriteOptions} from './store.js';
 import {buildTable, type IncludeObject} from './tables.js';
 import {decodeKubernetesProtobuf, PROTOBUF_MEDIA_TYPE} from './protobuf/decode.js';
@@ -245,7 +245,7 @@ export function createApiHandler(options: ApiServerOptions): ApiHandler {
 	}
 
 	function handleWatch(req: IncomingMessage, res: ServerResponse, route: Route, query: URLSearchParams) {
-		const labelMatch = parseLabelSelector(query.get('labelSelector'));
+		const labelMatch = parseLabelSelectorOrBadRequest(query.get('labelSelector'));
 		const fieldMatch = parseFieldSelector(query.get('fieldSelector'), route.type.kind);
 		const matches = (object: KubeObject | undefined) =>
 			Boolean(object) &&
