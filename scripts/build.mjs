@@ -9,14 +9,14 @@ import {fileURLToPath} from 'node:url';
 import path from 'node:path';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const entryPoints = {'cilium-lab': 'src/cli.tsx'};
-const optional = {
+// The practice daemon imports its parts (API server, streams, controllers, datapath, tools) statically: they are
+// in its bundle, and a part that does not resolve fails this build. The CLI reaches the daemon only through
+// src/practice/daemon/client.ts, which spawns dist/practice-daemon.js.
+const entryPoints = {
+	'cilium-lab': 'src/cli.tsx',
 	'practice-daemon': 'src/practice/daemon/main.ts',
 	'practice-tool': 'src/practice/bin/main.ts',
 };
-for (const [name, file] of Object.entries(optional)) {
-	if (existsSync(path.join(root, file))) entryPoints[name] = file;
-}
 
 // Ink's layout engine (yoga) decodes its inlined WebAssembly with fetch() whenever fetch exists, and on Node that
 // first loads undici: ~40 ms before the first frame. Without fetch it decodes the same bytes synchronously.

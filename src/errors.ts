@@ -19,13 +19,6 @@ export class UserError extends LabError {
 	}
 }
 
-/** A step or a check failed. Exit 2. */
-export class StepFailedError extends LabError {
-	constructor(message: string, tryHint?: string) {
-		super(message, EXIT.failed, tryHint);
-	}
-}
-
 /** The cluster cannot be reached or is not configured. Exit 3. */
 export class ClusterError extends LabError {
 	constructor(message: string, tryHint?: string) {

@@ -14,7 +14,7 @@ export function checkOnce(runChecks: CheckRunner, specs: CheckSpec[], request: O
 
 export const runChecks: CheckRunner = async (request) => {
 	// The checks (and client-node under them) load only when a check runs.
-	const [{pollChecks}, {runCheck}, {expandCheckSpec}] = await Promise.all([import('../checks/poller.js'), import('../checks/registry.js'), import('../lab/expand.js')]);
+	const [{pollChecks}, {runCheck}, {expandCheckSpec}] = await Promise.all([import('../checks/poll.js'), import('../checks/registry.js'), import('../lab/expand.js')]);
 	// 0 means once: a check's own `timeout` (which otherwise wins over the request's) must not make it poll.
 	const specs = request.timeoutSec === 0 ? request.specs.map(({timeout: _timeout, ...spec}) => spec as CheckSpec) : request.specs;
 	return pollChecks(

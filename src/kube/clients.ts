@@ -35,8 +35,3 @@ export function kubeClients(options: {env: Record<string, string | undefined>; c
 	cache.set(key, clients);
 	return clients;
 }
-
-/** Forget every client (e.g. after the kubeconfig's files changed: `az aks get-credentials`). */
-export function forgetKubeClients(): void {
-	cache.clear();
-}

@@ -6,9 +6,10 @@
 // problems are cached. Entries live under <lab home>/cache; `npm run build` also ships one for lessons/
 // (dist/lab-snapshot.json), so a fresh lab home starts as fast as a used one.
 import {createHash} from 'node:crypto';
-import {mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync} from 'node:fs';
+import {mkdirSync, readdirSync, readFileSync, statSync} from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
+import {writeFileAtomic} from '../atomic-write.js';
 import type {Lab} from './types.js';
 
 declare const __VERSION__: string | undefined;
@@ -117,9 +118,7 @@ function writeEntry(file: string, key: string, lab: Lab): void {
 	const text = JSON.stringify(entry);
 	try {
 		mkdirSync(path.dirname(file), {recursive: true});
-		const partial = `${file}.${process.pid}.tmp`;
-		writeFileSync(partial, text);
-		renameSync(partial, file);
+		writeFileAtomic(file, text, {mode: 0o644, durable: false});
 	} catch {
 		// ignored: see above
 	}

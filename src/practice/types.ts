@@ -114,8 +114,8 @@ export type PodProgram = (argv: string[], io: ProgramIO, pod: KubeObject, ctx: P
 export type HostTool = (argv: string[], io: ProgramIO, ctx: PracticeContext) => Promise<number>;
 
 /**
- * A part that runs inside the daemon (controllers, datapath): the daemon calls the `start` export of
- * src/practice/controllers/index.ts and src/practice/datapath/index.ts, when they exist, once the
- * store is loaded; the returned function is called on shutdown.
+ * A part that runs inside the daemon (controllers, datapath): the daemon (daemon/main.ts, PARTS) calls the
+ * `start` export of src/practice/controllers/index.ts and src/practice/datapath/index.ts once the store is
+ * loaded, before it listens; the returned function is called on shutdown.
  */
 export type PracticePart = (ctx: PracticeContext) => void | (() => void) | Promise<void | (() => void)>;

@@ -1,7 +1,8 @@
-// The progress file: <lab home>/progress.json, versioned, written atomically (temp file, fsync, rename).
+// The progress file: <lab home>/progress.json, versioned, written atomically (src/atomic-write.ts).
 // A file that cannot be read (corrupt, or written by a newer cilium-lab) is moved aside, never silently reset.
-import {closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync} from 'node:fs';
+import {existsSync, mkdirSync, readFileSync, renameSync} from 'node:fs';
 import path from 'node:path';
+import {writeFileAtomic} from '../atomic-write.js';
 import type {z as Zod} from 'zod';
 import {LANGS, TRACK_IDS, type Lang, type TrackId} from '../lab/types.js';
 import type {ProgressLessons} from '../session/types.js';
@@ -91,31 +92,7 @@ export async function loadProgress(home: string, options: {now?: Date} = {}): Pr
 /** Writes the whole file atomically: a reader (or a crash) sees the old file or the new one, never half of one. */
 export function writeProgressSync(home: string, progress: Progress): void {
 	mkdirSync(home, {recursive: true});
-	const file = progressPath(home);
-	const temp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-	const body = `${JSON.stringify(progress, null, 2)}\n`;
-	const fd = openSync(temp, 'w', 0o600);
-	try {
-		writeSync(fd, body);
-		fsyncSync(fd);
-	} catch (error) {
-		closeSync(fd);
-		unlinkSync(temp);
-		throw error;
-	}
-	closeSync(fd);
-	renameSync(temp, file);
-	// The rename itself is durable once the directory is synced (not possible on every platform).
-	try {
-		const dirFd = openSync(home, 'r');
-		try {
-			fsyncSync(dirFd);
-		} finally {
-			closeSync(dirFd);
-		}
-	} catch {
-		// Windows cannot open a directory; the rename is still atomic there.
-	}
+	writeFileAtomic(progressPath(home), `${JSON.stringify(progress, null, 2)}\n`, {mode: 0o600});
 }
 
 /**

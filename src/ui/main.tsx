@@ -9,6 +9,7 @@ import {TuiController, type CheckRequest, type ExplainRequest, type PreparedTarg
 import {LazyJobs} from './lazy-jobs.js';
 import {msg} from '../lab/i18n.js';
 import {preloadMarkdown} from './hooks/use-markdown.js';
+import type {Loose} from '../checks/logic.js';
 import type {CheckResult} from '../checks/types.js';
 import type {Lab, Lang, TrackId} from '../lab/types.js';
 import type {ProgressLessons, Target} from '../session/index.js';
@@ -143,17 +144,23 @@ async function explainEgress(request: ExplainRequest, home: string, lang: Lang):
 	return [...result.header, ...(result.explanation?.lines ?? [])];
 }
 
-/** The first pod a label selector picks, as the egress check picks it. */
-async function podFor(request: ExplainRequest): Promise<string> {
-	const {execa} = await import('execa');
-	const result = await execa('kubectl', ['get', 'pods', '-n', request.namespace, '-l', request.selector ?? '', '-o', 'jsonpath={.items[0].metadata.name}'], {
+/**
+ * The pod the egress check would run curl in, so the explanation is about that pod: what the selector lists, picked
+ * by the checks' own rule (pickPod: the first Running, Ready pod that is not being deleted; else the first Running one).
+ */
+export async function podFor(request: ExplainRequest): Promise<string> {
+	const [{execa}, {pickPod}] = await Promise.all([import('execa'), import('../checks/logic.js')]);
+	const selector = request.selector ?? '';
+	const result = await execa('kubectl', ['get', 'pods', '-n', request.namespace, '-l', selector, '-o', 'json'], {
 		env: request.env,
 		extendEnv: false,
 		reject: false,
 	});
-	const name = String(result.stdout).trim();
-	if (!name) throw new Error(`no pod in ${request.namespace} matches ${request.selector ?? '(no selector)'}`);
-	return name;
+	if (result.exitCode !== 0) throw new Error(`kubectl get pods -n ${request.namespace} -l ${selector} failed: ${String(result.stderr).trim() || `exit code ${result.exitCode}`}`);
+	const pods = (JSON.parse(String(result.stdout)) as {items?: Loose[]}).items ?? [];
+	const name = pickPod(pods)?.metadata?.name as string | undefined;
+	if (name) return name;
+	throw new Error(pods.length === 0 ? `no pod in ${request.namespace} matches ${selector || '(no selector)'}` : `no Running pod in ${request.namespace} matches ${selector || '(no selector)'}`);
 }
 
 /**

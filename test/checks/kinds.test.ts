@@ -111,6 +111,14 @@ describe('cluster checks over HTTPS', () => {
 		expect(await check({...unknown, state: 'absent'})).toMatchObject({ok: true});
 	});
 
+	it('resource by name and selector: the selector is read as the API server reads it, set-based terms too', async () => {
+		const named = {kind: 'resource', apiVersion: 'cilium.io/v2', resourceKind: 'CiliumNetworkPolicy', namespace: 'demo', name: 'allow-github'};
+		expect(await check({...named, selector: 'lesson in (fqdn, dns)'})).toMatchObject({ok: true});
+		expect(await check({...named, selector: 'lesson=fqdn,!draft'})).toMatchObject({ok: true});
+		expect(await check({...named, selector: 'lesson notin (fqdn)'})).toMatchObject({ok: false, summary: 'CiliumNetworkPolicy demo/allow-github: not found'});
+		expect(await check({...named, selector: '!lesson'})).toMatchObject({ok: false});
+	});
+
 	it('podReady: Ready pods by label, and why the others are not', async () => {
 		expect(await check({kind: 'podReady', namespace: 'demo', selector: 'app=client'})).toMatchObject({ok: true, summary: 'pods app=client in demo: 1/1 Ready'});
 		expect(await check({kind: 'podReady', namespace: 'demo', selector: 'app=web'})).toMatchObject({ok: false, summary: 'pods app=web in demo: 0/1 Ready', detail: 'web: ContainerCreating'});

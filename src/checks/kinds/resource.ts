@@ -1,6 +1,7 @@
 import type {CheckParams} from '../specs.js';
 import type {CheckContext, CheckResult} from '../types.js';
 import {apiStatus, clusterFailure, withCluster} from '../cluster.js';
+import {parseLabelSelector} from '../../label-selector.js';
 import {msg} from '../../lab/i18n.js';
 import type {Lang} from '../../lab/types.js';
 import {matchObject, show, type Loose, type Mismatch} from '../logic.js';
@@ -35,7 +36,11 @@ export async function run(params: CheckParams<'resource'>, ctx: CheckContext): P
 			const list = await clients.objects.list(params.apiVersion, params.resourceKind, params.namespace, undefined, undefined, undefined, undefined, params.selector);
 			objects = list.items as Loose[];
 		}
-		if (params.selector && params.name) objects = objects.filter(object => selectorMatches(object.metadata?.labels ?? {}, params.selector!));
+		// A read by name ignores the selector: it still has to pick the object, as a list's labelSelector does.
+		if (params.selector && params.name) {
+			const matchesSelector = parseLabelSelector(params.selector);
+			objects = objects.filter(object => matchesSelector(object.metadata?.labels));
+		}
 
 		const matching: Loose[] = [];
 		const mismatches: Array<{name: string; mismatches: Mismatch[]}> = [];
@@ -76,14 +81,4 @@ function describeTarget(params: CheckParams<'resource'>, lang: Lang): string {
 	if (params.name) return `${params.resourceKind} ${scope}${params.name}`;
 	if (params.selector) return `${params.resourceKind} ${scope}(${params.selector})`;
 	return params.namespace ? msg(lang, 'check.resource.in-namespace', {kind: params.resourceKind, namespace: params.namespace}) : params.resourceKind;
-}
-
-/** Equality-based label selectors (a=b, a!=b, a), enough for lesson files; set-based ones go to the server. */
-function selectorMatches(labels: Record<string, string>, selector: string): boolean {
-	return selector.split(',').every(term => {
-		const [key, value] = term.split(/!?==?/).map(part => part.trim());
-		if (term.includes('!=')) return labels[key!] !== value;
-		if (value === undefined) return key! in labels;
-		return labels[key!] === value;
-	});
 }

@@ -1,8 +1,9 @@
-// The state file: a snapshot written atomically (temp + fsync + rename) and a journal of changes since,
+// The state file: a snapshot written atomically (src/atomic-write.ts) and a journal of changes since,
 // appended and fsynced before a write returns. A torn last line (a crash mid-append) was never
 // acknowledged and is dropped on load; replaying the journal over the snapshot is idempotent.
 import fs from 'node:fs';
 import path from 'node:path';
+import {writeFileAtomic} from '../../atomic-write.js';
 import type {KubeObject} from '../types.js';
 
 export type JournalEntry =
@@ -23,27 +24,6 @@ export interface LoadedState {
 	sections: Map<string, unknown>;
 	/** What could not be read, for the daemon's log (a corrupt snapshot is kept aside, never overwritten silently). */
 	warnings: string[];
-}
-
-/** Replaces `file` at once (temp + rename); `durable` (the default) also fsyncs, for what must survive a crash. */
-export function writeFileAtomic(file: string, text: string, mode = 0o600, durable = true): void {
-	const temp = `${file}.${process.pid}.tmp`;
-	const fd = fs.openSync(temp, 'w', mode);
-	try {
-		fs.writeSync(fd, text);
-		if (durable) fs.fsyncSync(fd);
-	} finally {
-		fs.closeSync(fd);
-	}
-	fs.renameSync(temp, file);
-	if (!durable) return;
-	try {
-		const dir = fs.openSync(path.dirname(file), 'r');
-		fs.fsyncSync(dir);
-		fs.closeSync(dir);
-	} catch {
-		// Directory fsync is not supported everywhere; the rename is still atomic.
-	}
 }
 
 export class StateFile {

@@ -7,11 +7,12 @@ import {StatusError, type KubeObject, type PracticeContext} from '../types.js';
 import {aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList, apiVersions, KUBERNETES_VERSION, openApiV2, openApiV3Document, openApiV3Index} from './discovery.js';
 import {jsonPatch, mergePatch, serverSideApply, strategicMergePatch} from './patch.js';
 import {apiVersionOf, qualifiedResource, type ResourceType} from './registry.js';
-import {parseFieldSelector, parseLabelSelector} from './selectors.js';
+import {parseFieldSelector, parseLabelSelectorOrBadRequest} from './selectors.js';
 import type {ChangeRecord, PracticeStore, WriteOptions} from './store.js';
 import {buildTable, type IncludeObject} from './tables.js';
 import {decodeKubernetesProtobuf, PROTOBUF_MEDIA_TYPE} from './protobuf/decode.js';
 import {OPENAPI_V2_PROTOBUF_CONTENT_TYPE, openApiV2Protobuf, wantsOpenApiV2Protobuf} from './protobuf/openapi-v2.js';
+import {handlePodAttach, handlePodExec, handlePodLog, handlePodPortForward, respondUpgradeRequired} from './streams/index.js';
 
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
@@ -20,7 +21,7 @@ export interface ApiServerOptions {
 	/** Required bearer token; requests without it get 401 (health and version endpoints excepted). */
 	token: string;
 	/** The context handed to stream subresources (exec, logs, port-forward). */
-	context?: PracticeContext;
+	context: PracticeContext;
 	now?: () => number;
 	log?: (line: string) => void;
 	/** host:port for /api's serverAddressByClientCIDRs. */
@@ -41,26 +42,6 @@ interface Route {
 	namespace?: string;
 	name?: string;
 	subresource?: string;
-}
-
-interface StreamsModule {
-	handlePodExec?: (request: {request: IncomingMessage; socket: Duplex; head: Buffer; pod: KubeObject; query: URLSearchParams; ctx: PracticeContext}) => Promise<void> | void;
-	handlePodAttach?: StreamsModule['handlePodExec'];
-	handlePodPortForward?: StreamsModule['handlePodExec'];
-	handlePodLog?: (request: {request: IncomingMessage; response: ServerResponse; pod: KubeObject; query: URLSearchParams; ctx: PracticeContext}) => Promise<void> | void;
-	respondUpgradeRequired?: (response: ServerResponse) => void;
-}
-
-// esbuild bundles what matches the pattern; the key is the source file's name (see daemon/main.ts).
-const SOURCE_EXTENSION = '.ts';
-let streamsModule: Promise<StreamsModule | undefined> | undefined;
-/** The streams engineer's module, loaded on first use (a glob import esbuild bundles when it exists). */
-function loadStreams(): Promise<StreamsModule | undefined> {
-	streamsModule ??= import(`./streams/index${SOURCE_EXTENSION}`).then(
-		(module) => module as StreamsModule,
-		() => undefined,
-	);
-	return streamsModule;
 }
 
 export function statusBody(code: number, reason: string, message: string, details?: StatusError['details']): Record<string, unknown> {
@@ -264,7 +245,7 @@ export function createApiHandler(options: ApiServerOptions): ApiHandler {
 	}
 
 	function handleWatch(req: IncomingMessage, res: ServerResponse, route: Route, query: URLSearchParams) {
-		const labelMatch = parseLabelSelector(query.get('labelSelector'));
+		const labelMatch = parseLabelSelectorOrBadRequest(query.get('labelSelector'));
 		const fieldMatch = parseFieldSelector(query.get('fieldSelector'), route.type.kind);
 		const matches = (object: KubeObject | undefined) =>
 			Boolean(object) &&
@@ -496,18 +477,17 @@ export function createApiHandler(options: ApiServerOptions): ApiHandler {
 	async function handleStream(req: IncomingMessage, res: ServerResponse | undefined, upgrade: {socket: Duplex; head: Buffer} | undefined, route: Route, query: URLSearchParams) {
 		const pod = store.getStored(route.type, route.namespace, route.name!);
 		if (!pod) throw new StatusError(404, 'NotFound', `pods "${route.name}" not found`, {name: route.name, kind: 'pods'});
-		const streams = await loadStreams();
 		const ctx = options.context;
 		const sub = route.subresource!;
-		const handler = sub === 'exec' ? streams?.handlePodExec : sub === 'attach' ? streams?.handlePodAttach : sub === 'portforward' ? streams?.handlePodPortForward : undefined;
 		if (sub === 'log') {
-			if (!streams?.handlePodLog || !ctx || !res) throw new StatusError(501, 'NotImplemented', 'pod logs are not simulated by this build of the practice cluster');
-			await streams.handlePodLog({request: req, response: res, pod, query, ctx});
+			if (!res) throw new StatusError(400, 'BadRequest', 'pod logs are not an upgrade request');
+			await handlePodLog({request: req, response: res, pod, query, ctx});
 			return;
 		}
-		if (!handler || !ctx) throw new StatusError(501, 'NotImplemented', `${sub} is not simulated by this build of the practice cluster`);
+		const handler = sub === 'exec' ? handlePodExec : sub === 'attach' ? handlePodAttach : sub === 'portforward' ? handlePodPortForward : undefined;
+		if (!handler) throw new StatusError(404, 'NotFound', `pods/${sub} is not a stream subresource`);
 		if (!upgrade) {
-			if (streams?.respondUpgradeRequired && res) streams.respondUpgradeRequired(res);
+			if (res) respondUpgradeRequired(res);
 			else throw new StatusError(400, 'BadRequest', 'Upgrade request required');
 			return;
 		}

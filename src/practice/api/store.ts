@@ -11,7 +11,7 @@ import {
 } from '../types.js';
 import {StateFile, type Snapshot} from './persistence.js';
 import {createRegistry, qualifiedKind, qualifiedResource, splitApiVersion, apiVersionOf, type Registry, type ResourceType} from './registry.js';
-import {parseFieldSelector, parseLabelSelector} from './selectors.js';
+import {parseFieldSelector, parseLabelSelectorOrBadRequest} from './selectors.js';
 import {invalidMessage, pruneUnknown, validateObject, validateSchema, type FieldCause} from './validation.js';
 import {applyDefaults} from './defaults.js';
 
@@ -581,7 +581,7 @@ export function createStore(options: StoreOptions = {}): PracticeStore {
 	};
 
 	const listStored = (type: ResourceType, list: ListOptions = {}): KubeObject[] => {
-		const labelMatch = list.labelSelector ? parseLabelSelector(list.labelSelector) : undefined;
+		const labelMatch = list.labelSelector ? parseLabelSelectorOrBadRequest(list.labelSelector) : undefined;
 		const fieldMatch = list.fieldSelector ? parseFieldSelector(list.fieldSelector, type.kind) : undefined;
 		const result: KubeObject[] = [];
 		for (const object of bucket(type).values()) {

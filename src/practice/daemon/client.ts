@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import type {Readable} from 'node:stream';
+import {writeFileAtomic} from '../../atomic-write.js';
 import {practicePaths, type DaemonInfo} from './paths.js';
 import {isAlive} from './pid.js';
 import {parseSpeed, type PracticeSpeed} from './clock.js';
@@ -117,10 +118,7 @@ function writeShims(binDir: string, practiceDir: string): void {
 		} catch {
 			current = undefined;
 		}
-		if (current !== text) {
-			fs.writeFileSync(`${file}.tmp`, text, {mode: 0o755});
-			fs.renameSync(`${file}.tmp`, file);
-		}
+		if (current !== text) writeFileAtomic(file, text, {mode: 0o755, durable: false});
 	}
 }
 
@@ -156,6 +154,7 @@ async function spawnDaemon(home: string, speed: PracticeSpeed): Promise<Partial<
 	const script = daemonScript();
 	if (!fs.existsSync(script)) throw new Error(`the practice daemon is not built (${script} is missing): run \`npm run build\``);
 	const logFd = fs.openSync(paths.log, 'a', 0o600);
+	const logStart = fs.fstatSync(logFd).size;
 	const child = spawn(process.execPath, [script, '--home', path.resolve(home), '--speed', speed], {
 		detached: true,
 		stdio: ['ignore', logFd, logFd, 'pipe'],
@@ -163,6 +162,7 @@ async function spawnDaemon(home: string, speed: PracticeSpeed): Promise<Partial<
 	});
 	fs.closeSync(logFd);
 	const pipe = child.stdio[3] as Readable;
+	const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 	const message = await new Promise<{ready?: boolean; alreadyRunning?: boolean; error?: string} & Partial<DaemonStatusAnswer>>((resolve) => {
 		let text = '';
 		pipe.setEncoding('utf8');
@@ -171,9 +171,9 @@ async function spawnDaemon(home: string, speed: PracticeSpeed): Promise<Partial<
 			if (text.includes('\n')) resolve(JSON.parse(text.slice(0, text.indexOf('\n'))));
 		});
 		pipe.on('error', () => {});
-		pipe.on('close', () => resolve(text.trim() ? JSON.parse(text.trim().split('\n')[0]!) : {error: `the practice daemon exited before it was ready; see ${paths.log}`}));
-		child.on('exit', (code) => {
-			if (!text.includes('\n')) resolve({error: `the practice daemon exited with code ${code} before it was ready; see ${paths.log}`});
+		// Closed without a line: the daemon died before it could say why (an error while its code loaded); its log says.
+		pipe.on('close', () => {
+			if (!text.includes('\n')) void exited.then((code) => resolve({error: `the practice daemon exited with code ${code} before it was ready${logError(paths.log, logStart)}; see ${paths.log}`}));
 		});
 	});
 	pipe.destroy();
@@ -188,6 +188,26 @@ async function spawnDaemon(home: string, speed: PracticeSpeed): Promise<Partial<
 		throw new Error(`another practice daemon holds ${paths.lock} but does not answer; stop it or remove the file`);
 	}
 	return message;
+}
+
+/** The error a dying daemon's log shows since `offset` (Node's report of an uncaught error), as `: Error: …`, or ''. */
+function logError(logFile: string, offset: number): string {
+	let text: string;
+	try {
+		const fd = fs.openSync(logFile, 'r');
+		try {
+			const length = Math.max(0, Math.min(fs.fstatSync(fd).size - offset, 64 * 1024));
+			const buffer = Buffer.alloc(length);
+			fs.readSync(fd, buffer, 0, length, offset);
+			text = buffer.toString('utf8');
+		} finally {
+			fs.closeSync(fd);
+		}
+	} catch {
+		return '';
+	}
+	const line = /^\s*(?:[A-Z]\w*)?Error\b.*$/m.exec(text)?.[0].trim();
+	return line ? `: ${line.length > 300 ? `${line.slice(0, 300)}…` : line}` : '';
 }
 
 const keepAliveTimers = new Map<string, NodeJS.Timeout>();

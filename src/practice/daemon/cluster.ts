@@ -6,7 +6,7 @@ import {createHash} from 'node:crypto';
 import type {ClusterLifecycle, KubeObject} from '../types.js';
 import type {PracticeStore} from '../api/store.js';
 import {KUBERNETES_VERSION} from '../api/discovery.js';
-import {writeFileAtomic} from '../api/persistence.js';
+import {writeFileAtomic} from '../../atomic-write.js';
 import {cniAnnotation, nodeConditions} from '../controllers/nodes.js';
 
 export interface ClusterRecord {

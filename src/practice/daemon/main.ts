@@ -8,9 +8,12 @@ import type {IncomingMessage, ServerResponse} from 'node:http';
 import type {Duplex} from 'node:stream';
 import type {PracticeContext, PracticePart} from '../types.js';
 import {createStore} from '../api/store.js';
-import type {ApiHandler} from '../api/server.js';
+import {createApiHandler, statusBody, tokenMatches} from '../api/server.js';
 import {listenHttps, type HttpsListener} from '../api/listener.js';
-import {writeFileAtomic} from '../api/persistence.js';
+import {handleToolRequest} from '../bin/rpc-server.js';
+import {start as startControllers} from '../controllers/index.js';
+import {start as startDatapath} from '../datapath/index.js';
+import {writeFileAtomic} from '../../atomic-write.js';
 import {ensureCredentials} from './tls.js';
 import {createClock, parseSpeed} from './clock.js';
 import {createLifecycle, repointKubeconfig} from './cluster.js';
@@ -20,9 +23,11 @@ import {createActivity, parseIdleExit, watchLifetime} from './lifetime.js';
 
 declare const __VERSION__: string | undefined;
 
-// Parts other engineers build are imported by a pattern (esbuild bundles the files that match, and
-// a missing one fails at run time, not at build time); the key is the source file's own name.
-const SOURCE_EXTENSION = '.ts';
+/** The parts that run inside the daemon, in the order they start (the datapath registers validators the API uses). */
+const PARTS: Array<{name: string; start: PracticePart}> = [
+	{name: 'controllers', start: startControllers},
+	{name: 'datapath', start: startDatapath},
+];
 
 function signalReady(message: object): void {
 	try {
@@ -59,16 +64,6 @@ function readPid(file: string, parse: (text: string) => number): number | undefi
 	}
 }
 
-async function loadPart(load: () => Promise<unknown>): Promise<PracticePart | undefined> {
-	try {
-		const module = (await load()) as {start?: PracticePart};
-		return module.start;
-	} catch (error) {
-		if ((error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' || /Could not resolve|Cannot find module|No such built-in module|not found/.test(String((error as Error).message))) return undefined;
-		throw error;
-	}
-}
-
 async function main(): Promise<void> {
 	const {values} = parseArgs({options: {home: {type: 'string'}, speed: {type: 'string'}}, strict: true});
 	if (!values.home) throw new Error('--home is required');
@@ -80,21 +75,13 @@ async function main(): Promise<void> {
 		signalReady({alreadyRunning: true});
 		return;
 	}
+	// However it ends (a part that did not start included), the lock goes with the process.
+	process.on('exit', () => {
+		if (readPid(paths.lock, Number) === process.pid) fs.rmSync(paths.lock, {force: true});
+	});
 	const speed = parseSpeed(values.speed ?? process.env.CILIUM_LAB_PRACTICE_SPEED);
 	// Every request and stream (watch, exec, attach, port-forward, a tool's call) keeps the daemon from idling out.
 	const activity = createActivity();
-	// The API server's code and the parts load once the listeners are up and the daemon said it is ready
-	// (loading them sooner only competes with the listeners for the one thread); every request waits until
-	// they are in place (see `serving` below).
-	let loadModules!: () => void;
-	const modulesWanted = new Promise<void>((resolve) => (loadModules = resolve));
-	const apiModule = modulesWanted.then(() => import('../api/server.js'));
-	const partModules = [() => import(`../controllers/index${SOURCE_EXTENSION}`), () => import(`../datapath/index${SOURCE_EXTENSION}`)].map((load) =>
-		modulesWanted.then(() => loadPart(load)).catch((error: unknown) => {
-			log(`a practice part failed to load: ${(error as Error).stack ?? error}`);
-			return undefined;
-		}),
-	);
 	const credentials = await ensureCredentials(paths.dir);
 	const store = createStore({statePath: paths.state, log});
 	const clock = createClock(speed);
@@ -103,24 +90,16 @@ async function main(): Promise<void> {
 	let controlListener: HttpsListener | undefined;
 	const lastApiPort = () => store.sections.read<number | null>('practice.apiPort', null) ?? undefined;
 	const context = {} as PracticeContext;
-	const apiReady: Promise<ApiHandler> = apiModule.then(({createApiHandler}) =>
-		createApiHandler({store, token: credentials.token, context, log, serverAddress: () => `127.0.0.1:${apiListener?.port ?? 0}`}),
-	);
+	const apiHandler = createApiHandler({store, token: credentials.token, context, log, serverAddress: () => `127.0.0.1:${apiListener?.port ?? 0}`});
 	const stopParts: Array<() => void> = [];
-	/** Resolves when the API handler exists and the parts (controllers, datapath) have started. */
-	let serving: Promise<ApiHandler> = apiReady;
-	const fail = (error: unknown) => {
-		log(`practice daemon could not start: ${(error as Error)?.stack ?? error}`);
-		process.exit(1);
-	};
 	const api = {
 		handleRequest: (req: IncomingMessage, res: ServerResponse) => {
 			res.once('close', activity.begin());
-			void serving.then((handler) => handler.handleRequest(req, res), fail);
+			apiHandler.handleRequest(req, res);
 		},
 		handleUpgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => {
 			socket.once('close', activity.begin());
-			void serving.then((handler) => handler.handleUpgrade(req, socket, head), fail);
+			apiHandler.handleUpgrade(req, socket, head);
 		},
 	};
 
@@ -139,7 +118,7 @@ async function main(): Promise<void> {
 			idleExitSeconds: idleExitMs === undefined ? null : idleExitMs / 1000,
 		};
 		// Where this running daemon listens: gone with it, so it needs no fsync (a crash leaves a stale pid, which readers check).
-		writeFileAtomic(paths.info, JSON.stringify(info, null, 2), 0o600, false);
+		writeFileAtomic(paths.info, JSON.stringify(info, null, 2), {durable: false});
 	};
 	const startedAt = new Date().toISOString();
 
@@ -159,7 +138,7 @@ async function main(): Promise<void> {
 		return apiListener.port;
 	};
 	const closeApi = async () => {
-		(await apiReady).closeWatches();
+		apiHandler.closeWatches();
 		await apiListener?.close();
 		apiListener = undefined;
 	};
@@ -174,39 +153,26 @@ async function main(): Promise<void> {
 		onChange: () => writeInfo(),
 	});
 	Object.assign(context, {store, clock, sections: store.sections, cluster});
-	// The parts start once both are loaded and the API handler exists (the datapath registers validators the API uses).
-	serving = Promise.all([apiReady, ...partModules]).then(async ([handler, ...starts]) => {
-		for (const start of starts as Array<PracticePart | undefined>) {
-			if (!start) continue;
-			const stop = await start(context);
+	// Before the listeners open, so no request finds a cluster without its controllers, datapath or validators.
+	for (const part of PARTS) {
+		try {
+			const stop = await part.start(context);
 			if (typeof stop === 'function') stopParts.push(stop);
+		} catch (error) {
+			throw new Error(`the practice ${part.name} did not start: ${(error as Error)?.message ?? error}`, {cause: error});
 		}
-		return handler;
-	});
-	serving.catch(fail);
+	}
 
 	const json = (res: ServerResponse, code: number, body: unknown) => {
 		const text = JSON.stringify(body);
 		res.writeHead(code, {'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text)});
 		res.end(text);
 	};
-	let toolHandler: Promise<((req: IncomingMessage, res: ServerResponse, ctx: PracticeContext) => Promise<void>) | undefined> | undefined;
-	const loadToolHandler = () => {
-		toolHandler ??= import(`../bin/rpc-server${SOURCE_EXTENSION}`).then(
-			(module: {handleToolRequest?: (req: IncomingMessage, res: ServerResponse, ctx: PracticeContext) => Promise<void>}) => module.handleToolRequest,
-			(error: unknown) => {
-				log(`tools are not available: ${(error as Error).message}`);
-				return undefined;
-			},
-		);
-		return toolHandler;
-	};
 
 	let stopping = false;
 	const shutdown = async (code = 0) => {
 		if (stopping) return;
 		stopping = true;
-		await serving.catch(() => undefined);
 		for (const stop of stopParts) {
 			try {
 				stop();
@@ -229,15 +195,9 @@ async function main(): Promise<void> {
 	};
 
 	const control = async (req: IncomingMessage, res: ServerResponse) => {
-		await serving;
-		const {statusBody, tokenMatches} = await apiModule;
 		const url = new URL(req.url ?? '/', 'https://localhost');
 		if (!tokenMatches(req.headers.authorization, credentials.token)) return json(res, 401, statusBody(401, 'Unauthorized', 'Unauthorized'));
-		if (url.pathname.startsWith('/practice/v1/tools/')) {
-			const handler = await loadToolHandler();
-			if (!handler) return json(res, 501, statusBody(501, 'NotImplemented', 'the simulated tools are not part of this build of the practice daemon'));
-			return handler(req, res, context);
-		}
+		if (url.pathname.startsWith('/practice/v1/tools/')) return handleToolRequest(req, res, context);
 		switch (`${req.method} ${url.pathname}`) {
 			case 'GET /practice/v1/status': {
 				const record = cluster.record();
@@ -301,7 +261,6 @@ async function main(): Promise<void> {
 	const record = cluster.record();
 	// The status `practice start` prints, so it need not ask for it.
 	signalReady({ready: true, pid: process.pid, controlPort: controlListener.port, apiPort: apiListener?.port ?? null, speed, startedAt, cluster: record ? {...record, apiPort: apiListener?.port ?? null} : null});
-	loadModules();
 }
 
 main().catch((error: unknown) => {

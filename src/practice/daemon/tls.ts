@@ -4,7 +4,7 @@
 import {randomBytes, webcrypto} from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import {writeFileAtomic} from '../api/persistence.js';
+import {writeFileAtomic} from '../../atomic-write.js';
 
 export interface DaemonCredentials {
 	caPem: string;
@@ -80,9 +80,9 @@ export async function ensureCredentials(dir: string): Promise<DaemonCredentials>
 		material = {caPem: fs.readFileSync(files.ca, 'utf8'), cert: fs.readFileSync(files.cert, 'utf8'), key: fs.readFileSync(files.key, 'utf8')};
 	} catch {
 		material = await generate();
-		writeFileAtomic(files.key, material.key, 0o600);
-		writeFileAtomic(files.cert, material.cert, 0o644);
-		writeFileAtomic(files.ca, material.caPem, 0o644);
+		writeFileAtomic(files.key, material.key, {mode: 0o600});
+		writeFileAtomic(files.cert, material.cert, {mode: 0o644});
+		writeFileAtomic(files.ca, material.caPem, {mode: 0o644});
 	}
 	let token: string;
 	try {
@@ -90,7 +90,7 @@ export async function ensureCredentials(dir: string): Promise<DaemonCredentials>
 		if (token.length < 32) throw new Error('short token');
 	} catch {
 		token = randomBytes(32).toString('base64url');
-		writeFileAtomic(files.token, `${token}\n`, 0o600);
+		writeFileAtomic(files.token, `${token}\n`, {mode: 0o600});
 	}
 	return {...material, caFile: files.ca, token};
 }

@@ -1,5 +1,5 @@
 // The datapath part of the practice daemon: flows for the Hubble UI page and the CiliumEndpoint / CiliumIdentity
-// reconciler. (Exec finds the programs in pods through programs/index.ts lookupPodProgram.)
+// reconciler. (Exec finds the programs in pods through programs/index.ts findPodProgram.)
 import {setHubbleFlowSource} from '../api/streams/hubble-ui.js';
 import {registerHostTool} from '../cloud/tools.js';
 import type {KubeObject, PracticeContext} from '../types.js';

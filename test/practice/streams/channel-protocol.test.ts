@@ -1,23 +1,33 @@
 // The WebSocket channel protocol byte by byte (what client-node and other clients rely on), and
 // the pure pieces: the terminal's canonical mode and sleep's durations.
-import {afterAll, afterEach, beforeAll, describe, expect, test} from 'vitest';
+import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 import WebSocket from 'ws';
 import {ByteQueue, cookedTerminalInput} from '../../../src/practice/api/streams/exec.js';
-import {parseSleepDuration, setPodProgramLookup} from '../../../src/practice/api/streams/programs.js';
+import {parseSleepDuration} from '../../../src/practice/datapath/programs/builtins.js';
+import {findPodProgram} from '../../../src/practice/datapath/programs/index.js';
 import type {PodProgram} from '../../../src/practice/types.js';
 import {fixedContext, podObject, startTestApiServer, token, type TestApiServer} from './harness.js';
+
+/** A program no image has: it waits for one resize of the terminal and reports it on stderr. */
+const reportSize: PodProgram = async (_argv, io) => {
+	await new Promise<void>(resolve => io.onResize?.(size => {
+		io.stderr.write(`size ${size.cols}x${size.rows}\n`);
+		resolve();
+	}));
+	return 0;
+};
 
 let server: TestApiServer;
 
 beforeAll(async () => {
-	server = await startTestApiServer(fixedContext([podObject('client')]));
+	server = await startTestApiServer(fixedContext([podObject('client')]), {
+		findProgram: (command, pod) => (command === 'report-size' ? reportSize : findPodProgram(command, pod)),
+	});
 });
 
 afterAll(async () => {
 	await server?.close();
 });
-
-afterEach(() => setPodProgramLookup(undefined));
 
 interface Frame {
 	channel: number;
@@ -63,14 +73,6 @@ describe('WebSocket channel protocol', () => {
 	});
 
 	test('a TTY merges stderr into stdout with CRLF and passes resizes on channel 4 to the program', async () => {
-		const sizeReporter: PodProgram = async (_argv, io) => {
-			await new Promise<void>(resolve => io.onResize?.(size => {
-				io.stderr.write(`size ${size.cols}x${size.rows}\n`);
-				resolve();
-			}));
-			return 0;
-		};
-		setPodProgramLookup(name => (name === 'report-size' ? sizeReporter : undefined));
 		const {frames, socket, closed} = await execSocket('v5.channel.k8s.io', 'command=report-size&stdin=true&stdout=true&tty=true');
 		socket.send(Buffer.concat([Buffer.from([4]), Buffer.from(JSON.stringify({Width: 120, Height: 40}))]));
 		await closed;

@@ -6,7 +6,7 @@ import {createServer, type Server} from 'node:https';
 import type {AddressInfo} from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {handlePodAttach, handlePodExec, handlePodLog, handlePodPortForward, respondUpgradeRequired} from '../../../src/practice/api/streams/index.js';
+import {handlePodAttach, handlePodExec, handlePodLog, handlePodPortForward, respondUpgradeRequired, type ProgramLookup} from '../../../src/practice/api/streams/index.js';
 import type {ClusterStore, KubeObject, PracticeContext, SimClock} from '../../../src/practice/types.js';
 
 export const token = 'test-token-for-streams';
@@ -118,7 +118,8 @@ export interface TestApiServer {
 	close(): Promise<void>;
 }
 
-export async function startTestApiServer(ctx: PracticeContext): Promise<TestApiServer> {
+/** `findProgram`: the programs exec and attach run instead of the images' own (a test's program). */
+export async function startTestApiServer(ctx: PracticeContext, options: {findProgram?: ProgramLookup} = {}): Promise<TestApiServer> {
 	const upgrades: TestApiServer['upgrades'] = [];
 	const server: Server = createServer(testCertificate());
 	const findPod = (url: URL) => {
@@ -171,7 +172,7 @@ export async function startTestApiServer(ctx: PracticeContext): Promise<TestApiS
 			socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
 			return;
 		}
-		const upgrade = {request, socket, head, pod: found.object, query: url.searchParams, ctx};
+		const upgrade = {request, socket, head, pod: found.object, query: url.searchParams, ctx, findProgram: options.findProgram};
 		if (found.subresource === 'exec') void handlePodExec(upgrade);
 		else if (found.subresource === 'attach') void handlePodAttach(upgrade);
 		else if (found.subresource === 'portforward') void handlePodPortForward(upgrade);

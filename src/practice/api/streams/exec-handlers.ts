@@ -1,7 +1,7 @@
 import type {IncomingMessage, ServerResponse} from 'node:http';
 import type {Duplex} from 'node:stream';
 import type {KubeObject, PracticeContext} from '../../types.js';
-import {runInContainer, type ExecChannels} from './exec.js';
+import {runInContainer, type ExecChannels, type ProgramLookup} from './exec.js';
 import {channelsOverSpdy, channelsOverWebSocket, type StreamSelection} from './exec-transports.js';
 import {booleanQuery, resolveContainer, runningContainerRefusal} from './pod-access.js';
 import {isSpdyUpgrade} from './spdy.js';
@@ -16,6 +16,8 @@ export interface PodUpgradeRequest {
 	pod: KubeObject;
 	query: URLSearchParams;
 	ctx: PracticeContext;
+	/** Where exec and attach find the command's program (default: what the pod's image carries). */
+	findProgram?: ProgramLookup;
 }
 
 /** The answer to a stream subresource asked for without an upgrade. */
@@ -73,7 +75,7 @@ export async function handlePodExec(upgrade: PodUpgradeRequest): Promise<void> {
 	if (!container) return;
 	const channels = await openChannels(upgrade, selection);
 	if (!channels) return;
-	await runInContainer({pod: upgrade.pod, container, command, tty: selection.tty, ctx: upgrade.ctx}, channels);
+	await runInContainer({pod: upgrade.pod, container, command, tty: selection.tty, ctx: upgrade.ctx, findProgram: upgrade.findProgram}, channels);
 }
 
 /**
@@ -94,7 +96,7 @@ export async function handlePodAttach(upgrade: PodUpgradeRequest): Promise<void>
 		await channels.finish({metadata: {}, status: 'Success'});
 		return;
 	}
-	const exitCode = await runInContainer({pod: upgrade.pod, container, command, tty: selection.tty, ctx: upgrade.ctx}, channels);
+	const exitCode = await runInContainer({pod: upgrade.pod, container, command, tty: selection.tty, ctx: upgrade.ctx, findProgram: upgrade.findProgram}, channels);
 	// Detaching leaves the process running, as it does on a real node.
 	if (exitCode !== undefined) containerExited(upgrade.ctx, upgrade.pod, container, exitCode);
 }

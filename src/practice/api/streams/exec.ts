@@ -1,5 +1,9 @@
-import type {KubeObject, PracticeContext, ProgramIO} from '../../types.js';
-import {findProgram, notSimulatedMessage, podEnvironment} from './programs.js';
+import type {KubeObject, PodProgram, PracticeContext, ProgramIO} from '../../types.js';
+import {podEnvironment} from '../../datapath/programs/builtins.js';
+import {findPodProgram} from '../../datapath/programs/index.js';
+
+/** Which program a command names in a pod; `undefined` when the practice cluster does not simulate it. */
+export type ProgramLookup = (command: string, pod: KubeObject) => PodProgram | undefined;
 
 /** A Kubernetes Status as it travels on the exec error channel. */
 export interface StreamStatus {
@@ -28,6 +32,12 @@ export interface ExecOptions {
 	command: string[];
 	tty: boolean;
 	ctx: PracticeContext;
+	/** Where the command's program comes from (default: what the pod's image carries, `findPodProgram`). */
+	findProgram?: ProgramLookup;
+}
+
+function notSimulatedMessage(command: string): string {
+	return `sh: ${command}: command not simulated in the practice cluster\n`;
 }
 
 export function exitStatus(command: string[], exitCode: number): StreamStatus {
@@ -46,7 +56,7 @@ export function exitStatus(command: string[], exitCode: number): StreamStatus {
  * Resolves with the exit code, or undefined when the client left before the program ended.
  */
 export async function runInContainer(options: ExecOptions, channels: ExecChannels): Promise<number | undefined> {
-	const {pod, container, command, tty, ctx} = options;
+	const {pod, container, command, tty, ctx, findProgram = findPodProgram} = options;
 	const abort = new AbortController();
 	const onClientGone = () => abort.abort();
 	channels.closed.addEventListener('abort', onClientGone, {once: true});

@@ -7,8 +7,7 @@ export {appendPodLog, forgetPodLogs, handlePodLog, podLogLines, type PodLogReque
 export {handlePodPortForward} from './portforward.js';
 export {registerPodServer, type PodHttpHandler, type PodMatch} from './pod-servers.js';
 export {registerHubbleUi, setHubbleFlowSource} from './hubble-ui.js';
-export {findProgram, setPodProgramLookup, builtinPrograms} from './programs.js';
-export {runInContainer, exitStatus, type ExecChannels, type StreamStatus} from './exec.js';
+export {runInContainer, exitStatus, type ExecChannels, type ProgramLookup, type StreamStatus} from './exec.js';
 
 import {registerHubbleUi} from './hubble-ui.js';
 

@@ -1,6 +1,7 @@
-// The programs a pod's image carries, for the exec stream: lookupPodProgram(argv[0], pod).
-import {builtinPrograms} from '../../api/streams/programs.js';
+// The programs in a pod, for the exec stream: findPodProgram(argv[0], pod) — the image's own (curl, nslookup, sh,
+// hubble…, lookupPodProgram) first, then the few every image has (builtins.ts).
 import type {KubeObject, PodProgram} from '../../types.js';
+import {builtinPrograms} from './builtins.js';
 import {runHubble, type FlowSource} from '../hubble-cli.js';
 import {patternRegExp} from '../fqdn.js';
 import {Datapath} from '../runtime.js';
@@ -95,12 +96,13 @@ export function lookupPodProgram(name: string, pod: KubeObject): PodProgram | un
 	return programsOf(image)[name];
 }
 
+/** What `command` (a name or a path: `/bin/sh`) runs in the pod: the image's program, else one every image has. */
+export function findPodProgram(command: string, pod: KubeObject): PodProgram | undefined {
+	const name = command.split('/').pop() ?? command;
+	return lookupPodProgram(name, pod) ?? builtinPrograms[name];
+}
+
 /** Inside sh, the image's programs first, then the few every image has (echo, date, env…). */
 const shell: PodProgram = makeShell((name, pod) => lookupPodProgram(name, pod) ?? builtinPrograms[name]);
-
-/** The message a container runtime gives for a missing executable (what `kubectl exec` then prints). */
-export function executableNotFound(name: string): string {
-	return `OCI runtime exec failed: exec failed: unable to start container process: exec: "${name}": executable file not found in $PATH: unknown`;
-}
 
 export {curl, dig, nslookup, ping, sleep, wget};

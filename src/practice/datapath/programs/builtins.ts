@@ -1,28 +1,7 @@
+// The programs every image has (true, echo, date, env, cat, sleep…), which need nothing but the pod, and the
+// environment a container sees. The image's own programs are in index.ts, which looks here last.
 import {setTimeout as delay} from 'node:timers/promises';
-import {lookupPodProgram} from '../../datapath/programs/index.js';
-import type {KubeObject, PodProgram, ProgramIO} from '../../types.js';
-
-/**
- * Programs a container can run through exec or attach: the ones its image carries, as the
- * datapath part knows them (curl, nslookup, sh, hubble…), then the few below, which are in every
- * image and need nothing but the pod. `setPodProgramLookup` puts a lookup in front (tests).
- */
-type ProgramLookup = (name: string, pod: KubeObject) => PodProgram | undefined;
-
-let overrideLookup: ProgramLookup | undefined;
-
-export function setPodProgramLookup(lookup: ProgramLookup | undefined): void {
-	overrideLookup = lookup;
-}
-
-export function findProgram(command: string, pod: KubeObject): PodProgram | undefined {
-	const name = command.split('/').pop() ?? command;
-	return overrideLookup?.(name, pod) ?? lookupPodProgram(name, pod) ?? builtinPrograms[name];
-}
-
-export function notSimulatedMessage(command: string): string {
-	return `sh: ${command}: command not simulated in the practice cluster\n`;
-}
+import type {KubeObject, PodProgram} from '../../types.js';
 
 export const builtinPrograms: Record<string, PodProgram> = {
 	true: async () => 0,
@@ -131,4 +110,3 @@ function busyboxDate(date: Date): string {
 		+ `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} UTC ${date.getUTCFullYear()}`;
 }
 
-export type {ProgramIO};
