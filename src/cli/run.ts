@@ -50,8 +50,6 @@ interface StepReport {
 	checks?: Array<{kind: string} & CheckResult>;
 }
 
-const now = () => new Date().toISOString();
-
 function outcomeLine(lang: Lang, outcome: RunOutcome): string {
 	switch (outcome.kind) {
 		case 'exited':

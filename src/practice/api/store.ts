@@ -594,7 +594,6 @@ export function createStore(options: StoreOptions = {}): PracticeStore {
 		return result.sort((a, b) => compareText(a.metadata.namespace ?? '', b.metadata.namespace ?? '') || compareText(a.metadata.name, b.metadata.name));
 	};
 
-	const asVersion = (object: KubeObject, apiVersion: string): KubeObject => (object.apiVersion === apiVersion ? object : {...object, apiVersion});
 	const serialized = (object: KubeObject): string => {
 		let text = serializedText.get(object);
 		if (text === undefined) {

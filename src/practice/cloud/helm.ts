@@ -287,7 +287,7 @@ function userValuesFrom(run: HelmRun, parsed: ReturnType<typeof parseArgs>, base
 		let text: string;
 		try {
 			text = file === '-' ? '' : readFileSync(path.resolve(run.io.cwd ?? '/', file), 'utf8');
-		} catch (error) {
+		} catch {
 			throw new HelmFailure(`open ${file}: no such file or directory`);
 		}
 		const loaded = parseYaml(text) as Values | null;
