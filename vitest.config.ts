@@ -9,7 +9,8 @@ export default defineConfig({
 		env: {CI: 'false', FORCE_COLOR: '0'},
 		pool: 'forks',
 		// Practice daemons a test leaves running are reported (with the test file), killed, and fail the run.
-		globalSetup: ['test/global/practice-daemons.ts'],
+		// dist/ is built once, before every file (test/global/build.ts).
+		globalSetup: ['test/global/build.ts', 'test/global/practice-daemons.ts'],
 		setupFiles: ['test/global/test-file.ts'],
 	},
 });

@@ -4,7 +4,6 @@ import {cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import os from 'node:os';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {buildBundle} from '../helpers/build.js';
 
 const root = path.resolve('.');
 const fixture = path.join(root, 'test/fixtures/lessons-basic');
@@ -22,7 +21,6 @@ function cli(args: string[], options: {cwd?: string; env?: Record<string, string
 }
 
 beforeAll(async () => {
-	await buildBundle();
 	work = mkdtempSync(path.join(os.tmpdir(), 'cli-work-'));
 	home = mkdtempSync(path.join(os.tmpdir(), 'cli-home-'));
 	cpSync(fixture, work, {recursive: true});

@@ -3,8 +3,7 @@
 import {spawnSync} from 'node:child_process';
 import {appendFileSync, cpSync, existsSync, readdirSync, readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
-import {beforeAll, describe, expect, it} from 'vitest';
-import {buildBundle} from '../helpers/build.js';
+import {describe, expect, it} from 'vitest';
 import {tempDirs} from '../helpers/temp.js';
 
 const root = path.resolve('.');
@@ -20,7 +19,6 @@ function cli(args: string[], home: string, cwd: string) {
 	return {code: result.status, stdout: result.stdout, stderr: result.stderr};
 }
 
-beforeAll(() => buildBundle());
 
 describe('the lab cache in the built app', () => {
 	it('writes an entry on the first start, lists the same from it, and reports a broken edit with file:line', () => {

@@ -1,11 +1,10 @@
 // An interactive step on the practice cluster, in a real terminal (tmux): r hands the terminal to
 // `kubectl exec -it … -- sh`, the learner types in the pod's shell, exits, and the lab comes back whole.
-import {describe, expect, it, beforeAll, afterEach} from 'vitest';
+import {describe, expect, it, afterEach} from 'vitest';
 import {execFileSync} from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {buildBundle} from '../helpers/build.js';
 import {firstStartOnPractice, startTerminal, type Terminal} from './helpers/tmux.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -14,7 +13,6 @@ const lessons = path.join(import.meta.dirname, 'fixtures/interactive/lessons');
 let terminal: Terminal | undefined;
 let home: string | undefined;
 
-beforeAll(() => buildBundle(), 120_000);
 
 afterEach(() => {
 	terminal?.stop();

@@ -1,11 +1,10 @@
 // The built app in a real terminal (tmux) on the practice cluster, the default target, at instant speed: a
 // person's first start on the k8s track, a step run and checked, progress saved; background jobs and cancel.
-import {describe, expect, it, beforeAll, afterEach} from 'vitest';
+import {describe, expect, it, afterEach} from 'vitest';
 import {execFileSync} from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {buildBundle} from '../helpers/build.js';
 import {firstStartOnPractice, startTerminal, type Terminal} from './helpers/tmux.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -13,7 +12,6 @@ const app = path.join(root, 'dist/cilium-lab.js');
 let terminal: Terminal | undefined;
 const homes: string[] = [];
 
-beforeAll(() => buildBundle(), 120_000);
 
 afterEach(() => {
 	terminal?.stop();

@@ -1,12 +1,11 @@
 // Screens that fit, in a real 80×24 terminal (tmux) on the practice cluster, in English and Korean: after every key
 // on the step view (run, a failed check, e, f and its scrolling, hints, scrolling, next, back) the first row is the
 // status bar and the last row is the key footer, and no row is left over from an earlier frame.
-import {describe, expect, it, beforeAll, afterEach} from 'vitest';
+import {describe, expect, it, afterEach} from 'vitest';
 import {execFileSync} from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {buildBundle} from '../helpers/build.js';
 import {startTerminal, type Terminal} from './helpers/tmux.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -15,7 +14,6 @@ const lessons = path.join(root, 'test/fixtures/lessons-screens/lessons');
 let terminal: Terminal | undefined;
 const homes: string[] = [];
 
-beforeAll(() => buildBundle(), 120_000);
 
 afterEach(() => {
 	terminal?.stop();

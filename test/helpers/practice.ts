@@ -6,7 +6,6 @@ import path from 'node:path';
 import {execa} from 'execa';
 import type {PracticeSpeed} from '../../src/practice/daemon/clock.js';
 import {startPractice, stopPractice, type PracticeInfo} from '../../src/practice/daemon/client.js';
-import {buildBundle} from './build.js';
 
 export interface ToolResult {
 	code: number | undefined;
@@ -26,10 +25,9 @@ export class TestPractice {
 		return this.started;
 	}
 
-	/** Builds the bundle, makes the lab home and starts the daemon there. */
+	/** Makes the lab home and starts the daemon there (dist/ is built once by test/global/build.ts). */
 	async start(): Promise<void> {
-		await buildBundle();
-		this.home = mkdtempSync(path.join(os.tmpdir(), this.options.homePrefix));
+			this.home = mkdtempSync(path.join(os.tmpdir(), this.options.homePrefix));
 		this.started = await startPractice({home: this.home, speed: this.options.speed, track: this.options.track});
 	}
 

@@ -1,6 +1,6 @@
 // The step driver with fake ports: the sequence of session events each kind of step produces, cancel per step and
 // kind, timeouts, a command that says its checks cannot pass, background jobs, going back and reset with cleanups.
-import {describe, expect, it} from 'vitest';
+import {describe, expect, it, vi} from 'vitest';
 import type {CheckResult} from '../../src/checks/types.js';
 import type {Lab, Step} from '../../src/lab/types.js';
 import type {JobInfo, RunOutcome} from '../../src/run/types.js';
@@ -109,7 +109,7 @@ describe('step driver', () => {
 		const h = harness(lab([step('a', {run: 'sleep', expect: [check]})]), {commands: {sleep: {hang: true}}});
 		const ref = {lessonId: 'one', stepId: 'a'};
 		const running = h.driver.run(ref);
-		await new Promise((resolve) => setTimeout(resolve, 5));
+		await vi.waitFor(() => expect(h.ran).toHaveLength(1));
 		expect(h.driver.isBusy(ref)).toBe(true);
 		expect(h.driver.cancel(ref, 'checks')).toBe(false);
 		expect(h.driver.cancel(ref)).toBe(true);
@@ -146,8 +146,7 @@ describe('step driver', () => {
 		expect(h.status('one', 'pf')).toBe('done');
 		expect(h.jobs).toHaveLength(1);
 		expect(h.driver.jobOf(ref)).toBe(1);
-		await new Promise((resolve) => setTimeout(resolve, 1));
-		expect(h.driver.output(ref).lines().map((l) => l.text)).toEqual(['Forwarding from 127.0.0.1:4245']);
+		await vi.waitFor(() => expect(h.driver.output(ref).lines().map((l) => l.text)).toEqual(['Forwarding from 127.0.0.1:4245']));
 		expect(h.driver.isBusy(ref)).toBe(true); // its job runs: r again is refused
 		await h.driver.run(ref);
 		expect(h.driver.getState().notice).toEqual({kind: 'busy', ...ref});

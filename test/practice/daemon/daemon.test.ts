@@ -1,5 +1,6 @@
 // The practice daemon as a person uses it: started by the client, reached by real kubectl
 // (two versions) and client-node, attacked with bad input, killed with -9 and started again.
+import {kubectlVersion} from '../../helpers/kubectl.js';
 import {execFile} from 'node:child_process';
 import fs from 'node:fs';
 import https from 'node:https';
@@ -12,8 +13,7 @@ import type {DaemonInfo} from '../../../src/practice/daemon/paths.js';
 import {TestPractice} from '../../helpers/practice.js';
 
 const run = promisify(execFile);
-const KUBECTL_DIR = '/usr/lib/google-cloud-sdk/bin';
-const versioned = (version: string) => (fs.existsSync(path.join(KUBECTL_DIR, `kubectl.${version}`)) ? path.join(KUBECTL_DIR, `kubectl.${version}`) : 'kubectl');
+const versioned = kubectlVersion;
 // kubectl 1.33 sends typed creates (create namespace, run) as protobuf, which the API does not decode yet;
 // its JSON verbs (get, apply, delete) are tested below.
 const kubectls = ['kubectl', versioned('1.30')];

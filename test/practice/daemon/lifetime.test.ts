@@ -4,12 +4,11 @@ import {execFile, spawn} from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {afterAll, describe, expect, it} from 'vitest';
 import {practiceStatus, startPractice, stopPractice, type PracticeInfo} from '../../../src/practice/daemon/client.js';
 import {createActivity, DEFAULT_IDLE_EXIT_SECONDS, IDLE_EXIT_ENV, parseIdleExit} from '../../../src/practice/daemon/lifetime.js';
 import type {DaemonInfo} from '../../../src/practice/daemon/paths.js';
 import {isAlive} from '../../global/practice-daemons.js';
-import {buildBundle} from '../../helpers/build.js';
 
 const homes: string[] = [];
 const newHome = () => {
@@ -44,7 +43,6 @@ async function startWithIdle(home: string, seconds: string | undefined, track?: 
 	}
 }
 
-beforeAll(() => buildBundle(), 120_000);
 
 afterAll(async () => {
 	for (const home of homes) {

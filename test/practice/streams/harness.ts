@@ -1,7 +1,8 @@
 // A tiny HTTPS API server, enough for kubectl's exec, attach, logs and port-forward to reach
 // the stream handlers (discovery, GET pod/service) while the practice API server is built elsewhere.
 import {execFileSync} from 'node:child_process';
-import {existsSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
+import {kubectlVersion} from '../../helpers/kubectl.js';
+import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
 import {createServer, type Server} from 'node:https';
 import type {AddressInfo} from 'node:net';
 import {tmpdir} from 'node:os';
@@ -11,13 +12,8 @@ import type {ClusterStore, KubeObject, PracticeContext, SimClock} from '../../..
 
 export const token = 'test-token-for-streams';
 
-export function kubectlBinary(version: string): string {
-	for (const directory of ['/usr/lib/google-cloud-sdk/bin', '/usr/bin', '/usr/local/bin']) {
-		const path = join(directory, `kubectl.${version}`);
-		if (existsSync(path)) return path;
-	}
-	return `kubectl.${version}`;
-}
+/** kubectl.VERSION from PATH (test/helpers/kubectl.ts). */
+export const kubectlBinary = kubectlVersion;
 
 export function podObject(name: string, options: {namespace?: string; running?: boolean; containers?: Array<{name: string; command?: string[]; ports?: number[]}>; labels?: Record<string, string>} = {}): KubeObject {
 	const containers = options.containers ?? [{name}];
