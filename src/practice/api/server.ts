@@ -632,14 +632,27 @@ export function createApiHandler(options: ApiServerOptions): ApiHandler {
 		handleRequest(req, res) {
 			const mutating = req.method !== 'GET' && req.method !== 'HEAD';
 			if (mutating) {
-				// Acknowledge a write only once it is on disk: hold the response until the journal is fsynced.
+				// Acknowledge a write only once it is on disk: the status line and body wait until the journal is fsynced,
+				// and a failed fsync (its changes rolled back) answers its 500 Status instead.
+				const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
 				const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
-				(res as unknown as {end: (...args: unknown[]) => ServerResponse}).end = (...args: unknown[]) => {
+				let head: unknown[] | undefined;
+				const patched = res as unknown as {writeHead: (...args: unknown[]) => ServerResponse; end: (...args: unknown[]) => ServerResponse};
+				patched.writeHead = (...args: unknown[]) => {
+					head = args;
+					return res;
+				};
+				patched.end = (...args: unknown[]) => {
 					store.flush().then(
-						() => end(...args),
+						() => {
+							if (head) writeHead(...head);
+							end(...args);
+						},
 						(error: unknown) => {
-							log(`state flush failed: ${(error as Error).message}`);
-							res.destroy();
+							const status = error instanceof StatusError ? error : new StatusError(500, 'InternalError', `Internal error occurred: ${(error as Error)?.message}`);
+							const text = JSON.stringify(statusBody(status.code, status.reason, status.message, status.details));
+							writeHead(status.code, {'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Content-Length': String(Buffer.byteLength(text))});
+							end(text);
 						},
 					);
 					return res;
