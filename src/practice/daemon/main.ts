@@ -17,6 +17,7 @@ import {createLifecycle, repointKubeconfig} from './cluster.js';
 import {practicePaths, type DaemonInfo} from './paths.js';
 import {isAlive} from './pid.js';
 import {createActivity, parseIdleExit, watchLifetime} from './lifetime.js';
+import {createDaemonLog} from './log.js';
 
 declare const __VERSION__: string | undefined;
 
@@ -74,7 +75,9 @@ async function main(): Promise<void> {
 	if (!values.home) throw new Error('--home is required');
 	const paths = practicePaths(values.home);
 	fs.mkdirSync(paths.dir, {recursive: true, mode: 0o700});
-	const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+	const log = createDaemonLog();
+	// Node's own warnings go through process.stderr: a failed write there must not become an uncaught error either.
+	process.stderr.on('error', () => undefined);
 	const idleExitMs = parseIdleExit(process.env.CILIUM_LAB_PRACTICE_IDLE_EXIT_SECONDS);
 	if (!takeLock(paths.lock)) {
 		signalReady({alreadyRunning: true});
@@ -306,7 +309,7 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
 	const message = (error as Error)?.message ?? String(error);
-	process.stderr.write(`practice daemon: ${(error as Error)?.stack ?? message}\n`);
+	createDaemonLog()(`practice daemon: ${(error as Error)?.stack ?? message}`);
 	signalReady({error: message});
 	process.exit(1);
 });
