@@ -25,6 +25,9 @@ declare const __VERSION__: string | undefined;
 // a missing one fails at run time, not at build time); the key is the source file's own name.
 const SOURCE_EXTENSION = '.ts';
 
+/** The control port's requests are a few small JSON fields (tools stream theirs in frames of their own). */
+const CONTROL_BODY_LIMIT = 64 * 1024;
+
 function signalReady(message: object): void {
 	try {
 		fs.writeSync(3, `${JSON.stringify(message)}\n`);
@@ -149,7 +152,7 @@ async function main(): Promise<void> {
 	const openApi = async (): Promise<number> => {
 		if (apiListener) return apiListener.port;
 		const wanted = lastApiPort();
-		const listen = (port?: number) => listenHttps({tls: credentials, port, onRequest: api.handleRequest, onUpgrade: api.handleUpgrade});
+		const listen = (port?: number) => listenHttps({tls: credentials, token: credentials.token, port, onRequest: api.handleRequest, onUpgrade: api.handleUpgrade});
 		try {
 			apiListener = await listen(wanted);
 		} catch {
@@ -233,7 +236,7 @@ async function main(): Promise<void> {
 
 	const control = async (req: IncomingMessage, res: ServerResponse) => {
 		await serving;
-		const {statusBody, tokenMatches} = await apiModule;
+		const {statusBody, tokenMatches, readBody} = await apiModule;
 		const url = new URL(req.url ?? '/', 'https://localhost');
 		if (!tokenMatches(req.headers.authorization, credentials.token)) return json(res, 401, statusBody(401, 'Unauthorized', 'Unauthorized'));
 		if (url.pathname.startsWith('/practice/v1/tools/')) {
@@ -254,9 +257,22 @@ async function main(): Promise<void> {
 				});
 			}
 			case 'POST /practice/v1/cluster': {
-				const chunks: Buffer[] = [];
-				for await (const chunk of req as AsyncIterable<Buffer>) chunks.push(chunk);
-				const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as {name?: string; nodeCount?: number; writeKubeconfig?: boolean; cni?: 'none' | 'azure' | 'kubenet'};
+				let text: string;
+				try {
+					text = (await readBody(req, CONTROL_BODY_LIMIT)).toString('utf8');
+				} catch (error) {
+					// Too large: answer, and let the rest of the body drain without keeping it.
+					req.resume();
+					const status = error as {code: number; reason: string; message: string};
+					return json(res, status.code, statusBody(status.code, status.reason, status.message));
+				}
+				let body: {name?: string; nodeCount?: number; writeKubeconfig?: boolean; cni?: 'none' | 'azure' | 'kubenet'};
+				try {
+					body = JSON.parse(text || '{}');
+					if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new Error('not a JSON object');
+				} catch (error) {
+					return json(res, 400, statusBody(400, 'BadRequest', `the body must be a JSON object: ${(error as Error).message}`));
+				}
 				if (body.cni !== undefined && !['none', 'azure', 'kubenet'].includes(body.cni)) return json(res, 400, statusBody(400, 'BadRequest', `unknown cni "${String(body.cni)}": use none, azure or kubenet`));
 				if (!cluster.record()) await cluster.create({name: body.name ?? 'practice', nodeCount: body.nodeCount ?? 3, cni: body.cni});
 				if (body.writeKubeconfig) writeFileAtomic(paths.kubeconfig, cluster.kubeconfig(body.name ?? cluster.record()!.name));
@@ -276,6 +292,9 @@ async function main(): Promise<void> {
 
 	controlListener = await listenHttps({
 		tls: credentials,
+		token: credentials.token,
+		// A tool's call streams its stdin in the request body for as long as the tool runs.
+		limits: {requestTimeoutMs: 0},
 		onRequest: (req, res) => {
 			res.once('close', activity.begin());
 			control(req, res).catch((error: unknown) => {
