@@ -254,6 +254,8 @@ async function main(): Promise<void> {
 					startedAt,
 					cluster: record ? {...record, apiPort: apiListener?.port ?? null} : null,
 					resourceVersion: store.resourceVersion(),
+					recovery: store.recovery ?? null,
+					logLinesDropped: log.dropped(),
 				});
 			}
 			case 'POST /practice/v1/cluster': {
@@ -322,7 +324,7 @@ async function main(): Promise<void> {
 	process.on('unhandledRejection', (error) => log(`unhandled rejection: ${(error as Error)?.stack ?? error}`));
 	const record = cluster.record();
 	// The status `practice start` prints, so it need not ask for it.
-	signalReady({ready: true, pid: process.pid, controlPort: controlListener.port, apiPort: apiListener?.port ?? null, speed, startedAt, cluster: record ? {...record, apiPort: apiListener?.port ?? null} : null});
+	signalReady({ready: true, pid: process.pid, controlPort: controlListener.port, apiPort: apiListener?.port ?? null, speed, startedAt, cluster: record ? {...record, apiPort: apiListener?.port ?? null} : null, recovery: store.recovery ?? null});
 	loadModules();
 }
 
