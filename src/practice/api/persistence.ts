@@ -6,6 +6,7 @@
 // skipped and reported (with a copy of the original journal); nothing in the state ever stops a start.
 import fs from 'node:fs';
 import path from 'node:path';
+import * as zlib from 'node:zlib';
 import type {KubeObject} from '../types.js';
 
 export type JournalEntry =
@@ -81,25 +82,22 @@ const CRC_TABLE = (() => {
 	return table;
 })();
 
-/** CRC-32 (IEEE, as zlib and PNG) of `bytes[start, end)`. */
-export function crc32(bytes: Uint8Array, start = 0, end = bytes.length): number {
+/** zlib's CRC-32 where Node has it (20.15+, 22.2+): a quarter of the table loop's cost on a 1 KiB record. */
+const nativeCrc32 = (zlib as {crc32?: (data: string | Uint8Array) => number}).crc32;
+
+/** CRC-32 (IEEE, as zlib and PNG) of the bytes, or of a string's UTF-8. */
+export function crc32(data: Uint8Array | string): number {
+	if (nativeCrc32) return nativeCrc32(data);
+	const bytes = typeof data === 'string' ? Buffer.from(data) : data;
 	let crc = -1;
-	for (let index = start; index < end; index++) crc = CRC_TABLE[(crc ^ bytes[index]!) & 0xff]! ^ (crc >>> 8);
+	for (let index = 0; index < bytes.length; index++) crc = CRC_TABLE[(crc ^ bytes[index]!) & 0xff]! ^ (crc >>> 8);
 	return (crc ^ -1) >>> 0;
 }
 
-/** One journal record: `<length> <crc32 as 8 hex digits> <json>\n`, the length and checksum of the JSON's bytes. */
+/** One journal record: `<length> <crc32 as 8 hex digits> <json>\n`, the length and checksum of the JSON's UTF-8 bytes. */
 export function encodeRecord(entry: JournalEntry): Buffer {
 	const json = JSON.stringify(entry);
-	const length = Buffer.byteLength(json);
-	const prefix = `${length} 00000000 `;
-	const line = Buffer.allocUnsafe(prefix.length + length + 1);
-	line.write(prefix, 0, 'latin1');
-	line.write(json, prefix.length, 'utf8');
-	line[line.length - 1] = 0x0a;
-	const crc = crc32(line, prefix.length, prefix.length + length).toString(16).padStart(8, '0');
-	line.write(crc, prefix.length - 9, 'latin1');
-	return line;
+	return Buffer.from(`${Buffer.byteLength(json)} ${crc32(json).toString(16).padStart(8, '0')} ${json}\n`);
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -158,7 +156,7 @@ function decodeLine(line: Buffer): {entry: JournalEntry} | {error: string; about
 	if (!Number.isSafeInteger(length) || !/^[0-9a-f]{8}$/.test(crc)) return {error: 'no record header', about: aboutLine(line.toString('utf8'))};
 	const text = line.toString('utf8', second + 1);
 	if (line.length - second - 1 !== length) return {error: `length ${line.length - second - 1} where the record says ${length}`, about: aboutLine(text)};
-	if (crc32(line, second + 1, line.length).toString(16).padStart(8, '0') !== crc) return {error: 'checksum mismatch', about: aboutLine(text)};
+	if (crc32(line.subarray(second + 1)).toString(16).padStart(8, '0') !== crc) return {error: 'checksum mismatch', about: aboutLine(text)};
 	let value: unknown;
 	try {
 		value = JSON.parse(text);
@@ -211,6 +209,9 @@ export class StateFile {
 	/** Bytes of whole records in the journal, and how many of them an fsync has covered. */
 	private size = 0;
 	private syncedSize = 0;
+	/** The same as a count that never goes back to 0 (compaction empties the journal): what a waiting writer compares. */
+	private appended = 0;
+	private durable = 0;
 	/** Bumped by each compaction, which empties the journal: an fsync begun before it must not move `syncedSize`. */
 	private epoch = 0;
 	private compactRetryAt = 0;
@@ -324,7 +325,17 @@ export class StateFile {
 			throw new JournalWriteError((error as NodeJS.ErrnoException).code ?? 'EIO', error as Error);
 		}
 		this.size += record.length;
+		this.appended += record.length;
 		this.journalEntries++;
+	}
+
+	/** How far the journal has been appended to, and how far of that is on disk (fsynced, or in a compacted snapshot). */
+	get appendedBytes(): number {
+		return this.appended;
+	}
+
+	get durableBytes(): number {
+		return this.durable;
 	}
 
 	/** Whether anything appended is not yet covered by an fsync. */
@@ -345,12 +356,14 @@ export class StateFile {
 		const fd = this.journalFd;
 		if (fd === undefined || !this.dirty) return Promise.resolve(true);
 		const size = this.size;
+		const appended = this.appended;
 		const epoch = this.epoch;
 		return new Promise<boolean>((resolve, reject) => {
 			fs.fdatasync(fd, (error) => {
 				if (epoch !== this.epoch) return resolve(false);
 				if (error) return reject(error);
 				this.syncedSize = Math.max(this.syncedSize, size);
+				this.durable = Math.max(this.durable, appended);
 				resolve(true);
 			});
 		});
@@ -360,10 +373,13 @@ export class StateFile {
 		if (this.journalFd === undefined || !this.dirty) return;
 		fs.fdatasyncSync(this.journalFd);
 		this.syncedSize = this.size;
+		this.durable = this.appended;
 	}
 
 	/** After a failed fsync: the journal goes back to what an fsync covered (the store rolls memory back to match). */
 	rollBackUnsynced(): void {
+		this.epoch++;
+		this.appended -= this.size - this.syncedSize;
 		this.cutBackTo(this.syncedSize);
 	}
 
@@ -399,6 +415,7 @@ export class StateFile {
 			}
 		}
 		this.size = this.syncedSize = 0;
+		this.durable = this.appended;
 		this.journalEntries = 0;
 		this.compactRetryAt = 0;
 	}

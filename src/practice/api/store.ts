@@ -289,30 +289,44 @@ export function createStore(options: StoreOptions = {}): PracticeStore {
 		historyStart = resourceVersion;
 	};
 
+	/** The fsync in flight; it never rejects (a failure is a rollback, which the waiting writers see). */
 	let syncing: Promise<void> | undefined;
-	const flush = (): Promise<void> => {
-		if (!stateFile || !stateFile.dirty) return syncing ?? Promise.resolve();
-		if (syncing) return syncing.then(flush);
+	const startSync = (): Promise<void> => {
 		const covered = undoSeq;
 		const rollbacksBefore = rollbacks;
-		const current: Promise<void> = stateFile
+		const current: Promise<void> = stateFile!
 			.sync()
 			.then(
 				(synced) => {
-					if (rollbacks !== rollbacksBefore) throw lastDiskError!;
-					if (synced) while (undo.length > 0 && undo[0]!.seq <= covered) undo.shift();
+					if (!synced || rollbacks !== rollbacksBefore) return;
+					const firstUncovered = undo.findIndex((change) => change.seq > covered);
+					undo.splice(0, firstUncovered < 0 ? undo.length : firstUncovered);
 				},
 				(error: unknown) => {
-					if (rollbacks !== rollbacksBefore) throw lastDiskError!;
-					rollBack(error);
-					throw lastDiskError!;
+					if (rollbacks === rollbacksBefore) rollBack(error);
 				},
 			)
 			.finally(() => {
 				if (syncing === current) syncing = undefined;
 			});
-		syncing = current;
 		return current;
+	};
+	/**
+	 * Group commit: resolves once an fsync covered everything appended before the call (one fsync serves every writer
+	 * that was waiting when it began); rejects when a rollback undid it.
+	 */
+	const flush = (): Promise<void> => {
+		if (!stateFile) return Promise.resolve();
+		const file = stateFile;
+		const target = file.appendedBytes;
+		const rollbacksAtCall = rollbacks;
+		const wait = (): Promise<void> => {
+			if (rollbacks !== rollbacksAtCall) return Promise.reject(lastDiskError);
+			if (file.durableBytes >= target) return Promise.resolve();
+			syncing ??= startSync();
+			return syncing.then(wait);
+		};
+		return wait();
 	};
 
 	const notify = (record: ChangeRecord) => {
