@@ -138,6 +138,55 @@ try {
 	const clientOnly = await timeAsync(async () => ObjectSerializer.deserialize(JSON.parse(body), 'V1PodList', ''), 15);
 	console.log(`  (the list answer is ${(Buffer.byteLength(body) / 1024).toFixed(0)} KiB of JSON)`);
 	report('  of which client-node parse + deserialize alone', clientOnly, empty, null);
+
+	// 5. The write path (journal record + checksum, write ordering, fsync before the answer) against another build's
+	// daemon in the same run: BENCH_BASELINE_DIST=<dist/ of that build>. ConfigMap creates on a k8s-track cluster
+	// (controllers on), one at a time and 8 at once (the group commit), in interleaved rounds.
+	const baselineDist = process.env.BENCH_BASELINE_DIST;
+	if (baselineDist) {
+		const https = await import('node:https');
+		const daemons = [];
+		for (const [label, script] of [['this build', undefined], ['baseline', path.join(path.resolve(baselineDist), 'practice-daemon.js')]]) {
+			const each = fs.mkdtempSync(path.join(os.tmpdir(), 'practice-bench-write-'));
+			homes.push(each);
+			const eachEnv = {...process.env, CILIUM_LAB_HOME: each, CILIUM_LAB_PRACTICE_SPEED: 'instant', ...(script ? {CILIUM_LAB_PRACTICE_DAEMON: script} : {})};
+			execFileSync(process.execPath, [cli, 'practice', 'start', '--track', 'k8s'], {env: eachEnv, stdio: 'pipe'});
+			const info = JSON.parse(fs.readFileSync(path.join(each, 'practice', 'daemon.json'), 'utf8'));
+			const agent = new https.Agent({keepAlive: true, maxSockets: 8});
+			const ca = fs.readFileSync(info.caFile);
+			let counter = 0;
+			const create = () =>
+				new Promise((resolve, reject) => {
+					const body = JSON.stringify({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: `write-${counter++}`}, data: {index: String(counter), text: 'x'.repeat(200)}});
+					const req = https.request({host: '127.0.0.1', port: info.apiPort, method: 'POST', path: '/api/v1/namespaces/default/configmaps', ca, servername: 'localhost', agent, headers: {Authorization: `Bearer ${info.token}`, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body)}}, (res) => {
+						res.resume();
+						res.on('end', () => (res.statusCode === 201 ? resolve() : reject(new Error(`${label}: create answered ${res.statusCode}`))));
+					});
+					req.on('error', reject);
+					req.end(body);
+				});
+			await create();
+			daemons.push({label, create, sequential: [], parallel: [], agent});
+		}
+		for (let round = 0; round < 7; round++) {
+			for (const daemon of round % 2 === 0 ? daemons : [...daemons].reverse()) {
+				for (let index = 0; index < 100; index++) {
+					const began = performance.now();
+					await daemon.create();
+					daemon.sequential.push(performance.now() - began);
+				}
+				const began = performance.now();
+				await Promise.all(Array.from({length: 8}, async () => {
+					for (let index = 0; index < 25; index++) await daemon.create();
+				}));
+				daemon.parallel.push(performance.now() - began);
+			}
+		}
+		const [current, baseline] = daemons;
+		report('write path: create (one at a time) vs baseline build', median(current.sequential), median(baseline.sequential), 1.2);
+		report('write path: 200 creates, 8 at once vs baseline build', median(current.parallel), median(baseline.parallel), 1.2);
+		for (const daemon of daemons) daemon.agent.destroy();
+	}
 } finally {
 	for (const each of homes) {
 		try {

@@ -5,6 +5,7 @@ import {labHome} from '../home.js';
 import {parseSpeed} from './daemon/clock.js';
 import {practiceEnv, practiceStatus, startPractice, stopPractice} from './daemon/client.js';
 import {practicePaths} from './daemon/paths.js';
+import type {StateRecovery} from './api/persistence.js';
 
 const USAGE = `Usage: cilium-lab practice <command> [--speed realtime|fast|instant] [--track k8s]
 
@@ -15,6 +16,13 @@ const USAGE = `Usage: cilium-lab practice <command> [--speed realtime|fast|insta
            the progress made on it too (--progress clears it, --keep-progress keeps it)
   env      print the exports that point a shell at it: eval "$(cilium-lab practice env)"
 `;
+
+/** What the daemon could not read back from the saved state when it started: the learner must see it, not only daemon.log. */
+function writeRecovery(out: NodeJS.WritableStream, recovery: StateRecovery | null | undefined): void {
+	if (!recovery) return;
+	out.write('warning: the saved practice cluster was damaged; what could be read was kept:\n');
+	for (const line of recovery.lines) out.write(`  - ${line}\n`);
+}
 
 const shellQuote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
 
@@ -48,6 +56,7 @@ export async function practiceCommand(argv: string[], io: {stdout: NodeJS.Writab
 				io.stdout.write(`practice cluster (simulated) running: pid ${status.pid}, speed ${status.speed}\n`);
 				io.stdout.write(status.cluster ? `cluster ${status.cluster.name}: ${status.cluster.nodeCount} nodes, API https://127.0.0.1:${status.cluster.apiPort}\n` : 'no cluster yet: `az aks create` makes one\n');
 				io.stdout.write(`to use it from your shell: eval "$(cilium-lab practice env)"   (KUBECONFIG=${info.kubeconfig})\n`);
+				writeRecovery(io.stderr, status.recovery);
 				return 0;
 			}
 			case 'stop':
@@ -56,12 +65,17 @@ export async function practiceCommand(argv: string[], io: {stdout: NodeJS.Writab
 				return 0;
 			case 'status': {
 				const status = await practiceStatus(home);
+				if (status.unresponsive) {
+					io.stdout.write(`practice cluster: running but not answering, pid ${status.unresponsive.pid}: ${status.unresponsive.reason}\n(\`cilium-lab practice stop\` ends it)\n`);
+					return 4;
+				}
 				if (!status.running) {
 					io.stdout.write('practice cluster: not running\n');
 					return 3;
 				}
 				io.stdout.write(`practice cluster (simulated): running, pid ${status.pid}, speed ${status.speed}, since ${status.startedAt}\n`);
 				io.stdout.write(status.cluster ? `cluster ${status.cluster.name}: ${status.cluster.nodeCount} nodes, Kubernetes ${status.cluster.kubernetesVersion}, API https://127.0.0.1:${status.cluster.apiPort}\n` : 'no cluster (az aks create makes one)\n');
+				writeRecovery(io.stdout, status.recovery);
 				return 0;
 			}
 			case 'reset': {

@@ -43,14 +43,15 @@ export function daemonsOfRun(runId: string): LeftDaemon[] {
 	return found;
 }
 
-/** Whether a process of ours with this pid still exists. */
+/** Whether a process of ours with this pid still runs (a zombie, exited but not yet reaped by its parent, does not). */
 export const isAlive = (pid: number) => {
 	try {
 		process.kill(pid, 0);
-		return true;
 	} catch {
 		return false;
 	}
+	const stat = readProc(String(pid), 'stat');
+	return stat === undefined ? !fs.existsSync('/proc/self/stat') : !/^[ZXx]/.test(stat.slice(stat.lastIndexOf(')') + 2));
 };
 
 async function kill(pid: number): Promise<void> {

@@ -7,12 +7,27 @@ type JsonObject = Record<string, Json>;
 
 const isObject = (value: Json): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/**
+ * Field names that lead to an object's prototype (`__proto__`) or its class (`constructor`, `prototype`) rather
+ * than to a field of its own: a patch or body that names one could change every object in the daemon. Refused
+ * wherever a request names a field (bodies: 400, see the API's parseBody; patch paths and keys: 422).
+ */
+export const FORBIDDEN_FIELD_NAMES: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+function refuseField(name: string, where: string): StatusError {
+	return new StatusError(422, 'Invalid', `the server rejected our request due to an error in our request: ${where}: the field name "${name}" is not allowed`);
+}
+
+/** A field of the object's own, never one it inherits. */
+const own = (node: Json, key: string): Json => (isObject(node) && Object.hasOwn(node, key) ? node[key] : undefined);
+
 export function mergePatch(target: Json, patch: Json): Json {
 	if (!isObject(patch)) return patch;
 	const result: JsonObject = isObject(target) ? {...target} : {};
 	for (const [key, value] of Object.entries(patch)) {
+		if (FORBIDDEN_FIELD_NAMES.has(key)) throw refuseField(key, 'merge patch');
 		if (value === null) delete result[key];
-		else result[key] = mergePatch(result[key], value);
+		else result[key] = mergePatch(own(result, key), value);
 	}
 	return result;
 }
@@ -26,12 +41,15 @@ export function jsonPatch(target: Json, operations: Json): Json {
 	let document = structuredClone(target);
 	const parse = (pointer: unknown): string[] => {
 		if (typeof pointer !== 'string' || (pointer !== '' && !pointer.startsWith('/'))) throw new StatusError(422, 'Invalid', `the server rejected our request due to an error in our request: invalid JSON pointer ${JSON.stringify(pointer)}`);
-		return pointer === '' ? [] : pointer.slice(1).split('/').map(unescapePointer);
+		const segments = pointer === '' ? [] : pointer.slice(1).split('/').map(unescapePointer);
+		const forbidden = segments.find((segment) => FORBIDDEN_FIELD_NAMES.has(segment));
+		if (forbidden !== undefined) throw refuseField(forbidden, `json patch path ${JSON.stringify(pointer)}`);
+		return segments;
 	};
 	const parentOf = (segments: string[], op: string): {parent: JsonObject | Json[]; key: string} => {
 		let node: Json = document;
 		for (const segment of segments.slice(0, -1)) {
-			node = Array.isArray(node) ? node[Number(segment)] : isObject(node) ? node[segment] : undefined;
+			node = Array.isArray(node) ? node[Number(segment)] : own(node, segment);
 			if (node === undefined) throw new StatusError(422, 'Invalid', `the server rejected our request due to an error in our request: ${op} operation does not apply: doc is missing path: "/${segments.join('/')}": missing value`);
 		}
 		if (!isObject(node) && !Array.isArray(node)) throw new StatusError(422, 'Invalid', `the server rejected our request due to an error in our request: ${op} operation does not apply: doc is missing path: "/${segments.join('/')}"`);
@@ -40,7 +58,7 @@ export function jsonPatch(target: Json, operations: Json): Json {
 	const read = (segments: string[], op: string): Json => {
 		let node: Json = document;
 		for (const segment of segments) {
-			node = Array.isArray(node) ? node[Number(segment)] : isObject(node) ? node[segment] : undefined;
+			node = Array.isArray(node) ? node[Number(segment)] : own(node, segment);
 			if (node === undefined) throw new StatusError(422, 'Invalid', `the server rejected our request due to an error in our request: ${op} operation does not apply: doc is missing path: "/${segments.join('/')}": missing value`);
 		}
 		return node;
@@ -64,7 +82,7 @@ export function jsonPatch(target: Json, operations: Json): Json {
 			if (replace) parent[index] = value;
 			else parent.splice(index, 0, value);
 		} else {
-			if (replace && !(key in parent)) throw new StatusError(422, 'Invalid', `the server rejected our request due to an error in our request: replace operation does not apply: doc is missing key: /${segments.join('/')}: missing value`);
+			if (replace && !Object.hasOwn(parent, key)) throw new StatusError(422, 'Invalid', `the server rejected our request due to an error in our request: replace operation does not apply: doc is missing key: /${segments.join('/')}: missing value`);
 			parent[key] = value;
 		}
 	};
@@ -138,6 +156,7 @@ export function strategicMergePatch(target: Json, patch: Json): Json {
 	const result: JsonObject = isObject(target) ? {...target} : {};
 	const retainKeys = Array.isArray(patch.$retainKeys) ? (patch.$retainKeys as string[]) : undefined;
 	for (const [key, value] of Object.entries(patch)) {
+		if (FORBIDDEN_FIELD_NAMES.has(key)) throw refuseField(key, 'strategic merge patch');
 		if (key === '$patch' || key === '$retainKeys') continue;
 		if (key.startsWith('$setElementOrder/')) continue;
 		if (key.startsWith('$deleteFromPrimitiveList/')) {
@@ -150,11 +169,11 @@ export function strategicMergePatch(target: Json, patch: Json): Json {
 			continue;
 		}
 		if (Array.isArray(value)) {
-			result[key] = mergeList(key, result[key], value, patch[`$setElementOrder/${key}`]);
+			result[key] = mergeList(key, own(result, key), value, patch[`$setElementOrder/${key}`]);
 			continue;
 		}
 		if (isObject(value)) {
-			const merged = strategicMergePatch(result[key], value);
+			const merged = strategicMergePatch(own(result, key), value);
 			if (merged === undefined) delete result[key];
 			else result[key] = merged;
 			continue;

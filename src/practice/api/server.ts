@@ -1,11 +1,11 @@
 // The Kubernetes API over HTTP(S): routing, authentication, CRUD, patch, watch, Tables and Status errors.
 import type {IncomingMessage, ServerResponse} from 'node:http';
 import type {Duplex} from 'node:stream';
-import {timingSafeEqual} from 'node:crypto';
+import {tokenMatches} from './auth.js';
 import YAML from 'yaml';
 import {StatusError, type KubeObject, type PracticeContext} from '../types.js';
 import {aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList, apiVersions, KUBERNETES_VERSION, openApiV2, openApiV3Document, openApiV3Index} from './discovery.js';
-import {jsonPatch, mergePatch, serverSideApply, strategicMergePatch} from './patch.js';
+import {FORBIDDEN_FIELD_NAMES, jsonPatch, mergePatch, serverSideApply, strategicMergePatch} from './patch.js';
 import {apiVersionOf, qualifiedResource, type ResourceType} from './registry.js';
 import {parseFieldSelector, parseLabelSelectorOrBadRequest} from './selectors.js';
 import type {ChangeRecord, PracticeStore, WriteOptions} from './store.js';
@@ -15,6 +15,31 @@ import {OPENAPI_V2_PROTOBUF_CONTENT_TYPE, openApiV2Protobuf, wantsOpenApiV2Proto
 import {handlePodAttach, handlePodExec, handlePodLog, handlePodPortForward, respondUpgradeRequired} from './streams/index.js';
 
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
+/** No Kubernetes object nests anywhere near this deep; deeper input only serves to exhaust the stack of what handles it. */
+export const MAX_NESTING_DEPTH = 1000;
+
+/**
+ * Refuses (400) a parsed body nested deeper than MAX_NESTING_DEPTH, or naming a field `__proto__`, `constructor` or
+ * `prototype` (see FORBIDDEN_FIELD_NAMES). Iterative: the check itself cannot run out of stack.
+ */
+export function refuseHostileBody(value: unknown, format: 'json' | 'yaml'): void {
+	const stack: Array<{node: unknown; depth: number}> = [{node: value, depth: 1}];
+	while (stack.length > 0) {
+		const {node, depth} = stack.pop()!;
+		if (typeof node !== 'object' || node === null) continue;
+		if (depth > MAX_NESTING_DEPTH) {
+			throw new StatusError(400, 'BadRequest', format === 'json' ? `couldn't get version/kind; json parse error: exceeded max depth of ${MAX_NESTING_DEPTH}` : `error converting YAML to JSON: yaml: exceeded max depth of ${MAX_NESTING_DEPTH}`);
+		}
+		if (Array.isArray(node)) {
+			for (const item of node) stack.push({node: item, depth: depth + 1});
+			continue;
+		}
+		for (const key of Object.keys(node)) {
+			if (FORBIDDEN_FIELD_NAMES.has(key)) throw new StatusError(400, 'BadRequest', `the body of the request names the field "${key}", which is not allowed`);
+			stack.push({node: (node as Record<string, unknown>)[key], depth: depth + 1});
+		}
+	}
+}
 
 export interface ApiServerOptions {
 	store: PracticeStore;
@@ -70,13 +95,7 @@ function sendError(res: ServerResponse, error: StatusError): void {
 
 const PUBLIC_PATHS = new Set(['/version', '/version/', '/healthz', '/livez', '/readyz']);
 
-export function tokenMatches(header: string | undefined, token: string): boolean {
-	const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
-	if (!match) return false;
-	const given = Buffer.from(match[1]!);
-	const expected = Buffer.from(token);
-	return given.length === expected.length && timingSafeEqual(given, expected);
-}
+export {tokenMatches};
 
 /** Reads the body up to MAX_BODY_BYTES; throws 413 beyond. */
 export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
@@ -110,16 +129,24 @@ function parseBody(buffer: Buffer, type: string, what = 'object'): unknown {
 			const documents = YAML.parseAllDocuments(text);
 			const first = documents[0];
 			if (!first || first.errors.length) throw first?.errors[0] ?? new Error('empty document');
-			return first.toJS();
+			const value: unknown = first.toJS();
+			refuseHostileBody(value, 'yaml');
+			return value;
 		} catch (error) {
+			if (error instanceof StatusError) throw error;
+			// The YAML library recurses: a deep enough document runs it out of stack before the depth check can run.
+			if (error instanceof RangeError) throw new StatusError(400, 'BadRequest', `error converting YAML to JSON: yaml: exceeded max depth of ${MAX_NESTING_DEPTH}`);
 			throw new StatusError(400, 'BadRequest', `error converting YAML to JSON: yaml: ${(error as Error).message.split('\n')[0]}`);
 		}
 	}
+	let value: unknown;
 	try {
-		return JSON.parse(text);
+		value = JSON.parse(text);
 	} catch (error) {
 		throw new StatusError(400, 'BadRequest', `couldn't get version/kind; json parse error: ${(error as Error).message}`);
 	}
+	refuseHostileBody(value, 'json');
+	return value;
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -612,14 +639,27 @@ export function createApiHandler(options: ApiServerOptions): ApiHandler {
 		handleRequest(req, res) {
 			const mutating = req.method !== 'GET' && req.method !== 'HEAD';
 			if (mutating) {
-				// Acknowledge a write only once it is on disk: hold the response until the journal is fsynced.
+				// Acknowledge a write only once it is on disk: the status line and body wait until the journal is fsynced,
+				// and a failed fsync (its changes rolled back) answers its 500 Status instead.
+				const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
 				const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
-				(res as unknown as {end: (...args: unknown[]) => ServerResponse}).end = (...args: unknown[]) => {
+				let head: unknown[] | undefined;
+				const patched = res as unknown as {writeHead: (...args: unknown[]) => ServerResponse; end: (...args: unknown[]) => ServerResponse};
+				patched.writeHead = (...args: unknown[]) => {
+					head = args;
+					return res;
+				};
+				patched.end = (...args: unknown[]) => {
 					store.flush().then(
-						() => end(...args),
+						() => {
+							if (head) writeHead(...head);
+							end(...args);
+						},
 						(error: unknown) => {
-							log(`state flush failed: ${(error as Error).message}`);
-							res.destroy();
+							const status = error instanceof StatusError ? error : new StatusError(500, 'InternalError', `Internal error occurred: ${(error as Error)?.message}`);
+							const text = JSON.stringify(statusBody(status.code, status.reason, status.message, status.details));
+							writeHead(status.code, {'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Content-Length': String(Buffer.byteLength(text))});
+							end(text);
 						},
 					);
 					return res;

@@ -9,7 +9,7 @@ import {
 	type StoreEvent,
 	type WatchEventType,
 } from '../types.js';
-import {StateFile, type Snapshot} from './persistence.js';
+import {describeIoError, JournalWriteError, StateFile, type JournalEntry, type Snapshot, type StateRecovery} from './persistence.js';
 import {createRegistry, qualifiedKind, qualifiedResource, splitApiVersion, apiVersionOf, type Registry, type ResourceType} from './registry.js';
 import {parseFieldSelector, parseLabelSelectorOrBadRequest} from './selectors.js';
 import {invalidMessage, pruneUnknown, validateObject, validateSchema, type FieldCause} from './validation.js';
@@ -84,8 +84,13 @@ export interface PracticeStore extends ClusterStore {
 	enableGracefulPodDeletion(): () => void;
 	/** The object's JSON text, computed once per stored version (stored objects are frozen). */
 	serialized(object: KubeObject): string;
-	/** Resolves when every change so far is on disk: the API awaits it before acknowledging a write. */
+	/**
+	 * Resolves when every change so far is on disk: the API awaits it before acknowledging a write. Rejects (a 500
+	 * StatusError naming the cause) when the device failed; those changes are then rolled back in memory too.
+	 */
 	flush(): Promise<void>;
+	/** What the start could not read back from the state file (damaged records, an unreadable snapshot); undefined when nothing was lost. */
+	readonly recovery: StateRecovery | undefined;
 	/** Deletes every object (the cluster is gone); sections stay. */
 	removeAll(): void;
 	close(): void;
@@ -162,9 +167,11 @@ export function createStore(options: StoreOptions = {}): PracticeStore {
 		return map;
 	};
 
+	let recovery: StateRecovery | undefined;
 	if (stateFile) {
 		const loaded = stateFile.load();
 		loaded.warnings.forEach(log);
+		recovery = loaded.recovery;
 		resourceVersion = loaded.resourceVersion;
 		for (const [key, object] of loaded.objects) {
 			const slash = key.indexOf('|');
@@ -174,7 +181,13 @@ export function createStore(options: StoreOptions = {}): PracticeStore {
 			map.set(objectKey(object.metadata.namespace, object.metadata.name), deepFreeze(object));
 		}
 		for (const [name, value] of loaded.sections) sections.set(name, value);
-		for (const crd of objects.get('apiextensions.k8s.io/CustomResourceDefinition')?.values() ?? []) registry.syncCrd(crd.metadata.name, crd);
+		for (const crd of objects.get('apiextensions.k8s.io/CustomResourceDefinition')?.values() ?? []) {
+			try {
+				registry.syncCrd(crd.metadata.name, crd);
+			} catch (error) {
+				log(`the saved CustomResourceDefinition ${crd.metadata.name} could not be served: ${(error as Error).message}`);
+			}
+		}
 		for (const event of objects.get('/Event')?.values() ?? []) eventIndex.set(eventIndexKey(event), event.metadata.name);
 	}
 	historyStart = resourceVersion;
@@ -190,17 +203,130 @@ export function createStore(options: StoreOptions = {}): PracticeStore {
 		return {format: 1, resourceVersion, objects: all, sections: Object.fromEntries(sections)};
 	};
 
-	let flushTimer: NodeJS.Immediate | undefined;
-	const persist = (entry: Parameters<StateFile['append']>[0], sync = false) => {
-		if (!stateFile) return;
-		if (stateFile.append(entry, sync)) stateFile.compact(snapshot());
-		else if (!sync && !flushTimer) {
-			// In-process writers (controllers, tools) are on disk within a tick; the API awaits flush().
-			flushTimer = setImmediate(() => {
-				flushTimer = undefined;
-				stateFile.flush().catch((error: unknown) => log(`state flush failed: ${(error as Error).message}`));
-			});
+	/**
+	 * Changes appended to the journal but not yet covered by an fsync, oldest first: what a failed fsync rolls back so
+	 * memory matches the disk again. `seq` orders them across overlapping syncs.
+	 */
+	type Undo = {seq: number} & ({type: ResourceType; key: string; previous: KubeObject | undefined} | {section: string; had: boolean; previous: unknown});
+	const undo: Undo[] = [];
+	let undoSeq = 0;
+	/** Counts rollbacks: a sync that began before one cannot vouch for the writes it covered. */
+	let rollbacks = 0;
+	let lastDiskError: StatusError | undefined;
+
+	const diskError = (error: unknown) =>
+		new StatusError(500, 'InternalError', `Internal error occurred: the practice cluster could not save the change: ${error instanceof JournalWriteError ? error.message : describeIoError(error as Error)}; nothing was changed`);
+
+	const compactNow = () => {
+		try {
+			stateFile!.compact(snapshot());
+			// The snapshot holds every change in memory: nothing is left to roll back.
+			undo.length = 0;
+		} catch (error) {
+			log(`compacting the state failed (the journal keeps every record; tried again later): ${describeIoError(error as Error)}`);
 		}
+	};
+
+	/** Appends the change to the journal (every byte) before memory changes; a write the disk refuses throws a 500 and changes nothing. */
+	const persist = (entry: JournalEntry) => {
+		if (!stateFile) return;
+		if (stateFile.wantsCompaction) compactNow();
+		try {
+			stateFile.append(entry);
+		} catch (error) {
+			throw diskError(error);
+		}
+		scheduleSync();
+	};
+
+	let flushTimer: NodeJS.Immediate | undefined;
+	const scheduleSync = () => {
+		if (flushTimer) return;
+		// In-process writers (controllers, tools) are on disk within a tick; the API awaits flush().
+		flushTimer = setImmediate(() => {
+			flushTimer = undefined;
+			flush().catch((error: unknown) => log(`state flush failed: ${(error as Error).message}`));
+		});
+	};
+
+	/** Sets (or, with undefined, removes) one object in memory, with the indexes that follow it. */
+	const setInMemory = (type: ResourceType, key: string, value: KubeObject | undefined, before: KubeObject | undefined) => {
+		const map = bucket(type);
+		if (value) map.set(key, value);
+		else map.delete(key);
+		if (type.kind === 'Event' && type.group === '') {
+			if (before) eventIndex.delete(eventIndexKey(before));
+			if (value) eventIndex.set(eventIndexKey(value), value.metadata.name);
+		}
+		if (type.kind === 'CustomResourceDefinition' && type.group === 'apiextensions.k8s.io') {
+			registry.syncCrd((value ?? before)!.metadata.name, value);
+		}
+	};
+
+	/**
+	 * A failed fsync: what it should have covered may not be on disk. The journal goes back to what an earlier fsync
+	 * covered and memory follows it (watchers and controllers are told; the history restarts, so a watch resuming
+	 * from before gets 410 Gone and lists again).
+	 */
+	const rollBack = (error: unknown) => {
+		rollbacks++;
+		lastDiskError = diskError(error);
+		stateFile!.rollBackUnsynced();
+		const undone = undo.splice(0).reverse();
+		log(`the state could not be synced to disk (${describeIoError(error as Error)}): ${undone.length} unsynced change(s) rolled back`);
+		for (const change of undone) {
+			if ('section' in change) {
+				if (change.had) sections.set(change.section, change.previous);
+				else sections.delete(change.section);
+				continue;
+			}
+			const current = bucket(change.type).get(change.key);
+			setInMemory(change.type, change.key, change.previous, current);
+			const object = change.previous ?? current;
+			if (object) notify({resourceVersion, type: !change.previous ? 'DELETED' : current ? 'MODIFIED' : 'ADDED', object, previous: current, resource: change.type});
+		}
+		history.length = 0;
+		historyStart = resourceVersion;
+	};
+
+	/** The fsync in flight; it never rejects (a failure is a rollback, which the waiting writers see). */
+	let syncing: Promise<void> | undefined;
+	const startSync = (): Promise<void> => {
+		const covered = undoSeq;
+		const rollbacksBefore = rollbacks;
+		const current: Promise<void> = stateFile!
+			.sync()
+			.then(
+				(synced) => {
+					if (!synced || rollbacks !== rollbacksBefore) return;
+					const firstUncovered = undo.findIndex((change) => change.seq > covered);
+					undo.splice(0, firstUncovered < 0 ? undo.length : firstUncovered);
+				},
+				(error: unknown) => {
+					if (rollbacks === rollbacksBefore) rollBack(error);
+				},
+			)
+			.finally(() => {
+				if (syncing === current) syncing = undefined;
+			});
+		return current;
+	};
+	/**
+	 * Group commit: resolves once an fsync covered everything appended before the call (one fsync serves every writer
+	 * that was waiting when it began); rejects when a rollback undid it.
+	 */
+	const flush = (): Promise<void> => {
+		if (!stateFile) return Promise.resolve();
+		const file = stateFile;
+		const target = file.appendedBytes;
+		const rollbacksAtCall = rollbacks;
+		const wait = (): Promise<void> => {
+			if (rollbacks !== rollbacksAtCall) return Promise.reject(lastDiskError);
+			if (file.durableBytes >= target) return Promise.resolve();
+			syncing ??= startSync();
+			return syncing.then(wait);
+		};
+		return wait();
 	};
 
 	const notify = (record: ChangeRecord) => {
@@ -233,31 +359,21 @@ export function createStore(options: StoreOptions = {}): PracticeStore {
 		}
 	};
 
-	/** Stores, persists, records in the history, then tells listeners. */
+	/** Persists (the whole record, or a 500 and no change), then stores, records in the history, and tells listeners. */
 	const commit = (type: ResourceType, change: WatchEventType, object: KubeObject, previous?: KubeObject): KubeObject => {
-		resourceVersion++;
-		const stored = deepFreeze({...object, metadata: {...object.metadata, resourceVersion: String(resourceVersion)}});
-		const map = bucket(type);
+		const rv = resourceVersion + 1;
+		const stored = deepFreeze({...object, metadata: {...object.metadata, resourceVersion: String(rv)}});
 		const key = objectKey(stored.metadata.namespace, stored.metadata.name);
-		if (change === 'DELETED') {
-			map.delete(key);
-			persist({op: 'del', rv: resourceVersion, key: persistKey(type, stored)});
-		} else {
-			map.set(key, stored);
-			persist({op: 'put', rv: resourceVersion, key: persistKey(type, stored), object: stored});
-		}
-		if (type.kind === 'Event' && type.group === '') {
-			if (change === 'DELETED') eventIndex.delete(eventIndexKey(stored));
-			else eventIndex.set(eventIndexKey(stored), stored.metadata.name);
-		}
+		persist(change === 'DELETED' ? {op: 'del', rv, key: persistKey(type, stored)} : {op: 'put', rv, key: persistKey(type, stored), object: stored});
+		resourceVersion = rv;
+		const before = bucket(type).get(key);
+		if (stateFile) undo.push({seq: ++undoSeq, type, key, previous: before});
+		setInMemory(type, key, change === 'DELETED' ? undefined : stored, before);
 		const record: ChangeRecord = {resourceVersion, type: change, object: stored, previous, resource: type};
 		history.push(record);
 		if (history.length > historyLimit) {
 			const dropped = history.splice(0, history.length - historyLimit);
 			historyStart = dropped[dropped.length - 1]!.resourceVersion;
-		}
-		if (type.kind === 'CustomResourceDefinition' && type.group === 'apiextensions.k8s.io') {
-			registry.syncCrd(stored.metadata.name, change === 'DELETED' ? undefined : stored);
 		}
 		notify(record);
 		return stored;
@@ -609,6 +725,10 @@ export function createStore(options: StoreOptions = {}): PracticeStore {
 		return copy;
 	};
 
+	// Something was lost on load: a snapshot of what was recovered replaces the damaged journal (a copy of which is kept),
+	// so the next start does not meet the damage again. On a full disk the journal stays; its damage is skipped again.
+	if (stateFile && recovery) compactNow();
+
 	// On load, resume what a crash interrupted: namespaces that were terminating.
 	for (const ns of objects.get('/Namespace')?.values() ?? []) {
 		if (ns.metadata.deletionTimestamp) scheduleNamespaceTermination(ns.metadata.name);
@@ -622,8 +742,18 @@ export function createStore(options: StoreOptions = {}): PracticeStore {
 			},
 			write<T>(section: string, value: T): void {
 				const copy = clone(value);
+				persist({op: 'section', name: section, value: copy});
+				if (stateFile) undo.push({seq: ++undoSeq, section, had: sections.has(section), previous: sections.get(section)});
 				sections.set(section, copy);
-				persist({op: 'section', name: section, value: copy}, true);
+				if (!stateFile) return;
+				// Sections (the cloud's model, the tools' state) are written by callers that do not await flush(): synced here.
+				try {
+					stateFile.syncNow();
+				} catch (error) {
+					rollBack(error);
+					throw lastDiskError!;
+				}
+				undo.length = 0;
 			},
 		},
 		resourceVersion: () => resourceVersion,
@@ -732,7 +862,8 @@ export function createStore(options: StoreOptions = {}): PracticeStore {
 				reportingInstance: '',
 			});
 		},
-		flush: () => stateFile?.flush() ?? Promise.resolve(),
+		flush,
+		recovery,
 		removeAll() {
 			for (const timer of timers) clearTimeout(timer);
 			timers.clear();
@@ -752,8 +883,13 @@ export function createStore(options: StoreOptions = {}): PracticeStore {
 			for (const timer of timers) clearTimeout(timer);
 			timers.clear();
 			if (stateFile) {
-				stateFile.compact(snapshot());
-				stateFile.close();
+				try {
+					// The journal first: if the snapshot cannot be written, the journal still has everything.
+					stateFile.syncNow();
+					stateFile.compact(snapshot());
+				} finally {
+					stateFile.close();
+				}
 			}
 		},
 	};

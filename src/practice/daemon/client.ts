@@ -8,6 +8,7 @@ import {writeFileAtomic} from '../../atomic-write.js';
 import {practicePaths, type DaemonInfo} from './paths.js';
 import {isAlive} from './pid.js';
 import {parseSpeed, type PracticeSpeed} from './clock.js';
+import type {StateRecovery} from '../api/persistence.js';
 
 export interface PracticeInfo {
 	kubeconfig: string;
@@ -23,6 +24,7 @@ interface DaemonStatusAnswer {
 	speed: string;
 	startedAt: string;
 	cluster: PracticeStatus['cluster'];
+	recovery?: StateRecovery | null;
 }
 
 const statusOf = (info: DaemonInfo, answer: DaemonStatusAnswer): PracticeStatus => ({
@@ -33,6 +35,7 @@ const statusOf = (info: DaemonInfo, answer: DaemonStatusAnswer): PracticeStatus 
 	speed: answer.speed,
 	cluster: answer.cluster,
 	startedAt: answer.startedAt,
+	recovery: answer.recovery ?? null,
 });
 
 export interface PracticeStatus {
@@ -43,6 +46,10 @@ export interface PracticeStatus {
 	speed?: string;
 	cluster?: {name: string; nodeCount: number; location: string; kubernetesVersion: string; createdAt: string; apiPort: number | null} | null;
 	startedAt?: string;
+	/** What this daemon could not read back from the saved state when it started (null: nothing was lost). */
+	recovery?: StateRecovery | null;
+	/** Not running as far as anyone can use it, yet its process is there: it holds the lock or daemon.json and does not answer. */
+	unresponsive?: {pid: number; reason: string};
 }
 
 export const SIMULATED_TOOLS = ['az', 'helm', 'cilium', 'hubble'] as const;
@@ -313,7 +320,18 @@ export async function stopPractice(home: string): Promise<void> {
 	await waitForExit(info.pid, 10_000);
 }
 
+/** Running (it answers), not running, or running but not answering (with the pid and what went wrong). */
 export async function practiceStatus(home: string): Promise<PracticeStatus> {
-	const running = await runningInfo(home);
-	return running ? running.status : {running: false};
+	const info = readInfo(home);
+	if (info && isAlive(info.pid)) {
+		try {
+			const answer = await controlRequest<DaemonStatusAnswer>(info, 'GET', '/practice/v1/status', undefined, 5_000);
+			return statusOf(info, answer);
+		} catch (error) {
+			return {running: false, unresponsive: {pid: info.pid, reason: (error as Error).message}};
+		}
+	}
+	const booting = bootingDaemon(home);
+	if (booting !== undefined) return {running: false, unresponsive: {pid: booting, reason: `it holds ${practicePaths(home).lock} but has not said where it listens (still starting, or stuck)`}};
+	return {running: false};
 }

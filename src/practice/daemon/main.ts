@@ -2,13 +2,12 @@
 //   node practice-daemon.js --home <lab home> [--speed fast]
 // Tells the process that started it it is ready by writing one JSON line to fd 3 (when open).
 import fs from 'node:fs';
-import path from 'node:path';
 import {parseArgs} from 'node:util';
 import type {IncomingMessage, ServerResponse} from 'node:http';
 import type {Duplex} from 'node:stream';
 import type {PracticeContext, PracticePart} from '../types.js';
 import {createStore} from '../api/store.js';
-import {createApiHandler, statusBody, tokenMatches} from '../api/server.js';
+import {createApiHandler, readBody, statusBody, tokenMatches} from '../api/server.js';
 import {listenHttps, type HttpsListener} from '../api/listener.js';
 import {handleToolRequest} from '../bin/rpc-server.js';
 import {start as startControllers} from '../controllers/index.js';
@@ -20,6 +19,7 @@ import {createLifecycle, repointKubeconfig} from './cluster.js';
 import {practicePaths, type DaemonInfo} from './paths.js';
 import {isAlive} from './pid.js';
 import {createActivity, parseIdleExit, watchLifetime} from './lifetime.js';
+import {createDaemonLog} from './log.js';
 
 declare const __VERSION__: string | undefined;
 
@@ -28,6 +28,9 @@ const PARTS: Array<{name: string; start: PracticePart}> = [
 	{name: 'controllers', start: startControllers},
 	{name: 'datapath', start: startDatapath},
 ];
+
+/** The control port's requests are a few small JSON fields (tools stream theirs in frames of their own). */
+const CONTROL_BODY_LIMIT = 64 * 1024;
 
 function signalReady(message: object): void {
 	try {
@@ -69,7 +72,9 @@ async function main(): Promise<void> {
 	if (!values.home) throw new Error('--home is required');
 	const paths = practicePaths(values.home);
 	fs.mkdirSync(paths.dir, {recursive: true, mode: 0o700});
-	const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+	const log = createDaemonLog();
+	// Node's own warnings go through process.stderr: a failed write there must not become an uncaught error either.
+	process.stderr.on('error', () => undefined);
 	const idleExitMs = parseIdleExit(process.env.CILIUM_LAB_PRACTICE_IDLE_EXIT_SECONDS);
 	if (!takeLock(paths.lock)) {
 		signalReady({alreadyRunning: true});
@@ -125,7 +130,7 @@ async function main(): Promise<void> {
 	const openApi = async (): Promise<number> => {
 		if (apiListener) return apiListener.port;
 		const wanted = lastApiPort();
-		const listen = (port?: number) => listenHttps({tls: credentials, port, onRequest: api.handleRequest, onUpgrade: api.handleUpgrade});
+		const listen = (port?: number) => listenHttps({tls: credentials, token: credentials.token, port, onRequest: api.handleRequest, onUpgrade: api.handleUpgrade});
 		try {
 			apiListener = await listen(wanted);
 		} catch {
@@ -208,12 +213,27 @@ async function main(): Promise<void> {
 					startedAt,
 					cluster: record ? {...record, apiPort: apiListener?.port ?? null} : null,
 					resourceVersion: store.resourceVersion(),
+					recovery: store.recovery ?? null,
+					logLinesDropped: log.dropped(),
 				});
 			}
 			case 'POST /practice/v1/cluster': {
-				const chunks: Buffer[] = [];
-				for await (const chunk of req as AsyncIterable<Buffer>) chunks.push(chunk);
-				const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as {name?: string; nodeCount?: number; writeKubeconfig?: boolean; cni?: 'none' | 'azure' | 'kubenet'};
+				let text: string;
+				try {
+					text = (await readBody(req, CONTROL_BODY_LIMIT)).toString('utf8');
+				} catch (error) {
+					// Too large: answer, and let the rest of the body drain without keeping it.
+					req.resume();
+					const status = error as {code: number; reason: string; message: string};
+					return json(res, status.code, statusBody(status.code, status.reason, status.message));
+				}
+				let body: {name?: string; nodeCount?: number; writeKubeconfig?: boolean; cni?: 'none' | 'azure' | 'kubenet'};
+				try {
+					body = JSON.parse(text || '{}');
+					if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new Error('not a JSON object');
+				} catch (error) {
+					return json(res, 400, statusBody(400, 'BadRequest', `the body must be a JSON object: ${(error as Error).message}`));
+				}
 				if (body.cni !== undefined && !['none', 'azure', 'kubenet'].includes(body.cni)) return json(res, 400, statusBody(400, 'BadRequest', `unknown cni "${String(body.cni)}": use none, azure or kubenet`));
 				if (!cluster.record()) await cluster.create({name: body.name ?? 'practice', nodeCount: body.nodeCount ?? 3, cni: body.cni});
 				if (body.writeKubeconfig) writeFileAtomic(paths.kubeconfig, cluster.kubeconfig(body.name ?? cluster.record()!.name));
@@ -233,6 +253,9 @@ async function main(): Promise<void> {
 
 	controlListener = await listenHttps({
 		tls: credentials,
+		token: credentials.token,
+		// A tool's call streams its stdin in the request body for as long as the tool runs.
+		limits: {requestTimeoutMs: 0},
 		onRequest: (req, res) => {
 			res.once('close', activity.begin());
 			control(req, res).catch((error: unknown) => {
@@ -260,12 +283,12 @@ async function main(): Promise<void> {
 	process.on('unhandledRejection', (error) => log(`unhandled rejection: ${(error as Error)?.stack ?? error}`));
 	const record = cluster.record();
 	// The status `practice start` prints, so it need not ask for it.
-	signalReady({ready: true, pid: process.pid, controlPort: controlListener.port, apiPort: apiListener?.port ?? null, speed, startedAt, cluster: record ? {...record, apiPort: apiListener?.port ?? null} : null});
+	signalReady({ready: true, pid: process.pid, controlPort: controlListener.port, apiPort: apiListener?.port ?? null, speed, startedAt, cluster: record ? {...record, apiPort: apiListener?.port ?? null} : null, recovery: store.recovery ?? null});
 }
 
 main().catch((error: unknown) => {
 	const message = (error as Error)?.message ?? String(error);
-	process.stderr.write(`practice daemon: ${(error as Error)?.stack ?? message}\n`);
+	createDaemonLog()(`practice daemon: ${(error as Error)?.stack ?? message}`);
 	signalReady({error: message});
 	process.exit(1);
 });
