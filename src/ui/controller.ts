@@ -3,97 +3,22 @@
 // (src/session/driver.ts), shared with `cilium-lab run`; this file turns keys into driver calls and driver events
 // into snapshots. It lives outside the Ink tree so that handing the terminal to an interactive command (which
 // unmounts Ink) and coming back loses nothing.
-import type {CheckRequest, CommandRequest, JobsPort} from '../session/ports.js';
-import type {Lab, Lang, Step, TrackId} from '../lab/types.js';
-import type {JobInfo, RunOutcome} from '../run/types.js';
+import type {Step, TrackId} from '../lab/types.js';
+import type {JobInfo, OutputLine, RunOutcome} from '../run/types.js';
 import {commandEnvironment} from '../lab/variables.js';
-import {createSession, currentStep, hasPassed, progressSummary, toProgressLessons, visibleLessons, type Cursor, type ProgressLessons, type SessionEvent, type SessionState, type Target} from '../session/index.js';
+import {createSession, currentStep, hasPassed, progressSummary, toProgressLessons, visibleLessons, type Cursor, type SessionEvent} from '../session/index.js';
 import {StepDriver, type DriverEvent, type ResetReport} from '../session/driver.js';
 import {msg} from '../lab/i18n.js';
 import type {UiWord} from './i18n.js';
 import {bind, dispatchKey, upDown, type KeyBinding, type KeyPress} from './keys.js';
 import {lessonRows, type LessonRowView} from './views.js';
-import {VariablesEditor, type VariablesEdit} from './variables-editor.js';
-import {explainStep, isExplainable, type ExplainRequest} from './explain.js';
+import {VariablesEditor} from './variables-editor.js';
+import {explainStep, isExplainable} from './explain.js';
+import {describeConfirm, describeOutcome} from './dialogs.js';
+import type {ControllerOptions, Screen, TuiSnapshot} from './types.js';
 
-export type Screen = 'tracks' | 'variables' | 'lessons' | 'step' | 'help';
-export type {CheckRequest, ExplainRequest, JobsPort, KeyBinding, LessonRowView, VariablesEdit};
-export type RunRequest = CommandRequest;
-
-/** The environment of the target, once it is ready (the practice cluster starts behind the first frame). */
-export interface PreparedTarget {
-	env: Record<string, string>;
-	context?: string;
-}
-
-/** What the TUI does to the world. main.tsx wires the real ones; tests pass their own. */
-export interface TuiDeps {
-	runCommand(request: RunRequest): Promise<RunOutcome>;
-	runChecks(request: CheckRequest): Promise<import('../checks/types.js').CheckResult[]>;
-	/** Gives the terminal to `script` (src/run/interactive.ts) and resolves once it exits and the terminal is back. */
-	runInteractive(script: string, env: Record<string, string>): Promise<RunOutcome>;
-	jobs: JobsPort;
-	/** Readies the target for a track (the practice cluster: starts the daemon; the k8s track gets a cluster). */
-	prepareTarget?(track: TrackId): Promise<PreparedTarget>;
-	/** `cilium-lab policy explain` for a failed or surprising egress check; undefined where it cannot explain. */
-	explainEgress?(request: ExplainRequest): Promise<string[]>;
-	saveProgress(snapshot: {track: TrackId; variables: Record<string, string>; lessons: ProgressLessons}): Promise<void>;
-	readAsset(name: string): string;
-	logFileFor(label: string): Promise<string | undefined>;
-}
-
-export interface ControllerOptions {
-	lab: Lab;
-	lang: Lang;
-	target: Target;
-	/** The environment commands run with before the lab's variables (the target's PATH, KUBECONFIG…). */
-	baseEnv: Record<string, string | undefined>;
-	home: string;
-	/** The saved track; undefined on first start (the track chooser opens). */
-	track?: TrackId;
-	variables: Record<string, string>;
-	/** True on first start: the variables screen opens after the track chooser. */
-	askVariables?: boolean;
-	progress?: ProgressLessons;
-	/** kube context given with --context. */
-	context?: string;
-	deps: TuiDeps;
-}
-
-/** A question the learner answers before anything else happens (y / n / Esc). */
-export type Confirm =
-	| {kind: 'quit-running'}
-	| {kind: 'quit-jobs'}
-	| {kind: 'go-back'; ref: Cursor; activity: 'run' | 'solve'; later: Cursor[]}
-	| {kind: 'reset'; from?: Cursor | {lessonId: string}}
-	| {kind: 'track-switch'; track: TrackId; passed: number};
-
-export interface TuiSnapshot {
-	session: SessionState;
-	screen: Screen;
-	/** The screen help or a dialog returns to. */
-	previousScreen: Screen;
-	lessonIndex: number;
-	trackIndex: number;
-	variables: VariablesEdit;
-	scroll: number;
-	confirm?: Confirm;
-	/** A one-line message (cleared by the next key). */
-	message?: string;
-	outputVersion: number;
-	/** The target being readied behind the first frame ("starting the practice cluster…"), or why it failed. */
-	targetState: 'ready' | 'starting' | {error: string};
-	/** The track chooser on first start (no track chosen yet, so none is marked as current). */
-	firstTrackChoice: boolean;
-	/** `policy explain` lines for the current step's egress check ('loading' while it runs). */
-	explain?: {key: string; lines: string[] | 'loading'};
-	/** Checks polling now, by lesson/step: when they started and how long they may poll (the step's timeout). */
-	checking?: Record<string, {startedAt: string; timeoutSec: number}>;
-	/** The full view (f) of the step: the whole command, output (from its log file), checks and explain; its first row. */
-	fullView?: {scroll: number};
-	/** The step view cut a region to fit the terminal: the footer offers the full view. */
-	clipped?: boolean;
-}
+export type {CheckRequest, Confirm, ControllerOptions, ExplainRequest, JobsPort, PreparedTarget, RunRequest, Screen, TuiDeps, TuiSnapshot, VariablesEdit} from './types.js';
+export type {KeyBinding, LessonRowView};
 
 const stepKey = (ref: Cursor) => `${ref.lessonId}/${ref.stepId}`;
 
@@ -240,7 +165,7 @@ export class TuiController {
 		return this.options.deps.readAsset(name);
 	}
 
-	output(lessonId: string, stepId: string): {lines: import('../run/types.js').OutputLine[]; total: number} {
+	output(lessonId: string, stepId: string): {lines: OutputLine[]; total: number} {
 		const tail = this.driver.output({lessonId, stepId});
 		return {lines: tail.lines(), total: tail.totalLines};
 	}
@@ -284,20 +209,7 @@ export class TuiController {
 
 	/** The question waiting for y/n, in the learner's words. */
 	dialogText(): string | undefined {
-		const confirm = this.state.confirm;
-		if (!confirm) return undefined;
-		switch (confirm.kind) {
-			case 'quit-running':
-				return this.t('quit.confirm');
-			case 'quit-jobs':
-				return this.t('quit.confirm-jobs', {count: this.jobs().length});
-			case 'go-back':
-				return this.t('goback.confirm', {count: confirm.later.length, steps: confirm.later.map((ref) => ref.stepId).join(', ')});
-			case 'reset':
-				return this.t('reset.confirm', {from: confirm.from ? ('stepId' in confirm.from ? stepKey(confirm.from) : this.lessonLabel(confirm.from.lessonId)) : this.t('reset.everything')});
-			case 'track-switch':
-				return this.t('track.switchConfirm', {count: confirm.passed, track: this.state.session.track});
-		}
+		return this.state.confirm && describeConfirm(this.state.confirm, {lang: this.state.session.lang, track: this.state.session.track, jobs: this.jobs().length, lessonLabel: (id) => this.lessonLabel(id)});
 	}
 
 	// ── keys ─────────────────────────────────────────────────────────────────────
@@ -483,7 +395,7 @@ export class TuiController {
 
 	private async goBackAndRun(ref: Cursor, activity: 'run' | 'solve') {
 		const report = await this.driver.goBackTo(ref);
-		if (report.failed) return this.say(this.t('goback.failed', {step: stepKey(report.failed), outcome: describeOutcome(report.failed.outcome)}));
+		if (report.failed) return this.say(this.t('goback.failed', {step: stepKey(report.failed), outcome: describeOutcome(this.state.session.lang, report.failed.outcome)}));
 		this.say(this.t('goback.done', {count: report.cleanups.length}));
 		await this.runActivity(ref, activity);
 	}
@@ -491,7 +403,7 @@ export class TuiController {
 	/** Clears progress from `from` on (everything without it), running cleanups in reverse. */
 	async reset(from?: Cursor | {lessonId: string}): Promise<ResetReport> {
 		const report = await this.driver.reset(from);
-		if (report.failed) this.say(this.t('reset.cleanupFailed', {step: stepKey(report.failed), outcome: describeOutcome(report.failed.outcome)}));
+		if (report.failed) this.say(this.t('reset.cleanupFailed', {step: stepKey(report.failed), outcome: describeOutcome(this.state.session.lang, report.failed.outcome)}));
 		else this.say(this.t('reset.done', {count: report.steps.length, cleanups: report.cleanups.length}));
 		this.set({lessonIndex: this.currentLessonIndex(), scroll: 0});
 		return report;
@@ -621,17 +533,4 @@ function canAcknowledge(step: Step): boolean {
 
 function clamp(index: number, length: number): number {
 	return Math.max(0, Math.min(length - 1, index));
-}
-
-function describeOutcome(outcome: RunOutcome): string {
-	switch (outcome.kind) {
-		case 'exited':
-			return `exit ${outcome.exitCode}`;
-		case 'timedOut':
-			return `timed out after ${Math.round(outcome.timeoutMs / 1000)}s`;
-		case 'cancelled':
-			return 'cancelled';
-		case 'failedToStart':
-			return outcome.message;
-	}
 }
