@@ -2,7 +2,6 @@
 //   node practice-daemon.js --home <lab home> [--speed fast]
 // Tells the process that started it it is ready by writing one JSON line to fd 3 (when open).
 import fs from 'node:fs';
-import path from 'node:path';
 import {parseArgs} from 'node:util';
 import type {IncomingMessage, ServerResponse} from 'node:http';
 import type {Duplex} from 'node:stream';
