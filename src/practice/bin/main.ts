@@ -19,9 +19,21 @@ export function practiceDir(env: NodeJS.ProcessEnv = process.env): string {
 	return env.CILIUM_LAB_PRACTICE_DIR ? path.resolve(env.CILIUM_LAB_PRACTICE_DIR) : path.join(labHome(env), 'practice');
 }
 
+/** The fields of daemon.json read here, in the spellings accepted; checked below before use. */
+interface DaemonInfo {
+	controlPort?: number;
+	control?: {port?: number};
+	token?: string;
+	ca?: string;
+	caPem?: string;
+	caData?: string;
+	caFile?: string;
+	caPath?: string;
+}
+
 function readEndpoint(dir: string): DaemonEndpoint | string {
 	const file = path.join(dir, 'daemon.json');
-	let info: Record<string, any>;
+	let info: DaemonInfo;
 	try {
 		info = JSON.parse(readFileSync(file, 'utf8'));
 	} catch (error) {

@@ -64,7 +64,7 @@ function docsLink(command: string): string {
 	return `https://learn.microsoft.com/en-us/cli/azure/${parts.slice(0, -1).join('/')}#az-${parts.join('-')}`;
 }
 
-function parse(run: AzRun, argv: string[], specs: OptionSpecs) {
+function parse(argv: string[], specs: OptionSpecs) {
 	return parseArgs(argv, {...globalOptions, ...specs}, 'az');
 }
 
@@ -77,7 +77,7 @@ function print(run: AzRun, parsed: ReturnType<typeof parseArgs>, result: unknown
 	}
 }
 
-function requireLogin(run: AzRun, state: CloudState): Account {
+function requireLogin(state: CloudState): Account {
 	if (!state.account) throw new AzFailure("Please run 'az login' to setup account.");
 	return state.account;
 }
@@ -248,7 +248,7 @@ function inProgress(cluster: AksCluster): boolean {
 // --- login / account ----------------------------------------------------------------------
 
 async function login(run: AzRun, argv: string[]): Promise<number> {
-	const parsed = parse(run, argv, {
+	const parsed = parse(argv, {
 		useDeviceCode: {names: ['--use-device-code'], type: 'flag'},
 		tenant: {names: ['--tenant', '-t'], type: 'value'},
 		identity: {names: ['--identity'], type: 'flag'},
@@ -267,18 +267,18 @@ async function login(run: AzRun, argv: string[]): Promise<number> {
 function account(run: AzRun, sub: string | undefined, argv: string[]): number {
 	const state = readCloud(run.ctx.sections);
 	if (sub === 'show') {
-		const parsed = parse(run, argv, {name: {names: ['--name', '-n'], type: 'value'}});
-		print(run, parsed, subscriptionJson(requireLogin(run, state)));
+		const parsed = parse(argv, {name: {names: ['--name', '-n'], type: 'value'}});
+		print(run, parsed, subscriptionJson(requireLogin(state)));
 		return 0;
 	}
 	if (sub === 'list') {
-		const parsed = parse(run, argv, {all: {names: ['--all'], type: 'flag'}, refresh: {names: ['--refresh'], type: 'flag'}});
+		const parsed = parse(argv, {all: {names: ['--all'], type: 'flag'}, refresh: {names: ['--refresh'], type: 'flag'}});
 		print(run, parsed, state.account ? [subscriptionJson(state.account)] : []);
 		return 0;
 	}
 	if (sub === 'set') {
-		const parsed = parse(run, argv, {subscription: {names: ['--subscription', '--name', '-s', '-n'], type: 'value', required: true}});
-		const account = requireLogin(run, state);
+		const parsed = parse(argv, {subscription: {names: ['--subscription', '--name', '-s', '-n'], type: 'value', required: true}});
+		const account = requireLogin(state);
 		const wanted = stringOption(parsed, 'subscription')!;
 		if (wanted !== account.subscriptionId && wanted !== account.subscriptionName) {
 			throw new AzFailure(`The subscription of '${wanted}' doesn't exist in cloud 'AzureCloud'.`);
@@ -294,8 +294,8 @@ async function groupCommand(run: AzRun, sub: string | undefined, argv: string[])
 	const state = readCloud(run.ctx.sections);
 	const nameSpec: OptionSpec = {names: ['--name', '--resource-group', '-n', '-g'], type: 'value', required: true};
 	if (sub === 'create') {
-		const parsed = parse(run, argv, {name: nameSpec, location: {names: ['--location', '-l'], type: 'value', required: true}, tags: {names: ['--tags'], type: 'list'}, managedBy: {names: ['--managed-by'], type: 'value'}});
-		const account = requireLogin(run, state);
+		const parsed = parse(argv, {name: nameSpec, location: {names: ['--location', '-l'], type: 'value', required: true}, tags: {names: ['--tags'], type: 'list'}, managedBy: {names: ['--managed-by'], type: 'value'}});
+		const account = requireLogin(state);
 		const name = stringOption(parsed, 'name')!;
 		if (!/^[-\w._()]{1,90}$/.test(name) || name.endsWith('.')) {
 			throw new AzFailure(`(InvalidResourceGroup) The provided resource group name '${name}' has these invalid characters: '${name.replace(/[-\w._()]/g, '')}'. The name can only be a letter, digit, '-', '.', '(', ')' or '_'.`);
@@ -311,22 +311,22 @@ async function groupCommand(run: AzRun, sub: string | undefined, argv: string[])
 		return 0;
 	}
 	if (sub === 'show') {
-		const parsed = parse(run, argv, {name: nameSpec});
-		const account = requireLogin(run, state);
+		const parsed = parse(argv, {name: nameSpec});
+		const account = requireLogin(state);
 		const found = findGroup(state, stringOption(parsed, 'name')!);
 		if (!found) throw armError('ResourceGroupNotFound', `Resource group '${stringOption(parsed, 'name')}' could not be found.`, 3);
 		print(run, parsed, groupJson(account, found), groupTableRows);
 		return 0;
 	}
 	if (sub === 'exists') {
-		const parsed = parse(run, argv, {name: nameSpec});
-		requireLogin(run, state);
+		const parsed = parse(argv, {name: nameSpec});
+		requireLogin(state);
 		run.out(findGroup(state, stringOption(parsed, 'name')!) ? 'true' : 'false');
 		return 0;
 	}
 	if (sub === 'list') {
-		const parsed = parse(run, argv, {tag: {names: ['--tag'], type: 'value'}});
-		const account = requireLogin(run, state);
+		const parsed = parse(argv, {tag: {names: ['--tag'], type: 'value'}});
+		const account = requireLogin(state);
 		const groups = [...state.groups, ...state.clusters.map(cluster => ({name: `MC_${cluster.resourceGroup}_${cluster.name}_${cluster.location}`, location: cluster.location, tags: {'aks-managed-cluster-name': cluster.name, 'aks-managed-cluster-rg': cluster.resourceGroup}, managedBy: `${clusterJson(account, cluster).id}`}))];
 		print(run, parsed, groups.map(entry => groupJson(account, entry)), value =>
 			(value as Array<{name: string; location: string; properties: {provisioningState: string}}>).map(entry => ({Name: entry.name, Location: entry.location, Status: entry.properties.provisioningState})),
@@ -334,8 +334,8 @@ async function groupCommand(run: AzRun, sub: string | undefined, argv: string[])
 		return 0;
 	}
 	if (sub === 'delete') {
-		const parsed = parse(run, argv, {name: nameSpec, yes: {names: ['--yes', '-y'], type: 'flag'}, noWait: {names: ['--no-wait'], type: 'flag'}, forceDeletionTypes: {names: ['--force-deletion-types', '-f'], type: 'value'}});
-		requireLogin(run, state);
+		const parsed = parse(argv, {name: nameSpec, yes: {names: ['--yes', '-y'], type: 'flag'}, noWait: {names: ['--no-wait'], type: 'flag'}, forceDeletionTypes: {names: ['--force-deletion-types', '-f'], type: 'value'}});
+		requireLogin(state);
 		const name = stringOption(parsed, 'name')!;
 		const found = findGroup(state, name);
 		if (!found) throw armError('ResourceGroupNotFound', `Resource group '${name}' could not be found.`, 3);
@@ -408,7 +408,7 @@ function validateNetwork(profile: NetworkProfile): void {
 }
 
 async function aksCreate(run: AzRun, argv: string[]): Promise<number> {
-	const parsed = parse(run, argv, {
+	const parsed = parse(argv, {
 		...clusterNameSpecs,
 		location: {names: ['--location', '-l'], type: 'value'},
 		networkPlugin: {names: ['--network-plugin'], type: 'value', choices: ['azure', 'kubenet', 'none']},
@@ -427,7 +427,7 @@ async function aksCreate(run: AzRun, argv: string[]): Promise<number> {
 		yes: {names: ['--yes', '-y'], type: 'flag'},
 	});
 	const state = readCloud(run.ctx.sections);
-	const account = requireLogin(run, state);
+	const account = requireLogin(state);
 	const groupName = stringOption(parsed, 'resourceGroup')!;
 	const name = stringOption(parsed, 'name')!;
 	const group = findGroup(state, groupName);
@@ -501,7 +501,7 @@ async function aksCreate(run: AzRun, argv: string[]): Promise<number> {
 	return 0;
 }
 
-function requireCluster(run: AzRun, state: CloudState, groupName: string, name: string): AksCluster {
+function requireCluster(state: CloudState, groupName: string, name: string): AksCluster {
 	if (!findGroup(state, groupName)) throw armError('ResourceGroupNotFound', `Resource group '${groupName}' could not be found.`, 3);
 	const cluster = findCluster(state, groupName, name);
 	if (!cluster) {
@@ -518,10 +518,14 @@ function homeKubeconfig(env: Record<string, string>): string {
 	return path.join(env.HOME || os.homedir(), '.kube', 'config');
 }
 
+/** A kubeconfig as read from YAML: the named lists merged here, and the fields kept as they are. */
+type Kubeconfig = Record<string, unknown> & {clusters?: NamedEntry[]; users?: NamedEntry[]; contexts?: NamedEntry[]};
+type NamedEntry = {name: string} & Record<string, unknown>;
+
 /** Merges the practice kubeconfig's cluster, user and context into `file`, as az does. */
 function mergeKubeconfig(file: string, addition: string, overwrite: boolean): void {
-	const incoming = parseYaml(addition) as Record<string, any>;
-	let existing: Record<string, any> = {apiVersion: 'v1', kind: 'Config', clusters: [], contexts: [], users: [], preferences: {}};
+	const incoming = parseYaml(addition) as Kubeconfig;
+	let existing: Kubeconfig = {apiVersion: 'v1', kind: 'Config', clusters: [], contexts: [], users: [], preferences: {}};
 	if (existsSync(file)) {
 		const text = readFileSync(file, 'utf8');
 		if (text.trim()) {
@@ -533,8 +537,9 @@ function mergeKubeconfig(file: string, addition: string, overwrite: boolean): vo
 		}
 	}
 	for (const section of ['clusters', 'users', 'contexts'] as const) {
-		const current: Array<{name: string}> = Array.isArray(existing[section]) ? existing[section] : [];
-		for (const entry of (incoming[section] ?? []) as Array<{name: string}>) {
+		const present = existing[section];
+		const current = Array.isArray(present) ? present : [];
+		for (const entry of incoming[section] ?? []) {
 			const index = current.findIndex(candidate => candidate.name === entry.name);
 			if (index >= 0) {
 				if (JSON.stringify(current[index]) !== JSON.stringify(entry) && !overwrite) {
@@ -551,7 +556,7 @@ function mergeKubeconfig(file: string, addition: string, overwrite: boolean): vo
 }
 
 function aksGetCredentials(run: AzRun, argv: string[]): number {
-	const parsed = parse(run, argv, {
+	const parsed = parse(argv, {
 		...clusterNameSpecs,
 		overwriteExisting: {names: ['--overwrite-existing'], type: 'flag'},
 		file: {names: ['--file', '-f'], type: 'value'},
@@ -559,8 +564,8 @@ function aksGetCredentials(run: AzRun, argv: string[]): number {
 		context: {names: ['--context'], type: 'value'},
 	});
 	const state = readCloud(run.ctx.sections);
-	requireLogin(run, state);
-	const cluster = requireCluster(run, state, stringOption(parsed, 'resourceGroup')!, stringOption(parsed, 'name')!);
+	requireLogin(state);
+	const cluster = requireCluster(state, stringOption(parsed, 'resourceGroup')!, stringOption(parsed, 'name')!);
 	const contextName = stringOption(parsed, 'context') ?? (flagOption(parsed, 'admin') ? `${cluster.name}-admin` : cluster.name);
 	const kubeconfig = run.ctx.cluster.kubeconfig(contextName);
 	const explicitFile = stringOption(parsed, 'file');
@@ -584,7 +589,7 @@ function aksGetCredentials(run: AzRun, argv: string[]): number {
 }
 
 async function aksUpdate(run: AzRun, argv: string[]): Promise<number> {
-	const parsed = parse(run, argv, {
+	const parsed = parse(argv, {
 		...clusterNameSpecs,
 		networkPlugin: {names: ['--network-plugin'], type: 'value', choices: ['azure']},
 		networkPluginMode: {names: ['--network-plugin-mode'], type: 'value', choices: ['overlay']},
@@ -596,8 +601,8 @@ async function aksUpdate(run: AzRun, argv: string[]): Promise<number> {
 		yes: {names: ['--yes', '-y'], type: 'flag'},
 	});
 	const state = readCloud(run.ctx.sections);
-	const account = requireLogin(run, state);
-	const cluster = requireCluster(run, state, stringOption(parsed, 'resourceGroup')!, stringOption(parsed, 'name')!);
+	const account = requireLogin(state);
+	const cluster = requireCluster(state, stringOption(parsed, 'resourceGroup')!, stringOption(parsed, 'name')!);
 	if (inProgress(cluster)) throw operationInProgress(cluster);
 	const before = cluster.networkProfile;
 	const wantedDataplane = stringOption(parsed, 'networkDataplane') as NetworkProfile['networkDataplane'] | undefined;
@@ -659,26 +664,26 @@ async function aks(run: AzRun, sub: string | undefined, argv: string[]): Promise
 		case 'update':
 			return aksUpdate(run, argv);
 		case 'show': {
-			const parsed = parse(run, argv, clusterNameSpecs);
+			const parsed = parse(argv, clusterNameSpecs);
 			const state = readCloud(run.ctx.sections);
-			const account = requireLogin(run, state);
-			print(run, parsed, clusterJson(account, requireCluster(run, state, stringOption(parsed, 'resourceGroup')!, stringOption(parsed, 'name')!)), clusterTableRows);
+			const account = requireLogin(state);
+			print(run, parsed, clusterJson(account, requireCluster(state, stringOption(parsed, 'resourceGroup')!, stringOption(parsed, 'name')!)), clusterTableRows);
 			return 0;
 		}
 		case 'list': {
-			const parsed = parse(run, argv, {resourceGroup: {names: ['--resource-group', '-g'], type: 'value'}});
+			const parsed = parse(argv, {resourceGroup: {names: ['--resource-group', '-g'], type: 'value'}});
 			const state = readCloud(run.ctx.sections);
-			const account = requireLogin(run, state);
+			const account = requireLogin(state);
 			const groupName = stringOption(parsed, 'resourceGroup');
 			const clusters = state.clusters.filter(cluster => !groupName || sameName(cluster.resourceGroup, groupName));
 			print(run, parsed, clusters.map(cluster => clusterJson(account, cluster)), clusterTableRows);
 			return 0;
 		}
 		case 'delete': {
-			const parsed = parse(run, argv, {...clusterNameSpecs, yes: {names: ['--yes', '-y'], type: 'flag'}, noWait: {names: ['--no-wait'], type: 'flag'}});
+			const parsed = parse(argv, {...clusterNameSpecs, yes: {names: ['--yes', '-y'], type: 'flag'}, noWait: {names: ['--no-wait'], type: 'flag'}});
 			const state = readCloud(run.ctx.sections);
-			requireLogin(run, state);
-			const cluster = requireCluster(run, state, stringOption(parsed, 'resourceGroup')!, stringOption(parsed, 'name')!);
+			requireLogin(state);
+			const cluster = requireCluster(state, stringOption(parsed, 'resourceGroup')!, stringOption(parsed, 'name')!);
 			await confirm(run, flagOption(parsed, 'yes'));
 			const simulatedMs = 4 * 60_000;
 			// A delete that arrives while another operation is changing the cluster waits for it to end.

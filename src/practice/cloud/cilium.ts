@@ -5,6 +5,7 @@ import {readFileSync} from 'node:fs';
 import path from 'node:path';
 import {parse as parseYaml} from 'yaml';
 import type {HostTool, KubeObject, PracticeContext, ProgramIO} from '../types.js';
+import type {Container} from '../controllers/objects.js';
 import {ArgsError, flagOption, parseArgs, parseGoDuration, stringOption, type OptionSpecs} from './args.js';
 import {color, tabwrite} from './text.js';
 import {kubeAccess} from './kube-access.js';
@@ -45,7 +46,7 @@ function platform(): string {
 
 function runningVersion(ctx: PracticeContext, namespace: string): string | undefined {
 	const daemonSet = ctx.cluster.exists() ? ctx.store.get('apps/v1', 'DaemonSet', namespace, 'cilium') : undefined;
-	const image = (daemonSet?.spec as any)?.template?.spec?.containers?.[0]?.image as string | undefined;
+	const image = (daemonSet?.spec as {template?: {spec?: {containers?: Container[]}}} | undefined)?.template?.spec?.containers?.[0]?.image;
 	const tag = image?.split('@')[0]?.split(':').pop();
 	return tag?.replace(/^v/, '');
 }

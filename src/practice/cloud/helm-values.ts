@@ -54,7 +54,7 @@ export function applySet(values: Values, expression: string, asString = false): 
 		const rawValue = assignment.slice(equals + 1);
 		const value = asString ? rawValue : rawValue.startsWith('{') && rawValue.endsWith('}') ? rawValue.slice(1, -1).split(',').map(typed) : typed(rawValue);
 		const path = key.split('.');
-		let cursor: any = result;
+		let cursor: Values = result;
 		for (let index = 0; index < path.length; index++) {
 			const part = path[index]!;
 			const arrayMatch = /^([^[\]]+)\[(\d+)\]$/.exec(part);
@@ -66,14 +66,14 @@ export function applySet(values: Values, expression: string, asString = false): 
 				if (last) list[Number(position)] = value;
 				else {
 					if (!isObject(list[Number(position)])) list[Number(position)] = {};
-					cursor = list[Number(position)];
+					cursor = list[Number(position)] as Values;
 				}
 			} else if (last) {
 				if (value === null) delete cursor[part];
 				else cursor[part] = value;
 			} else {
 				if (!isObject(cursor[part])) cursor[part] = {};
-				cursor = cursor[part];
+				cursor = cursor[part] as Values;
 			}
 		}
 	}

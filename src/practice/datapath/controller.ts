@@ -45,7 +45,7 @@ export function desiredIdentity(endpoint: EndpointInfo): KubeObject {
 	const k8sLabels = Object.fromEntries(
 		Object.entries(endpoint.labels)
 			.filter(([key]) => key.startsWith('k8s:') && !key.startsWith('k8s:io.cilium.k8s.namespace.labels.'))
-			.map(([key, value]) => [key.slice(4), value])
+			.map(([key, value]): [string, string] => [key.slice(4), value])
 			.filter(([key]) => key.length <= 63 || key.includes('/')),
 	);
 	return {apiVersion: 'cilium.io/v2', kind: 'CiliumIdentity', metadata: {name: String(endpoint.identity), labels: {...k8sLabels, [NAMESPACE_LABEL.slice(4)]: endpoint.namespace}}, 'security-labels': securityLabels};

@@ -13,7 +13,7 @@ import {FqdnCache} from './dns.js';
 import {explainTraffic, type ExplainTarget, type Explanation, type Outcome} from './explain.js';
 import {validateCiliumPolicy} from './policy.js';
 import {FQDN_SECTION, type PersistedFqdn} from './runtime.js';
-import {buildView, podKey, type ClusterView} from './view.js';
+import {buildView, podFields, podKey, type ClusterView} from './view.js';
 
 const HELP = `Usage:
   cilium-lab policy explain --from NS/POD --to HOST[:PORT]|URL [--protocol tcp|udp] [-X METHOD]
@@ -270,7 +270,7 @@ export async function explainInCluster(options: {kubeconfig?: string; home?: str
 	const key = podKey(options.namespace, options.pod);
 	const pod = view.pods.get(key);
 	if (!pod) throw new UserError(msg(lang, 'explain.pod-not-found', {pod: key}), `kubectl get pods -n ${options.namespace}`);
-	const node = String((pod as Record<string, any>).spec?.nodeName ?? '');
+	const node = String(podFields(pod).spec?.nodeName ?? '');
 	const endpoint = view.byPod.get(key);
 	if (!endpoint) {
 		const reason = msg(lang, view.ciliumRunning ? 'explain.not-endpoint-pod' : 'explain.not-endpoint-no-cilium');

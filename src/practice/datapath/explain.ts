@@ -6,7 +6,7 @@ import {resolve, type FqdnCache} from './dns.js';
 import {decideConnection, dnsQueryAllowed, httpRequestDecision, peerOfEndpoint, type ConnectionVerdict, type DirectionVerdict, type EndpointInfo, type PeerIdentity} from './engine.js';
 import {canonicalName} from './fqdn.js';
 import {describePolicy, describeRuleRef, type Protocol} from './policy.js';
-import {classifyIp, podKey, translateService, type ClusterView} from './view.js';
+import {classifyIp, podFields, podKey, translateService, type ClusterView} from './view.js';
 
 export interface ExplainTarget {
 	host: string;
@@ -34,11 +34,11 @@ function dnsPeer(view: ClusterView, from: EndpointInfo, cache: FqdnCache | undef
 		(pod) =>
 			pod.metadata.namespace === 'kube-system' &&
 			Object.entries(service.selector ?? {}).every(([key, value]) => pod.metadata.labels?.[key] === value) &&
-			(pod as Record<string, any>).status?.phase === 'Running' &&
-			(pod as Record<string, any>).status?.podIP,
+			podFields(pod).status?.phase === 'Running' &&
+			podFields(pod).status?.podIP,
 	);
 	if (!backend) return undefined;
-	return classifyIp(view, String((backend as Record<string, any>).status.podIP), from.node, cache, now);
+	return classifyIp(view, String(podFields(backend).status?.podIP), from.node, cache, now);
 }
 
 /** The names musl asks for, in order, for `host` in a pod of `namespace` (ndots:5 and the search list). */

@@ -4,13 +4,14 @@ import net from 'node:net';
 import type {HostTool, PracticeContext} from '../types.js';
 import {runHubble, type FlowSource} from './hubble-cli.js';
 import {Datapath} from './runtime.js';
+import {podFields} from './view.js';
 
 const DEFAULT_SERVER = 'localhost:4245';
 
 function relayRunning(ctx: PracticeContext): boolean {
 	return ctx.store
 		.list('v1', 'Pod', {namespace: 'kube-system'})
-		.some((pod) => pod.metadata.labels?.['k8s-app'] === 'hubble-relay' && (pod as Record<string, any>).status?.phase === 'Running' && !pod.metadata.deletionTimestamp);
+		.some((pod) => pod.metadata.labels?.['k8s-app'] === 'hubble-relay' && podFields(pod).status?.phase === 'Running' && !pod.metadata.deletionTimestamp);
 }
 
 function probe(host: string, port: number): Promise<string | undefined> {

@@ -9,7 +9,7 @@ import {canonicalName} from './fqdn.js';
 import {DROP_REASON, EVENT, FlowRing, MATCH_TYPES, l4Summary, dnsSummary, httpSummary, type Flow, type FlowEndpoint, type HttpL7, type L4, type TcpFlags} from './flows.js';
 import {labelStrings} from './identity.js';
 import type {HttpResponse} from './programs/sites.js';
-import {buildView, classifyIp, podKey, translateService, type ClusterView} from './view.js';
+import {buildView, classifyIp, podFields, podKey, translateService, type ClusterView, type PodFields} from './view.js';
 
 export const FLOWS_SECTION = 'datapath.flows';
 export const FQDN_SECTION = 'datapath.fqdn';
@@ -60,9 +60,9 @@ const IMAGE_PORTS: Array<[RegExp, number[]]> = [
 ];
 
 function podListensOn(pod: KubeObject | undefined, port: number): boolean {
-	const spec = (pod as Record<string, any> | undefined)?.spec ?? {};
-	const containers = (spec.containers ?? []) as Array<Record<string, any>>;
-	const declared = containers.flatMap((container) => (container.ports ?? []).map((entry: Record<string, any>) => Number(entry.containerPort)));
+	const spec = (pod as PodFields | undefined)?.spec ?? {};
+	const containers = spec.containers ?? [];
+	const declared = containers.flatMap((container) => (container.ports ?? []).map((entry) => Number(entry.containerPort)));
 	if (declared.includes(port)) return true;
 	return containers.some((container) => IMAGE_PORTS.some(([pattern, ports]) => pattern.test(String(container.image ?? '')) && ports.includes(port)));
 }
@@ -288,10 +288,6 @@ export class Datapath {
 		return flow;
 	}
 
-	private unmanagedPeer(pod: KubeObject): PeerIdentity {
-		return {ip: String((pod as Record<string, any>).status?.podIP ?? '0.0.0.0'), identity: 3, labels: {'reserved:unmanaged': ''}, reserved: 'unmanaged', inCluster: true, fqdnNames: []};
-	}
-
 	private sourcePeer(endpoint: EndpointInfo): PeerIdentity {
 		return {ip: endpoint.ip, identity: endpoint.identity, labels: endpoint.labels, endpoint, inCluster: true, fqdnNames: []};
 	}
@@ -357,7 +353,7 @@ export class Datapath {
 		if (peer.endpoint) return podListensOn(this.view().pods.get(podKey(peer.endpoint.namespace, peer.endpoint.name)), port);
 		if (peer.reserved === 'kube-apiserver') return port === 443;
 		if (peer.reserved === 'host' || peer.reserved === 'remote-node') return port === 10250 || port === 22;
-		const pod = [...this.view().pods.values()].find((candidate) => (candidate as Record<string, any>).status?.podIP === peer.ip);
+		const pod = [...this.view().pods.values()].find((candidate) => podFields(candidate).status?.podIP === peer.ip);
 		if (pod) return podListensOn(pod, port);
 		return port === 80 || port === 443;
 	}
@@ -375,7 +371,7 @@ export class Datapath {
 		const view = this.view();
 		const from = this.endpointOfPod(pod);
 		const target = this.translate(ip, port, 'TCP');
-		const node = String((pod as Record<string, any>).spec?.nodeName ?? '');
+		const node = String(podFields(pod).spec?.nodeName ?? '');
 		const peer = from ? classifyIp(view, target.ip, from.node, this.cache(from.node), start) : classifyIp(view, target.ip, node, undefined, start);
 		const finishTimeout = async (): Promise<ConnectResult> => {
 			await this.waitUntil(start, budget, elapsed, options.signal);
@@ -538,9 +534,9 @@ export class Datapath {
 		const target = this.translate(server, 53, 'UDP');
 		if (target.noBackend) return timedOut();
 		const from = this.endpointOfPod(pod);
-		const node = String((pod as Record<string, any>).spec?.nodeName ?? '');
+		const node = String(podFields(pod).spec?.nodeName ?? '');
 		const peer = classifyIp(view, target.ip, from?.node ?? node, undefined, start);
-		const serverPod = [...view.pods.values()].find((candidate) => (candidate as Record<string, any>).status?.podIP === target.ip);
+		const serverPod = [...view.pods.values()].find((candidate) => podFields(candidate).status?.podIP === target.ip);
 		const serverIsDns = Boolean(serverPod && podListensOn(serverPod, 53));
 		const udp: L4 = {UDP: {source_port: this.nextPort(), destination_port: 53}};
 		const reply: L4 = {UDP: {source_port: 53, destination_port: (udp as {UDP: {source_port: number}}).UDP.source_port}};
@@ -596,7 +592,7 @@ export class Datapath {
 		if (/^\d+\.\d+\.\d+\.\d+$/.test(host)) return {ok: true, ips: [host], elapsedMs: 0};
 		if (host === 'localhost') return {ok: true, ips: ['127.0.0.1'], elapsedMs: 0};
 		const namespace = pod.metadata.namespace ?? 'default';
-		const dnsPolicy = (pod as Record<string, any>).spec?.dnsPolicy ?? 'ClusterFirst';
+		const dnsPolicy = podFields(pod).spec?.dnsPolicy ?? 'ClusterFirst';
 		const search = dnsPolicy === 'Default' ? [] : [`${namespace}.svc.cluster.local`, 'svc.cluster.local', 'cluster.local'];
 		const dots = host.replace(/\.$/, '').split('.').length - 1;
 		const candidates = host.endsWith('.') || dots >= 5 ? [host] : [...search.map((domain) => `${host}.${domain}`), host];
@@ -622,7 +618,7 @@ export class Datapath {
 		const start = this.now();
 		const elapsed = {ms: 0};
 		const from = this.endpointOfPod(pod);
-		const node = String((pod as Record<string, any>).spec?.nodeName ?? '');
+		const node = String(podFields(pod).spec?.nodeName ?? '');
 		const peer = classifyIp(view, ip, from?.node ?? node, from ? this.cache(from.node) : undefined, start);
 		const echo: L4 = {ICMPv4: {type: 8}};
 		const verdict = from && view.ciliumRunning ? decideConnection(view.index, from, peer, {protocol: 'ICMP', port: 0, icmpType: 8}, {mode: view.mode}) : undefined;

@@ -45,7 +45,39 @@ export interface ViewInput {
 	ciliumConfig?: KubeObject;
 }
 
-type Raw = Record<string, any>;
+// The fields of the Kubernetes objects the datapath reads. The objects are plain JSON (from the store or the API
+// server), so every field may be absent; the code below falls back where one is.
+
+/** A pod's fields the datapath reads. */
+export interface PodFields {
+	spec?: {
+		nodeName?: string;
+		hostNetwork?: boolean;
+		serviceAccountName?: string;
+		dnsPolicy?: string;
+		containers?: Array<{image?: string; ports?: Array<{name?: string; containerPort?: number}>}>;
+	};
+	status?: {phase?: string; podIP?: string};
+}
+
+/** `pod` seen through the fields the datapath reads. */
+export const podFields = (pod: KubeObject): PodFields => pod as PodFields;
+
+interface ServiceFields {
+	spec?: {
+		clusterIP?: string;
+		selector?: Record<string, string>;
+		ports?: Array<{port: number; targetPort?: number | string; protocol?: string; name?: string}>;
+	};
+}
+
+interface EndpointsFields {
+	subsets?: Array<{addresses?: Array<{ip: string}>}>;
+}
+
+interface NodeFields {
+	status?: {addresses?: Array<{type: string; address: string}>};
+}
 
 /** AKS's API server lives outside the cluster, on a public address. */
 export const DEFAULT_APISERVER_IP = '20.41.66.178';
@@ -65,22 +97,22 @@ export function podIsCiliumAgent(pod: KubeObject): boolean {
 }
 
 function podRunning(pod: KubeObject): boolean {
-	const status = (pod as Raw).status ?? {};
+	const status = podFields(pod).status ?? {};
 	return status.phase === 'Running' && !pod.metadata.deletionTimestamp;
 }
 
 export function buildView(input: ViewInput): ClusterView {
 	const ciliumNodes = new Set<string>();
 	for (const pod of input.pods) {
-		if (podIsCiliumAgent(pod) && podRunning(pod)) ciliumNodes.add(String((pod as Raw).spec?.nodeName ?? ''));
+		if (podIsCiliumAgent(pod) && podRunning(pod)) ciliumNodes.add(String(podFields(pod).spec?.nodeName ?? ''));
 	}
-	const config = ((input.ciliumConfig as Raw | undefined)?.data ?? {}) as Record<string, string>;
+	const config = (input.ciliumConfig?.data ?? {}) as Record<string, string>;
 	const mode = (['default', 'always', 'never'].includes(config['enable-policy'] ?? '') ? config['enable-policy'] : 'default') as PolicyMode;
 	const namespaceLabels = new Map(input.namespaces.map((namespace) => [namespace.metadata.name, namespace.metadata.labels ?? {}]));
 	const taken = new Map<number, string>();
 	const known = new Map<string, number>();
 	for (const identity of input.identities ?? []) {
-		const labels = ((identity as Raw)['security-labels'] ?? {}) as Labels;
+		const labels = (identity['security-labels'] ?? {}) as Labels;
 		const key = labelStrings(labels).join(';');
 		const id = Number(identity.metadata.name);
 		if (!Number.isFinite(id)) continue;
@@ -93,8 +125,8 @@ export function buildView(input: ViewInput): ClusterView {
 	for (const pod of sortedPods) {
 		const namespace = pod.metadata.namespace ?? 'default';
 		pods.set(podKey(namespace, pod.metadata.name), pod);
-		const spec = (pod as Raw).spec ?? {};
-		const ip = (pod as Raw).status?.podIP as string | undefined;
+		const spec = podFields(pod).spec ?? {};
+		const ip = podFields(pod).status?.podIP;
 		const node = String(spec.nodeName ?? '');
 		if (!ip || spec.hostNetwork || !ciliumNodes.has(node) || !podRunning(pod)) continue;
 		const labels = endpointLabels({namespace, podLabels: pod.metadata.labels, serviceAccount: spec.serviceAccountName, namespaceLabels: namespaceLabels.get(namespace)});
@@ -112,24 +144,24 @@ export function buildView(input: ViewInput): ClusterView {
 		endpoints.push({namespace, name: pod.metadata.name, labels, identity, endpointId: stableSmallNumber(podKey(namespace, pod.metadata.name), 4000), ip, node, namedPorts});
 	}
 	const services: ServiceInfo[] = input.services.map((service) => {
-		const spec = (service as Raw).spec ?? {};
+		const spec = (service as ServiceFields).spec ?? {};
 		return {
 			namespace: service.metadata.namespace ?? 'default',
 			name: service.metadata.name,
 			clusterIP: String(spec.clusterIP ?? ''),
 			selector: spec.selector,
-			ports: (spec.ports ?? []).map((port: Raw) => ({port: Number(port.port), targetPort: port.targetPort ?? port.port, protocol: String(port.protocol ?? 'TCP'), name: port.name})),
+			ports: (spec.ports ?? []).map((port) => ({port: Number(port.port), targetPort: port.targetPort ?? port.port, protocol: String(port.protocol ?? 'TCP'), name: port.name})),
 		};
 	});
 	const apiserverIps: string[] = [];
 	for (const object of input.endpointsObjects ?? []) {
 		if (object.metadata.namespace !== 'default' || object.metadata.name !== 'kubernetes') continue;
-		for (const subset of (object as Raw).subsets ?? []) for (const address of subset.addresses ?? []) apiserverIps.push(String(address.ip));
+		for (const subset of (object as EndpointsFields).subsets ?? []) for (const address of subset.addresses ?? []) apiserverIps.push(String(address.ip));
 	}
 	if (apiserverIps.length === 0) apiserverIps.push(DEFAULT_APISERVER_IP);
 	const nodes = input.nodes.map((node) => ({
 		name: node.metadata.name,
-		ip: String(((node as Raw).status?.addresses ?? []).find((address: Raw) => address.type === 'InternalIP')?.address ?? ''),
+		ip: String(((node as NodeFields).status?.addresses ?? []).find((address) => address.type === 'InternalIP')?.address ?? ''),
 	}));
 	const kubeDns = services.find((service) => service.namespace === 'kube-system' && service.name === 'kube-dns');
 	return {
@@ -143,7 +175,7 @@ export function buildView(input: ViewInput): ClusterView {
 		byIp: new Map(endpoints.map((endpoint) => [endpoint.ip, endpoint])),
 		byPod: new Map(endpoints.map((endpoint) => [podKey(endpoint.namespace, endpoint.name), endpoint])),
 		pods,
-		podIps: new Set([...pods.values()].filter((pod) => !(pod as Raw).spec?.hostNetwork && (pod as Raw).status?.podIP).map((pod) => String((pod as Raw).status.podIP))),
+		podIps: new Set([...pods.values()].filter((pod) => !podFields(pod).spec?.hostNetwork && podFields(pod).status?.podIP).map((pod) => String(podFields(pod).status?.podIP))),
 		nodes,
 		services,
 		apiserverIps,
@@ -190,14 +222,14 @@ export function translateService(view: ClusterView, ip: string, port: number, pr
 	const selector = service.selector;
 	if (!selector || Object.keys(selector).length === 0) return {ip, port, noBackend: true};
 	const backends = [...view.pods.values()].filter((pod) => {
-		const status = (pod as Raw).status ?? {};
+		const status = podFields(pod).status ?? {};
 		return pod.metadata.namespace === service.namespace && status.phase === 'Running' && status.podIP && !pod.metadata.deletionTimestamp && Object.entries(selector).every(([key, value]) => pod.metadata.labels?.[key] === value);
 	});
 	if (backends.length === 0) return {ip, port, noBackend: true};
 	const backend = backends[pick % backends.length]!;
 	let target = Number(servicePort.targetPort);
 	if (!Number.isFinite(target)) {
-		for (const container of (backend as Raw).spec?.containers ?? []) for (const entry of container.ports ?? []) if (entry.name === servicePort.targetPort) target = Number(entry.containerPort);
+		for (const container of podFields(backend).spec?.containers ?? []) for (const entry of container.ports ?? []) if (entry.name === servicePort.targetPort) target = Number(entry.containerPort);
 	}
-	return {ip: String((backend as Raw).status.podIP), port: Number.isFinite(target) ? target : port};
+	return {ip: String(podFields(backend).status?.podIP), port: Number.isFinite(target) ? target : port};
 }

@@ -88,7 +88,7 @@ beforeAll(async () => {
 	expect((await run('kubectl', ['create', 'ns', 'demo'])).code).toBe(0);
 	expect((await run('kubectl', ['run', 'web', '-n', 'demo', '--image=nginx', '--labels=app=web', '--port=80'])).code).toBe(0);
 	expect((await run('kubectl', ['expose', 'pod', 'web', '-n', 'demo', '--port=80'])).code).toBe(0);
-	for (const [name, labels] of [['client', 'app=client'], ['other', 'app=other']]) {
+	for (const [name, labels] of [['client', 'app=client'], ['other', 'app=other']] as const) {
 		expect((await run('kubectl', ['run', name, '-n', 'demo', '--image=alpine/curl', `--labels=${labels}`, '--command', '--', 'sleep', '365d'])).code).toBe(0);
 	}
 	expect((await run('kubectl', ['wait', '-n', 'demo', '--for=condition=Ready', 'pod/web', 'pod/client', 'pod/other', '--timeout=60s'])).code).toBe(0);

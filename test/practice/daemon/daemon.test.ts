@@ -72,7 +72,7 @@ describe('practice daemon', () => {
 	it('writes its files, shims and a kubeconfig of its own', () => {
 		expect(info.env.KUBECONFIG).toBe(path.join(home, 'practice', 'kubeconfig'));
 		expect(info.env.KUBECACHEDIR).toBe(path.join(home, 'practice', 'kube-cache'));
-		expect(info.env.PATH.split(path.delimiter)[0]).toBe(info.binDir);
+		expect(info.env.PATH?.split(path.delimiter)[0]).toBe(info.binDir);
 		for (const tool of ['az', 'helm', 'cilium', 'hubble']) expect(fs.statSync(path.join(info.binDir, tool)).mode & 0o111).toBeTruthy();
 		expect(fs.readFileSync(info.kubeconfig, 'utf8')).toContain(`server: https://127.0.0.1:${daemon.apiPort}`);
 		expect(daemon.pid).toBeGreaterThan(0);

@@ -4,6 +4,7 @@
 import {describe, expect, test} from 'vitest';
 import {Datapath} from '../../../src/practice/datapath/runtime.js';
 import {explainTraffic, type Outcome} from '../../../src/practice/datapath/explain.js';
+import type {PodFields} from '../../../src/practice/datapath/view.js';
 import type {KubeObject} from '../../../src/practice/types.js';
 import {aksCluster, cnp, pod, NODE_A, NODE_B} from './fixtures.js';
 
@@ -284,7 +285,7 @@ async function runDatapath(c: Case): Promise<{explained: Outcome; observed: Outc
 	const portIndex = c.to.lastIndexOf(':');
 	let host = c.to.slice(0, portIndex);
 	const port = Number(c.to.slice(portIndex + 1));
-	if (host.startsWith('pod:')) host = String((store.get('v1', 'Pod', host.slice(4).split('/')[0], host.slice(4).split('/')[1]!) as Record<string, any>).status.podIP);
+	if (host.startsWith('pod:')) host = String((store.get('v1', 'Pod', host.slice(4).split('/')[0], host.slice(4).split('/')[1]!) as PodFields).status!.podIP);
 	const protocol = c.protocol ?? 'TCP';
 	const explanation = explainTraffic(view, from, {host, port, protocol}, datapath.cache(from.node), datapath.now(), 'en');
 	const signal = new AbortController().signal;

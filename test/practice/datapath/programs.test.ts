@@ -162,7 +162,7 @@ describe('hubble inside the cilium pod', () => {
 		const seconds = lines.filter((_, index) => index % 2 === 0).map((line) => Date.parse(`2024 ${line.slice(0, 19)}Z`));
 		expect(seconds[1]! - seconds[0]!).toBe(1000);
 		const json = await run(cluster, ['hubble', 'observe', '--namespace', 'demo', '--verdict', 'DROPPED', '--last', '1', '-o', 'json'], {pod: agent});
-		const parsed = JSON.parse(json.out) as {flow: Record<string, any>};
+		const parsed = JSON.parse(json.out) as {flow: Record<string, unknown>};
 		expect(parsed.flow).toMatchObject({verdict: 'DROPPED', drop_reason_desc: 'POLICY_DENIED', traffic_direction: 'EGRESS', source: {namespace: 'demo', pod_name: 'curl'}, l4: {TCP: {destination_port: 443}}});
 	});
 	test('DNS through the proxy is visible with --protocol dns and --to-fqdn', async () => {
@@ -237,11 +237,11 @@ describe('CiliumEndpoint and CiliumIdentity objects', () => {
 		const cluster = documentCluster();
 		const datapath = Datapath.for(cluster.ctx);
 		reconcileDatapathObjects(cluster.ctx, datapath.view());
-		const cep = cluster.store.get('cilium.io/v2', 'CiliumEndpoint', 'demo', 'curl') as Record<string, any>;
+		const cep = cluster.store.get('cilium.io/v2', 'CiliumEndpoint', 'demo', 'curl') as KubeObject & {status: {policy: unknown; identity: {id: number; labels: string[]}}};
 		expect(cep.status.policy).toEqual({ingress: {enforcing: false, state: '<status disabled>'}, egress: {enforcing: true, state: 'enforcing'}});
 		expect(cep.status.identity.labels).toContain('k8s:app=client');
 		expect(cep.status.identity.labels).toContain('k8s:io.kubernetes.pod.namespace=demo');
-		const identity = cluster.store.get('cilium.io/v2', 'CiliumIdentity', undefined, String(cep.status.identity.id)) as Record<string, any>;
+		const identity = cluster.store.get('cilium.io/v2', 'CiliumIdentity', undefined, String(cep.status.identity.id)) as KubeObject & {'security-labels': Record<string, string>};
 		expect(identity['security-labels']['k8s:app']).toBe('client');
 		expect(cluster.store.get('cilium.io/v2', 'CiliumEndpoint', 'kube-system', 'cilium-jxgk6')).toBeUndefined();
 		expect(reconcileDatapathObjects(cluster.ctx, datapath.view())).toBe(0);

@@ -102,18 +102,18 @@ describe('the cilium 1.16.4 chart', () => {
 		expect(operator.metadata.labels).toMatchObject({'io.cilium/app': 'operator', name: 'cilium-operator'});
 		expect(operator.metadata.labels!['k8s-app']).toBeUndefined();
 		const agent = objects.find(object => object.kind === 'DaemonSet' && object.metadata.name === 'cilium')!;
-		expect((agent.spec as any).template.spec.hostNetwork).toBe(true);
+		expect((agent.spec as {template: {spec: {hostNetwork?: boolean}}}).template.spec.hostNetwork).toBe(true);
 		expect(agent.metadata.labels).toMatchObject({'k8s-app': 'cilium', 'app.kubernetes.io/name': 'cilium-agent'});
 		const peer = objects.find(object => object.metadata.name === 'hubble-peer')!;
-		expect((peer.spec as any).ports[0]).toMatchObject({port: 443, targetPort: 4244});
+		expect((peer.spec as {ports: Array<Record<string, unknown>>}).ports[0]).toMatchObject({port: 443, targetPort: 4244});
 		expect(notes).toContain('You have successfully installed Cilium with Hubble.');
 	});
 	it('adds relay and ui, egress gateway and the azure operator when asked', () => {
 		const {objects, notes, crdFeatures} = renderCiliumChart({hubble: {relay: {enabled: true}, ui: {enabled: true}}, egressGateway: {enabled: true}, azure: {enabled: true}}, 'kube-system');
 		expect(names(objects)).toEqual(expect.arrayContaining(['Deployment/hubble-relay', 'Service/hubble-relay', 'Deployment/hubble-ui', 'Service/hubble-ui', 'ConfigMap/hubble-ui-nginx']));
 		const ui = objects.find(object => object.kind === 'Service' && object.metadata.name === 'hubble-ui')!;
-		expect((ui.spec as any).ports[0]).toMatchObject({name: 'http', port: 80, targetPort: 8081});
-		expect((objects.find(object => object.metadata.name === 'cilium-config')!.data as any)['enable-ipv4-egress-gateway']).toBe('true');
+		expect((ui.spec as {ports: Array<Record<string, unknown>>}).ports[0]).toMatchObject({name: 'http', port: 80, targetPort: 8081});
+		expect((objects.find(object => object.metadata.name === 'cilium-config')!.data as Record<string, string>)['enable-ipv4-egress-gateway']).toBe('true');
 		expect(JSON.stringify(objects.find(object => object.kind === 'Deployment' && object.metadata.name === 'cilium-operator'))).toContain('operator-azure');
 		expect(notes).toContain('with Hubble Relay and Hubble UI');
 		expect(ciliumCrdNames(crdFeatures)).toContain('ciliumegressgatewaypolicies');

@@ -190,7 +190,7 @@ describe('helm and cilium', () => {
 		const {harness} = await installed();
 		expect((await harness.run(cilium, ['hubble', 'enable', '--ui'])).code).toBe(0);
 		for (const [kind, name] of [['Deployment', 'hubble-relay'], ['Deployment', 'hubble-ui']]) expect(harness.store.get('apps/v1', kind!, 'kube-system', name!)).toBeDefined();
-		expect((harness.store.get('v1', 'Service', 'kube-system', 'hubble-ui')!.spec as any).ports[0].port).toBe(80);
+		expect((harness.store.get('v1', 'Service', 'kube-system', 'hubble-ui')!.spec as {ports: Array<{port: number}>}).ports[0]?.port).toBe(80);
 		const history = await harness.run(helm, ['history', 'cilium', '-n', 'kube-system']);
 		expect(history.stdout).toMatch(/\n1\s*\t\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4}\s*\tsuperseded\tcilium-1\.16\.4\t1\.16\.4\s*\tInstall complete/);
 		expect(history.stdout).toMatch(/\n2\s*\t.+\tdeployed  \tcilium-1\.16\.4\t1\.16\.4\s*\tUpgrade complete/);

@@ -3,13 +3,14 @@
 // sources at tag 1_36_1 (coreutils/{ls,cat,wc,head}.c, findutils/grep.c, libbb/wfopen.c: "<applet>: <file>: No such
 // file or directory"; libbb open_or_warn: "can't open '<file>'"). What the model does not know is refused plainly.
 import type {KubeObject, PodProgram, ProgramIO} from '../../types.js';
+import {podFields} from '../view.js';
 
 /** alpine's root directory (the minirootfs) as `ls /` lists it. */
 const ROOT_ENTRIES = ['bin', 'dev', 'etc', 'home', 'lib', 'media', 'mnt', 'opt', 'proc', 'root', 'run', 'sbin', 'srv', 'sys', 'tmp', 'usr', 'var'];
 
 type Node = {kind: 'file'; content: (pod: KubeObject) => string} | {kind: 'dir'; entries?: string[]};
 
-const podIp = (pod: KubeObject) => String((pod as Record<string, any>).status?.podIP ?? '');
+const podIp = (pod: KubeObject) => String(podFields(pod).status?.podIP ?? '');
 
 /** The files the practice cluster knows in a pod: the kubelet's mounts and the directories alpine ships. */
 const FILES: Record<string, Node> = {

@@ -2,6 +2,7 @@
 import type {KubeObject, PodProgram, ProgramIO} from '../../types.js';
 import type {HttpRequest} from '../engine.js';
 import {Datapath, KERNEL_CONNECT_TIMEOUT_MS, type ConnectResult} from '../runtime.js';
+import type {PodFields} from '../view.js';
 import {podResponse, siteResponse, type HttpResponse} from './sites.js';
 
 export const CURL_VERSION = '8.11.1';
@@ -284,7 +285,7 @@ async function runCurl(argv: string[], io: ProgramIO, pod: KubeObject, datapath:
 			};
 			const serve = () => {
 				const peerPod = connection.peer?.endpoint ? datapath.view().pods.get(`${connection.peer.endpoint.namespace}/${connection.peer.endpoint.name}`) : undefined;
-				const image = String((peerPod as Record<string, any> | undefined)?.spec?.containers?.[0]?.image ?? '');
+				const image = String((peerPod as PodFields | undefined)?.spec?.containers?.[0]?.image ?? '');
 				return connection.peer?.inCluster ? podResponse(image) : siteResponse(/^\d+\.\d+\.\d+\.\d+$/.test(url.host) ? ip : url.host, url.scheme, url.path || '/');
 			};
 			const exchange = await datapath.httpExchange(pod, connection, url.port, request, serve, io.signal);

@@ -5,6 +5,7 @@ import {builtinPrograms} from './builtins.js';
 import {runHubble, type FlowSource} from '../hubble-cli.js';
 import {patternRegExp} from '../fqdn.js';
 import {Datapath} from '../runtime.js';
+import {podFields} from '../view.js';
 import {cat, env, grep, head, hostname, ls, wc} from './busybox.js';
 import {curl} from './curl.js';
 import {dig, nslookup, ping, podNode, sleep, wget} from './net-tools.js';
@@ -90,7 +91,7 @@ function programsOf(image: string): Record<string, PodProgram> {
 }
 
 export function lookupPodProgram(name: string, pod: KubeObject): PodProgram | undefined {
-	const images = ((pod as Record<string, any>).spec?.containers ?? []).map((container: Record<string, any>) => String(container.image ?? ''));
+	const images = (podFields(pod).spec?.containers ?? []).map((container) => String(container.image ?? ''));
 	const image = images[0] ?? '';
 	if (name === 'sh' || (name === 'bash' && /cilium|netshoot|nginx|ubuntu|debian/.test(image)) || (name === 'ash' && /alpine|curl|busybox/.test(image))) return shell;
 	return programsOf(image)[name];

@@ -2,6 +2,7 @@
 import type {KubeObject, PodProgram, ProgramIO} from '../../types.js';
 import {canonicalName} from '../fqdn.js';
 import {Datapath} from '../runtime.js';
+import {podFields, type PodFields} from '../view.js';
 import {podResponse, siteResponse} from './sites.js';
 
 function parseDuration(text: string): number | undefined {
@@ -48,7 +49,7 @@ export const nslookup: PodProgram = async (argv, io, pod, ctx) => {
 	const server = args[1] ?? dnsServer(datapath);
 	io.stdout.write(`Server:\t\t${server}\nAddress:\t${server}:53\n\n`);
 	const namespace = pod.metadata.namespace ?? 'default';
-	const dnsPolicy = (pod as Record<string, any>).spec?.dnsPolicy ?? 'ClusterFirst';
+	const dnsPolicy = podFields(pod).spec?.dnsPolicy ?? 'ClusterFirst';
 	if (!name.includes('.') && dnsPolicy !== 'Default') return nslookupWithSearch(datapath, io, pod, name, server, [`${namespace}.svc.cluster.local`, 'svc.cluster.local', 'cluster.local']);
 	try {
 		const a = datapath.dnsQuery(pod, name, 'A', {signal: io.signal, server, timeoutMs: 10_000, retryMs: 2000});
@@ -257,7 +258,7 @@ export const wget: PodProgram = async (argv, io, pod, ctx) => {
 		}
 		await datapath.recordExchange(pod, connection, port, io.signal);
 		const peerPod = connection.peer?.endpoint ? datapath.view().pods.get(`${connection.peer.endpoint.namespace}/${connection.peer.endpoint.name}`) : undefined;
-		const image = String((peerPod as Record<string, any> | undefined)?.spec?.containers?.[0]?.image ?? '');
+		const image = String((peerPod as PodFields | undefined)?.spec?.containers?.[0]?.image ?? '');
 		const response = connection.peer?.inCluster ? podResponse(image) : siteResponse(url.hostname, url.protocol === 'https:' ? 'https' : 'http', url.pathname);
 		if (response.status >= 400) {
 			io.stderr.write(`wget: server returned error: HTTP/1.1 ${response.status} ${response.reason}\n`);
@@ -276,5 +277,5 @@ export const wget: PodProgram = async (argv, io, pod, ctx) => {
 };
 
 export function podNode(pod: KubeObject): string {
-	return String((pod as Record<string, any>).spec?.nodeName ?? '');
+	return String(podFields(pod).spec?.nodeName ?? '');
 }
