@@ -1,4 +1,6 @@
+import type {FC} from 'react';
 import {Box, Text} from 'ink';
+import SelectInput from 'ink-select-input';
 import {color, glyph} from '../theme.js';
 import {useT} from '../i18n.js';
 
@@ -54,43 +56,60 @@ export function LessonList({rows, selected, labTitle, trackTitle, height}: Lesso
 			<Text bold color={color('accent')}>
 				{t('lessons.title')}
 			</Text>
-			{shown.map((row, offset) => {
-				const index = first + offset;
-				const isSelected = index === selected;
-				const tone = rowColor[row.state];
-				return (
-					<Box key={row.id} columnGap={1}>
-						<Box flexShrink={0} columnGap={1}>
-							<Text color={color('selected')}>{isSelected ? glyph.pointer : ' '}</Text>
-							<Text color={tone ? color(tone) : undefined} aria-label={row.state}>
-								{rowGlyph[row.state]}
-							</Text>
-						</Box>
-						<Box flexShrink={1}>
-							<Text bold={isSelected} dimColor={row.state === 'locked'} wrap="truncate-end">
-								{String(row.order).padStart(2, '0')} {row.title}
-							</Text>
-						</Box>
-						<Box flexShrink={0}>
-							<Text color={color('muted')}>{t('lessons.steps', {done: row.done, total: row.total})}</Text>
-						</Box>
-						{row.stale ? (
-							<Box flexShrink={0}>
-								<Text color={color('warn')}>
-									{glyph.stale} {t('lessons.stale', {count: row.stale})}
-								</Text>
-							</Box>
-						) : null}
-						{row.state === 'locked' && row.lockedReason && (
-							<Box flexShrink={1000}>
-								<Text color={color('warn')} wrap="truncate-end">
-									({row.lockedReason})
-								</Text>
-							</Box>
-						)}
-					</Box>
-				);
-			})}
+			<SelectInput<LessonRow>
+				// The controller owns the selection (one key table): the list is drawn again from it, not from its own keys.
+				key={`${first}:${selected}`}
+				isFocused={false}
+				items={shown.map((row) => ({key: row.id, label: row.title, value: row}))}
+				initialIndex={selected - first}
+				indicatorComponent={Pointer}
+				itemComponent={LessonItem as ItemComponent}
+			/>
+		</Box>
+	);
+}
+
+type ItemComponent = FC<{isSelected?: boolean; label: string}>;
+
+/** The selection pointer, ink-select-input's indicator. */
+export function Pointer({isSelected}: {isSelected?: boolean}) {
+	return <Text color={color('selected')}>{isSelected ? glyph.pointer : ' '} </Text>;
+}
+
+/** One lesson: its state, number and title, steps done, stale steps and why it is locked. ink-select-input passes the item's value along. */
+function LessonItem({isSelected, value: row}: {isSelected?: boolean; label: string; value?: LessonRow}) {
+	const t = useT();
+	if (!row) return null;
+	const tone = rowColor[row.state];
+	return (
+		<Box columnGap={1}>
+			<Box flexShrink={0}>
+				<Text color={tone ? color(tone) : undefined} aria-label={row.state}>
+					{rowGlyph[row.state]}
+				</Text>
+			</Box>
+			<Box flexShrink={1}>
+				<Text bold={isSelected} dimColor={row.state === 'locked'} wrap="truncate-end">
+					{String(row.order).padStart(2, '0')} {row.title}
+				</Text>
+			</Box>
+			<Box flexShrink={0}>
+				<Text color={color('muted')}>{t('lessons.steps', {done: row.done, total: row.total})}</Text>
+			</Box>
+			{row.stale ? (
+				<Box flexShrink={0}>
+					<Text color={color('warn')}>
+						{glyph.stale} {t('lessons.stale', {count: row.stale})}
+					</Text>
+				</Box>
+			) : null}
+			{row.state === 'locked' && row.lockedReason && (
+				<Box flexShrink={1000}>
+					<Text color={color('warn')} wrap="truncate-end">
+						({row.lockedReason})
+					</Text>
+				</Box>
+			)}
 		</Box>
 	);
 }

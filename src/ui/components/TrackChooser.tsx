@@ -1,4 +1,7 @@
+import type {FC} from 'react';
 import {Box, Text} from 'ink';
+import SelectInput from 'ink-select-input';
+import {Pointer} from './LessonList.js';
 import {color, glyph} from '../theme.js';
 import {useT} from '../i18n.js';
 import {inlineMarkdown, joinParagraphs, wrapText} from '../layout.js';
@@ -23,26 +26,39 @@ export function TrackChooser({tracks, selected, current, lang, practice, width}:
 			<Text bold color={color('accent')}>
 				{t('tracks.title')}
 			</Text>
-			{tracks.map((track, index) => (
-				<Box key={track.id} flexDirection="column" marginTop={index === selected || index === selected + 1 ? 1 : 0}>
-					<Box columnGap={1}>
-						<Text color={color('selected')}>{index === selected ? glyph.pointer : ' '}</Text>
-						<Text bold={index === selected}>{track.title[lang]}</Text>
-						{track.id === current && <Text color={color('ok')}>{glyph.done}</Text>}
-					</Box>
-					{index === selected && (
-						<Box paddingLeft={2}>
-							<Text color={color('muted')}>{wrapText(inlineMarkdown(joinParagraphs(track.description[lang])), width - 2).join('\n')}</Text>
-						</Box>
-					)}
-				</Box>
-			))}
+			<Box marginTop={1}>
+				<SelectInput<Track>
+					// The controller owns the selection (one key table): the list is drawn again from it.
+					key={selected}
+					isFocused={false}
+					items={tracks.map((track) => ({key: track.id, label: track.title[lang], value: track}))}
+					initialIndex={selected}
+					indicatorComponent={Pointer}
+					itemComponent={
+						(({isSelected, value: track}: {isSelected?: boolean; label: string; value?: Track}) =>
+							track ? <TrackItem track={track} selected={isSelected === true} current={track.id === current} lang={lang} width={width} /> : null) as FC<{isSelected?: boolean; label: string}>
+					}
+				/>
+			</Box>
 			{practice && (
 				<Box marginTop={1}>
 					<Text color={color('ok')}>{t('tracks.practice-note')}</Text>
 				</Box>
 			)}
 			<Text color={color('muted')}>{t('tracks.changeable')}</Text>
+		</Box>
+	);
+}
+
+/** A track's title (✔ on the one in use), and under the selected one its description, reflowed to the width. */
+function TrackItem({track, selected, current, lang, width}: {track: Track; selected: boolean; current: boolean; lang: Lang; width: number}) {
+	return (
+		<Box flexDirection="column" marginBottom={selected ? 1 : 0}>
+			<Box columnGap={1}>
+				<Text bold={selected}>{track.title[lang]}</Text>
+				{current && <Text color={color('ok')}>{glyph.done}</Text>}
+			</Box>
+			{selected && <Text color={color('muted')}>{wrapText(inlineMarkdown(joinParagraphs(track.description[lang])), width - 4).join('\n')}</Text>}
 		</Box>
 	);
 }
