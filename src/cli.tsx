@@ -127,6 +127,7 @@ async function headless(args: CliArgs): Promise<number> {
 	}
 
 	const target = await resolveTarget({target: kind, context, home: ctx.home, track, lang: ctx.lang});
+	if (target.warning) process.stderr.write(`cilium-lab: ${target.warning}\n`);
 	const cancel = cancelOnSignals();
 	try {
 		if (args.subcommand === 'check') {
@@ -213,7 +214,7 @@ async function tui(args: CliArgs): Promise<number> {
 		baseEnv: target.env,
 		prepareTarget: real ? undefined : async (track) => {
 			const resolved = await resolveTarget({target: 'practice', home: ctx.home, track, lang: ctx.lang});
-			return {env: resolved.env, context: resolved.context};
+			return {env: resolved.env, context: resolved.context, warning: resolved.warning};
 		},
 		track: ctx.track,
 		variables: ctx.variables,

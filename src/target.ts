@@ -42,6 +42,8 @@ export interface ResolvedTarget {
 	context?: string;
 	/** One line for the status bar / headless output: "practice cluster" or "kube context aks-1". */
 	describe: string;
+	/** The practice cluster's saved state was damaged: what was lost, in the learner's words (issue: nothing is lost silently). */
+	warning?: string;
 }
 
 function definedOnly(env: Record<string, string | undefined>): Record<string, string> {
@@ -116,5 +118,7 @@ export async function resolveTarget(options: ResolveTargetOptions): Promise<Reso
 	}
 	const env = {...definedOnly(options.env ?? process.env), ...info.env};
 	delete env.LAB_KUBE_CONTEXT;
-	return {target: {kind: 'practice'}, env, describe: 'practice cluster'};
+	const recovery = info.status?.recovery;
+	const warning = recovery ? msg(options.lang, 'target.practice-recovered', {lost: recovery.lines.join('; ')}) : undefined;
+	return {target: {kind: 'practice'}, env, describe: 'practice cluster', ...(warning ? {warning} : {})};
 }

@@ -258,6 +258,7 @@ export const messages = {
 	'outcome.exit': {ko: '종료 코드 {code}', en: 'exit {code}'},
 	'outcome.timedOut': {ko: '{seconds}초 제한 시간 초과', en: 'timed out after {seconds}s'},
 	'outcome.cancelled': {ko: '취소됨', en: 'cancelled'},
+	'target.practice-recovered': {ko: '저장된 실습 클러스터 상태가 손상되어 읽을 수 있는 것만 살렸습니다: {lost}', en: 'The saved practice cluster was damaged; what could be read was kept: {lost}'},
 	'goback.running': {ko: '되돌리는 중: {step} 의 {what} 실행…', en: 'Putting the cluster back: {what} of {step}…'},
 	'goback.done': {ko: '클러스터를 이 단계 시점으로 되돌렸습니다 (정리 {count}개). 이제 실행합니다.', en: 'The cluster is back where this step stood ({count} cleanup(s)); running it now.'},
 	'goback.failed': {ko: '되돌리지 못했습니다: {step} 실패 ({outcome}). 출력을 확인하세요.', en: 'Could not put the cluster back: {step} failed ({outcome}); see the output.'},

@@ -122,7 +122,7 @@ export class TuiController {
 				const prepared = await prepare(track);
 				this.baseEnv = prepared.env;
 				this.checkContext = prepared.context ?? this.options.context;
-				this.set({targetState: 'ready'});
+				this.set({targetState: 'ready', ...(prepared.warning ? {message: prepared.warning} : {})});
 			} catch (error) {
 				this.set({targetState: {error: error instanceof Error ? error.message : String(error)}});
 			}

@@ -16,6 +16,8 @@ export type RunRequest = CommandRequest;
 export interface PreparedTarget {
 	env: Record<string, string>;
 	context?: string;
+	/** Something the learner must know about it (the practice cluster's saved state was damaged). */
+	warning?: string;
 }
 
 /** What the TUI does to the world. main.tsx wires the real ones; tests pass their own. */

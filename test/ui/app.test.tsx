@@ -458,4 +458,12 @@ describe('TUI', () => {
 		expect(harness.controller.getSnapshot().session.lessons.basics!.steps.hello!.status).toBe('ready');
 		expect(harness.controller.getSnapshot().screen).toBe('lessons');
 	});
+
+	it('says what the practice cluster lost when its saved state was damaged, instead of only logging it', async () => {
+		const warning = 'The saved practice cluster was damaged; what could be read was kept: 2 journal record(s) skipped (ConfigMap demo/a)';
+		const {harness, instance} = setup({deps: {prepareTarget: async () => ({env: {PATH: '/usr/bin:/bin'}, warning})}});
+		await harness.controller.prepareTarget('k8s');
+		const frame = await waitForText(instance, 'The saved practice cluster was damaged');
+		expect(frame).toContain('Lessons');
+	});
 });
