@@ -129,6 +129,20 @@ async function headless(args: CliArgs): Promise<number> {
 	const target = await resolveTarget({target: kind, context, home: ctx.home, track, lang: ctx.lang});
 	if (target.warning) process.stderr.write(`cilium-lab: ${target.warning}\n`);
 	const cancel = cancelOnSignals();
+	/** What run and reset share: the lab, the target, the progress and the runner (src/cli/driver.ts). */
+	const headlessOptions = (runner: typeof import('./run/runner.js')) => ({
+		lab: ctx.lab,
+		track,
+		lang: ctx.lang,
+		variables: ctx.variables,
+		home: ctx.home,
+		target: target.target,
+		targetEnv: target.env,
+		context: target.context,
+		progressLessons: ctx.progress?.lessons,
+		runner,
+		runChecks,
+	});
 	try {
 		if (args.subcommand === 'check') {
 			const {checkCommand} = await import('./cli/check.js');
@@ -148,41 +162,16 @@ async function headless(args: CliArgs): Promise<number> {
 		}
 		if (args.subcommand === 'reset') {
 			const [{resetCommand}, runner] = await Promise.all([import('./cli/reset.js'), import('./run/runner.js')]);
-			return await resetCommand({
-				lab: ctx.lab,
-				track,
-				lang: ctx.lang,
-				ref: args.positionals[0],
-				json: args.json,
-				variables: ctx.variables,
-				home: ctx.home,
-				target: target.target,
-				targetEnv: target.env,
-				context: target.context,
-				store: ctx.store,
-				progressLessons: ctx.progress?.lessons,
-				runner,
-				runChecks,
-			});
+			return await resetCommand({...headlessOptions(runner), ref: args.positionals[0], json: args.json, store: ctx.store});
 		}
 		const [{runLessons}, runner] = await Promise.all([import('./cli/run.js'), import('./run/runner.js')]);
 		return await runLessons({
-			lab: ctx.lab,
-			track,
-			lang: ctx.lang,
+			...headlessOptions(runner),
 			refs: args.positionals,
 			solve: args.solve,
 			redo: args.redo,
 			json: args.json,
-			variables: ctx.variables,
-			home: ctx.home,
-			target: target.target,
-			targetEnv: target.env,
-			context: target.context,
 			store: ctx.store,
-			progressLessons: ctx.progress?.lessons,
-			runner,
-			runChecks,
 			signal: cancel.signal,
 		});
 	} finally {

@@ -200,24 +200,30 @@ export class StepDriver {
 		const abort = this.abortFor(ref, 'command')!;
 		let outcome: RunOutcome;
 		try {
-			outcome = await this.options.ports
-				.runCommand({
-					script,
-					env: environment.env,
-					timeoutMs: step.timeout * 1000,
-					signal: abort.signal,
-					logFile,
-					onLines: (lines, skipped) => {
-						tail.pushAll(lines, skipped);
-						this.emit({type: 'output', ...ref, lines, skipped});
-					},
-				})
-				.catch(failedToStart);
+			outcome = await this.foreground(ref, script, step, environment, abort.signal, logFile);
 		} finally {
 			this.release(ref, 'command');
 		}
 		this.dispatch({type: 'OUTPUT_EXITED', ...ref, at: this.now(), outcome});
 		return this.afterCommand(ref, outcome);
+	}
+
+	/** A command in the foreground (the step's timeout), its output into `shownOn`'s tail and to the subscribers. */
+	private foreground(shownOn: Cursor, script: string, step: Step, environment: DriverEnvironment, signal: AbortSignal, logFile: string | undefined): Promise<RunOutcome> {
+		const tail = this.output(shownOn);
+		return this.options.ports
+			.runCommand({
+				script,
+				env: environment.env,
+				timeoutMs: step.timeout * 1000,
+				signal,
+				logFile,
+				onLines: (lines, skipped) => {
+					tail.pushAll(lines, skipped);
+					this.emit({type: 'output', ...shownOn, lines, skipped});
+				},
+			})
+			.catch(failedToStart);
 	}
 
 	/** After a command: its checks decide (once only, when the command said something waiting cannot fix). */
@@ -445,19 +451,7 @@ export class StepDriver {
 		this.emit({type: 'output', ...shownOn, lines: [header], skipped: 0});
 		try {
 			const logFile = await this.options.ports.logFileFor(`${ref.lessonId}-${ref.stepId}-${what}`);
-			const outcome = await this.options.ports
-				.runCommand({
-					script,
-					env: environment.env,
-					timeoutMs: step.timeout * 1000,
-					signal: abort.signal,
-					logFile,
-					onLines: (lines, skipped) => {
-						tail.pushAll(lines, skipped);
-						this.emit({type: 'output', ...shownOn, lines, skipped});
-					},
-				})
-				.catch(failedToStart);
+			const outcome = await this.foreground(shownOn, script, step, environment, abort.signal, logFile);
 			this.emit({type: 'housekeeping', phase: 'ended', what, of: ref, outcome, ...shownOn});
 			return outcome;
 		} finally {
