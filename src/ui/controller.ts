@@ -242,7 +242,13 @@ export class TuiController {
 		const stopJob = this.jobs().length > 0 ? [bind('x', 'key.stop-job', () => this.stopNewestJob())] : [];
 		switch (screen) {
 			case 'tracks':
-				return [upDown('key.up-down', (delta) => this.set({trackIndex: clamp(this.state.trackIndex + delta, this.options.lab.tracks.length)})), bind('enter', 'key.enter-choose', () => this.chooseTrack()), quit];
+				return [
+					upDown('key.up-down', (delta) => this.set({trackIndex: clamp(this.state.trackIndex + delta, this.options.lab.tracks.length)})),
+					bind('enter', 'key.enter-choose', () => this.chooseTrack()),
+					// Opened with t from the lesson list: Esc keeps the track (on first start there is none to keep).
+					...(this.state.firstTrackChoice ? [] : [bind('esc', 'key.esc-back', () => this.leaveTrackChooser())]),
+					quit,
+				];
 			case 'variables':
 				if (variables.draft !== undefined) return [bind('enter', 'key.enter-save', () => this.variablesEditor.save()), bind('esc', 'key.esc-cancel', () => this.variablesEditor.cancel())];
 				return [upDown('key.up-down', (delta) => this.variablesEditor.move(delta)), bind('enter', 'key.enter-edit', () => this.variablesEditor.edit()), bind('esc', 'variables.continue', () => this.variablesEditor.finish()), quit];
@@ -351,6 +357,12 @@ export class TuiController {
 			return this.set({confirm: {kind: 'track-switch', track: track.id, passed: made}});
 		}
 		this.switchTrack(track.id);
+	}
+
+	/** Back to the lesson list with the track unchanged, its row marked again as the chooser opens next time. */
+	private leaveTrackChooser() {
+		const trackIndex = Math.max(0, this.options.lab.tracks.findIndex((candidate) => candidate.id === this.state.session.track));
+		this.set({screen: 'lessons', trackIndex, lessonIndex: this.currentLessonIndex()});
 	}
 
 	private switchTrack(track: TrackId) {

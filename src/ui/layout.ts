@@ -20,6 +20,17 @@ export function unprotect(text: string): string {
 	return text.replaceAll(GLUE, ' ');
 }
 
+/**
+ * A glued run (a code span) wider than `width` cannot stay on one row: its glue is undone so that it breaks at its own
+ * spaces, between the command's words, instead of being cut inside a token (a URL, a flag) at the row's edge.
+ */
+export function unglueOversized(text: string, width: number): string {
+	return text
+		.split(' ')
+		.map((word) => (word.includes(GLUE) && stringWidth(word) > width ? unprotect(word) : word))
+		.join(' ');
+}
+
 /** Tabs to spaces at 8-column stops (a tab has no width for Ink, but moves the terminal's cursor). */
 export function expandTabs(line: string, tabSize = 8): string {
 	if (!line.includes('\t')) return line;
@@ -56,7 +67,7 @@ export function wrapText(text: string, width: number, {hang = 0}: {hang?: number
 			rows.push(unprotect(expanded));
 			continue;
 		}
-		const [first = '', ...rest] = wrapAnsi(expanded, columns, {hard: true, trim: true}).split('\n');
+		const [first = '', ...rest] = wrapAnsi(unglueOversized(expanded, columns - Math.min(hang, Math.floor(columns / 2))), columns, {hard: true, trim: true}).split('\n');
 		rows.push(unprotect(first));
 		if (rest.length === 0) continue;
 		const indent = Math.min(hang, Math.floor(columns / 2));

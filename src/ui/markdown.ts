@@ -7,7 +7,7 @@ import {stripVTControlCharacters as stripAnsi} from 'node:util';
 import stringWidth from 'string-width';
 import wrapAnsi from 'wrap-ansi';
 import {colorsEnabled} from './theme.js';
-import {GLUE, expandTabs, unprotect} from './layout.js';
+import {GLUE, expandTabs, unglueOversized, unprotect} from './layout.js';
 
 const renderers = new Map<string, Marked>();
 
@@ -86,7 +86,8 @@ export function wrapHanging(line: string, width: number, kind: 'prose' | 'code')
 	if (hang > width / 2) hang = Math.floor(width / 4);
 	const [prefix, rest] = splitAtColumn(line, lead!.length);
 	// One width for all: a code line's first line is then a little shorter than it could be, never split twice.
-	const [first, ...continued] = wrapAnsi(rest, width - Math.max(hang, lead!.length), {hard: true}).split('\n');
+	const room = width - Math.max(hang, lead!.length);
+	const [first, ...continued] = wrapAnsi(unglueOversized(rest, room), room, {hard: true}).split('\n');
 	return [prefix + (first ?? ''), ...continued.map((part) => ' '.repeat(hang) + part)];
 }
 

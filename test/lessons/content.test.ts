@@ -6,6 +6,8 @@ import {describe, expect, it} from 'vitest';
 import {parse, parseAllDocuments} from 'yaml';
 import {loadLab} from '../../src/lab/loader.js';
 import {TRACK_IDS, type Localized} from '../../src/lab/types.js';
+import {renderMarkdown} from '../../src/ui/markdown.js';
+import {stripVTControlCharacters} from 'node:util';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const lab = loadLab(path.join(root, 'lessons'));
@@ -31,6 +33,23 @@ describe('every text has Korean and English', () => {
 				expect(typeof text.ko === 'string' && text.ko.trim().length > 0, `${where}.ko`).toBe(true);
 				expect(typeof text.en === 'string' && text.en.trim().length > 0, `${where}.en`).toBe(true);
 				if (where.endsWith('.body')) expect(/[\uac00-\ud7a3]/.test(text.ko), `${where}.ko is in Korean`).toBe(true);
+			}
+		});
+	}
+});
+
+describe('Markdown renders without raw marks', () => {
+	// marked's inline lexer leaves `**bold `\`**` as written when another code span follows on the line (the escaped
+	// backtick pairs with the next one); a learner then reads the asterisks. Checked as the step view renders it.
+	const texts = lab.lessons.flatMap((lesson) => [
+		...(lesson.body ? [{where: `${lesson.id}.body`, text: lesson.body}] : []),
+		...lesson.steps.flatMap((step) => [{where: `${lesson.id}/${step.id}.body`, text: step.body}, ...step.hints.map((hint, index) => ({where: `${lesson.id}/${step.id}.hints[${index}]`, text: hint}))]),
+	]);
+	for (const lang of ['en', 'ko'] as const) {
+		it(`every lesson body, step body and hint (${lang})`, () => {
+			for (const {where, text} of texts) {
+				const rendered = stripVTControlCharacters(renderMarkdown(text[lang], 78, true));
+				for (const line of rendered.split('\n')) expect(line, `${where}.${lang}`).not.toMatch(/\*\*|`/);
 			}
 		});
 	}

@@ -444,6 +444,26 @@ describe('TUI', () => {
 		expect(harness.saves.at(-1)!.lessons).toEqual({});
 	});
 
+	it('Esc leaves the track chooser opened with t, and cancels the switch warning, keeping the track and progress', async () => {
+		const progress = {basics: {steps: {hello: {status: 'done' as const, at: '2026-01-01T00:00:00Z', context: 'practice'}}}};
+		const {harness, instance} = setup({progress});
+		await waitForText(instance, '1/3 steps');
+		await press(instance, 't');
+		let frame = await waitForText(instance, 'AKS bring-your-own CNI');
+		expect(frame).toContain('Esc back');
+		await press(instance, KEYS.down);
+		await press(instance, KEYS.enter);
+		await waitForText(instance, 'You completed 1 step(s) on the k8s track');
+		await press(instance, KEYS.escape);
+		await waitFor(instance, (text) => !text.includes('You completed') && text.includes('AKS bring-your-own CNI'), {what: 'the warning cancelled'});
+		await press(instance, KEYS.escape);
+		frame = await waitForText(instance, 'Lessons');
+		expect(harness.controller.getSnapshot().screen).toBe('lessons');
+		expect(harness.controller.getSnapshot().session.track).toBe('k8s');
+		expect(harness.controller.getSnapshot().session.lessons.basics!.steps.hello!.status).toBe('done');
+		expect(frame).toContain('1/3 steps');
+	});
+
 	it('switching track with progress warns that the cluster is still there and offers a reset', async () => {
 		const progress = {basics: {steps: {hello: {status: 'done' as const, at: '2026-01-01T00:00:00Z', context: 'practice'}}}};
 		const {harness, instance} = setup({progress});

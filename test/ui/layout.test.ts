@@ -5,6 +5,7 @@ import stringWidth from 'string-width';
 import {allocateRows, clip, expandTabs, fitsTerminal, inlineMarkdown, joinParagraphs, packKeys, truncateRow, wrapCommand, wrapText} from '../../src/ui/layout.js';
 import {readablePattern} from '../../src/ui/components/CheckList.js';
 import {renderMarkdown} from '../../src/ui/markdown.js';
+import {stripVTControlCharacters} from 'node:util';
 
 describe('allocateRows', () => {
 	it('gives every region its minimum, then what each wants in priority order, never more than the total', () => {
@@ -52,6 +53,18 @@ describe('wrapText', () => {
 	it('never breaks a URL that fits a row', () => {
 		const rows = wrapText('Related link: https://docs.cilium.io/en/stable/installation/k8s-install-helm/ for the chart', 70);
 		expect(rows.some((row) => row.includes('https://docs.cilium.io/en/stable/installation/k8s-install-helm/'))).toBe(true);
+	});
+
+	it('breaks glued code wider than a row at its own spaces, never inside a URL', () => {
+		const url = 'https://kubernetes.github.io/ingress-nginx';
+		const command = `helm upgrade --install ingress-nginx ingress-nginx --repo ${url} --namespace ingress-nginx --create-namespace`;
+		for (const width of [50, 60, 76]) {
+			const rows = wrapText(inlineMarkdown(`For example: \`${command}\``), width, {hang: 2});
+			expect(rows.some((row) => row.includes(url)), rows.join('\n')).toBe(true);
+			// Every word whole: the rows joined at their breaks give the text back.
+			expect(rows.map((row) => row.trim()).join(' ')).toBe(`For example: ${command}`);
+			for (const row of rows) expect(stringWidth(row)).toBeLessThanOrEqual(width);
+		}
 	});
 
 	it('counts Korean as two columns and hangs continuation rows', () => {
@@ -144,6 +157,14 @@ describe('Markdown', () => {
 	it('joins hard-wrapped paragraphs before wrapping them once, in Korean too', () => {
 		const text = renderMarkdown('**aks-managed 트랙:** Azure CNI powered by Cilium 만으로는 ToFQDNs 를 쓸 수 없다. 4번 레슨에서 ACNS 를 켰어야\n이 레슨의 정책이 동작한다.\n', 78, false);
 		expect(text.split('\n')).toEqual(['aks-managed 트랙: Azure CNI powered by Cilium 만으로는 ToFQDNs 를 쓸 수 없다.', '4번 레슨에서 ACNS 를 켰어야 이 레슨의 정책이 동작한다.']);
+	});
+
+	it('breaks inline code wider than the room at its spaces, not inside a URL (a list item, as the lessons have)', () => {
+		const text = renderMarkdown('* Linux (kubectl): `curl -LO "https://dl.k8s.io/release/$(curl -L -s https://dl.k8s.io/release/stable.txt)/bin/linux/amd64/kubectl" && sudo install -m 0755 kubectl /usr/local/bin/kubectl`\n', 78, true);
+		const rows = text.split('\n').map((row) => stripVTControlCharacters(row));
+		expect(rows.some((row) => row.includes('https://dl.k8s.io/release/stable.txt)/bin/linux/amd64/kubectl"'))).toBe(true);
+		expect(rows.some((row) => /https:\/\/$/.test(row.trimEnd()))).toBe(false);
+		for (const row of rows) expect(stringWidth(row)).toBeLessThanOrEqual(78);
 	});
 
 	it('never breaks inline code at its spaces', () => {
