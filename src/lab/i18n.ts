@@ -604,7 +604,7 @@ export const messages = {
 	'summary.course': {ko: '✔ 코스 완료: {track} 트랙의 레슨 {lessons}개를 모두 마쳤습니다', en: '✔ Course complete: all {lessons} lessons of {track}'},
 	'summary.stats': {
 		ko: '{steps}단계: 직접 완료 {done}, s 로 풀이 {solved} · 사용한 힌트 {hints}개 · 걸린 시간 {time}',
-		en: '{steps} steps: {done} done by you, {solved} solved with s · hints used: {hints} · time: {time}',
+		en: '{steps} step(s): {done} done by you, {solved} solved with s · hints used: {hints} · time: {time}',
 	},
 	'summary.next-lesson': {ko: 'n 으로 다음 레슨을 엽니다', en: 'n opens the next lesson'},
 } as const satisfies Record<string, Localized>;

@@ -37,8 +37,9 @@ function Screen({controller, snapshot}: {controller: TuiController; snapshot: Tu
 	const keys = controller.keys().map((binding) => ({keys: binding.keys, label: t(binding.word)}));
 	const jobs = controller.jobs();
 	const targetError = typeof snapshot.targetState === 'object' ? t('status.target-failed', {error: snapshot.targetState.error}) : undefined;
+	const dialog = controller.dialogText();
 	const notice =
-		controller.dialogText() ??
+		dialog ??
 		(snapshot.message ?? (session.notice ? describeNotice(session.notice, session, t, snapshot.screen === 'step') : undefined) ?? targetError);
 	if (!fitsTerminal(columns, rows)) return <TooSmall columns={columns} rows={rows} />;
 	const width = columns;
@@ -46,7 +47,8 @@ function Screen({controller, snapshot}: {controller: TuiController; snapshot: Tu
 	// repaints badly once a frame is taller than the terminal).
 	const footer = packKeys(keys, width);
 	const statusRows = jobs.length > 0 ? 2 : 1;
-	const noticeRows = notice ? fitNotice(notice, width) : [];
+	// A question gets the rows it needs (up to 4): its answers must be read whole.
+	const noticeRows = notice ? fitNotice(notice, width, dialog ? 4 : 2) : [];
 	const bodyHeight = Math.max(1, rows - statusRows - footer.length - noticeRows.length);
 
 	let body;
@@ -188,10 +190,10 @@ function Screen({controller, snapshot}: {controller: TuiController; snapshot: Tu
 }
 
 /** A notice in at most two rows, the second cut with "…" when it does not fit. */
-function fitNotice(notice: string, width: number): string[] {
+function fitNotice(notice: string, width: number, maxRows: number): string[] {
 	const rows = wrapText(notice, width);
-	if (rows.length <= 2) return rows;
-	return [rows[0]!, truncateRow(`${rows[1]!} ${rows[2]!}`, width)];
+	if (rows.length <= maxRows) return rows;
+	return [...rows.slice(0, maxRows - 1), truncateRow(rows.slice(maxRows - 1).join(' '), width)];
 }
 
 /** Below 80×24 the lab does not draw its screens (they would not fit): it says so, in as many rows as there are. */

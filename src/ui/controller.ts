@@ -408,8 +408,11 @@ export class TuiController {
 	private async goBackAndRun(ref: Cursor, activity: 'run' | 'solve') {
 		const report = await this.driver.goBackTo(ref);
 		if (report.failed) return this.say(this.t('goback.failed', {step: stepKey(report.failed), outcome: describeOutcome(this.state.session.lang, report.failed.outcome)}));
-		this.say(this.t('goback.done', {count: report.cleanups.length}));
+		const said = this.t('goback.done', {count: report.cleanups.length});
+		this.say(said);
 		await this.runActivity(ref, activity);
+		// "running it now" ends with the run.
+		if (this.state.message === said) this.set({message: undefined});
 	}
 
 	/** Clears progress from `from` on (everything without it), running cleanups in reverse. */

@@ -201,6 +201,6 @@ describe('screens that fit', () => {
 		const frame = await key(instance, KEYS.enter, (text) => text.includes('Lesson complete'));
 		expectFits(frame, 'en', size, 'Enter on the last step');
 		expect(frame).toContain('✔ Lesson complete: Basics');
-		expect(frame).toMatch(/2 steps: 2 done by you, 0 solved with s · hints used: 1 · time: \d/);
+		expect(frame).toMatch(/2 step\(s\): 2 done by you, 0 solved with s · hints used: 1 · time: \d/);
 	});
 });
