@@ -7,6 +7,7 @@ import {copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync
 import os from 'node:os';
 import {fileURLToPath} from 'node:url';
 import path from 'node:path';
+import {STAMP, writeStamp} from './build-stamp.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 // The practice daemon imports its parts (API server, streams, controllers, datapath, tools) statically: they are
@@ -32,7 +33,10 @@ const yogaWithoutFetch = {
 	},
 };
 
-await build({
+// No stamp while building: an interrupted build is never taken for a finished one (scripts/start.mjs).
+rmSync(path.join(root, STAMP), {force: true});
+const startedMs = Date.now();
+const result = await build({
 	absWorkingDir: root,
 	entryPoints,
 	outdir: 'dist',
@@ -55,6 +59,7 @@ await build({
 	},
 	plugins: [yogaWithoutFetch],
 	logLevel: 'warning',
+	metafile: true,
 });
 
 // The validated lab of lessons/, for a first start from a fresh lab home (src/lab/cache.ts). Written by the app
@@ -73,3 +78,9 @@ try {
 } finally {
 	rmSync(home, {recursive: true, force: true});
 }
+
+// Last: what this build was made from, so `npm start` skips the next build when nothing changed (scripts/build-stamp.mjs).
+// Source maps are no output a start needs.
+const outputs = Object.keys(result.metafile.outputs).filter((output) => !output.endsWith('.map'));
+if (existsSync(snapshot)) outputs.push(path.relative(root, snapshot));
+writeStamp(root, {inputs: Object.keys(result.metafile.inputs), outputs, startedMs});
