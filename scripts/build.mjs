@@ -33,6 +33,42 @@ const yogaWithoutFetch = {
 	},
 };
 
+// string-width (every width Ink measures) with a fast path for text of characters that are each their own grapheme
+// cluster, and its Intl.Segmenter made on first use: creating the segmenter and compiling string-width's
+// Unicode-property regexes cost ~80 ms before the first frame (src/ui/simple-width.ts).
+const fastStringWidth = {
+	name: 'fast-string-width',
+	setup(builder) {
+		const simpleWidth = path.join(root, 'src', 'ui', 'simple-width.ts');
+		builder.onLoad({filter: /[\\/]string-width[\\/]index\.js$/}, ({path: file}) => {
+			const source = readFileSync(file, 'utf8');
+			const version = JSON.parse(readFileSync(path.join(path.dirname(file), 'package.json'), 'utf8')).version;
+			// string-width 4 (CommonJS, of cli-table3 and yargs) is left as it is: nothing before the first frame uses it.
+			if (!/^[78]\./.test(version)) return undefined;
+			const patched = source
+				.replace('const segmenter = new Intl.Segmenter();', 'let __segmenter; const segmenter = {segment: (text) => (__segmenter ??= new Intl.Segmenter()).segment(text)};')
+				.replace('export default function stringWidth(', 'function stringWidthFull(');
+			if (patched === source || patched.includes('new Intl.Segmenter();') || !patched.includes("import stripAnsi from 'strip-ansi';") || !patched.includes("import {eastAsianWidth} from 'get-east-asian-width';")) {
+				throw new Error(`${file}: string-width ${version} no longer has the code scripts/build.mjs patches; check the upgrade`);
+			}
+			return {
+				contents: `${patched}
+import {simpleWidth as __simpleWidth} from ${JSON.stringify(simpleWidth)};
+export default function stringWidth(input, options) {
+	if (typeof input === 'string') {
+		const width = __simpleWidth(input, options, eastAsianWidth, stripAnsi, ${version.startsWith('8.')});
+		if (width !== undefined) return width;
+	}
+	return stringWidthFull(input, options);
+}
+`,
+				loader: 'js',
+				resolveDir: path.dirname(file),
+			};
+		});
+	},
+};
+
 // No stamp while building: an interrupted build is never taken for a finished one (scripts/start.mjs).
 rmSync(path.join(root, STAMP), {force: true});
 const startedMs = Date.now();
@@ -57,7 +93,7 @@ const result = await build({
 	banner: {
 		js: "import {createRequire as __cr} from 'node:module';const require=__cr(import.meta.url);",
 	},
-	plugins: [yogaWithoutFetch],
+	plugins: [yogaWithoutFetch, fastStringWidth],
 	logLevel: 'warning',
 	metafile: true,
 });
