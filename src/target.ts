@@ -63,8 +63,9 @@ export async function kubeContexts(files: string[]): Promise<string[]> {
 	const names: string[] = [];
 	for (const file of files) {
 		if (!existsSync(file)) continue;
+		// yaml is CommonJS: in the bundle its namespace holds only the default export.
+		const parseYaml = (await import('yaml')).default.parse;
 		try {
-			const {parse: parseYaml} = await import('yaml');
 			const doc = parseYaml(readFileSync(file, 'utf8')) as {contexts?: Array<{name?: unknown}>} | null;
 			for (const context of doc?.contexts ?? []) if (typeof context?.name === 'string') names.push(context.name);
 		} catch {
