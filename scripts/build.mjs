@@ -34,26 +34,37 @@ const yogaWithoutFetch = {
 };
 
 // string-width (every width Ink measures) with a fast path for text of characters that are each their own grapheme
-// cluster, and its Intl.Segmenter made on first use: creating the segmenter and compiling string-width's
-// Unicode-property regexes cost ~80 ms before the first frame (src/ui/simple-width.ts).
-const fastStringWidth = {
-	name: 'fast-string-width',
+// cluster, Ink's output tokenizer (@alcalzone/ansi-tokenize) without a segmenter for such text, and every
+// Intl.Segmenter they and slice-ansi make at load made on first use instead: creating a segmenter and compiling
+// string-width's Unicode-property regexes cost ~80 ms before the first frame (src/ui/simple-width.ts).
+const simpleWidthModule = path.join(root, 'src', 'ui', 'simple-width.ts');
+const lazySegmenter = (name, options = '') => `let __${name}; const ${name} = {segment: (text) => (__${name} ??= new Intl.Segmenter(${options})).segment(text)};`;
+/** Replaces each [from, to] in `source` once; a change that no longer applies fails the build (check the upgrade). */
+function patch(file, source, replacements) {
+	let patched = source;
+	for (const [from, to] of replacements) {
+		if (!patched.includes(from)) throw new Error(`${file}: no longer has the code scripts/build.mjs patches (${from.slice(0, 60)}…); check the upgrade`);
+		patched = patched.replace(from, to);
+	}
+	return patched;
+}
+const fastText = {
+	name: 'fast-text',
 	setup(builder) {
-		const simpleWidth = path.join(root, 'src', 'ui', 'simple-width.ts');
 		builder.onLoad({filter: /[\\/]string-width[\\/]index\.js$/}, ({path: file}) => {
 			const source = readFileSync(file, 'utf8');
 			const version = JSON.parse(readFileSync(path.join(path.dirname(file), 'package.json'), 'utf8')).version;
 			// string-width 4 (CommonJS, of cli-table3 and yargs) is left as it is: nothing before the first frame uses it.
 			if (!/^[78]\./.test(version)) return undefined;
-			const patched = source
-				.replace('const segmenter = new Intl.Segmenter();', 'let __segmenter; const segmenter = {segment: (text) => (__segmenter ??= new Intl.Segmenter()).segment(text)};')
-				.replace('export default function stringWidth(', 'function stringWidthFull(');
-			if (patched === source || patched.includes('new Intl.Segmenter();') || !patched.includes("import stripAnsi from 'strip-ansi';") || !patched.includes("import {eastAsianWidth} from 'get-east-asian-width';")) {
-				throw new Error(`${file}: string-width ${version} no longer has the code scripts/build.mjs patches; check the upgrade`);
-			}
+			const patched = patch(file, source, [
+				['const segmenter = new Intl.Segmenter();', lazySegmenter('segmenter')],
+				['export default function stringWidth(', 'function stringWidthFull('],
+				["import stripAnsi from 'strip-ansi';", "import stripAnsi from 'strip-ansi';"],
+				["import {eastAsianWidth} from 'get-east-asian-width';", "import {eastAsianWidth} from 'get-east-asian-width';"],
+			]);
 			return {
 				contents: `${patched}
-import {simpleWidth as __simpleWidth} from ${JSON.stringify(simpleWidth)};
+import {simpleWidth as __simpleWidth} from ${JSON.stringify(simpleWidthModule)};
 export default function stringWidth(input, options) {
 	if (typeof input === 'string') {
 		const width = __simpleWidth(input, options, eastAsianWidth, stripAnsi, ${version.startsWith('8.')});
@@ -65,6 +76,22 @@ export default function stringWidth(input, options) {
 				loader: 'js',
 				resolveDir: path.dirname(file),
 			};
+		});
+		builder.onLoad({filter: /[\\/]@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]tokenize\.js$/}, ({path: file}) => {
+			const source = readFileSync(file, 'utf8');
+			const contents = patch(file, source, [
+				[
+					'const segmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });',
+					`import {singleGraphemes as __singleGraphemes} from ${JSON.stringify(simpleWidthModule)};
+let __segmenter; const segmenter = {segment: (text) => __singleGraphemes(text) ?? (__segmenter ??= new Intl.Segmenter(undefined, {granularity: "grapheme"})).segment(text)};`,
+				],
+			]);
+			return {contents, loader: 'js', resolveDir: path.dirname(file)};
+		});
+		builder.onLoad({filter: /[\\/]slice-ansi[\\/]tokenize-ansi\.js$/}, ({path: file}) => {
+			const source = readFileSync(file, 'utf8');
+			const contents = patch(file, source, [["const GRAPHEME_SEGMENTER = new Intl.Segmenter(undefined, {granularity: 'grapheme'});", lazySegmenter('GRAPHEME_SEGMENTER', "undefined, {granularity: 'grapheme'}")]]);
+			return {contents, loader: 'js', resolveDir: path.dirname(file)};
 		});
 	},
 };
@@ -93,7 +120,7 @@ const result = await build({
 	banner: {
 		js: "import {createRequire as __cr} from 'node:module';const require=__cr(import.meta.url);",
 	},
-	plugins: [yogaWithoutFetch, fastStringWidth],
+	plugins: [yogaWithoutFetch, fastText],
 	logLevel: 'warning',
 	metafile: true,
 });

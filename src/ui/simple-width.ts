@@ -39,3 +39,18 @@ export function simpleWidth(
 	}
 	return width;
 }
+
+const SINGLE_GRAPHEMES = new RegExp(`^[${SIMPLE_CHARACTERS}${TEXT_PICTOGRAPHS}\\n\\u0007\\u001B]*$`);
+
+/**
+ * What Intl.Segmenter (graphemes) yields for `text` when each of its characters is its own grapheme cluster: the
+ * characters above, line feeds and the escape and bell characters of ANSI codes (controls always stand alone);
+ * undefined for other text. Ink's output tokenizer (@alcalzone/ansi-tokenize) segments every line it writes: with
+ * this (patched in by scripts/build.mjs) the first frame needs no segmenter.
+ */
+export function singleGraphemes(text: string): Array<{segment: string; index: number}> | undefined {
+	if (!SINGLE_GRAPHEMES.test(text)) return undefined;
+	const segments = new Array<{segment: string; index: number}>(text.length);
+	for (let index = 0; index < text.length; index++) segments[index] = {segment: text[index]!, index};
+	return segments;
+}

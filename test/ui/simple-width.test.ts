@@ -4,7 +4,7 @@ import {eastAsianWidth} from 'get-east-asian-width';
 import stringWidth8 from 'string-width';
 import stripAnsi from 'strip-ansi';
 import {describe, expect, it} from 'vitest';
-import {SIMPLE_CHARACTERS, TEXT_PICTOGRAPHS, simpleWidth} from '../../src/ui/simple-width.js';
+import {SIMPLE_CHARACTERS, TEXT_PICTOGRAPHS, simpleWidth, singleGraphemes} from '../../src/ui/simple-width.js';
 
 // wrap-ansi's own string-width 7 (a nested dependency: no package name to import it by).
 const {default: stringWidth7} = (await import(new URL('../../node_modules/wrap-ansi/node_modules/string-width/index.js', import.meta.url).href)) as {
@@ -59,5 +59,26 @@ describe('simpleWidth', () => {
 		for (const text of ['👍', 'e\u0301', '\u1100\u1161', 'a\tb', '\u200B', 'ä\uFE0F', 'Привет', '✅', '▶\uFE0F']) {
 			expect(simpleWidth(text, undefined, eastAsianWidth, stripAnsi, true)).toBeUndefined();
 		}
+	});
+});
+
+describe('singleGraphemes', () => {
+	const segmenter = new Intl.Segmenter(undefined, {granularity: 'grapheme'});
+	const segments = (text: string) => [...segmenter.segment(text)].map(({segment, index}) => ({segment, index}));
+
+	it('yields what Intl.Segmenter yields for text of the characters it takes, ANSI codes and line feeds included', () => {
+		const pool = [...simple.filter((_, index) => index % 31 === 0), ...pictographs, '\n', '\u001B', '\u0007', '[', 'm', ';', '3', ']'];
+		let seed = 11;
+		const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+		for (let round = 0; round < 5_000; round++) {
+			let text = '';
+			for (let length = Math.floor(random() * 30); length > 0; length--) text += pool[Math.floor(random() * pool.length)];
+			expect([text, singleGraphemes(text)]).toEqual([text, segments(text)]);
+		}
+		for (const character of [...simple, ...pictographs]) expect(singleGraphemes(`${character}${character}`)).toEqual(segments(`${character}${character}`));
+	});
+
+	it('leaves other text to the segmenter', () => {
+		for (const text of ['\r\n', 'e\u0301', '👍🏽', '\u1100\u1161', '▶\uFE0F', 'a\u200Db']) expect(singleGraphemes(text)).toBeUndefined();
 	});
 });
