@@ -38,7 +38,9 @@ const yogaWithoutFetch = {
 // Intl.Segmenter they and slice-ansi make at load made on first use instead: creating a segmenter and compiling
 // string-width's Unicode-property regexes cost ~80 ms before the first frame (src/ui/simple-width.ts).
 const simpleWidthModule = path.join(root, 'src', 'ui', 'simple-width.ts');
-const lazySegmenter = (name, options = '') => `let __${name}; const ${name} = {segment: (text) => (__${name} ??= new Intl.Segmenter(${options})).segment(text)};`;
+/** A segmenter made on first use; with `single`, text of single-grapheme characters needs none (singleGraphemes). */
+const lazySegmenter = (name, options = '', single = false) =>
+	`${single ? `import {singleGraphemes as __singleGraphemes} from ${JSON.stringify(simpleWidthModule)};\n` : ''}let __${name}; const ${name} = {segment: (text) => ${single ? '__singleGraphemes(text) ?? ' : ''}(__${name} ??= new Intl.Segmenter(${options})).segment(text)};`;
 /** Replaces each [from, to] in `source` once; a change that no longer applies fails the build (check the upgrade). */
 function patch(file, source, replacements) {
 	let patched = source;
@@ -80,17 +82,13 @@ export default function stringWidth(input, options) {
 		builder.onLoad({filter: /[\\/]@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]tokenize\.js$/}, ({path: file}) => {
 			const source = readFileSync(file, 'utf8');
 			const contents = patch(file, source, [
-				[
-					'const segmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });',
-					`import {singleGraphemes as __singleGraphemes} from ${JSON.stringify(simpleWidthModule)};
-let __segmenter; const segmenter = {segment: (text) => __singleGraphemes(text) ?? (__segmenter ??= new Intl.Segmenter(undefined, {granularity: "grapheme"})).segment(text)};`,
-				],
+				['const segmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });', lazySegmenter('segmenter', "undefined, {granularity: 'grapheme'}", true)],
 			]);
 			return {contents, loader: 'js', resolveDir: path.dirname(file)};
 		});
 		builder.onLoad({filter: /[\\/]slice-ansi[\\/]tokenize-ansi\.js$/}, ({path: file}) => {
 			const source = readFileSync(file, 'utf8');
-			const contents = patch(file, source, [["const GRAPHEME_SEGMENTER = new Intl.Segmenter(undefined, {granularity: 'grapheme'});", lazySegmenter('GRAPHEME_SEGMENTER', "undefined, {granularity: 'grapheme'}")]]);
+			const contents = patch(file, source, [["const GRAPHEME_SEGMENTER = new Intl.Segmenter(undefined, {granularity: 'grapheme'});", lazySegmenter('GRAPHEME_SEGMENTER', "undefined, {granularity: 'grapheme'}", true)]]);
 			return {contents, loader: 'js', resolveDir: path.dirname(file)};
 		});
 	},

@@ -42,15 +42,33 @@ export function simpleWidth(
 
 const SINGLE_GRAPHEMES = new RegExp(`^[${SIMPLE_CHARACTERS}${TEXT_PICTOGRAPHS}\\n\\u0007\\u001B]*$`);
 
+export interface Grapheme {
+	segment: string;
+	index: number;
+	input: string;
+}
+
+/** What Intl.Segmenter's segment() returns, for text whose characters are each their own grapheme cluster. */
+export interface SingleGraphemes extends Iterable<Grapheme> {
+	containing(index?: number): Grapheme | undefined;
+}
+
 /**
- * What Intl.Segmenter (graphemes) yields for `text` when each of its characters is its own grapheme cluster: the
+ * What Intl.Segmenter (graphemes) returns for `text` when each of its characters is its own grapheme cluster: the
  * characters above, line feeds and the escape and bell characters of ANSI codes (controls always stand alone);
- * undefined for other text. Ink's output tokenizer (@alcalzone/ansi-tokenize) segments every line it writes: with
- * this (patched in by scripts/build.mjs) the first frame needs no segmenter.
+ * undefined for other text. Ink's output tokenizers (@alcalzone/ansi-tokenize, slice-ansi) segment every line they
+ * handle: with this (patched in by scripts/build.mjs) the first frame needs no segmenter.
  */
-export function singleGraphemes(text: string): Array<{segment: string; index: number}> | undefined {
+export function singleGraphemes(text: string): SingleGraphemes | undefined {
 	if (!SINGLE_GRAPHEMES.test(text)) return undefined;
-	const segments = new Array<{segment: string; index: number}>(text.length);
-	for (let index = 0; index < text.length; index++) segments[index] = {segment: text[index]!, index};
-	return segments;
+	const at = (index: number): Grapheme => ({segment: text[index]!, index, input: text});
+	return {
+		containing: (index = 0) => {
+			const position = Math.trunc(Number(index) || 0);
+			return position >= 0 && position < text.length ? at(position) : undefined;
+		},
+		*[Symbol.iterator]() {
+			for (let index = 0; index < text.length; index++) yield at(index);
+		},
+	};
 }

@@ -64,7 +64,11 @@ describe('simpleWidth', () => {
 
 describe('singleGraphemes', () => {
 	const segmenter = new Intl.Segmenter(undefined, {granularity: 'grapheme'});
-	const segments = (text: string) => [...segmenter.segment(text)].map(({segment, index}) => ({segment, index}));
+	const segments = (text: string) => [...segmenter.segment(text)].map(({segment, index, input}) => ({segment, index, input}));
+	const single = (text: string) => {
+		const graphemes = singleGraphemes(text);
+		return graphemes && [...graphemes];
+	};
 
 	it('yields what Intl.Segmenter yields for text of the characters it takes, ANSI codes and line feeds included', () => {
 		const pool = [...simple.filter((_, index) => index % 31 === 0), ...pictographs, '\n', '\u001B', '\u0007', '[', 'm', ';', '3', ']'];
@@ -73,9 +77,14 @@ describe('singleGraphemes', () => {
 		for (let round = 0; round < 5_000; round++) {
 			let text = '';
 			for (let length = Math.floor(random() * 30); length > 0; length--) text += pool[Math.floor(random() * pool.length)];
-			expect([text, singleGraphemes(text)]).toEqual([text, segments(text)]);
+			expect([text, single(text)]).toEqual([text, segments(text)]);
+			const real = segmenter.segment(text);
+			for (const index of [-1, 0, Math.floor(text.length / 2), text.length - 1, text.length, 1.5]) {
+				const want = real.containing(index);
+				expect(singleGraphemes(text)!.containing(index)).toEqual(want && {segment: want.segment, index: want.index, input: want.input});
+			}
 		}
-		for (const character of [...simple, ...pictographs]) expect(singleGraphemes(`${character}${character}`)).toEqual(segments(`${character}${character}`));
+		for (const character of [...simple, ...pictographs]) expect(single(`${character}${character}`)).toEqual(segments(`${character}${character}`));
 	});
 
 	it('leaves other text to the segmenter', () => {
