@@ -60,12 +60,14 @@ export function staleReason(root) {
 	}
 	if (stamp?.format !== FORMAT || typeof stamp.inputs !== 'object' || typeof stamp.outputs !== 'object') return 'build stamp of another format';
 	for (const input of CONFIG_INPUTS) if (!(input in stamp.inputs)) return `${input} is not in the build stamp`;
+	// Plain concatenation: path.join for ~450 paths was a third of the check's time.
+	const base = `${root}${path.sep}`;
 	for (const [output, [size, mtimeMs]] of Object.entries(stamp.outputs)) {
-		const stat = statSync(path.join(root, output), {throwIfNoEntry: false});
+		const stat = statSync(base + output, {throwIfNoEntry: false});
 		if (!stat || stat.size !== size || stat.mtimeMs !== mtimeMs) return `${output} changed`;
 	}
 	for (const [input, [size, mtimeMs, hash]] of Object.entries(stamp.inputs)) {
-		const file = path.join(root, input);
+		const file = base + input;
 		const stat = statSync(file, {throwIfNoEntry: false});
 		if (!stat || stat.size !== size) return `${input} changed`;
 		if (stat.mtimeMs !== mtimeMs && sha256(file) !== hash) return `${input} changed`;
