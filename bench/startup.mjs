@@ -1,18 +1,24 @@
 // Start-up: `cilium-lab --version` against `node -e 0` (target ≤ 1.5×), and the TUI's first frame drawn in a real
-// pty against `node -e 0` in the same pty (target ≤ 3×):
-//   - the lesson list, fixture lessons, after a first start that picked the track (real target: no daemon);
+// pty against `node -e 0` in the same pty:
+//   - the lesson list, fixture lessons, after a first start that picked the track (real target: no daemon): ≤ 2×;
 //   - the track chooser on the default practice target from a fresh lab home (the daemon starts behind the frame),
-//     with the fixture lessons and with the lessons that ship with the app (lessons/, the default --lessons).
-// Medians of interleaved rounds, measured in one run. Needs `npm run build` first and `script` (util-linux).
-// BENCH_APP=path/to/cilium-lab.js measures another build (e.g. a copy of an older dist/).
-import {spawn} from 'node:child_process';
+//     with the fixture lessons and with the lessons that ship with the app (lessons/, the default --lessons): ≤ 2.5×;
+//   - `npm start` (scripts/start.mjs: dist/ is up to date, so no build) to the same lesson list, against
+//     `node dist/cilium-lab.js` to it: ≤ 1.5× (npm itself is part of what is measured).
+// Medians of interleaved rounds, measured in one run. Needs `script` (util-linux); builds dist/ first when an input
+// changed (as `npm start` does). BENCH_APP=path/to/cilium-lab.js measures another build (e.g. a copy of an older
+// dist/); `npm start` always runs this checkout's. BENCH_BASELINE_APP=path/to/another/cilium-lab.js adds that build's
+// first frames to the same rounds (its own saved home), printed as ratios against this build's (no target).
+import {spawn, spawnSync} from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const app = path.resolve(process.env.BENCH_APP ?? path.join(root, 'dist/cilium-lab.js'));
+const appUnderTest = path.resolve(process.env.BENCH_APP ?? path.join(root, 'dist/cilium-lab.js'));
+const app = appUnderTest;
+const baselineApp = process.env.BENCH_BASELINE_APP ? path.resolve(process.env.BENCH_BASELINE_APP) : undefined;
 const fixtureLessons = path.join(root, process.env.BENCH_LESSONS ?? 'test/fixtures/lessons-basic/lessons');
 const rounds = Number(process.env.BENCH_ROUNDS ?? 9);
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'cilium-lab-bench-'));
@@ -47,7 +53,7 @@ function inPty(command, {until, keys = [], extraEnv = {}, exited} = {}) {
 }
 
 /** The first frame on the default practice target from a fresh lab home; the daemon it started is stopped after. */
-async function practiceFrame(lessonsArgs) {
+async function practiceFrame(lessonsArgs, app = appUnderTest) {
 	const fresh = fs.mkdtempSync(path.join(os.tmpdir(), 'cilium-lab-bench-practice-'));
 	const extraEnv = {CILIUM_LAB_HOME: fresh, CILIUM_LAB_PRACTICE_SPEED: 'instant'};
 	const exited = {};
@@ -62,19 +68,36 @@ async function practiceFrame(lessonsArgs) {
 	}
 }
 
+// dist/ up to date, so the measured `npm start`s do not build (the first start after a change builds, once).
+const ready = spawnSync(process.execPath, [path.join(root, 'scripts/start.mjs'), '--version'], {cwd: root, stdio: ['ignore', 'ignore', 'inherit']});
+if (ready.status !== 0) throw new Error('scripts/start.mjs --version failed');
+
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const fixtureCommand = `node ${quote(app)} --lessons ${quote(fixtureLessons)} --target real --lang en`;
+const fixtureArgs = `--lessons ${quote(fixtureLessons)} --target real --lang en`;
+const fixtureCommand = `node ${quote(app)} ${fixtureArgs}`;
+const npmStartCommand = `cd ${quote(root)} && npm start --silent -- ${fixtureArgs}`;
+const lessonList = /Lessons[\s\S]*Making files/;
 
 // First start once (track chooser, variables), so the measured starts open on the lesson list.
-await inPty(fixtureCommand, {keys: [[1500, '\r'], [2500, '\u001b'], [3500, 'q']]});
+const firstStartKeys = [[1500, '\r'], [2500, '\u001b'], [3500, 'q']];
+await inPty(fixtureCommand, {keys: firstStartKeys});
+const baselineHome = baselineApp ? fs.mkdtempSync(path.join(os.tmpdir(), 'cilium-lab-bench-baseline-')) : undefined;
+if (baselineApp) await inPty(`node ${quote(baselineApp)} ${fixtureArgs}`, {keys: firstStartKeys, extraEnv: {CILIUM_LAB_HOME: baselineHome}});
 
 const measures = [
 	{name: 'node -e 0 (in a pty)', run: () => inPty('node -e 0')},
 	{name: 'cilium-lab --version', target: 1.5, run: () => inPty(`node ${quote(app)} --version`)},
-	{name: 'first frame: lesson list, fixture lessons, saved home', target: 3, run: () => inPty(fixtureCommand, {until: /Lessons[\s\S]*Making files/})},
-	{name: 'first frame: track chooser, practice, fresh home, fixture lessons', target: 3, run: () => practiceFrame(`--lessons ${quote(fixtureLessons)} `)},
-	{name: 'first frame: track chooser, practice, fresh home, lessons/ (default)', target: 3, run: () => practiceFrame('')},
+	{name: 'first frame: lesson list, fixture lessons, saved home', target: 2, run: () => inPty(fixtureCommand, {until: lessonList})},
+	{name: 'first frame: track chooser, practice, fresh home, fixture lessons', target: 2.5, run: () => practiceFrame(`--lessons ${quote(fixtureLessons)} `)},
+	{name: 'first frame: track chooser, practice, fresh home, lessons/ (default)', target: 2.5, run: () => practiceFrame('')},
+	{name: 'npm start: lesson list, fixture lessons, saved home', target: 1.5, base: 2, run: () => inPty(npmStartCommand, {until: lessonList})},
 ];
+if (baselineApp) {
+	measures.push(
+		{name: 'baseline build: lesson list, saved home', target: Infinity, base: 2, run: () => inPty(`node ${quote(baselineApp)} ${fixtureArgs}`, {until: lessonList, extraEnv: {CILIUM_LAB_HOME: baselineHome}})},
+		{name: 'baseline build: track chooser, practice, fresh home, lessons/', target: Infinity, base: 4, run: () => practiceFrame('', baselineApp)},
+	);
+}
 const times = measures.map(() => []);
 for (let round = 0; round < rounds; round++) {
 	// Rotate the order each round so no measure always runs right after the daemon of another one stopped.
@@ -84,13 +107,19 @@ for (let round = 0; round < rounds; round++) {
 	}
 }
 fs.rmSync(home, {recursive: true, force: true});
+if (baselineHome) fs.rmSync(baselineHome, {recursive: true, force: true});
 
 const base = median(times[0]);
 console.log(`${measures[0].name.padEnd(72)} median ${base.toFixed(0)} ms (${rounds} interleaved rounds)`);
 let met = true;
-measures.slice(1).forEach((measure, index) => {
-	const ratio = median(times[index + 1]) / base;
+measures.slice(1).forEach((measure, offset) => {
+	const index = offset + 1;
+	const against = measure.base ?? 0;
+	const ratio = median(times[index]) / median(times[against]);
 	met &&= ratio <= measure.target;
-	console.log(`${measure.name.padEnd(72)} ${ratio.toFixed(2)}× node -e 0 (target ≤ ${measure.target}×)`);
+	const baseName = against === 0 ? 'node -e 0' : `the ${measures[against].name.replace(/^first frame: /, 'app: ')}`;
+	const also = against === 0 ? '' : `; ${(median(times[index]) / base).toFixed(2)}× node -e 0`;
+	const target = Number.isFinite(measure.target) ? `target ≤ ${measure.target}×; ` : '';
+	console.log(`${measure.name.padEnd(72)} ${ratio.toFixed(2)}× ${baseName} (${target}${also.slice(2)}${also ? '; ' : ''}median ${median(times[index]).toFixed(0)} ms)`);
 });
 process.exitCode = met ? 0 : 1;

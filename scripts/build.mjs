@@ -7,6 +7,7 @@ import {copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync
 import os from 'node:os';
 import {fileURLToPath} from 'node:url';
 import path from 'node:path';
+import {STAMP, writeStamp} from './build-stamp.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 // The practice daemon imports its parts (API server, streams, controllers, datapath, tools) statically: they are
@@ -32,7 +33,71 @@ const yogaWithoutFetch = {
 	},
 };
 
-await build({
+// string-width (every width Ink measures) with a fast path for text of characters that are each their own grapheme
+// cluster, Ink's output tokenizer (@alcalzone/ansi-tokenize) without a segmenter for such text, and every
+// Intl.Segmenter they and slice-ansi make at load made on first use instead: creating a segmenter and compiling
+// string-width's Unicode-property regexes cost ~80 ms before the first frame (src/ui/simple-width.ts).
+const simpleWidthModule = path.join(root, 'src', 'ui', 'simple-width.ts');
+/** A segmenter made on first use; with `single`, text of single-grapheme characters needs none (singleGraphemes). */
+const lazySegmenter = (name, options = '', single = false) =>
+	`${single ? `import {singleGraphemes as __singleGraphemes} from ${JSON.stringify(simpleWidthModule)};\n` : ''}let __${name}; const ${name} = {segment: (text) => ${single ? '__singleGraphemes(text) ?? ' : ''}(__${name} ??= new Intl.Segmenter(${options})).segment(text)};`;
+/** Replaces each [from, to] in `source` once; a change that no longer applies fails the build (check the upgrade). */
+function patch(file, source, replacements) {
+	let patched = source;
+	for (const [from, to] of replacements) {
+		if (!patched.includes(from)) throw new Error(`${file}: no longer has the code scripts/build.mjs patches (${from.slice(0, 60)}…); check the upgrade`);
+		patched = patched.replace(from, to);
+	}
+	return patched;
+}
+const fastText = {
+	name: 'fast-text',
+	setup(builder) {
+		builder.onLoad({filter: /[\\/]string-width[\\/]index\.js$/}, ({path: file}) => {
+			const source = readFileSync(file, 'utf8');
+			const version = JSON.parse(readFileSync(path.join(path.dirname(file), 'package.json'), 'utf8')).version;
+			// string-width 4 (CommonJS, of cli-table3 and yargs) is left as it is: nothing before the first frame uses it.
+			if (!/^[78]\./.test(version)) return undefined;
+			const patched = patch(file, source, [
+				['const segmenter = new Intl.Segmenter();', lazySegmenter('segmenter')],
+				['export default function stringWidth(', 'function stringWidthFull('],
+				["import stripAnsi from 'strip-ansi';", "import stripAnsi from 'strip-ansi';"],
+				["import {eastAsianWidth} from 'get-east-asian-width';", "import {eastAsianWidth} from 'get-east-asian-width';"],
+			]);
+			return {
+				contents: `${patched}
+import {simpleWidth as __simpleWidth} from ${JSON.stringify(simpleWidthModule)};
+export default function stringWidth(input, options) {
+	if (typeof input === 'string') {
+		const width = __simpleWidth(input, options, eastAsianWidth, stripAnsi, ${version.startsWith('8.')});
+		if (width !== undefined) return width;
+	}
+	return stringWidthFull(input, options);
+}
+`,
+				loader: 'js',
+				resolveDir: path.dirname(file),
+			};
+		});
+		builder.onLoad({filter: /[\\/]@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]tokenize\.js$/}, ({path: file}) => {
+			const source = readFileSync(file, 'utf8');
+			const contents = patch(file, source, [
+				['const segmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });', lazySegmenter('segmenter', "undefined, {granularity: 'grapheme'}", true)],
+			]);
+			return {contents, loader: 'js', resolveDir: path.dirname(file)};
+		});
+		builder.onLoad({filter: /[\\/]slice-ansi[\\/]tokenize-ansi\.js$/}, ({path: file}) => {
+			const source = readFileSync(file, 'utf8');
+			const contents = patch(file, source, [["const GRAPHEME_SEGMENTER = new Intl.Segmenter(undefined, {granularity: 'grapheme'});", lazySegmenter('GRAPHEME_SEGMENTER', "undefined, {granularity: 'grapheme'}", true)]]);
+			return {contents, loader: 'js', resolveDir: path.dirname(file)};
+		});
+	},
+};
+
+// No stamp while building: an interrupted build is never taken for a finished one (scripts/start.mjs).
+rmSync(path.join(root, STAMP), {force: true});
+const startedMs = Date.now();
+const result = await build({
 	absWorkingDir: root,
 	entryPoints,
 	outdir: 'dist',
@@ -53,8 +118,9 @@ await build({
 	banner: {
 		js: "import {createRequire as __cr} from 'node:module';const require=__cr(import.meta.url);",
 	},
-	plugins: [yogaWithoutFetch],
+	plugins: [yogaWithoutFetch, fastText],
 	logLevel: 'warning',
+	metafile: true,
 });
 
 // The validated lab of lessons/, for a first start from a fresh lab home (src/lab/cache.ts). Written by the app
@@ -73,3 +139,9 @@ try {
 } finally {
 	rmSync(home, {recursive: true, force: true});
 }
+
+// Last: what this build was made from, so `npm start` skips the next build when nothing changed (scripts/build-stamp.mjs).
+// Source maps are no output a start needs.
+const outputs = Object.keys(result.metafile.outputs).filter((output) => !output.endsWith('.map'));
+if (existsSync(snapshot)) outputs.push(path.relative(root, snapshot));
+writeStamp(root, {inputs: Object.keys(result.metafile.inputs), outputs, startedMs});

@@ -12,7 +12,6 @@
 import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {parse as parseYaml} from 'yaml';
 import {ClusterError, UserError} from './errors.js';
 import {msg} from './lab/i18n.js';
 import {didYouMean} from './lab/suggest.js';
@@ -58,11 +57,16 @@ export function kubeconfigFiles(env: Record<string, string | undefined>): string
 	return [path.join(env.HOME || os.homedir(), '.kube', 'config')];
 }
 
-/** Context names defined in the kubeconfig files (files that are missing or unreadable are skipped, as kubectl does). */
-export function kubeContexts(files: string[]): string[] {
+/**
+ * Context names defined in the kubeconfig files (files that are missing or unreadable are skipped, as kubectl does).
+ * The YAML parser loads only here (--context): the first frame on a real target does not wait for it.
+ */
+export async function kubeContexts(files: string[]): Promise<string[]> {
 	const names: string[] = [];
 	for (const file of files) {
 		if (!existsSync(file)) continue;
+		// yaml is CommonJS: in the bundle its namespace holds only the default export.
+		const parseYaml = (await import('yaml')).default.parse;
 		try {
 			const doc = parseYaml(readFileSync(file, 'utf8')) as {contexts?: Array<{name?: unknown}>} | null;
 			for (const context of doc?.contexts ?? []) if (typeof context?.name === 'string') names.push(context.name);
@@ -73,14 +77,14 @@ export function kubeContexts(files: string[]): string[] {
 	return names;
 }
 
-function realTarget(options: ResolveTargetOptions): ResolvedTarget {
+async function realTarget(options: ResolveTargetOptions): Promise<ResolvedTarget> {
 	const env = definedOnly(options.env ?? process.env);
 	if (!options.context) {
 		delete env.LAB_KUBE_CONTEXT;
 		return {target: {kind: 'real'}, env, describe: 'kube context: current'};
 	}
 	const files = kubeconfigFiles(env);
-	const contexts = kubeContexts(files);
+	const contexts = await kubeContexts(files);
 	if (!contexts.includes(options.context)) {
 		const where = files.join(path.delimiter);
 		if (contexts.length === 0) {

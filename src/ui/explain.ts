@@ -1,5 +1,6 @@
 // `e` on a step: `cilium-lab policy explain` for each egress check that has a result, failed ones first.
-import {expandCheckSpec} from '../lab/expand.js';
+// The check specs' expansion loads on the first explanation: it brings zod (the check schemas), which the first
+// frame does not need.
 import type {CheckSpec, Step} from '../lab/types.js';
 import type {SessionState} from '../session/index.js';
 
@@ -25,6 +26,8 @@ export async function explainStep(session: SessionState, lessonId: string, step:
 	const rows = session.lessons[lessonId]?.steps[step.id]?.checks ?? [];
 	const egress = rows.filter((row) => row.spec.kind === 'egress' && row.state !== 'pending' && row.state !== 'running');
 	const ordered = [...egress.filter((row) => row.state === 'failed'), ...egress.filter((row) => row.state !== 'failed')];
+	if (ordered.length === 0) return [];
+	const {expandCheckSpec} = await import('../lab/expand.js');
 	const out: string[] = [];
 	for (const row of ordered) {
 		const spec = expandCheckSpec(row.spec, session.variables).spec as EgressSpec;

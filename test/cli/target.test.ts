@@ -51,7 +51,7 @@ describe('resolveTarget', () => {
 		const dir = tempDir();
 		const kubeconfig = path.join(dir, 'config');
 		writeFileSync(kubeconfig, kubeconfigText);
-		expect(kubeContexts([kubeconfig, path.join(dir, 'missing')])).toEqual(['first', 'second']);
+		expect(await kubeContexts([kubeconfig, path.join(dir, 'missing')])).toEqual(['first', 'second']);
 		await expect(resolveTarget({target: 'real', lang: 'en', context: 'secnd', home: tempDir(), track: 'k8s', env: {KUBECONFIG: kubeconfig}})).rejects.toThrow(
 			`no kube context "secnd" in ${kubeconfig} (did you mean "second"?); the contexts there are first, second`,
 		);

@@ -2,7 +2,8 @@ import {execFileSync} from 'node:child_process';
 import {readdirSync, readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {completedSteps, loadProgress, progressPath, ProgressStore, writeProgressSync, type Progress} from '../../src/progress/store.js';
+import {z} from 'zod';
+import {buildProgressSchema, completedSteps, loadProgress, plainProgress, progressPath, ProgressStore, writeProgressSync, type Progress} from '../../src/progress/store.js';
 import {tempDirs} from '../helpers/temp.js';
 
 const tempDir = tempDirs();
@@ -79,5 +80,49 @@ describe('progress store', () => {
 		const wrong = await loadProgress(dir, {now: new Date('2026-02-03T04:05:07.000Z')});
 		expect(wrong.notice).toContain('does not look like a progress file (lessons.a.steps.b.status');
 		expect(readdirSync(dir).filter((name) => name.includes('.corrupt-')).length).toBe(2);
+	});
+
+	it('reads a plain progress file without zod exactly as the zod schema parses it, and leaves anything else to the schema', () => {
+		const schema = buildProgressSchema(z);
+		const step = sample.lessons.install!.steps.helm!;
+		const cases: unknown[] = [
+			sample,
+			{version: 1},
+			{updatedAt: 'x', lessons: {}, version: 1, variables: {B: '1', A: '2'}, target: {context: 'c', kind: 'practice'}, lang: 'en', track: 'k8s'},
+			{version: 1, target: {kind: 'real'}, lessons: {a: {steps: {}}, b: {steps: {s: {...step, status: 'done'}}}}},
+			// For the schema: unknown keys, wrong types and values, a newer or missing version, odd keys.
+			{...sample, extra: 1},
+			{...sample, target: {kind: 'real', extra: 1}},
+			{...sample, lessons: {install: {steps: {helm: {...step, extra: true}}}}},
+			{...sample, lessons: {install: {steps: {helm: {...step, status: 'passed'}}}}},
+			{...sample, lessons: {install: {steps: {helm: {...step, at: 1}}}}},
+			{...sample, lessons: {install: {steps: []}}},
+			{...sample, lessons: []},
+			{...sample, variables: {A: 1}},
+			{...sample, variables: null},
+			{...sample, track: 'nope'},
+			{...sample, lang: 'de'},
+			{...sample, target: {kind: 'cloud'}},
+			{...sample, target: {kind: 'real', context: null}},
+			{...sample, updatedAt: 5},
+			{...sample, version: 2},
+			{...sample, version: '1'},
+			{track: 'k8s'},
+			JSON.parse('{"version": 1, "variables": {"__proto__": "x"}}'),
+			null,
+			[],
+			'progress',
+		];
+		for (const data of cases) {
+			const plain = plainProgress(data);
+			const parsed = schema.safeParse(data);
+			if (plain) {
+				expect(parsed.success).toBe(true);
+				expect(JSON.stringify(plain)).toBe(JSON.stringify(parsed.data));
+				expect(plain).toEqual(parsed.data);
+			}
+		}
+		expect(cases.slice(0, 4).every((data) => plainProgress(data) !== undefined)).toBe(true);
+		expect(cases.slice(4).every((data) => plainProgress(data) === undefined)).toBe(true);
 	});
 });
