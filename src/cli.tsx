@@ -87,6 +87,22 @@ async function main(argv: string[]): Promise<number> {
 			for (const warning of ctx.warnings) process.stderr.write(`cilium-lab: ${warning}\n`);
 			return listCommand(ctx, {json: args.json});
 		}
+		case 'doctor': {
+			const {ctx, kind, context} = await prepare(args);
+			const [{doctorCommand}, {trackOrFirst}] = await Promise.all([import('./cli/doctor.js'), import('./cli/setup.js')]);
+			return doctorCommand({
+				lab: ctx.lab,
+				track: trackOrFirst(ctx),
+				target: kind,
+				context,
+				variables: ctx.variables,
+				home: ctx.home,
+				env: process.env,
+				terminal: {isTTY: process.stdout.isTTY === true, columns: process.stdout.columns, rows: process.stdout.rows},
+				lang: ctx.lang,
+				json: args.json,
+			});
+		}
 		case 'check':
 		case 'run':
 		case 'reset':
