@@ -103,6 +103,15 @@ async function main(argv: string[]): Promise<number> {
 				json: args.json,
 			});
 		}
+		case 'workshop': {
+			const [ctx, {workshopCommand}] = await Promise.all([loadSetup(args), import('./cli/workshop.js')]);
+			const cancel = cancelOnSignals();
+			try {
+				return await workshopCommand({subcommand: args.positionals[0], lab: ctx.lab, lang: ctx.lang, listen: args.listen, signal: cancel.signal});
+			} finally {
+				cancel.dispose();
+			}
+		}
 		case 'check':
 		case 'run':
 		case 'reset':
@@ -181,28 +190,57 @@ async function headless(args: CliArgs): Promise<number> {
 			});
 		}
 		const [{runLessons}, runner] = await Promise.all([import('./cli/run.js'), import('./run/runner.js')]);
-		return await runLessons({
-			lab: ctx.lab,
-			track,
-			lang: ctx.lang,
-			refs: args.positionals,
-			solve: args.solve,
-			redo: args.redo,
-			json: args.json,
-			variables: ctx.variables,
-			home: ctx.home,
-			target: target.target,
-			targetEnv: target.env,
-			context: target.context,
-			store: ctx.store,
-			progressLessons: ctx.progress?.lessons,
-			runner,
-			runChecks,
-			signal: cancel.signal,
-		});
+		const reporter = await joinWorkshop(args, {track, target: kind, lang: ctx.lang, home: ctx.home});
+		try {
+			return await runLessons({
+				lab: ctx.lab,
+				track,
+				lang: ctx.lang,
+				refs: args.positionals,
+				solve: args.solve,
+				redo: args.redo,
+				json: args.json,
+				variables: ctx.variables,
+				home: ctx.home,
+				target: target.target,
+				targetEnv: target.env,
+				context: target.context,
+				store: ctx.store,
+				progressLessons: ctx.progress?.lessons,
+				runner,
+				runChecks,
+				signal: cancel.signal,
+				follow: reporter ? (driver) => reporter.attach(driver) : undefined,
+			});
+		} finally {
+			await reporter?.close(3000);
+		}
 	} finally {
 		cancel.dispose();
 	}
+}
+
+/** --join URL (or CILIUM_LAB_JOIN): the workshop reporter, joining in the background; the lab never waits for it. */
+async function joinWorkshop(args: CliArgs, options: {track: string; target: 'practice' | 'real'; lang: import('./lab/types.js').Lang; home: string}) {
+	const url = args.join ?? process.env.CILIUM_LAB_JOIN;
+	if (!url) return undefined;
+	const [{WorkshopReporter}, {msg}] = await Promise.all([import('./workshop/reporter.js'), import('./lab/i18n.js')]);
+	const name = args.name ?? process.env.CILIUM_LAB_NAME;
+	if (!name) throw new UserError(msg(options.lang, 'workshop.join.needsName'), `cilium-lab --join ${url} --name NAME`);
+	let reporter;
+	try {
+		reporter = new WorkshopReporter({
+			url,
+			name,
+			...options,
+			onStatus: (status) =>
+				process.stderr.write(`cilium-lab: ${status.joined ? msg(options.lang, 'workshop.join.joined', {url, name}) : msg(options.lang, 'workshop.join.failed', {reason: status.reason})}\n`),
+		});
+	} catch (error) {
+		throw new UserError((error as Error).message);
+	}
+	reporter.start();
+	return reporter;
 }
 
 async function tui(args: CliArgs): Promise<number> {

@@ -41,11 +41,10 @@ export const joinRequestSchema = z.strictObject({
 		.regex(/^[^\p{Cc}<>]+$/u),
 	track: id,
 	target: z.enum(['practice', 'real']),
-	/** Given back on a rejoin (the same learner after a restart keeps their row). */
-	learnerId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/).optional(),
 });
 export type JoinRequest = z.infer<typeof joinRequestSchema>;
 
+/** The join's answer. A learner who joins again with their token (Authorization: Bearer) keeps their row. */
 export interface JoinAnswer {
 	learnerId: string;
 	token: string;
