@@ -220,13 +220,23 @@ async function headless(args: CliArgs): Promise<number> {
 	}
 }
 
+/** --join URL and --name NAME (or CILIUM_LAB_JOIN and CILIUM_LAB_NAME), checked; undefined without --join. */
+async function workshopJoin(args: CliArgs, lang: import('./lab/types.js').Lang): Promise<{url: string; name: string} | undefined> {
+	const url = args.join || process.env.CILIUM_LAB_JOIN;
+	if (!url) return undefined;
+	const [{parseJoinUrl}, {msg}] = await Promise.all([import('./workshop/reporter.js'), import('./lab/i18n.js')]);
+	const name = args.name || process.env.CILIUM_LAB_NAME;
+	if (!name) throw new UserError(msg(lang, 'workshop.join.needsName'), `cilium-lab --join ${url} --name NAME`);
+	if (!parseJoinUrl(url)) throw new UserError(`--join ${url}: expected the join URL the facilitator printed (http://HOST:PORT/join/CODE)`);
+	return {url, name};
+}
+
 /** --join URL (or CILIUM_LAB_JOIN): the workshop reporter, joining in the background; the lab never waits for it. */
 async function joinWorkshop(args: CliArgs, options: {track: string; target: 'practice' | 'real'; lang: import('./lab/types.js').Lang; home: string}) {
-	const url = args.join ?? process.env.CILIUM_LAB_JOIN;
-	if (!url) return undefined;
+	const join = await workshopJoin(args, options.lang);
+	if (!join) return undefined;
+	const {url, name} = join;
 	const [{WorkshopReporter}, {msg}] = await Promise.all([import('./workshop/reporter.js'), import('./lab/i18n.js')]);
-	const name = args.name ?? process.env.CILIUM_LAB_NAME;
-	if (!name) throw new UserError(msg(options.lang, 'workshop.join.needsName'), `cilium-lab --join ${url} --name NAME`);
 	let reporter;
 	try {
 		reporter = new WorkshopReporter({
@@ -252,6 +262,7 @@ async function tui(args: CliArgs): Promise<number> {
 	const modules = Promise.all([import('./target.js'), import('./cli/checks.js'), import('./ui/main.js')]);
 	modules.catch(() => {});
 	const {ctx, kind, context} = await prepare(args);
+	const workshop = await workshopJoin(args, ctx.lang);
 	traceStartup('lab loaded');
 	const [{resolveTarget}, {runChecks}, {startTui}] = await modules;
 	// The real target is ready at once (a kubeconfig overlay at most). The practice cluster starts behind the first
@@ -276,6 +287,7 @@ async function tui(args: CliArgs): Promise<number> {
 		context: target.context,
 		saveProgress: (snapshot) => ctx.store.save({lang: ctx.lang, ...snapshot, target: target.target}),
 		runChecks,
+		workshop,
 	});
 }
 

@@ -23,7 +23,7 @@ export interface ReporterOptions {
 	home?: string;
 	fetch?: typeof fetch;
 	now?: () => Date;
-	/** Called once when joined, or with the reason when the first try failed. */
+	/** Called when the connection changes: joined, or lost (with the reason); not again while it stays so. */
 	onStatus?: (status: {joined: true} | {joined: false; reason: string}) => void;
 }
 
@@ -106,7 +106,8 @@ export class WorkshopReporter {
 	private sending?: Promise<void>;
 	private backoffMs = 0;
 	private closed = false;
-	private told = false;
+	/** The connection as last told through onStatus. */
+	private told?: boolean;
 	private readonly statuses = new Map<string, StepStatus>();
 
 	constructor(private readonly options: ReporterOptions) {
@@ -186,8 +187,8 @@ export class WorkshopReporter {
 
 	private fail(reason: string) {
 		this.backoffMs = Math.min(30_000, Math.max(500, this.backoffMs * 2));
-		if (!this.told) {
-			this.told = true;
+		if (this.told !== false) {
+			this.told = false;
 			this.options.onStatus?.({joined: false, reason});
 		}
 	}
@@ -202,8 +203,7 @@ export class WorkshopReporter {
 		const seq = this.saved?.learnerId === answer.learnerId ? this.saved.seq : 0;
 		this.saved = {...this.target, learnerId: answer.learnerId, token: answer.token, seq};
 		this.persist();
-		if (!this.told || this.backoffMs > 0) this.options.onStatus?.({joined: true});
-		this.told = true;
+		this.connected();
 		return true;
 	}
 
@@ -230,12 +230,20 @@ export class WorkshopReporter {
 					return;
 				}
 				this.saved.seq = seq;
+				this.connected();
 				this.queue.splice(0, batch.length);
 				this.persist();
 			}
 			this.backoffMs = 0;
 		} catch (error) {
 			this.fail((error as Error).message);
+		}
+	}
+
+	private connected() {
+		if (this.told !== true) {
+			this.told = true;
+			this.options.onStatus?.({joined: true});
 		}
 	}
 
