@@ -1,4 +1,6 @@
 // `cilium-lab doctor`: the pre-flight check, printed (each problem with its fix, the short result code last) or as JSON.
+import path from 'node:path';
+import {writeFileAtomic} from '../atomic-write.js';
 import {msg} from '../lab/i18n.js';
 import type {Lang} from '../lab/types.js';
 import {doctorResult, type DoctorResult} from '../doctor/assess.js';
@@ -22,6 +24,12 @@ export function formatDoctor(lang: Lang, result: DoctorResult, header: string): 
 export async function doctorCommand(options: DoctorOptions & {lang: Lang; json: boolean; out?: NodeJS.WritableStream}): Promise<number> {
 	const out = options.out ?? process.stdout;
 	const result = doctorResult(await probe(options));
+	// The last result, for a workshop the learner joins later (src/workshop/reporter.ts sends its code).
+	try {
+		writeFileAtomic(path.join(options.home, 'doctor.json'), JSON.stringify({code: result.code, at: new Date().toISOString()}));
+	} catch {
+		// the home check above already says why it cannot be written
+	}
 	if (options.json) {
 		const checks = result.findings.map((finding) => ({
 			id: finding.id,

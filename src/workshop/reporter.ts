@@ -158,8 +158,14 @@ export class WorkshopReporter {
 		this.schedule(0);
 	}
 
-	/** Joins now (in the background); events pushed meanwhile wait. */
+	/** Joins now (in the background); events pushed meanwhile wait. The last doctor result (<home>/doctor.json) goes first. */
 	start() {
+		try {
+			const doctor = JSON.parse(fs.readFileSync(path.join(this.options.home ?? '', 'doctor.json'), 'utf8')) as {code?: unknown; at?: unknown};
+			if (typeof doctor.code === 'string' && typeof doctor.at === 'string') this.queue.unshift({type: 'doctor', code: doctor.code, at: doctor.at});
+		} catch {
+			// no doctor run yet
+		}
 		this.schedule(0);
 	}
 

@@ -90,12 +90,17 @@ describe('cilium-lab workshop serve', () => {
 
 	it('follows learners running the lessons with --join; one whose server is gone works on; one coming back keeps its row', async () => {
 		const names = ['Ana', 'Bo', 'Chae', 'Dan', 'Eun'];
+		// Ana ran the doctor before joining: its result code reaches the room with her first run.
+		const doctor = await start(['doctor', '--target', 'real', '--track', 'k8s', '--lessons', lessons], path.join(work, 'Ana')).done;
+		const doctorCode = /(CLD1-\S+)\n$/.exec(doctor.stdout)?.[1];
+		expect(doctorCode).toBeDefined();
 		const results = await Promise.all(names.map((name) => learnerRun(name, path.join(work, name))));
 		for (const result of results) {
 			expect(result.code, result.stderr).toBe(2);
 			expect(result.stderr).toContain('joined the workshop at');
 		}
 		let snapshot = await room();
+		expect(snapshot.learners.find((learner) => learner.name === 'Ana')?.doctor).toBe(doctorCode);
 		for (const name of names) {
 			const learner = snapshot.learners.find((candidate) => candidate.name === name)!;
 			expect(learner, name).toBeDefined();
