@@ -112,9 +112,11 @@ export async function startWorkshopServer(options: WorkshopServerOptions): Promi
 	const changed = () => {
 		pushTimer ??= setTimeout(pushNow, 100);
 	};
+	// Every 15 s the room goes out again even without events: a learner becomes stuck by time alone.
 	const keepAlive = setInterval(() => {
-		for (const stream of streams) stream.write(': keep-alive\n\n');
+		if (streams.size > 0) changed();
 	}, 15_000);
+	keepAlive.unref();
 
 	const facilitator = (url: URL) => sameSecret(url.searchParams.get('key') ?? '', key);
 	const bearer = (request: http.IncomingMessage) => /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1];
