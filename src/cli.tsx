@@ -87,6 +87,31 @@ async function main(argv: string[]): Promise<number> {
 			for (const warning of ctx.warnings) process.stderr.write(`cilium-lab: ${warning}\n`);
 			return listCommand(ctx, {json: args.json});
 		}
+		case 'doctor': {
+			const {ctx, kind, context} = await prepare(args);
+			const [{doctorCommand}, {trackOrFirst}] = await Promise.all([import('./cli/doctor.js'), import('./cli/setup.js')]);
+			return doctorCommand({
+				lab: ctx.lab,
+				track: trackOrFirst(ctx),
+				target: kind,
+				context,
+				variables: ctx.variables,
+				home: ctx.home,
+				env: process.env,
+				terminal: {isTTY: process.stdout.isTTY === true, columns: process.stdout.columns, rows: process.stdout.rows},
+				lang: ctx.lang,
+				json: args.json,
+			});
+		}
+		case 'workshop': {
+			const [ctx, {workshopCommand}] = await Promise.all([loadSetup(args), import('./cli/workshop.js')]);
+			const cancel = cancelOnSignals();
+			try {
+				return await workshopCommand({subcommand: args.positionals[0], lab: ctx.lab, lang: ctx.lang, listen: args.listen, signal: cancel.signal});
+			} finally {
+				cancel.dispose();
+			}
+		}
 		case 'check':
 		case 'run':
 		case 'reset':
@@ -165,18 +190,57 @@ async function headless(args: CliArgs): Promise<number> {
 			return await resetCommand({...headlessOptions(runner), ref: args.positionals[0], json: args.json, store: ctx.store});
 		}
 		const [{runLessons}, runner] = await Promise.all([import('./cli/run.js'), import('./run/runner.js')]);
-		return await runLessons({
-			...headlessOptions(runner),
-			refs: args.positionals,
-			solve: args.solve,
-			redo: args.redo,
-			json: args.json,
-			store: ctx.store,
-			signal: cancel.signal,
-		});
+		const reporter = await joinWorkshop(args, {track, target: kind, lang: ctx.lang, home: ctx.home});
+		try {
+			return await runLessons({
+				...headlessOptions(runner),
+				refs: args.positionals,
+				solve: args.solve,
+				redo: args.redo,
+				json: args.json,
+				store: ctx.store,
+				signal: cancel.signal,
+				follow: reporter ? (driver) => reporter.attach(driver) : undefined,
+			});
+		} finally {
+			await reporter?.close(3000);
+		}
 	} finally {
 		cancel.dispose();
 	}
+}
+
+/** --join URL and --name NAME (or CILIUM_LAB_JOIN and CILIUM_LAB_NAME), checked; undefined without --join. */
+async function workshopJoin(args: CliArgs, lang: import('./lab/types.js').Lang): Promise<{url: string; name: string} | undefined> {
+	const url = args.join || process.env.CILIUM_LAB_JOIN;
+	if (!url) return undefined;
+	const [{parseJoinUrl}, {msg}] = await Promise.all([import('./workshop/reporter.js'), import('./lab/i18n.js')]);
+	const name = args.name || process.env.CILIUM_LAB_NAME;
+	if (!name) throw new UserError(msg(lang, 'workshop.join.needsName'), `cilium-lab --join ${url} --name NAME`);
+	if (!parseJoinUrl(url)) throw new UserError(`--join ${url}: expected the join URL the facilitator printed (http://HOST:PORT/join/CODE)`);
+	return {url, name};
+}
+
+/** --join URL (or CILIUM_LAB_JOIN): the workshop reporter, joining in the background; the lab never waits for it. */
+async function joinWorkshop(args: CliArgs, options: {track: string; target: 'practice' | 'real'; lang: import('./lab/types.js').Lang; home: string}) {
+	const join = await workshopJoin(args, options.lang);
+	if (!join) return undefined;
+	const {url, name} = join;
+	const [{WorkshopReporter}, {msg}] = await Promise.all([import('./workshop/reporter.js'), import('./lab/i18n.js')]);
+	let reporter;
+	try {
+		reporter = new WorkshopReporter({
+			url,
+			name,
+			...options,
+			onStatus: (status) =>
+				process.stderr.write(`cilium-lab: ${status.joined ? msg(options.lang, 'workshop.join.joined', {url, name}) : msg(options.lang, 'workshop.join.failed', {reason: status.reason})}\n`),
+		});
+	} catch (error) {
+		throw new UserError((error as Error).message);
+	}
+	reporter.start();
+	return reporter;
 }
 
 async function tui(args: CliArgs): Promise<number> {
@@ -188,6 +252,7 @@ async function tui(args: CliArgs): Promise<number> {
 	const modules = Promise.all([import('./target.js'), import('./cli/checks.js'), import('./ui/main.js')]);
 	modules.catch(() => {});
 	const {ctx, kind, context} = await prepare(args);
+	const workshop = await workshopJoin(args, ctx.lang);
 	traceStartup('lab loaded');
 	const [{resolveTarget}, {runChecks}, {startTui}] = await modules;
 	// The real target is ready at once (a kubeconfig overlay at most). The practice cluster starts behind the first
@@ -212,6 +277,7 @@ async function tui(args: CliArgs): Promise<number> {
 		context: target.context,
 		saveProgress: (snapshot) => ctx.store.save({lang: ctx.lang, ...snapshot, target: target.target}),
 		runChecks,
+		workshop,
 	});
 }
 

@@ -5,7 +5,7 @@ import {parseLang} from '../lab/i18n.js';
 import type {Lang} from '../lab/types.js';
 import {didYouMean} from '../lab/suggest.js';
 
-export const SUBCOMMANDS = ['list', 'check', 'run', 'reset', 'lint', 'practice', 'policy', 'help'] as const;
+export const SUBCOMMANDS = ['list', 'check', 'run', 'reset', 'lint', 'doctor', 'workshop', 'practice', 'policy', 'help'] as const;
 export type Subcommand = (typeof SUBCOMMANDS)[number];
 
 /** Subcommands whose own arguments another part parses (everything after the subcommand goes to it as is). */
@@ -24,6 +24,9 @@ const OPTIONS = {
 	yes: {type: 'boolean', short: 'y'},
 	solve: {type: 'boolean'},
 	redo: {type: 'boolean'},
+	listen: {type: 'string'},
+	join: {type: 'string'},
+	name: {type: 'string'},
 } as const;
 
 export interface CliArgs {
@@ -43,6 +46,12 @@ export interface CliArgs {
 	yes: boolean;
 	solve: boolean;
 	redo: boolean;
+	/** workshop serve: ADDRESS:PORT (default 127.0.0.1:0, any free port). */
+	listen?: string;
+	/** run (and the TUI): the workshop server's join URL, also from CILIUM_LAB_JOIN. */
+	join?: string;
+	/** The learner's name in the workshop room, also from CILIUM_LAB_NAME. */
+	name?: string;
 }
 
 const VALUE_OPTIONS = new Set(Object.entries(OPTIONS).filter(([, spec]) => spec.type === 'string').map(([name]) => `--${name}`));
@@ -99,6 +108,9 @@ export function parseCliArgs(argv: string[]): CliArgs {
 		yes: values.yes ?? false,
 		solve: values.solve ?? false,
 		redo: values.redo ?? false,
+		listen: values.listen,
+		join: values.join,
+		name: values.name,
 	};
 }
 
@@ -117,6 +129,12 @@ Usage:
                                             forget progress from that step (or lesson; without one, all of
                                             it), running those steps' cleanups newest first
   cilium-lab lint [DIR]                     validate lesson files (default: the lab's lessons)
+  cilium-lab doctor [--json]                check this machine and the target before a workshop: exit 0 ready,
+                                            1 you can fix it (each problem with its fix), 2 it needs the
+                                            facilitator; the last line is a result code to paste in the chat
+  cilium-lab workshop serve [--listen ADDRESS:PORT]
+                                            the facilitator's server: prints the dashboard URL and the join
+                                            URL (with its code); listens on 127.0.0.1 unless --listen says so
   cilium-lab practice ...                   the practice cluster (start, stop, status, reset, env)
   cilium-lab policy explain ...             why the practice cluster allows or drops a connection
   cilium-lab --help | --version
@@ -132,10 +150,15 @@ Options:
   --yes                 run, reset: do not ask before running commands against a real cluster
   --solve               run: use each step's solve script instead of its command
   --redo                run: run steps that are already complete again
-  --json                list/check/run: machine-readable output
+  --json                list/check/run/doctor: machine-readable output
+  --join URL            run: report progress (steps started, done, solved, failed, hints) to a workshop
+                        server; only these events leave the machine; the lab works on if it goes away
+  --name NAME           your name in the workshop room (with --join)
 
 Environment:
   CILIUM_LAB_HOME       where progress, logs and the practice cluster live (default: XDG data dir)
+  CILIUM_LAB_JOIN, CILIUM_LAB_NAME
+                        the same as --join and --name
 
 Exit codes: 0 ok, 1 usage or lesson error, 2 a step or check failed, 3 cluster unreachable, 130 cancelled.
 `;

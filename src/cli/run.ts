@@ -10,6 +10,7 @@ import type {ProgressStore} from '../progress/store.js';
 import type {OutputLine, RunOutcome} from '../run/types.js';
 import {isRecheckable, lockedReason, toProgressLessons, visibleSteps, type ProgressLessons, type SessionState, type Target} from '../session/index.js';
 import type {JobsPort} from '../session/ports.js';
+import type {StepDriver} from '../session/driver.js';
 import {headlessDriver, type CommandRunner} from './driver.js';
 import {findLessonStep, printCheckResults} from './check.js';
 import type {CheckRunner} from './checks.js';
@@ -37,6 +38,8 @@ export interface RunOptions {
 	jobs?: JobsPort;
 	signal: AbortSignal;
 	out?: NodeJS.WritableStream;
+	/** Something else that follows the driver (the workshop reporter); returns its unsubscribe. */
+	follow?: (driver: StepDriver) => () => void;
 }
 
 interface StepReport {
@@ -106,6 +109,7 @@ export async function runLessons(options: RunOptions): Promise<number> {
 	driver.subscribe((event) => {
 		if (event.type === 'output') printLines(event.lines, event.skipped);
 	});
+	const unfollow = options.follow?.(driver);
 	const cancelAll = () => driver.cancelAll();
 	options.signal.addEventListener('abort', cancelAll, {once: true});
 
@@ -210,6 +214,7 @@ export async function runLessons(options: RunOptions): Promise<number> {
 	} finally {
 		options.signal.removeEventListener('abort', cancelAll);
 		await close();
+		unfollow?.();
 	}
 
 	if (options.signal.aborted) code = EXIT.cancelled;

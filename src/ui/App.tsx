@@ -170,6 +170,7 @@ function Screen({controller, snapshot}: {controller: TuiController; snapshot: Tu
 					total={progress.total}
 					jobs={jobs}
 					targetStarting={snapshot.targetState === 'starting'}
+					workshop={snapshot.workshop}
 				/>
 			</Box>
 			<Box flexDirection="column" height={bodyHeight} overflow="hidden" flexShrink={0}>

@@ -143,6 +143,11 @@ export class TuiController {
 
 	getSnapshot = (): TuiSnapshot => this.state;
 
+	/** The workshop reporter's connection (--join), shown in the status bar. */
+	setWorkshop(status: NonNullable<TuiSnapshot['workshop']>) {
+		if (this.state.workshop !== status) this.set({workshop: status});
+	}
+
 	private set(patch: Partial<TuiSnapshot>) {
 		this.state = {...this.state, ...patch};
 		for (const listener of this.listeners) listener();

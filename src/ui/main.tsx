@@ -43,6 +43,8 @@ export interface StartTuiOptions {
 	prepareTarget?: (track: TrackId) => Promise<PreparedTarget>;
 	/** Re-check completed steps on start (default true). */
 	reverify?: boolean;
+	/** --join URL --name NAME: report progress to a workshop server (src/workshop/reporter.ts). */
+	workshop?: {url: string; name: string};
 	/** Test seams: replace any of the real adapters. */
 	deps?: Partial<TuiDeps>;
 }
@@ -76,6 +78,8 @@ export async function startTui(options: StartTuiOptions): Promise<number> {
 		context: options.context,
 		deps,
 	});
+
+	const reporter = options.workshop ? await joinWorkshop(options, controller) : undefined;
 
 	const mount = (): Instance => render(<App controller={controller} />, {exitOnCtrlC: false, patchConsole: true, maxFps: 30});
 	let instance = mount();
@@ -126,7 +130,26 @@ export async function startTui(options: StartTuiOptions): Promise<number> {
 		for (const signal of signals) process.off(signal, onSignal);
 		instance.unmount();
 		await lazyJobs.dispose();
+		await reporter?.close(2000);
 	}
+}
+
+/** The workshop reporter follows the driver; the status bar shows whether the server takes the events. */
+async function joinWorkshop(options: StartTuiOptions, controller: TuiController) {
+	const {WorkshopReporter} = await import('../workshop/reporter.js');
+	const reporter = new WorkshopReporter({
+		url: options.workshop!.url,
+		name: options.workshop!.name,
+		track: options.track ?? options.lab.tracks[0]?.id ?? 'k8s',
+		target: options.target.kind,
+		lang: options.lang,
+		home: options.home,
+		onStatus: (status) => controller.setWorkshop(status.joined ? 'connected' : 'offline'),
+	});
+	controller.setWorkshop('connecting');
+	reporter.attach(controller.driver);
+	reporter.start();
+	return reporter;
 }
 
 /** `cilium-lab policy explain --from NS/POD --to URL` for an egress check (src/practice/datapath/explain-cli.ts). */

@@ -77,6 +77,8 @@ export interface TuiSnapshot {
 	outputVersion: number;
 	/** The target being readied behind the first frame ("starting the practice cluster…"), or why it failed. */
 	targetState: 'ready' | 'starting' | {error: string};
+	/** With --join: whether the workshop server takes this lab's progress events. */
+	workshop?: 'connecting' | 'connected' | 'offline';
 	/** The track chooser on first start (no track chosen yet, so none is marked as current). */
 	firstTrackChoice: boolean;
 	/** `policy explain` lines for the current step's egress check ('loading' while it runs). */

@@ -27,6 +27,8 @@ export interface StatusBarProps {
 	jobs: readonly StatusJob[];
 	/** Columns of the bar; the track title is shortened to what is left. */
 	width?: number;
+	/** With --join: the workshop server's connection. */
+	workshop?: 'connecting' | 'connected' | 'offline';
 }
 
 const SEPARATOR = 3; // " │ "
@@ -49,19 +51,21 @@ export function shortenTitle(title: string, room: number, id?: string): string {
 }
 
 /** One line (two while background jobs run): target, track, language, progress; the track title gives way first. */
-export function StatusBar({target, targetStarting, trackTitle, trackId, lang, done, total, jobs, width}: StatusBarProps) {
+export function StatusBar({target, targetStarting, trackTitle, trackId, lang, done, total, jobs, width, workshop}: StatusBarProps) {
 	const t = useT();
 	const targetText =
 		target.kind === 'practice'
 			? t('status.target-practice')
 			: t('status.target-real', {context: target.context ?? t('status.current-context')});
 	const progressText = t('status.progress', {done, total});
+	const workshopText = workshop ? t(`status.workshop-${workshop}`) : undefined;
 	const fixed =
 		stringWidth(targetText) +
 		(targetStarting ? SPINNER + 1 + stringWidth(t('status.target-starting')) : 0) +
 		3 * SEPARATOR +
 		stringWidth(lang) +
-		stringWidth(progressText);
+		stringWidth(progressText) +
+		(workshopText ? SEPARATOR + stringWidth(workshopText) : 0);
 	const track = width === undefined ? trackTitle : shortenTitle(trackTitle, width - fixed, trackId);
 	return (
 		<Box flexDirection="column">
@@ -89,6 +93,12 @@ export function StatusBar({target, targetStarting, trackTitle, trackId, lang, do
 				<Box flexShrink={0}>
 					<Text>{progressText}</Text>
 				</Box>
+				{workshopText && <Text color={color('muted')}>│</Text>}
+				{workshopText && (
+					<Box flexShrink={0}>
+						<Text color={color(workshop === 'connected' ? 'ok' : 'warn')}>{workshopText}</Text>
+					</Box>
+				)}
 			</Box>
 			{jobs.length > 0 && <JobsLine jobs={jobs} />}
 		</Box>

@@ -1,0 +1,70 @@
+// `cilium-lab doctor`, the pure part: what each probe found becomes a finding (ok, a warning, a problem the learner
+// fixes, or one for the facilitator), the exit code (0 ready, 1 the learner can fix it, 2 it needs the facilitator),
+// and the short result code a learner pastes into the room's chat (`decodeDoctorCode` reads it back).
+import type {MessageKey} from '../lab/i18n.js';
+
+/** Every check in a fixed order: a check's index is its bit in the result code. Append only. */
+export const DOCTOR_CHECKS = ['node', 'terminal', 'utf8', 'kubectl', 'az', 'helm', 'cilium', 'hubble', 'context', 'cluster', 'ports', 'disk', 'home', 'versions', 'network'] as const;
+export type DoctorCheckId = (typeof DOCTOR_CHECKS)[number];
+
+/** ok; warn: worth knowing, not blocking; learner: the learner can fix it; facilitator: it needs the facilitator. */
+export type FindingStatus = 'ok' | 'warn' | 'learner' | 'facilitator';
+
+export interface Finding {
+	id: DoctorCheckId;
+	status: FindingStatus;
+	/** The one-line summary, a catalogue key and its parameters. */
+	summary: {key: MessageKey; params?: Record<string, string | number>};
+	/** What to do about it (learner and facilitator findings always have one). */
+	fix?: {key: MessageKey; params?: Record<string, string | number>};
+}
+
+export interface DoctorResult {
+	exitCode: 0 | 1 | 2;
+	findings: Finding[];
+	code: string;
+}
+
+export function exitCodeOf(findings: Finding[]): 0 | 1 | 2 {
+	if (findings.some((finding) => finding.status === 'facilitator')) return 2;
+	if (findings.some((finding) => finding.status === 'learner')) return 1;
+	return 0;
+}
+
+const CODE_PREFIX = 'CLD1';
+
+/** A one-character check of the rest, so a mistyped code is noticed. */
+function checksum(text: string): string {
+	let sum = 0;
+	for (const char of text) sum = (sum * 31 + char.charCodeAt(0)) % 36;
+	return sum.toString(36).toUpperCase();
+}
+
+/** CLD1-<exit>-<learner problems' bits, base 36>-<facilitator problems' bits>-<checksum>: "CLD1-0-0-0-X" is ready. */
+export function encodeDoctorCode(findings: Finding[]): string {
+	const bits = (status: FindingStatus) =>
+		findings.reduce((mask, finding) => (finding.status === status ? mask | (1 << DOCTOR_CHECKS.indexOf(finding.id)) : mask), 0).toString(36).toUpperCase();
+	const body = `${CODE_PREFIX}-${exitCodeOf(findings)}-${bits('learner')}-${bits('facilitator')}`;
+	return `${body}-${checksum(body)}`;
+}
+
+export interface DecodedDoctorCode {
+	exitCode: 0 | 1 | 2;
+	learner: DoctorCheckId[];
+	facilitator: DoctorCheckId[];
+}
+
+/** The result a code stands for, or undefined when it is not one (or was mistyped). */
+export function decodeDoctorCode(code: string): DecodedDoctorCode | undefined {
+	const match = /^CLD1-([012])-([0-9A-Z]{1,4})-([0-9A-Z]{1,4})-([0-9A-Z])$/.exec(code.trim().toUpperCase());
+	if (!match) return undefined;
+	const body = `${CODE_PREFIX}-${match[1]}-${match[2]}-${match[3]}`;
+	if (checksum(body) !== match[4]) return undefined;
+	const ids = (mask: number) => DOCTOR_CHECKS.filter((_, index) => (mask & (1 << index)) !== 0);
+	return {exitCode: Number(match[1]) as 0 | 1 | 2, learner: ids(parseInt(match[2]!, 36)), facilitator: ids(parseInt(match[3]!, 36))};
+}
+
+export function doctorResult(findings: Finding[]): DoctorResult {
+	const ordered = [...findings].sort((a, b) => DOCTOR_CHECKS.indexOf(a.id) - DOCTOR_CHECKS.indexOf(b.id));
+	return {exitCode: exitCodeOf(ordered), findings: ordered, code: encodeDoctorCode(ordered)};
+}

@@ -1,0 +1,173 @@
+// The room, as the facilitator's server keeps it: the lab's lessons and steps, and each learner's progress from the
+// events their lab sent. Pure: time comes in as an argument, so stuck learners and time on a step are plain calls.
+import type {JoinRequest, LearnerEvent} from './protocol.js';
+
+export interface RoomOutline {
+	title: string;
+	lessons: Array<{id: string; title: string; steps: Array<{id: string; title: string; tracks?: string[]}>}>;
+}
+
+export type CellStatus = 'started' | 'done' | 'solved' | 'failed';
+
+export interface Cell {
+	status: CellStatus;
+	/** The failing check's one-line summary (failed). */
+	reason?: string;
+	/** Failed attempts on this step. */
+	failures: number;
+	hints: number;
+	at: number;
+}
+
+export interface Learner {
+	id: string;
+	name: string;
+	track: string;
+	target: 'practice' | 'real';
+	doctor?: string;
+	joinedAt: number;
+	lastSeen: number;
+	/** Cells by "lesson/step". */
+	cells: Record<string, Cell>;
+	/** The step the learner works on: the last one started or failed, until it passes. */
+	current?: {lesson: string; step: string; since: number};
+	lastSeq: number;
+}
+
+export type StuckReason = {kind: 'time'; minutes: number} | {kind: 'failures'; count: number};
+
+export interface LearnerView extends Learner {
+	timeOnStepMs?: number;
+	stuck?: StuckReason;
+	done: number;
+	solved: number;
+	hints: number;
+}
+
+export interface RoomSnapshot {
+	outline: RoomOutline;
+	learners: LearnerView[];
+	at: number;
+}
+
+export interface RoomOptions {
+	/** Same step for longer than this: stuck (default 10 minutes). */
+	stuckAfterMs?: number;
+	/** This many failed attempts on one step: stuck (default 3). */
+	stuckFailures?: number;
+	/** The most learners a room takes (default 500). */
+	maxLearners?: number;
+}
+
+export class RoomFullError extends Error {}
+
+export class Room {
+	private readonly learners = new Map<string, Learner>();
+	private readonly steps = new Set<string>();
+	private readonly stuckAfterMs: number;
+	private readonly stuckFailures: number;
+	private readonly maxLearners: number;
+
+	constructor(
+		readonly outline: RoomOutline,
+		options: RoomOptions = {},
+	) {
+		for (const lesson of outline.lessons) for (const step of lesson.steps) this.steps.add(`${lesson.id}/${step.id}`);
+		this.stuckAfterMs = options.stuckAfterMs ?? 10 * 60_000;
+		this.stuckFailures = options.stuckFailures ?? 3;
+		this.maxLearners = options.maxLearners ?? 500;
+	}
+
+	/** A learner joins, or comes back (the same id keeps their row and progress). */
+	join(id: string, request: Pick<JoinRequest, 'name' | 'track' | 'target'>, now: number): Learner {
+		const known = this.learners.get(id);
+		if (known) {
+			Object.assign(known, {name: request.name, track: request.track, target: request.target, lastSeen: now});
+			return known;
+		}
+		if (this.learners.size >= this.maxLearners) throw new RoomFullError(`the room is full (${this.maxLearners} learners)`);
+		const learner: Learner = {id, name: request.name, track: request.track, target: request.target, joinedAt: now, lastSeen: now, cells: {}, lastSeq: 0};
+		this.learners.set(id, learner);
+		return learner;
+	}
+
+	has(id: string): boolean {
+		return this.learners.has(id);
+	}
+
+	/**
+	 * A batch of events from a learner. A batch whose seq was seen already is ignored (sent again after a lost
+	 * answer). Events about steps the lab does not have are skipped. Returns how many events changed the room.
+	 */
+	apply(id: string, seq: number, events: LearnerEvent[], now: number): number {
+		const learner = this.learners.get(id);
+		if (!learner) return 0;
+		learner.lastSeen = now;
+		if (seq <= learner.lastSeq) return 0;
+		learner.lastSeq = seq;
+		let applied = 0;
+		for (const event of events) {
+			if (event.type === 'doctor') {
+				learner.doctor = event.code;
+				applied++;
+				continue;
+			}
+			const key = `${event.lesson}/${event.step}`;
+			if (!this.steps.has(key)) continue;
+			const at = Date.parse(event.at);
+			const cell = (learner.cells[key] ??= {status: 'started', failures: 0, hints: 0, at});
+			switch (event.type) {
+				case 'step.started':
+					if (cell.status !== 'failed') cell.status = 'started';
+					cell.at = at;
+					if (learner.current?.lesson !== event.lesson || learner.current.step !== event.step) learner.current = {lesson: event.lesson, step: event.step, since: at};
+					break;
+				case 'step.done':
+				case 'step.solved':
+					cell.status = event.type === 'step.done' ? 'done' : 'solved';
+					delete cell.reason;
+					cell.at = at;
+					if (learner.current?.lesson === event.lesson && learner.current.step === event.step) delete learner.current;
+					break;
+				case 'step.failed':
+					cell.status = 'failed';
+					cell.reason = event.summary;
+					cell.failures++;
+					cell.at = at;
+					if (learner.current?.lesson !== event.lesson || learner.current.step !== event.step) learner.current = {lesson: event.lesson, step: event.step, since: at};
+					break;
+				case 'hint.revealed':
+					cell.hints = Math.max(cell.hints, event.hints);
+					break;
+			}
+			applied++;
+		}
+		return applied;
+	}
+
+	view(learner: Learner, now: number): LearnerView {
+		const cells = Object.values(learner.cells);
+		const current = learner.current;
+		const timeOnStepMs = current ? Math.max(0, now - current.since) : undefined;
+		const failures = current ? (learner.cells[`${current.lesson}/${current.step}`]?.failures ?? 0) : 0;
+		let stuck: StuckReason | undefined;
+		if (current && failures >= this.stuckFailures) stuck = {kind: 'failures', count: failures};
+		else if (timeOnStepMs !== undefined && timeOnStepMs >= this.stuckAfterMs) stuck = {kind: 'time', minutes: Math.floor(timeOnStepMs / 60_000)};
+		return {
+			...learner,
+			cells: {...learner.cells},
+			timeOnStepMs,
+			stuck,
+			done: cells.filter((cell) => cell.status === 'done').length,
+			solved: cells.filter((cell) => cell.status === 'solved').length,
+			hints: cells.reduce((sum, cell) => sum + cell.hints, 0),
+		};
+	}
+
+	snapshot(now: number): RoomSnapshot {
+		const learners = [...this.learners.values()].map((learner) => this.view(learner, now));
+		// Stuck learners first, then by name.
+		learners.sort((a, b) => Number(Boolean(b.stuck)) - Number(Boolean(a.stuck)) || a.name.localeCompare(b.name));
+		return {outline: this.outline, learners, at: now};
+	}
+}

@@ -1,0 +1,217 @@
+// `cilium-lab workshop serve`: the facilitator's server. Learners join with the join code and get a token of their
+// own; their labs post progress events (src/workshop/protocol.ts) into the room (src/workshop/room.ts); the
+// facilitator's dashboard (a page this server serves, nothing from the internet) follows the room live over
+// server-sent events. It listens on 127.0.0.1 unless told otherwise, refuses malformed and oversized bodies, and
+// rate-limits joins and events. It has no way to reach into a learner's machine.
+import {randomBytes, randomUUID, timingSafeEqual} from 'node:crypto';
+import http from 'node:http';
+import type {AddressInfo} from 'node:net';
+import {dashboardHtml, type DashboardLabels} from './dashboard.js';
+import {eventBatchSchema, joinRequestSchema, MAX_BODY_BYTES, RateLimiter, type JoinAnswer} from './protocol.js';
+import {Room, RoomFullError, type RoomOptions, type RoomOutline} from './room.js';
+
+export interface WorkshopServerOptions {
+	outline: RoomOutline;
+	labels: DashboardLabels;
+	lang: string;
+	host?: string;
+	port?: number;
+	/** The join code (default: a random one). */
+	code?: string;
+	room?: RoomOptions;
+	/** Events a second a learner may send, and the burst (default 5 and 100). */
+	eventRate?: {rate: number; burst: number};
+	now?: () => number;
+}
+
+export interface WorkshopServer {
+	code: string;
+	/** The dashboard's address, with the facilitator's key. */
+	dashboardUrl: string;
+	/** What learners pass to --join. */
+	joinUrl: string;
+	room: Room;
+	close(): Promise<void>;
+}
+
+const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+
+export function newJoinCode(): string {
+	const bytes = randomBytes(8);
+	const chars = [...bytes].map((byte) => CODE_ALPHABET[byte % CODE_ALPHABET.length]!);
+	return `${chars.slice(0, 4).join('')}-${chars.slice(4).join('')}`;
+}
+
+function sameSecret(given: string, expected: string): boolean {
+	const a = Buffer.from(given);
+	const b = Buffer.from(expected);
+	return a.length === b.length && timingSafeEqual(a, b);
+}
+
+class BodyError extends Error {
+	constructor(readonly status: number) {
+		super(String(status));
+	}
+}
+
+function readBody(request: http.IncomingMessage): Promise<unknown> {
+	return new Promise((resolve, reject) => {
+		const declared = Number(request.headers['content-length'] ?? 0);
+		if (declared > MAX_BODY_BYTES) {
+			reject(new BodyError(413));
+			return;
+		}
+		const chunks: Buffer[] = [];
+		let size = 0;
+		request.on('data', (chunk: Buffer) => {
+			size += chunk.length;
+			if (size > MAX_BODY_BYTES) {
+				reject(new BodyError(413));
+				request.pause();
+				return;
+			}
+			chunks.push(chunk);
+		});
+		request.on('end', () => {
+			try {
+				resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+			} catch {
+				reject(new BodyError(400));
+			}
+		});
+		request.on('error', reject);
+	});
+}
+
+function send(response: http.ServerResponse, status: number, body?: unknown) {
+	if (response.headersSent) return;
+	const text = body === undefined ? '' : JSON.stringify(body);
+	response.writeHead(status, {'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...(status === 413 ? {connection: 'close'} : {})});
+	response.end(text);
+}
+
+export async function startWorkshopServer(options: WorkshopServerOptions): Promise<WorkshopServer> {
+	const now = options.now ?? Date.now;
+	const code = options.code ?? newJoinCode();
+	const key = randomBytes(18).toString('base64url');
+	const room = new Room(options.outline, options.room);
+	/** token → learner id */
+	const tokens = new Map<string, string>();
+	const limits = new Map<string, RateLimiter>();
+	const joinLimits = new Map<string, RateLimiter>();
+	const streams = new Set<http.ServerResponse>();
+	const eventRate = options.eventRate ?? {rate: 5, burst: 100};
+
+	let pushTimer: NodeJS.Timeout | undefined;
+	const pushNow = () => {
+		pushTimer = undefined;
+		const data = `event: room\ndata: ${JSON.stringify(room.snapshot(now()))}\n\n`;
+		for (const stream of streams) stream.write(data);
+	};
+	/** Changes reach the dashboards at most every 100 ms (a room of 100 learners sends many). */
+	const changed = () => {
+		pushTimer ??= setTimeout(pushNow, 100);
+	};
+	// Every 15 s the room goes out again even without events: a learner becomes stuck by time alone.
+	const keepAlive = setInterval(() => {
+		if (streams.size > 0) changed();
+	}, 15_000);
+	keepAlive.unref();
+
+	const facilitator = (url: URL) => sameSecret(url.searchParams.get('key') ?? '', key);
+	const bearer = (request: http.IncomingMessage) => /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1];
+
+	const server = http.createServer((request, response) => {
+		const url = new URL(request.url ?? '/', 'http://localhost');
+		const handle = async () => {
+			if (request.method === 'POST' && url.pathname === '/join') {
+				const ip = request.socket.remoteAddress ?? '?';
+				const limiter = joinLimits.get(ip) ?? new RateLimiter(5, 40, now());
+				joinLimits.set(ip, limiter);
+				if (!limiter.take(1, now())) return send(response, 429, {error: 'too many joins'});
+				const parsed = joinRequestSchema.safeParse(await readBody(request));
+				if (!parsed.success) return send(response, 400, {error: 'malformed join'});
+				if (!sameSecret(parsed.data.code.toUpperCase(), code)) return send(response, 403, {error: 'wrong join code'});
+				const previous = bearer(request);
+				const known = previous ? tokens.get(previous) : undefined;
+				const learnerId = known ?? randomUUID();
+				const token = known ? previous! : randomBytes(24).toString('base64url');
+				try {
+					room.join(learnerId, parsed.data, now());
+				} catch (error) {
+					if (error instanceof RoomFullError) return send(response, 503, {error: error.message});
+					throw error;
+				}
+				tokens.set(token, learnerId);
+				changed();
+				const answer: JoinAnswer = {learnerId, token};
+				return send(response, 200, answer);
+			}
+			if (request.method === 'POST' && url.pathname === '/events') {
+				const token = bearer(request);
+				const learnerId = token ? tokens.get(token) : undefined;
+				if (!learnerId) return send(response, 401, {error: 'join first'});
+				const parsed = eventBatchSchema.safeParse(await readBody(request));
+				if (!parsed.success) return send(response, 400, {error: 'malformed events'});
+				const limiter = limits.get(learnerId) ?? new RateLimiter(eventRate.rate, eventRate.burst, now());
+				limits.set(learnerId, limiter);
+				if (!limiter.take(parsed.data.events.length, now())) return send(response, 429, {error: 'too many events'});
+				room.apply(learnerId, parsed.data.seq, parsed.data.events, now());
+				changed();
+				return send(response, 204);
+			}
+			if (request.method !== 'GET') return send(response, 405, {error: 'method not allowed'});
+			if (url.pathname === '/dashboard' || url.pathname === '/api/room' || url.pathname === '/api/stream') {
+				if (!facilitator(url)) return send(response, 403, {error: 'the dashboard needs its key'});
+			}
+			if (url.pathname === '/dashboard') {
+				const nonce = randomBytes(16).toString('base64');
+				response.writeHead(200, {
+					'content-type': 'text/html; charset=utf-8',
+					'cache-control': 'no-store',
+					'content-security-policy': `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; connect-src 'self'; img-src data:; base-uri 'none'; form-action 'none'`,
+					'x-content-type-options': 'nosniff',
+					'referrer-policy': 'no-referrer',
+				});
+				response.end(dashboardHtml({nonce, lang: options.lang, title: options.outline.title, labels: options.labels}));
+				return;
+			}
+			if (url.pathname === '/api/room') return send(response, 200, room.snapshot(now()));
+			if (url.pathname === '/api/stream') {
+				response.writeHead(200, {'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive'});
+				response.write(`retry: 1000\nevent: room\ndata: ${JSON.stringify(room.snapshot(now()))}\n\n`);
+				streams.add(response);
+				request.on('close', () => streams.delete(response));
+				return;
+			}
+			if (url.pathname.startsWith('/join/')) return send(response, 200, {hint: 'cilium-lab --join <this URL> --name <your name>'});
+			return send(response, 404, {error: 'not found'});
+		};
+		handle().catch((error: unknown) => {
+			if (error instanceof BodyError) send(response, error.status, {error: error.status === 413 ? 'body too large' : 'malformed JSON'});
+			else send(response, 500, {error: 'internal error'});
+		});
+	});
+	server.headersTimeout = 10_000;
+	server.requestTimeout = 15_000;
+	await new Promise<void>((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+	});
+	const address = server.address() as AddressInfo;
+	const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+	const base = `http://${host}:${address.port}`;
+	return {
+		code,
+		dashboardUrl: `${base}/dashboard?key=${key}`,
+		joinUrl: `${base}/join/${code}`,
+		room,
+		close: async () => {
+			clearInterval(keepAlive);
+			if (pushTimer) clearTimeout(pushTimer);
+			for (const stream of streams) stream.end();
+			server.closeAllConnections();
+			await new Promise<void>((resolve) => server.close(() => resolve()));
+		},
+	};
+}
