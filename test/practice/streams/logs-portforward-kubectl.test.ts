@@ -86,7 +86,7 @@ describe.each([['1.28', 'SPDY/3.1'], ['1.33', 'websocket']])('kubectl %s port-fo
 		await expect.poll(() => output, {timeout: 10_000}).toContain(`Forwarding from 127.0.0.1:${deadPort} -> 9999`);
 		const page = await httpGet(uiPort, '/');
 		expect(page.status).toBe(200);
-		expect(page.body).toContain('Hubble UI: practice cluster (simulated)');
+		expect(page.body).toContain('Hubble UI (practice cluster, simulated)');
 		expect(page.body).toContain('kube-system/hubble-ui-6f48889749-x2x7k');
 		expect((await httpGet(uiPort, '/healthz')).body).toBe('ok\n');
 		await httpGet(deadPort, '/').catch(() => undefined);
