@@ -33,6 +33,7 @@ svg text { font-family: inherit; }
 #tablebox { margin: 0 16px 16px; background: #fff; border: 1px solid #d9e2ec; border-radius: 6px; overflow: auto; max-height: 40vh; }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid #eef2f6; white-space: nowrap; }
+td.l7 { max-width: 380px; overflow: hidden; text-overflow: ellipsis; }
 th { position: sticky; top: 0; background: #f0f4f8; font-weight: 600; }
 tr.flow { cursor: pointer; }
 tr.flow:hover { background: #f0f4f8; }
@@ -79,6 +80,8 @@ export const HUBBLE_UI_JS = String.raw`
   function saveLocation() {
     history.replaceState(null, '', '?' + query());
   }
+
+  function fit(text, max) { return text.length > max ? text.slice(0, max - 1) + '…' : text; }
 
   function drawMap(map) {
     var box = $('mapbox');
@@ -132,11 +135,11 @@ export const HUBBLE_UI_JS = String.raw`
     map.nodes.forEach(function (node) {
       var g = el('g', { 'class': 'node ' + node.kind, 'data-id': node.id, transform: 'translate(' + node.x + ',' + node.y + ')' });
       g.appendChild(el('rect', { width: NODE_W, height: NODE_H, rx: 8 }));
-      g.appendChild(el('text', { 'class': 'title', x: 12, y: 24 }, node.title));
+      g.appendChild(el('text', { 'class': 'title', x: 12, y: 24 }, fit(node.title, 24)));
       var sub = node.kind === 'fqdn' ? 'world (FQDN)' : node.namespace ? node.namespace + (node.pods.length ? ' · ' + node.pods.length + ' pod' + (node.pods.length > 1 ? 's' : '') : '') : node.kind;
       g.appendChild(el('text', { 'class': 'sub', x: 12, y: 44 }, sub));
       var pods = node.pods.length ? node.pods.slice(0, 2).map(function (p) { return (node.namespace ? node.namespace + '/' : '') + p; }).join(', ') + (node.pods.length > 2 ? ', …' : '') : node.labels.slice(0, 1).join('');
-      g.appendChild(el('text', { 'class': 'sub', x: 12, y: 62 }, pods));
+      g.appendChild(el('text', { 'class': 'sub', x: 12, y: 62 }, fit(pods, 34)));
       g.appendChild(el('title', {}, node.id + '\n' + node.labels.join('\n')));
       svg.appendChild(g);
     });
@@ -150,7 +153,8 @@ export const HUBBLE_UI_JS = String.raw`
     rows.forEach(function (row, index) {
       var tr = html('tr', { 'class': 'flow' + (state.selected === row.id ? ' selected' : ''), 'data-index': index, 'data-verdict': row.verdict });
       [row.source, row.destination, row.port === null ? '' : row.port + '/' + row.protocol, row.l7, row.verdict, row.timeText].forEach(function (text, column) {
-        tr.appendChild(html('td', column === 4 ? { 'class': 'verdict ' + row.verdict } : {}, String(text)));
+        var cell = html('td', column === 4 ? { 'class': 'verdict ' + row.verdict } : column === 3 ? { 'class': 'l7', title: text } : {}, String(text));
+        tr.appendChild(cell);
       });
       tr.addEventListener('click', function () { showDetails(row); });
       body.appendChild(tr);
@@ -191,7 +195,7 @@ export const HUBBLE_UI_JS = String.raw`
     fetch('api/flows?' + query(), { cache: 'no-store' }).then(function (response) {
       return response.json().then(function (data) { return { ok: response.ok, data: data }; });
     }).then(function (result) {
-      $('live').className = 'on';
+      $('live').className = result.ok ? 'on' : '';
       if (!result.ok) {
         showError(result.data.notification || result.data.error || 'error');
         $('live').textContent = 'reconnecting…';

@@ -137,19 +137,18 @@ export function flowPasses(flow: Flow, filter: MapFilter): boolean {
 	return true;
 }
 
+/** A table row shows the flow as Hubble recorded it (a reply's source is the server), as the real UI's table does. */
 export function flowRow(flow: Flow, index: number): FlowRow {
-	const side = oriented(flow);
 	const {port, protocol} = portsOf(flow);
-	const servicePort = flow.is_reply ? ('TCP' in flow.l4 ? flow.l4.TCP.source_port : 'UDP' in flow.l4 ? flow.l4.UDP.source_port : null) : port;
 	return {
 		id: flow.uuid ?? `${flow.time}-${index}`,
 		time: flow.time,
 		timeText: stampMilli(flow.time),
-		source: endpointText(side.source, side.sourceNames, side.sourceIp),
-		sourceNode: nodeOf(side.source, side.sourceNames).id,
-		destination: endpointText(side.destination, side.destinationNames, side.destinationIp),
-		destinationNode: nodeOf(side.destination, side.destinationNames).id,
-		port: servicePort,
+		source: endpointText(flow.source, flow.source_names, flow.IP.source),
+		sourceNode: nodeOf(flow.source, flow.source_names).id,
+		destination: endpointText(flow.destination, flow.destination_names, flow.IP.destination),
+		destinationNode: nodeOf(flow.destination, flow.destination_names).id,
+		port,
 		protocol,
 		l7: l7Text(flow),
 		verdict: flow.verdict,
