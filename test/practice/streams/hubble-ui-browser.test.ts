@@ -3,6 +3,7 @@
 // one to google.com, the table filters by verdict, a new curl appears without a reload, and with Hubble Relay
 // disabled the page shows the real UI's relay error. Screenshots go to test-artifacts/hubble-ui/.
 import {existsSync, mkdirSync} from 'node:fs';
+import {createServer} from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import {execa, type ResultPromise} from 'execa';
@@ -10,7 +11,14 @@ import {chromium, type Browser, type Page} from 'playwright-core';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {repoRoot} from '../../helpers/build.js';
 import {TestPractice} from '../../helpers/practice.js';
+import {setHubbleFlowSource} from '../../../src/practice/api/streams/hubble-ui.js';
+import {findPodServer} from '../../../src/practice/api/streams/pod-servers.js';
+import '../../../src/practice/api/streams/index.js';
+import type {Flow} from '../../../src/practice/datapath/flows.js';
+import {lookupPodProgram} from '../../../src/practice/datapath/programs/index.js';
+import {Datapath} from '../../../src/practice/datapath/runtime.js';
 import {DOCUMENT_POLICIES} from '../datapath/document-policies.js';
+import {ALLOW_DNS_DOC, ALLOW_DOMAINS_DOC, aksCluster, captureIo, pod} from '../datapath/fixtures.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = path.join(repoRoot, 'test-artifacts', 'hubble-ui');
@@ -71,7 +79,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the practice Hubble UI in chromium', () 
 		await practice.stop();
 	});
 
-	it('shows demo/curl with a dropped arrow to naver.com and a forwarded one to google.com, within 1 s of opening', async () => {
+	it('shows demo/curl with a dropped arrow to naver.com and a forwarded one to google.com, all served by the daemon', async () => {
 		const page = await browser!.newPage({viewport: {width: 1400, height: 900}});
 		const requests: string[] = [];
 		page.on('request', (request) => requests.push(request.url()));
@@ -146,4 +154,44 @@ describe.skipIf(!existsSync(CHROMIUM))('the practice Hubble UI in chromium', () 
 		await shot(page, '4-relay-disabled');
 		await page.close();
 	});
+});
+
+describe.skipIf(!existsSync(CHROMIUM))('the practice Hubble UI at scale', () => {
+	it('loads and draws the map within 1 s for a namespace with 200 pods and 10,000 recent flows', async () => {
+		const cluster = aksCluster();
+		cluster.store.apply(ALLOW_DNS_DOC);
+		cluster.store.apply(ALLOW_DOMAINS_DOC);
+		cluster.store.apply(pod('kube-system', 'hubble-relay-9dd4d5496-j5thq', '10.0.1.50', {labels: {'k8s-app': 'hubble-relay'}}));
+		cluster.store.apply({apiVersion: 'v1', kind: 'Service', metadata: {name: 'hubble-relay', namespace: 'kube-system'}, spec: {selector: {'k8s-app': 'hubble-relay'}, ports: [{port: 80, targetPort: 4245}]}});
+		const curlPod = cluster.store.get('v1', 'Pod', 'demo', 'curl')!;
+		for (const url of ['https://naver.com', 'https://google.com']) await lookupPodProgram('curl', curlPod)!(['curl', '-s', '-m', '2', url], captureIo(), curlPod, cluster.ctx);
+		const sample = Datapath.for(cluster.ctx).allFlows().filter((flow) => flow.source.pod_name === 'curl');
+		const flows: Flow[] = [];
+		for (let index = 0; index < 10_000; index++) {
+			const base = sample[index % sample.length]!;
+			const podIndex = index % 200;
+			flows.push({...base, time: new Date(Date.parse(base.time) + index).toISOString(), source: {...base.source, pod_name: `web-${podIndex}`, labels: [`k8s:app=web-${podIndex}`, 'k8s:io.kubernetes.pod.namespace=demo']}});
+		}
+		setHubbleFlowSource(() => flows);
+		const uiPod = pod('kube-system', 'hubble-ui-6f48889749-x2x7k', '10.0.1.60', {labels: {'k8s-app': 'hubble-ui'}});
+		const handler = findPodServer(uiPod, 8081)!;
+		const server = createServer((request, response) => handler(request, response, uiPod, cluster.ctx));
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		const scaleBrowser = await chromium.launch({executablePath: CHROMIUM, args: ['--no-sandbox']});
+		try {
+			const page = await scaleBrowser.newPage({viewport: {width: 1400, height: 900}});
+			await page.goto(`http://127.0.0.1:${(server.address() as net.AddressInfo).port}/?namespace=demo`);
+			await page.locator('#map g.node[data-id="demo/web-199"]').waitFor({timeout: 5000});
+			// From the navigation's start (the page's own clock) to the map drawn: the page's load, its first poll and the SVG.
+			const drawnIn = await page.evaluate(() => Number(document.body.getAttribute('data-drawn-at')));
+			expect(await page.locator('#map g.node.workload').count()).toBe(200);
+			expect(await page.locator('#flows tr').count()).toBe(300);
+			await shot(page, '5-scale-200-pods');
+			expect(drawnIn).toBeLessThan(1000);
+		} finally {
+			await scaleBrowser.close();
+			setHubbleFlowSource(undefined);
+			await new Promise((resolve) => server.close(resolve));
+		}
+	}, 60_000);
 });

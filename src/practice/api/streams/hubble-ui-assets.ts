@@ -208,6 +208,7 @@ export const HUBBLE_UI_JS = String.raw`
       drawMap(result.data.map);
       drawTable(result.data.flows);
       document.body.setAttribute('data-fingerprint', state.fingerprint);
+      if (!document.body.hasAttribute('data-drawn-at')) document.body.setAttribute('data-drawn-at', String(Math.round(performance.now())));
     }).catch(function (error) {
       $('live').className = '';
       $('live').textContent = 'no connection to the page (' + error.message + ')';

@@ -185,7 +185,7 @@ function layout(nodes: Map<string, MapNode>, edges: MapEdge[]): void {
 		columns.set(node.column, [...(columns.get(node.column) ?? []), node]);
 	}
 	for (const [column, members] of columns) {
-		members.sort((a, b) => order[a.kind] - order[b.kind] || a.title.localeCompare(b.title) || a.id.localeCompare(b.id));
+		members.sort((a, b) => order[a.kind] - order[b.kind] || a.title.localeCompare(b.title, 'en', {numeric: true}) || a.id.localeCompare(b.id));
 		members.forEach((node, row) => {
 			node.row = row;
 			node.x = 20 + column * (NODE_WIDTH + COLUMN_GAP);
