@@ -4,14 +4,13 @@ import {setHubbleFlowSource} from '../api/streams/hubble-ui.js';
 import {registerHostTool} from '../cloud/tools.js';
 import type {KubeObject, PracticeContext} from '../types.js';
 import {startDatapathControllers} from './controller.js';
-import {formatCompact} from './flows.js';
 import {hubble} from './hubble-tool.js';
 import {validateCiliumPolicy} from './policy.js';
 import {Datapath} from './runtime.js';
 
 export function start(ctx: PracticeContext): () => void {
 	const datapath = Datapath.for(ctx);
-	setHubbleFlowSource((limit) => datapath.allFlows().slice(-limit).map((flow) => formatCompact(flow)));
+	setHubbleFlowSource(() => datapath.allFlows());
 	registerHostTool('hubble', hubble);
 	const unregister = registerPolicyValidators(ctx);
 	const stop = startDatapathControllers(ctx);

@@ -161,7 +161,7 @@ describe('practice daemon with real kubectl', () => {
 		forward.stdout!.on('data', chunk => (output += chunk));
 		try {
 			await expect.poll(() => output, {timeout: 10_000}).toContain(`Forwarding from 127.0.0.1:${port} -> 8081`);
-			expect(await httpGet(port)).toContain('Hubble UI: practice cluster (simulated)');
+			expect(await httpGet(port)).toContain('Hubble UI (practice cluster, simulated)');
 		} finally {
 			forward.kill();
 			await forward;

@@ -2,7 +2,7 @@ import {execa} from 'execa';
 import {get} from 'node:http';
 import {createServer} from 'node:net';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
-import {appendPodLog} from '../../../src/practice/api/streams/index.js';
+import {appendPodLog, registerPodServer} from '../../../src/practice/api/streams/index.js';
 import {fixedContext, kubectlBinary, podObject, startTestApiServer, type TestApiServer} from './harness.js';
 
 let server: TestApiServer;
@@ -75,6 +75,22 @@ describe.each(['1.28', '1.33'] as const)('kubectl %s logs', version => {
 
 // 1.28 forwards over SPDY/3.1; 1.33 tunnels SPDY through a WebSocket.
 describe.each([['1.28', 'SPDY/3.1'], ['1.33', 'websocket']])('kubectl %s port-forward (%s)', (version, transport) => {
+	test('a response larger than the SPDY window (64 KiB) arrives whole: kubectl sends no WINDOW_UPDATE', async () => {
+		const body = 'x'.repeat(300_000);
+		const unregister = registerPodServer({'k8s-app': 'hubble-ui'}, 8099, (_request, response) => response.end(body));
+		const port = await freePort();
+		const forward = execa(kubectlBinary(version), ['--kubeconfig', server.kubeconfig, '-n', 'kube-system', 'port-forward', `pod/${hubbleUi.metadata.name}`, `${port}:8099`], {reject: false});
+		let output = '';
+		forward.stdout!.on('data', chunk => (output += chunk));
+		try {
+			await expect.poll(() => output, {timeout: 10_000}).toContain(`Forwarding from 127.0.0.1:${port} -> 8099`);
+			for (let round = 0; round < 3; round++) expect((await httpGet(port, '/')).body).toHaveLength(body.length);
+		} finally {
+			unregister();
+			forward.kill();
+			await forward;
+		}
+	});
 	test('serves the simulated Hubble UI page, and refuses a port nothing listens on as the kubelet does', async () => {
 		const [uiPort, deadPort] = [await freePort(), await freePort()];
 		const before = server.upgrades.length;
@@ -86,7 +102,7 @@ describe.each([['1.28', 'SPDY/3.1'], ['1.33', 'websocket']])('kubectl %s port-fo
 		await expect.poll(() => output, {timeout: 10_000}).toContain(`Forwarding from 127.0.0.1:${deadPort} -> 9999`);
 		const page = await httpGet(uiPort, '/');
 		expect(page.status).toBe(200);
-		expect(page.body).toContain('Hubble UI: practice cluster (simulated)');
+		expect(page.body).toContain('Hubble UI (practice cluster, simulated)');
 		expect(page.body).toContain('kube-system/hubble-ui-6f48889749-x2x7k');
 		expect((await httpGet(uiPort, '/healthz')).body).toBe('ok\n');
 		await httpGet(deadPort, '/').catch(() => undefined);

@@ -1,57 +1,135 @@
-import type {KubeObject} from '../../types.js';
+// The hubble-ui pod's frontend (port 8081): the practice cluster's Hubble UI. A namespace selector, the service map
+// and the flow table with Hubble UI's filters, a flow's details, live while open (the page polls /api/flows).
+// Flows come "through Hubble Relay" as in the real UI (its backend streams from FLOWS_API_ADDR hubble-relay:80):
+// without a running hubble-relay the page shows the error the real UI shows.
+import type {IncomingMessage, ServerResponse} from 'node:http';
+import type {Flow} from '../../datapath/flows.js';
+import {flowJson} from '../../datapath/flows.js';
+import type {KubeObject, PracticeContext} from '../../types.js';
+import {HUBBLE_UI_CSS, HUBBLE_UI_JS} from './hubble-ui-assets.js';
+import {buildServiceMap, flowRows, type MapFilter} from './hubble-ui-map.js';
 import {registerPodServer} from './pod-servers.js';
 
-/** One flow as the Hubble UI lists it, in `hubble observe`'s one-line form. */
-export type FlowLines = (limit: number) => string[];
+/** Where the page reads flows: every node's ring, as hubble-relay merges them. */
+export type HubbleFlowSource = () => readonly Flow[];
 
-let flowSource: FlowLines | undefined;
+let flowSource: HubbleFlowSource | undefined;
 
 /** The datapath registers where recent flows come from; until then the page says there are none to show. */
-export function setHubbleFlowSource(source: FlowLines | undefined): void {
+export function setHubbleFlowSource(source: HubbleFlowSource | undefined): void {
 	flowSource = source;
 }
 
+/** The table shows the newest rows only, as the real UI keeps a bounded list. */
+export const TABLE_ROWS = 300;
+
+/** hubble-ui's frontend (src/app/data-manager hooks) when its backend cannot reach hubble-relay. */
+export const RELAY_LOST = 'Connection to hubble-relay has been lost.\nReconnecting...';
+
 function escapeHtml(text: string): string {
-	return text.replace(/[&<>"']/g, character => `&#${character.charCodeAt(0)};`);
+	return text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
+}
+
+function podPhase(pod: KubeObject): string | undefined {
+	return (pod as unknown as {status?: {phase?: string}}).status?.phase;
+}
+
+/** The UI backend dials hubble-relay:80 in its namespace: a Service and a Running relay pod behind it. */
+export function relayProblem(ctx: PracticeContext, namespace: string): string | undefined {
+	const service = ctx.store.list('v1', 'Service', {namespace}).find((object) => object.metadata.name === 'hubble-relay');
+	if (!service) return `dial tcp: lookup hubble-relay on 10.0.0.10:53: no such host`;
+	const running = ctx.store
+		.list('v1', 'Pod', {namespace})
+		.some((pod) => pod.metadata.labels?.['k8s-app'] === 'hubble-relay' && podPhase(pod) === 'Running' && !pod.metadata.deletionTimestamp);
+	return running ? undefined : `dial tcp hubble-relay:80: connect: connection refused`;
 }
 
 export function hubbleUiPage(pod: KubeObject): string {
-	const flows = flowSource?.(100);
-	const flowSection = flows === undefined
-		? '<p>The practice datapath does not expose flows to this page yet. Use <code>hubble observe</code> in the terminal.</p>'
-		: flows.length === 0
-			? '<p>No flows yet. Run a command that sends traffic (for example <code>kubectl exec … -- curl …</code>) and reload.</p>'
-			: `<pre>${flows.map(escapeHtml).join('\n')}</pre>`;
 	return `<!doctype html>
 <html lang="en">
-<head><meta charset="utf-8"><title>Hubble UI (practice cluster, simulated)</title></head>
+<head><meta charset="utf-8"><title>Hubble UI (practice cluster, simulated)</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="stylesheet" href="app.css"></head>
 <body>
-<h1>Hubble UI: practice cluster (simulated)</h1>
-<p>This page is served by the cilium-lab practice cluster's simulated Hubble UI pod
-<code>${escapeHtml(pod.metadata.namespace ?? 'kube-system')}/${escapeHtml(pod.metadata.name)}</code>.
-It is not the real Hubble UI: there is no service map here, only the recent flows the simulated datapath recorded.</p>
-<h2>Recent flows</h2>
-${flowSection}
+<header><h1>Hubble UI</h1><span class="sim">practice cluster · simulated</span>
+<span class="pod">Served by the cilium-lab practice cluster's simulated Hubble UI pod
+<code>${escapeHtml(pod.metadata.namespace ?? 'kube-system')}/${escapeHtml(pod.metadata.name)}</code>: the flows are the simulated datapath's, not a real cluster's.</span></header>
+<div id="bar">
+<label>Namespace <select id="namespace"><option value="">Choose a namespace</option></select></label>
+<label>Verdict <select id="verdict"><option value="">Any verdict</option><option value="FORWARDED">Forwarded</option><option value="DROPPED">Dropped</option><option value="AUDIT">Audit</option><option value="ERROR">Error</option></select></label>
+<label>Pod <input id="pod" placeholder="pod name (prefix)" size="16"></label>
+<label>Label <input id="label" placeholder="app=client" size="16"></label>
+<span id="live">connecting…</span>
+</div>
+<div id="error" role="alert"></div>
+<div id="mapbox"></div>
+<div id="tablebox"><table>
+<thead><tr><th>Source</th><th>Destination</th><th>Destination port</th><th>L7 info</th><th>Verdict</th><th>Time</th></tr></thead>
+<tbody id="flows"></tbody></table>
+<div style="padding:4px 8px;color:#627d98" id="count"></div></div>
+<aside id="details"><button id="close" type="button">Close</button><h2>Flow details</h2><dl id="detail-fields"></dl><pre id="detail-json"></pre></aside>
+<script src="app.js"></script>
 </body>
 </html>
 `;
 }
 
+function json(response: ServerResponse, status: number, body: unknown): void {
+	response.writeHead(status, {'Content-Type': 'application/json', 'Cache-Control': 'no-store'});
+	response.end(JSON.stringify(body));
+}
+
+/** GET /api/flows?namespace=…&verdict=…&pod=…&label=…: the map and the newest table rows, through the relay. */
+export function flowsResponse(ctx: PracticeContext, uiNamespace: string, params: URLSearchParams): {status: number; body: unknown} {
+	const namespace = params.get('namespace') ?? '';
+	if (!namespace) return {status: 400, body: {error: 'namespace is required'}};
+	const problem = relayProblem(ctx, uiNamespace);
+	if (problem) return {status: 503, body: {error: `fetching hubble flows: connecting to hubble-relay (attempt #1) failed: ${problem}`, notification: RELAY_LOST}};
+	const filter: MapFilter = {namespace, verdict: params.get('verdict') || undefined, pod: params.get('pod') || undefined, label: params.get('label') || undefined};
+	const flows = flowSource?.() ?? [];
+	const map = buildServiceMap(flows, filter);
+	const rows = flowRows(flows, filter, TABLE_ROWS).map((row) => ({...row, flow: flowJson(row.flow)}));
+	const last = flows.at(-1);
+	return {status: 200, body: {namespace, filter, fingerprint: `${flows.length}:${last?.time ?? ''}:${last?.uuid ?? ''}:${JSON.stringify(filter)}`, map, flows: rows}};
+}
+
+function serve(request: IncomingMessage, response: ServerResponse, pod: KubeObject, ctx: PracticeContext): void {
+	const url = new URL(request.url ?? '/', 'http://hubble-ui');
+	const path = url.pathname;
+	if (path === '/' || path === '/index.html') {
+		response.writeHead(200, {'Content-Type': 'text/html; charset=utf-8'});
+		response.end(hubbleUiPage(pod));
+		return;
+	}
+	if (path === '/app.js') {
+		response.writeHead(200, {'Content-Type': 'text/javascript; charset=utf-8'});
+		response.end(HUBBLE_UI_JS);
+		return;
+	}
+	if (path === '/app.css') {
+		response.writeHead(200, {'Content-Type': 'text/css; charset=utf-8'});
+		response.end(HUBBLE_UI_CSS);
+		return;
+	}
+	if (path === '/api/namespaces') {
+		json(response, 200, {namespaces: ctx.store.list('v1', 'Namespace').map((namespace) => namespace.metadata.name).sort()});
+		return;
+	}
+	if (path === '/api/flows') {
+		const {status, body} = flowsResponse(ctx, pod.metadata.namespace ?? 'kube-system', url.searchParams);
+		json(response, status, body);
+		return;
+	}
+	if (path === '/healthz') {
+		response.writeHead(200, {'Content-Type': 'text/plain'});
+		response.end('ok\n');
+		return;
+	}
+	response.writeHead(404, {'Content-Type': 'text/plain'});
+	response.end(`${path}: not simulated by the practice cluster's Hubble UI (/, /api/namespaces and /api/flows are)\n`);
+}
+
 /** The hubble-ui pod's frontend listens on 8081, the port its Service's targetPort names. */
 export function registerHubbleUi(): () => void {
-	return registerPodServer({'k8s-app': 'hubble-ui'}, 8081, (request, response, pod) => {
-		const path = new URL(request.url ?? '/', 'http://hubble-ui').pathname;
-		if (path === '/' || path === '/index.html') {
-			response.writeHead(200, {'Content-Type': 'text/html; charset=utf-8'});
-			response.end(hubbleUiPage(pod));
-			return;
-		}
-		if (path === '/healthz') {
-			response.writeHead(200, {'Content-Type': 'text/plain'});
-			response.end('ok\n');
-			return;
-		}
-		response.writeHead(404, {'Content-Type': 'text/plain'});
-		response.end(`${path}: not simulated by the practice cluster's Hubble UI (only / is)\n`);
-	});
+	return registerPodServer({'k8s-app': 'hubble-ui'}, 8081, serve);
 }

@@ -1,9 +1,19 @@
 import type {IncomingMessage} from 'node:http';
 import type {Duplex} from 'node:stream';
-import spdyTransport, {type SpdyConnection, type SpdyStream} from 'spdy-transport';
+import spdyTransport, {type SpdyConnection, type SpdyStream, type WindowSide} from 'spdy-transport';
 import {refuseUpgrade} from './upgrade-errors.js';
 
 export type {SpdyConnection, SpdyStream};
+
+/**
+ * The kubelet's and kubectl's SPDY (moby/spdystream) do no flow control: they never send WINDOW_UPDATE. spdy-transport
+ * would stop sending once 64 KiB had gone out on the session (every forwarded connection stalls after one large
+ * response), so the server's send windows never shrink, as spdystream's do not.
+ */
+function ignoreSendWindow(side: WindowSide): void {
+	const update = side.update.bind(side);
+	side.update = (size, callback) => update(Math.max(0, size), callback);
+}
 
 /** The protocols a client offers in X-Stream-Protocol-Version, in its order of preference. */
 export function offeredStreamProtocols(request: IncomingMessage): string[] {
@@ -61,11 +71,13 @@ export function serveSpdy(socket: Duplex, onStream: (stream: SpdyStream, headers
 			callback(error, headers);
 		});
 	};
+	ignoreSendWindow(connection._spdyState.window.send);
 	connection.start(3.1);
 	connection.on('error', () => socket.destroy());
 	socket.on('error', () => connection.destroyStreams());
 	connection.on('stream', stream => {
 		stream.on('error', () => {});
+		ignoreSendWindow(stream._spdyState.window.send);
 		const headers: Record<string, string> = {};
 		for (const [key, value] of Object.entries(stream.headers)) {
 			if (!key.startsWith(':')) headers[key.toLowerCase()] = Array.isArray(value) ? value.join(',') : String(value);

@@ -1,0 +1,252 @@
+// The practice Hubble UI's data: a namespace's service map (boxes per workload identity, kube-dns, world and FQDN
+// destinations; one arrow per direction, port and protocol, with counts by verdict) and the flow table's rows.
+// Pure: the page's JSON endpoint (hubble-ui.ts) calls it with the flows Hubble Relay would stream.
+import type {Flow, FlowEndpoint} from '../../datapath/flows.js';
+import {dnsSummary, httpSummary, stampMilli} from '../../datapath/flows.js';
+import {RESERVED_NAMES} from '../../datapath/identity.js';
+
+export type NodeKind = 'workload' | 'dns' | 'world' | 'fqdn' | 'reserved';
+
+export interface MapNode {
+	id: string;
+	kind: NodeKind;
+	title: string;
+	namespace?: string;
+	pods: string[];
+	labels: string[];
+	/** Column (0 = senders) and row of the deterministic layout. */
+	column: number;
+	row: number;
+	x: number;
+	y: number;
+}
+
+export interface MapEdge {
+	id: string;
+	source: string;
+	target: string;
+	port: number;
+	protocol: string;
+	forwarded: number;
+	dropped: number;
+	other: number;
+	/** dropped when every flow was dropped, mixed when some were, forwarded otherwise. */
+	verdict: 'forwarded' | 'dropped' | 'mixed';
+}
+
+export interface FlowRow {
+	id: string;
+	time: string;
+	timeText: string;
+	source: string;
+	sourceNode: string;
+	destination: string;
+	destinationNode: string;
+	port: number | null;
+	protocol: string;
+	l7: string;
+	verdict: string;
+	type: string;
+	flow: Flow;
+}
+
+export interface MapFilter {
+	namespace: string;
+	verdict?: string;
+	pod?: string;
+	label?: string;
+}
+
+export const NODE_WIDTH = 220;
+export const NODE_HEIGHT = 76;
+const COLUMN_GAP = 150;
+const ROW_GAP = 36;
+const APP_LABELS = ['k8s:app', 'k8s:k8s-app', 'k8s:app.kubernetes.io/name', 'k8s:name', 'k8s:run'];
+
+function labelValue(labels: string[] | undefined, key: string): string | undefined {
+	const found = labels?.find((label) => label.startsWith(`${key}=`));
+	return found?.slice(key.length + 1);
+}
+
+/** The box a flow endpoint belongs to, as Hubble UI groups them: pods by their app-like identity label. */
+export function nodeOf(endpoint: FlowEndpoint, names: string[] | undefined): Pick<MapNode, 'id' | 'kind' | 'title' | 'namespace' | 'labels'> {
+	const labels = (endpoint.labels ?? []).filter((label) => !label.startsWith('k8s:io.cilium.k8s.') && !label.startsWith('k8s:io.kubernetes.pod.namespace'));
+	if (endpoint.pod_name && endpoint.namespace) {
+		let app: string | undefined;
+		for (const key of APP_LABELS) app ??= labelValue(endpoint.labels, key);
+		app ??= endpoint.workloads?.[0]?.name ?? endpoint.pod_name;
+		const kind: NodeKind = labelValue(endpoint.labels, 'k8s:k8s-app') === 'kube-dns' ? 'dns' : 'workload';
+		return {id: `${endpoint.namespace}/${app}`, kind, title: app, namespace: endpoint.namespace, labels};
+	}
+	const reserved = RESERVED_NAMES.get(endpoint.identity);
+	const name = names?.[0];
+	if (name && (reserved === 'world' || reserved === undefined)) return {id: `fqdn:${name}`, kind: 'fqdn', title: name, labels: ['reserved:world']};
+	if (reserved === 'world') return {id: 'world', kind: 'world', title: 'world', labels: ['reserved:world']};
+	if (reserved) return {id: `reserved:${reserved}`, kind: 'reserved', title: reserved, labels: [`reserved:${reserved}`]};
+	return {id: `identity:${endpoint.identity}`, kind: 'reserved', title: `identity ${endpoint.identity}`, labels};
+}
+
+function portsOf(flow: Flow): {port: number | null; protocol: string} {
+	const l4 = flow.l4;
+	if ('TCP' in l4) return {port: l4.TCP.destination_port, protocol: 'TCP'};
+	if ('UDP' in l4) return {port: l4.UDP.destination_port, protocol: 'UDP'};
+	return {port: null, protocol: 'ICMPv4'};
+}
+
+function endpointText(endpoint: FlowEndpoint, names: string[] | undefined, ip: string): string {
+	if (endpoint.pod_name) return `${endpoint.namespace}/${endpoint.pod_name}`;
+	if (names && names.length > 0) return names.join(',');
+	const reserved = RESERVED_NAMES.get(endpoint.identity);
+	return reserved ? `${ip} (${reserved})` : ip;
+}
+
+function l7Text(flow: Flow): string {
+	const l7 = flow.l7;
+	if (!l7) return '';
+	if (l7.dns) return dnsSummary(l7.dns, l7.type);
+	if (l7.http) return httpSummary(l7.http, l7.type, l7.latency_ns ? Number(l7.latency_ns) / 1e6 : 0);
+	return '';
+}
+
+/** The flow's direction as the map draws it: replies are turned around so an arrow always points at the server. */
+function oriented(flow: Flow): {source: FlowEndpoint; destination: FlowEndpoint; sourceNames?: string[]; destinationNames?: string[]; sourceIp: string; destinationIp: string} {
+	if (flow.is_reply)
+		return {source: flow.destination, destination: flow.source, sourceNames: flow.destination_names, destinationNames: flow.source_names, sourceIp: flow.IP.destination, destinationIp: flow.IP.source};
+	return {source: flow.source, destination: flow.destination, sourceNames: flow.source_names, destinationNames: flow.destination_names, sourceIp: flow.IP.source, destinationIp: flow.IP.destination};
+}
+
+function involves(flow: Flow, namespace: string): boolean {
+	return flow.source.namespace === namespace || flow.destination.namespace === namespace;
+}
+
+/** The filters of Hubble UI's filter bar: verdict, pod (name prefix, either side), label (`key=value`, either side). */
+export function flowPasses(flow: Flow, filter: MapFilter): boolean {
+	if (!involves(flow, filter.namespace)) return false;
+	if (filter.verdict && filter.verdict.toUpperCase() !== flow.verdict) return false;
+	if (filter.pod) {
+		const pod = filter.pod.includes('/') ? filter.pod : `${filter.namespace}/${filter.pod}`;
+		const sides = [flow.source, flow.destination].filter((side) => side.pod_name).map((side) => `${side.namespace}/${side.pod_name}`);
+		if (!sides.some((side) => side.startsWith(pod))) return false;
+	}
+	if (filter.label) {
+		const wanted = filter.label.includes(':') ? filter.label : `k8s:${filter.label}`;
+		const [key, value] = wanted.split('=', 2) as [string, string | undefined];
+		const has = (labels: string[] | undefined) => (labels ?? []).some((label) => (value === undefined ? label.split('=', 1)[0] === key : label === `${key}=${value}`));
+		if (!has(flow.source.labels) && !has(flow.destination.labels)) return false;
+	}
+	return true;
+}
+
+/** A table row shows the flow as Hubble recorded it (a reply's source is the server), as the real UI's table does. */
+export function flowRow(flow: Flow, index: number): FlowRow {
+	const {port, protocol} = portsOf(flow);
+	return {
+		id: flow.uuid ?? `${flow.time}-${index}`,
+		time: flow.time,
+		timeText: stampMilli(flow.time),
+		source: endpointText(flow.source, flow.source_names, flow.IP.source),
+		sourceNode: nodeOf(flow.source, flow.source_names).id,
+		destination: endpointText(flow.destination, flow.destination_names, flow.IP.destination),
+		destinationNode: nodeOf(flow.destination, flow.destination_names).id,
+		port,
+		protocol,
+		l7: l7Text(flow),
+		verdict: flow.verdict,
+		type: flow.Type,
+		flow,
+	};
+}
+
+/**
+ * Places the boxes in columns: a box's column is one more than the deepest box sending to it (senders first,
+ * cycles broken by first visit), rows in each column sorted by kind then title. Deterministic, so the same
+ * flows always draw the same map.
+ */
+function layout(nodes: Map<string, MapNode>, edges: MapEdge[]): void {
+	const incoming = new Map<string, string[]>();
+	for (const edge of edges) if (edge.source !== edge.target) incoming.set(edge.target, [...(incoming.get(edge.target) ?? []), edge.source]);
+	const depth = new Map<string, number>();
+	const visiting = new Set<string>();
+	const columnOf = (id: string): number => {
+		const known = depth.get(id);
+		if (known !== undefined) return known;
+		if (visiting.has(id)) return 0;
+		visiting.add(id);
+		let column = 0;
+		for (const source of incoming.get(id) ?? []) column = Math.max(column, columnOf(source) + 1);
+		visiting.delete(id);
+		depth.set(id, column);
+		return column;
+	};
+	const order: Record<NodeKind, number> = {workload: 0, dns: 1, reserved: 2, world: 3, fqdn: 4};
+	const columns = new Map<number, MapNode[]>();
+	for (const node of nodes.values()) {
+		node.column = columnOf(node.id);
+		columns.set(node.column, [...(columns.get(node.column) ?? []), node]);
+	}
+	for (const [column, members] of columns) {
+		members.sort((a, b) => order[a.kind] - order[b.kind] || a.title.localeCompare(b.title, 'en', {numeric: true}) || a.id.localeCompare(b.id));
+		members.forEach((node, row) => {
+			node.row = row;
+			node.x = 20 + column * (NODE_WIDTH + COLUMN_GAP);
+			node.y = 20 + row * (NODE_HEIGHT + ROW_GAP);
+		});
+	}
+}
+
+export interface ServiceMap {
+	namespace: string;
+	nodes: MapNode[];
+	edges: MapEdge[];
+	width: number;
+	height: number;
+	flowCount: number;
+}
+
+/** The service map of one namespace from the flows that pass the filter. Flows without a port (ICMP) draw no arrow. */
+export function buildServiceMap(flows: readonly Flow[], filter: MapFilter): ServiceMap {
+	const nodes = new Map<string, MapNode>();
+	const edges = new Map<string, MapEdge>();
+	let flowCount = 0;
+	const touch = (endpoint: FlowEndpoint, names: string[] | undefined): string => {
+		const found = nodeOf(endpoint, names);
+		let node = nodes.get(found.id);
+		if (!node) nodes.set(found.id, (node = {...found, pods: [], column: 0, row: 0, x: 0, y: 0}));
+		if (endpoint.pod_name && !node.pods.includes(endpoint.pod_name)) node.pods.push(endpoint.pod_name);
+		return node.id;
+	};
+	for (const flow of flows) {
+		if (!flowPasses(flow, filter)) continue;
+		flowCount++;
+		const side = oriented(flow);
+		const source = touch(side.source, side.sourceNames);
+		const target = touch(side.destination, side.destinationNames);
+		if (flow.is_reply || flow.l7?.type === 'RESPONSE') continue;
+		const {port, protocol} = portsOf(flow);
+		if (port === null) continue;
+		const key = `${source}->${target}:${port}/${protocol}`;
+		let edge = edges.get(key);
+		if (!edge) edges.set(key, (edge = {id: key, source, target, port, protocol, forwarded: 0, dropped: 0, other: 0, verdict: 'forwarded'}));
+		if (flow.verdict === 'FORWARDED' || flow.verdict === 'REDIRECTED') edge.forwarded++;
+		else if (flow.verdict === 'DROPPED') edge.dropped++;
+		else edge.other++;
+	}
+	for (const edge of edges.values()) edge.verdict = edge.dropped === 0 ? 'forwarded' : edge.forwarded === 0 ? 'dropped' : 'mixed';
+	const edgeList = [...edges.values()].sort((a, b) => a.id.localeCompare(b.id));
+	for (const node of nodes.values()) node.pods.sort();
+	layout(nodes, edgeList);
+	const nodeList = [...nodes.values()].sort((a, b) => a.column - b.column || a.row - b.row);
+	const width = Math.max(0, ...nodeList.map((node) => node.x + NODE_WIDTH)) + 20;
+	const height = Math.max(0, ...nodeList.map((node) => node.y + NODE_HEIGHT)) + 20;
+	return {namespace: filter.namespace, nodes: nodeList, edges: edgeList, width, height, flowCount};
+}
+
+/** The newest rows of the flow table (newest first), at most `limit`. */
+export function flowRows(flows: readonly Flow[], filter: MapFilter, limit: number): FlowRow[] {
+	const rows: FlowRow[] = [];
+	for (let index = flows.length - 1; index >= 0 && rows.length < limit; index--) {
+		const flow = flows[index]!;
+		if (flowPasses(flow, filter)) rows.push(flowRow(flow, index));
+	}
+	return rows;
+}

@@ -1,0 +1,197 @@
+// The practice Hubble UI in a real browser (Debian's chromium driven by playwright-core; no browser download):
+// after lesson 05's policies and curls, the map shows demo/curl with a dropped arrow to naver.com and a forwarded
+// one to google.com, the table filters by verdict, a new curl appears without a reload, and with Hubble Relay
+// disabled the page shows the real UI's relay error. Screenshots go to test-artifacts/hubble-ui/.
+import {existsSync, mkdirSync} from 'node:fs';
+import {createServer} from 'node:http';
+import net from 'node:net';
+import path from 'node:path';
+import {execa, type ResultPromise} from 'execa';
+import {chromium, type Browser, type Page} from 'playwright-core';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {repoRoot} from '../../helpers/build.js';
+import {TestPractice} from '../../helpers/practice.js';
+import {setHubbleFlowSource} from '../../../src/practice/api/streams/hubble-ui.js';
+import {findPodServer} from '../../../src/practice/api/streams/pod-servers.js';
+import '../../../src/practice/api/streams/index.js';
+import type {Flow} from '../../../src/practice/datapath/flows.js';
+import {lookupPodProgram} from '../../../src/practice/datapath/programs/index.js';
+import {Datapath} from '../../../src/practice/datapath/runtime.js';
+import {DOCUMENT_POLICIES} from '../datapath/document-policies.js';
+import {ALLOW_DNS_DOC, ALLOW_DOMAINS_DOC, aksCluster, captureIo, pod} from '../datapath/fixtures.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARTIFACTS = path.join(repoRoot, 'test-artifacts', 'hubble-ui');
+const practice = new TestPractice({homePrefix: 'cilium-lab-hubble-ui-browser-', speed: 'instant', track: 'k8s'});
+const {run} = practice;
+let browser: Browser | undefined;
+let forward: ResultPromise | undefined;
+let base = '';
+
+function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const server = net.createServer();
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const {port} = server.address() as net.AddressInfo;
+			server.close(() => resolve(port));
+		});
+	});
+}
+
+async function curl(url: string): Promise<number | undefined> {
+	return (await run('kubectl', ['-n', 'demo', 'exec', 'curl', '--', 'curl', '-sS', '-o', '/dev/null', '-m', '3', url])).code;
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+	await page.screenshot({path: path.join(ARTIFACTS, `${name}.png`), fullPage: true});
+}
+
+const edge = (page: Page, target: string) => page.locator(`#map g.edge[data-source="demo/client"][data-target="${target}"][data-port="443"]`);
+
+describe.skipIf(!existsSync(CHROMIUM))('the practice Hubble UI in chromium', () => {
+	beforeAll(async () => {
+		mkdirSync(ARTIFACTS, {recursive: true});
+		await practice.start();
+		expect((await run('helm', ['repo', 'add', 'cilium', 'https://helm.cilium.io/'])).code).toBe(0);
+		expect((await run('helm', ['install', 'cilium', 'cilium/cilium', '--version', '1.16.4', '--namespace', 'kube-system', '--set', 'hubble.relay.enabled=true', '--set', 'hubble.ui.enabled=true'])).code).toBe(0);
+		expect((await run('kubectl', ['-n', 'kube-system', 'rollout', 'status', 'deploy/hubble-ui', '--timeout=60s'])).code).toBe(0);
+		expect((await run('kubectl', ['create', 'ns', 'demo'])).code).toBe(0);
+		expect((await run('kubectl', ['run', 'curl', '-n', 'demo', '--image=alpine/curl', '--labels=app=client', '--command', '--', 'sleep', '365d'])).code).toBe(0);
+		expect((await run('kubectl', ['wait', '-n', 'demo', '--for=condition=Ready', 'pod/curl', '--timeout=60s'])).code).toBe(0);
+		expect((await run('kubectl', ['-n', 'demo', 'apply', '-f', '-'], {input: DOCUMENT_POLICIES})).code).toBe(0);
+		expect(await curl('https://google.com')).toBe(0);
+		expect(await curl('https://naver.com')).toBe(28);
+		const port = await freePort();
+		forward = execa('kubectl', ['-n', 'kube-system', 'port-forward', 'svc/hubble-ui', `${port}:80`], {env: practice.env, reject: false});
+		let output = '';
+		forward.stdout!.on('data', (chunk) => (output += String(chunk)));
+		for (let attempt = 0; attempt < 100 && !output.includes('Forwarding from'); attempt++) await new Promise((resolve) => setTimeout(resolve, 100));
+		expect(output).toContain(`Forwarding from 127.0.0.1:${port} -> 8081`);
+		base = `http://127.0.0.1:${port}/`;
+		browser = await chromium.launch({executablePath: CHROMIUM, args: ['--no-sandbox']});
+	}, 240_000);
+
+	afterAll(async () => {
+		await browser?.close();
+		forward?.kill();
+		await forward;
+		await practice.stop();
+	});
+
+	it('shows demo/curl with a dropped arrow to naver.com and a forwarded one to google.com, all served by the daemon', async () => {
+		const page = await browser!.newPage({viewport: {width: 1400, height: 900}});
+		const requests: string[] = [];
+		page.on('request', (request) => requests.push(request.url()));
+		const started = Date.now();
+		await page.goto(`${base}?namespace=demo`);
+		const errors: string[] = [];
+		page.on('pageerror', (error) => errors.push(error.message));
+		page.on('console', (message) => errors.push(message.text()));
+		page.on('requestfailed', (request) => errors.push(`failed ${request.url()} ${request.failure()?.errorText}`));
+		await page.locator('#map g.node[data-id="demo/client"]').waitFor({timeout: 5000}).catch(async (error: unknown) => {
+			await shot(page, '0-failed');
+			throw new Error(`${String(error)}\n${errors.join('\n')}\n${await page.locator('body').innerText()}`);
+		});
+		const drawnIn = Date.now() - started;
+		await expect.poll(() => page.locator('#namespace').inputValue()).toBe('demo');
+		await expect.poll(() => edge(page, 'fqdn:naver.com').getAttribute('data-verdict')).toBe('dropped');
+		expect(await edge(page, 'fqdn:google.com').getAttribute('data-verdict')).toBe('forwarded');
+		expect(await page.locator('#map g.node[data-id="demo/client"]').textContent()).toContain('demo/curl');
+		expect(await page.locator('#map g.node[data-id="kube-system/kube-dns"]').count()).toBe(1);
+		expect(await page.locator('header').textContent()).toContain('simulated');
+		expect(await edge(page, 'fqdn:naver.com').locator('path').evaluate((path) => getComputedStyle(path).stroke)).toBe('rgb(225, 45, 57)');
+		expect(await page.locator('#flows tr').count()).toBeGreaterThan(0);
+		// Everything the page loads comes from the daemon itself.
+		expect(requests.every((url) => url.startsWith(base))).toBe(true);
+		await shot(page, '1-map-demo');
+		expect(drawnIn).toBeLessThan(3000);
+		await page.close();
+	});
+
+	it('filters the table by verdict, and shows a flow\'s details on click', async () => {
+		const page = await browser!.newPage({viewport: {width: 1400, height: 900}});
+		await page.goto(`${base}?namespace=demo`);
+		await page.locator('#flows tr').first().waitFor();
+		const all = await page.locator('#flows tr').count();
+		await page.locator('#verdict').selectOption('DROPPED');
+		await expect.poll(async () => [...new Set(await page.locator('#flows tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-verdict'))))]).toEqual(['DROPPED']);
+		expect(await page.locator('#flows tr').count()).toBeLessThan(all);
+		expect(await page.locator('#flows').textContent()).toContain('naver.com');
+		expect(await edge(page, 'fqdn:google.com').count()).toBe(0);
+		await page.locator('#flows tr').first().click();
+		await expect.poll(() => page.locator('#details').isVisible()).toBe(true);
+		expect(await page.locator('#details').textContent()).toContain('POLICY_DENIED');
+		await shot(page, '2-dropped-only-details');
+		await page.close();
+	});
+
+	it('a new curl appears without a reload', async () => {
+		const page = await browser!.newPage({viewport: {width: 1400, height: 900}});
+		await page.goto(`${base}?namespace=demo`);
+		await page.locator('#map g.node[data-id="demo/client"]').waitFor();
+		expect(await page.locator('#map g.node[data-id="fqdn:example.com"]').count()).toBe(0);
+		const navigations: string[] = [];
+		page.on('framenavigated', (frame) => navigations.push(frame.url()));
+		expect(await curl('https://example.com')).toBe(0);
+		await page.locator('#map g.node[data-id="fqdn:example.com"]').waitFor({timeout: 5000});
+		expect(await page.locator('#flows').textContent()).toContain('example.com');
+		expect(navigations).toEqual([]);
+		await shot(page, '3-live-example-com');
+		await page.close();
+	});
+
+	it('with Hubble Relay disabled, the real UI\'s relay error', async () => {
+		expect((await run('helm', ['upgrade', 'cilium', 'cilium/cilium', '--version', '1.16.4', '--namespace', 'kube-system', '--reuse-values', '--set', 'hubble.relay.enabled=false'])).code).toBe(0);
+		for (let attempt = 0; attempt < 100; attempt++) {
+			const pods = await run('kubectl', ['-n', 'kube-system', 'get', 'pods', '-l', 'k8s-app=hubble-relay', '-o', 'name']);
+			if (pods.stdout.trim() === '') break;
+			await new Promise((resolve) => setTimeout(resolve, 100));
+		}
+		const page = await browser!.newPage({viewport: {width: 1400, height: 900}});
+		await page.goto(`${base}?namespace=demo`);
+		await expect.poll(() => page.locator('#error').textContent(), {timeout: 5000}).toContain('Connection to hubble-relay has been lost.');
+		await shot(page, '4-relay-disabled');
+		await page.close();
+	});
+});
+
+describe.skipIf(!existsSync(CHROMIUM))('the practice Hubble UI at scale', () => {
+	it('loads and draws the map within 1 s for a namespace with 200 pods and 10,000 recent flows', async () => {
+		const cluster = aksCluster();
+		cluster.store.apply(ALLOW_DNS_DOC);
+		cluster.store.apply(ALLOW_DOMAINS_DOC);
+		cluster.store.apply(pod('kube-system', 'hubble-relay-9dd4d5496-j5thq', '10.0.1.50', {labels: {'k8s-app': 'hubble-relay'}}));
+		cluster.store.apply({apiVersion: 'v1', kind: 'Service', metadata: {name: 'hubble-relay', namespace: 'kube-system'}, spec: {selector: {'k8s-app': 'hubble-relay'}, ports: [{port: 80, targetPort: 4245}]}});
+		const curlPod = cluster.store.get('v1', 'Pod', 'demo', 'curl')!;
+		for (const url of ['https://naver.com', 'https://google.com']) await lookupPodProgram('curl', curlPod)!(['curl', '-s', '-m', '2', url], captureIo(), curlPod, cluster.ctx);
+		const sample = Datapath.for(cluster.ctx).allFlows().filter((flow) => flow.source.pod_name === 'curl');
+		const flows: Flow[] = [];
+		for (let index = 0; index < 10_000; index++) {
+			const base = sample[index % sample.length]!;
+			const podIndex = index % 200;
+			flows.push({...base, time: new Date(Date.parse(base.time) + index).toISOString(), source: {...base.source, pod_name: `web-${podIndex}`, labels: [`k8s:app=web-${podIndex}`, 'k8s:io.kubernetes.pod.namespace=demo']}});
+		}
+		setHubbleFlowSource(() => flows);
+		const uiPod = pod('kube-system', 'hubble-ui-6f48889749-x2x7k', '10.0.1.60', {labels: {'k8s-app': 'hubble-ui'}});
+		const handler = findPodServer(uiPod, 8081)!;
+		const server = createServer((request, response) => handler(request, response, uiPod, cluster.ctx));
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		const scaleBrowser = await chromium.launch({executablePath: CHROMIUM, args: ['--no-sandbox']});
+		try {
+			const page = await scaleBrowser.newPage({viewport: {width: 1400, height: 900}});
+			await page.goto(`http://127.0.0.1:${(server.address() as net.AddressInfo).port}/?namespace=demo`);
+			await page.locator('#map g.node[data-id="demo/web-199"]').waitFor({timeout: 5000});
+			// From the navigation's start (the page's own clock) to the map drawn: the page's load, its first poll and the SVG.
+			const drawnIn = await page.evaluate(() => Number(document.body.getAttribute('data-drawn-at')));
+			expect(await page.locator('#map g.node.workload').count()).toBe(200);
+			expect(await page.locator('#flows tr').count()).toBe(300);
+			await shot(page, '5-scale-200-pods');
+			expect(drawnIn).toBeLessThan(1000);
+		} finally {
+			await scaleBrowser.close();
+			setHubbleFlowSource(undefined);
+			await new Promise((resolve) => server.close(resolve));
+		}
+	}, 60_000);
+});
