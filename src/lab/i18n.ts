@@ -139,6 +139,9 @@ export const messages = {
 	'step.command': {ko: '실행할 명령', en: 'Command'},
 	'step.command-more': {ko: '… ({count}줄 더)', en: '… ({count} more lines)'},
 	'step.no-command': {ko: '실행할 명령 없음: 읽고 Enter', en: 'nothing to run: read, then Enter'},
+	'effect.costly': {ko: '비용 발생', en: 'costs money'},
+	'effect.irreversible': {ko: '되돌릴 수 없음', en: 'irreversible'},
+	'effect.destructive': {ko: '삭제함', en: 'deletes'},
 	'step.mode-background': {ko: '백그라운드로 실행됨', en: 'runs in the background'},
 	'step.mode-interactive': {ko: '터미널을 넘겨줌: 명령이 끝나면 여기로 돌아옴', en: 'takes over the terminal; back here when it exits'},
 	'handover.shell': {
