@@ -7,6 +7,8 @@ import {fileURLToPath} from 'node:url';
 import {EXIT, LabError, UserError} from './errors.js';
 import {HELP, parseCliArgs, type CliArgs} from './cli/args.js';
 import {traceStartup} from './startup-trace.js';
+import type {TrackId} from './lab/types.js';
+import type {ResolvedTarget} from './target.js';
 
 declare const __VERSION__: string | undefined;
 const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-dev';
@@ -15,25 +17,29 @@ const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-dev';
  * Ctrl-C, SIGTERM or a closed terminal (SIGHUP) during a headless command cancels it: its process tree and
  * background jobs are stopped and what passed is saved (exit 130); a second signal leaves at once.
  */
-function cancelOnSignals(): {signal: AbortSignal; dispose(): void} {
+/** The exit code of a run a signal cancelled: 128 + the signal's number, as a shell reports it. */
+const SIGNAL_EXIT: Record<string, number> = {SIGINT: EXIT.cancelled, SIGTERM: 143, SIGHUP: 129};
+
+function cancelOnSignals(): {signal: AbortSignal; exitCode(): number | undefined; dispose(): void} {
 	const controller = new AbortController();
 	const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-	const onSignal = () => {
-		if (controller.signal.aborted) process.exit(EXIT.cancelled);
-		controller.abort();
+	let first: NodeJS.Signals | undefined;
+	const onSignal = (signal: NodeJS.Signals) => {
+		if (controller.signal.aborted) process.exit(SIGNAL_EXIT[first ?? signal] ?? EXIT.cancelled);
+		first = signal;
+		controller.abort(signal);
 	};
 	for (const signal of signals) process.on(signal, onSignal);
-	return {signal: controller.signal, dispose: () => signals.forEach((signal) => process.off(signal, onSignal))};
+	return {
+		signal: controller.signal,
+		exitCode: () => (first ? SIGNAL_EXIT[first] : undefined),
+		dispose: () => signals.forEach((signal) => process.off(signal, onSignal)),
+	};
 }
 
 async function askYesNo(question: string): Promise<boolean> {
-	const {createInterface} = await import('node:readline/promises');
-	const rl = createInterface({input: process.stdin, output: process.stdout});
-	try {
-		return /^(y|yes|예|네|ㅇ)$/i.test((await rl.question(question)).trim());
-	} finally {
-		rl.close();
-	}
+	const {askLine} = await import('./cli/confirm.js');
+	return /^(y|yes|예|네|ㅇ)$/i.test((await askLine(question)).trim());
 }
 
 /** The lab (from its cache when the lesson files have not changed) and the progress, variables and track. */
@@ -103,22 +109,29 @@ async function headless(args: CliArgs): Promise<number> {
 	}
 	if (args.subcommand === 'check' && args.positionals.length > 1) throw new UserError('check takes one LESSON[/STEP]');
 	const {ctx, kind, context} = await prepare(args);
-	const [{trackOrFirst}, {resolveTarget}, {runChecks}, {msg}] = await Promise.all([
-		import('./cli/setup.js'),
-		import('./target.js'),
-		import('./cli/checks.js'),
-		import('./lab/i18n.js'),
-	]);
+	const [{trackOrFirst}, {resolveTarget}, {msg}] = await Promise.all([import('./cli/setup.js'), import('./target.js'), import('./lab/i18n.js')]);
 	const track = trackOrFirst(ctx);
 	// Bad references are user errors before anything starts.
 	const {findLessonStep} = await import('./cli/check.js');
 	for (const ref of args.positionals) findLessonStep(ctx.lab, track, ctx.lang, ref);
 
+	if (args.dryRun) {
+		if (args.subcommand !== 'run') throw new UserError('--dry-run is for run', `cilium-lab run ${args.positionals.join(' ') || 'LESSON'} --dry-run`);
+		const {dryRun} = await import('./cli/dry-run.js');
+		return dryRun({lab: ctx.lab, track, lang: ctx.lang, refs: args.positionals, variables: ctx.variables, home: ctx.home, target: kind, solve: args.solve, json: args.json, out: process.stdout});
+	}
+	if (args.confirm.length > 0 && args.subcommand !== 'run') throw new UserError('--confirm is for run');
+
+	const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
+	if ((args.subcommand === 'run' || args.subcommand === 'reset') && kind === 'real' && !args.yes && !interactive) {
+		throw new UserError(msg(ctx.lang, 'run.confirmNeedsYes'), `cilium-lab run ${args.positionals.join(' ')} --target real --yes`);
+	}
+	const target = await resolveTarget({target: kind, context, home: ctx.home, track, lang: ctx.lang});
 	if ((args.subcommand === 'run' || args.subcommand === 'reset') && kind === 'real' && !args.yes) {
-		const interactive = process.stdin.isTTY && process.stdout.isTTY;
-		if (!interactive) throw new UserError(msg(ctx.lang, 'run.confirmNeedsYes'), `cilium-lab run ${args.positionals.join(' ')} --target real --yes`);
-		const {describeTarget} = await import('./cli/list.js');
-		const where = describeTarget(ctx.lang, {kind, context});
+		// Named as it resolves: the kube context and its server (not "(current)").
+		const {identifyTarget} = await import('./target-identity.js');
+		const identity = await identifyTarget({env: target.env, context: target.context, azure: false});
+		const where = identity.context ? msg(ctx.lang, 'confirm.kube', {context: identity.context, server: identity.server ?? '?'}) : msg(ctx.lang, 'confirm.kubeUnknown', {error: identity.kubeError ?? '?'});
 		const question = args.subcommand === 'reset' ? msg(ctx.lang, 'reset.confirmReal', {target: where}) : msg(ctx.lang, 'run.confirm', {count: args.positionals.length, target: where});
 		if (!(await askYesNo(question))) {
 			process.stdout.write(`${msg(ctx.lang, 'run.declined')}\n`);
@@ -126,52 +139,43 @@ async function headless(args: CliArgs): Promise<number> {
 		}
 	}
 
-	const target = await resolveTarget({target: kind, context, home: ctx.home, track, lang: ctx.lang});
 	const cancel = cancelOnSignals();
 	try {
-		if (args.subcommand === 'check') {
-			const {checkCommand} = await import('./cli/check.js');
-			return await checkCommand({
-				lab: ctx.lab,
-				track,
-				lang: ctx.lang,
-				ref: args.positionals[0]!,
-				json: args.json,
-				variables: ctx.variables,
-				home: ctx.home,
-				targetEnv: target.env,
-				context: target.context,
-				runChecks,
-				signal: cancel.signal,
-			});
-		}
-		if (args.subcommand === 'reset') {
-			const [{resetCommand}, runner] = await Promise.all([import('./cli/reset.js'), import('./run/runner.js')]);
-			return await resetCommand({
-				lab: ctx.lab,
-				track,
-				lang: ctx.lang,
-				ref: args.positionals[0],
-				json: args.json,
-				variables: ctx.variables,
-				home: ctx.home,
-				target: target.target,
-				targetEnv: target.env,
-				context: target.context,
-				store: ctx.store,
-				progressLessons: ctx.progress?.lessons,
-				runner,
-				runChecks,
-			});
-		}
-		const [{runLessons}, runner] = await Promise.all([import('./cli/run.js'), import('./run/runner.js')]);
-		return await runLessons({
+		const code = await headlessCommand(args, {ctx, track, target, cancel, interactive});
+		return cancel.exitCode() ?? code;
+	} finally {
+		cancel.dispose();
+	}
+}
+
+async function headlessCommand(
+	args: CliArgs,
+	{ctx, track, target, cancel, interactive}: {ctx: Awaited<ReturnType<typeof prepare>>['ctx']; track: TrackId; target: ResolvedTarget; cancel: {signal: AbortSignal}; interactive: boolean},
+): Promise<number> {
+	const {runChecks} = await import('./cli/checks.js');
+	if (args.subcommand === 'check') {
+		const {checkCommand} = await import('./cli/check.js');
+		return await checkCommand({
 			lab: ctx.lab,
 			track,
 			lang: ctx.lang,
-			refs: args.positionals,
-			solve: args.solve,
-			redo: args.redo,
+			ref: args.positionals[0]!,
+			json: args.json,
+			variables: ctx.variables,
+			home: ctx.home,
+			targetEnv: target.env,
+			context: target.context,
+			runChecks,
+			signal: cancel.signal,
+		});
+	}
+	if (args.subcommand === 'reset') {
+		const [{resetCommand}, runner] = await Promise.all([import('./cli/reset.js'), import('./run/runner.js')]);
+		return await resetCommand({
+			lab: ctx.lab,
+			track,
+			lang: ctx.lang,
+			ref: args.positionals[0],
 			json: args.json,
 			variables: ctx.variables,
 			home: ctx.home,
@@ -182,11 +186,29 @@ async function headless(args: CliArgs): Promise<number> {
 			progressLessons: ctx.progress?.lessons,
 			runner,
 			runChecks,
-			signal: cancel.signal,
 		});
-	} finally {
-		cancel.dispose();
 	}
+	const [{runLessons}, runner, {askLine}] = await Promise.all([import('./cli/run.js'), import('./run/runner.js'), import('./cli/confirm.js')]);
+	return await runLessons({
+		lab: ctx.lab,
+		track,
+		lang: ctx.lang,
+		refs: args.positionals,
+		solve: args.solve,
+		redo: args.redo,
+		json: args.json,
+		variables: ctx.variables,
+		home: ctx.home,
+		target: target.target,
+		targetEnv: target.env,
+		context: target.context,
+		store: ctx.store,
+		progressLessons: ctx.progress?.lessons,
+		runner,
+		runChecks,
+		signal: cancel.signal,
+		confirm: {yes: args.yes, confirmed: args.confirm, interactive, ask: askLine},
+	});
 }
 
 async function tui(args: CliArgs): Promise<number> {

@@ -24,6 +24,8 @@ const OPTIONS = {
 	yes: {type: 'boolean', short: 'y'},
 	solve: {type: 'boolean'},
 	redo: {type: 'boolean'},
+	confirm: {type: 'string', multiple: true},
+	'dry-run': {type: 'boolean'},
 } as const;
 
 export interface CliArgs {
@@ -43,6 +45,9 @@ export interface CliArgs {
 	yes: boolean;
 	solve: boolean;
 	redo: boolean;
+	/** `--confirm NAME`: the resources a destructive or irreversible step may act on, headless. */
+	confirm: string[];
+	dryRun: boolean;
 }
 
 const VALUE_OPTIONS = new Set(Object.entries(OPTIONS).filter(([, spec]) => spec.type === 'string').map(([name]) => `--${name}`));
@@ -99,6 +104,8 @@ export function parseCliArgs(argv: string[]): CliArgs {
 		yes: values.yes ?? false,
 		solve: values.solve ?? false,
 		redo: values.redo ?? false,
+		confirm: values.confirm ?? [],
+		dryRun: values['dry-run'] ?? false,
 	};
 }
 
@@ -108,7 +115,7 @@ Usage:
   cilium-lab [options]                      open the lab (a terminal UI)
   cilium-lab list [--json]                  lessons, their status and why a locked one is locked
   cilium-lab check LESSON[/STEP] [--json]   run the checks of a step (or of every step of a lesson) now
-  cilium-lab run LESSON[/STEP]... [--yes] [--solve] [--redo] [--json]
+  cilium-lab run LESSON[/STEP]... [--yes] [--confirm NAME]... [--solve] [--redo] [--dry-run] [--json]
                                             run the steps headless: each command (or solve script with
                                             --solve), then its checks until they pass or time out; stops
                                             at the first failing step and names the failing condition;
@@ -130,6 +137,11 @@ Options:
   --track ID            aks-byocni | aks-managed | k8s
   --set NAME=VALUE      set a lab variable (repeatable); values must match the variable's pattern
   --yes                 run, reset: do not ask before running commands against a real cluster
+                        (steps that cost money included; never steps that delete or cannot be undone)
+  --confirm NAME        run: a step that deletes or irreversibly changes NAME (a cluster, resource group,
+                        namespace, Helm release) may run on a real cluster; once per resource
+  --dry-run             run: show each step's command with the variables filled in, its effects and its
+                        checks; nothing runs and nothing is recorded
   --solve               run: use each step's solve script instead of its command
   --redo                run: run steps that are already complete again
   --json                list/check/run: machine-readable output
@@ -137,5 +149,6 @@ Options:
 Environment:
   CILIUM_LAB_HOME       where progress, logs and the practice cluster live (default: XDG data dir)
 
-Exit codes: 0 ok, 1 usage or lesson error, 2 a step or check failed, 3 cluster unreachable, 130 cancelled.
+Exit codes: 0 ok, 1 usage or lesson error (or a step not confirmed), 2 a step or check failed, 3 cluster
+unreachable, 130/143/129 cancelled by SIGINT/SIGTERM/SIGHUP.
 `;

@@ -4,7 +4,7 @@ import type {Lab, Lang, TrackId} from '../lab/types.js';
 import {commandEnvironment} from '../lab/variables.js';
 import {createSession, type ProgressLessons, type Target} from '../session/index.js';
 import {StepDriver} from '../session/driver.js';
-import type {CheckRunner, CommandRequest, JobsPort} from '../session/ports.js';
+import type {CheckRunner, CommandRequest, DriverPorts, JobsPort} from '../session/ports.js';
 import type {RunOutcome} from '../run/types.js';
 
 export interface CommandRunner {
@@ -26,6 +26,10 @@ export interface HeadlessDriverOptions {
 	runChecks: CheckRunner;
 	/** Background steps' jobs (default: a JobManager under the home, disposed by `close`). */
 	jobs?: JobsPort;
+	/** Answers a step's confirmation on the real target (src/cli/confirm.ts); absent, such steps are refused. */
+	confirmEffects?: DriverPorts['confirmEffects'];
+	/** Where the real target is (default: src/target-identity.ts, `az account show` and kubectl). */
+	identify?: DriverPorts['identify'];
 }
 
 /** A driver and `close()`, which stops what it started (commands, checks, background jobs). */
@@ -40,6 +44,8 @@ export async function headlessDriver(options: HeadlessDriverOptions): Promise<{d
 			runChecks: options.runChecks,
 			jobs,
 			logFileFor: (label) => options.runner.logFileFor(options.home, label),
+			confirmEffects: options.confirmEffects,
+			identify: options.identify ?? (async (request) => (await import('../target-identity.js')).identifyTarget(request)),
 		},
 		environment: async () => ({env, context: options.context}),
 	});

@@ -11,6 +11,7 @@ import type {OutputLine, RunOutcome} from '../run/types.js';
 import {isRecheckable, lockedReason, toProgressLessons, visibleSteps, type ProgressLessons, type SessionState, type Target} from '../session/index.js';
 import type {JobsPort} from '../session/ports.js';
 import {headlessDriver, type CommandRunner} from './driver.js';
+import {headlessConfirmer} from './confirm.js';
 import {findLessonStep, printCheckResults} from './check.js';
 import type {CheckRunner} from './checks.js';
 
@@ -37,6 +38,10 @@ export interface RunOptions {
 	jobs?: JobsPort;
 	signal: AbortSignal;
 	out?: NodeJS.WritableStream;
+	/** Confirmation of steps with effects on the real target: `--yes`, `--confirm NAME`…, a terminal to ask in. */
+	confirm?: {yes: boolean; confirmed: string[]; interactive: boolean; ask(question: string): Promise<string>};
+	/** Where the real target is (tests pass a fake; default: az account show and kubectl). */
+	identify?: import('../session/ports.js').DriverPorts['identify'];
 }
 
 interface StepReport {
@@ -95,7 +100,19 @@ export async function runLessons(options: RunOptions): Promise<number> {
 		if (!lessons.includes(lesson)) lessons.push(lesson);
 	}
 
-	const {driver, close} = await headlessDriver(options);
+	let refused: string | undefined;
+	const confirmEffects = options.confirm
+		? headlessConfirmer({
+				lang: options.lang,
+				...options.confirm,
+				out: options.json ? process.stderr : out,
+				onRefused: (_need, text) => {
+					refused = text;
+				},
+			})
+		: undefined;
+	const {driver, close} = await headlessDriver({...options, confirmEffects});
+	const declined = new Set<string>();
 	const state = (): SessionState => driver.getState();
 	const save = () => options.store.save({lessons: toProgressLessons(state()), track: options.track, lang: options.lang, variables: options.variables, target: options.target});
 	const printLines = (lines: OutputLine[], skipped: number) => {
@@ -105,6 +122,7 @@ export async function runLessons(options: RunOptions): Promise<number> {
 	};
 	driver.subscribe((event) => {
 		if (event.type === 'output') printLines(event.lines, event.skipped);
+		if (event.type === 'declined') declined.add(`${event.lessonId}/${event.stepId}`);
 	});
 	const cancelAll = () => driver.cancelAll();
 	options.signal.addEventListener('abort', cancelAll, {once: true});
@@ -174,6 +192,14 @@ export async function runLessons(options: RunOptions): Promise<number> {
 						const background = step.mode === 'background' && !useSolve;
 						if (background) say(msg(options.lang, 'run.background'));
 						await (useSolve ? driver.solve(ref) : driver.run(ref));
+						if (declined.has(`${lesson.id}/${step.id}`)) {
+							const reason = refused ?? msg(options.lang, 'confirm.declined', {step: `${lesson.id}/${step.id}`});
+							report.status = 'declined';
+							report.note = reason;
+							failedStep = {lesson: lesson.id, step: step.id, reason};
+							code = EXIT.user;
+							break outer;
+						}
 						const run = state().lessons[lesson.id]!.steps[step.id]!.run;
 						report.logFile = run?.logFile;
 						if (!background && run?.outcome) {

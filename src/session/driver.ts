@@ -9,6 +9,7 @@ import type {Step} from '../lab/types.js';
 import {OutputTail} from '../run/lines.js';
 import type {OutputLine, RunOutcome} from '../run/types.js';
 import {cannotPassReason} from './cannot-pass.js';
+import {confirmationFor, involvesAzure, type EffectConfirmation} from './confirm.js';
 import {findLesson, hasPassed, visibleSteps} from './gating.js';
 import type {DriverEnvironment, DriverPorts} from './ports.js';
 import {reduce} from './reducer.js';
@@ -28,6 +29,8 @@ export type DriverEvent =
 	/** A command of the driver's own (cleanup, a solve on the way back) started or ended, shown on the step it serves. */
 	| ({type: 'housekeeping'; phase: 'started'; what: 'cleanup' | 'solve'; of: Cursor} & Cursor)
 	| ({type: 'housekeeping'; phase: 'ended'; what: 'cleanup' | 'solve'; of: Cursor; outcome: RunOutcome} & Cursor)
+	/** A step with effects was not confirmed on the real target: nothing ran. */
+	| ({type: 'declined'; need: EffectConfirmation} & Cursor)
 	/** Completed steps changed: the progress file should be written. */
 	| {type: 'progress'};
 
@@ -61,6 +64,8 @@ export class StepDriver {
 	/** The background job of a step (its JobManager id) while it runs. */
 	private readonly stepJobs = new Map<string, number>();
 	private readonly pending = new Set<Promise<unknown>>();
+	/** Steps waiting for their confirmation (a second r meanwhile is refused). */
+	private readonly confirming = new Set<string>();
 
 	constructor(private readonly options: StepDriverOptions) {
 		this.state = options.session;
@@ -180,8 +185,17 @@ export class StepDriver {
 			this.dispatch({type: 'BUSY_REFUSED', ...ref});
 			return;
 		}
+		if (this.confirming.has(keyOf(ref))) {
+			this.dispatch({type: 'BUSY_REFUSED', ...ref});
+			return;
+		}
 		const environment = await this.options.environment();
 		if (!environment) return;
+		const need = confirmationFor({step, ref, activity, target: this.state.target, variables: this.state.variables});
+		if (need && !(await this.confirmEffects(need, environment))) {
+			this.emit({type: 'declined', ...ref, need});
+			return;
+		}
 		const logFile = await this.options.ports.logFileFor(`${ref.lessonId}-${ref.stepId}${activity === 'solve' ? '-solve' : ''}`);
 		this.dispatch({type: activity === 'run' ? 'STEP_STARTED' : 'SOLVE_STARTED', ...ref, at: this.now(), logFile});
 		if (this.stepState(ref)?.status !== 'running') return; // refused: locked, or busy meanwhile
@@ -218,6 +232,23 @@ export class StepDriver {
 		}
 		this.dispatch({type: 'OUTPUT_EXITED', ...ref, at: this.now(), outcome});
 		return this.afterCommand(ref, outcome);
+	}
+
+	/** The real target's identity, then the learner's (or the flags') answer; false when refused or unanswerable. */
+	private async confirmEffects(need: EffectConfirmation, environment: DriverEnvironment): Promise<boolean> {
+		const {identify, confirmEffects} = this.options.ports;
+		if (!confirmEffects) return false;
+		this.confirming.add(keyOf(need));
+		try {
+			const identity = identify
+				? await identify({env: environment.env, context: environment.context, azure: involvesAzure(need)}).catch((error: unknown) => ({kubeError: errorText(error)}))
+				: {};
+			return await confirmEffects({...need, identity});
+		} catch {
+			return false;
+		} finally {
+			this.confirming.delete(keyOf(need));
+		}
 	}
 
 	/** After a command: its checks decide (once only, when the command said something waiting cannot fix). */

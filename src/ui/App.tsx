@@ -189,6 +189,8 @@ function Screen({controller, snapshot}: {controller: TuiController; snapshot: Tu
 
 /** A notice in at most two rows, the second cut with "…" when it does not fit. */
 function fitNotice(notice: string, width: number): string[] {
+	// A confirmation of several lines (subscription, context, resources…) keeps each line, up to 10 rows.
+	if (notice.includes('\n')) return notice.split('\n').flatMap((line) => wrapText(line, width)).slice(0, 10);
 	const rows = wrapText(notice, width);
 	if (rows.length <= 2) return rows;
 	return [rows[0]!, truncateRow(`${rows[1]!} ${rows[2]!}`, width)];

@@ -61,6 +61,7 @@ export async function startTui(options: StartTuiOptions): Promise<number> {
 		saveProgress: options.saveProgress,
 		readAsset: (name) => readFileSync(path.join(options.lab.assetsDir, name), 'utf8'),
 		logFileFor: async (label) => (await loadRunner()).logFileFor(options.home, label),
+		identify: async (request) => (await import('../target-identity.js')).identifyTarget(request),
 		...options.deps,
 	};
 	const controller = new TuiController({
