@@ -111,7 +111,11 @@ export async function runLessons(options: RunOptions): Promise<number> {
 				},
 			})
 		: undefined;
-	const {driver, close} = await headlessDriver({...options, confirmEffects});
+	const {driver, close} = await headlessDriver({
+		...options,
+		confirmEffects,
+		onReaped: (orphan) => process.stderr.write(`cilium-lab: ${msg(options.lang, 'run.reaped', {pid: orphan.pid, command: orphan.command.split('\n')[0]!})}\n`),
+	});
 	const declined = new Set<string>();
 	const state = (): SessionState => driver.getState();
 	const save = () => options.store.save({lessons: toProgressLessons(state()), track: options.track, lang: options.lang, variables: options.variables, target: options.target});

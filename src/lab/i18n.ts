@@ -78,6 +78,7 @@ export const messages = {
 	'dryRun.read': {ko: '(읽기 단계: 실행할 명령 없음)', en: '(a read step: nothing to run)'},
 	'dryRun.checks': {ko: '확인:', en: 'checks:'},
 	'dryRun.footer': {ko: '단계 {count}개 (실행하지 않음)', en: '{count} step(s), none run'},
+	'run.reaped': {ko: '이전 실행이 남긴 프로세스를 멈췄습니다 (pid {pid}): {command}', en: 'stopped what an earlier run left running (pid {pid}): {command}'},
 	'run.declined': {ko: '실행하지 않았습니다', en: 'nothing was run'},
 	'run.step': {ko: '▸ {lesson}/{step}: {title}', en: '▸ {lesson}/{step}: {title}'},
 	'run.solving': {ko: '  풀이 스크립트 실행', en: '  running the solve script'},

@@ -7,19 +7,9 @@ import {onExit} from 'signal-exit';
 import {runCommand} from './runner.js';
 import {groupAlive, readStat, signalGroup, terminateGroup} from './process-group.js';
 import type {JobInfo, RunOutcome, StartJobOptions} from './types.js';
+import {removePidRecord, startTimeOf, writePidRecord, type PidRecord} from './pid-records.js';
 
 export type {JobInfo, StartJobOptions};
-
-/** What a pid file holds: enough to recognise the process group later, even after the pid was reused. */
-interface PidRecord {
-	pid: number;
-	ownerPid: number;
-	/** /proc/PID/stat start time (clock ticks since boot), where there is a /proc. */
-	startTime?: string;
-	name: string;
-	command: string;
-	since: string;
-}
 
 interface Job extends JobInfo {
 	controller: AbortController;
@@ -186,25 +176,11 @@ export class JobManager {
 	}
 
 	private writePidFile(job: Job): void {
-		const pid = job.pid!;
-		const record: PidRecord = {
-			pid,
-			ownerPid: process.pid,
-			startTime: startTimeOf(pid),
-			name: job.name,
-			command: job.command,
-			since: job.since.toISOString(),
-		};
-		try {
-			fs.mkdirSync(this.pidDir, {recursive: true});
-			fs.writeFileSync(path.join(this.pidDir, `${pid}.json`), JSON.stringify(record, null, 2) + '\n');
-		} catch {
-			// Without the pid file only the orphan clean-up after a `kill -9` is lost; the job runs.
-		}
+		writePidRecord(this.pidDir, {pid: job.pid!, name: job.name, command: job.command, since: job.since.toISOString(), kind: 'job'});
 	}
 
 	private removePidFile(pid: number): void {
-		fs.rmSync(path.join(this.pidDir, `${pid}.json`), {force: true});
+		removePidRecord(this.pidDir, pid);
 	}
 }
 
@@ -216,15 +192,6 @@ function ownerRuns(pid: number): boolean {
 		return true;
 	} catch {
 		return false;
-	}
-}
-
-function startTimeOf(pid: number): string | undefined {
-	try {
-		const text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-		return text.slice(text.lastIndexOf(')') + 2).split(' ')[19];
-	} catch {
-		return undefined;
 	}
 }
 

@@ -52,7 +52,7 @@ export async function startTui(options: StartTuiOptions): Promise<number> {
 	const lazyJobs = new LazyJobs(options.home);
 	const jobs = options.deps?.jobs ?? lazyJobs;
 	const deps: TuiDeps = {
-		runCommand: async (request) => (await loadRunner()).runCommand(request),
+		runCommand: async (request) => (await loadRunner()).runCommand({...request, pidDir: path.join(options.home, 'jobs'), pidName: 'step'}),
 		runChecks: options.runChecks ?? (async (request) => (await import('../cli/checks.js')).runChecks(request)),
 		runInteractive: async (script, env) => (await import('../run/interactive.js')).runInteractive({script, env}),
 		jobs,
