@@ -52,6 +52,7 @@ export async function headlessDriver(options: HeadlessDriverOptions): Promise<{d
 			jobs,
 			logFileFor: (label) => options.runner.logFileFor(options.home, label),
 			confirmEffects: options.confirmEffects,
+			portHolder: async (port) => (await import('../run/port-holder.js')).portHolder(port),
 			identify: options.identify ?? (async (request) => (await import('../target-identity.js')).identifyTarget(request)),
 		},
 		environment: async () => ({env, context: options.context}),

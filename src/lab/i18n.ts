@@ -79,6 +79,12 @@ export const messages = {
 	'dryRun.checks': {ko: '확인:', en: 'checks:'},
 	'dryRun.footer': {ko: '단계 {count}개 (실행하지 않음)', en: '{count} step(s), none run'},
 	'run.reaped': {ko: '이전 실행이 남긴 프로세스를 멈췄습니다 (pid {pid}): {command}', en: 'stopped what an earlier run left running (pid {pid}): {command}'},
+	'driver.portBusy': {ko: '포트 {port} 을(를) 이미 쓰고 있습니다: {holder}', en: 'port {port} is already in use: {holder}'},
+	'driver.portBusyVariable': {
+		ko: '포트 {port} 을(를) 이미 쓰고 있습니다: {holder}. 그것을 멈추거나 변수(v)에서 {variable} 을(를) 다른 포트로 바꾸세요',
+		en: 'port {port} is already in use: {holder}. Stop it, or pick another port for {variable} in the variables (v)',
+	},
+	'driver.jobFailed': {ko: '백그라운드 명령이 끝났습니다 ({outcome}): {line}', en: 'the background command ended ({outcome}): {line}'},
 	'run.declined': {ko: '실행하지 않았습니다', en: 'nothing was run'},
 	'run.step': {ko: '▸ {lesson}/{step}: {title}', en: '▸ {lesson}/{step}: {title}'},
 	'run.solving': {ko: '  풀이 스크립트 실행', en: '  running the solve script'},

@@ -371,6 +371,7 @@ export function lintLab(lessonsDir: string, options: {cwd?: string} = {}): LintR
 					...(step.cleanup !== undefined ? {cleanup: step.cleanup} : {}),
 					...(step.effects ? {effects: step.effects} : {}),
 					...(step.resources ? {resources: step.resources} : {}),
+					...(step.listens ? {listens: step.listens} : {}),
 					line: source.lineOf(['steps', index]),
 				})),
 			})),
@@ -473,6 +474,7 @@ function validateLesson({source, data}: ParsedLesson, declaredTracks: string[] |
 		const mode = step.mode ?? 'command';
 		if (mode !== 'read' && step.run === undefined) source.add([...at, 'run'], `required for a ${mode} step: the shell text to run (only mode: read steps may leave it out)`);
 		validateEffects(source, step, at, variables, step.tracks ?? data.tracks);
+		validateListens(source, step, at, variables, step.tracks ?? data.tracks);
 		step.tracks?.forEach((track, index) => {
 			if (!data.tracks.includes(track)) source.add([...at, 'tracks', index], `"${track}" is not one of the lesson's tracks (${data.tracks.join(', ')})${didYouMean(track, data.tracks)}`);
 		});
@@ -529,6 +531,20 @@ function validateEffects(source: Source, step: LessonFile['steps'][number], at: 
 		}
 		if (resource.namespace !== undefined && resource.kind !== 'helmRelease') source.add([...at, 'resources', index, 'namespace'], 'namespace: is only for a helmRelease');
 		expandForLint(source, {...resource, kind: 'resource'}, [...at, 'resources', index], variables, stepTracks);
+	});
+}
+
+/** listens: ports (usually a port variable); a background port-forward must say which, so a busy one is found first. */
+function validateListens(source: Source, step: LessonFile['steps'][number], at: FieldPath, variables: DeclaredVariable[] | undefined, stepTracks: string[]): void {
+	if (step.mode === 'background' && step.run && /\bport-forward\b/.test(step.run) && !step.listens) {
+		source.add([...at, 'run'], 'a background port-forward needs listens: [the local port, e.g. "${HUBBLE_UI_PORT}"], so a busy port is found before it runs');
+	}
+	step.listens?.forEach((entry, index) => {
+		const expanded = expandForLint(source, {kind: 'resource', port: entry}, [...at, 'listens', index], variables, stepTracks);
+		const value = expanded?.params.port;
+		if (expanded && !(typeof value === 'string' && /^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= 65535)) {
+			source.add([...at, 'listens', index], `expected a port 1–65535 (or a port variable), got ${JSON.stringify(entry)}`);
+		}
 	});
 }
 

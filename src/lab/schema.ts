@@ -58,6 +58,7 @@ export const stepSchema = z.strictObject({
 	solve: text.optional(),
 	cleanup: text.optional(),
 	effects: z.array(z.enum(STEP_EFFECTS)).min(1).optional(),
+	listens: z.array(text).min(1).optional(),
 	resources: z.array(resourceSchema).min(1).optional(),
 });
 

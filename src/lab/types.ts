@@ -62,6 +62,8 @@ export interface Step {
 	/** What the step does beyond the lab; a confirmation on the real target names `resources`. */
 	effects?: StepEffect[];
 	resources?: StepResource[];
+	/** Local ports the step's command listens on (`${NAME}` of a port variable): checked free before it runs. */
+	listens?: string[];
 	/** Where the step starts in its lesson file (1-based), for error messages. */
 	line?: number;
 }

@@ -67,6 +67,8 @@ export interface DriverPorts {
 	 * Absent: such a step is refused there.
 	 */
 	confirmEffects?(need: EffectConfirmation): Promise<boolean>;
+	/** Who holds a local port a step listens on (src/run/port-holder.ts); undefined when it is free. Absent: not checked. */
+	portHolder?(port: number): Promise<string | undefined>;
 	/** ISO time; tests fake it. */
 	now?(): string;
 }

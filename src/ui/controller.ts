@@ -57,6 +57,7 @@ export class TuiController {
 				jobs: deps.jobs,
 				logFileFor: deps.logFileFor,
 				identify: deps.identify,
+				portHolder: deps.portHolder,
 				confirmEffects: (need) => this.askEffects(need),
 			},
 			environment: async () => ((await this.targetUsable()) ? {env: this.commandEnv(), context: this.checkContext} : undefined),
