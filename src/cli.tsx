@@ -88,6 +88,10 @@ async function main(argv: string[]): Promise<number> {
 			const [{lintCommand}, {defaultLessonsDir}, {langFromEnv}] = await Promise.all([import('./cli/lint.js'), import('./cli/setup.js'), import('./lab/i18n.js')]);
 			return lintCommand(args.positionals[0] ?? args.lessons ?? defaultLessonsDir(), args.lang ?? langFromEnv());
 		}
+		case 'jobs': {
+			const [{jobsCommand}, {labHome}, {langFromEnv}] = await Promise.all([import('./cli/jobs.js'), import('./home.js'), import('./lab/i18n.js')]);
+			return jobsCommand({home: labHome(), lang: args.lang ?? langFromEnv(), args: args.positionals, json: args.json, out: process.stdout});
+		}
 		case 'list': {
 			const [ctx, {listCommand}] = await Promise.all([loadSetup(args), import('./cli/list.js')]);
 			for (const warning of ctx.warnings) process.stderr.write(`cilium-lab: ${warning}\n`);
@@ -127,6 +131,7 @@ async function headless(args: CliArgs): Promise<number> {
 		throw new UserError(msg(ctx.lang, 'run.confirmNeedsYes'), `cilium-lab run ${args.positionals.join(' ')} --target real --yes`);
 	}
 	const target = await resolveTarget({target: kind, context, home: ctx.home, track, lang: ctx.lang});
+	(await import('./launcher.js')).writeLauncher(ctx.home);
 	if ((args.subcommand === 'run' || args.subcommand === 'reset') && kind === 'real' && !args.yes) {
 		// Named as it resolves: the kube context and its server (not "(current)").
 		const {identifyTarget} = await import('./target-identity.js');
@@ -222,6 +227,7 @@ async function tui(args: CliArgs): Promise<number> {
 	const {ctx, kind, context} = await prepare(args);
 	traceStartup('lab loaded');
 	const [{resolveTarget}, {runChecks}, {startTui}] = await modules;
+	(await import('./launcher.js')).writeLauncher(ctx.home);
 	// The real target is ready at once (a kubeconfig overlay at most). The practice cluster starts behind the first
 	// frame, and again for each track the learner picks (the k8s track gets a ready-made cluster).
 	traceStartup('ui imported');

@@ -5,7 +5,7 @@ import {parseLang} from '../lab/i18n.js';
 import type {Lang} from '../lab/types.js';
 import {didYouMean} from '../lab/suggest.js';
 
-export const SUBCOMMANDS = ['list', 'check', 'run', 'reset', 'lint', 'practice', 'policy', 'help'] as const;
+export const SUBCOMMANDS = ['list', 'check', 'run', 'reset', 'jobs', 'lint', 'practice', 'policy', 'help'] as const;
 export type Subcommand = (typeof SUBCOMMANDS)[number];
 
 /** Subcommands whose own arguments another part parses (everything after the subcommand goes to it as is). */
@@ -123,6 +123,8 @@ Usage:
   cilium-lab reset [LESSON[/STEP]] [--yes] [--json]
                                             forget progress from that step (or lesson; without one, all of
                                             it), running those steps' cleanups newest first
+  cilium-lab jobs [list | stop [NAME...]]   the background jobs the lab started (port-forwards), from its own
+                                            records; stop them by step name (all without a name)
   cilium-lab lint [DIR]                     validate lesson files (default: the lab's lessons)
   cilium-lab practice ...                   the practice cluster (start, stop, status, reset, env)
   cilium-lab policy explain ...             why the practice cluster allows or drops a connection

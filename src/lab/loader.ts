@@ -539,6 +539,11 @@ function validateListens(source: Source, step: LessonFile['steps'][number], at: 
 	if (step.mode === 'background' && step.run && /\bport-forward\b/.test(step.run) && !step.listens) {
 		source.add([...at, 'run'], 'a background port-forward needs listens: [the local port, e.g. "${HUBBLE_UI_PORT}"], so a busy port is found before it runs');
 	}
+	for (const field of ['run', 'solve', 'cleanup'] as const) {
+		if (/\b(?:pkill|killall)\b/.test(step[field] ?? '')) {
+			source.add([...at, field], 'pkill/killall stop every matching process of the user (other terminals, other learners); stop the lab\'s own jobs with `cilium-lab jobs stop NAME`');
+		}
+	}
 	step.listens?.forEach((entry, index) => {
 		const expanded = expandForLint(source, {kind: 'resource', port: entry}, [...at, 'listens', index], variables, stepTracks);
 		const value = expanded?.params.port;

@@ -184,6 +184,39 @@ export class JobManager {
 	}
 }
 
+/** A process group the lab started (a background job, a step's command) that still runs, from its pid file. */
+export interface RecordedProcess extends PidRecord {
+	/** The app (or run) that started it still runs. */
+	ownerAlive: boolean;
+}
+
+/** What the pid files under `<home>/jobs/` say still runs (any app instance on this home, a killed one's too). */
+export function recordedProcesses(home: string): RecordedProcess[] {
+	const dir = path.join(home, 'jobs');
+	let files: string[];
+	try {
+		files = fs.readdirSync(dir).filter(file => file.endsWith('.json'));
+	} catch {
+		return [];
+	}
+	const found: RecordedProcess[] = [];
+	for (const file of files) {
+		try {
+			const record = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as PidRecord;
+			if (isSameGroup(record)) found.push({...record, ownerAlive: ownerRuns(record.ownerPid)});
+		} catch {
+			// a half-written or foreign file: not ours to judge
+		}
+	}
+	return found.sort((a, b) => a.since.localeCompare(b.since));
+}
+
+/** Stops recorded process groups (SIGTERM, SIGKILL after the grace) and removes their pid files. */
+export async function stopRecorded(home: string, records: RecordedProcess[]): Promise<void> {
+	await Promise.all(records.map(record => terminateGroup(record.pid)));
+	for (const record of records) removePidRecord(path.join(home, 'jobs'), record.pid);
+}
+
 function ownerRuns(pid: number): boolean {
 	const stat = readStat(pid);
 	if (stat) return stat.state !== 'Z';

@@ -102,6 +102,15 @@ describe('step effects', () => {
 	});
 });
 
+describe('stopping processes', () => {
+	it('lint refuses pkill and killall: the lab stops its own jobs by their records', () => {
+		const root = labWith({'03-danger.yaml': lesson('    run: pkill -f "port-forward" || true\n')});
+		expect(lint(root)).toEqual([
+			'lessons/03-danger.yaml:9 steps[0].run: pkill/killall stop every matching process of the user (other terminals, other learners); stop the lab\'s own jobs with `cilium-lab jobs stop NAME`',
+		]);
+	});
+});
+
 describe('hostile lesson files', () => {
 	it('an alias bomb is a file:line error, not a crash', () => {
 		const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]', ...Array.from({length: 8}, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(9).fill(`*${String.fromCharCode(97 + i)}`).join(',')}]`)].join('\n');
