@@ -37,6 +37,17 @@ function cancelOnSignals(): {signal: AbortSignal; exitCode(): number | undefined
 	};
 }
 
+/** A lab home that cannot take a write (permissions, read-only, full) is refused before any step runs. */
+async function refuseUnwritableHome(home: string, lang: import('./lab/types.js').Lang): Promise<void> {
+	const [{probeHomeWritable}, {msg}, {EnvironmentError, describeErrno}] = await Promise.all([import('./home.js'), import('./lab/i18n.js'), import('./errors.js')]);
+	try {
+		probeHomeWritable(home);
+	} catch (error) {
+		const code = (error as NodeJS.ErrnoException).code;
+		throw new EnvironmentError(msg(lang, 'home.unwritable', {home, reason: describeErrno(code)}), msg(lang, 'home.unwritableHint'));
+	}
+}
+
 async function askYesNo(question: string): Promise<boolean> {
 	const {askLine} = await import('./cli/confirm.js');
 	return /^(y|yes|예|네|ㅇ)$/i.test((await askLine(question)).trim());
@@ -46,6 +57,11 @@ async function askYesNo(question: string): Promise<boolean> {
 async function loadSetup(args: CliArgs) {
 	const [{setup, labLocation}, {loadLabCached}] = await Promise.all([import('./cli/setup.js'), import('./lab/cache.js')]);
 	const {home, lessonsDir} = labLocation(args);
+	try {
+		(await import('./home.js')).ensureHome(home);
+	} catch {
+		// A home that cannot be made is refused where something would be written (run, reset, the TUI).
+	}
 	const lab = await loadLabCached(lessonsDir, {
 		cacheDir: path.join(home, 'cache'),
 		// Written by `npm run build` for the lessons that ship with the app (see scripts/build.mjs).
@@ -126,6 +142,7 @@ async function headless(args: CliArgs): Promise<number> {
 	}
 	if (args.confirm.length > 0 && args.subcommand !== 'run') throw new UserError('--confirm is for run');
 
+	if (args.subcommand === 'run' || args.subcommand === 'reset') await refuseUnwritableHome(ctx.home, ctx.lang);
 	const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
 	if ((args.subcommand === 'run' || args.subcommand === 'reset') && kind === 'real' && !args.yes && !interactive) {
 		throw new UserError(msg(ctx.lang, 'run.confirmNeedsYes'), `cilium-lab run ${args.positionals.join(' ')} --target real --yes`);
@@ -225,6 +242,7 @@ async function tui(args: CliArgs): Promise<number> {
 	const modules = Promise.all([import('./target.js'), import('./cli/checks.js'), import('./ui/main.js')]);
 	modules.catch(() => {});
 	const {ctx, kind, context} = await prepare(args);
+	await refuseUnwritableHome(ctx.home, ctx.lang);
 	traceStartup('lab loaded');
 	const [{resolveTarget}, {runChecks}, {startTui}] = await modules;
 	(await import('./launcher.js')).writeLauncher(ctx.home);
@@ -267,6 +285,14 @@ main(process.argv.slice(2)).then(
 				process.stderr.write(`cilium-lab: ${error.message}\n${error.tryHint ? `  try: ${error.tryHint}\n` : ''}`);
 			}
 			process.exitCode = error.exitCode;
+			return;
+		}
+		const {ENVIRONMENT_CODES, EXIT: codes, describeErrno} = await import('./errors.js');
+		const errno = error as NodeJS.ErrnoException | undefined;
+		if (errno && typeof errno.code === 'string' && ENVIRONMENT_CODES.has(errno.code)) {
+			// The machine refused (permissions, a read-only or full disk): a sentence, not a stack trace.
+			process.stderr.write(`cilium-lab: ${errno.syscall ?? 'write'} ${errno.path ?? ''}: ${describeErrno(errno.code)}\n`);
+			process.exitCode = codes.environment;
 			return;
 		}
 		process.stderr.write(`cilium-lab: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

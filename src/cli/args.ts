@@ -152,5 +152,6 @@ Environment:
   CILIUM_LAB_HOME       where progress, logs and the practice cluster live (default: XDG data dir)
 
 Exit codes: 0 ok, 1 usage or lesson error (or a step not confirmed), 2 a step or check failed, 3 cluster
-unreachable, 130/143/129 cancelled by SIGINT/SIGTERM/SIGHUP.
+unreachable, 74 the lab home cannot be written (read-only, full, permissions), 130/143/129 cancelled by
+SIGINT/SIGTERM/SIGHUP.
 `;

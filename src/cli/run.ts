@@ -3,7 +3,8 @@
 // the step's deadline passes. The first failing step stops the run and names the condition that failed.
 // This file decides only what to do with each step and prints what happens; the driver does it.
 import type {CheckResult} from '../checks/types.js';
-import {EXIT, UserError} from '../errors.js';
+import {describeErrno, EXIT, UserError} from '../errors.js';
+import {progressPath} from '../progress/store.js';
 import {msg, t} from '../lab/i18n.js';
 import type {Lab, Lang, Lesson, Step, TrackId} from '../lab/types.js';
 import type {ProgressStore} from '../progress/store.js';
@@ -193,7 +194,7 @@ export async function runLessons(options: RunOptions): Promise<number> {
 					else if (options.solve) say(msg(options.lang, 'run.noSolve'));
 					report.action = useSolve ? 'solve' : 'run';
 					if (script) {
-						const background = step.mode === 'background' && !useSolve;
+						const background = step.mode === 'background';
 						if (background) say(msg(options.lang, 'run.background'));
 						await (useSolve ? driver.solve(ref) : driver.run(ref));
 						if (declined.has(`${lesson.id}/${step.id}`)) {
@@ -222,7 +223,16 @@ export async function runLessons(options: RunOptions): Promise<number> {
 				report.status = after.status;
 				if (after.status === 'done' || after.status === 'solved') {
 					say(msg(options.lang, 'run.passed', {status: msg(options.lang, after.status === 'done' ? 'status.done' : 'status.solved')}));
-					await save();
+					try {
+						await save();
+					} catch (error) {
+						// Never lost silently: the run stops here and says which completion is not on disk.
+						const errno = error as NodeJS.ErrnoException;
+						const reason = msg(options.lang, 'run.notSaved', {step: `${lesson.id}/${step.id}`, reason: describeErrno(errno.code), file: errno.path ?? progressPath(options.home)});
+						failedStep = {lesson: lesson.id, step: step.id, reason};
+						code = EXIT.environment;
+						break outer;
+					}
 					continue;
 				}
 				if (options.signal.aborted) break outer;

@@ -127,6 +127,11 @@ export async function runCommand(options: RunCommandOptions): Promise<RunOutcome
 	clearTimeout(lingerTimer);
 	clearTimeout(timeout);
 	options.signal?.removeEventListener('abort', onAbort);
+	// One that let go of the output (`nohup … >/dev/null &`) is stopped too: a command leaves nothing running.
+	if (!stopping && subprocess.pid !== undefined && groupAlive(subprocess.pid)) {
+		notice('[cilium-lab] the command left processes running in the background; stopping them');
+		stopping = terminateGroup(subprocess.pid, graceMs);
+	}
 	await stopping;
 	if (options.pidDir && subprocess.pid !== undefined && !groupAlive(subprocess.pid)) removePidRecord(options.pidDir, subprocess.pid);
 	output.end();
@@ -153,8 +158,10 @@ function startFailure(result: {message?: string; cause?: unknown}, options: RunC
 
 /** The whole output, as it came, however long. */
 async function openLog(file: string) {
-	await fs.promises.mkdir(path.dirname(file), {recursive: true});
-	const stream = fs.createWriteStream(file, {flags: 'w'});
+	// Full az/kubectl output (subscription ids, tokens a tool may print): private to the user, whatever the umask.
+	await fs.promises.mkdir(path.dirname(file), {recursive: true, mode: 0o700});
+	const stream = fs.createWriteStream(file, {flags: 'w', mode: 0o600});
+	stream.once('open', () => fs.chmod(file, 0o600, () => undefined));
 	return {
 		write(data: Buffer | string) {
 			stream.write(data);

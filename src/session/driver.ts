@@ -220,7 +220,8 @@ export class StepDriver {
 			this.dispatch({type: 'OUTPUT_EXITED', ...ref, at: this.now(), outcome});
 			return this.afterCommand(ref, outcome);
 		}
-		if (activity === 'run' && step.mode === 'background') return this.startBackground(ref, step, script, environment, logFile);
+		// A background step's solve starts its process as a job too (a port-forward outlives no command).
+		if (step.mode === 'background') return this.startBackground(ref, step, script, environment, logFile);
 
 		const abort = this.abortFor(ref, 'command')!;
 		let outcome: RunOutcome;

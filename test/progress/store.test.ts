@@ -2,7 +2,7 @@ import {execFileSync} from 'node:child_process';
 import {readdirSync, readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {completedSteps, loadProgress, progressPath, ProgressStore, writeProgressSync, type Progress} from '../../src/progress/store.js';
+import {completedSteps, loadProgress, mergeLessons, progressPath, ProgressStore, writeProgressSync, type Progress} from '../../src/progress/store.js';
 import {tempDirs} from '../helpers/temp.js';
 
 const tempDir = tempDirs();
@@ -79,5 +79,30 @@ describe('progress store', () => {
 		const wrong = await loadProgress(dir, {now: new Date('2026-02-03T04:05:07.000Z')});
 		expect(wrong.notice).toContain('does not look like a progress file (lessons.a.steps.b.status');
 		expect(readdirSync(dir).filter((name) => name.includes('.corrupt-')).length).toBe(2);
+	});
+});
+
+describe('two instances on one home', () => {
+	const done = (at: string) => ({status: 'done' as const, at, context: 'practice'});
+
+	it('mergeLessons applies only what this instance changed onto the file', () => {
+		const before = {a: {steps: {one: done('1'), two: done('1')}}};
+		const mine = {a: {steps: {one: done('1'), three: done('3')}}}; // forgot two, completed three
+		const theirs = {a: {steps: {one: done('1'), two: done('1')}}, b: {steps: {x: done('2')}}};
+		expect(mergeLessons(before, mine, theirs)).toEqual({a: {steps: {one: done('1'), three: done('3')}}, b: {steps: {x: done('2')}}});
+	});
+
+	it('interleaved saves of two stores keep both instances\' steps; a reset forgets only its own', async () => {
+		const dir = home();
+		{
+			const first = new ProgressStore(dir);
+			const second = new ProgressStore(dir);
+			await first.save({lessons: {a: {steps: {one: done('1')}}}});
+			await second.save({lessons: {b: {steps: {x: done('2')}}}});
+			await first.save({lessons: {a: {steps: {one: done('1'), two: done('3')}}}});
+			expect((await loadProgress(dir)).progress!.lessons).toEqual({a: {steps: {one: done('1'), two: done('3')}}, b: {steps: {x: done('2')}}});
+			await second.save({lessons: {}});
+			expect((await loadProgress(dir)).progress!.lessons).toEqual({a: {steps: {one: done('1'), two: done('3')}}});
+		}
 	});
 });

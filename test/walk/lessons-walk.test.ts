@@ -34,6 +34,8 @@ const PASS_BEFORE_ALLOWED = new Set([
 	'troubleshooting/observe-cli',
 	'troubleshooting/find-dns',
 	'troubleshooting/find-pattern',
+	// A headless run leaves no port-forward running (its jobs stop when it ends), so there is nothing left to stop.
+	'cleanup/port-forwards',
 ]);
 
 const TRACKS: TrackId[] = ['aks-byocni', 'aks-managed', 'k8s'];
