@@ -536,7 +536,9 @@ function validateEffects(source: Source, step: LessonFile['steps'][number], at: 
 
 /** listens: ports (usually a port variable); a background port-forward must say which, so a busy one is found first. */
 function validateListens(source: Source, step: LessonFile['steps'][number], at: FieldPath, variables: DeclaredVariable[] | undefined, stepTracks: string[]): void {
-	if (step.mode === 'background' && step.run && /\bport-forward\b/.test(step.run) && !step.listens) {
+	// A fixed local port (`8080:80`, `$PORT:80`, cilium's 4245): `:80` lets kubectl pick a free one, nothing to declare.
+	const fixedPort = (run: string) => /(?:^|[\s"'])(?:\$\{?[A-Z][A-Z0-9_]*\}?|\d+):\d+/.test(run) || /\bcilium\s+hubble\s+port-forward\b/.test(run);
+	if (step.mode === 'background' && step.run && /\bport-forward\b/.test(step.run) && fixedPort(step.run) && !step.listens) {
 		source.add([...at, 'run'], 'a background port-forward needs listens: [the local port, e.g. "${HUBBLE_UI_PORT}"], so a busy port is found before it runs');
 	}
 	for (const field of ['run', 'solve', 'cleanup'] as const) {
