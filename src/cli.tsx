@@ -7,6 +7,8 @@ import {fileURLToPath} from 'node:url';
 import {EXIT, LabError, UserError} from './errors.js';
 import {HELP, parseCliArgs, type CliArgs} from './cli/args.js';
 import {traceStartup} from './startup-trace.js';
+import type {TrackId} from './lab/types.js';
+import type {ResolvedTarget} from './target.js';
 
 declare const __VERSION__: string | undefined;
 const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-dev';
@@ -15,31 +17,51 @@ const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-dev';
  * Ctrl-C, SIGTERM or a closed terminal (SIGHUP) during a headless command cancels it: its process tree and
  * background jobs are stopped and what passed is saved (exit 130); a second signal leaves at once.
  */
-function cancelOnSignals(): {signal: AbortSignal; dispose(): void} {
+/** The exit code of a run a signal cancelled: 128 + the signal's number, as a shell reports it. */
+const SIGNAL_EXIT: Record<string, number> = {SIGINT: EXIT.cancelled, SIGTERM: 143, SIGHUP: 129};
+
+function cancelOnSignals(): {signal: AbortSignal; exitCode(): number | undefined; dispose(): void} {
 	const controller = new AbortController();
 	const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-	const onSignal = () => {
-		if (controller.signal.aborted) process.exit(EXIT.cancelled);
-		controller.abort();
+	let first: NodeJS.Signals | undefined;
+	const onSignal = (signal: NodeJS.Signals) => {
+		if (controller.signal.aborted) process.exit(SIGNAL_EXIT[first ?? signal] ?? EXIT.cancelled);
+		first = signal;
+		controller.abort(signal);
 	};
 	for (const signal of signals) process.on(signal, onSignal);
-	return {signal: controller.signal, dispose: () => signals.forEach((signal) => process.off(signal, onSignal))};
+	return {
+		signal: controller.signal,
+		exitCode: () => (first ? SIGNAL_EXIT[first] : undefined),
+		dispose: () => signals.forEach((signal) => process.off(signal, onSignal)),
+	};
+}
+
+/** A lab home that cannot take a write (permissions, read-only, full) is refused before any step runs. */
+async function refuseUnwritableHome(home: string, lang: import('./lab/types.js').Lang): Promise<void> {
+	const [{probeHomeWritable}, {msg}, {EnvironmentError, describeErrno}] = await Promise.all([import('./home.js'), import('./lab/i18n.js'), import('./errors.js')]);
+	try {
+		probeHomeWritable(home);
+	} catch (error) {
+		const code = (error as NodeJS.ErrnoException).code;
+		throw new EnvironmentError(msg(lang, 'home.unwritable', {home, reason: describeErrno(code)}), msg(lang, 'home.unwritableHint'));
+	}
 }
 
 async function askYesNo(question: string): Promise<boolean> {
-	const {createInterface} = await import('node:readline/promises');
-	const rl = createInterface({input: process.stdin, output: process.stdout});
-	try {
-		return /^(y|yes|예|네|ㅇ)$/i.test((await rl.question(question)).trim());
-	} finally {
-		rl.close();
-	}
+	const {askLine} = await import('./cli/confirm.js');
+	return /^(y|yes|예|네|ㅇ)$/i.test((await askLine(question)).trim());
 }
 
 /** The lab (from its cache when the lesson files have not changed) and the progress, variables and track. */
 async function loadSetup(args: CliArgs) {
 	const [{setup, labLocation}, {loadLabCached}] = await Promise.all([import('./cli/setup.js'), import('./lab/cache.js')]);
 	const {home, lessonsDir} = labLocation(args);
+	try {
+		(await import('./home.js')).ensureHome(home);
+	} catch {
+		// A home that cannot be made is refused where something would be written (run, reset, the TUI).
+	}
 	const lab = await loadLabCached(lessonsDir, {
 		cacheDir: path.join(home, 'cache'),
 		// Written by `npm run build` for the lessons that ship with the app (see scripts/build.mjs).
@@ -81,6 +103,10 @@ async function main(argv: string[]): Promise<number> {
 		case 'lint': {
 			const [{lintCommand}, {defaultLessonsDir}, {langFromEnv}] = await Promise.all([import('./cli/lint.js'), import('./cli/setup.js'), import('./lab/i18n.js')]);
 			return lintCommand(args.positionals[0] ?? args.lessons ?? defaultLessonsDir(), args.lang ?? langFromEnv());
+		}
+		case 'jobs': {
+			const [{jobsCommand}, {labHome}, {langFromEnv}] = await Promise.all([import('./cli/jobs.js'), import('./home.js'), import('./lab/i18n.js')]);
+			return jobsCommand({home: labHome(), lang: args.lang ?? langFromEnv(), args: args.positionals, json: args.json, out: process.stdout});
 		}
 		case 'list': {
 			const [ctx, {listCommand}] = await Promise.all([loadSetup(args), import('./cli/list.js')]);
@@ -128,22 +154,32 @@ async function headless(args: CliArgs): Promise<number> {
 	}
 	if (args.subcommand === 'check' && args.positionals.length > 1) throw new UserError('check takes one LESSON[/STEP]');
 	const {ctx, kind, context} = await prepare(args);
-	const [{trackOrFirst}, {resolveTarget}, {runChecks}, {msg}] = await Promise.all([
-		import('./cli/setup.js'),
-		import('./target.js'),
-		import('./cli/checks.js'),
-		import('./lab/i18n.js'),
-	]);
+	const [{trackOrFirst}, {resolveTarget}, {msg}] = await Promise.all([import('./cli/setup.js'), import('./target.js'), import('./lab/i18n.js')]);
 	const track = trackOrFirst(ctx);
 	// Bad references are user errors before anything starts.
 	const {findLessonStep} = await import('./cli/check.js');
 	for (const ref of args.positionals) findLessonStep(ctx.lab, track, ctx.lang, ref);
 
+	if (args.dryRun) {
+		if (args.subcommand !== 'run') throw new UserError('--dry-run is for run', `cilium-lab run ${args.positionals.join(' ') || 'LESSON'} --dry-run`);
+		const {dryRun} = await import('./cli/dry-run.js');
+		return dryRun({lab: ctx.lab, track, lang: ctx.lang, refs: args.positionals, variables: ctx.variables, home: ctx.home, target: kind, solve: args.solve, json: args.json, out: process.stdout});
+	}
+	if (args.confirm.length > 0 && args.subcommand !== 'run') throw new UserError('--confirm is for run');
+
+	if (args.subcommand === 'run' || args.subcommand === 'reset') await refuseUnwritableHome(ctx.home, ctx.lang);
+	const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
+	if ((args.subcommand === 'run' || args.subcommand === 'reset') && kind === 'real' && !args.yes && !interactive) {
+		throw new UserError(msg(ctx.lang, 'run.confirmNeedsYes'), `cilium-lab run ${args.positionals.join(' ')} --target real --yes`);
+	}
+	const target = await resolveTarget({target: kind, context, home: ctx.home, track, lang: ctx.lang});
+	if (target.warning) process.stderr.write(`cilium-lab: ${target.warning}\n`);
+	(await import('./launcher.js')).writeLauncher(ctx.home);
 	if ((args.subcommand === 'run' || args.subcommand === 'reset') && kind === 'real' && !args.yes) {
-		const interactive = process.stdin.isTTY && process.stdout.isTTY;
-		if (!interactive) throw new UserError(msg(ctx.lang, 'run.confirmNeedsYes'), `cilium-lab run ${args.positionals.join(' ')} --target real --yes`);
-		const {describeTarget} = await import('./cli/list.js');
-		const where = describeTarget(ctx.lang, {kind, context});
+		// Named as it resolves: the kube context and its server (not "(current)").
+		const {identifyTarget} = await import('./target-identity.js');
+		const identity = await identifyTarget({env: target.env, context: target.context, azure: false});
+		const where = identity.context ? msg(ctx.lang, 'confirm.kube', {context: identity.context, server: identity.server ?? '?'}) : msg(ctx.lang, 'confirm.kubeUnknown', {error: identity.kubeError ?? '?'});
 		const question = args.subcommand === 'reset' ? msg(ctx.lang, 'reset.confirmReal', {target: where}) : msg(ctx.lang, 'run.confirm', {count: args.positionals.length, target: where});
 		if (!(await askYesNo(question))) {
 			process.stdout.write(`${msg(ctx.lang, 'run.declined')}\n`);
@@ -151,9 +187,20 @@ async function headless(args: CliArgs): Promise<number> {
 		}
 	}
 
-	const target = await resolveTarget({target: kind, context, home: ctx.home, track, lang: ctx.lang});
-	if (target.warning) process.stderr.write(`cilium-lab: ${target.warning}\n`);
 	const cancel = cancelOnSignals();
+	try {
+		const code = await headlessCommand(args, {ctx, track, kind, target, cancel, interactive});
+		return cancel.exitCode() ?? code;
+	} finally {
+		cancel.dispose();
+	}
+}
+
+async function headlessCommand(
+	args: CliArgs,
+	{ctx, track, kind, target, cancel, interactive}: {ctx: Awaited<ReturnType<typeof prepare>>['ctx']; track: TrackId; kind: 'practice' | 'real'; target: ResolvedTarget; cancel: {signal: AbortSignal}; interactive: boolean},
+): Promise<number> {
+	const {runChecks} = await import('./cli/checks.js');
 	/** What run and reset share: the lab, the target, the progress and the runner (src/cli/driver.ts). */
 	const headlessOptions = (runner: typeof import('./run/runner.js')) => ({
 		lab: ctx.lab,
@@ -168,49 +215,45 @@ async function headless(args: CliArgs): Promise<number> {
 		runner,
 		runChecks,
 	});
+	if (args.subcommand === 'check') {
+		const {checkCommand} = await import('./cli/check.js');
+		return await checkCommand({
+			lab: ctx.lab,
+			track,
+			lang: ctx.lang,
+			ref: args.positionals[0]!,
+			json: args.json,
+			variables: ctx.variables,
+			home: ctx.home,
+			targetEnv: target.env,
+			context: target.context,
+			runChecks,
+			signal: cancel.signal,
+		});
+	}
+	if (args.subcommand === 'reset') {
+		const [{resetCommand}, runner] = await Promise.all([import('./cli/reset.js'), import('./run/runner.js')]);
+		return await resetCommand({...headlessOptions(runner), ref: args.positionals[0], json: args.json, store: ctx.store});
+	}
+	const [{runLessons}, runner, {askLine}] = await Promise.all([import('./cli/run.js'), import('./run/runner.js'), import('./cli/confirm.js')]);
+	const reporter = await joinWorkshop(args, {track, target: kind, lang: ctx.lang, home: ctx.home});
 	try {
-		if (args.subcommand === 'check') {
-			const {checkCommand} = await import('./cli/check.js');
-			return await checkCommand({
-				lab: ctx.lab,
-				track,
-				lang: ctx.lang,
-				ref: args.positionals[0]!,
-				json: args.json,
-				variables: ctx.variables,
-				home: ctx.home,
-				targetEnv: target.env,
-				context: target.context,
-				runChecks,
-				signal: cancel.signal,
-			});
-		}
-		if (args.subcommand === 'reset') {
-			const [{resetCommand}, runner] = await Promise.all([import('./cli/reset.js'), import('./run/runner.js')]);
-			return await resetCommand({...headlessOptions(runner), ref: args.positionals[0], json: args.json, store: ctx.store});
-		}
-		const [{runLessons}, runner] = await Promise.all([import('./cli/run.js'), import('./run/runner.js')]);
-		const reporter = await joinWorkshop(args, {track, target: kind, lang: ctx.lang, home: ctx.home});
-		try {
-			return await runLessons({
-				...headlessOptions(runner),
-				refs: args.positionals,
-				solve: args.solve,
-				redo: args.redo,
-				json: args.json,
-				store: ctx.store,
-				signal: cancel.signal,
-				follow: reporter ? (driver) => reporter.attach(driver) : undefined,
-			});
-		} finally {
-			await reporter?.close(3000);
-		}
+		return await runLessons({
+			...headlessOptions(runner),
+			refs: args.positionals,
+			solve: args.solve,
+			redo: args.redo,
+			json: args.json,
+			store: ctx.store,
+			signal: cancel.signal,
+			confirm: {yes: args.yes, confirmed: args.confirm, interactive, ask: askLine},
+			follow: reporter ? (driver) => reporter.attach(driver) : undefined,
+		});
 	} finally {
-		cancel.dispose();
+		await reporter?.close(3000);
 	}
 }
 
-/** --join URL and --name NAME (or CILIUM_LAB_JOIN and CILIUM_LAB_NAME), checked; undefined without --join. */
 async function workshopJoin(args: CliArgs, lang: import('./lab/types.js').Lang): Promise<{url: string; name: string} | undefined> {
 	const url = args.join || process.env.CILIUM_LAB_JOIN;
 	if (!url) return undefined;
@@ -252,9 +295,11 @@ async function tui(args: CliArgs): Promise<number> {
 	const modules = Promise.all([import('./target.js'), import('./cli/checks.js'), import('./ui/main.js')]);
 	modules.catch(() => {});
 	const {ctx, kind, context} = await prepare(args);
+	await refuseUnwritableHome(ctx.home, ctx.lang);
 	const workshop = await workshopJoin(args, ctx.lang);
 	traceStartup('lab loaded');
 	const [{resolveTarget}, {runChecks}, {startTui}] = await modules;
+	(await import('./launcher.js')).writeLauncher(ctx.home);
 	// The real target is ready at once (a kubeconfig overlay at most). The practice cluster starts behind the first
 	// frame, and again for each track the learner picks (the k8s track gets a ready-made cluster).
 	traceStartup('ui imported');
@@ -295,6 +340,14 @@ main(process.argv.slice(2)).then(
 				process.stderr.write(`cilium-lab: ${error.message}\n${error.tryHint ? `  try: ${error.tryHint}\n` : ''}`);
 			}
 			process.exitCode = error.exitCode;
+			return;
+		}
+		const {ENVIRONMENT_CODES, EXIT: codes, describeErrno} = await import('./errors.js');
+		const errno = error as NodeJS.ErrnoException | undefined;
+		if (errno && typeof errno.code === 'string' && ENVIRONMENT_CODES.has(errno.code)) {
+			// The machine refused (permissions, a read-only or full disk): a sentence, not a stack trace.
+			process.stderr.write(`cilium-lab: ${errno.syscall ?? 'write'} ${errno.path ?? ''}: ${describeErrno(errno.code)}\n`);
+			process.exitCode = codes.environment;
 			return;
 		}
 		process.stderr.write(`cilium-lab: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

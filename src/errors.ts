@@ -1,5 +1,5 @@
 // Errors the learner can act on carry an exit code and, where useful, what to try.
-export const EXIT = {ok: 0, user: 1, failed: 2, unreachable: 3, cancelled: 130} as const;
+export const EXIT = {ok: 0, user: 1, failed: 2, unreachable: 3, environment: 74, cancelled: 130} as const;
 
 export class LabError extends Error {
 	constructor(
@@ -23,5 +23,37 @@ export class UserError extends LabError {
 export class ClusterError extends LabError {
 	constructor(message: string, tryHint?: string) {
 		super(message, EXIT.unreachable, tryHint);
+	}
+}
+
+/** The machine refuses: a lab home that cannot be written (permissions, read-only, full). Exit 74. */
+export class EnvironmentError extends LabError {
+	constructor(message: string, tryHint?: string) {
+		super(message, EXIT.environment, tryHint);
+	}
+}
+
+/** Error codes of the machine, not of the lab: they are reported in a sentence, never with a stack trace. */
+export const ENVIRONMENT_CODES = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT', 'EMFILE', 'ENFILE', 'EIO']);
+
+/** "permission denied", "read-only file system", "no space left on the device"… for an errno code. */
+export function describeErrno(code: string | undefined): string {
+	switch (code) {
+		case 'EACCES':
+		case 'EPERM':
+			return 'permission denied';
+		case 'EROFS':
+			return 'read-only file system';
+		case 'ENOSPC':
+			return 'no space left on the device';
+		case 'EDQUOT':
+			return 'disk quota exceeded';
+		case 'EMFILE':
+		case 'ENFILE':
+			return 'too many open files';
+		case 'EIO':
+			return 'input/output error';
+		default:
+			return code ?? 'unknown error';
 	}
 }

@@ -5,7 +5,7 @@ import {parseLang} from '../lab/i18n.js';
 import type {Lang} from '../lab/types.js';
 import {didYouMean} from '../lab/suggest.js';
 
-export const SUBCOMMANDS = ['list', 'check', 'run', 'reset', 'lint', 'doctor', 'workshop', 'practice', 'policy', 'help'] as const;
+export const SUBCOMMANDS = ['list', 'check', 'run', 'reset', 'jobs', 'lint', 'doctor', 'workshop', 'practice', 'policy', 'help'] as const;
 export type Subcommand = (typeof SUBCOMMANDS)[number];
 
 /** Subcommands whose own arguments another part parses (everything after the subcommand goes to it as is). */
@@ -27,6 +27,8 @@ const OPTIONS = {
 	listen: {type: 'string'},
 	join: {type: 'string'},
 	name: {type: 'string'},
+	confirm: {type: 'string', multiple: true},
+	'dry-run': {type: 'boolean'},
 } as const;
 
 export interface CliArgs {
@@ -52,6 +54,9 @@ export interface CliArgs {
 	join?: string;
 	/** The learner's name in the workshop room, also from CILIUM_LAB_NAME. */
 	name?: string;
+	/** `--confirm NAME`: the resources a destructive or irreversible step may act on, headless. */
+	confirm: string[];
+	dryRun: boolean;
 }
 
 const VALUE_OPTIONS = new Set(Object.entries(OPTIONS).filter(([, spec]) => spec.type === 'string').map(([name]) => `--${name}`));
@@ -111,6 +116,8 @@ export function parseCliArgs(argv: string[]): CliArgs {
 		listen: values.listen,
 		join: values.join,
 		name: values.name,
+		confirm: values.confirm ?? [],
+		dryRun: values['dry-run'] ?? false,
 	};
 }
 
@@ -120,7 +127,7 @@ Usage:
   cilium-lab [options]                      open the lab (a terminal UI)
   cilium-lab list [--json]                  lessons, their status and why a locked one is locked
   cilium-lab check LESSON[/STEP] [--json]   run the checks of a step (or of every step of a lesson) now
-  cilium-lab run LESSON[/STEP]... [--yes] [--solve] [--redo] [--json]
+  cilium-lab run LESSON[/STEP]... [--yes] [--confirm NAME]... [--solve] [--redo] [--dry-run] [--json]
                                             run the steps headless: each command (or solve script with
                                             --solve), then its checks until they pass or time out; stops
                                             at the first failing step and names the failing condition;
@@ -128,6 +135,8 @@ Usage:
   cilium-lab reset [LESSON[/STEP]] [--yes] [--json]
                                             forget progress from that step (or lesson; without one, all of
                                             it), running those steps' cleanups newest first
+  cilium-lab jobs [list | stop [NAME...]]   the background jobs the lab started (port-forwards), from its own
+                                            records; stop them by step name (all without a name)
   cilium-lab lint [DIR]                     validate lesson files (default: the lab's lessons)
   cilium-lab doctor [--json]                check this machine and the target before a workshop: exit 0 ready,
                                             1 you can fix it (each problem with its fix), 2 it needs the
@@ -148,6 +157,11 @@ Options:
   --track ID            aks-byocni | aks-managed | k8s
   --set NAME=VALUE      set a lab variable (repeatable); values must match the variable's pattern
   --yes                 run, reset: do not ask before running commands against a real cluster
+                        (steps that cost money included; never steps that delete or cannot be undone)
+  --confirm NAME        run: a step that deletes or irreversibly changes NAME (a cluster, resource group,
+                        namespace, Helm release) may run on a real cluster; once per resource
+  --dry-run             run: show each step's command with the variables filled in, its effects and its
+                        checks; nothing runs and nothing is recorded
   --solve               run: use each step's solve script instead of its command
   --redo                run: run steps that are already complete again
   --json                list/check/run/doctor: machine-readable output
@@ -160,5 +174,7 @@ Environment:
   CILIUM_LAB_JOIN, CILIUM_LAB_NAME
                         the same as --join and --name
 
-Exit codes: 0 ok, 1 usage or lesson error, 2 a step or check failed, 3 cluster unreachable, 130 cancelled.
+Exit codes: 0 ok, 1 usage or lesson error (or a step not confirmed), 2 a step or check failed, 3 cluster
+unreachable, 74 the lab home cannot be written (read-only, full, permissions), 130/143/129 cancelled by
+SIGINT/SIGTERM/SIGHUP.
 `;

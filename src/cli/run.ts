@@ -3,7 +3,8 @@
 // the step's deadline passes. The first failing step stops the run and names the condition that failed.
 // This file decides only what to do with each step and prints what happens; the driver does it.
 import type {CheckResult} from '../checks/types.js';
-import {EXIT, UserError} from '../errors.js';
+import {describeErrno, EXIT, UserError} from '../errors.js';
+import {progressPath} from '../progress/store.js';
 import {msg, t} from '../lab/i18n.js';
 import type {Lab, Lang, Lesson, Step, TrackId} from '../lab/types.js';
 import type {ProgressStore} from '../progress/store.js';
@@ -12,6 +13,7 @@ import {isRecheckable, lockedReason, toProgressLessons, visibleSteps, type Progr
 import type {JobsPort} from '../session/ports.js';
 import type {StepDriver} from '../session/driver.js';
 import {headlessDriver, type CommandRunner} from './driver.js';
+import {headlessConfirmer} from './confirm.js';
 import {findLessonStep, printCheckResults} from './check.js';
 import type {CheckRunner} from './checks.js';
 
@@ -40,6 +42,10 @@ export interface RunOptions {
 	out?: NodeJS.WritableStream;
 	/** Something else that follows the driver (the workshop reporter); returns its unsubscribe. */
 	follow?: (driver: StepDriver) => () => void;
+	/** Confirmation of steps with effects on the real target: `--yes`, `--confirm NAME`…, a terminal to ask in. */
+	confirm?: {yes: boolean; confirmed: string[]; interactive: boolean; ask(question: string): Promise<string>};
+	/** Where the real target is (tests pass a fake; default: az account show and kubectl). */
+	identify?: import('../session/ports.js').DriverPorts['identify'];
 }
 
 interface StepReport {
@@ -98,7 +104,23 @@ export async function runLessons(options: RunOptions): Promise<number> {
 		if (!lessons.includes(lesson)) lessons.push(lesson);
 	}
 
-	const {driver, close} = await headlessDriver(options);
+	let refused: string | undefined;
+	const confirmEffects = options.confirm
+		? headlessConfirmer({
+				lang: options.lang,
+				...options.confirm,
+				out: options.json ? process.stderr : out,
+				onRefused: (_need, text) => {
+					refused = text;
+				},
+			})
+		: undefined;
+	const {driver, close} = await headlessDriver({
+		...options,
+		confirmEffects,
+		onReaped: (orphan) => process.stderr.write(`cilium-lab: ${msg(options.lang, 'run.reaped', {pid: orphan.pid, command: orphan.command.split('\n')[0]!})}\n`),
+	});
+	const declined = new Set<string>();
 	const state = (): SessionState => driver.getState();
 	const save = () => options.store.save({lessons: toProgressLessons(state()), track: options.track, lang: options.lang, variables: options.variables, target: options.target});
 	const printLines = (lines: OutputLine[], skipped: number) => {
@@ -108,6 +130,7 @@ export async function runLessons(options: RunOptions): Promise<number> {
 	};
 	driver.subscribe((event) => {
 		if (event.type === 'output') printLines(event.lines, event.skipped);
+		if (event.type === 'declined') declined.add(`${event.lessonId}/${event.stepId}`);
 	});
 	const unfollow = options.follow?.(driver);
 	const cancelAll = () => driver.cancelAll();
@@ -175,9 +198,17 @@ export async function runLessons(options: RunOptions): Promise<number> {
 					else if (options.solve) say(msg(options.lang, 'run.noSolve'));
 					report.action = useSolve ? 'solve' : 'run';
 					if (script) {
-						const background = step.mode === 'background' && !useSolve;
+						const background = step.mode === 'background';
 						if (background) say(msg(options.lang, 'run.background'));
 						await (useSolve ? driver.solve(ref) : driver.run(ref));
+						if (declined.has(`${lesson.id}/${step.id}`)) {
+							const reason = refused ?? msg(options.lang, 'confirm.declined', {step: `${lesson.id}/${step.id}`});
+							report.status = 'declined';
+							report.note = reason;
+							failedStep = {lesson: lesson.id, step: step.id, reason};
+							code = EXIT.user;
+							break outer;
+						}
 						const run = state().lessons[lesson.id]!.steps[step.id]!.run;
 						report.logFile = run?.logFile;
 						if (!background && run?.outcome) {
@@ -196,7 +227,16 @@ export async function runLessons(options: RunOptions): Promise<number> {
 				report.status = after.status;
 				if (after.status === 'done' || after.status === 'solved') {
 					say(msg(options.lang, 'run.passed', {status: msg(options.lang, after.status === 'done' ? 'status.done' : 'status.solved')}));
-					await save();
+					try {
+						await save();
+					} catch (error) {
+						// Never lost silently: the run stops here and says which completion is not on disk.
+						const errno = error as NodeJS.ErrnoException;
+						const reason = msg(options.lang, 'run.notSaved', {step: `${lesson.id}/${step.id}`, reason: describeErrno(errno.code), file: errno.path ?? progressPath(options.home)});
+						failedStep = {lesson: lesson.id, step: step.id, reason};
+						code = EXIT.environment;
+						break outer;
+					}
 					continue;
 				}
 				if (options.signal.aborted) break outer;

@@ -2,7 +2,7 @@
 // file, line and field path (`lessons/05-fqdn.yaml:41 steps[2].expect[0].kind: unknown check …`).
 import {existsSync, readdirSync, readFileSync, statSync} from 'node:fs';
 import path from 'node:path';
-import {isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode} from 'yaml';
+import {isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node as YamlNode} from 'yaml';
 import {z} from 'zod';
 import {checkSpecs} from '../checks/specs.js';
 import {UserError} from '../errors.js';
@@ -16,6 +16,7 @@ import {
 	type LessonFile,
 } from './schema.js';
 import {expandableStrings, expandCheckSpec, variableReferences} from './expand.js';
+import {needsTypedName, requiredEffects} from './effects.js';
 import {didYouMean} from './suggest.js';
 import type {CheckSpec, Lab, Lesson, Step, TrackId, Variable} from './types.js';
 import {compileVariablePattern, patternError, RESERVED_VARIABLE_NAMES} from './variables.js';
@@ -95,6 +96,18 @@ class Source {
 				break;
 			}
 		}
+		return line;
+	}
+
+	/** The line of the first alias (`*name`), where an alias limit is exceeded. */
+	firstAliasLine(): number {
+		let line = 1;
+		visit(this.doc, {
+			Alias: (_key, node) => {
+				if (node.range) line = this.lineAt(node.range[0]);
+				return visit.BREAK;
+			},
+		});
 		return line;
 	}
 
@@ -222,9 +235,18 @@ export interface LintResult {
 	lessonFiles: number;
 }
 
+/** A lesson file larger than this is refused before it is parsed (the lab's largest is ~40 KB). */
+export const MAX_LESSON_FILE_BYTES = 1024 * 1024;
+/** YAML aliases a lesson file may use (an alias bomb expands exponentially). */
+export const MAX_YAML_ALIASES = 50;
+
 function readSource(file: string, cwd: string): Source | LabIssue {
 	const display = displayPath(file, cwd);
 	try {
+		const size = statSync(file).size;
+		if (size > MAX_LESSON_FILE_BYTES) {
+			return {file: display, line: 1, path: '', message: `too large: ${size} bytes; a lesson file may have at most ${MAX_LESSON_FILE_BYTES} (split it into lessons)`};
+		}
 		return new Source(file, display, readFileSync(file, 'utf8'));
 	} catch (error) {
 		return {file: display, line: 1, path: '', message: `cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`};
@@ -233,7 +255,13 @@ function readSource(file: string, cwd: string): Source | LabIssue {
 
 function parseWith<T>(source: Source, schema: z.ZodType<T>): T | undefined {
 	if (source.issues.length > 0) return undefined; // YAML errors first; the data would be partial.
-	const value = source.doc.toJS() as unknown;
+	let value: unknown;
+	try {
+		value = source.doc.toJS({maxAliasCount: MAX_YAML_ALIASES}) as unknown;
+	} catch (error) {
+		source.issues.push({file: source.display, line: source.firstAliasLine(), path: '', message: `YAML: ${(error as Error).message.split('\n')[0]} (at most ${MAX_YAML_ALIASES} aliases are expanded; write the text out instead)`});
+		return undefined;
+	}
 	const result = schema.safeParse(value);
 	if (!result.success) {
 		reportZodIssues(source, schema, value, result.error);
@@ -341,6 +369,9 @@ export function lintLab(lessonsDir: string, options: {cwd?: string} = {}): LintR
 					hints: step.hints ?? [],
 					...(step.solve !== undefined ? {solve: step.solve} : {}),
 					...(step.cleanup !== undefined ? {cleanup: step.cleanup} : {}),
+					...(step.effects ? {effects: step.effects} : {}),
+					...(step.resources ? {resources: step.resources} : {}),
+					...(step.listens ? {listens: step.listens} : {}),
 					line: source.lineOf(['steps', index]),
 				})),
 			})),
@@ -442,6 +473,8 @@ function validateLesson({source, data}: ParsedLesson, declaredTracks: string[] |
 		else stepIds.set(step.id, stepIndex);
 		const mode = step.mode ?? 'command';
 		if (mode !== 'read' && step.run === undefined) source.add([...at, 'run'], `required for a ${mode} step: the shell text to run (only mode: read steps may leave it out)`);
+		validateEffects(source, step, at, variables, step.tracks ?? data.tracks);
+		validateListens(source, step, at, variables, step.tracks ?? data.tracks);
 		step.tracks?.forEach((track, index) => {
 			if (!data.tracks.includes(track)) source.add([...at, 'tracks', index], `"${track}" is not one of the lesson's tracks (${data.tracks.join(', ')})${didYouMean(track, data.tracks)}`);
 		});
@@ -476,6 +509,49 @@ function validateLesson({source, data}: ParsedLesson, declaredTracks: string[] |
 				}
 			}
 		});
+	});
+}
+
+/** effects: every known costly, irreversible or destructive command declared; resources named where a name must be typed. */
+function validateEffects(source: Source, step: LessonFile['steps'][number], at: FieldPath, variables: DeclaredVariable[] | undefined, stepTracks: string[]): void {
+	const declared = step.effects ?? [];
+	const scripts = [step.run, step.solve].filter((script): script is string => script !== undefined).join('\n');
+	for (const {effect, what} of requiredEffects(scripts)) {
+		if (!declared.includes(effect)) {
+			source.add(step.effects ? [...at, 'effects'] : at, `runs ${what}, so the step needs effects: [${[...new Set([...declared, effect])].join(', ')}] (the real target asks before it runs)`);
+		}
+	}
+	if (needsTypedName(declared) && !step.resources) {
+		source.add([...at, 'effects'], `a ${declared.filter((effect) => effect !== 'costly').join(' and ')} step needs resources: (kind, name) — the learner types the name before it runs on a real cluster`);
+	}
+	if (step.resources && !step.effects) source.add([...at, 'resources'], 'resources are what a step with effects acts on; add effects: or remove them');
+	step.resources?.forEach((resource, index) => {
+		if ((resource.kind === 'aksCluster') !== (resource.group !== undefined)) {
+			source.add([...at, 'resources', index], resource.kind === 'aksCluster' ? 'an aksCluster needs group: (its resource group)' : `group: is only for an aksCluster`);
+		}
+		if (resource.namespace !== undefined && resource.kind !== 'helmRelease') source.add([...at, 'resources', index, 'namespace'], 'namespace: is only for a helmRelease');
+		expandForLint(source, {...resource, kind: 'resource'}, [...at, 'resources', index], variables, stepTracks);
+	});
+}
+
+/** listens: ports (usually a port variable); a background port-forward must say which, so a busy one is found first. */
+function validateListens(source: Source, step: LessonFile['steps'][number], at: FieldPath, variables: DeclaredVariable[] | undefined, stepTracks: string[]): void {
+	// A fixed local port (`8080:80`, `$PORT:80`, cilium's 4245): `:80` lets kubectl pick a free one, nothing to declare.
+	const fixedPort = (run: string) => /(?:^|[\s"'])(?:\$\{?[A-Z][A-Z0-9_]*\}?|\d+):\d+/.test(run) || /\bcilium\s+hubble\s+port-forward\b/.test(run);
+	if (step.mode === 'background' && step.run && /\bport-forward\b/.test(step.run) && fixedPort(step.run) && !step.listens) {
+		source.add([...at, 'run'], 'a background port-forward needs listens: [the local port, e.g. "${HUBBLE_UI_PORT}"], so a busy port is found before it runs');
+	}
+	for (const field of ['run', 'solve', 'cleanup'] as const) {
+		if (/\b(?:pkill|killall)\b/.test(step[field] ?? '')) {
+			source.add([...at, field], 'pkill/killall stop every matching process of the user (other terminals, other learners); stop the lab\'s own jobs with `cilium-lab jobs stop NAME`');
+		}
+	}
+	step.listens?.forEach((entry, index) => {
+		const expanded = expandForLint(source, {kind: 'resource', port: entry}, [...at, 'listens', index], variables, stepTracks);
+		const value = expanded?.params.port;
+		if (expanded && !(typeof value === 'string' && /^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= 65535)) {
+			source.add([...at, 'listens', index], `expected a port 1–65535 (or a port variable), got ${JSON.stringify(entry)}`);
+		}
 	});
 }
 

@@ -2,7 +2,7 @@
 // the loader, so these schemas stay plain objects that issue messages can be read against.
 // Cross-file rules (ids unique, requires, tracks declared, files present, check parameters) live in loader.ts.
 import {z} from 'zod';
-import {TRACK_IDS} from './types.js';
+import {RESOURCE_KINDS, STEP_EFFECTS, TRACK_IDS} from './types.js';
 
 export const ID_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
 export const VARIABLE_NAME_PATTERN = /^[A-Z][A-Z0-9_]*$/;
@@ -34,6 +34,13 @@ export const labFileSchema = z.strictObject({
 	variables: z.array(variableSchema).optional(),
 });
 
+export const resourceSchema = z.strictObject({
+	kind: z.enum(RESOURCE_KINDS),
+	name: text,
+	group: text.optional(),
+	namespace: text.optional(),
+});
+
 export const stepSchema = z.strictObject({
 	id,
 	title: localizedSchema,
@@ -50,6 +57,9 @@ export const stepSchema = z.strictObject({
 	hints: z.array(localizedSchema).optional(),
 	solve: text.optional(),
 	cleanup: text.optional(),
+	effects: z.array(z.enum(STEP_EFFECTS)).min(1).optional(),
+	listens: z.array(text).min(1).optional(),
+	resources: z.array(resourceSchema).min(1).optional(),
 });
 
 export const lessonFileSchema = z.strictObject({

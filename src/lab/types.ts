@@ -12,6 +12,21 @@ export const TRACK_IDS: readonly TrackId[] = ['aks-byocni', 'aks-managed', 'k8s'
 
 export type StepMode = 'command' | 'background' | 'interactive' | 'read';
 
+/** What a step does beyond the lab (src/lab/effects.ts): costs money, cannot be undone, deletes something. */
+export const STEP_EFFECTS = ['costly', 'irreversible', 'destructive'] as const;
+export type StepEffect = (typeof STEP_EFFECTS)[number];
+export const RESOURCE_KINDS = ['resourceGroup', 'aksCluster', 'helmRelease', 'namespace'] as const;
+
+/** A resource a step with effects acts on; `${NAME}` in its texts is a lab variable. */
+export interface StepResource {
+	kind: (typeof RESOURCE_KINDS)[number];
+	name: string;
+	/** The Azure resource group (an AKS cluster's). */
+	group?: string;
+	/** The kube namespace (a Helm release's). */
+	namespace?: string;
+}
+
 /** One named check with its parameters, e.g. {kind: 'podReady', namespace: 'demo', selector: 'app=client'}. */
 export interface CheckSpec {
 	kind: string;
@@ -44,6 +59,11 @@ export interface Step {
 	/** Idempotent script that brings the cluster to the state the step expects. */
 	solve?: string;
 	cleanup?: string;
+	/** What the step does beyond the lab; a confirmation on the real target names `resources`. */
+	effects?: StepEffect[];
+	resources?: StepResource[];
+	/** Local ports the step's command listens on (`${NAME}` of a port variable): checked free before it runs. */
+	listens?: string[];
 	/** Where the step starts in its lesson file (1-based), for error messages. */
 	line?: number;
 }

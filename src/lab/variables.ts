@@ -110,5 +110,7 @@ export function commandEnvironment(options: {
 	for (const [name, value] of Object.entries(options.variables)) if (!RESERVED_VARIABLE_NAMES.has(name)) env[name] = value;
 	env.LAB_ASSETS = options.assetsDir;
 	env.LAB_HOME = options.home;
+	// <lab home>/bin holds `cilium-lab` itself (src/launcher.ts), for the lab's own verbs such as `cilium-lab jobs stop`.
+	if (env.PATH !== undefined) env.PATH = `${options.home}/bin:${env.PATH}`;
 	return env;
 }

@@ -1,6 +1,6 @@
 // The progress file: <lab home>/progress.json, versioned, written atomically (src/atomic-write.ts).
 // A file that cannot be read (corrupt, or written by a newer cilium-lab) is moved aside, never silently reset.
-import {existsSync, mkdirSync, readFileSync, renameSync} from 'node:fs';
+import {closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync} from 'node:fs';
 import path from 'node:path';
 import {writeFileAtomic} from '../atomic-write.js';
 import type {z as Zod} from 'zod';
@@ -156,7 +156,7 @@ export async function loadProgress(home: string, options: {now?: Date} = {}): Pr
 
 /** Writes the whole file atomically: a reader (or a crash) sees the old file or the new one, never half of one. */
 export function writeProgressSync(home: string, progress: Progress): void {
-	mkdirSync(home, {recursive: true});
+	mkdirSync(home, {recursive: true, mode: 0o700});
 	writeFileAtomic(progressPath(home), `${JSON.stringify(progress, null, 2)}\n`, {mode: 0o600});
 }
 
@@ -186,12 +186,93 @@ export function completedSteps(progress: Progress | undefined): Array<{lessonId:
 	);
 }
 
+type StepRecord = Progress['lessons'][string]['steps'][string];
+
 /**
- * The progress of one lab home. Saves are serialized (each one writes the merged whole), so a slow save
- * never overwrites a newer one.
+ * Three-way merge of completed steps: what this instance changed since it last saved (`before` → `mine`, a step
+ * completed, redone or forgotten) applied onto what the file holds now (`theirs`, another instance's steps too).
+ */
+export function mergeLessons(before: Progress['lessons'], mine: Progress['lessons'], theirs: Progress['lessons']): Progress['lessons'] {
+	const merged: Record<string, Record<string, StepRecord>> = {};
+	for (const [lessonId, lesson] of Object.entries(theirs)) merged[lessonId] = {...lesson.steps};
+	const keys = new Set<string>();
+	for (const lessons of [before, mine]) for (const [lessonId, lesson] of Object.entries(lessons)) for (const stepId of Object.keys(lesson.steps)) keys.add(`${lessonId}\0${stepId}`);
+	for (const key of keys) {
+		const [lessonId, stepId] = key.split('\0') as [string, string];
+		const was = before[lessonId]?.steps[stepId];
+		const now = mine[lessonId]?.steps[stepId];
+		if (JSON.stringify(was) === JSON.stringify(now)) continue;
+		const steps = (merged[lessonId] ??= {});
+		if (now) steps[stepId] = now;
+		else delete steps[stepId];
+	}
+	return Object.fromEntries(Object.entries(merged).filter(([, steps]) => Object.keys(steps).length > 0).map(([lessonId, steps]) => [lessonId, {steps}]));
+}
+
+/** The lessons the file holds now (read without validation: a damaged file counts as none; loadProgress judges it). */
+function lessonsOnDisk(home: string): Progress['lessons'] {
+	try {
+		const data = JSON.parse(readFileSync(progressPath(home), 'utf8')) as Partial<Progress>;
+		return data.version === PROGRESS_VERSION && data.lessons && typeof data.lessons === 'object' ? data.lessons : {};
+	} catch {
+		return {};
+	}
+}
+
+const LOCK_STALE_MS = 10_000;
+
+/** Runs `write` holding `<home>/progress.json.lock` (a read-merge-write takes milliseconds; a dead holder's lock is taken over). */
+function withProgressLock<T>(home: string, write: () => T): T {
+	const lock = `${progressPath(home)}.lock`;
+	const deadline = Date.now() + 5000;
+	const pause = new Int32Array(new SharedArrayBuffer(4));
+	for (;;) {
+		try {
+			const fd = openSync(lock, 'wx', 0o600);
+			writeSync(fd, JSON.stringify({pid: process.pid, since: new Date().toISOString()}));
+			closeSync(fd);
+			break;
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+			if (lockIsStale(lock) || Date.now() > deadline) {
+				rmSync(lock, {force: true});
+				continue;
+			}
+			Atomics.wait(pause, 0, 0, 10);
+		}
+	}
+	try {
+		return write();
+	} finally {
+		rmSync(lock, {force: true});
+	}
+}
+
+function lockIsStale(lock: string): boolean {
+	try {
+		const {pid} = JSON.parse(readFileSync(lock, 'utf8')) as {pid?: number};
+		if (typeof pid === 'number' && pid !== process.pid) process.kill(pid, 0);
+		return Date.now() - statSync(lock).mtimeMs > LOCK_STALE_MS;
+	} catch (error) {
+		// ESRCH: its holder is gone. A lock being written (empty) is young, not stale.
+		if ((error as NodeJS.ErrnoException).code === 'ESRCH') return true;
+		try {
+			return Date.now() - statSync(lock).mtimeMs > LOCK_STALE_MS;
+		} catch {
+			return true;
+		}
+	}
+}
+
+/**
+ * The progress of one lab home. Saves are serialized, and each one merges: the steps this instance completed or
+ * forgot since its last save go onto what the file holds now, under a short lock, so two instances (two
+ * terminals, a TUI and a headless run) on one home never lose each other's progress.
  */
 export class ProgressStore {
 	private current: Progress;
+	/** The lessons as this instance last gave them (or loaded them): its own changes are measured from here. */
+	private mineBefore: Progress['lessons'];
 	private queue: Promise<void> = Promise.resolve();
 
 	constructor(
@@ -199,6 +280,7 @@ export class ProgressStore {
 		initial?: Progress,
 	) {
 		this.current = initial ?? {version: PROGRESS_VERSION, variables: {}, lessons: {}};
+		this.mineBefore = this.current.lessons;
 	}
 
 	get progress(): Progress {
@@ -207,12 +289,16 @@ export class ProgressStore {
 
 	/** Merges the update into the file's content and writes it; resolves once it is on disk. */
 	save(update: Partial<Omit<Progress, 'version'>>): Promise<void> {
-		this.current = {...this.current, ...update, version: PROGRESS_VERSION, updatedAt: new Date().toISOString()};
-		const snapshot = this.current;
-		this.queue = this.queue.then(
-			() => writeProgressSync(this.home, snapshot),
-			() => writeProgressSync(this.home, snapshot),
-		);
+		const mine = {...this.current, ...update, version: PROGRESS_VERSION, updatedAt: new Date().toISOString()} as Progress;
+		this.current = mine;
+		const write = () =>
+			withProgressLock(this.home, () => {
+				mkdirSync(this.home, {recursive: true, mode: 0o700});
+				const merged: Progress = {...mine, lessons: mergeLessons(this.mineBefore, mine.lessons, lessonsOnDisk(this.home))};
+				writeProgressSync(this.home, merged);
+				this.mineBefore = mine.lessons;
+			});
+		this.queue = this.queue.then(write, write);
 		return this.queue;
 	}
 }

@@ -7,19 +7,9 @@ import {onExit} from 'signal-exit';
 import {runCommand} from './runner.js';
 import {groupAlive, readStat, signalGroup, terminateGroup} from './process-group.js';
 import type {JobInfo, RunOutcome, StartJobOptions} from './types.js';
+import {removePidRecord, startTimeOf, writePidRecord, type PidRecord} from './pid-records.js';
 
 export type {JobInfo, StartJobOptions};
-
-/** What a pid file holds: enough to recognise the process group later, even after the pid was reused. */
-interface PidRecord {
-	pid: number;
-	ownerPid: number;
-	/** /proc/PID/stat start time (clock ticks since boot), where there is a /proc. */
-	startTime?: string;
-	name: string;
-	command: string;
-	since: string;
-}
 
 interface Job extends JobInfo {
 	controller: AbortController;
@@ -186,26 +176,45 @@ export class JobManager {
 	}
 
 	private writePidFile(job: Job): void {
-		const pid = job.pid!;
-		const record: PidRecord = {
-			pid,
-			ownerPid: process.pid,
-			startTime: startTimeOf(pid),
-			name: job.name,
-			command: job.command,
-			since: job.since.toISOString(),
-		};
-		try {
-			fs.mkdirSync(this.pidDir, {recursive: true});
-			fs.writeFileSync(path.join(this.pidDir, `${pid}.json`), JSON.stringify(record, null, 2) + '\n');
-		} catch {
-			// Without the pid file only the orphan clean-up after a `kill -9` is lost; the job runs.
-		}
+		writePidRecord(this.pidDir, {pid: job.pid!, name: job.name, command: job.command, since: job.since.toISOString(), kind: 'job'});
 	}
 
 	private removePidFile(pid: number): void {
-		fs.rmSync(path.join(this.pidDir, `${pid}.json`), {force: true});
+		removePidRecord(this.pidDir, pid);
 	}
+}
+
+/** A process group the lab started (a background job, a step's command) that still runs, from its pid file. */
+export interface RecordedProcess extends PidRecord {
+	/** The app (or run) that started it still runs. */
+	ownerAlive: boolean;
+}
+
+/** What the pid files under `<home>/jobs/` say still runs (any app instance on this home, a killed one's too). */
+export function recordedProcesses(home: string): RecordedProcess[] {
+	const dir = path.join(home, 'jobs');
+	let files: string[];
+	try {
+		files = fs.readdirSync(dir).filter(file => file.endsWith('.json'));
+	} catch {
+		return [];
+	}
+	const found: RecordedProcess[] = [];
+	for (const file of files) {
+		try {
+			const record = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as PidRecord;
+			if (isSameGroup(record)) found.push({...record, ownerAlive: ownerRuns(record.ownerPid)});
+		} catch {
+			// a half-written or foreign file: not ours to judge
+		}
+	}
+	return found.sort((a, b) => a.since.localeCompare(b.since));
+}
+
+/** Stops recorded process groups (SIGTERM, SIGKILL after the grace) and removes their pid files. */
+export async function stopRecorded(home: string, records: RecordedProcess[]): Promise<void> {
+	await Promise.all(records.map(record => terminateGroup(record.pid)));
+	for (const record of records) removePidRecord(path.join(home, 'jobs'), record.pid);
 }
 
 function ownerRuns(pid: number): boolean {
@@ -216,15 +225,6 @@ function ownerRuns(pid: number): boolean {
 		return true;
 	} catch {
 		return false;
-	}
-}
-
-function startTimeOf(pid: number): string | undefined {
-	try {
-		const text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-		return text.slice(text.lastIndexOf(')') + 2).split(' ')[19];
-	} catch {
-		return undefined;
 	}
 }
 

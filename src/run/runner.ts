@@ -11,6 +11,7 @@ import {execa} from 'execa';
 import {LineBatcher, type LinesListener} from './lines.js';
 import {KILL_GRACE_MS, groupAlive, signalGroup, terminateGroup} from './process-group.js';
 import type {RunOutcome} from './types.js';
+import {removePidRecord, writePidRecord} from './pid-records.js';
 
 export interface RunCommandOptions {
 	/** Shell text, run with `bash -c`. */
@@ -36,6 +37,10 @@ export interface RunCommandOptions {
 	killGraceMs?: number;
 	/** Called once the command runs, with its pid (which is also its process group id). */
 	onStart?: (pid: number) => void;
+	/** A pid file goes here while the command runs (`<home>/jobs`), so a start after a `kill -9` of the app stops it. */
+	pidDir?: string;
+	/** The pid file's name for the command (a step's lesson/step). */
+	pidName?: string;
 }
 
 /** How long after the shell exits its output may stay open (a process it left in the background) before that process is stopped. */
@@ -88,7 +93,10 @@ export async function runCommand(options: RunCommandOptions): Promise<RunOutcome
 	options.signal?.addEventListener('abort', onAbort, {once: true});
 	const timeout = options.timeoutMs !== undefined ? setTimeout(() => stopTree('timedOut'), options.timeoutMs) : undefined;
 
-	if (subprocess.pid !== undefined) options.onStart?.(subprocess.pid);
+	if (subprocess.pid !== undefined) {
+		if (options.pidDir) writePidRecord(options.pidDir, {pid: subprocess.pid, name: options.pidName ?? 'command', command: options.script, since: new Date(started).toISOString(), kind: 'step'});
+		options.onStart?.(subprocess.pid);
+	}
 	subprocess.stdout?.on('data', (chunk: Buffer) => {
 		log?.write(chunk);
 		output.write(chunk);
@@ -119,7 +127,13 @@ export async function runCommand(options: RunCommandOptions): Promise<RunOutcome
 	clearTimeout(lingerTimer);
 	clearTimeout(timeout);
 	options.signal?.removeEventListener('abort', onAbort);
+	// One that let go of the output (`nohup … >/dev/null &`) is stopped too: a command leaves nothing running.
+	if (!stopping && subprocess.pid !== undefined && groupAlive(subprocess.pid)) {
+		notice('[cilium-lab] the command left processes running in the background; stopping them');
+		stopping = terminateGroup(subprocess.pid, graceMs);
+	}
 	await stopping;
+	if (options.pidDir && subprocess.pid !== undefined && !groupAlive(subprocess.pid)) removePidRecord(options.pidDir, subprocess.pid);
 	output.end();
 	errors.end();
 	await log?.close();
@@ -144,8 +158,10 @@ function startFailure(result: {message?: string; cause?: unknown}, options: RunC
 
 /** The whole output, as it came, however long. */
 async function openLog(file: string) {
-	await fs.promises.mkdir(path.dirname(file), {recursive: true});
-	const stream = fs.createWriteStream(file, {flags: 'w'});
+	// Full az/kubectl output (subscription ids, tokens a tool may print): private to the user, whatever the umask.
+	await fs.promises.mkdir(path.dirname(file), {recursive: true, mode: 0o700});
+	const stream = fs.createWriteStream(file, {flags: 'w', mode: 0o600});
+	stream.once('open', () => fs.chmod(file, 0o600, () => undefined));
 	return {
 		write(data: Buffer | string) {
 			stream.write(data);

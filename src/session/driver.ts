@@ -9,6 +9,8 @@ import type {Step} from '../lab/types.js';
 import {OutputTail} from '../run/lines.js';
 import type {OutputLine, RunOutcome} from '../run/types.js';
 import {cannotPassReason} from './cannot-pass.js';
+import {expandText} from '../lab/expand.js';
+import {confirmationFor, involvesAzure, type EffectConfirmation} from './confirm.js';
 import {findLesson, hasPassed, visibleSteps} from './gating.js';
 import type {DriverEnvironment, DriverPorts} from './ports.js';
 import {reduce} from './reducer.js';
@@ -28,6 +30,8 @@ export type DriverEvent =
 	/** A command of the driver's own (cleanup, a solve on the way back) started or ended, shown on the step it serves. */
 	| ({type: 'housekeeping'; phase: 'started'; what: 'cleanup' | 'solve'; of: Cursor} & Cursor)
 	| ({type: 'housekeeping'; phase: 'ended'; what: 'cleanup' | 'solve'; of: Cursor; outcome: RunOutcome} & Cursor)
+	/** A step with effects was not confirmed on the real target: nothing ran. */
+	| ({type: 'declined'; need: EffectConfirmation} & Cursor)
 	/** Completed steps changed: the progress file should be written. */
 	| {type: 'progress'};
 
@@ -61,6 +65,10 @@ export class StepDriver {
 	/** The background job of a step (its JobManager id) while it runs. */
 	private readonly stepJobs = new Map<string, number>();
 	private readonly pending = new Set<Promise<unknown>>();
+	/** A background step whose job ended with an error before its checks decided: its checks fail with this. */
+	private readonly jobFailures = new Map<string, {outcome: RunOutcome; lastLine?: string}>();
+	/** Steps waiting for their confirmation (a second r meanwhile is refused). */
+	private readonly confirming = new Set<string>();
 
 	constructor(private readonly options: StepDriverOptions) {
 		this.state = options.session;
@@ -180,11 +188,28 @@ export class StepDriver {
 			this.dispatch({type: 'BUSY_REFUSED', ...ref});
 			return;
 		}
+		if (this.confirming.has(keyOf(ref))) {
+			this.dispatch({type: 'BUSY_REFUSED', ...ref});
+			return;
+		}
 		const environment = await this.options.environment();
 		if (!environment) return;
-		const logFile = await this.options.ports.logFileFor(`${ref.lessonId}-${ref.stepId}${activity === 'solve' ? '-solve' : ''}`);
+		const need = confirmationFor({step, ref, activity, target: this.state.target, variables: this.state.variables});
+		if (need && !(await this.confirmEffects(need, environment))) {
+			this.emit({type: 'declined', ...ref, need});
+			return;
+		}
+		const busyPort = await this.busyPort(step);
+		const logFile = busyPort ? undefined : await this.options.ports.logFileFor(`${ref.lessonId}-${ref.stepId}${activity === 'solve' ? '-solve' : ''}`);
 		this.dispatch({type: activity === 'run' ? 'STEP_STARTED' : 'SOLVE_STARTED', ...ref, at: this.now(), logFile});
 		if (this.stepState(ref)?.status !== 'running') return; // refused: locked, or busy meanwhile
+		if (busyPort) {
+			// A port the step listens on is taken: it would fail (or seem to pass against someone else's listener).
+			this.dispatch({type: 'OUTPUT_EXITED', ...ref, at: this.now(), outcome: {kind: 'failedToStart', message: busyPort, durationMs: 0}});
+			this.emit({type: 'progress'});
+			return;
+		}
+		this.jobFailures.delete(keyOf(ref));
 		const tail = this.output(ref);
 		tail.clear();
 
@@ -195,7 +220,8 @@ export class StepDriver {
 			this.dispatch({type: 'OUTPUT_EXITED', ...ref, at: this.now(), outcome});
 			return this.afterCommand(ref, outcome);
 		}
-		if (activity === 'run' && step.mode === 'background') return this.startBackground(ref, step, script, environment, logFile);
+		// A background step's solve starts its process as a job too (a port-forward outlives no command).
+		if (step.mode === 'background') return this.startBackground(ref, step, script, environment, logFile);
 
 		const abort = this.abortFor(ref, 'command')!;
 		let outcome: RunOutcome;
@@ -226,6 +252,39 @@ export class StepDriver {
 			.catch(failedToStart);
 	}
 
+	/** The first port of `listens:` something already listens on, as the learner reads it; undefined when all are free. */
+	private async busyPort(step: Step): Promise<string | undefined> {
+		const holderOf = this.options.ports.portHolder;
+		if (!holderOf || !step.listens) return undefined;
+		for (const entry of step.listens) {
+			const port = Number(expandText(entry, this.state.variables));
+			if (!Number.isInteger(port) || port < 1 || port > 65535) continue;
+			const holder = await holderOf(port).catch(() => undefined);
+			if (holder) {
+				const variable = /^\$\{([A-Z][A-Z0-9_]*)\}$/.exec(entry)?.[1];
+				return msg(this.state.lang, variable ? 'driver.portBusyVariable' : 'driver.portBusy', {port, holder, variable: variable ?? ''});
+			}
+		}
+		return undefined;
+	}
+
+	/** The real target's identity, then the learner's (or the flags') answer; false when refused or unanswerable. */
+	private async confirmEffects(need: EffectConfirmation, environment: DriverEnvironment): Promise<boolean> {
+		const {identify, confirmEffects} = this.options.ports;
+		if (!confirmEffects) return false;
+		this.confirming.add(keyOf(need));
+		try {
+			const identity = identify
+				? await identify({env: environment.env, context: environment.context, azure: involvesAzure(need)}).catch((error: unknown) => ({kubeError: errorText(error)}))
+				: {};
+			return await confirmEffects({...need, identity});
+		} catch {
+			return false;
+		} finally {
+			this.confirming.delete(keyOf(need));
+		}
+	}
+
 	/** After a command: its checks decide (once only, when the command said something waiting cannot fix). */
 	private async afterCommand(ref: Cursor, outcome: RunOutcome) {
 		if (this.stepState(ref)?.status !== 'checking' || this.aborts.get(keyOf(ref))?.checks) {
@@ -245,6 +304,8 @@ export class StepDriver {
 		const job = jobs.start({name: step.id, script, env: environment.env, logFile});
 		this.stepJobs.set(keyOf(ref), job.id);
 		let lastLine: string | undefined;
+		let ended: () => void = () => {};
+		const endedEarly = new Promise<void>((resolve) => (ended = resolve));
 		const unsubscribe = jobs.subscribe(() => {
 			const info = jobs.list().find((candidate) => candidate.id === job.id);
 			if (!info) return;
@@ -256,11 +317,23 @@ export class StepDriver {
 			}
 			if (info.outcome) {
 				unsubscribe();
+				ended();
 				this.stepJobs.delete(keyOf(ref));
+				const outcome = info.outcome;
+				const failed = outcome.kind === 'failedToStart' || outcome.kind === 'timedOut' || (outcome.kind === 'exited' && outcome.exitCode !== 0);
+				const status = this.stepState(ref)?.status;
+				if (failed && (status === 'running' || status === 'checking')) {
+					// It ended with an error before its checks decided: the step fails with its output, whatever answers meanwhile.
+					this.jobFailures.set(keyOf(ref), {outcome, lastLine: info.lastLine ?? lastLine});
+					this.aborts.get(keyOf(ref))?.checks?.abort();
+				}
 				this.dispatch({type: 'OUTPUT_EXITED', ...ref, at: this.now(), outcome: info.outcome});
 				void this.track(this.afterCommand(ref, info.outcome));
 			}
 		});
+		// A command that cannot start (a busy port, a typo) ends within moments: its error decides, not the checks.
+		await Promise.race([endedEarly, new Promise((resolve) => setTimeout(resolve, BACKGROUND_SETTLE_MS))]);
+		if (this.jobFailures.has(keyOf(ref)) || this.stepState(ref)?.status !== 'running') return;
 		if (step.expect.length > 0) await this.pollChecks(ref, {});
 		else this.acknowledge(ref);
 	}
@@ -275,9 +348,10 @@ export class StepDriver {
 			if (this.stepState(ref)?.status !== 'checking') return;
 			const timeoutSec = options.once ? 0 : step.timeout;
 			this.emit({type: 'checking', ...ref, startedAt: this.now(), timeoutSec});
-			let results: CheckResult[];
+			let results: CheckResult[] = [];
 			let cause = options.cause;
 			try {
+				if (this.jobFailures.has(keyOf(ref))) throw new Error('job failed');
 				const environment = await this.options.environment();
 				if (!environment) throw new Error(msg(this.state.lang, 'driver.targetNotReady'));
 				results = await this.options.ports.runChecks({
@@ -294,6 +368,13 @@ export class StepDriver {
 				const summary = abort.signal.aborted ? msg(this.state.lang, 'driver.cancelled') : errorText(error);
 				results = step.expect.map(() => ({ok: false, summary}));
 				if (abort.signal.aborted) cause = undefined;
+			}
+			const jobFailure = this.jobFailures.get(keyOf(ref));
+			if (jobFailure) {
+				this.jobFailures.delete(keyOf(ref));
+				const summary = msg(this.state.lang, 'driver.jobFailed', {outcome: outcomeWords(this.state.lang, jobFailure.outcome), line: jobFailure.lastLine ?? ''});
+				results = step.expect.map(() => ({ok: false, summary}));
+				cause = jobFailure.lastLine;
 			}
 			this.dispatch({type: 'CHECKS_FINISHED', ...ref, at: this.now(), results, ...(cause ? {cause} : {})});
 			this.emit({type: 'progress'});
@@ -457,6 +538,22 @@ export class StepDriver {
 		} finally {
 			this.release(shownOn, 'command');
 		}
+	}
+}
+
+/** How long a background step's command may fail at once (a busy port) before its checks start. */
+const BACKGROUND_SETTLE_MS = 500;
+
+function outcomeWords(lang: SessionState['lang'], outcome: RunOutcome): string {
+	switch (outcome.kind) {
+		case 'exited':
+			return msg(lang, 'outcome.exit', {code: outcome.exitCode});
+		case 'timedOut':
+			return msg(lang, 'outcome.timedOut', {seconds: Math.round(outcome.timeoutMs / 1000)});
+		case 'cancelled':
+			return msg(lang, 'outcome.cancelled');
+		case 'failedToStart':
+			return outcome.message;
 	}
 }
 

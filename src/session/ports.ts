@@ -3,6 +3,7 @@
 import type {CheckResult} from '../checks/types.js';
 import type {CheckSpec, Lang} from '../lab/types.js';
 import type {JobInfo, OutputLine, RunOutcome, StartJobOptions} from '../run/types.js';
+import type {EffectConfirmation, TargetIdentity} from './confirm.js';
 
 export interface CommandRequest {
 	script: string;
@@ -56,6 +57,18 @@ export interface DriverPorts {
 	jobs: JobsPort;
 	/** Where a command's full output goes (`<home>/logs/…`); undefined keeps no log. */
 	logFileFor(label: string): Promise<string | undefined> | string | undefined;
+	/**
+	 * Where the real target is: the Azure subscription (`az account show`, when `azure`) and the kube context and its
+	 * server. Asked before a confirmation; absent or failing, the confirmation says "unknown".
+	 */
+	identify?(request: {env: Record<string, string>; context?: string; azure: boolean}): Promise<TargetIdentity>;
+	/**
+	 * Asks for the confirmation a step with effects needs on the real target (src/session/confirm.ts); true runs it.
+	 * Absent: such a step is refused there.
+	 */
+	confirmEffects?(need: EffectConfirmation): Promise<boolean>;
+	/** Who holds a local port a step listens on (src/run/port-holder.ts); undefined when it is free. Absent: not checked. */
+	portHolder?(port: number): Promise<string | undefined>;
 	/** ISO time; tests fake it. */
 	now?(): string;
 }

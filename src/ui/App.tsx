@@ -192,6 +192,8 @@ function Screen({controller, snapshot}: {controller: TuiController; snapshot: Tu
 
 /** A notice in at most two rows, the second cut with "…" when it does not fit. */
 function fitNotice(notice: string, width: number, maxRows: number): string[] {
+	// A confirmation of several lines (subscription, context, resources…) keeps each line, up to 10 rows.
+	if (notice.includes('\n')) return notice.split('\n').flatMap((line) => wrapText(line, width)).slice(0, 10);
 	const rows = wrapText(notice, width);
 	if (rows.length <= maxRows) return rows;
 	return [...rows.slice(0, maxRows - 1), truncateRow(rows.slice(maxRows - 1).join(' '), width)];

@@ -15,6 +15,7 @@ import {lessonRows, type LessonRowView} from './views.js';
 import {VariablesEditor} from './variables-editor.js';
 import {explainStep, isExplainable} from './explain.js';
 import {describeConfirm, describeOutcome} from './dialogs.js';
+import {typedConfirms, type EffectConfirmation} from '../session/confirm.js';
 import type {ControllerOptions, Screen, TuiSnapshot} from './types.js';
 
 export type {CheckRequest, Confirm, ControllerOptions, ExplainRequest, JobsPort, PreparedTarget, RunRequest, Screen, TuiDeps, TuiSnapshot, VariablesEdit} from './types.js';
@@ -37,6 +38,8 @@ export class TuiController {
 	handedOver = false;
 	private exitResolve?: (code: number) => void;
 	readonly exited: Promise<number>;
+	/** Answers the confirmation of a step with effects that is on screen now. */
+	private effectsAnswer?: (yes: boolean) => void;
 	/** Set while the terminal is handed over: main.tsx unmounts Ink, runs it, and mounts again. */
 	onHandOver?: (run: () => Promise<void>, banner: string) => Promise<void>;
 
@@ -53,6 +56,9 @@ export class TuiController {
 				runInteractive: (request) => this.runInteractiveStep(request.script, request.env),
 				jobs: deps.jobs,
 				logFileFor: deps.logFileFor,
+				identify: deps.identify,
+				portHolder: deps.portHolder,
+				confirmEffects: (need) => this.askEffects(need),
 			},
 			environment: async () => ((await this.targetUsable()) ? {env: this.commandEnv(), context: this.checkContext} : undefined),
 		});
@@ -109,6 +115,8 @@ export class TuiController {
 			}
 			case 'progress':
 				return this.persist();
+			case 'declined':
+				return this.say(this.t('confirm.declined', {step: stepKey(event)}));
 		}
 	}
 
@@ -231,6 +239,12 @@ export class TuiController {
 	/** The one key table: what each key does on `screen` right now. */
 	bindings(screen: Screen = this.state.screen): KeyBinding[] {
 		const {confirm, variables} = this.state;
+		if (confirm?.kind === 'effects') {
+			if (confirm.need.typedNames.length > 0) {
+				return [bind('enter', 'key.enter-confirm', () => this.submitTyped()), bind('esc', 'key.esc-cancel', () => this.answerEffects(false))];
+			}
+			return [bind('y', 'key.yes', () => this.answerEffects(true)), bind('n', 'key.no', () => this.answerEffects(false)), bind('esc', 'key.esc-cancel', () => this.answerEffects(false), {footer: false})];
+		}
 		if (confirm) {
 			// go-back and track-switch have three answers (n goes on without going back); the others two.
 			const third = confirm.kind === 'go-back' || confirm.kind === 'track-switch';
@@ -331,6 +345,7 @@ export class TuiController {
 		if (this.state.message && !confirm && screen !== 'variables') this.clearMessage();
 		else if (this.state.session.notice && !confirm) this.dispatch({type: 'NOTICE_CLEARED'});
 		if (dispatchKey(this.bindings(), input, key)) return;
+		if (confirm?.kind === 'effects') return this.typeName(input, key);
 		if (confirm) return;
 		if (screen === 'help') return this.set({screen: this.state.previousScreen});
 		if (screen === 'variables') this.variablesEditor.type(input, key);
@@ -379,11 +394,44 @@ export class TuiController {
 		this.persist();
 	}
 
+	/** The driver's confirmEffects port: shows the confirmation and resolves with the learner's answer. */
+	private askEffects(need: EffectConfirmation): Promise<boolean> {
+		this.effectsAnswer?.(false);
+		return new Promise((resolve) => {
+			this.effectsAnswer = resolve;
+			this.set({confirm: {kind: 'effects', need, typed: ''}});
+		});
+	}
+
+	private answerEffects(yes: boolean) {
+		const resolve = this.effectsAnswer;
+		this.effectsAnswer = undefined;
+		if (this.state.confirm?.kind === 'effects') this.set({confirm: undefined});
+		resolve?.(yes);
+	}
+
+	private submitTyped() {
+		const confirm = this.state.confirm;
+		if (confirm?.kind !== 'effects') return;
+		if (typedConfirms(confirm.need.typedNames, confirm.typed)) return this.answerEffects(true);
+		this.set({confirm: {...confirm, typed: '', mismatch: true}});
+	}
+
+	/** A key while a name is to be typed: text, Backspace. */
+	private typeName(input: string, key: KeyPress) {
+		const confirm = this.state.confirm;
+		if (confirm?.kind !== 'effects' || key.ctrl) return;
+		if (key.backspace || key.delete) return this.set({confirm: {...confirm, typed: confirm.typed.slice(0, -1), mismatch: false}});
+		if (input && !/[\x00-\x1f\x7f]/.test(input)) this.set({confirm: {...confirm, typed: confirm.typed + input, mismatch: false}});
+	}
+
 	private answer(answer: 'yes' | 'no' | 'cancel') {
 		const confirm = this.state.confirm;
 		this.set({confirm: undefined});
 		if (!confirm || answer === 'cancel') return;
 		switch (confirm.kind) {
+			case 'effects':
+				return this.answerEffects(answer === 'yes');
 			case 'quit-running':
 			case 'quit-jobs':
 				return void this.quit();
@@ -513,6 +561,7 @@ export class TuiController {
 
 	/** Stops every command and background job, saves, and ends the TUI. */
 	async quit(code = 0): Promise<void> {
+		this.answerEffects(false);
 		this.driver.cancelAll();
 		await Promise.allSettled([this.driver.settled(), this.options.deps.jobs.stopAll()]);
 		this.persist();

@@ -3,6 +3,7 @@ import {msg} from '../lab/i18n.js';
 import type {Lang, TrackId} from '../lab/types.js';
 import type {RunOutcome} from '../run/types.js';
 import type {Confirm} from './types.js';
+import {describeConfirmation} from '../session/confirm.js';
 
 export function describeConfirm(confirm: Confirm, context: {lang: Lang; track: TrackId; jobs: number; lessonLabel: (id: string) => string}): string {
 	const t = (key: Parameters<typeof msg>[1], params?: Record<string, string | number>) => msg(context.lang, key, params);
@@ -19,6 +20,11 @@ export function describeConfirm(confirm: Confirm, context: {lang: Lang; track: T
 		}
 		case 'track-switch':
 			return t('track.switchConfirm', {count: confirm.passed, track: context.track});
+		case 'effects': {
+			const lines = describeConfirmation(context.lang, confirm.need, 'keys');
+			if (confirm.need.typedNames.length > 0) lines.push(confirm.mismatch ? t('confirm.mismatch', {names: confirm.need.typedNames.join(' ')}) : t('confirm.typed', {typed: `${confirm.typed}▏`}));
+			return lines.join('\n');
+		}
 	}
 }
 

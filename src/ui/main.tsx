@@ -54,7 +54,7 @@ export async function startTui(options: StartTuiOptions): Promise<number> {
 	const lazyJobs = new LazyJobs(options.home);
 	const jobs = options.deps?.jobs ?? lazyJobs;
 	const deps: TuiDeps = {
-		runCommand: async (request) => (await loadRunner()).runCommand(request),
+		runCommand: async (request) => (await loadRunner()).runCommand({...request, pidDir: path.join(options.home, 'jobs'), pidName: 'step'}),
 		runChecks: options.runChecks ?? (async (request) => (await import('../cli/checks.js')).runChecks(request)),
 		runInteractive: async (script, env) => (await import('../run/interactive.js')).runInteractive({script, env}),
 		jobs,
@@ -63,6 +63,8 @@ export async function startTui(options: StartTuiOptions): Promise<number> {
 		saveProgress: options.saveProgress,
 		readAsset: (name) => readFileSync(path.join(options.lab.assetsDir, name), 'utf8'),
 		logFileFor: async (label) => (await loadRunner()).logFileFor(options.home, label),
+		identify: async (request) => (await import('../target-identity.js')).identifyTarget(request),
+		portHolder: async (port) => (await import('../run/port-holder.js')).portHolder(port),
 		...options.deps,
 	};
 	const controller = new TuiController({

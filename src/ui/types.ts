@@ -4,7 +4,8 @@ import type {CheckResult} from '../checks/types.js';
 import type {Lab, Lang, TrackId} from '../lab/types.js';
 import type {RunOutcome} from '../run/types.js';
 import type {Cursor, ProgressLessons, SessionState, Target} from '../session/index.js';
-import type {CheckRequest, CommandRequest, JobsPort} from '../session/ports.js';
+import type {CheckRequest, CommandRequest, DriverPorts, JobsPort} from '../session/ports.js';
+import type {EffectConfirmation} from '../session/confirm.js';
 import type {ExplainRequest} from './explain.js';
 import type {VariablesEdit} from './variables-editor.js';
 
@@ -34,6 +35,10 @@ export interface TuiDeps {
 	saveProgress(snapshot: {track: TrackId; variables: Record<string, string>; lessons: ProgressLessons}): Promise<void>;
 	readAsset(name: string): string;
 	logFileFor(label: string): Promise<string | undefined>;
+	/** Where the real target is (az account show, kube context and server), shown in a step's confirmation. */
+	identify?: DriverPorts['identify'];
+	/** Who holds a port a step listens on (src/run/port-holder.ts). */
+	portHolder?: DriverPorts['portHolder'];
 }
 
 export interface ControllerOptions {
@@ -60,7 +65,9 @@ export type Confirm =
 	| {kind: 'quit-jobs'}
 	| {kind: 'go-back'; ref: Cursor; activity: 'run' | 'solve'; later: Cursor[]}
 	| {kind: 'reset'; from?: Cursor | {lessonId: string}}
-	| {kind: 'track-switch'; track: TrackId; passed: number};
+	| {kind: 'track-switch'; track: TrackId; passed: number}
+	/** A step with effects on the real target (src/session/confirm.ts): y/n, or its resources' names typed. */
+	| {kind: 'effects'; need: EffectConfirmation; typed: string; mismatch?: boolean};
 
 export interface TuiSnapshot {
 	session: SessionState;

@@ -62,7 +62,7 @@ describe('variables', () => {
 			assetsDir: lab.assetsDir,
 			home: '/home/lab',
 		});
-		expect(env).toEqual({PATH: '/bin', KUBECONFIG: '/k', CLUSTER_NAME: 'x', LAB_ASSETS: lab.assetsDir, LAB_HOME: '/home/lab'});
+		expect(env).toEqual({PATH: '/home/lab/bin:/bin', KUBECONFIG: '/k', CLUSTER_NAME: 'x', LAB_ASSETS: lab.assetsDir, LAB_HOME: '/home/lab'});
 	});
 
 	it('suggests only plausible typos', () => {

@@ -3,7 +3,7 @@ import {readdirSync, readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {z} from 'zod';
-import {buildProgressSchema, completedSteps, loadProgress, plainProgress, progressPath, ProgressStore, writeProgressSync, type Progress} from '../../src/progress/store.js';
+import {buildProgressSchema, completedSteps, loadProgress, mergeLessons, plainProgress, progressPath, ProgressStore, writeProgressSync, type Progress} from '../../src/progress/store.js';
 import {tempDirs} from '../helpers/temp.js';
 
 const tempDir = tempDirs();
@@ -124,5 +124,30 @@ describe('progress store', () => {
 		}
 		expect(cases.slice(0, 4).every((data) => plainProgress(data) !== undefined)).toBe(true);
 		expect(cases.slice(4).every((data) => plainProgress(data) === undefined)).toBe(true);
+	});
+});
+
+describe('two instances on one home', () => {
+	const done = (at: string) => ({status: 'done' as const, at, context: 'practice'});
+
+	it('mergeLessons applies only what this instance changed onto the file', () => {
+		const before = {a: {steps: {one: done('1'), two: done('1')}}};
+		const mine = {a: {steps: {one: done('1'), three: done('3')}}}; // forgot two, completed three
+		const theirs = {a: {steps: {one: done('1'), two: done('1')}}, b: {steps: {x: done('2')}}};
+		expect(mergeLessons(before, mine, theirs)).toEqual({a: {steps: {one: done('1'), three: done('3')}}, b: {steps: {x: done('2')}}});
+	});
+
+	it('interleaved saves of two stores keep both instances\' steps; a reset forgets only its own', async () => {
+		const dir = home();
+		{
+			const first = new ProgressStore(dir);
+			const second = new ProgressStore(dir);
+			await first.save({lessons: {a: {steps: {one: done('1')}}}});
+			await second.save({lessons: {b: {steps: {x: done('2')}}}});
+			await first.save({lessons: {a: {steps: {one: done('1'), two: done('3')}}}});
+			expect((await loadProgress(dir)).progress!.lessons).toEqual({a: {steps: {one: done('1'), two: done('3')}}, b: {steps: {x: done('2')}}});
+			await second.save({lessons: {}});
+			expect((await loadProgress(dir)).progress!.lessons).toEqual({a: {steps: {one: done('1'), two: done('3')}}});
+		}
 	});
 });

@@ -100,7 +100,7 @@ describe('TUI', () => {
 		expect(frame).toMatch(/running \d/);
 		expect(frame).toContain('x cancel command');
 		expect(frame).not.toContain(' r run');
-		expect(harness.runs[0]!.env).toMatchObject({CLUSTER_NAME: 'yj-aks', LAB_HOME: '/tmp/lab-home', PATH: '/usr/bin:/bin'});
+		expect(harness.runs[0]!.env).toMatchObject({CLUSTER_NAME: 'yj-aks', LAB_HOME: '/tmp/lab-home', PATH: '/tmp/lab-home/bin:/usr/bin:/bin'});
 		harness.finishRun({kind: 'exited', exitCode: 0, durationMs: 420});
 		frame = await waitForText(instance, '✔ file is there');
 		expect(frame).toContain('exit code 0 · 0.4s');

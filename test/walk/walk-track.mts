@@ -3,27 +3,21 @@
 // --commands runs each step's command as a learner types it instead of its solve script.
 // The lab home is kept (its logs/ has every step's output); the practice daemon is stopped at the end.
 import type {TrackId} from '../../src/lab/types.js';
-import {acquirePortLock, HUBBLE_RELAY_PORT} from '../helpers/port-lock.js';
-import {ciliumLab, freePort, startsHubblePortForward, walkEnv, walkTrack} from './walk.js';
+import {ciliumLab, freePort, walkEnv, walkTrack} from './walk.js';
 
 const track = process.argv[2] as TrackId;
 const {home, env} = walkEnv();
 console.log(`lab home: ${home}`);
 const started = Date.now();
-// As the walk test: a free port for the Hubble UI, and 4245 only while no test holds it.
-let releaseRelayPort: (() => void) | undefined;
+// As the walk test: free ports for the Hubble UI and Hubble Relay.
 try {
 	await walkTrack(track, env, {
 		stepTimeoutMs: 120_000,
 		log: (line) => console.log(line),
 		solve: !process.argv.includes('--commands'),
-		set: [`HUBBLE_UI_PORT=${await freePort()}`],
-		beforeStep: async (step) => {
-			if (!releaseRelayPort && startsHubblePortForward(step)) releaseRelayPort = await acquirePortLock(HUBBLE_RELAY_PORT, {holder: `walk-track.mts ${track}`});
-		},
+		set: [`HUBBLE_UI_PORT=${await freePort()}`, `HUBBLE_RELAY_PORT=${await freePort()}`],
 	});
 } finally {
 	await ciliumLab(['practice', 'stop'], env, 30_000);
-	releaseRelayPort?.();
 	console.log(`walked in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }

@@ -69,11 +69,6 @@ export function freePort(): Promise<number> {
 	});
 }
 
-/** Whether a step starts `cilium hubble port-forward`, which listens on the fixed 127.0.0.1:4245. */
-export function startsHubblePortForward(step: Step): boolean {
-	return [step.run, step.solve].some((script) => script !== undefined && /^(?!.*pkill).*\bcilium hubble port-forward\b/m.test(script));
-}
-
 export function walkEnv(): {home: string; env: NodeJS.ProcessEnv} {
 	const home = mkdtempSync(path.join(os.tmpdir(), 'lessons-walk-'));
 	const env: NodeJS.ProcessEnv = {...process.env, CILIUM_LAB_HOME: home, CILIUM_LAB_PRACTICE_SPEED: 'instant', LANG: 'en_US.UTF-8', LC_ALL: '', CI: 'false'};

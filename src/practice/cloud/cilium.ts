@@ -259,6 +259,9 @@ function hubbleToggle(run: Run, argv: string[], enable: boolean): number {
 	return 0;
 }
 
+/** Local ports this daemon's `cilium hubble port-forward`s listen on: the host `hubble` talks only to these. */
+export const relayForwardPorts = new Set<number>();
+
 async function hubblePortForward(run: Run, argv: string[]): Promise<number> {
 	const parsed = parseArgs(argv, {...globalOptions, portForward: {names: ['--port-forward'], type: 'value'}}, 'pflag');
 	requireAccess(run);
@@ -281,6 +284,7 @@ async function hubblePortForward(run: Run, argv: string[]): Promise<number> {
 	} catch (error) {
 		throw new CiliumFailure(`Unable to port forward: unable to listen on any of the requested ports: [{${port} 80}]: ${(error as Error).message}`);
 	}
+	relayForwardPorts.add(port);
 	run.out(`ℹ️  Hubble Relay is available at 127.0.0.1:${port}`);
 	await new Promise<void>(resolve => {
 		if (run.io.signal.aborted) resolve();
@@ -293,6 +297,7 @@ async function hubblePortForward(run: Run, argv: string[]): Promise<number> {
 		});
 		run.io.signal.addEventListener('abort', () => unsubscribe(), {once: true});
 	});
+	relayForwardPorts.delete(port);
 	const closed = new Promise<void>(resolve => server.close(() => resolve()));
 	for (const socket of sockets) socket.destroy();
 	await closed;

@@ -3,6 +3,7 @@
 import net from 'node:net';
 import type {HostTool, PracticeContext} from '../types.js';
 import {runHubble, type FlowSource} from './hubble-cli.js';
+import {relayForwardPorts} from '../cloud/cilium.js';
 import {Datapath} from './runtime.js';
 import {podFields} from './view.js';
 
@@ -55,7 +56,11 @@ export const hubble: HostTool = async (argv, io, ctx) => {
 	if (command === 'observe' || command === 'status') {
 		const {host, port} = splitServer(server);
 		const ipForMessage = host === 'localhost' ? '127.0.0.1' : host;
-		const problem = (await probe(host, port)) ?? (relayRunning(ctx) ? undefined : 'connection reset by peer');
+		// Something answering on the port is not enough: it must be this practice cluster's port-forward (another
+		// learner's relay on a shared host is another cluster), as a real hubble would fail its handshake there.
+		const local = host === 'localhost' || host === '127.0.0.1';
+		const problem =
+			(await probe(host, port)) ?? (local && !relayForwardPorts.has(port) ? 'connection reset by peer (not this practice cluster\'s Hubble Relay)' : undefined) ?? (relayRunning(ctx) ? undefined : 'connection reset by peer');
 		if (problem) {
 			const verb = command === 'status' ? 'failed to connect to' : 'failed to connect to';
 			io.stderr.write(`${verb} '${server}': context deadline exceeded: connection error: desc = "transport: error while dialing: dial tcp ${ipForMessage}:${port}: ${problem}"\n`);

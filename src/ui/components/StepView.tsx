@@ -9,7 +9,7 @@ import {allocateRows, clip, inlineMarkdown, truncateRow, wrapCommand, wrapText} 
 import {PollingClock, checkRows, type ChecksPolling} from './CheckList.js';
 import {Rows, type Row} from './Rows.js';
 import {OutputPane, outputChrome} from './OutputPane.js';
-import type {Lang, Step} from '../../lab/types.js';
+import type {Lang, Step, StepEffect} from '../../lab/types.js';
 import type {StepState, StepStatus} from '../../session/types.js';
 import type {OutputLine} from '../../run/types.js';
 import type {CompletionSummary} from '../summary.js';
@@ -85,7 +85,7 @@ export function StepView(props: StepViewProps) {
 		{id: 'explain', min: Math.min(2, regions.explain.length), want: Math.min(regions.explain.length, 1 + EXPLAIN_MAX_ROWS)},
 		{id: 'checks', min: Math.min(regions.checks.length, 1 + Math.min(4, state.checks.length)), want: regions.checks.length},
 		{id: 'summary', min: Math.min(2, regions.summary.length), want: regions.summary.length},
-		{id: 'command', min: 2, want: Math.min(regions.command.length, 1 + COMMAND_MAX_ROWS)},
+		{id: 'command', min: step.effects ? 3 : 2, want: Math.min(regions.command.length, (step.effects ? 2 : 1) + COMMAND_MAX_ROWS)},
 		{id: 'output', min: state.run ? 4 : 0, want: outputNatural?.rows ?? 0},
 		{id: 'hints', min: Math.min(1, regions.hints.length), want: regions.hints.length},
 		{id: 'body', min: BODY_MIN_ROWS, want: bodyLines.length},
@@ -168,14 +168,21 @@ interface RegionInput {
 	summary?: StepViewProps['summary'];
 }
 
+/** `⚠ costly · irreversible`: what a step does beyond the lab, as its badge says it. */
+export function effectBadge(effects: readonly StepEffect[], t: Translate): string {
+	return `⚠ ${effects.map((effect) => t(`effect.${effect}`)).join(' · ')}`;
+}
+
 /** Every region's rows at their full length: the step view clips them to budgets, the full view shows them all. */
 export function stepRegions({step, state, lang, t, width, explain, checking, summary}: RegionInput) {
 	const stale: Row[] =
 		state.status === 'stale' && state.failure?.kind === 'stale' ? wrapText(t('step.stale', {reason: state.failure.reason}), width).map((text) => ({text, tone: 'warn'})) : [];
 
 	const note = step.mode === 'background' ? t('step.mode-background') : step.mode === 'interactive' ? t('step.mode-interactive') : undefined;
+	const badge: Row[] = step.effects ? [{text: truncateRow(effectBadge(step.effects, t), width), tone: 'warn', bold: true}] : [];
 	const command: Row[] = step.run
 		? [
+				...badge,
 				{text: truncateRow(note ? `${t('step.command')} (${note})` : t('step.command'), width), bold: true},
 				...wrapCommand(step.run, width).map((text): Row => ({text, tone: 'code'})),
 			]

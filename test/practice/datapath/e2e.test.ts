@@ -1,3 +1,4 @@
+import net from 'node:net';
 // The FQDN, troubleshooting and Hubble steps as a learner runs them: real kubectl against a started practice
 // daemon (k8s track, instant speed), the simulated helm/cilium/hubble shims, and `cilium-lab policy explain`.
 import path from 'node:path';
@@ -87,6 +88,39 @@ describe('the FQDN lesson against the practice cluster', () => {
 			release();
 		}
 	}, 360_000);
+
+	it('the host hubble talks only to this practice cluster\'s relay, on the port the lab chose', async () => {
+		// Another learner's relay (anything listening) on a port is not this cluster's.
+		const foreign = net.createServer((socket) => socket.on('error', () => undefined));
+		await new Promise<void>((resolve) => foreign.listen(0, '127.0.0.1', () => resolve()));
+		const foreignPort = (foreign.address() as net.AddressInfo).port;
+		let forward: ResultPromise | undefined;
+		try {
+			const wrong = await run('hubble', ['status', '--server', `localhost:${foreignPort}`]);
+			expect(wrong.code).toBe(1);
+			expect(wrong.stderr).toContain("not this practice cluster's Hubble Relay");
+			const busy = await run('cilium', ['hubble', 'port-forward', '--port-forward', String(foreignPort)]);
+			expect(busy.code).not.toBe(0);
+			expect(busy.stderr).toContain('EADDRINUSE');
+			const free = await new Promise<number>((resolve) => {
+				const probe = net.createServer().listen(0, '127.0.0.1', () => {
+					const {port} = probe.address() as net.AddressInfo;
+					probe.close(() => resolve(port));
+				});
+			});
+			forward = execa('cilium', ['hubble', 'port-forward', '--port-forward', String(free)], {env: practice.env, reject: false});
+			let status = {code: 1, stdout: '', stderr: ''} as {code: number | undefined; stdout: string; stderr: string};
+			for (let attempt = 0; attempt < 50 && status.code !== 0; attempt++) {
+				status = await run('hubble', ['status', '--server', `localhost:${free}`]);
+				if (status.code !== 0) await new Promise((resolve) => setTimeout(resolve, 100));
+			}
+			expect(status.stdout).toMatch(new RegExp(`^Healthcheck \\(via localhost:${free}\\): Ok\n`));
+		} finally {
+			forward?.kill('SIGINT');
+			await forward;
+			foreign.close();
+		}
+	}, 120_000);
 
 	it('policy explain against the running cluster says why', async () => {
 		const naver = await run(process.execPath, [path.join(repoRoot, 'dist', 'cilium-lab.js'), '--lang', 'en', 'policy', 'explain', '--from', 'demo/curl', '--to', 'naver.com:443']);

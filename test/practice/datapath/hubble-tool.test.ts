@@ -3,11 +3,13 @@
 import net from 'node:net';
 import {afterEach, describe, expect, test} from 'vitest';
 import {hubble} from '../../../src/practice/datapath/hubble-tool.js';
+import {relayForwardPorts} from '../../../src/practice/cloud/cilium.js';
 import {lookupPodProgram} from '../../../src/practice/datapath/programs/index.js';
 import {ALLOW_DNS_DOC, ALLOW_DOMAINS_DOC, aksCluster, captureIo, pod} from './fixtures.js';
 
 const servers: net.Server[] = [];
 afterEach(async () => {
+	relayForwardPorts.clear();
 	await Promise.all(servers.splice(0).map((server) => new Promise((resolve) => server.close(resolve))));
 });
 
@@ -47,6 +49,8 @@ describe('hubble on the host', () => {
 		const curlPod = cluster.store.get('v1', 'Pod', 'demo', 'curl')!;
 		await lookupPodProgram('curl', curlPod)!(['curl', '-s', '-m', '2', 'https://naver.com'], captureIo(), curlPod, cluster.ctx);
 		const port = await listening();
+		// As `cilium hubble port-forward` of this practice cluster registers it (another listener is not its relay).
+		relayForwardPorts.add(port);
 		const observe = captureIo({});
 		observe.env.HUBBLE_SERVER = `localhost:${port}`;
 		expect(await hubble(['observe', '--namespace', 'demo', '--verdict', 'DROPPED'], observe, cluster.ctx)).toBe(0);
@@ -55,6 +59,14 @@ describe('hubble on the host', () => {
 		status.env.HUBBLE_SERVER = `localhost:${port}`;
 		expect(await hubble(['status'], status, cluster.ctx)).toBe(0);
 		expect(status.out()).toMatch(new RegExp(`^Healthcheck \\(via localhost:${port}\\): Ok\\nCurrent/Max Flows: [\\d,]+/8,190 \\([\\d.]+%\\)\\nFlows/s: [\\d.]+\\nConnected Nodes: 2/2\\n$`));
+	});
+	test('a listener that is not this practice cluster\'s port-forward is not its relay', async () => {
+		const cluster = aksCluster();
+		cluster.store.apply(pod('kube-system', 'hubble-relay-9dd4d5496-j5thq', '10.0.1.50', {labels: {'k8s-app': 'hubble-relay'}, image: 'quay.io/cilium/hubble-relay:v1.16.4'}));
+		const port = await listening();
+		const io = captureIo();
+		expect(await hubble(['status', '--server', `localhost:${port}`], io, cluster.ctx)).toBe(1);
+		expect(io.err()).toContain("connection reset by peer (not this practice cluster's Hubble Relay)");
 	});
 	test('unsimulated subcommands say so', async () => {
 		const io = captureIo();

@@ -1,0 +1,46 @@
+// Where the real target is, for a confirmation (src/session/confirm.ts): the Azure subscription from
+// `az account show` and the kube context and its API server from `kubectl config view --minify`, with the
+// environment the lab's commands run with (so the lab's --context overlay and the learner's PATH apply).
+import {execFile} from 'node:child_process';
+import type {TargetIdentity} from './session/confirm.js';
+
+function run(command: string, args: string[], env: Record<string, string>): Promise<string> {
+	return new Promise((resolve, reject) => {
+		execFile(command, args, {env, timeout: 20_000, maxBuffer: 4 * 1024 * 1024}, (error, stdout, stderr) => {
+			if (error) {
+				const code = (error as NodeJS.ErrnoException).code;
+				const firstLine = String(stderr).trim().split('\n').find((line) => line.trim()) ?? '';
+				reject(new Error(code === 'ENOENT' ? `${command}: not found` : firstLine || error.message.split('\n')[0]!));
+			} else resolve(String(stdout));
+		});
+	});
+}
+
+export async function identifyTarget(request: {env: Record<string, string>; context?: string; azure: boolean}): Promise<TargetIdentity> {
+	const identity: TargetIdentity = {};
+	const kube = run('kubectl', ['config', 'view', '--minify', '-o', 'json', ...(request.context ? ['--context', request.context] : [])], request.env).then(
+		(text) => {
+			const config = JSON.parse(text) as {'current-context'?: string; contexts?: Array<{name: string}>; clusters?: Array<{cluster?: {server?: string}}>};
+			identity.context = request.context ?? config['current-context'] ?? config.contexts?.[0]?.name;
+			identity.server = config.clusters?.[0]?.cluster?.server;
+			if (!identity.context) identity.kubeError = 'no current context';
+		},
+		(error: Error) => {
+			identity.kubeError = error.message;
+		},
+	);
+	const azure = request.azure
+		? run('az', ['account', 'show', '-o', 'json'], request.env).then(
+				(text) => {
+					const account = JSON.parse(text) as {name?: string; id?: string; user?: {name?: string}};
+					if (account.id) identity.account = {name: account.name ?? '?', id: account.id, ...(account.user?.name ? {user: account.user.name} : {})};
+					else identity.accountError = 'az account show: no subscription';
+				},
+				(error: Error) => {
+					identity.accountError = error.message;
+				},
+			)
+		: Promise.resolve();
+	await Promise.all([kube, azure]);
+	return identity;
+}

@@ -1,0 +1,127 @@
+// The TUI's confirmation of a step with effects on the real target: the subscription, the kube context and
+// server and the resources in the dialog; r on a destructive step runs only once the resource's name is typed;
+// a costly step takes y; the practice target shows the badge and never asks.
+import {afterEach, describe, expect, it} from 'vitest';
+import {cleanup} from 'ink-testing-library';
+import {App} from '../../src/ui/App.js';
+import {TuiController, type RunRequest, type TuiDeps} from '../../src/ui/controller.js';
+import type {Lab} from '../../src/lab/types.js';
+import type {Target} from '../../src/session/index.js';
+import {KEYS, press, render, waitForText} from './helpers/render.js';
+import {step} from './helpers/lab.js';
+
+afterEach(() => cleanup());
+
+function lab(): Lab {
+	return {
+		title: {ko: '실습', en: 'lab'},
+		tracks: [{id: 'aks-byocni', title: {ko: 'AKS', en: 'AKS'}, description: {ko: '', en: ''}}],
+		variables: [{name: 'CLUSTER_NAME', default: 'yj-aks', pattern: '^.+$', description: {ko: '이름', en: 'name'}}],
+		lessons: [
+			{
+				id: 'cleanup',
+				order: 8,
+				title: {ko: '정리', en: 'Cleanup'},
+				body: {ko: '', en: ''},
+				tracks: ['aks-byocni'],
+				requires: [],
+				file: 'x.yaml',
+				steps: [
+					step('create', {optional: true, run: 'az aks create -n "$CLUSTER_NAME"', effects: ['costly'], resources: [{kind: 'aksCluster', name: '${CLUSTER_NAME}', group: 'rg'}]}),
+					step('delete', {
+						run: 'az aks delete -n "$CLUSTER_NAME" --yes',
+						effects: ['destructive', 'irreversible'],
+						resources: [{kind: 'aksCluster', name: '${CLUSTER_NAME}', group: 'rg'}],
+					}),
+				],
+			},
+		],
+		lessonsDir: '/x',
+		assetsDir: '/x/assets',
+	};
+}
+
+function setup(target: Target) {
+	const runs: RunRequest[] = [];
+	const deps: TuiDeps = {
+		runCommand: async (request) => {
+			runs.push(request);
+			return {kind: 'exited', exitCode: 0, durationMs: 1};
+		},
+		runChecks: async (request) => request.specs.map(() => ({ok: true, summary: 'ok'})),
+		runInteractive: async () => ({kind: 'exited', exitCode: 0, durationMs: 1}),
+		jobs: {start: () => undefined as never, list: () => [], running: () => [], stop: async () => undefined, stopAll: async () => {}, subscribe: () => () => {}},
+		saveProgress: async () => {},
+		readAsset: () => '',
+		logFileFor: async () => undefined,
+		identify: async () => ({account: {name: 'Pay-As-You-Go', id: 'sub-0001'}, context: 'my-aks', server: 'https://my-aks.hcp.azmk8s.io:443'}),
+	};
+	const controller = new TuiController({lab: lab(), lang: 'en', target, baseEnv: {}, home: '/tmp/h', track: 'aks-byocni', variables: {CLUSTER_NAME: 'my-aks'}, deps});
+	const instance = render(<App controller={controller} />);
+	return {controller, instance, runs};
+}
+
+describe('TUI confirmation of steps with effects', () => {
+	it('a destructive step on the real target runs only after its name is typed; a wrong name is refused', async () => {
+		const {controller, instance, runs} = setup({kind: 'real', context: 'my-aks'});
+		await waitForText(instance, 'Lessons');
+		await press(instance, KEYS.enter);
+		await waitForText(instance, 'create step');
+		await press(instance, 'n');
+		let frame = await waitForText(instance, 'delete step');
+		expect(frame).toContain('⚠ deletes · irreversible');
+		await press(instance, 'r');
+		frame = await waitForText(instance, 'Azure subscription: Pay-As-You-Go (sub-0001)');
+		expect(frame).toContain('kube context: my-aks · server https://my-aks.hcp.azmk8s.io:443');
+		expect(frame).toContain('• AKS cluster my-aks (resource group rg)');
+		expect(frame).toContain('type the name and press Enter: my-aks');
+		// y is not a yes here: it is a letter of the name.
+		for (const key of ['y', KEYS.enter]) await press(instance, key);
+		frame = await waitForText(instance, 'not the name: type my-aks');
+		expect(runs).toEqual([]);
+		for (const key of [...'my-aksx', KEYS.backspace]) await press(instance, key);
+		await waitForText(instance, 'typed: my-aks▏');
+		await press(instance, KEYS.enter);
+		await controller.settled();
+		expect(runs.map((run) => run.script)).toEqual(['az aks delete -n "$CLUSTER_NAME" --yes']);
+	});
+
+	it('Esc cancels: nothing runs and the step says so', async () => {
+		const {controller, instance, runs} = setup({kind: 'real'});
+		await waitForText(instance, 'Lessons');
+		await press(instance, KEYS.enter);
+		await press(instance, 'n');
+		await waitForText(instance, 'delete step');
+		await press(instance, 'r');
+		await waitForText(instance, 'type the name');
+		await press(instance, KEYS.escape);
+		await waitForText(instance, 'cleanup/delete: not confirmed, nothing was run');
+		await controller.settled();
+		expect(runs).toEqual([]);
+	});
+
+	it('a costly step takes y', async () => {
+		const {controller, instance, runs} = setup({kind: 'real'});
+		await waitForText(instance, 'Lessons');
+		await press(instance, KEYS.enter);
+		const frame = await waitForText(instance, 'create step');
+		expect(frame).toContain('⚠ costs money');
+		await press(instance, 'r');
+		await waitForText(instance, 'Run it? y yes · n no');
+		await press(instance, 'y');
+		await controller.settled();
+		expect(runs).toHaveLength(1);
+	});
+
+	it('the practice target shows the badge and runs at once', async () => {
+		const {controller, instance, runs} = setup({kind: 'practice'});
+		await waitForText(instance, 'Lessons');
+		await press(instance, KEYS.enter);
+		await press(instance, 'n');
+		const frame = await waitForText(instance, '⚠ deletes · irreversible');
+		expect(frame).not.toContain('Azure subscription');
+		await press(instance, 'r');
+		await controller.settled();
+		expect(runs).toHaveLength(1);
+	});
+});
