@@ -92,6 +92,8 @@ describe('cilium-lab on the practice cluster, in a terminal', () => {
 		terminal.press('r');
 		let screen = await terminal.waitFor(/background: port-forward \(\d+s\)/, 20_000);
 		screen = await terminal.waitFor('Forwarding from', 20_000);
+		// A background step counts as done once its command has not failed at once (a busy port, a typo): then n moves on.
+		screen = await terminal.waitFor(/step 2\/3 \[done\]/, 20_000);
 		const pidFiles = fs.readdirSync(path.join(home, 'jobs')).filter((file) => file.endsWith('.json'));
 		expect(pidFiles).toHaveLength(1);
 		const pid = Number(JSON.parse(fs.readFileSync(path.join(home, 'jobs', pidFiles[0]!), 'utf8')).pid);

@@ -93,8 +93,14 @@ function lastNonEmpty(rows: string[]): string {
 }
 
 /** The step view's title row: "Lesson › Step … step 3/5 [ready]". */
+/** The row under the status bar (which takes a second row, "⟳ background: …", while a background job runs). */
+function titleRow(screen: string): string | undefined {
+	const rows = rowsOf(screen);
+	return rows[1]?.startsWith('⟳') ? rows[2] : rows[1];
+}
+
 function header(screen: string): {index: number; total: number; status: string} | undefined {
-	const match = /(?:step|단계) (\d+)\/(\d+) \[([^\]]+)\]\s*$/.exec(rowsOf(screen)[1] ?? '');
+	const match = /(?:step|단계) (\d+)\/(\d+) \[([^\]]+)\]\s*$/.exec(titleRow(screen) ?? '');
 	return match ? {index: Number(match[1]), total: Number(match[2]), status: match[3]!} : undefined;
 }
 
@@ -218,7 +224,7 @@ describe.concurrent('walking the k8s track in an 80×24 terminal', () => {
 				if (Date.now() - started > WALK_TIMEOUT_MS) throw new Error(`${name}: the walk took longer than ${WALK_TIMEOUT_MS / 1000} s; the screen was:\n${terminal.screen()}`);
 				const at = header(screen);
 				expect(at, `${name}: the step view\n${screen}`).toMatchObject({index, total});
-				expect(rowsOf(screen)[1], `${name}: the lesson's title\n${screen}`).toContain(lesson.title[lang].slice(0, 12));
+				expect(titleRow(screen), `${name}: the lesson's title\n${screen}`).toContain(lesson.title[lang].slice(0, 12));
 
 				// Solve it (or mark it read), unless it is already complete.
 				const complete = (current: string) => (w.complete as readonly string[]).includes(header(current)?.status ?? '');
@@ -249,7 +255,7 @@ describe.concurrent('walking the k8s track in an 80×24 terminal', () => {
 				}
 
 				// The full view, and back.
-				screen = await key(['f'], (current) => rowsOf(current)[1]!.startsWith(w.full), `${name}: the full view`);
+				screen = await key(['f'], (current) => titleRow(current)!.startsWith(w.full), `${name}: the full view`);
 				expect(screen, `${name}: the full view shows the step\n${screen}`).toContain(step.title[lang].slice(0, 10));
 				screen = await key(['Escape'], (current) => isStepView(current) && complete(current), `${name}: the step view again`);
 
@@ -260,7 +266,7 @@ describe.concurrent('walking the k8s track in an 80×24 terminal', () => {
 					['n'],
 					(current) => {
 						const moved = header(current);
-						return isStepView(current) && moved?.index === next.index && moved.total === next.total && rowsOf(current)[1]!.includes(next.lesson.title[lang].slice(0, 12));
+						return isStepView(current) && moved?.index === next.index && moved.total === next.total && titleRow(current)!.includes(next.lesson.title[lang].slice(0, 12));
 					},
 					`${name}: n to ${next.lesson.id}/${next.step.id}`,
 				);
@@ -324,12 +330,12 @@ describe.concurrent('going back, reset and track switch on the practice cluster,
 		screen = await key(['Up'], (current) => dnsRow(current).startsWith('›'), 'dns-policy selected');
 		screen = await key(['Enter'], (current) => header(current)?.index === 1 && header(current)?.total === 4, 'dns-policy step 1');
 		for (const index of [2, 3, 4]) screen = await key(['n'], (current) => header(current)?.index === index, `dns-policy step ${index}`);
-		expect(rowsOf(screen)[1]).toContain('CiliumNetworkPolic');
+		expect(titleRow(screen)).toContain('CiliumNetworkPolic');
 		expect(header(screen)?.status).toBe('solved');
 
 		setWhere('b to client-pod, r');
 		screen = await key(['b'], (current) => header(current)?.index === 3, 'back to client-pod');
-		expect(rowsOf(screen)[1]).toContain('The client pod');
+		expect(titleRow(screen)).toContain('The client pod');
 		screen = await key(['r'], (current) => current.includes('Later steps (1: allow-dns) changed the cluster. Put it back'), 'the go-back question', {footer: 'Esc cancel'});
 		screen = await key(
 			['y'],
@@ -360,10 +366,10 @@ describe.concurrent('going back, reset and track switch on the practice cluster,
 		expect(dnsRow(screen)).toMatch(/2\/4$/);
 
 		setWhere('t with progress');
-		screen = await key(['t'], (current) => rowsOf(current)[1] === 'Choose a track', 'the track chooser');
+		screen = await key(['t'], (current) => titleRow(current) === 'Choose a track', 'the track chooser');
 		screen = await key(['Up'], (current) => current.includes('› AKS + Azure CNI Powered by Cilium'), 'another track selected');
 		screen = await key(['Enter'], (current) => /You completed \d+ step\(s\) on the k8s track and the cluster they made is still/.test(current), 'the switch warning', {footer: 'Esc cancel'});
-		screen = await key(['Escape'], (current) => !current.includes('You completed') && rowsOf(current)[1] === 'Choose a track', 'the warning cancelled');
+		screen = await key(['Escape'], (current) => !current.includes('You completed') && titleRow(current) === 'Choose a track', 'the warning cancelled');
 		screen = await key(['Escape'], lessonsReady, 'back to the lesson list');
 		expect(rowsOf(screen)[0]).toContain('An existing Kubernetes');
 		expect(dnsRow(screen)).toMatch(/2\/4$/);

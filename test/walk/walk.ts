@@ -105,6 +105,10 @@ export async function walkTrack(
 ): Promise<StepWalk[]> {
 	const walked: StepWalk[] = [];
 	const common = ['--track', track, '--lang', 'en', '--json', ...(options.set ?? []).flatMap((value) => ['--set', value])];
+	// A headless run's background jobs end with it, so each per-step run of a step that reads the Hubble UI through its
+	// port-forward runs that port-forward step again in the same invocation, as `cilium-lab run hubble` would have it.
+	const uiForward = lab.lessons.flatMap((lesson) => visibleSteps(lesson, track).filter((step) => step.mode === 'background' && /svc\/hubble-ui/.test(step.run ?? '')).map((step) => `${lesson.id}/${step.id}`))[0];
+	const readsUi = (step: Step) => step.mode !== 'background' && step.expect.some((spec) => /\$\{?HUBBLE_UI_PORT\b/.test(JSON.stringify(spec)));
 	for (const lesson of lab.lessons) {
 		for (const step of visibleSteps(lesson, track)) {
 			const ref = `${lesson.id}/${step.id}`;
@@ -122,11 +126,12 @@ export async function walkTrack(
 					result.before = `check did not answer JSON (exit ${check.code}): ${check.stderr.slice(-500)}`;
 				}
 			}
-			let run = await ciliumLab(['run', ref, '--yes', ...(options.solve === false ? [] : ['--solve']), ...common], env, options.stepTimeoutMs);
+			const refs = uiForward && uiForward !== ref && readsUi(step) ? [uiForward, ref, '--redo'] : [ref];
+			let run = await ciliumLab(['run', ...refs, '--yes', ...(options.solve === false ? [] : ['--solve']), ...common], env, options.stepTimeoutMs);
 			if (run.code !== 0 && options.solve === false) {
 				// An exercise's command is not its fix (the learner fixes by hand): note it, then solve it and go on.
 				options.log?.(`[${track}] ${ref}: its command alone did not pass (${summarize(run.stdout, run.stderr).failure ?? run.code}); solving it`);
-				run = await ciliumLab(['run', ref, '--yes', '--solve', ...common], env, options.stepTimeoutMs);
+				run = await ciliumLab(['run', ...refs, '--yes', '--solve', ...common], env, options.stepTimeoutMs);
 			}
 			result.exitCode = run.code;
 			Object.assign(result, summarize(run.stdout, `${run.stdout}\n${run.stderr}`));
