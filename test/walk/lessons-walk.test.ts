@@ -27,9 +27,6 @@ const PASS_BEFORE_ALLOWED = new Set([
 	'install/managed-verify',
 	'install/helm-inspect-k8s',
 	'hubble/verify',
-	// The Hubble UI steps read what the port-forward and the earlier curls already show (the map, the red arrow).
-	'hubble/ui-tour',
-	'troubleshooting/ui-red-arrow',
 	// curl/hubble observations of the policy the step before applied (policy 2; policy 3; a breakage).
 	'fqdn-policy/try-it',
 	'troubleshooting/symptom',
