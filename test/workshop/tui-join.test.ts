@@ -31,7 +31,8 @@ describe('cilium-lab --join in a terminal', () => {
 		);
 		await terminal.waitFor('GREETING');
 		terminal.press('Escape');
-		let screen = await terminal.waitFor('workshop: connected');
+		// The connection can show before Escape has left the variables screen: wait for both.
+		let screen = await terminal.waitUntil((current) => current.includes('workshop: connected') && current.includes('Lessons'), 'the lesson list, connected');
 		expect(screen).toContain('Lessons');
 		terminal.press('Enter');
 		await terminal.waitFor('$ echo "writing $GREETING"');
