@@ -4,7 +4,7 @@ import {EXIT} from '../errors.js';
 import {msg} from '../lab/i18n.js';
 import type {ProgressStore} from '../progress/store.js';
 import {toProgressLessons} from '../session/index.js';
-import type {RunOutcome} from '../run/types.js';
+import {describeOutcome} from '../session/outcome.js';
 import {findLessonStep} from './check.js';
 import {headlessDriver, type HeadlessDriverOptions} from './driver.js';
 
@@ -37,11 +37,7 @@ export async function resetCommand(options: ResetOptions): Promise<number> {
 		out.write(`${JSON.stringify({ok: code === EXIT.ok, exitCode: code, steps: report.steps.map((ref) => `${ref.lessonId}/${ref.stepId}`), cleanups}, null, 2)}\n`);
 		return code;
 	}
-	if (report.failed) out.write(`✘ ${msg(options.lang, 'reset.cleanupFailed', {step: `${report.failed.lessonId}/${report.failed.stepId}`, outcome: outcomeText(report.failed.outcome)})}\n`);
+	if (report.failed) out.write(`✘ ${msg(options.lang, 'reset.cleanupFailed', {step: `${report.failed.lessonId}/${report.failed.stepId}`, outcome: describeOutcome(options.lang, report.failed.outcome)})}\n`);
 	out.write(`${msg(options.lang, 'reset.done', {count: report.steps.length, cleanups: report.cleanups.length})}\n`);
 	return code;
-}
-
-function outcomeText(outcome: RunOutcome): string {
-	return outcome.kind === 'exited' ? `exit ${outcome.exitCode}` : outcome.kind === 'failedToStart' ? outcome.message : outcome.kind;
 }

@@ -9,6 +9,7 @@ import type {Step} from '../lab/types.js';
 import {OutputTail} from '../run/lines.js';
 import type {OutputLine, RunOutcome} from '../run/types.js';
 import {cannotPassReason} from './cannot-pass.js';
+import {describeOutcome} from './outcome.js';
 import {expandText} from '../lab/expand.js';
 import {confirmationFor, involvesAzure, type EffectConfirmation} from './confirm.js';
 import {findLesson, hasPassed, visibleSteps} from './gating.js';
@@ -372,7 +373,7 @@ export class StepDriver {
 			const jobFailure = this.jobFailures.get(keyOf(ref));
 			if (jobFailure) {
 				this.jobFailures.delete(keyOf(ref));
-				const summary = msg(this.state.lang, 'driver.jobFailed', {outcome: outcomeWords(this.state.lang, jobFailure.outcome), line: jobFailure.lastLine ?? ''});
+				const summary = msg(this.state.lang, 'driver.jobFailed', {outcome: describeOutcome(this.state.lang, jobFailure.outcome), line: jobFailure.lastLine ?? ''});
 				results = step.expect.map(() => ({ok: false, summary}));
 				cause = jobFailure.lastLine;
 			}
@@ -543,19 +544,6 @@ export class StepDriver {
 
 /** How long a background step's command may fail at once (a busy port) before its checks start. */
 const BACKGROUND_SETTLE_MS = 500;
-
-function outcomeWords(lang: SessionState['lang'], outcome: RunOutcome): string {
-	switch (outcome.kind) {
-		case 'exited':
-			return msg(lang, 'outcome.exit', {code: outcome.exitCode});
-		case 'timedOut':
-			return msg(lang, 'outcome.timedOut', {seconds: Math.round(outcome.timeoutMs / 1000)});
-		case 'cancelled':
-			return msg(lang, 'outcome.cancelled');
-		case 'failedToStart':
-			return outcome.message;
-	}
-}
 
 function cursorOf(key: string): Cursor {
 	const slash = key.indexOf('/');

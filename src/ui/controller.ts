@@ -14,7 +14,8 @@ import {bind, dispatchKey, upDown, type KeyBinding, type KeyPress} from './keys.
 import {lessonRows, type LessonRowView} from './views.js';
 import {VariablesEditor} from './variables-editor.js';
 import {explainStep, isExplainable} from './explain.js';
-import {describeConfirm, describeOutcome} from './dialogs.js';
+import {describeConfirm} from './dialogs.js';
+import {describeOutcome} from '../session/outcome.js';
 import {typedConfirms, type EffectConfirmation} from '../session/confirm.js';
 import type {ControllerOptions, Screen, TuiSnapshot} from './types.js';
 

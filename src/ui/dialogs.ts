@@ -1,7 +1,6 @@
 // The TUI's y/n questions and the words for a housekeeping command's end, in the learner's language.
 import {msg} from '../lab/i18n.js';
 import type {Lang, TrackId} from '../lab/types.js';
-import type {RunOutcome} from '../run/types.js';
 import type {Confirm} from './types.js';
 import {describeConfirmation} from '../session/confirm.js';
 
@@ -25,19 +24,5 @@ export function describeConfirm(confirm: Confirm, context: {lang: Lang; track: T
 			if (confirm.need.typedNames.length > 0) lines.push(confirm.mismatch ? t('confirm.mismatch', {names: confirm.need.typedNames.join(' ')}) : t('confirm.typed', {typed: `${confirm.typed}▏`}));
 			return lines.join('\n');
 		}
-	}
-}
-
-/** How a cleanup or solve ended, in a few words. */
-export function describeOutcome(lang: Lang, outcome: RunOutcome): string {
-	switch (outcome.kind) {
-		case 'exited':
-			return msg(lang, 'outcome.exit', {code: outcome.exitCode});
-		case 'timedOut':
-			return msg(lang, 'outcome.timedOut', {seconds: Math.round(outcome.timeoutMs / 1000)});
-		case 'cancelled':
-			return msg(lang, 'outcome.cancelled');
-		case 'failedToStart':
-			return outcome.message;
 	}
 }
