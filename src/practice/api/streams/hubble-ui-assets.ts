@@ -22,14 +22,22 @@ svg text { font-family: inherit; }
 .node.world rect, .node.fqdn rect { fill: #fffbea; stroke: #f0b429; }
 .node .title { font-weight: 600; font-size: 14px; fill: #102a43; }
 .node .sub { font-size: 11px; fill: #627d98; }
-.edge path { fill: none; stroke-width: 2; }
-.edge.forwarded path { stroke: #27ab83; }
-.edge.dropped path { stroke: #e12d39; stroke-width: 2.6; }
-.edge.mixed path { stroke: #f0b429; }
-.edge text { font-size: 11px; paint-order: stroke; stroke: #fff; stroke-width: 3px; }
-.edge.forwarded text { fill: #147d64; }
-.edge.dropped text { fill: #ab091e; font-weight: 600; }
-.edge.mixed text { fill: #8d2b0b; }
+.node { cursor: pointer; }
+.node.focused rect { stroke: #2680c2; stroke-width: 2.5; }
+.edge { cursor: pointer; }
+.edge path { fill: none; }
+.edge path.hit { stroke: transparent; stroke-width: 12; }
+.edge path.line { stroke-width: 2; }
+.edge.forwarded path.line { stroke: #27ab83; }
+.edge.dropped path.line { stroke: #e12d39; stroke-width: 2.6; stroke-dasharray: 7 4; }
+.edge.mixed path.line { stroke: #f0b429; }
+.edge:hover path.line, .edge.focused path.line { stroke-width: 4; }
+.edge-label { font-size: 11px; paint-order: stroke; stroke: #fff; stroke-width: 4px; stroke-linejoin: round; pointer-events: none; }
+.edge-label.forwarded { fill: #147d64; }
+.edge-label.dropped { fill: #ab091e; font-weight: 600; }
+.edge-label.mixed { fill: #8d2b0b; }
+#focus { display: none; align-items: center; gap: 6px; background: #dceefb; color: #0b4f8a; border-radius: 12px; padding: 2px 4px 2px 10px; font-size: 12px; }
+#focus button { border: 0; background: transparent; cursor: pointer; color: #0b4f8a; font-size: 12px; }
 #tablebox { margin: 0 16px 16px; background: #fff; border: 1px solid #d9e2ec; border-radius: 6px; overflow: auto; max-height: 40vh; }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid #eef2f6; white-space: nowrap; }
@@ -52,7 +60,7 @@ td.verdict.DROPPED { color: #cf1124; font-weight: 600; }
 export const HUBBLE_UI_JS = String.raw`
 (function () {
   'use strict';
-  var state = { namespace: '', verdict: '', pod: '', label: '', fingerprint: '', selected: null, rows: [], timer: null, stopped: false };
+  var state = { namespace: '', verdict: '', pod: '', label: '', fingerprint: '', selected: null, focus: null, rows: [], allRows: [], timer: null, stopped: false };
   var $ = function (id) { return document.getElementById(id); };
   var SVG = 'http://www.w3.org/2000/svg';
   var NODE_W = 220, NODE_H = 76;
@@ -81,6 +89,40 @@ export const HUBBLE_UI_JS = String.raw`
     history.replaceState(null, '', '?' + query());
   }
 
+  // A B-spline through dagre's route points (d3-shape's curveBasis): smooth arrows that still pass between the boxes.
+  function basis(points) {
+    var d = 'M ' + points[0].x + ' ' + points[0].y;
+    if (points.length === 2) return d + ' L ' + points[1].x + ' ' + points[1].y;
+    var x0 = points[0].x, y0 = points[0].y, x1 = points[1].x, y1 = points[1].y;
+    d += ' L ' + (5 * x0 + x1) / 6 + ' ' + (5 * y0 + y1) / 6;
+    function curve(x, y) {
+      d += ' C ' + (2 * x0 + x1) / 3 + ' ' + (2 * y0 + y1) / 3 + ', ' + (x0 + 2 * x1) / 3 + ' ' + (y0 + 2 * y1) / 3 + ', ' + (x0 + 4 * x1 + x) / 6 + ' ' + (y0 + 4 * y1 + y) / 6;
+      x0 = x1; y0 = y1; x1 = x; y1 = y;
+    }
+    for (var i = 2; i < points.length; i++) curve(points[i].x, points[i].y);
+    curve(x1, y1);
+    return d + ' L ' + x1 + ' ' + y1;
+  }
+
+  // A click on a box or an arrow keeps the table to its flows, as selecting a card does in Hubble UI.
+  function setFocus(focus) {
+    state.focus = state.focus && focus && state.focus.text === focus.text ? null : focus;
+    var chip = $('focus');
+    chip.style.display = state.focus ? 'inline-flex' : 'none';
+    $('focus-text').textContent = state.focus ? state.focus.text : '';
+    Array.prototype.forEach.call(document.querySelectorAll('#map g.node, #map g.edge'), function (g) {
+      var id = g.getAttribute('data-id');
+      g.classList.toggle('focused', !!state.focus && (state.focus.node === id || state.focus.edge === id));
+    });
+    drawTable(state.allRows);
+  }
+  function inFocus(row) {
+    var focus = state.focus;
+    if (!focus) return true;
+    if (focus.node) return row.sourceNode === focus.node || row.destinationNode === focus.node;
+    return row.sourceNode === focus.source && row.destinationNode === focus.target && row.port === focus.port;
+  }
+
   function fit(text, max) { return text.length > max ? text.slice(0, max - 1) + '…' : text; }
 
   function drawMap(map) {
@@ -100,53 +142,61 @@ export const HUBBLE_UI_JS = String.raw`
     svg.appendChild(defs);
     var byId = {};
     map.nodes.forEach(function (node) { byId[node.id] = node; });
-    var perPair = {};
+    var perPair = {}, slots = {};
+    map.edges.forEach(function (edge) { var key = edge.source + '>' + edge.target; perPair[key] = (perPair[key] || 0) + 1; });
+    var edgeLayer = el('g', { 'class': 'edges' }), labelLayer = el('g', { 'class': 'labels' });
     map.edges.forEach(function (edge) {
       var s = byId[edge.source], t = byId[edge.target];
       if (!s || !t) return;
       var pairKey = edge.source + '>' + edge.target;
-      var slot = perPair[pairKey] = (perPair[pairKey] || 0) + 1;
-      var offset = (slot - 1) * 14;
-      var g = el('g', { 'class': 'edge ' + edge.verdict, 'data-source': edge.source, 'data-target': edge.target, 'data-port': edge.port, 'data-verdict': edge.verdict, 'data-forwarded': edge.forwarded, 'data-dropped': edge.dropped });
-      var d, lx, ly;
-      if (edge.source === edge.target) {
-        var cx = s.x + NODE_W, cy = s.y + 20 + offset;
-        d = 'M ' + cx + ' ' + cy + ' c 50 -30 50 40 0 30';
-        lx = cx + 44; ly = cy + 6;
+      var slot = slots[pairKey] = (slots[pairKey] || 0) + 1;
+      // The arrows of one pair of boxes (one per port) share dagre's route, drawn side by side.
+      var offset = (slot - 1 - (perPair[pairKey] - 1) / 2) * 14;
+      var g = el('g', { 'class': 'edge ' + edge.verdict + (state.focus && state.focus.edge === edge.id ? ' focused' : ''), 'data-id': edge.id, 'data-source': edge.source, 'data-target': edge.target, 'data-port': edge.port, 'data-verdict': edge.verdict, 'data-forwarded': edge.forwarded, 'data-dropped': edge.dropped });
+      var d, lx, ly, anchor = 'middle';
+      if (edge.source === edge.target || edge.points.length < 2) {
+        var cx = s.x + NODE_W, cy = s.y + 26 + offset;
+        d = 'M ' + cx + ' ' + cy + ' c 46 -34 46 40 0 26';
+        lx = cx + 40; ly = cy - 12; anchor = 'start';
       } else {
-        var forward = t.x > s.x;
-        var x1 = forward ? s.x + NODE_W : s.x + NODE_W / 2, y1 = forward ? s.y + NODE_H / 2 + offset : s.y + NODE_H;
-        var x2 = forward ? t.x : t.x + NODE_W / 2, y2 = forward ? t.y + NODE_H / 2 + offset : t.y;
-        if (!forward && t.y < s.y) { y1 = s.y; y2 = t.y + NODE_H; }
-        var mx = (x1 + x2) / 2;
-        d = forward ? 'M ' + x1 + ' ' + y1 + ' C ' + mx + ' ' + y1 + ', ' + mx + ' ' + y2 + ', ' + x2 + ' ' + y2 : 'M ' + x1 + ' ' + y1 + ' L ' + x2 + ' ' + y2;
-        lx = forward ? x2 - 8 : x2 + 8; ly = y2 - 5;
+        var points = edge.points.map(function (p) { return { x: p.x, y: p.y + offset }; });
+        d = basis(points);
+        var middle = points[Math.floor(points.length / 2)];
+        if (points.length % 2 === 0) { var before = points[points.length / 2 - 1]; middle = { x: (before.x + middle.x) / 2, y: (before.y + middle.y) / 2 }; }
+        lx = middle.x; ly = middle.y - 5;
       }
-      g.appendChild(el('path', { d: d, 'marker-end': 'url(#arrow-' + edge.verdict + ')' }));
+      g.appendChild(el('path', { 'class': 'hit', d: d }));
+      g.appendChild(el('path', { 'class': 'line', d: d, 'marker-end': 'url(#arrow-' + edge.verdict + ')' }));
       var counts = [];
       if (edge.forwarded) counts.push(edge.forwarded + ' forwarded');
       if (edge.dropped) counts.push(edge.dropped + ' dropped');
       if (edge.other) counts.push(edge.other + ' other');
-      var label = el('text', { x: lx, y: ly, 'text-anchor': edge.source === edge.target ? 'start' : 'end' }, edge.port + '/' + edge.protocol + ' · ' + counts.join(', '));
-      g.appendChild(label);
-      g.appendChild(el('title', {}, edge.source + ' → ' + edge.target + ' ' + edge.port + '/' + edge.protocol + ': ' + counts.join(', ')));
-      svg.appendChild(g);
+      var label = el('text', { x: lx, y: ly, 'text-anchor': anchor, 'class': 'edge-label ' + edge.verdict, 'data-id': edge.id }, edge.port + '/' + edge.protocol + ' · ' + counts.join(', '));
+      g.appendChild(el('title', {}, byId[edge.source].title + ' → ' + byId[edge.target].title + ' ' + edge.port + '/' + edge.protocol + ': ' + counts.join(', ') + '\n(click: its flows in the table)'));
+      g.addEventListener('click', function () { setFocus({ edge: edge.id, source: edge.source, target: edge.target, port: edge.port, text: byId[edge.source].title + ' → ' + byId[edge.target].title + ' ' + edge.port + '/' + edge.protocol }); });
+      edgeLayer.appendChild(g);
+      labelLayer.appendChild(label);
     });
+    svg.appendChild(edgeLayer);
     map.nodes.forEach(function (node) {
-      var g = el('g', { 'class': 'node ' + node.kind, 'data-id': node.id, transform: 'translate(' + node.x + ',' + node.y + ')' });
+      var g = el('g', { 'class': 'node ' + node.kind + (state.focus && state.focus.node === node.id ? ' focused' : ''), 'data-id': node.id, transform: 'translate(' + node.x + ',' + node.y + ')' });
       g.appendChild(el('rect', { width: NODE_W, height: NODE_H, rx: 8 }));
       g.appendChild(el('text', { 'class': 'title', x: 12, y: 24 }, fit(node.title, 24)));
       var sub = node.kind === 'fqdn' ? 'world (FQDN)' : node.namespace ? node.namespace + (node.pods.length ? ' · ' + node.pods.length + ' pod' + (node.pods.length > 1 ? 's' : '') : '') : node.kind;
       g.appendChild(el('text', { 'class': 'sub', x: 12, y: 44 }, sub));
       var pods = node.pods.length ? node.pods.slice(0, 2).map(function (p) { return (node.namespace ? node.namespace + '/' : '') + p; }).join(', ') + (node.pods.length > 2 ? ', …' : '') : node.labels.slice(0, 1).join('');
       g.appendChild(el('text', { 'class': 'sub', x: 12, y: 62 }, fit(pods, 34)));
-      g.appendChild(el('title', {}, node.id + '\n' + node.labels.join('\n')));
+      g.appendChild(el('title', {}, node.id + '\n' + node.labels.join('\n') + '\n(click: its flows in the table)'));
+      g.addEventListener('click', function () { setFocus({ node: node.id, text: node.title + (node.namespace ? ' (' + node.namespace + ')' : '') }); });
       svg.appendChild(g);
     });
+    svg.appendChild(labelLayer);
     box.appendChild(svg);
   }
 
-  function drawTable(rows) {
+  function drawTable(allRows) {
+    state.allRows = allRows;
+    var rows = allRows.filter(inFocus);
     state.rows = rows;
     var body = $('flows');
     body.textContent = '';
@@ -159,7 +209,7 @@ export const HUBBLE_UI_JS = String.raw`
       tr.addEventListener('click', function () { showDetails(row); });
       body.appendChild(tr);
     });
-    $('count').textContent = rows.length + ' flows';
+    $('count').textContent = rows.length === allRows.length ? rows.length + ' flows (newest first)' : rows.length + ' of ' + allRows.length + ' flows (newest first)';
   }
 
   function showDetails(row) {
@@ -192,7 +242,8 @@ export const HUBBLE_UI_JS = String.raw`
 
   function poll() {
     if (state.stopped || !state.namespace) return;
-    fetch('api/flows?' + query(), { cache: 'no-store' }).then(function (response) {
+    // With the fingerprint of what it shows, the page gets {unchanged: true} until new flows come (the usual poll).
+    fetch('api/flows?' + query() + (state.fingerprint ? '&since=' + encodeURIComponent(state.fingerprint) : ''), { cache: 'no-store' }).then(function (response) {
       return response.json().then(function (data) { return { ok: response.ok, data: data }; });
     }).then(function (result) {
       $('live').className = result.ok ? 'on' : '';
@@ -203,12 +254,16 @@ export const HUBBLE_UI_JS = String.raw`
       }
       showError('');
       $('live').textContent = 'live · updated ' + new Date().toLocaleTimeString();
-      if (result.data.fingerprint === state.fingerprint) return;
+      if (result.data.unchanged || result.data.fingerprint === state.fingerprint) return;
       state.fingerprint = result.data.fingerprint;
       drawMap(result.data.map);
       drawTable(result.data.flows);
       document.body.setAttribute('data-fingerprint', state.fingerprint);
-      if (!document.body.hasAttribute('data-drawn-at')) document.body.setAttribute('data-drawn-at', String(Math.round(performance.now())));
+      // When the first map is on screen (after the frame that paints it), from the start of the navigation.
+      if (!state.drawnMarked) {
+        state.drawnMarked = true;
+        requestAnimationFrame(function () { setTimeout(function () { document.body.setAttribute('data-drawn-at', String(Math.round(performance.now()))); }, 0); });
+      }
     }).catch(function (error) {
       $('live').className = '';
       $('live').textContent = 'no connection to the page (' + error.message + ')';
@@ -246,10 +301,11 @@ export const HUBBLE_UI_JS = String.raw`
     $('pod').value = state.pod;
     $('label').value = state.label;
     loadNamespaces();
-    $('namespace').addEventListener('change', function (event) { state.namespace = event.target.value; state.selected = null; refilter(); });
+    $('namespace').addEventListener('change', function (event) { state.namespace = event.target.value; state.selected = null; setFocus(null); refilter(); });
     $('verdict').addEventListener('change', function (event) { state.verdict = event.target.value; refilter(); });
     $('pod').addEventListener('change', function (event) { state.pod = event.target.value.trim(); refilter(); });
     $('label').addEventListener('change', function (event) { state.label = event.target.value.trim(); refilter(); });
+    $('focus-clear').addEventListener('click', function () { setFocus(null); });
     $('close').addEventListener('click', function () { $('details').style.display = 'none'; state.selected = null; });
     if (state.namespace) poll();
     else $('mapbox').appendChild(html('div', { id: 'empty' }, 'Choose a namespace to see its service map and flows.'));

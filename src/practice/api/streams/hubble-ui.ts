@@ -59,6 +59,7 @@ export function hubbleUiPage(pod: KubeObject): string {
 <label>Verdict <select id="verdict"><option value="">Any verdict</option><option value="FORWARDED">Forwarded</option><option value="DROPPED">Dropped</option><option value="AUDIT">Audit</option><option value="ERROR">Error</option></select></label>
 <label>Pod <input id="pod" placeholder="pod name (prefix)" size="16"></label>
 <label>Label <input id="label" placeholder="app=client" size="16"></label>
+<span id="focus"><span id="focus-text"></span><button id="focus-clear" type="button" title="Show every flow">✕</button></span>
 <span id="live">connecting…</span>
 </div>
 <div id="error" role="alert"></div>
@@ -79,18 +80,23 @@ function json(response: ServerResponse, status: number, body: unknown): void {
 	response.end(JSON.stringify(body));
 }
 
-/** GET /api/flows?namespace=…&verdict=…&pod=…&label=…: the map and the newest table rows, through the relay. */
-export function flowsResponse(ctx: PracticeContext, uiNamespace: string, params: URLSearchParams): {status: number; body: unknown} {
+/**
+ * GET /api/flows?namespace=…&verdict=…&pod=…&label=…[&since=fingerprint]: the map and the newest table rows, through
+ * the relay; `since` the fingerprint the page shows, answered {unchanged: true} while no flow has come since.
+ */
+export async function flowsResponse(ctx: PracticeContext, uiNamespace: string, params: URLSearchParams): Promise<{status: number; body: unknown}> {
 	const namespace = params.get('namespace') ?? '';
 	if (!namespace) return {status: 400, body: {error: 'namespace is required'}};
 	const problem = relayProblem(ctx, uiNamespace);
 	if (problem) return {status: 503, body: {error: `fetching hubble flows: connecting to hubble-relay (attempt #1) failed: ${problem}`, notification: RELAY_LOST}};
 	const filter: MapFilter = {namespace, verdict: params.get('verdict') || undefined, pod: params.get('pod') || undefined, label: params.get('label') || undefined};
 	const flows = flowSource?.() ?? [];
-	const map = buildServiceMap(flows, filter);
-	const rows = flowRows(flows, filter, TABLE_ROWS).map((row) => ({...row, flow: flowJson(row.flow)}));
 	const last = flows.at(-1);
-	return {status: 200, body: {namespace, filter, fingerprint: `${flows.length}:${last?.time ?? ''}:${last?.uuid ?? ''}:${JSON.stringify(filter)}`, map, flows: rows}};
+	const fingerprint = `${flows.length}:${last?.time ?? ''}:${last?.uuid ?? ''}:${JSON.stringify(filter)}`;
+	if (params.get('since') === fingerprint) return {status: 200, body: {namespace, filter, fingerprint, unchanged: true}};
+	const map = await buildServiceMap(flows, filter);
+	const rows = flowRows(flows, filter, TABLE_ROWS).map((row) => ({...row, flow: flowJson(row.flow)}));
+	return {status: 200, body: {namespace, filter, fingerprint, map, flows: rows}};
 }
 
 function serve(request: IncomingMessage, response: ServerResponse, pod: KubeObject, ctx: PracticeContext): void {
@@ -116,8 +122,10 @@ function serve(request: IncomingMessage, response: ServerResponse, pod: KubeObje
 		return;
 	}
 	if (path === '/api/flows') {
-		const {status, body} = flowsResponse(ctx, pod.metadata.namespace ?? 'kube-system', url.searchParams);
-		json(response, status, body);
+		flowsResponse(ctx, pod.metadata.namespace ?? 'kube-system', url.searchParams).then(
+			({status, body}) => json(response, status, body),
+			(error: unknown) => json(response, 500, {error: `drawing the service map: ${error instanceof Error ? error.message : String(error)}`}),
+		);
 		return;
 	}
 	if (path === '/healthz') {
