@@ -1,14 +1,16 @@
 // The practice Hubble UI in a real browser (Debian's chromium driven by playwright-core; no browser download):
 // after lesson 05's policies and curls, the map shows demo/curl with a dropped arrow to naver.com and a forwarded
 // one to google.com, the table filters by verdict, a new curl appears without a reload, and with Hubble Relay
-// disabled the page shows the real UI's relay error. Screenshots go to test-artifacts/hubble-ui/.
-import {existsSync, mkdirSync} from 'node:fs';
+// disabled the page shows the real UI's relay error; lesson 05's check on the red arrow fails before the curls and
+// passes after them. Screenshots go to test-artifacts/hubble-ui/.
+import {existsSync, mkdirSync, readFileSync} from 'node:fs';
 import {createServer} from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import {execa, type ResultPromise} from 'execa';
 import {chromium, type Browser, type Page} from 'playwright-core';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {parse} from 'yaml';
 import {repoRoot} from '../../helpers/build.js';
 import {TestPractice} from '../../helpers/practice.js';
 import {setHubbleFlowSource} from '../../../src/practice/api/streams/hubble-ui.js';
@@ -47,6 +49,13 @@ async function shot(page: Page, name: string): Promise<void> {
 	await page.screenshot({path: path.join(ARTIFACTS, `${name}.png`), fullPage: true});
 }
 
+/** The command check of lesson 05's ui-red-arrow step, run as the lab runs a check (bash, the step's variables). */
+async function redArrowCheck(port: number) {
+	const lesson = parse(readFileSync(path.join(repoRoot, 'lessons', '05-fqdn-policy.yaml'), 'utf8')) as {steps: Array<{id: string; expect: Array<{kind: string; script?: string}>}>};
+	const script = lesson.steps.find((step) => step.id === 'ui-red-arrow')!.expect.find((check) => check.kind === 'command')!.script!;
+	return execa('bash', ['-c', script], {env: {...practice.env, HUBBLE_UI_PORT: String(port)}, reject: false});
+}
+
 const edge = (page: Page, target: string) => page.locator(`#map g.edge[data-source="demo/client"][data-target="${target}"][data-port="443"]`);
 
 // .ci/run installs Debian's chromium; a machine without it fails here and says so (never a silent skip).
@@ -63,8 +72,6 @@ describe('the practice Hubble UI in chromium', () => {
 		expect((await run('kubectl', ['run', 'curl', '-n', 'demo', '--image=alpine/curl', '--labels=app=client', '--command', '--', 'sleep', '365d'])).code).toBe(0);
 		expect((await run('kubectl', ['wait', '-n', 'demo', '--for=condition=Ready', 'pod/curl', '--timeout=60s'])).code).toBe(0);
 		expect((await run('kubectl', ['-n', 'demo', 'apply', '-f', '-'], {input: DOCUMENT_POLICIES})).code).toBe(0);
-		expect(await curl('https://google.com')).toBe(0);
-		expect(await curl('https://naver.com')).toBe(28);
 		const port = await freePort();
 		forward = execa('kubectl', ['-n', 'kube-system', 'port-forward', 'svc/hubble-ui', `${port}:80`], {env: practice.env, reject: false});
 		let output = '';
@@ -72,6 +79,15 @@ describe('the practice Hubble UI in chromium', () => {
 		for (let attempt = 0; attempt < 100 && !output.includes('Forwarding from'); attempt++) await new Promise((resolve) => setTimeout(resolve, 100));
 		expect(output).toContain(`Forwarding from 127.0.0.1:${port} -> 8081`);
 		base = `http://127.0.0.1:${port}/`;
+		// Lesson 05's check reads the map the page shows: no arrows before the curls, so it fails and says why.
+		const before = await redArrowCheck(port);
+		expect(before.exitCode).toBe(1);
+		expect(before.stdout).toContain('no arrow from client to naver.com:443');
+		expect(await curl('https://google.com')).toBe(0);
+		expect(await curl('https://naver.com')).toBe(28);
+		const after = await redArrowCheck(port);
+		expect(after.stdout + after.stderr).toBe('');
+		expect(after.exitCode).toBe(0);
 		browser = await chromium.launch({executablePath: CHROMIUM, args: ['--no-sandbox']});
 	}, 240_000);
 
@@ -123,6 +139,32 @@ describe('the practice Hubble UI in chromium', () => {
 		await expect.poll(() => page.locator('#details').isVisible()).toBe(true);
 		expect(await page.locator('#details').textContent()).toContain('POLICY_DENIED');
 		await shot(page, '2-dropped-only-details');
+		await page.close();
+	});
+
+	it('a click on the red arrow keeps the table to its flows', async () => {
+		const page = await browser!.newPage({viewport: {width: 1400, height: 900}});
+		await page.goto(`${base}?namespace=demo`);
+		await page.locator('#flows tr').first().waitFor();
+		expect(await page.locator('#flows').textContent()).toContain('google.com');
+		// Where a person would click: the middle of the arrow's line, in the page's coordinates.
+		const middle = await edge(page, 'fqdn:naver.com')
+			.locator('path.hit')
+			.evaluate((path: SVGPathElement) => {
+				const point = path.getPointAtLength(path.getTotalLength() / 2);
+				const matrix = path.getScreenCTM()!;
+				return {x: point.x * matrix.a + matrix.e, y: point.y * matrix.d + matrix.f};
+			});
+		await page.mouse.click(middle.x, middle.y);
+		await expect.poll(() => page.locator('#focus-text').textContent()).toBe('client → naver.com 443/TCP');
+		const destinations = await page.locator('#flows tr td:nth-child(2)').allTextContents();
+		expect(destinations.length).toBeGreaterThan(0);
+		expect([...new Set(destinations)]).toEqual(['naver.com']);
+		expect([...new Set(await page.locator('#flows tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-verdict'))))]).toEqual(['DROPPED']);
+		expect(await edge(page, 'fqdn:naver.com').getAttribute('class')).toContain('focused');
+		await shot(page, '2b-red-arrow-clicked');
+		await page.locator('#focus-clear').click();
+		await expect.poll(() => page.locator('#flows').textContent()).toContain('google.com');
 		await page.close();
 	});
 
@@ -185,7 +227,15 @@ describe('the practice Hubble UI at scale', () => {
 			await page.locator('#map g.node[data-id="demo/web-199"]').waitFor({timeout: 5000});
 			expect(await page.locator('#map g.node.workload').count()).toBe(200);
 			expect(await page.locator('#flows tr').count()).toBe(300);
+			// A map this large opens zoomed out (labels hidden); Fit shows all of it, 1:1 its actual size.
+			expect(await page.locator('#map').getAttribute('class')).toContain('small');
 			await shot(page, '5-scale-200-pods');
+			await page.locator('#zoom-fit').click();
+			await expect.poll(async () => Number((await page.locator('#map').getAttribute('height')) ?? 'NaN')).toBeLessThanOrEqual(900 * 0.6);
+			await shot(page, '5b-scale-200-pods-fit');
+			await page.locator('#zoom-reset').click();
+			await expect.poll(() => page.locator('#zoom-level').textContent()).toBe('100%');
+			expect(await page.locator('#map').getAttribute('class')).not.toContain('small');
 		} finally {
 			await scaleBrowser.close();
 			setHubbleFlowSource(undefined);

@@ -145,6 +145,12 @@ describe('the layout (dagre)', () => {
 		expect(map.nodes.filter((node) => node.kind === 'workload')).toHaveLength(200);
 		expect(map.nodes.filter((node) => node.column === 0)).toHaveLength(200);
 		expect(overlapping(map)).toEqual([]);
+		// The 200 senders are wrapped into a block wider than tall (one column would be 22,000 px), their targets right of it.
+		expect(map.height).toBeLessThan(map.width);
+		const senders = map.nodes.filter((node) => node.kind === 'workload');
+		const rightmostSender = Math.max(...senders.map((node) => node.x + NODE_WIDTH));
+		for (const target of map.nodes.filter((node) => node.kind !== 'workload')) expect(target.x, target.id).toBeGreaterThan(rightmostSender);
+		expect(senders.slice(0, 3).map((node) => node.title)).toEqual(['web-0', 'web-1', 'web-2']);
 		expect(map.edges.every((edge) => edge.points.length >= 2)).toBe(true);
 		expect(flowRows(flows, {namespace: 'demo'}, 300)).toHaveLength(300);
 		// One more flow on an arrow that exists: counts change, the boxes stay where they were.

@@ -14,11 +14,23 @@ header .pod { opacity: .75; font-size: 12px; }
 #live { margin-left: auto; font-size: 12px; color: #52606d; }
 #live.on::before { content: "\25CF "; color: #27ab83; }
 #error { display: none; margin: 12px 16px; padding: 10px 14px; background: #ffe3e3; border: 1px solid #e12d39; color: #8a041a; border-radius: 4px; white-space: pre-wrap; }
-#mapbox { margin: 12px 16px; background: #fff; border: 1px solid #d9e2ec; border-radius: 6px; overflow: auto; max-height: 60vh; min-height: 120px; }
+#mapwrap { position: relative; margin: 12px 16px; }
+#mapbox { background: #fff; border: 1px solid #d9e2ec; border-radius: 6px; overflow: auto; max-height: 60vh; min-height: 120px; }
+#map { display: block; }
+#map.small .edge-label { display: none; }
+#zoom { display: none; position: absolute; top: 8px; right: 8px; gap: 2px; align-items: center; background: rgba(255,255,255,.92); border: 1px solid #d9e2ec; border-radius: 6px; padding: 2px; z-index: 1; }
+#zoom button { font: inherit; font-size: 12px; min-width: 26px; border: 0; background: transparent; border-radius: 4px; cursor: pointer; padding: 2px 6px; color: #334e68; }
+#zoom button:hover { background: #f0f4f8; }
+#zoom-level { font-size: 11px; color: #627d98; min-width: 36px; text-align: center; }
 #empty { padding: 16px; color: #52606d; }
 svg text { font-family: inherit; }
 .node rect { fill: #fff; stroke: #9fb3c8; stroke-width: 1.2; rx: 8; }
+.node .stripe { fill: #9fb3c8; }
 .node.dns rect { fill: #f0f4ff; }
+.node.dns .stripe { fill: #4c63b6; }
+.node.world .stripe, .node.fqdn .stripe { fill: #f0b429; }
+.node.reserved .stripe { fill: #829ab1; }
+.node.workload .stripe { fill: #2680c2; }
 .node.world rect, .node.fqdn rect { fill: #fffbea; stroke: #f0b429; }
 .node .title { font-weight: 600; font-size: 14px; fill: #102a43; }
 .node .sub { font-size: 11px; fill: #627d98; }
@@ -48,7 +60,9 @@ tr.flow:hover { background: #f0f4f8; }
 tr.flow.selected { background: #dceefb; }
 td.verdict.FORWARDED { color: #147d64; font-weight: 600; }
 td.verdict.DROPPED { color: #cf1124; font-weight: 600; }
-#details { display: none; position: fixed; right: 0; top: 0; bottom: 0; width: 420px; background: #fff; border-left: 1px solid #bcccdc; box-shadow: -4px 0 12px rgba(0,0,0,.1); padding: 12px 16px; overflow: auto; }
+td.verdict.REDIRECTED { color: #2680c2; }
+td.verdict.AUDIT, td.verdict.ERROR { color: #b44d12; font-weight: 600; }
+#details { display: none; z-index: 10; position: fixed; right: 0; top: 0; bottom: 0; width: 420px; background: #fff; border-left: 1px solid #bcccdc; box-shadow: -4px 0 12px rgba(0,0,0,.1); padding: 12px 16px; overflow: auto; }
 #details h2 { font-size: 15px; margin: 0 0 8px; }
 #details dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 10px; margin: 0 0 10px; }
 #details dt { color: #627d98; }
@@ -60,7 +74,7 @@ td.verdict.DROPPED { color: #cf1124; font-weight: 600; }
 export const HUBBLE_UI_JS = String.raw`
 (function () {
   'use strict';
-  var state = { namespace: '', verdict: '', pod: '', label: '', fingerprint: '', selected: null, focus: null, rows: [], allRows: [], timer: null, stopped: false };
+  var state = { namespace: '', verdict: '', pod: '', label: '', fingerprint: '', selected: null, focus: null, map: null, zoom: null, shownZoom: 1, rows: [], allRows: [], timer: null, stopped: false };
   var $ = function (id) { return document.getElementById(id); };
   var SVG = 'http://www.w3.org/2000/svg';
   var NODE_W = 220, NODE_H = 76;
@@ -127,15 +141,20 @@ export const HUBBLE_UI_JS = String.raw`
 
   function drawMap(map) {
     var box = $('mapbox');
+    // A live redraw keeps where the learner had scrolled to.
+    var scrollTop = box.scrollTop, scrollLeft = box.scrollLeft;
     box.textContent = '';
+    state.map = map;
+    $('zoom').style.display = map.nodes.length ? 'flex' : 'none';
     if (map.nodes.length === 0) {
       box.appendChild(html('div', { id: 'empty' }, 'No flows in namespace ' + map.namespace + ' yet. Send some traffic (kubectl exec … -- curl …); the map updates by itself.'));
       return;
     }
-    var svg = el('svg', { id: 'map', width: map.width, height: map.height, viewBox: '0 0 ' + map.width + ' ' + map.height });
+    var svg = el('svg', { id: 'map', viewBox: '0 0 ' + map.width + ' ' + map.height });
     var defs = el('defs', {});
     [['forwarded', '#27ab83'], ['dropped', '#e12d39'], ['mixed', '#f0b429']].forEach(function (pair) {
-      var marker = el('marker', { id: 'arrow-' + pair[0], viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 8, markerHeight: 8, orient: 'auto-start-reverse' });
+      // In user space: one arrowhead size whatever the line's width (a dropped line is thicker, a hovered one more so).
+      var marker = el('marker', { id: 'arrow-' + pair[0], viewBox: '0 0 10 10', refX: 10, refY: 5, markerUnits: 'userSpaceOnUse', markerWidth: 13, markerHeight: 13, orient: 'auto-start-reverse' });
       marker.appendChild(el('path', { d: 'M 0 0 L 10 5 L 0 10 z', fill: pair[1] }));
       defs.appendChild(marker);
     });
@@ -181,6 +200,7 @@ export const HUBBLE_UI_JS = String.raw`
     map.nodes.forEach(function (node) {
       var g = el('g', { 'class': 'node ' + node.kind + (state.focus && state.focus.node === node.id ? ' focused' : ''), 'data-id': node.id, transform: 'translate(' + node.x + ',' + node.y + ')' });
       g.appendChild(el('rect', { width: NODE_W, height: NODE_H, rx: 8 }));
+      g.appendChild(el('path', { 'class': 'stripe', d: 'M 8 0.6 H 4 A 3.4 3.4 0 0 0 0.6 4 V ' + (NODE_H - 4) + ' A 3.4 3.4 0 0 0 4 ' + (NODE_H - 0.6) + ' H 8 Z' }));
       g.appendChild(el('text', { 'class': 'title', x: 12, y: 24 }, fit(node.title, 24)));
       var sub = node.kind === 'fqdn' ? 'world (FQDN)' : node.namespace ? node.namespace + (node.pods.length ? ' · ' + node.pods.length + ' pod' + (node.pods.length > 1 ? 's' : '') : '') : node.kind;
       g.appendChild(el('text', { 'class': 'sub', x: 12, y: 44 }, sub));
@@ -192,6 +212,31 @@ export const HUBBLE_UI_JS = String.raw`
     });
     svg.appendChild(labelLayer);
     box.appendChild(svg);
+    applyZoom();
+    box.scrollTop = scrollTop; box.scrollLeft = scrollLeft;
+  }
+
+  // The map at its own size when it fits; a large one (hundreds of workloads) starts zoomed out, down to
+  // MIN_AUTO_ZOOM, and the buttons zoom it (Fit shows all of it). Below LABEL_ZOOM the arrows' texts are hidden
+  // (too small to read); their tooltips stay.
+  var MIN_AUTO_ZOOM = 0.35, LABEL_ZOOM = 0.6;
+  function fitZoom() {
+    var box = $('mapbox');
+    return Math.min(1, (box.clientWidth - 4) / state.map.width, (window.innerHeight * 0.6 - 4) / state.map.height);
+  }
+  function applyZoom() {
+    var svg = $('map');
+    if (!svg || !state.map) return;
+    var zoom = state.zoom === null ? Math.max(MIN_AUTO_ZOOM, fitZoom()) : state.zoom;
+    svg.setAttribute('width', String(Math.round(state.map.width * zoom)));
+    svg.setAttribute('height', String(Math.round(state.map.height * zoom)));
+    svg.classList.toggle('small', zoom < LABEL_ZOOM);
+    $('zoom-level').textContent = Math.round(zoom * 100) + '%';
+    state.shownZoom = zoom;
+  }
+  function zoomBy(factor) {
+    state.zoom = Math.min(2, Math.max(0.02, (state.shownZoom || 1) * factor));
+    applyZoom();
   }
 
   function drawTable(allRows) {
@@ -301,11 +346,16 @@ export const HUBBLE_UI_JS = String.raw`
     $('pod').value = state.pod;
     $('label').value = state.label;
     loadNamespaces();
-    $('namespace').addEventListener('change', function (event) { state.namespace = event.target.value; state.selected = null; setFocus(null); refilter(); });
+    $('namespace').addEventListener('change', function (event) { state.namespace = event.target.value; state.selected = null; state.zoom = null; setFocus(null); refilter(); });
     $('verdict').addEventListener('change', function (event) { state.verdict = event.target.value; refilter(); });
     $('pod').addEventListener('change', function (event) { state.pod = event.target.value.trim(); refilter(); });
     $('label').addEventListener('change', function (event) { state.label = event.target.value.trim(); refilter(); });
     $('focus-clear').addEventListener('click', function () { setFocus(null); });
+    $('zoom-in').addEventListener('click', function () { zoomBy(1.25); });
+    $('zoom-out').addEventListener('click', function () { zoomBy(0.8); });
+    $('zoom-fit').addEventListener('click', function () { if (state.map) { state.zoom = fitZoom(); applyZoom(); } });
+    $('zoom-reset').addEventListener('click', function () { state.zoom = 1; applyZoom(); });
+    window.addEventListener('resize', function () { if (state.zoom === null) applyZoom(); });
     $('close').addEventListener('click', function () { $('details').style.display = 'none'; state.selected = null; });
     if (state.namespace) poll();
     else $('mapbox').appendChild(html('div', { id: 'empty' }, 'Choose a namespace to see its service map and flows.'));

@@ -231,10 +231,62 @@ async function place(nodes: MapNode[], edges: MapEdge[]): Promise<Placement> {
 		routes.set(pair, (graph.edge(source, target).points ?? []).map((point: Point) => ({x: Math.round(point.x), y: Math.round(point.y)})));
 	}
 	const size = graph.graph();
-	const placement = {nodes: placed, edges: routes, width: Math.ceil(size.width ?? 0), height: Math.ceil(size.height ?? 0)};
+	const laidOut = {nodes: placed, edges: routes, width: Math.ceil(size.width ?? 0), height: Math.ceil(size.height ?? 0)};
+	const placement = wrapLongColumns(laidOut, pairs, columns.length) ?? laidOut;
 	placements.set(key, placement);
 	if (placements.size > PLACEMENTS_KEPT) placements.delete(placements.keys().next().value!);
 	return placement;
+}
+
+/** A column of more boxes than this (say 200 workloads all sending to kube-dns) is wrapped into a block. */
+const WRAP_ROWS = 12;
+/** The block's shape: about this much wider than tall, as a browser window is. */
+const BLOCK_ASPECT = 2.5;
+const BLOCK_COLUMN_GAP = 40;
+
+/**
+ * dagre puts every box of a rank in one column: 200 senders make a column 22,000 px tall with their targets half-way
+ * down it. A column longer than WRAP_ROWS is wrapped into a block of sub-columns in the boxes' name order, the
+ * other columns are centred beside it in dagre's order, and the arrows become direct lines from box to box
+ * (dagre's routes belong to its own positions). Undefined when no column is that long.
+ */
+function wrapLongColumns(placement: Placement, pairs: string[], columnCount: number): Placement | undefined {
+	const members: Array<Array<[string, {x: number; y: number; column: number; row: number}]>> = Array.from({length: columnCount}, () => []);
+	for (const entry of placement.nodes) members[entry[1].column]!.push(entry);
+	if (!members.some((column) => column.length > WRAP_ROWS)) return undefined;
+	const rowHeight = NODE_HEIGHT + ROW_GAP;
+	const shapes = members.map((column) => {
+		const count = column.length;
+		const rows = count > WRAP_ROWS ? Math.ceil(Math.sqrt((count * (NODE_WIDTH + BLOCK_COLUMN_GAP)) / rowHeight / BLOCK_ASPECT)) : count;
+		return {rows, subColumns: Math.max(1, Math.ceil(count / Math.max(rows, 1)))};
+	});
+	const height = Math.max(...shapes.map((shape) => shape.rows)) * rowHeight - ROW_GAP;
+	const nodes = new Map(placement.nodes);
+	let left = 20;
+	members.forEach((column, index) => {
+		const {rows, subColumns} = shapes[index]!;
+		// A wrapped block is read like a list (web-0, web-1, …); dagre's order only matters to its own routes.
+		if (column.length > WRAP_ROWS) column.sort((a, b) => a[0].localeCompare(b[0], 'en', {numeric: true}));
+		else column.sort((a, b) => a[1].y - b[1].y);
+		const top = 20 + Math.round((height - (Math.min(rows, column.length) * rowHeight - ROW_GAP)) / 2);
+		column.forEach(([id, spot], order) => {
+			const subColumn = Math.floor(order / rows);
+			nodes.set(id, {...spot, x: left + subColumn * (NODE_WIDTH + BLOCK_COLUMN_GAP), y: top + (order % rows) * rowHeight, row: order});
+		});
+		left += subColumns * (NODE_WIDTH + BLOCK_COLUMN_GAP) - BLOCK_COLUMN_GAP + COLUMN_GAP;
+	});
+	const edges = new Map<string, Point[]>();
+	for (const pair of pairs) {
+		const [source, target] = pair.split('\n') as [string, string];
+		const from = nodes.get(source)!;
+		const to = nodes.get(target)!;
+		const forward = to.x >= from.x + NODE_WIDTH;
+		edges.set(pair, [
+			{x: forward ? from.x + NODE_WIDTH : from.x, y: from.y + NODE_HEIGHT / 2},
+			{x: forward ? to.x : to.x + NODE_WIDTH, y: to.y + NODE_HEIGHT / 2},
+		]);
+	}
+	return {nodes, edges, width: left - COLUMN_GAP + 20, height: height + 40};
 }
 
 export interface ServiceMap {

@@ -63,7 +63,8 @@ export function hubbleUiPage(pod: KubeObject): string {
 <span id="live">connecting…</span>
 </div>
 <div id="error" role="alert"></div>
-<div id="mapbox"></div>
+<div id="mapwrap"><div id="zoom"><button id="zoom-out" type="button" title="Zoom out">−</button><span id="zoom-level"></span><button id="zoom-in" type="button" title="Zoom in">+</button><button id="zoom-fit" type="button" title="Show the whole map">Fit</button><button id="zoom-reset" type="button" title="Actual size">1:1</button></div>
+<div id="mapbox"></div></div>
 <div id="tablebox"><table>
 <thead><tr><th>Source</th><th>Destination</th><th>Destination port</th><th>L7 info</th><th>Verdict</th><th>Time</th></tr></thead>
 <tbody id="flows"></tbody></table>
