@@ -69,29 +69,50 @@ export interface Point {
 	x: number;
 	y: number;
 }
-const APP_LABELS = ['k8s:app', 'k8s:k8s-app', 'k8s:app.kubernetes.io/name', 'k8s:name', 'k8s:run'];
+/** The labels Hubble UI names a workload by, first found first: `k8s:app=…` before `k8s:k8s-app=…` and so on. */
+const APP_LABEL_PREFIXES = ['k8s:app=', 'k8s:k8s-app=', 'k8s:app.kubernetes.io/name=', 'k8s:name=', 'k8s:run='];
 
-function labelValue(labels: string[] | undefined, key: string): string | undefined {
-	const found = labels?.find((label) => label.startsWith(`${key}=`));
-	return found?.slice(key.length + 1);
+/** The app-like label's value, in one pass over the labels (this runs twice for each of 10,000 flows). */
+function appLabel(labels: string[] | undefined): string | undefined {
+	let best = APP_LABEL_PREFIXES.length;
+	let value: string | undefined;
+	for (const label of labels ?? []) {
+		if (!label.startsWith('k8s:')) continue;
+		for (let index = 0; index < best; index++) {
+			const prefix = APP_LABEL_PREFIXES[index]!;
+			if (label.startsWith(prefix)) {
+				best = index;
+				value = label.slice(prefix.length);
+				break;
+			}
+		}
+	}
+	return value;
+}
+
+/** The id of the box a flow endpoint belongs to (nodeOf(…).id without building the rest). */
+export function nodeIdOf(endpoint: FlowEndpoint, names: string[] | undefined): string {
+	if (endpoint.pod_name && endpoint.namespace) return `${endpoint.namespace}/${appLabel(endpoint.labels) ?? endpoint.workloads?.[0]?.name ?? endpoint.pod_name}`;
+	const reserved = RESERVED_NAMES.get(endpoint.identity);
+	const name = names?.[0];
+	if (name && (reserved === 'world' || reserved === undefined)) return `fqdn:${name}`;
+	if (reserved === 'world') return 'world';
+	if (reserved) return `reserved:${reserved}`;
+	return `identity:${endpoint.identity}`;
 }
 
 /** The box a flow endpoint belongs to, as Hubble UI groups them: pods by their app-like identity label. */
 export function nodeOf(endpoint: FlowEndpoint, names: string[] | undefined): Pick<MapNode, 'id' | 'kind' | 'title' | 'namespace' | 'labels'> {
+	const id = nodeIdOf(endpoint, names);
 	const labels = (endpoint.labels ?? []).filter((label) => !label.startsWith('k8s:io.cilium.k8s.') && !label.startsWith('k8s:io.kubernetes.pod.namespace'));
 	if (endpoint.pod_name && endpoint.namespace) {
-		let app: string | undefined;
-		for (const key of APP_LABELS) app ??= labelValue(endpoint.labels, key);
-		app ??= endpoint.workloads?.[0]?.name ?? endpoint.pod_name;
-		const kind: NodeKind = labelValue(endpoint.labels, 'k8s:k8s-app') === 'kube-dns' ? 'dns' : 'workload';
-		return {id: `${endpoint.namespace}/${app}`, kind, title: app, namespace: endpoint.namespace, labels};
+		const kind: NodeKind = (endpoint.labels ?? []).includes('k8s:k8s-app=kube-dns') ? 'dns' : 'workload';
+		return {id, kind, title: id.slice(endpoint.namespace.length + 1), namespace: endpoint.namespace, labels};
 	}
-	const reserved = RESERVED_NAMES.get(endpoint.identity);
-	const name = names?.[0];
-	if (name && (reserved === 'world' || reserved === undefined)) return {id: `fqdn:${name}`, kind: 'fqdn', title: name, labels: ['reserved:world']};
-	if (reserved === 'world') return {id: 'world', kind: 'world', title: 'world', labels: ['reserved:world']};
-	if (reserved) return {id: `reserved:${reserved}`, kind: 'reserved', title: reserved, labels: [`reserved:${reserved}`]};
-	return {id: `identity:${endpoint.identity}`, kind: 'reserved', title: `identity ${endpoint.identity}`, labels};
+	if (id.startsWith('fqdn:')) return {id, kind: 'fqdn', title: id.slice('fqdn:'.length), labels: ['reserved:world']};
+	if (id === 'world') return {id, kind: 'world', title: 'world', labels: ['reserved:world']};
+	if (id.startsWith('reserved:')) return {id, kind: 'reserved', title: id.slice('reserved:'.length), labels: [id]};
+	return {id, kind: 'reserved', title: `identity ${endpoint.identity}`, labels};
 }
 
 function portsOf(flow: Flow): {port: number | null; protocol: string} {
@@ -153,9 +174,9 @@ export function flowRow(flow: Flow, index: number): FlowRow {
 		time: flow.time,
 		timeText: stampMilli(flow.time),
 		source: endpointText(flow.source, flow.source_names, flow.IP.source),
-		sourceNode: nodeOf(flow.source, flow.source_names).id,
+		sourceNode: nodeIdOf(flow.source, flow.source_names),
 		destination: endpointText(flow.destination, flow.destination_names, flow.IP.destination),
-		destinationNode: nodeOf(flow.destination, flow.destination_names).id,
+		destinationNode: nodeIdOf(flow.destination, flow.destination_names),
 		port,
 		protocol,
 		l7: l7Text(flow),
@@ -172,8 +193,10 @@ function loadDagre(): Promise<Dagre> {
 	return (dagreLoading ??= import('@dagrejs/dagre').then((module) => module.default));
 }
 
+type Spot = {x: number; y: number; column: number; row: number};
+
 interface Placement {
-	nodes: Map<string, {x: number; y: number; column: number; row: number}>;
+	nodes: Map<string, Spot>;
 	edges: Map<string, Point[]>;
 	width: number;
 	height: number;
@@ -183,16 +206,34 @@ interface Placement {
 const placements = new Map<string, Placement>();
 const PLACEMENTS_KEPT = 16;
 /**
- * dagre's default ranker (network simplex) draws the tightest maps, but on 200 boxes with 600 arrows it takes
- * ~450 ms on this machine; longest-path ~150–250 ms for a map as readable (every sender in the first column).
+ * dagre's default ranker (network simplex) draws the tightest maps; on large graphs longest-path is several times
+ * faster for a map as readable (every sender in the first column).
  */
 const NETWORK_SIMPLEX_MAX_NODES = 60;
+/** More boxes than this with the same neighbours (say 200 workloads all sending to kube-dns) make one block. */
+const GROUP_MIN = 12;
+/** A block's shape: about this much wider than tall, as a browser window is. */
+const BLOCK_ASPECT = 2.5;
+const BLOCK_COLUMN_GAP = 40;
+
+
+/** A block of boxes laid out as a grid, `rows` boxes a sub-column, in the boxes' name order. */
+function blockShape(count: number): {rows: number; width: number; height: number} {
+	const rowHeight = NODE_HEIGHT + ROW_GAP;
+	const rows = Math.ceil(Math.sqrt((count * (NODE_WIDTH + BLOCK_COLUMN_GAP)) / rowHeight / BLOCK_ASPECT));
+	const subColumns = Math.ceil(count / rows);
+	return {rows, width: subColumns * (NODE_WIDTH + BLOCK_COLUMN_GAP) - BLOCK_COLUMN_GAP, height: rows * rowHeight - ROW_GAP};
+}
 
 /**
  * Places the boxes left to right with dagre (@dagrejs/dagre): senders left of what they send to, crossings
  * minimised, arrows routed around the boxes between. One dagre edge per pair of boxes: the arrows of one pair
  * (one per port) share its route and the page draws them side by side. Deterministic: nodes and edges go in sorted,
  * so the same flows always draw the same map.
+ *
+ * Boxes with exactly the same neighbours, more than GROUP_MIN of them, go to dagre as one block (a grid of those
+ * boxes, in name order): dagre would stack them in one column (200 senders: 22,000 px tall, their targets half-way
+ * down) and spend most of its time ordering them. Arrows from a block's boxes are direct lines.
  */
 async function place(nodes: MapNode[], edges: MapEdge[]): Promise<Placement> {
 	const pairs = [...new Set(edges.filter((edge) => edge.source !== edge.target).map((edge) => `${edge.source}\n${edge.target}`))].sort();
@@ -203,90 +244,88 @@ async function place(nodes: MapNode[], edges: MapEdge[]): Promise<Placement> {
 		placements.set(key, known);
 		return known;
 	}
+	const neighbours = new Map<string, {from: string[]; to: string[]}>(nodes.map((node) => [node.id, {from: [], to: []}]));
+	const split = (pair: string) => pair.split('\n') as [string, string];
+	for (const pair of pairs) {
+		const [source, target] = split(pair);
+		neighbours.get(source)!.to.push(target);
+		neighbours.get(target)!.from.push(source);
+	}
+	const alike = new Map<string, string[]>();
+	for (const node of nodes) {
+		const {from, to} = neighbours.get(node.id)!;
+		const signature = `${from.join('\t')}\f${to.join('\t')}`;
+		alike.set(signature, [...(alike.get(signature) ?? []), node.id]);
+	}
+	/** The dagre node of each box: its own id, or its block's. */
+	const layoutNode = new Map<string, string>(nodes.map((node) => [node.id, node.id]));
+	const blocks = new Map<string, {members: string[]; rows: number; width: number; height: number}>();
+	for (const members of alike.values()) {
+		if (members.length <= GROUP_MIN) continue;
+		const id = `block\n${members[0]}`;
+		members.sort((a, b) => a.localeCompare(b, 'en', {numeric: true}));
+		blocks.set(id, {members, ...blockShape(members.length)});
+		for (const member of members) layoutNode.set(member, id);
+	}
+
 	const dagre = await loadDagre();
 	const graph = new dagre.graphlib.Graph<GraphLabel, NodeLabel, EdgeLabel>();
-	graph.setGraph({rankdir: 'LR', nodesep: ROW_GAP, ranksep: COLUMN_GAP, marginx: 20, marginy: 20, ranker: nodes.length > NETWORK_SIMPLEX_MAX_NODES ? 'longest-path' : 'network-simplex'});
+	const layoutNodes = [...new Set(layoutNode.values())];
+	graph.setGraph({rankdir: 'LR', nodesep: ROW_GAP, ranksep: COLUMN_GAP, marginx: 20, marginy: 20, ranker: layoutNodes.length > NETWORK_SIMPLEX_MAX_NODES ? 'longest-path' : 'network-simplex'});
 	graph.setDefaultEdgeLabel(() => ({}));
-	for (const node of nodes) graph.setNode(node.id, {width: NODE_WIDTH, height: NODE_HEIGHT});
+	for (const id of layoutNodes) {
+		const block = blocks.get(id);
+		graph.setNode(id, {width: block?.width ?? NODE_WIDTH, height: block?.height ?? NODE_HEIGHT});
+	}
 	for (const pair of pairs) {
-		const [source, target] = pair.split('\n') as [string, string];
-		graph.setEdge(source, target, {});
+		const [source, target] = split(pair);
+		const [from, to] = [layoutNode.get(source)!, layoutNode.get(target)!];
+		if (from !== to && !graph.hasEdge(from, to)) graph.setEdge(from, to, {});
 	}
 	dagre.layout(graph);
-	const center = (id: string) => ({x: Math.round(graph.node(id).x ?? 0), y: Math.round(graph.node(id).y ?? 0)});
-	const columns = [...new Set(nodes.map((node) => center(node.id).x))].sort((a, b) => a - b);
-	const placed = new Map<string, {x: number; y: number; column: number; row: number}>();
-	for (const node of nodes) {
-		const {x, y} = center(node.id);
-		placed.set(node.id, {x: x - NODE_WIDTH / 2, y: y - NODE_HEIGHT / 2, column: columns.indexOf(x), row: 0});
+
+	const box = (id: string) => {
+		const {x = 0, y = 0, width, height} = graph.node(id);
+		return {left: Math.round(x - width / 2), top: Math.round(y - height / 2), center: Math.round(x)};
+	};
+	const columns = [...new Set(layoutNodes.map((id) => box(id).center))].sort((a, b) => a - b);
+	const placed = new Map<string, Spot>();
+	for (const id of layoutNodes) {
+		const {left, top, center} = box(id);
+		const column = columns.indexOf(center);
+		const block = blocks.get(id);
+		if (!block) placed.set(id, {x: left, y: top, column, row: 0});
+		else
+			block.members.forEach((member, order) =>
+				placed.set(member, {x: left + Math.floor(order / block.rows) * (NODE_WIDTH + BLOCK_COLUMN_GAP), y: top + (order % block.rows) * (NODE_HEIGHT + ROW_GAP), column, row: 0}),
+			);
 	}
 	for (let column = 0; column < columns.length; column++)
-		[...placed.values()]
-			.filter((spot) => spot.column === column)
-			.sort((a, b) => a.y - b.y)
-			.forEach((spot, row) => (spot.row = row));
+		[...placed.entries()]
+			.filter(([, spot]) => spot.column === column)
+			.sort(([a, spotA], [b, spotB]) => (layoutNode.get(a) === layoutNode.get(b) ? spotA.x - spotB.x || spotA.y - spotB.y : spotA.y - spotB.y || spotA.x - spotB.x))
+			.forEach(([, spot], row) => (spot.row = row));
+
 	const routes = new Map<string, Point[]>();
 	for (const pair of pairs) {
-		const [source, target] = pair.split('\n') as [string, string];
-		routes.set(pair, (graph.edge(source, target).points ?? []).map((point: Point) => ({x: Math.round(point.x), y: Math.round(point.y)})));
+		const [source, target] = split(pair);
+		const [from, to] = [layoutNode.get(source)!, layoutNode.get(target)!];
+		if (!blocks.has(from) && !blocks.has(to)) {
+			routes.set(pair, (graph.edge(from, to).points ?? []).map((point: Point) => ({x: Math.round(point.x), y: Math.round(point.y)})));
+			continue;
+		}
+		const [a, b] = [placed.get(source)!, placed.get(target)!];
+		const forward = b.x >= a.x + NODE_WIDTH;
+		routes.set(pair, [
+			{x: forward ? a.x + NODE_WIDTH : a.x, y: a.y + NODE_HEIGHT / 2},
+			{x: forward ? b.x : b.x + NODE_WIDTH, y: b.y + NODE_HEIGHT / 2},
+		]);
 	}
 	const size = graph.graph();
-	const laidOut = {nodes: placed, edges: routes, width: Math.ceil(size.width ?? 0), height: Math.ceil(size.height ?? 0)};
-	const placement = wrapLongColumns(laidOut, pairs, columns.length) ?? laidOut;
+	const placement = {nodes: placed, edges: routes, width: Math.ceil(size.width ?? 0), height: Math.ceil(size.height ?? 0)};
 	placements.set(key, placement);
 	if (placements.size > PLACEMENTS_KEPT) placements.delete(placements.keys().next().value!);
 	return placement;
-}
-
-/** A column of more boxes than this (say 200 workloads all sending to kube-dns) is wrapped into a block. */
-const WRAP_ROWS = 12;
-/** The block's shape: about this much wider than tall, as a browser window is. */
-const BLOCK_ASPECT = 2.5;
-const BLOCK_COLUMN_GAP = 40;
-
-/**
- * dagre puts every box of a rank in one column: 200 senders make a column 22,000 px tall with their targets half-way
- * down it. A column longer than WRAP_ROWS is wrapped into a block of sub-columns in the boxes' name order, the
- * other columns are centred beside it in dagre's order, and the arrows become direct lines from box to box
- * (dagre's routes belong to its own positions). Undefined when no column is that long.
- */
-function wrapLongColumns(placement: Placement, pairs: string[], columnCount: number): Placement | undefined {
-	const members: Array<Array<[string, {x: number; y: number; column: number; row: number}]>> = Array.from({length: columnCount}, () => []);
-	for (const entry of placement.nodes) members[entry[1].column]!.push(entry);
-	if (!members.some((column) => column.length > WRAP_ROWS)) return undefined;
-	const rowHeight = NODE_HEIGHT + ROW_GAP;
-	const shapes = members.map((column) => {
-		const count = column.length;
-		const rows = count > WRAP_ROWS ? Math.ceil(Math.sqrt((count * (NODE_WIDTH + BLOCK_COLUMN_GAP)) / rowHeight / BLOCK_ASPECT)) : count;
-		return {rows, subColumns: Math.max(1, Math.ceil(count / Math.max(rows, 1)))};
-	});
-	const height = Math.max(...shapes.map((shape) => shape.rows)) * rowHeight - ROW_GAP;
-	const nodes = new Map(placement.nodes);
-	let left = 20;
-	members.forEach((column, index) => {
-		const {rows, subColumns} = shapes[index]!;
-		// A wrapped block is read like a list (web-0, web-1, …); dagre's order only matters to its own routes.
-		if (column.length > WRAP_ROWS) column.sort((a, b) => a[0].localeCompare(b[0], 'en', {numeric: true}));
-		else column.sort((a, b) => a[1].y - b[1].y);
-		const top = 20 + Math.round((height - (Math.min(rows, column.length) * rowHeight - ROW_GAP)) / 2);
-		column.forEach(([id, spot], order) => {
-			const subColumn = Math.floor(order / rows);
-			nodes.set(id, {...spot, x: left + subColumn * (NODE_WIDTH + BLOCK_COLUMN_GAP), y: top + (order % rows) * rowHeight, row: order});
-		});
-		left += subColumns * (NODE_WIDTH + BLOCK_COLUMN_GAP) - BLOCK_COLUMN_GAP + COLUMN_GAP;
-	});
-	const edges = new Map<string, Point[]>();
-	for (const pair of pairs) {
-		const [source, target] = pair.split('\n') as [string, string];
-		const from = nodes.get(source)!;
-		const to = nodes.get(target)!;
-		const forward = to.x >= from.x + NODE_WIDTH;
-		edges.set(pair, [
-			{x: forward ? from.x + NODE_WIDTH : from.x, y: from.y + NODE_HEIGHT / 2},
-			{x: forward ? to.x : to.x + NODE_WIDTH, y: to.y + NODE_HEIGHT / 2},
-		]);
-	}
-	return {nodes, edges, width: left - COLUMN_GAP + 20, height: height + 40};
 }
 
 export interface ServiceMap {
@@ -304,9 +343,9 @@ export async function buildServiceMap(flows: readonly Flow[], filter: MapFilter)
 	const edges = new Map<string, MapEdge>();
 	let flowCount = 0;
 	const touch = (endpoint: FlowEndpoint, names: string[] | undefined): string => {
-		const found = nodeOf(endpoint, names);
-		let node = nodes.get(found.id);
-		if (!node) nodes.set(found.id, (node = {...found, pods: [], column: 0, row: 0, x: 0, y: 0}));
+		const id = nodeIdOf(endpoint, names);
+		let node = nodes.get(id);
+		if (!node) nodes.set(id, (node = {...nodeOf(endpoint, names), pods: [], column: 0, row: 0, x: 0, y: 0}));
 		if (endpoint.pod_name && !node.pods.includes(endpoint.pod_name)) node.pods.push(endpoint.pod_name);
 		return node.id;
 	};
