@@ -74,17 +74,11 @@ td.verdict.AUDIT, td.verdict.ERROR { color: #b44d12; font-weight: 600; }
 export const HUBBLE_UI_JS = String.raw`
 (function () {
   'use strict';
-  var state = { namespace: '', verdict: '', pod: '', label: '', fingerprint: '', selected: null, focus: null, map: null, zoom: null, shownZoom: 1, rows: [], allRows: [], timer: null, stopped: false };
+  var state = { namespace: '', verdict: '', pod: '', label: '', fingerprint: '', selected: null, focus: null, map: null, nodeById: {}, edgeById: {}, zoom: null, shownZoom: 1, rows: [], allRows: [], timer: null, stopped: false };
   var $ = function (id) { return document.getElementById(id); };
   var SVG = 'http://www.w3.org/2000/svg';
   var NODE_W = 220, NODE_H = 76;
 
-  function el(name, attrs, text) {
-    var node = document.createElementNS(SVG, name);
-    for (var key in attrs) node.setAttribute(key, attrs[key]);
-    if (text !== undefined) node.textContent = text;
-    return node;
-  }
   function html(name, attrs, text) {
     var node = document.createElement(name);
     for (var key in attrs) node.setAttribute(key, attrs[key]);
@@ -139,39 +133,48 @@ export const HUBBLE_UI_JS = String.raw`
 
   function fit(text, max) { return text.length > max ? text.slice(0, max - 1) + '…' : text; }
 
+  function esc(text) {
+    return String(text).replace(/[&<>"']/g, function (c) { return '&#' + c.charCodeAt(0) + ';'; });
+  }
+  function attrs(map) {
+    var out = '';
+    for (var key in map) out += ' ' + key + '="' + esc(map[key]) + '"';
+    return out;
+  }
+
+  // The map is one string of SVG markup (hundreds of boxes and arrows: one parse instead of thousands of DOM calls);
+  // clicks on it are handled once, on the svg (onMapClick).
   function drawMap(map) {
     var box = $('mapbox');
     // A live redraw keeps where the learner had scrolled to.
     var scrollTop = box.scrollTop, scrollLeft = box.scrollLeft;
-    box.textContent = '';
     state.map = map;
+    state.nodeById = {};
+    state.edgeById = {};
     $('zoom').style.display = map.nodes.length ? 'flex' : 'none';
     if (map.nodes.length === 0) {
+      box.textContent = '';
       box.appendChild(html('div', { id: 'empty' }, 'No flows in namespace ' + map.namespace + ' yet. Send some traffic (kubectl exec … -- curl …); the map updates by itself.'));
       return;
     }
-    var svg = el('svg', { id: 'map', viewBox: '0 0 ' + map.width + ' ' + map.height });
-    var defs = el('defs', {});
+    var out = ['<svg id="map" xmlns="' + SVG + '" viewBox="0 0 ' + map.width + ' ' + map.height + '"><defs>'];
     [['forwarded', '#27ab83'], ['dropped', '#e12d39'], ['mixed', '#f0b429']].forEach(function (pair) {
       // In user space: one arrowhead size whatever the line's width (a dropped line is thicker, a hovered one more so).
-      var marker = el('marker', { id: 'arrow-' + pair[0], viewBox: '0 0 10 10', refX: 10, refY: 5, markerUnits: 'userSpaceOnUse', markerWidth: 13, markerHeight: 13, orient: 'auto-start-reverse' });
-      marker.appendChild(el('path', { d: 'M 0 0 L 10 5 L 0 10 z', fill: pair[1] }));
-      defs.appendChild(marker);
+      out.push('<marker id="arrow-' + pair[0] + '" viewBox="0 0 10 10" refX="10" refY="5" markerUnits="userSpaceOnUse" markerWidth="13" markerHeight="13" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="' + pair[1] + '"/></marker>');
     });
-    svg.appendChild(defs);
-    var byId = {};
+    out.push('</defs><g class="edges">');
+    var byId = state.nodeById;
     map.nodes.forEach(function (node) { byId[node.id] = node; });
-    var perPair = {}, slots = {};
+    var perPair = {}, slots = {}, labels = [];
     map.edges.forEach(function (edge) { var key = edge.source + '>' + edge.target; perPair[key] = (perPair[key] || 0) + 1; });
-    var edgeLayer = el('g', { 'class': 'edges' }), labelLayer = el('g', { 'class': 'labels' });
     map.edges.forEach(function (edge) {
       var s = byId[edge.source], t = byId[edge.target];
       if (!s || !t) return;
+      state.edgeById[edge.id] = edge;
       var pairKey = edge.source + '>' + edge.target;
       var slot = slots[pairKey] = (slots[pairKey] || 0) + 1;
-      // The arrows of one pair of boxes (one per port) share dagre's route, drawn side by side.
+      // The arrows of one pair of boxes (one per port) share one route, drawn side by side.
       var offset = (slot - 1 - (perPair[pairKey] - 1) / 2) * 14;
-      var g = el('g', { 'class': 'edge ' + edge.verdict + (state.focus && state.focus.edge === edge.id ? ' focused' : ''), 'data-id': edge.id, 'data-source': edge.source, 'data-target': edge.target, 'data-port': edge.port, 'data-verdict': edge.verdict, 'data-forwarded': edge.forwarded, 'data-dropped': edge.dropped });
       var d, lx, ly, anchor = 'middle';
       if (edge.source === edge.target || edge.points.length < 2) {
         var cx = s.x + NODE_W, cy = s.y + 26 + offset;
@@ -184,36 +187,48 @@ export const HUBBLE_UI_JS = String.raw`
         if (points.length % 2 === 0) { var before = points[points.length / 2 - 1]; middle = { x: (before.x + middle.x) / 2, y: (before.y + middle.y) / 2 }; }
         lx = middle.x; ly = middle.y - 5;
       }
-      g.appendChild(el('path', { 'class': 'hit', d: d }));
-      g.appendChild(el('path', { 'class': 'line', d: d, 'marker-end': 'url(#arrow-' + edge.verdict + ')' }));
       var counts = [];
       if (edge.forwarded) counts.push(edge.forwarded + ' forwarded');
       if (edge.dropped) counts.push(edge.dropped + ' dropped');
       if (edge.other) counts.push(edge.other + ' other');
-      var label = el('text', { x: lx, y: ly, 'text-anchor': anchor, 'class': 'edge-label ' + edge.verdict, 'data-id': edge.id }, edge.port + '/' + edge.protocol + ' · ' + counts.join(', '));
-      g.appendChild(el('title', {}, byId[edge.source].title + ' → ' + byId[edge.target].title + ' ' + edge.port + '/' + edge.protocol + ': ' + counts.join(', ') + '\n(click: its flows in the table)'));
-      g.addEventListener('click', function () { setFocus({ edge: edge.id, source: edge.source, target: edge.target, port: edge.port, text: byId[edge.source].title + ' → ' + byId[edge.target].title + ' ' + edge.port + '/' + edge.protocol }); });
-      edgeLayer.appendChild(g);
-      labelLayer.appendChild(label);
+      var focused = state.focus && state.focus.edge === edge.id ? ' focused' : '';
+      out.push('<g' + attrs({ 'class': 'edge ' + edge.verdict + focused, 'data-id': edge.id, 'data-source': edge.source, 'data-target': edge.target, 'data-port': edge.port, 'data-verdict': edge.verdict, 'data-forwarded': edge.forwarded, 'data-dropped': edge.dropped }) + '>' +
+        '<path class="hit" d="' + d + '"/><path class="line" d="' + d + '" marker-end="url(#arrow-' + edge.verdict + ')"/>' +
+        '<title>' + esc(s.title + ' → ' + t.title + ' ' + edge.port + '/' + edge.protocol + ': ' + counts.join(', ') + '\n(click: its flows in the table)') + '</title></g>');
+      labels.push('<text' + attrs({ x: lx, y: ly, 'text-anchor': anchor, 'class': 'edge-label ' + edge.verdict, 'data-id': edge.id }) + '>' + esc(edge.port + '/' + edge.protocol + ' · ' + counts.join(', ')) + '</text>');
     });
-    svg.appendChild(edgeLayer);
+    out.push('</g>');
     map.nodes.forEach(function (node) {
-      var g = el('g', { 'class': 'node ' + node.kind + (state.focus && state.focus.node === node.id ? ' focused' : ''), 'data-id': node.id, transform: 'translate(' + node.x + ',' + node.y + ')' });
-      g.appendChild(el('rect', { width: NODE_W, height: NODE_H, rx: 8 }));
-      g.appendChild(el('path', { 'class': 'stripe', d: 'M 8 0.6 H 4 A 3.4 3.4 0 0 0 0.6 4 V ' + (NODE_H - 4) + ' A 3.4 3.4 0 0 0 4 ' + (NODE_H - 0.6) + ' H 8 Z' }));
-      g.appendChild(el('text', { 'class': 'title', x: 12, y: 24 }, fit(node.title, 24)));
+      var focused = state.focus && state.focus.node === node.id ? ' focused' : '';
       var sub = node.kind === 'fqdn' ? 'world (FQDN)' : node.namespace ? node.namespace + (node.pods.length ? ' · ' + node.pods.length + ' pod' + (node.pods.length > 1 ? 's' : '') : '') : node.kind;
-      g.appendChild(el('text', { 'class': 'sub', x: 12, y: 44 }, sub));
       var pods = node.pods.length ? node.pods.slice(0, 2).map(function (p) { return (node.namespace ? node.namespace + '/' : '') + p; }).join(', ') + (node.pods.length > 2 ? ', …' : '') : node.labels.slice(0, 1).join('');
-      g.appendChild(el('text', { 'class': 'sub', x: 12, y: 62 }, fit(pods, 34)));
-      g.appendChild(el('title', {}, node.id + '\n' + node.labels.join('\n') + '\n(click: its flows in the table)'));
-      g.addEventListener('click', function () { setFocus({ node: node.id, text: node.title + (node.namespace ? ' (' + node.namespace + ')' : '') }); });
-      svg.appendChild(g);
+      out.push('<g' + attrs({ 'class': 'node ' + node.kind + focused, 'data-id': node.id, transform: 'translate(' + node.x + ',' + node.y + ')' }) + '>' +
+        '<rect width="' + NODE_W + '" height="' + NODE_H + '" rx="8"/>' +
+        '<path class="stripe" d="M 8 0.6 H 4 A 3.4 3.4 0 0 0 0.6 4 V ' + (NODE_H - 4) + ' A 3.4 3.4 0 0 0 4 ' + (NODE_H - 0.6) + ' H 8 Z"/>' +
+        '<text class="title" x="12" y="24">' + esc(fit(node.title, 24)) + '</text>' +
+        '<text class="sub" x="12" y="44">' + esc(sub) + '</text>' +
+        '<text class="sub" x="12" y="62">' + esc(fit(pods, 32)) + '</text>' +
+        '<title>' + esc(node.id + '\n' + node.labels.join('\n') + '\n(click: its flows in the table)') + '</title></g>');
     });
-    svg.appendChild(labelLayer);
-    box.appendChild(svg);
+    out.push('<g class="labels">' + labels.join('') + '</g></svg>');
+    box.innerHTML = out.join('');
     applyZoom();
     box.scrollTop = scrollTop; box.scrollLeft = scrollLeft;
+  }
+
+  function onMapClick(event) {
+    var target = event.target.closest && event.target.closest('g.edge, g.node');
+    if (!target) return;
+    var id = target.getAttribute('data-id');
+    if (target.classList.contains('edge')) {
+      var edge = state.edgeById[id];
+      if (!edge) return;
+      var s = state.nodeById[edge.source], t = state.nodeById[edge.target];
+      setFocus({ edge: edge.id, source: edge.source, target: edge.target, port: edge.port, text: s.title + ' → ' + t.title + ' ' + edge.port + '/' + edge.protocol });
+    } else {
+      var node = state.nodeById[id];
+      if (node) setFocus({ node: node.id, text: node.title + (node.namespace ? ' (' + node.namespace + ')' : '') });
+    }
   }
 
   // The map at its own size when it fits; a large one (hundreds of workloads) starts zoomed out, down to
@@ -243,17 +258,13 @@ export const HUBBLE_UI_JS = String.raw`
     state.allRows = allRows;
     var rows = allRows.filter(inFocus);
     state.rows = rows;
-    var body = $('flows');
-    body.textContent = '';
+    var out = [];
     rows.forEach(function (row, index) {
-      var tr = html('tr', { 'class': 'flow' + (state.selected === row.id ? ' selected' : ''), 'data-index': index, 'data-verdict': row.verdict });
-      [row.source, row.destination, row.port === null ? '' : row.port + '/' + row.protocol, row.l7, row.verdict, row.timeText].forEach(function (text, column) {
-        var cell = html('td', column === 4 ? { 'class': 'verdict ' + row.verdict } : column === 3 ? { 'class': 'l7', title: text } : {}, String(text));
-        tr.appendChild(cell);
-      });
-      tr.addEventListener('click', function () { showDetails(row); });
-      body.appendChild(tr);
+      out.push('<tr' + attrs({ 'class': 'flow' + (state.selected === row.id ? ' selected' : ''), 'data-index': index, 'data-verdict': row.verdict }) + '>' +
+        '<td>' + esc(row.source) + '</td><td>' + esc(row.destination) + '</td><td>' + (row.port === null ? '' : row.port + '/' + esc(row.protocol)) + '</td>' +
+        '<td class="l7" title="' + esc(row.l7) + '">' + esc(row.l7) + '</td><td class="verdict ' + esc(row.verdict) + '">' + esc(row.verdict) + '</td><td>' + esc(row.timeText) + '</td></tr>');
     });
+    $('flows').innerHTML = out.join('');
     $('count').textContent = rows.length === allRows.length ? rows.length + ' flows (newest first)' : rows.length + ' of ' + allRows.length + ' flows (newest first)';
   }
 
@@ -351,6 +362,11 @@ export const HUBBLE_UI_JS = String.raw`
     $('pod').addEventListener('change', function (event) { state.pod = event.target.value.trim(); refilter(); });
     $('label').addEventListener('change', function (event) { state.label = event.target.value.trim(); refilter(); });
     $('focus-clear').addEventListener('click', function () { setFocus(null); });
+    $('mapbox').addEventListener('click', onMapClick);
+    $('flows').addEventListener('click', function (event) {
+      var tr = event.target.closest('tr.flow');
+      if (tr) showDetails(state.rows[Number(tr.getAttribute('data-index'))]);
+    });
     $('zoom-in').addEventListener('click', function () { zoomBy(1.25); });
     $('zoom-out').addEventListener('click', function () { zoomBy(0.8); });
     $('zoom-fit').addEventListener('click', function () { if (state.map) { state.zoom = fitZoom(); applyZoom(); } });
