@@ -44,6 +44,9 @@ export function relayProblem(ctx: PracticeContext, namespace: string): string | 
 	return running ? undefined : `dial tcp hubble-relay:80: connect: connection refused`;
 }
 
+// The table's headers follow hubble-ui's (cilium/hubble-ui src/components/FlowsTable/general.ts: Destination Port,
+// Verdict, Timestamp); Source and Destination show pods (namespace/name) or the names/IPs of what is outside the
+// cluster, and the L7 column (a DNS query, an HTTP request) is the issue's addition to the default columns.
 export function hubbleUiPage(pod: KubeObject): string {
 	return `<!doctype html>
 <html lang="en">
@@ -66,7 +69,7 @@ export function hubbleUiPage(pod: KubeObject): string {
 <div id="mapwrap"><div id="zoom"><button id="zoom-out" type="button" title="Zoom out">−</button><span id="zoom-level"></span><button id="zoom-in" type="button" title="Zoom in">+</button><button id="zoom-fit" type="button" title="Show the whole map">Fit</button><button id="zoom-reset" type="button" title="Actual size">1:1</button></div>
 <div id="mapbox"></div></div>
 <div id="tablebox"><table>
-<thead><tr><th>Source</th><th>Destination</th><th>Destination port</th><th>L7 info</th><th>Verdict</th><th>Time</th></tr></thead>
+<thead><tr><th>Source</th><th>Destination</th><th>Destination Port</th><th>L7 info</th><th>Verdict</th><th>Timestamp</th></tr></thead>
 <tbody id="flows"></tbody></table>
 <div style="padding:4px 8px;color:#627d98" id="count"></div></div>
 <aside id="details"><button id="close" type="button">Close</button><h2>Flow details</h2><dl id="detail-fields"></dl><pre id="detail-json"></pre></aside>
