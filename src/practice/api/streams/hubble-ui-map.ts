@@ -1,6 +1,7 @@
 // The practice Hubble UI's data: a namespace's service map (boxes per workload identity, kube-dns, world and FQDN
 // destinations; one arrow per direction, port and protocol, with counts by verdict) and the flow table's rows.
-// Pure: the page's JSON endpoint (hubble-ui.ts) calls it with the flows Hubble Relay would stream.
+// The page's JSON endpoint (hubble-ui.ts) calls it with the flows Hubble Relay would stream. No I/O: the same flows
+// give the same map; the only state is a cache of layouts by map shape (dagre, loaded on the first map).
 import type {EdgeLabel, GraphLabel, NodeLabel} from '@dagrejs/dagre';
 import type {Flow, FlowEndpoint} from '../../datapath/flows.js';
 import {dnsSummary, httpSummary, stampMilli} from '../../datapath/flows.js';
