@@ -138,6 +138,23 @@ async function main(argv: string[]): Promise<number> {
 				cancel.dispose();
 			}
 		}
+		case 'report': {
+			const [ctx, {reportCommand}, {trackOrFirst}] = await Promise.all([loadSetup(args), import('./cli/report.js'), import('./cli/setup.js')]);
+			for (const warning of ctx.warnings) process.stderr.write(`cilium-lab: ${warning}\n`);
+			return reportCommand({
+				lab: ctx.lab,
+				track: trackOrFirst(ctx),
+				lang: ctx.lang,
+				home: ctx.home,
+				progress: ctx.progress,
+				labVersion: VERSION,
+				refs: args.positionals,
+				format: args.format,
+				certificate: args.certificate,
+				verify: args.verify,
+				name: args.name || process.env.CILIUM_LAB_NAME,
+			});
+		}
 		case 'check':
 		case 'run':
 		case 'reset':

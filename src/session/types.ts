@@ -51,8 +51,12 @@ export interface StepState {
 	checks: CheckRow[];
 	hintsRevealed: number;
 	run?: StepRun;
-	/** Set when the step became done/solved (kept while stale, so resume knows what it was). */
-	completed?: {how: 'done' | 'solved'; at: string; context: string};
+	/** Set when the step became done/solved (kept while stale, so resume knows what it was), with its record. */
+	completed?: {how: 'done' | 'solved'; at: string; context: string} & StepRecord;
+	/** Runs, solves and checks of its own the learner started on this step (the record's attempts). */
+	attempts?: number;
+	/** ISO time of the first run, solve or check of the current try (the record's time is measured from it). */
+	startedAt?: string;
 	failure?: StepFailure;
 	/** Status to return to when a run is cancelled. */
 	before?: StepStatus;
@@ -125,8 +129,18 @@ export type SessionEvent =
 	| {type: 'PROGRESS_RESET'; steps: StepRef[]}
 	| {type: 'NOTICE_CLEARED'};
 
+/** How a step was earned, for `cilium-lab report`: absent in progress files written before it was kept. */
+export interface StepRecord {
+	/** Runs, solves and checks of its own until it was complete. */
+	attempts?: number;
+	/** Hints revealed. */
+	hints?: number;
+	/** From the first run, solve or check to completion. */
+	timeMs?: number;
+}
+
 /** What the progress file keeps of one completed step. */
-export interface CompletedStep {
+export interface CompletedStep extends StepRecord {
 	status: 'done' | 'solved';
 	at: string;
 	context: string;
