@@ -261,6 +261,11 @@ function reduceEvent(state: SessionState, event: SessionEvent): SessionState {
 			return {...state, notice: {kind: 'busy', lessonId: event.lessonId, stepId: event.stepId}};
 		case 'PROGRESS_RESET':
 			return resetSteps(state, event.steps);
+		case 'HOLD_CHANGED': {
+			if (state.hold?.lessonId === event.lessonId) return state;
+			const {hold: _released, ...rest} = state;
+			return regate(event.lessonId ? {...rest, hold: {lessonId: event.lessonId}} : rest);
+		}
 		case 'NOTICE_CLEARED': {
 			if (!state.notice) return state;
 			const {notice: _dropped, ...rest} = state;

@@ -88,7 +88,9 @@ export type Notice =
 export type LockedReason =
 	| {kind: 'requiresLesson'; lessonId: string}
 	| {kind: 'previousStep'; stepId: string}
-	| {kind: 'notOnTrack'; track: TrackId};
+	| {kind: 'notOnTrack'; track: TrackId}
+	/** A workshop's facilitator holds the room at a lesson (order: its number, from its file name). */
+	| {kind: 'held'; lessonId: string; order: number};
 
 export interface SessionState {
 	lab: Lab;
@@ -99,6 +101,8 @@ export interface SessionState {
 	lessons: Record<string, LessonState>;
 	current: Cursor | undefined;
 	notice?: Notice;
+	/** A workshop's facilitator holds the room at this lesson: the lessons after it stay locked. */
+	hold?: {lessonId: string};
 }
 
 type At = {at: string};
@@ -127,7 +131,9 @@ export type SessionEvent =
 	| ({type: 'BUSY_REFUSED'} & StepRef)
 	/** Progress of these steps is forgotten (reset, or going back): they are to do again. */
 	| {type: 'PROGRESS_RESET'; steps: StepRef[]}
-	| {type: 'NOTICE_CLEARED'};
+	| {type: 'NOTICE_CLEARED'}
+	/** The workshop's facilitator held the room at a lesson, or released it (no lessonId). */
+	| {type: 'HOLD_CHANGED'; lessonId?: string};
 
 /** How a step was earned, for `cilium-lab report`: absent in progress files written before it was kept. */
 export interface StepRecord {

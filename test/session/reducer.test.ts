@@ -343,3 +343,25 @@ describe('the record of how a step was earned (cilium-lab report)', () => {
 		expect(toProgressLessons(state).cluster!.steps.create).toMatchObject({status: 'done', attempts: 3, hints: 1, timeMs: 0});
 	});
 });
+
+describe('a workshop facilitator holding the room (HOLD_CHANGED)', () => {
+	it('locks the lessons after the held one with the reason, and opens them again on release', () => {
+		let state = start('k8s');
+		state = passByRun(state, 'install', 'helm');
+		state = passByRun(state, 'install', 'status');
+		expect(lockedReason(state, 'policy')).toBeUndefined();
+		expect(state.lessons.policy!.steps.apply!.status).toBe('ready');
+		state = reduce(state, {type: 'HOLD_CHANGED', lessonId: 'install'});
+		expect(lockedReason(state, 'policy')).toEqual({kind: 'held', lessonId: 'install', order: 2});
+		expect(lockedReason(state, 'install')).toBeUndefined();
+		expect(state.lessons.policy!.steps.apply!.status).toBe('locked');
+		// Refused with the reason, as any locked step.
+		const refused = reduce(state, {type: 'STEP_STARTED', lessonId: 'policy', stepId: 'apply', at});
+		expect(refused.notice).toEqual({kind: 'stepLocked', lessonId: 'policy', stepId: 'apply', reason: {kind: 'held', lessonId: 'install', order: 2}});
+		state = reduce(state, {type: 'HOLD_CHANGED'});
+		expect(state.hold).toBeUndefined();
+		expect(state.lessons.policy!.steps.apply!.status).toBe('ready');
+		// A hold at a lesson this lab does not have changes nothing.
+		expect(lockedReason(reduce(state, {type: 'HOLD_CHANGED', lessonId: 'elsewhere'}), 'policy')).toBeUndefined();
+	});
+});
