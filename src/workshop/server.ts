@@ -106,7 +106,7 @@ function readBody(request: http.IncomingMessage): Promise<unknown> {
 function send(response: http.ServerResponse, status: number, body?: unknown) {
 	if (response.headersSent) return;
 	const text = body === undefined ? '' : JSON.stringify(body);
-	response.writeHead(status, {'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...(status === 413 ? {connection: 'close'} : {})});
+	response.writeHead(status, {'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...(status === 413 || status === 415 ? {connection: 'close'} : {})});
 	response.end(text);
 }
 
@@ -163,16 +163,23 @@ export async function startWorkshopServer(options: WorkshopServerOptions): Promi
 	}, 15_000);
 	keepAlive.unref();
 
-	/** The facilitator's key: in the query (the dashboard's address) or, for the page's requests, a header. */
-	const facilitator = (url: URL, request?: http.IncomingMessage) => {
-		const header = request?.headers['x-workshop-key'];
-		return sameSecret(typeof header === 'string' ? header : (url.searchParams.get('key') ?? ''), key);
+	/** The facilitator's key: in the query for what the browser loads (the dashboard's address, exports). */
+	const facilitator = (url: URL) => sameSecret(url.searchParams.get('key') ?? '', key);
+	/**
+	 * For pacing, only in a header: a page elsewhere cannot send one without a CORS preflight this server never
+	 * answers, so a link or a form on another site cannot pace the room even with the key in its address.
+	 */
+	const facilitatorHeader = (request: http.IncomingMessage) => {
+		const header = request.headers['x-workshop-key'];
+		return typeof header === 'string' && sameSecret(header, key);
 	};
 	const bearer = (request: http.IncomingMessage) => /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1];
 
 	const server = http.createServer((request, response) => {
 		const url = new URL(request.url ?? '/', 'http://localhost');
 		const handle = async () => {
+			// Every body is JSON, said so: a form or a text/plain post from another page is refused before it is read.
+			if (request.method === 'POST' && !/^application\/json(;|$)/i.test(request.headers['content-type'] ?? '')) return send(response, 415, {error: 'expected application/json'});
 			if (request.method === 'POST' && url.pathname === '/join') {
 				const ip = request.socket.remoteAddress ?? '?';
 				const limiter = joinLimits.get(ip) ?? new RateLimiter(5, 40, now());
@@ -212,7 +219,7 @@ export async function startWorkshopServer(options: WorkshopServerOptions): Promi
 				return send(response, 204);
 			}
 			if (request.method === 'POST' && url.pathname === '/api/pacing') {
-				if (!facilitator(url, request)) return send(response, 403, {error: 'pacing needs the dashboard key'});
+				if (!facilitatorHeader(request)) return send(response, 403, {error: 'pacing needs the dashboard key (x-workshop-key)'});
 				const parsed = pacingCommandSchema.safeParse(await readBody(request));
 				if (!parsed.success) return send(response, 400, {error: 'malformed pacing command'});
 				const command = parsed.data;

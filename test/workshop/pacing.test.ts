@@ -189,3 +189,22 @@ describe('the room exported', () => {
 		expect(roomCsv(server.snapshot()).split('\r\n')).toHaveLength(4);
 	});
 });
+
+describe('safe on a room network', () => {
+	it('refuses bodies that are not JSON by type, pacing by a key in the address, oversized pacing, and a join flood from one address', async () => {
+		const {origin, key, pace} = await serve();
+		const join = (contentType: string, body: string) => fetch(`${origin}/join`, {method: 'POST', headers: {'content-type': contentType}, body});
+		const good = JSON.stringify({code: 'ABCD-EFGH', name: 'Form', track: 'k8s', target: 'real'});
+		// A form on another site posts text/plain or urlencoded without a preflight: refused before it is read.
+		expect((await join('text/plain', good)).status).toBe(415);
+		expect((await join('application/x-www-form-urlencoded', 'code=ABCD-EFGH')).status).toBe(415);
+		const byQuery = await fetch(`${origin}/api/pacing?key=${key}`, {method: 'POST', headers: {'content-type': 'application/json'}, body: JSON.stringify({type: 'message', text: 'hi'})});
+		expect(byQuery.status).toBe(403);
+		expect((await pace({type: 'message', text: 'x'.repeat(20_000)})).status).toBe(413);
+		// Joins: 40 at once, then about 5 a second, from one address (wrong codes count too: the code cannot be guessed).
+		const statuses: number[] = [];
+		for (let index = 0; index < 45; index++) statuses.push((await join('application/json', JSON.stringify({code: 'WRNG-CODE', name: `n${index}`, track: 'k8s', target: 'real'}))).status);
+		expect(statuses.filter((status) => status === 403).length).toBeGreaterThanOrEqual(40);
+		expect(statuses.at(-1)).toBe(429);
+	});
+});
