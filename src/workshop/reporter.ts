@@ -228,8 +228,8 @@ export class WorkshopReporter {
 	whenHoldKnown(timeoutMs: number): Promise<void> {
 		if (this.hold !== undefined) return Promise.resolve();
 		return new Promise((resolve) => {
+			// Not unref'd: the caller waits on it, and the reporter's own timers are (the process would end under it).
 			const timer = setTimeout(resolve, timeoutMs);
-			timer.unref();
 			this.holdWaiters.push(() => {
 				clearTimeout(timer);
 				resolve();
