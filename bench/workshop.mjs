@@ -31,7 +31,10 @@ const server = spawn(process.execPath, [path.join(root, 'dist/cilium-lab.js'), '
 });
 let printed = '';
 server.stdout.on('data', (chunk) => (printed += chunk));
+let cleaned = false;
 const cleanup = () => {
+	if (cleaned) return;
+	cleaned = true;
 	server.kill('SIGTERM');
 	rmSync(home, {recursive: true, force: true});
 };
@@ -190,4 +193,6 @@ console.log(`  server RSS: idle ${idleRss.toFixed(0)} MB, peak ${full.peakRss.to
 const met = p95 < P95_TARGET_MS && full.peakRss < RSS_TARGET_MB && full.unseen === 0 && full.errors.length === 0;
 console.log(met ? 'met' : 'MISSED');
 for (const learner of [...learners, baselineLearner]) learner.agent.destroy();
+server.stdout.destroy();
+cleanup();
 process.exitCode = met ? 0 : 1;
