@@ -186,7 +186,10 @@ Options:
   --json                list/check/run/doctor: machine-readable output
   --join URL            run: report progress (steps started, done, solved, failed, hints) to a workshop
                         server; only these events leave the machine; the lab works on if it goes away
-  --name NAME           your name in the workshop room (with --join)
+  --name NAME           your name in the workshop room (with --join), and on a certificate
+  --format FORMAT       report: json (default), junit or md; with --certificate: md (default) or html
+  --certificate         report: a certificate of completion, signed with this lab home's key
+  --verify FILE         report: check a certificate (exit 0 valid, 2 changed after it was signed)
 
 Environment:
   CILIUM_LAB_HOME       where progress, logs and the practice cluster live (default: XDG data dir)
