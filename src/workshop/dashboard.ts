@@ -160,7 +160,10 @@ function pacingState() {
   state.textContent = (p.hold ? fill(L.held, {lesson: p.hold + (lesson ? ' (' + lesson.title + ')' : '')}) : L.notHeld) +
     (p.message ? ' · ' + fill(L.lastMessage, {text: p.message.text}) : '') + ' · ' + fill(L.listening, {count: p.listening.length});
   const holdSelect = document.getElementById('hold-lesson');
-  if (!holdSelect.options.length) for (const l of room.outline.lessons) holdSelect.append(el('option', {value: l.id}, l.id + ': ' + l.title));
+  if (!holdSelect.options.length) {
+    for (const l of room.outline.lessons) holdSelect.append(el('option', {value: l.id}, l.id + ': ' + l.title));
+    if (p.hold) holdSelect.value = p.hold;
+  }
   const learnerSelect = document.getElementById('hint-learner');
   const chosen = learnerSelect.value;
   learnerSelect.replaceChildren(...room.learners.map((l) => el('option', {value: l.id}, l.name)));

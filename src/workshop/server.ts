@@ -124,6 +124,7 @@ export async function startWorkshopServer(options: WorkshopServerOptions): Promi
 	/** learner id → their labs' open pacing channels. */
 	const pacingStreams = new Map<string, Set<http.ServerResponse>>();
 	const pendingHints = new Map<string, PacingMessage[]>();
+	const pacingOpens = new Map<string, RateLimiter>();
 	let hold: string | null = null;
 	let lastMessage: PacingMessage | undefined;
 	const openStreams = () => streams.size + [...pacingStreams.values()].reduce((sum, set) => sum + set.size, 0);
@@ -248,6 +249,10 @@ export async function startWorkshopServer(options: WorkshopServerOptions): Promi
 				const token = bearer(request);
 				const learnerId = token ? tokens.get(token) : undefined;
 				if (!learnerId) return send(response, 401, {error: 'join first'});
+				// A lab reopens its channel after a backoff; one that loops is refused, not served.
+				const opens = pacingOpens.get(learnerId) ?? new RateLimiter(1, 10, now());
+				pacingOpens.set(learnerId, opens);
+				if (!opens.take(1, now())) return send(response, 429, {error: 'too many pacing channels opened'});
 				if (openStreams() >= MAX_STREAMS) return send(response, 503, {error: 'too many open channels'});
 				const open = pacingStreams.get(learnerId) ?? new Set();
 				while (open.size >= MAX_PACING_STREAMS_PER_LEARNER) {

@@ -136,6 +136,14 @@ describe('pacing from the dashboard to the labs', () => {
 		for (let reads = 0; reads < 10 && !ended; reads++) ended = (await reader.read()).done;
 		expect(ended).toBe(true);
 		expect(server.snapshot().pacing.listening).toEqual([learnerId]);
+		// A lab that reopens its channel in a loop: 10 at once, then one a second.
+		const statuses: number[] = [];
+		for (let index = 0; index < 9; index++) {
+			const response = await open();
+			statuses.push(response.status);
+			await response.body?.cancel();
+		}
+		expect(statuses.at(-1)).toBe(429);
 	});
 
 	it('a lab keeps working when the server goes, and listens again when it is back (a new server: it joins again)', async () => {
