@@ -30,8 +30,8 @@ afterAll(() => {
 	for (const home of homes) rmSync(home, {recursive: true, force: true});
 });
 
-async function serve(port = 0) {
-	const server = await startWorkshopServer({outline, labels: dashboardLabels('en'), lang: 'en', port, code: 'ABCD-EFGH'});
+async function serve(port = 0, now?: () => number) {
+	const server = await startWorkshopServer({outline, labels: dashboardLabels('en'), lang: 'en', port, code: 'ABCD-EFGH', ...(now ? {now} : {})});
 	servers.push(server);
 	const origin = new URL(server.joinUrl).origin;
 	const key = new URL(server.dashboardUrl).searchParams.get('key')!;
@@ -117,7 +117,9 @@ describe('pacing from the dashboard to the labs', () => {
 	});
 
 	it('the pacing channel needs a token; a third channel of one learner closes the oldest; a hint waits for a lab that is not listening', async () => {
-		const {server, origin, pace} = await serve();
+		// A clock that stands still: the limit on reopening does not refill while a loaded machine runs the test.
+		const frozen = Date.now();
+		const {server, origin, pace} = await serve(0, () => frozen);
 		expect((await fetch(`${origin}/pacing`)).status).toBe(401);
 		expect((await fetch(`${origin}/pacing`, {headers: {authorization: 'Bearer made-up'}})).status).toBe(401);
 		const joined = await fetch(`${origin}/join`, {method: 'POST', headers: {'content-type': 'application/json'}, body: JSON.stringify({code: 'ABCD-EFGH', name: 'Raw', track: 'k8s', target: 'real'})});
@@ -143,7 +145,7 @@ describe('pacing from the dashboard to the labs', () => {
 			statuses.push(response.status);
 			await response.body?.cancel();
 		}
-		expect(statuses.at(-1)).toBe(429);
+		expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 200, 429, 429]);
 	});
 
 	it('a lab keeps working when the server goes, and listens again when it is back (a new server: it joins again)', async () => {
@@ -200,7 +202,9 @@ describe('the room exported', () => {
 
 describe('safe on a room network', () => {
 	it('refuses bodies that are not JSON by type, pacing by a key in the address, oversized pacing, and a join flood from one address', async () => {
-		const {origin, key, pace} = await serve();
+		// The server's clock stands still, so the join limit does not refill while a loaded machine runs the test.
+		const frozen = Date.now();
+		const {origin, key, pace} = await serve(0, () => frozen);
 		const join = (contentType: string, body: string) => fetch(`${origin}/join`, {method: 'POST', headers: {'content-type': contentType}, body});
 		const good = JSON.stringify({code: 'ABCD-EFGH', name: 'Form', track: 'k8s', target: 'real'});
 		// A form on another site posts text/plain or urlencoded without a preflight: refused before it is read.
@@ -212,7 +216,8 @@ describe('safe on a room network', () => {
 		// Joins: 40 at once, then about 5 a second, from one address (wrong codes count too: the code cannot be guessed).
 		const statuses: number[] = [];
 		for (let index = 0; index < 45; index++) statuses.push((await join('application/json', JSON.stringify({code: 'WRNG-CODE', name: `n${index}`, track: 'k8s', target: 'real'}))).status);
-		expect(statuses.filter((status) => status === 403).length).toBeGreaterThanOrEqual(40);
-		expect(statuses.at(-1)).toBe(429);
+		// A burst of 40 (the posts refused for their content type were not read, so they do not count).
+		expect(statuses.slice(0, 40)).toEqual(Array.from({length: 40}, () => 403));
+		expect(statuses.slice(40)).toEqual(Array.from({length: 5}, () => 429));
 	});
 });
