@@ -138,6 +138,23 @@ async function main(argv: string[]): Promise<number> {
 				cancel.dispose();
 			}
 		}
+		case 'report': {
+			const [ctx, {reportCommand}, {trackOrFirst}] = await Promise.all([loadSetup(args), import('./cli/report.js'), import('./cli/setup.js')]);
+			for (const warning of ctx.warnings) process.stderr.write(`cilium-lab: ${warning}\n`);
+			return reportCommand({
+				lab: ctx.lab,
+				track: trackOrFirst(ctx),
+				lang: ctx.lang,
+				home: ctx.home,
+				progress: ctx.progress,
+				labVersion: VERSION,
+				refs: args.positionals,
+				format: args.format,
+				certificate: args.certificate,
+				verify: args.verify,
+				name: args.name || process.env.CILIUM_LAB_NAME,
+			});
+		}
 		case 'check':
 		case 'run':
 		case 'reset':
@@ -236,7 +253,9 @@ async function headlessCommand(
 		return await resetCommand({...headlessOptions(runner), ref: args.positionals[0], json: args.json, store: ctx.store});
 	}
 	const [{runLessons}, runner, {askLine}] = await Promise.all([import('./cli/run.js'), import('./run/runner.js'), import('./cli/confirm.js')]);
-	const reporter = await joinWorkshop(args, {track, target: kind, lang: ctx.lang, home: ctx.home});
+	const reporter = await joinWorkshop(args, {track, target: kind, lang: ctx.lang, home: ctx.home, lab: ctx.lab});
+	// A run starts gated by the room's hold: the pacing channel says where it is (the lab goes on without it after 3 s).
+	await reporter?.whenHoldKnown(3000);
 	try {
 		return await runLessons({
 			...headlessOptions(runner),
@@ -265,19 +284,26 @@ async function workshopJoin(args: CliArgs, lang: import('./lab/types.js').Lang):
 }
 
 /** --join URL (or CILIUM_LAB_JOIN): the workshop reporter, joining in the background; the lab never waits for it. */
-async function joinWorkshop(args: CliArgs, options: {track: string; target: 'practice' | 'real'; lang: import('./lab/types.js').Lang; home: string}) {
+async function joinWorkshop(args: CliArgs, options: {track: string; target: 'practice' | 'real'; lang: import('./lab/types.js').Lang; home: string; lab: import('./lab/types.js').Lab}) {
 	const join = await workshopJoin(args, options.lang);
 	if (!join) return undefined;
 	const {url, name} = join;
-	const [{WorkshopReporter}, {msg}] = await Promise.all([import('./workshop/reporter.js'), import('./lab/i18n.js')]);
+	const [{WorkshopReporter, describePacing}, {msg}] = await Promise.all([import('./workshop/reporter.js'), import('./lab/i18n.js')]);
+	const {lab, ...reporterOptions} = options;
 	let reporter;
 	try {
 		reporter = new WorkshopReporter({
 			url,
 			name,
-			...options,
+			...reporterOptions,
 			onStatus: (status) =>
 				process.stderr.write(`cilium-lab: ${status.joined ? msg(options.lang, 'workshop.join.joined', {url, name}) : msg(options.lang, 'workshop.join.failed', {reason: status.reason})}\n`),
+			// The facilitator's messages, hints, holds and releases, on stderr (stdout stays the run's own output).
+			onPacing: (message) => {
+				const said = describePacing(message, lab, options.lang);
+				const line = said.kind === 'message' ? msg(options.lang, 'workshop.pacing.message', {text: said.text}) : said.kind === 'hint' ? msg(options.lang, 'workshop.pacing.hint', {text: said.text}) : said.text;
+				process.stderr.write(`cilium-lab: ${line}\n`);
+			},
 		});
 	} catch (error) {
 		throw new UserError((error as Error).message);

@@ -5,7 +5,7 @@ import {parseLang} from '../lab/i18n.js';
 import type {Lang} from '../lab/types.js';
 import {didYouMean} from '../lab/suggest.js';
 
-export const SUBCOMMANDS = ['list', 'check', 'run', 'reset', 'jobs', 'lint', 'doctor', 'workshop', 'practice', 'policy', 'help'] as const;
+export const SUBCOMMANDS = ['list', 'check', 'run', 'reset', 'jobs', 'lint', 'doctor', 'workshop', 'report', 'practice', 'policy', 'help'] as const;
 export type Subcommand = (typeof SUBCOMMANDS)[number];
 
 /** Subcommands whose own arguments another part parses (everything after the subcommand goes to it as is). */
@@ -29,6 +29,9 @@ const OPTIONS = {
 	name: {type: 'string'},
 	confirm: {type: 'string', multiple: true},
 	'dry-run': {type: 'boolean'},
+	format: {type: 'string'},
+	certificate: {type: 'boolean'},
+	verify: {type: 'string'},
 } as const;
 
 export interface CliArgs {
@@ -57,6 +60,11 @@ export interface CliArgs {
 	/** `--confirm NAME`: the resources a destructive or irreversible step may act on, headless. */
 	confirm: string[];
 	dryRun: boolean;
+	/** report: json | junit | md (with --certificate: md | html). */
+	format?: string;
+	certificate: boolean;
+	/** report --verify FILE: check a certificate. */
+	verify?: string;
 }
 
 const VALUE_OPTIONS = new Set(Object.entries(OPTIONS).filter(([, spec]) => spec.type === 'string').map(([name]) => `--${name}`));
@@ -118,6 +126,9 @@ export function parseCliArgs(argv: string[]): CliArgs {
 		name: values.name,
 		confirm: values.confirm ?? [],
 		dryRun: values['dry-run'] ?? false,
+		format: values.format,
+		certificate: values.certificate ?? false,
+		verify: values.verify,
 	};
 }
 
@@ -144,6 +155,14 @@ Usage:
   cilium-lab workshop serve [--listen ADDRESS:PORT]
                                             the facilitator's server: prints the dashboard URL and the join
                                             URL (with its code); listens on 127.0.0.1 unless --listen says so
+  cilium-lab report [LESSON...] [--format json|junit|md]
+                                            your record from the progress file: per step done or solved,
+                                            attempts, hints and time (junit: a testsuite per lesson, a
+                                            testcase per step; a required step not completed fails)
+  cilium-lab report --certificate --name NAME [--format md|html]
+                                            a signed certificate of completion (every required step of the
+                                            track complete)
+  cilium-lab report --verify FILE           check a certificate was not changed after it was signed
   cilium-lab practice ...                   the practice cluster (start, stop, status, reset, env)
   cilium-lab policy explain ...             why the practice cluster allows or drops a connection
   cilium-lab --help | --version
@@ -167,7 +186,10 @@ Options:
   --json                list/check/run/doctor: machine-readable output
   --join URL            run: report progress (steps started, done, solved, failed, hints) to a workshop
                         server; only these events leave the machine; the lab works on if it goes away
-  --name NAME           your name in the workshop room (with --join)
+  --name NAME           your name in the workshop room (with --join), and on a certificate
+  --format FORMAT       report: json (default), junit or md; with --certificate: md (default) or html
+  --certificate         report: a certificate of completion, signed with this lab home's key
+  --verify FILE         report: check a certificate (exit 0 valid, 2 changed after it was signed)
 
 Environment:
   CILIUM_LAB_HOME       where progress, logs and the practice cluster live (default: XDG data dir)

@@ -145,6 +145,7 @@ export async function runLessons(options: RunOptions): Promise<number> {
 	try {
 		outer: for (const lesson of lessons) {
 			const reason = lockedReason(state(), lesson.id);
+			if (reason?.kind === 'held') throw new UserError(msg(options.lang, 'run.held', {lesson: lesson.id, number: reason.order}));
 			if (reason?.kind === 'requiresLesson') {
 				throw new UserError(msg(options.lang, 'run.lessonLocked', {lesson: lesson.id, required: reason.lessonId}), `cilium-lab run ${reason.lessonId} ${lesson.id}`);
 			}

@@ -10,10 +10,16 @@ import type {ProgressLessons} from '../session/types.js';
 export const PROGRESS_VERSION = 1;
 
 export function buildProgressSchema(z: typeof Zod) {
+	// attempts, hints and timeMs came later (cilium-lab report): optional, so older files read as they are; an older
+	// cilium-lab reading a newer file drops them (z.object strips keys it does not know), so the version stays 1.
+	const count = z.number().int().min(0);
 	const completedStepSchema = z.object({
 		status: z.enum(['done', 'solved']),
 		at: z.string(),
 		context: z.string(),
+		attempts: count.optional(),
+		hints: count.optional(),
+		timeMs: z.number().min(0).optional(),
 	});
 	return z.object({
 		version: z.literal(PROGRESS_VERSION),
@@ -84,10 +90,22 @@ export function plainProgress(data: unknown): Progress | undefined {
 		if ('context' in target && !isString(target.context)) return undefined;
 		out.target = 'context' in target ? {kind: target.kind, context: target.context} : {kind: target.kind};
 	}
-	const step = (value: unknown) =>
-		isObject(value) && onlyKeys(value, ['status', 'at', 'context']) && (value.status === 'done' || value.status === 'solved') && isString(value.at) && isString(value.context)
-			? {status: value.status, at: value.at, context: value.context}
-			: undefined;
+	const count = (value: unknown) => typeof value === 'number' && Number.isInteger(value) && value >= 0;
+	const step = (value: unknown) => {
+		if (!isObject(value) || !onlyKeys(value, ['status', 'at', 'context', 'attempts', 'hints', 'timeMs'])) return undefined;
+		if ((value.status !== 'done' && value.status !== 'solved') || !isString(value.at) || !isString(value.context)) return undefined;
+		const out: Json = {status: value.status, at: value.at, context: value.context};
+		for (const key of ['attempts', 'hints'] as const) {
+			if (!(key in value)) continue;
+			if (!count(value[key])) return undefined;
+			out[key] = value[key];
+		}
+		if ('timeMs' in value) {
+			if (typeof value.timeMs !== 'number' || !(value.timeMs >= 0)) return undefined;
+			out.timeMs = value.timeMs;
+		}
+		return out;
+	};
 	const lesson = (value: unknown) => {
 		if (!isObject(value) || !onlyKeys(value, ['steps'])) return undefined;
 		const steps = plainRecord(value.steps, step);

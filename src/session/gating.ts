@@ -37,8 +37,19 @@ export function findLesson(state: SessionState, lessonId: string): Lesson | unde
 	return state.lab.lessons.find((lesson) => lesson.id === lessonId);
 }
 
+/** The room is held at a lesson this lab has, and `lesson` comes after it. */
+function heldBefore(state: SessionState, lesson: Lesson): LockedReason | undefined {
+	if (!state.hold) return undefined;
+	const lessons = state.lab.lessons;
+	const heldAt = lessons.findIndex((candidate) => candidate.id === state.hold!.lessonId);
+	if (heldAt < 0 || lessons.indexOf(lesson) <= heldAt) return undefined;
+	return {kind: 'held', lessonId: lessons[heldAt]!.id, order: lessons[heldAt]!.order};
+}
+
 export function lessonLockReason(state: SessionState, lesson: Lesson): LockedReason | undefined {
 	if (!lessonOnTrack(lesson, state.track)) return {kind: 'notOnTrack', track: state.track};
+	const held = heldBefore(state, lesson);
+	if (held) return held;
 	for (const required of lesson.requires) {
 		const requiredLesson = findLesson(state, required);
 		// A required lesson that is not on this track (e.g. creating a BYOCNI cluster, on the k8s track) does not gate.

@@ -3,7 +3,7 @@
 import type {CheckResult} from '../checks/types.js';
 import type {Lab, Lang, Step, TrackId} from '../lab/types.js';
 import {findLesson, hasPassed, isComplete, lessonLockReason, regate, stepLockReason, visibleSteps} from './gating.js';
-import type {CheckRow, Cursor, ProgressLessons, SessionEvent, SessionState, StepState, Target} from './types.js';
+import type {CheckRow, Cursor, ProgressLessons, SessionEvent, SessionState, StepRecord, StepState, Target} from './types.js';
 
 export interface CreateSessionOptions {
 	lab: Lab;
@@ -13,6 +13,15 @@ export interface CreateSessionOptions {
 	target?: Target;
 	/** Completed steps from the progress file; steps the lab no longer has are ignored. */
 	progress?: ProgressLessons;
+}
+
+/** The record fields of a saved step that it has. */
+function record(saved: StepRecord): StepRecord {
+	const out: StepRecord = {};
+	if (saved.attempts !== undefined) out.attempts = saved.attempts;
+	if (saved.hints !== undefined) out.hints = saved.hints;
+	if (saved.timeMs !== undefined) out.timeMs = saved.timeMs;
+	return out;
 }
 
 function freshChecks(step: Step): CheckRow[] {
@@ -28,8 +37,9 @@ export function createSession(options: CreateSessionOptions): SessionState {
 			steps[step.id] = {
 				status: saved ? saved.status : 'locked',
 				checks: freshChecks(step),
-				hintsRevealed: 0,
-				...(saved ? {completed: {how: saved.status, at: saved.at, context: saved.context}} : {}),
+				hintsRevealed: saved?.hints ?? 0,
+				...(saved?.attempts !== undefined ? {attempts: saved.attempts} : {}),
+				...(saved ? {completed: {how: saved.status, at: saved.at, context: saved.context, ...record(saved)}} : {}),
 			};
 		}
 		lessons[lesson.id] = {steps};
@@ -94,6 +104,8 @@ function startActivity(state: SessionState, event: {lessonId: string; stepId: st
 			...rest,
 			status: 'running',
 			before: step.status,
+			attempts: (step.attempts ?? 0) + 1,
+			startedAt: step.startedAt ?? event.at,
 			checks: freshChecks(def),
 			run: {activity, startedAt: event.at, logFile: event.logFile, background: activity === 'run' && def.mode === 'background'},
 		};
@@ -103,8 +115,12 @@ function startActivity(state: SessionState, event: {lessonId: string; stepId: st
 function complete(step: StepState, at: string, context: string): StepState {
 	// A solve makes the step solved; a learner's own passing run makes it done, even if it was solved before.
 	const how = step.run?.activity === 'solve' ? 'solved' : step.run ? 'done' : (step.completed?.how ?? 'done');
-	const {failure: _dropped, before: _before, ...rest} = step;
-	return {...rest, status: how, completed: {how, at, context}};
+	const {failure: _dropped, before: _before, startedAt, ...rest} = step;
+	const timeMs = startedAt ? Date.parse(at) - Date.parse(startedAt) : undefined;
+	const earned: StepRecord = {hints: step.hintsRevealed};
+	if (step.attempts !== undefined) earned.attempts = step.attempts;
+	if (timeMs !== undefined && Number.isFinite(timeMs) && timeMs >= 0) earned.timeMs = timeMs;
+	return {...rest, status: how, completed: {how, at, context, ...earned}};
 }
 
 function finishChecks(step: StepState, results: CheckResult[] | undefined, at: string, context: string, cause?: string): StepState {
@@ -166,10 +182,13 @@ function reduceEvent(state: SessionState, event: SessionEvent): SessionState {
 				// A check of its own (not after a run) forgets the last run, so passing makes it done.
 				const run = step.status === 'running' ? step.run : step.status === 'checking' ? step.run : undefined;
 				const before = step.status === 'running' || step.status === 'checking' ? step.before : step.status;
+				// A check of its own is an attempt (the learner did it in a shell); a check after a run is part of that run.
+				const own = step.status !== 'running' && step.status !== 'checking';
 				return {
 					...step,
 					run,
 					before,
+					...(own ? {attempts: (step.attempts ?? 0) + 1} : {}),
 					status: 'checking',
 					checks: def.expect.map((spec) => ({spec, state: 'running'})),
 				};
@@ -242,6 +261,11 @@ function reduceEvent(state: SessionState, event: SessionEvent): SessionState {
 			return {...state, notice: {kind: 'busy', lessonId: event.lessonId, stepId: event.stepId}};
 		case 'PROGRESS_RESET':
 			return resetSteps(state, event.steps);
+		case 'HOLD_CHANGED': {
+			if (state.hold?.lessonId === event.lessonId) return state;
+			const {hold: _released, ...rest} = state;
+			return regate(event.lessonId ? {...rest, hold: {lessonId: event.lessonId}} : rest);
+		}
 		case 'NOTICE_CLEARED': {
 			if (!state.notice) return state;
 			const {notice: _dropped, ...rest} = state;
@@ -257,7 +281,8 @@ function resetSteps(state: SessionState, refs: Cursor[]): SessionState {
 		const step = lessons[ref.lessonId]?.steps[ref.stepId];
 		const def = findLesson(state, ref.lessonId)?.steps.find((candidate) => candidate.id === ref.stepId);
 		if (!step || !def || isBusy(step)) continue;
-		const fresh: StepState = {status: 'locked', checks: freshChecks(def), hintsRevealed: step.hintsRevealed};
+		// Hints and attempts stay: a record tells hints apart from unaided completion even after a reset.
+		const fresh: StepState = {status: 'locked', checks: freshChecks(def), hintsRevealed: step.hintsRevealed, ...(step.attempts !== undefined ? {attempts: step.attempts} : {})};
 		lessons = {...lessons, [ref.lessonId]: {steps: {...lessons[ref.lessonId]!.steps, [ref.stepId]: fresh}}};
 	}
 	if (lessons === state.lessons) return state;

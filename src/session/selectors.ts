@@ -133,7 +133,8 @@ export function toProgressLessons(state: SessionState): ProgressLessons {
 		for (const [stepId, step] of Object.entries(lesson.steps)) {
 			if (!step.completed || !(isComplete(step.status) || step.status === 'stale')) continue;
 			out[lessonId] ??= {steps: {}};
-			out[lessonId].steps[stepId] = {status: step.completed.how, at: step.completed.at, context: step.completed.context};
+			const {how, at, context, ...earned} = step.completed;
+			out[lessonId].steps[stepId] = {status: how, at, context, ...earned};
 		}
 	}
 	return out;

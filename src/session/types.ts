@@ -51,8 +51,12 @@ export interface StepState {
 	checks: CheckRow[];
 	hintsRevealed: number;
 	run?: StepRun;
-	/** Set when the step became done/solved (kept while stale, so resume knows what it was). */
-	completed?: {how: 'done' | 'solved'; at: string; context: string};
+	/** Set when the step became done/solved (kept while stale, so resume knows what it was), with its record. */
+	completed?: {how: 'done' | 'solved'; at: string; context: string} & StepRecord;
+	/** Runs, solves and checks of its own the learner started on this step (the record's attempts). */
+	attempts?: number;
+	/** ISO time of the first run, solve or check of the current try (the record's time is measured from it). */
+	startedAt?: string;
 	failure?: StepFailure;
 	/** Status to return to when a run is cancelled. */
 	before?: StepStatus;
@@ -84,7 +88,9 @@ export type Notice =
 export type LockedReason =
 	| {kind: 'requiresLesson'; lessonId: string}
 	| {kind: 'previousStep'; stepId: string}
-	| {kind: 'notOnTrack'; track: TrackId};
+	| {kind: 'notOnTrack'; track: TrackId}
+	/** A workshop's facilitator holds the room at a lesson (order: its number, from its file name). */
+	| {kind: 'held'; lessonId: string; order: number};
 
 export interface SessionState {
 	lab: Lab;
@@ -95,6 +101,8 @@ export interface SessionState {
 	lessons: Record<string, LessonState>;
 	current: Cursor | undefined;
 	notice?: Notice;
+	/** A workshop's facilitator holds the room at this lesson: the lessons after it stay locked. */
+	hold?: {lessonId: string};
 }
 
 type At = {at: string};
@@ -123,10 +131,22 @@ export type SessionEvent =
 	| ({type: 'BUSY_REFUSED'} & StepRef)
 	/** Progress of these steps is forgotten (reset, or going back): they are to do again. */
 	| {type: 'PROGRESS_RESET'; steps: StepRef[]}
-	| {type: 'NOTICE_CLEARED'};
+	| {type: 'NOTICE_CLEARED'}
+	/** The workshop's facilitator held the room at a lesson, or released it (no lessonId). */
+	| {type: 'HOLD_CHANGED'; lessonId?: string};
+
+/** How a step was earned, for `cilium-lab report`: absent in progress files written before it was kept. */
+export interface StepRecord {
+	/** Runs, solves and checks of its own until it was complete. */
+	attempts?: number;
+	/** Hints revealed. */
+	hints?: number;
+	/** From the first run, solve or check to completion. */
+	timeMs?: number;
+}
 
 /** What the progress file keeps of one completed step. */
-export interface CompletedStep {
+export interface CompletedStep extends StepRecord {
 	status: 'done' | 'solved';
 	at: string;
 	context: string;

@@ -46,7 +46,7 @@ function Screen({controller, snapshot}: {controller: TuiController; snapshot: Tu
 	// The frame is exactly the terminal's height: the status bar first, the footer last, the body between (Ink
 	// repaints badly once a frame is taller than the terminal).
 	const footer = packKeys(keys, width);
-	const statusRows = jobs.length > 0 ? 2 : 1;
+	const statusRows = 1 + (jobs.length > 0 ? 1 : 0) + (snapshot.facilitator ? 1 : 0);
 	// A question gets the rows it needs (up to 4): its answers must be read whole.
 	const noticeRows = notice ? fitNotice(notice, width, dialog ? 4 : 2) : [];
 	const bodyHeight = Math.max(1, rows - statusRows - footer.length - noticeRows.length);
@@ -171,6 +171,7 @@ function Screen({controller, snapshot}: {controller: TuiController; snapshot: Tu
 					jobs={jobs}
 					targetStarting={snapshot.targetState === 'starting'}
 					workshop={snapshot.workshop}
+					facilitator={snapshot.facilitator}
 				/>
 			</Box>
 			<Box flexDirection="column" height={bodyHeight} overflow="hidden" flexShrink={0}>
@@ -240,6 +241,8 @@ export function describeLock(reason: LockedReason, t: Translate, lessonLabel: (i
 			return t('lessons.previous-step', {step: reason.stepId});
 		case 'notOnTrack':
 			return t('lessons.not-on-track', {track: reason.track});
+		case 'held':
+			return t('lessons.held', {number: reason.order});
 	}
 }
 

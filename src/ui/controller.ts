@@ -157,6 +157,11 @@ export class TuiController {
 		if (this.state.workshop !== status) this.set({workshop: status});
 	}
 
+	/** The workshop facilitator's last word (a message, a hint, the room held or released), shown in the status bar. */
+	setFacilitator(facilitator: NonNullable<TuiSnapshot['facilitator']>) {
+		this.set({facilitator});
+	}
+
 	private set(patch: Partial<TuiSnapshot>) {
 		this.state = {...this.state, ...patch};
 		for (const listener of this.listeners) listener();

@@ -138,7 +138,7 @@ export async function startTui(options: StartTuiOptions): Promise<number> {
 
 /** The workshop reporter follows the driver; the status bar shows whether the server takes the events. */
 async function joinWorkshop(options: StartTuiOptions, controller: TuiController) {
-	const {WorkshopReporter} = await import('../workshop/reporter.js');
+	const {WorkshopReporter, describePacing} = await import('../workshop/reporter.js');
 	const reporter = new WorkshopReporter({
 		url: options.workshop!.url,
 		name: options.workshop!.name,
@@ -147,6 +147,7 @@ async function joinWorkshop(options: StartTuiOptions, controller: TuiController)
 		lang: options.lang,
 		home: options.home,
 		onStatus: (status) => controller.setWorkshop(status.joined ? 'connected' : 'offline'),
+		onPacing: (message) => controller.setFacilitator(describePacing(message, options.lab, options.lang)),
 	});
 	controller.setWorkshop('connecting');
 	reporter.attach(controller.driver);

@@ -86,6 +86,8 @@ export interface TuiSnapshot {
 	targetState: 'ready' | 'starting' | {error: string};
 	/** With --join: whether the workshop server takes this lab's progress events. */
 	workshop?: 'connecting' | 'connected' | 'offline';
+	/** With --join: the facilitator's last message, hint, hold or release, for the status bar. */
+	facilitator?: {kind: 'message' | 'hint' | 'held' | 'released'; text: string};
 	/** The track chooser on first start (no track chosen yet, so none is marked as current). */
 	firstTrackChoice: boolean;
 	/** `policy explain` lines for the current step's egress check ('loading' while it runs). */

@@ -23,6 +23,23 @@ const LABEL_KEYS = {
 	failed: 'workshop.dash.failed',
 	started: 'workshop.dash.started',
 	summary: 'workshop.dash.summary',
+	exportCsv: 'workshop.dash.exportCsv',
+	exportJson: 'workshop.dash.exportJson',
+	pacing: 'workshop.dash.pacing',
+	messagePlaceholder: 'workshop.dash.messagePlaceholder',
+	sendMessage: 'workshop.dash.sendMessage',
+	holdAt: 'workshop.dash.holdAt',
+	hold: 'workshop.dash.hold',
+	release: 'workshop.dash.release',
+	held: 'workshop.dash.held',
+	notHeld: 'workshop.dash.notHeld',
+	lastMessage: 'workshop.dash.lastMessage',
+	hintFor: 'workshop.dash.hintFor',
+	hintPlaceholder: 'workshop.dash.hintPlaceholder',
+	sendHint: 'workshop.dash.sendHint',
+	sent: 'workshop.dash.sent',
+	refused: 'workshop.dash.refused',
+	listening: 'workshop.dash.listening',
 } as const satisfies Record<string, MessageKey>;
 
 export type DashboardLabels = Record<keyof typeof LABEL_KEYS, string>;
@@ -58,6 +75,14 @@ tr.stuck td.name { border-left: 4px solid var(--fail); }
 .reason { color: var(--fail); font-size: 12px; }
 .doctor-0 { color: var(--ok); } .doctor-1 { color: var(--started); } .doctor-2 { color: var(--fail); }
 .legend span { margin-right: 12px; }
+#pacing { border: 1px solid var(--line); padding: 8px; margin-bottom: 12px; max-width: 900px; }
+#pacing h2 { font-size: 14px; margin: 0 0 6px; }
+#pacing form { display: flex; gap: 6px; margin: 4px 0; align-items: center; flex-wrap: wrap; }
+#pacing input[type=text] { flex: 1; min-width: 240px; }
+#pacing-state { font-size: 12px; }
+#pacing-result { font-size: 12px; min-height: 1em; }
+.exports a { margin-right: 12px; }
+td.name .listening { color: var(--ok); font-size: 10px; margin-left: 4px; }
 `;
 
 const SCRIPT = `
@@ -98,6 +123,7 @@ function render() {
   for (const learner of room.learners) {
     const row = el('tr', {class: 'learner' + (learner.stuck ? ' stuck' : ''), 'data-learner': learner.name});
     const name = el('td', {class: 'name'}, learner.name);
+    if (room.pacing && room.pacing.listening.includes(learner.id)) name.append(el('span', {class: 'listening', title: L.listening.replace('{count}', '1')}, '●'));
     if (learner.stuck) name.append(el('span', {class: 'badge'}, learner.stuck.kind === 'time' ? fill(L.stuckTime, {minutes: learner.stuck.minutes}) : fill(L.stuckFailures, {count: learner.stuck.count})));
     row.append(name, el('td', {}, learner.track + ' · ' + learner.target));
     const doctor = learner.doctor || '';
@@ -125,6 +151,52 @@ function render() {
   const stuck = room.learners.filter((learner) => learner.stuck).length;
   summary.textContent = fill(L.summary, {learners: room.learners.length, stuck});
 }
+const ids = {};
+function pacingState() {
+  const state = document.getElementById('pacing-state');
+  const p = room && room.pacing;
+  if (!p) return;
+  const lesson = p.hold ? room.outline.lessons.find((l) => l.id === p.hold) : null;
+  state.textContent = (p.hold ? fill(L.held, {lesson: p.hold + (lesson ? ' (' + lesson.title + ')' : '')}) : L.notHeld) +
+    (p.message ? ' · ' + fill(L.lastMessage, {text: p.message.text}) : '') + ' · ' + fill(L.listening, {count: p.listening.length});
+  const holdSelect = document.getElementById('hold-lesson');
+  if (!holdSelect.options.length) {
+    for (const l of room.outline.lessons) holdSelect.append(el('option', {value: l.id}, l.id + ': ' + l.title));
+    if (p.hold) holdSelect.value = p.hold;
+  }
+  const learnerSelect = document.getElementById('hint-learner');
+  const chosen = learnerSelect.value;
+  learnerSelect.replaceChildren(...room.learners.map((l) => el('option', {value: l.id}, l.name)));
+  if (chosen) learnerSelect.value = chosen;
+}
+async function pace(command) {
+  const result = document.getElementById('pacing-result');
+  try {
+    const response = await fetch('/api/pacing', {method: 'POST', headers: {'content-type': 'application/json', 'x-workshop-key': key}, body: JSON.stringify(command)});
+    result.textContent = response.ok ? L.sent : fill(L.refused, {status: response.status});
+    return response.ok;
+  } catch (error) {
+    result.textContent = fill(L.refused, {status: String(error)});
+    return false;
+  }
+}
+document.getElementById('message-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const input = document.getElementById('message-text');
+  if (await pace({type: 'message', text: input.value})) input.value = '';
+});
+document.getElementById('hold-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  pace({type: 'hold', lesson: document.getElementById('hold-lesson').value});
+});
+document.getElementById('release').addEventListener('click', () => pace({type: 'hold', lesson: null}));
+document.getElementById('hint-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const input = document.getElementById('hint-text');
+  if (await pace({type: 'hint', learnerId: document.getElementById('hint-learner').value, text: input.value})) input.value = '';
+});
+document.getElementById('export-csv').href = '/api/export.csv?key=' + encodeURIComponent(key);
+document.getElementById('export-json').href = '/api/export.json?key=' + encodeURIComponent(key);
 function connect() {
   const source = new EventSource('/api/stream?key=' + encodeURIComponent(key));
   source.addEventListener('room', (event) => {
@@ -133,6 +205,7 @@ function connect() {
     status.className = 'live';
     status.textContent = L.live;
     render();
+    pacingState();
   });
   source.onerror = () => { status.className = 'offline'; status.textContent = L.offline; };
 }
@@ -154,6 +227,15 @@ export function dashboardHtml(options: {nonce: string; lang: string; title: stri
 <h1>${escapeHtml(labels.heading)} · ${escapeHtml(options.title)}</h1>
 <div id="status" class="offline">${escapeHtml(labels.offline)}</div>
 <p id="summary"></p>
+<p class="exports"><a id="export-csv" download>${escapeHtml(labels.exportCsv)}</a><a id="export-json" download>${escapeHtml(labels.exportJson)}</a></p>
+<section id="pacing">
+<h2>${escapeHtml(labels.pacing)}</h2>
+<div id="pacing-state"></div>
+<form id="message-form"><input type="text" id="message-text" maxlength="280" required placeholder="${escapeHtml(labels.messagePlaceholder)}"><button type="submit" id="send-message">${escapeHtml(labels.sendMessage)}</button></form>
+<form id="hold-form"><label for="hold-lesson">${escapeHtml(labels.holdAt)}</label> <select id="hold-lesson"></select><button type="submit" id="hold">${escapeHtml(labels.hold)}</button><button type="button" id="release">${escapeHtml(labels.release)}</button></form>
+<form id="hint-form"><label for="hint-learner">${escapeHtml(labels.hintFor)}</label> <select id="hint-learner"></select><input type="text" id="hint-text" maxlength="280" required placeholder="${escapeHtml(labels.hintPlaceholder)}"><button type="submit" id="send-hint">${escapeHtml(labels.sendHint)}</button></form>
+<div id="pacing-result" role="status"></div>
+</section>
 <p class="legend"><span>✔ ${escapeHtml(labels.done)}</span><span>◆ ${escapeHtml(labels.solved)}</span><span>✘ ${escapeHtml(labels.failed)}</span><span>… ${escapeHtml(labels.started)}</span></p>
 <div id="room"><p class="empty">${escapeHtml(labels.empty)}</p></div>
 <script type="application/json" id="labels">${scriptJson(labels)}</script>

@@ -50,6 +50,38 @@ export interface JoinAnswer {
 	token: string;
 }
 
+/** The most characters a facilitator's message or hint may have (it shows in one status bar line). */
+export const MAX_PACING_TEXT = 280;
+/** The most bytes one server-sent frame on the learner's pacing channel may have; a longer one ends the connection. */
+export const MAX_PACING_FRAME = 4096;
+
+/** One line of text: no control characters (no newlines, no terminal escapes reach the learner's status bar). */
+const pacingText = z
+	.string()
+	.trim()
+	.min(1)
+	.max(MAX_PACING_TEXT)
+	.regex(/^[^\p{Cc}]+$/u);
+
+/**
+ * What the facilitator's server may send a learner's lab, and nothing else: a message for everyone's status bar, a
+ * hint for one learner, the room held at a lesson (null: released). The lab drops anything that does not parse.
+ */
+export const pacingMessageSchema = z.discriminatedUnion('type', [
+	z.strictObject({type: z.literal('message'), text: pacingText, at}),
+	z.strictObject({type: z.literal('hint'), text: pacingText, at}),
+	z.strictObject({type: z.literal('hold'), lesson: id.nullable(), at}),
+]);
+export type PacingMessage = z.infer<typeof pacingMessageSchema>;
+
+/** What the dashboard asks of the server (with the facilitator's key). */
+export const pacingCommandSchema = z.discriminatedUnion('type', [
+	z.strictObject({type: z.literal('message'), text: pacingText}),
+	z.strictObject({type: z.literal('hold'), lesson: id.nullable()}),
+	z.strictObject({type: z.literal('hint'), learnerId: z.uuid(), text: pacingText}),
+]);
+export type PacingCommand = z.infer<typeof pacingCommandSchema>;
+
 /** Cuts a summary to one line of at most MAX_SUMMARY characters. */
 export function oneLine(text: string): string {
 	const line = text.replace(/\s+/g, ' ').trim();

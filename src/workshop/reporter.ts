@@ -7,10 +7,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {writeFileAtomic} from '../atomic-write.js';
 import {msg} from '../lab/i18n.js';
-import type {Lang} from '../lab/types.js';
+import type {Lab, Lang} from '../lab/types.js';
 import type {DriverEvent} from '../session/driver.js';
 import type {SessionState, StepStatus} from '../session/types.js';
-import {MAX_BATCH, oneLine, type JoinAnswer, type LearnerEvent} from './protocol.js';
+import {MAX_BATCH, MAX_PACING_FRAME, oneLine, pacingMessageSchema, type JoinAnswer, type LearnerEvent, type PacingMessage} from './protocol.js';
 
 export interface ReporterOptions {
 	/** The join URL the facilitator printed: http://HOST:PORT/join/CODE */
@@ -25,6 +25,52 @@ export interface ReporterOptions {
 	now?: () => Date;
 	/** Called when the connection changes: joined, or lost (with the reason); not again while it stays so. */
 	onStatus?: (status: {joined: true} | {joined: false; reason: string}) => void;
+	/** A message, hint or hold from the facilitator (already validated; anything else the server sends is dropped). */
+	onPacing?: (message: PacingMessage) => void;
+}
+
+/** The server pings every 15 s; this long without a byte, the pacing channel is taken for dead and opened again. */
+const PACING_IDLE_MS = 45_000;
+
+/**
+ * Server-sent events from a byte stream: returns each complete frame's event name and data. Frames longer than
+ * MAX_PACING_FRAME end the stream (the caller opens it again); comments and fields other than event/data are skipped.
+ */
+export class SseFrames {
+	private buffer = '';
+	push(text: string): Array<{event: string; data: string}> {
+		this.buffer += text.replace(/\r\n?/g, '\n');
+		const frames: Array<{event: string; data: string}> = [];
+		let end: number;
+		while ((end = this.buffer.indexOf('\n\n')) >= 0) {
+			const raw = this.buffer.slice(0, end);
+			this.buffer = this.buffer.slice(end + 2);
+			let event = 'message';
+			const data: string[] = [];
+			for (const line of raw.split('\n')) {
+				if (line.startsWith(':')) continue;
+				const colon = line.indexOf(':');
+				const field = colon < 0 ? line : line.slice(0, colon);
+				const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
+				if (field === 'event') event = value;
+				else if (field === 'data') data.push(value);
+			}
+			if (data.length > 0) frames.push({event, data: data.join('\n')});
+		}
+		if (Buffer.byteLength(this.buffer) > MAX_PACING_FRAME) throw new Error('pacing frame too large');
+		return frames;
+	}
+}
+
+/** A pacing frame as the lab takes it: a `pacing` event whose data parses as one of the three messages; else undefined. */
+export function parsePacing(frame: {event: string; data: string}): PacingMessage | undefined {
+	if (frame.event !== 'pacing' || Buffer.byteLength(frame.data) > MAX_PACING_FRAME) return undefined;
+	try {
+		const parsed = pacingMessageSchema.safeParse(JSON.parse(frame.data));
+		return parsed.success ? parsed.data : undefined;
+	} catch {
+		return undefined;
+	}
 }
 
 const MAX_QUEUE = 2000;
@@ -98,6 +144,14 @@ export function progressEvents(event: DriverEvent, before: (lessonId: string, st
 	}
 }
 
+/** A facilitator's pacing message as the status bar says it. */
+export function describePacing(message: PacingMessage, lab: Lab, lang: Lang): {kind: 'message' | 'hint' | 'held' | 'released'; text: string} {
+	if (message.type !== 'hold') return {kind: message.type, text: message.text};
+	if (message.lesson === null) return {kind: 'released', text: msg(lang, 'workshop.pacing.released')};
+	const lesson = lab.lessons.find((candidate) => candidate.id === message.lesson);
+	return {kind: 'held', text: msg(lang, 'lessons.held', {number: lesson?.order ?? message.lesson})};
+}
+
 export class WorkshopReporter {
 	private readonly queue: LearnerEvent[] = [];
 	private readonly target: {base: string; code: string};
@@ -109,6 +163,15 @@ export class WorkshopReporter {
 	/** The connection as last told through onStatus. */
 	private told?: boolean;
 	private readonly statuses = new Map<string, StepStatus>();
+	/** The pacing channel (server → lab), while open. */
+	private listening?: AbortController;
+	private listenBackoffMs = 0;
+	private listenTimer?: NodeJS.Timeout;
+	/** The room's hold as last told (undefined until the channel first said). */
+	private hold?: string | null;
+	private readonly drivers = new Set<{dispatch(event: import('../session/types.js').SessionEvent): unknown}>();
+	private readonly holdWaiters: Array<() => void> = [];
+	private lastMessage?: string;
 
 	constructor(private readonly options: ReporterOptions) {
 		const target = parseJoinUrl(options.url);
@@ -139,9 +202,15 @@ export class WorkshopReporter {
 	}
 
 	/** Follows a step driver; returns the unsubscribe. */
-	attach(driver: {subscribe(listener: (event: DriverEvent) => void): () => void; getState(): SessionState}): () => void {
+	attach(driver: {subscribe(listener: (event: DriverEvent) => void): () => void; getState(): SessionState; dispatch?(event: import('../session/types.js').SessionEvent): unknown}): () => void {
 		for (const [lessonId, lesson] of Object.entries(driver.getState().lessons)) for (const [stepId, step] of Object.entries(lesson.steps)) this.statuses.set(`${lessonId}/${stepId}`, step.status);
-		return driver.subscribe((event) => {
+		// The room's hold gates this lab's lessons (src/session/gating.ts): told now, and whenever it changes.
+		const gated = driver.dispatch ? (driver as {dispatch(event: import('../session/types.js').SessionEvent): unknown}) : undefined;
+		if (gated) {
+			this.drivers.add(gated);
+			if (this.hold !== undefined) gated.dispatch({type: 'HOLD_CHANGED', ...(this.hold ? {lessonId: this.hold} : {})});
+		}
+		const unsubscribe = driver.subscribe((event) => {
 			const at = (this.options.now?.() ?? new Date()).toISOString();
 			const events = progressEvents(event, (lessonId, stepId) => this.statuses.get(`${lessonId}/${stepId}`), at);
 			if (event.type === 'session') {
@@ -149,6 +218,93 @@ export class WorkshopReporter {
 			}
 			for (const item of events) this.push(item);
 		});
+		return () => {
+			unsubscribe();
+			if (gated) this.drivers.delete(gated);
+		};
+	}
+
+	/** Resolves once the pacing channel has said where the room is held (or after `timeoutMs`): a run starts gated. */
+	whenHoldKnown(timeoutMs: number): Promise<void> {
+		if (this.hold !== undefined) return Promise.resolve();
+		return new Promise((resolve) => {
+			// Not unref'd: the caller waits on it, and the reporter's own timers are (the process would end under it).
+			const timer = setTimeout(resolve, timeoutMs);
+			this.holdWaiters.push(() => {
+				clearTimeout(timer);
+				resolve();
+			});
+		});
+	}
+
+	private pacing(message: PacingMessage) {
+		if (message.type === 'hold') {
+			const first = this.hold === undefined;
+			const changed = this.hold !== message.lesson;
+			this.hold = message.lesson;
+			for (const waiter of this.holdWaiters.splice(0)) waiter();
+			if (changed) for (const driver of this.drivers) driver.dispatch({type: 'HOLD_CHANGED', ...(message.lesson ? {lessonId: message.lesson} : {})});
+			// Told: a hold, and a release of one; not "not held" when the channel first opens.
+			if (!changed || (first && message.lesson === null)) return;
+		} else if (message.type === 'message') {
+			// The server sends its last message again to a channel that reopens: shown once.
+			const key = `${message.at} ${message.text}`;
+			if (key === this.lastMessage) return;
+			this.lastMessage = key;
+		}
+		this.options.onPacing?.(message);
+	}
+
+	/** Opens the pacing channel (after a join) and keeps it open: reopened after a backoff when it drops. */
+	private listen() {
+		if (this.closed || this.listening || this.listenTimer || !this.saved) return;
+		const controller = new AbortController();
+		this.listening = controller;
+		const token = this.saved.token;
+		let idle: NodeJS.Timeout | undefined;
+		const touch = () => {
+			if (idle) clearTimeout(idle);
+			idle = setTimeout(() => controller.abort(), PACING_IDLE_MS);
+			idle.unref();
+		};
+		const run = async () => {
+			touch();
+			const fetcher = this.options.fetch ?? fetch;
+			const response = await fetcher(new URL('/pacing', this.target.base), {headers: {authorization: `Bearer ${token}`, accept: 'text/event-stream'}, signal: controller.signal});
+			if (response.status === 401) {
+				// The server forgot this learner (it restarted): join again, which opens the channel again.
+				if (this.saved?.token === token) this.saved = undefined;
+				this.schedule(0);
+				return;
+			}
+			if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
+			this.listenBackoffMs = 0;
+			const frames = new SseFrames();
+			const decoder = new TextDecoder();
+			for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+				touch();
+				for (const frame of frames.push(decoder.decode(chunk, {stream: true}))) {
+					const message = parsePacing(frame);
+					if (message) this.pacing(message);
+				}
+			}
+		};
+		run()
+			.catch(() => {
+				// gone, refused or too large: opened again below
+			})
+			.finally(() => {
+				if (idle) clearTimeout(idle);
+				controller.abort();
+				if (this.listening === controller) this.listening = undefined;
+				if (this.closed || !this.saved) return;
+				this.listenBackoffMs = Math.min(30_000, Math.max(1000, this.listenBackoffMs * 2));
+				this.listenTimer = setTimeout(() => {
+					this.listenTimer = undefined;
+					this.listen();
+				}, this.listenBackoffMs);
+				this.listenTimer.unref();
+			});
 	}
 
 	push(event: LearnerEvent) {
@@ -210,12 +366,14 @@ export class WorkshopReporter {
 		this.saved = {...this.target, learnerId: answer.learnerId, token: answer.token, seq};
 		this.persist();
 		this.connected();
+		this.listen();
 		return true;
 	}
 
 	private async pump(): Promise<void> {
 		try {
 			if (!this.saved && !(await this.join())) return;
+			this.listen();
 			while (this.queue.length > 0 && this.saved) {
 				const batch = this.queue.slice(0, MAX_BATCH);
 				const seq = this.saved.seq + 1;
@@ -267,5 +425,8 @@ export class WorkshopReporter {
 		}
 		this.closed = true;
 		if (this.timer) clearTimeout(this.timer);
+		if (this.listenTimer) clearTimeout(this.listenTimer);
+		this.listening?.abort();
+		for (const waiter of this.holdWaiters.splice(0)) waiter();
 	}
 }

@@ -171,3 +171,47 @@ export class Room {
 		return {outline: this.outline, learners, at: now};
 	}
 }
+
+/**
+ * One CSV field (RFC 4180): quoted when it holds a comma, quote or line break. A field a spreadsheet would run as a
+ * formula (=, +, -, @, tab, CR first: a learner picks their own name) gets a leading apostrophe (OWASP "CSV injection").
+ */
+export function csvField(value: string | number | undefined): string {
+	let text = value === undefined ? '' : String(value);
+	if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+	return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export const ROOM_CSV_COLUMNS = ['learner', 'learner_id', 'track', 'target', 'doctor', 'lesson', 'step', 'status', 'failures', 'hints', 'reason', 'at', 'stuck'] as const;
+
+/** The room as CSV: a row per learner and step of the lab (status empty for a step not started). */
+export function roomCsv(snapshot: RoomSnapshot): string {
+	const lines = [ROOM_CSV_COLUMNS.join(',')];
+	for (const learner of snapshot.learners) {
+		const stuck = learner.stuck ? (learner.stuck.kind === 'time' ? `time:${learner.stuck.minutes}m` : `failures:${learner.stuck.count}`) : '';
+		for (const lesson of snapshot.outline.lessons) {
+			for (const step of lesson.steps) {
+				if (step.tracks && !step.tracks.includes(learner.track)) continue;
+				const cell = learner.cells[`${lesson.id}/${step.id}`];
+				const current = learner.current?.lesson === lesson.id && learner.current.step === step.id;
+				const row = [
+					learner.name,
+					learner.id,
+					learner.track,
+					learner.target,
+					learner.doctor,
+					lesson.id,
+					step.id,
+					cell?.status,
+					cell?.failures,
+					cell?.hints,
+					cell?.reason,
+					cell ? new Date(cell.at).toISOString() : undefined,
+					current ? stuck : '',
+				];
+				lines.push(row.map(csvField).join(','));
+			}
+		}
+	}
+	return `${lines.join('\r\n')}\r\n`;
+}

@@ -7,8 +7,17 @@ import {randomBytes, randomUUID, timingSafeEqual} from 'node:crypto';
 import http from 'node:http';
 import type {AddressInfo} from 'node:net';
 import {dashboardHtml, type DashboardLabels} from './dashboard.js';
-import {eventBatchSchema, joinRequestSchema, MAX_BODY_BYTES, RateLimiter, type JoinAnswer} from './protocol.js';
-import {Room, RoomFullError, type RoomOptions, type RoomOutline} from './room.js';
+import {eventBatchSchema, joinRequestSchema, MAX_BODY_BYTES, pacingCommandSchema, RateLimiter, type JoinAnswer, type PacingMessage} from './protocol.js';
+import {Room, RoomFullError, roomCsv, type RoomOptions, type RoomOutline, type RoomSnapshot} from './room.js';
+
+/** The pacing channels one learner may hold open at once (a TUI and a headless run on one home); the oldest goes. */
+const MAX_PACING_STREAMS_PER_LEARNER = 2;
+/** Dashboards and learners' pacing channels the server keeps open at most. */
+const MAX_STREAMS = 2000;
+/** Hints waiting for a learner who is not listening. */
+const MAX_PENDING_HINTS = 10;
+/** IP addresses whose join rate is remembered (the oldest is forgotten beyond this). */
+const MAX_JOIN_LIMITERS = 10_000;
 
 export interface WorkshopServerOptions {
 	outline: RoomOutline;
@@ -31,8 +40,19 @@ export interface WorkshopServer {
 	/** What learners pass to --join. */
 	joinUrl: string;
 	room: Room;
+	/** The room as dashboards see it: the learners, the hold and the last message, who listens for pacing. */
+	snapshot(): WorkshopSnapshot;
 	close(): Promise<void>;
 }
+
+export interface PacingState {
+	hold: string | null;
+	message?: {text: string; at: string};
+	/** Learners whose lab listens for pacing now. */
+	listening: string[];
+}
+
+export type WorkshopSnapshot = RoomSnapshot & {pacing: PacingState};
 
 const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
 
@@ -86,7 +106,7 @@ function readBody(request: http.IncomingMessage): Promise<unknown> {
 function send(response: http.ServerResponse, status: number, body?: unknown) {
 	if (response.headersSent) return;
 	const text = body === undefined ? '' : JSON.stringify(body);
-	response.writeHead(status, {'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...(status === 413 ? {connection: 'close'} : {})});
+	response.writeHead(status, {'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...(status === 413 || status === 415 ? {connection: 'close'} : {})});
 	response.end(text);
 }
 
@@ -101,11 +121,35 @@ export async function startWorkshopServer(options: WorkshopServerOptions): Promi
 	const joinLimits = new Map<string, RateLimiter>();
 	const streams = new Set<http.ServerResponse>();
 	const eventRate = options.eventRate ?? {rate: 5, burst: 100};
+	/** learner id → their labs' open pacing channels. */
+	const pacingStreams = new Map<string, Set<http.ServerResponse>>();
+	const pendingHints = new Map<string, PacingMessage[]>();
+	const pacingOpens = new Map<string, RateLimiter>();
+	let hold: string | null = null;
+	let lastMessage: PacingMessage | undefined;
+	const openStreams = () => streams.size + [...pacingStreams.values()].reduce((sum, set) => sum + set.size, 0);
+
+	const snapshot = (): WorkshopSnapshot => ({
+		...room.snapshot(now()),
+		pacing: {
+			hold,
+			...(lastMessage?.type === 'message' ? {message: {text: lastMessage.text, at: lastMessage.at}} : {}),
+			listening: [...pacingStreams.keys()],
+		},
+	});
+	const frame = (message: PacingMessage) => `event: pacing\ndata: ${JSON.stringify(message)}\n\n`;
+	/** Sends a pacing message to one learner's open channels; false when none is open. */
+	const tell = (learnerId: string, message: PacingMessage): boolean => {
+		const open = pacingStreams.get(learnerId);
+		if (!open || open.size === 0) return false;
+		for (const stream of open) stream.write(frame(message));
+		return true;
+	};
 
 	let pushTimer: NodeJS.Timeout | undefined;
 	const pushNow = () => {
 		pushTimer = undefined;
-		const data = `event: room\ndata: ${JSON.stringify(room.snapshot(now()))}\n\n`;
+		const data = `event: room\ndata: ${JSON.stringify(snapshot())}\n\n`;
 		for (const stream of streams) stream.write(data);
 	};
 	/** Changes reach the dashboards at most every 100 ms (a room of 100 learners sends many). */
@@ -113,21 +157,36 @@ export async function startWorkshopServer(options: WorkshopServerOptions): Promi
 		pushTimer ??= setTimeout(pushNow, 100);
 	};
 	// Every 15 s the room goes out again even without events: a learner becomes stuck by time alone.
+	// Learners' pacing channels get a comment line too, so a lab can tell a quiet server from a gone one.
 	const keepAlive = setInterval(() => {
 		if (streams.size > 0) changed();
+		for (const open of pacingStreams.values()) for (const stream of open) stream.write(': ping\n\n');
 	}, 15_000);
 	keepAlive.unref();
 
+	/** The facilitator's key: in the query for what the browser loads (the dashboard's address, exports). */
 	const facilitator = (url: URL) => sameSecret(url.searchParams.get('key') ?? '', key);
+	/**
+	 * For pacing, only in a header: a page elsewhere cannot send one without a CORS preflight this server never
+	 * answers, so a link or a form on another site cannot pace the room even with the key in its address.
+	 */
+	const facilitatorHeader = (request: http.IncomingMessage) => {
+		const header = request.headers['x-workshop-key'];
+		return typeof header === 'string' && sameSecret(header, key);
+	};
 	const bearer = (request: http.IncomingMessage) => /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1];
 
 	const server = http.createServer((request, response) => {
 		const url = new URL(request.url ?? '/', 'http://localhost');
 		const handle = async () => {
+			// Every body is JSON, said so: a form or a text/plain post from another page is refused before it is read.
+			if (request.method === 'POST' && !/^application\/json(;|$)/i.test(request.headers['content-type'] ?? '')) return send(response, 415, {error: 'expected application/json'});
 			if (request.method === 'POST' && url.pathname === '/join') {
 				const ip = request.socket.remoteAddress ?? '?';
 				const limiter = joinLimits.get(ip) ?? new RateLimiter(5, 40, now());
+				joinLimits.delete(ip);
 				joinLimits.set(ip, limiter);
+				if (joinLimits.size > MAX_JOIN_LIMITERS) joinLimits.delete(joinLimits.keys().next().value!);
 				if (!limiter.take(1, now())) return send(response, 429, {error: 'too many joins'});
 				const parsed = joinRequestSchema.safeParse(await readBody(request));
 				if (!parsed.success) return send(response, 400, {error: 'malformed join'});
@@ -160,8 +219,64 @@ export async function startWorkshopServer(options: WorkshopServerOptions): Promi
 				changed();
 				return send(response, 204);
 			}
+			if (request.method === 'POST' && url.pathname === '/api/pacing') {
+				if (!facilitatorHeader(request)) return send(response, 403, {error: 'pacing needs the dashboard key (x-workshop-key)'});
+				const parsed = pacingCommandSchema.safeParse(await readBody(request));
+				if (!parsed.success) return send(response, 400, {error: 'malformed pacing command'});
+				const command = parsed.data;
+				const at = new Date(now()).toISOString();
+				if (command.type === 'hold') {
+					if (command.lesson !== null && !options.outline.lessons.some((lesson) => lesson.id === command.lesson)) return send(response, 404, {error: `no lesson ${command.lesson}`});
+					hold = command.lesson;
+					for (const learnerId of pacingStreams.keys()) tell(learnerId, {type: 'hold', lesson: hold, at});
+				} else if (command.type === 'message') {
+					lastMessage = {type: 'message', text: command.text, at};
+					for (const learnerId of pacingStreams.keys()) tell(learnerId, lastMessage);
+				} else {
+					if (!room.has(command.learnerId)) return send(response, 404, {error: 'no such learner'});
+					const hint: PacingMessage = {type: 'hint', text: command.text, at};
+					if (!tell(command.learnerId, hint)) {
+						const pending = pendingHints.get(command.learnerId) ?? [];
+						pending.push(hint);
+						pendingHints.set(command.learnerId, pending.slice(-MAX_PENDING_HINTS));
+					}
+				}
+				changed();
+				return send(response, 204);
+			}
 			if (request.method !== 'GET') return send(response, 405, {error: 'method not allowed'});
-			if (url.pathname === '/dashboard' || url.pathname === '/api/room' || url.pathname === '/api/stream') {
+			if (url.pathname === '/pacing') {
+				const token = bearer(request);
+				const learnerId = token ? tokens.get(token) : undefined;
+				if (!learnerId) return send(response, 401, {error: 'join first'});
+				// A lab reopens its channel after a backoff; one that loops is refused, not served.
+				const opens = pacingOpens.get(learnerId) ?? new RateLimiter(1, 10, now());
+				pacingOpens.set(learnerId, opens);
+				if (!opens.take(1, now())) return send(response, 429, {error: 'too many pacing channels opened'});
+				if (openStreams() >= MAX_STREAMS) return send(response, 503, {error: 'too many open channels'});
+				const open = pacingStreams.get(learnerId) ?? new Set();
+				while (open.size >= MAX_PACING_STREAMS_PER_LEARNER) {
+					const oldest = open.values().next().value!;
+					open.delete(oldest);
+					oldest.end();
+				}
+				response.writeHead(200, {'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive'});
+				// The hold first (released or not), so a lab that joins late knows where the room is.
+				response.write(`retry: 2000\n\n${frame({type: 'hold', lesson: hold, at: new Date(now()).toISOString()})}`);
+				if (lastMessage) response.write(frame(lastMessage));
+				for (const hint of pendingHints.get(learnerId) ?? []) response.write(frame(hint));
+				pendingHints.delete(learnerId);
+				open.add(response);
+				pacingStreams.set(learnerId, open);
+				changed();
+				request.on('close', () => {
+					open.delete(response);
+					if (open.size === 0 && pacingStreams.get(learnerId) === open) pacingStreams.delete(learnerId);
+					changed();
+				});
+				return;
+			}
+			if (url.pathname === '/dashboard' || url.pathname.startsWith('/api/')) {
 				if (!facilitator(url)) return send(response, 403, {error: 'the dashboard needs its key'});
 			}
 			if (url.pathname === '/dashboard') {
@@ -176,10 +291,24 @@ export async function startWorkshopServer(options: WorkshopServerOptions): Promi
 				response.end(dashboardHtml({nonce, lang: options.lang, title: options.outline.title, labels: options.labels}));
 				return;
 			}
-			if (url.pathname === '/api/room') return send(response, 200, room.snapshot(now()));
+			if (url.pathname === '/api/room') return send(response, 200, snapshot());
+			if (url.pathname === '/api/export.json' || url.pathname === '/api/export.csv') {
+				const stamp = new Date(now()).toISOString().replace(/[:.]/g, '-');
+				const csv = url.pathname.endsWith('.csv');
+				const current = snapshot();
+				response.writeHead(200, {
+					'content-type': csv ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8',
+					'content-disposition': `attachment; filename="cilium-lab-room-${stamp}.${csv ? 'csv' : 'json'}"`,
+					'cache-control': 'no-store',
+					'x-content-type-options': 'nosniff',
+				});
+				response.end(csv ? roomCsv(current) : `${JSON.stringify({kind: 'cilium-lab-room', exportedAt: new Date(now()).toISOString(), ...current}, null, 2)}\n`);
+				return;
+			}
 			if (url.pathname === '/api/stream') {
+				if (openStreams() >= MAX_STREAMS) return send(response, 503, {error: 'too many open channels'});
 				response.writeHead(200, {'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive'});
-				response.write(`retry: 1000\nevent: room\ndata: ${JSON.stringify(room.snapshot(now()))}\n\n`);
+				response.write(`retry: 1000\nevent: room\ndata: ${JSON.stringify(snapshot())}\n\n`);
 				streams.add(response);
 				request.on('close', () => streams.delete(response));
 				return;
@@ -206,10 +335,12 @@ export async function startWorkshopServer(options: WorkshopServerOptions): Promi
 		dashboardUrl: `${base}/dashboard?key=${key}`,
 		joinUrl: `${base}/join/${code}`,
 		room,
+		snapshot,
 		close: async () => {
 			clearInterval(keepAlive);
 			if (pushTimer) clearTimeout(pushTimer);
 			for (const stream of streams) stream.end();
+			for (const open of pacingStreams.values()) for (const stream of open) stream.end();
 			server.closeAllConnections();
 			await new Promise<void>((resolve) => server.close(() => resolve()));
 		},

@@ -90,6 +90,8 @@ describe('progress store', () => {
 			{version: 1},
 			{updatedAt: 'x', lessons: {}, version: 1, variables: {B: '1', A: '2'}, target: {context: 'c', kind: 'practice'}, lang: 'en', track: 'k8s'},
 			{version: 1, target: {kind: 'real'}, lessons: {a: {steps: {}}, b: {steps: {s: {...step, status: 'done'}}}}},
+			// The record of how a step was earned (cilium-lab report), in files written since.
+			{...sample, lessons: {install: {steps: {helm: {...step, attempts: 3, hints: 1, timeMs: 61234.5}}}}},
 			// For the schema: unknown keys, wrong types and values, a newer or missing version, odd keys.
 			{...sample, extra: 1},
 			{...sample, target: {kind: 'real', extra: 1}},
@@ -105,6 +107,9 @@ describe('progress store', () => {
 			{...sample, target: {kind: 'cloud'}},
 			{...sample, target: {kind: 'real', context: null}},
 			{...sample, updatedAt: 5},
+			{...sample, lessons: {install: {steps: {helm: {...step, attempts: -1}}}}},
+			{...sample, lessons: {install: {steps: {helm: {...step, hints: 1.5}}}}},
+			{...sample, lessons: {install: {steps: {helm: {...step, timeMs: '5'}}}}},
 			{...sample, version: 2},
 			{...sample, version: '1'},
 			{track: 'k8s'},
@@ -122,8 +127,31 @@ describe('progress store', () => {
 				expect(plain).toEqual(parsed.data);
 			}
 		}
-		expect(cases.slice(0, 4).every((data) => plainProgress(data) !== undefined)).toBe(true);
-		expect(cases.slice(4).every((data) => plainProgress(data) === undefined)).toBe(true);
+		expect(cases.slice(0, 5).every((data) => plainProgress(data) !== undefined)).toBe(true);
+		expect(cases.slice(5).every((data) => plainProgress(data) === undefined)).toBe(true);
+	});
+});
+
+describe('progress files across versions', () => {
+	it('reads a file written before records were kept (no attempts, hints or time), and one with them', async () => {
+		const dir = home();
+		writeFileSync(progressPath(dir), JSON.stringify(sample));
+		expect((await loadProgress(dir)).progress!.lessons).toEqual(sample.lessons);
+		const withRecord = {...sample, lessons: {install: {steps: {helm: {...sample.lessons.install!.steps.helm!, attempts: 2, hints: 1, timeMs: 1500}}}}};
+		writeFileSync(progressPath(dir), JSON.stringify(withRecord));
+		const loaded = await loadProgress(dir);
+		expect(loaded.notice).toBeUndefined();
+		expect(loaded.progress!.lessons.install!.steps.helm).toEqual({status: 'solved', at: '2026-01-01T00:00:00.000Z', context: 'aks-1', attempts: 2, hints: 1, timeMs: 1500});
+	});
+
+	it('a file with records still parses under the schema of a cilium-lab that predates them (version 1, the new keys dropped)', () => {
+		const older = z.object({
+			version: z.literal(1),
+			lessons: z.record(z.string(), z.object({steps: z.record(z.string(), z.object({status: z.enum(['done', 'solved']), at: z.string(), context: z.string()}))})),
+		});
+		const parsed = older.safeParse({...sample, lessons: {install: {steps: {helm: {...sample.lessons.install!.steps.helm!, attempts: 2, hints: 1, timeMs: 1500}}}}});
+		expect(parsed.success).toBe(true);
+		expect(parsed.data!.lessons.install!.steps.helm).toEqual(sample.lessons.install!.steps.helm);
 	});
 });
 

@@ -308,3 +308,60 @@ describe('session details', () => {
 	});
 });
 
+
+describe('the record of how a step was earned (cilium-lab report)', () => {
+	const later = (seconds: number) => new Date(Date.parse(at) + seconds * 1000).toISOString();
+	const ok = {ok: true, summary: 'ok'};
+	const bad = {ok: false, summary: 'no'};
+
+	it('counts attempts (runs, solves, checks of its own) and hints, and times the step from its first start to completion', () => {
+		let state = start();
+		state = apply(
+			state,
+			{type: 'HINT_REVEALED', lessonId: 'cluster', stepId: 'create'},
+			{type: 'STEP_STARTED', lessonId: 'cluster', stepId: 'create', at},
+			{type: 'OUTPUT_EXITED', lessonId: 'cluster', stepId: 'create', at: later(1), outcome: {kind: 'exited', exitCode: 0, durationMs: 5}},
+			{type: 'CHECKS_STARTED', lessonId: 'cluster', stepId: 'create'},
+			{type: 'CHECKS_FINISHED', lessonId: 'cluster', stepId: 'create', at: later(2), results: [bad]},
+			// the learner fixes it in a shell and checks: a second attempt
+			{type: 'CHECKS_STARTED', lessonId: 'cluster', stepId: 'create'},
+			{type: 'CHECKS_FINISHED', lessonId: 'cluster', stepId: 'create', at: later(3), results: [bad]},
+			{type: 'SOLVE_STARTED', lessonId: 'cluster', stepId: 'create', at: later(4)},
+			{type: 'OUTPUT_EXITED', lessonId: 'cluster', stepId: 'create', at: later(5), outcome: {kind: 'exited', exitCode: 0, durationMs: 5}},
+			{type: 'CHECKS_STARTED', lessonId: 'cluster', stepId: 'create'},
+			{type: 'CHECKS_FINISHED', lessonId: 'cluster', stepId: 'create', at: later(90), results: [ok]},
+		);
+		expect(toProgressLessons(state).cluster!.steps.create).toEqual({status: 'solved', at: later(90), context: 'practice', attempts: 3, hints: 1, timeMs: 90_000});
+	});
+
+	it('a saved record comes back with the progress, and a step redone keeps counting', () => {
+		const progress = {cluster: {steps: {create: {status: 'done' as const, at, context: 'practice', attempts: 2, hints: 1, timeMs: 5000}}}};
+		let state = createSession({lab: lab(), track: 'aks-byocni', lang: 'en', variables: {}, progress});
+		expect(state.lessons.cluster!.steps.create!.hintsRevealed).toBe(1);
+		expect(toProgressLessons(state).cluster!.steps.create).toEqual(progress.cluster.steps.create);
+		state = passByRun(state, 'cluster', 'create');
+		expect(toProgressLessons(state).cluster!.steps.create).toMatchObject({status: 'done', attempts: 3, hints: 1, timeMs: 0});
+	});
+});
+
+describe('a workshop facilitator holding the room (HOLD_CHANGED)', () => {
+	it('locks the lessons after the held one with the reason, and opens them again on release', () => {
+		let state = start('k8s');
+		state = passByRun(state, 'install', 'helm');
+		state = passByRun(state, 'install', 'status');
+		expect(lockedReason(state, 'policy')).toBeUndefined();
+		expect(state.lessons.policy!.steps.apply!.status).toBe('ready');
+		state = reduce(state, {type: 'HOLD_CHANGED', lessonId: 'install'});
+		expect(lockedReason(state, 'policy')).toEqual({kind: 'held', lessonId: 'install', order: 2});
+		expect(lockedReason(state, 'install')).toBeUndefined();
+		expect(state.lessons.policy!.steps.apply!.status).toBe('locked');
+		// Refused with the reason, as any locked step.
+		const refused = reduce(state, {type: 'STEP_STARTED', lessonId: 'policy', stepId: 'apply', at});
+		expect(refused.notice).toEqual({kind: 'stepLocked', lessonId: 'policy', stepId: 'apply', reason: {kind: 'held', lessonId: 'install', order: 2}});
+		state = reduce(state, {type: 'HOLD_CHANGED'});
+		expect(state.hold).toBeUndefined();
+		expect(state.lessons.policy!.steps.apply!.status).toBe('ready');
+		// A hold at a lesson this lab does not have changes nothing.
+		expect(lockedReason(reduce(state, {type: 'HOLD_CHANGED', lessonId: 'elsewhere'}), 'policy')).toBeUndefined();
+	});
+});

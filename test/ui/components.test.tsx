@@ -235,6 +235,26 @@ describe('StatusBar', () => {
 	});
 });
 
+describe('StatusBar with a workshop facilitator', () => {
+	it("shows the facilitator's last word on a line of its own, cut to the width, in Korean too", async () => {
+		const instance = render(
+			<Box width={60}>
+				<StatusBar target={{kind: 'practice'}} trackTitle="k8s" lang="en" done={0} total={4} jobs={[]} width={60} workshop="connected" facilitator={{kind: 'message', text: 'Break until 11:00, then lesson 5 together. '.repeat(3)}} />
+			</Box>,
+		);
+		const frame = await waitForText(instance, 'facilitator');
+		const line = frame.split('\n').find((row) => row.includes('facilitator'))!;
+		expect(line.startsWith('✉ facilitator: Break until 11:00')).toBe(true);
+		expect(stringWidth(line)).toBeLessThanOrEqual(60);
+		instance.rerender(
+			<LangProvider lang="ko">
+				<StatusBar target={{kind: 'practice'}} trackTitle="k8s" lang="ko" done={0} total={4} jobs={[]} workshop="connected" facilitator={{kind: 'held', text: '진행자가 2번 레슨에서 기다리게 했습니다'}} />
+			</LangProvider>,
+		);
+		expect(await waitForText(instance, '기다리게')).toContain('■ 워크숍: 진행자가 2번 레슨에서 기다리게 했습니다');
+	});
+});
+
 describe('KeyHints', () => {
 	it('lists the keys given', async () => {
 		const instance = render(<KeyHints hints={[{keys: 'r', label: 'run'}, {keys: 'q', label: 'quit'}]} />);

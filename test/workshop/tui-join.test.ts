@@ -43,4 +43,35 @@ describe('cilium-lab --join in a terminal', () => {
 		await terminal.waitFor('[exit 0]');
 		fs.rmSync(home, {recursive: true, force: true});
 	}, 60_000);
+
+	it("shows the facilitator's message in the status bar and a held room in the lesson list, in Korean at 80x24", async () => {
+		const outline = {title: 'Test lab', lessons: [{id: 'files', title: 'Files', steps: [{id: 'write', title: 'Write'}, {id: 'read-it', title: 'Read'}]}, {id: 'more', title: 'More', steps: [{id: 'second', title: 'Second'}, {id: 'fails', title: 'Fails'}]}]};
+		server = await startWorkshopServer({outline, labels: dashboardLabels('ko'), lang: 'ko'});
+		const key = new URL(server.dashboardUrl).searchParams.get('key')!;
+		const pace = (command: unknown) => fetch(new URL('/api/pacing', server!.joinUrl), {method: 'POST', headers: {'content-type': 'application/json', 'x-workshop-key': key}, body: JSON.stringify(command)});
+		const home = fs.mkdtempSync(path.join(os.tmpdir(), 'cilium-lab-join-'));
+		const app = path.join(root, 'dist/cilium-lab.js');
+		terminal = startTerminal(
+			`env CI=false CILIUM_LAB_HOME=${home} node ${app} --lessons ${lessons} --target real --track aks-byocni --lang ko --join ${server.joinUrl} --name 터미널; echo "[exit $?]"`,
+			{columns: 80, rows: 24},
+		);
+		await terminal.waitFor('GREETING');
+		terminal.press('Escape');
+		await terminal.waitUntil((current) => current.includes('워크숍 연결됨') && current.includes('레슨'), 'the lesson list, connected');
+		await expect.poll(() => server!.snapshot().pacing.listening.length, {timeout: 10_000}).toBe(1);
+		expect((await pace({type: 'message', text: '11시까지 쉬는 시간입니다'})).status).toBe(204);
+		let screen = await terminal.waitFor('✉ 진행자: 11시까지 쉬는 시간입니다');
+		expect(screen.split('\n').findIndex((line) => line.includes('✉ 진행자'))).toBeLessThan(3);
+		expect((await pace({type: 'hold', lesson: 'files'})).status).toBe(204);
+		screen = await terminal.waitFor('진행자가 1번 레슨에서 기다리게 했습니다');
+		// The lesson list says why "more" is locked; the status bar says it too.
+		expect(screen).toMatch(/더.*\(진행자가 1번 레슨에서 기다리게 했습니다\)/);
+		expect(screen).toContain('■ 워크숍: 진행자가 1번 레슨에서 기다리게 했습니다');
+		expect((await pace({type: 'hold', lesson: null})).status).toBe(204);
+		screen = await terminal.waitFor('▶ 워크숍:');
+		expect(screen).not.toContain('(진행자가 1번 레슨에서');
+		terminal.press('q');
+		await terminal.waitFor('[exit 0]');
+		fs.rmSync(home, {recursive: true, force: true});
+	}, 60_000);
 });

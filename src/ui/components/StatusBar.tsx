@@ -29,6 +29,8 @@ export interface StatusBarProps {
 	width?: number;
 	/** With --join: the workshop server's connection. */
 	workshop?: 'connecting' | 'connected' | 'offline';
+	/** The workshop facilitator's last message or hint for this learner, one line. */
+	facilitator?: {kind: 'message' | 'hint' | 'held' | 'released'; text: string};
 }
 
 const SEPARATOR = 3; // " │ "
@@ -51,7 +53,7 @@ export function shortenTitle(title: string, room: number, id?: string): string {
 }
 
 /** One line (two while background jobs run): target, track, language, progress; the track title gives way first. */
-export function StatusBar({target, targetStarting, trackTitle, trackId, lang, done, total, jobs, width, workshop}: StatusBarProps) {
+export function StatusBar({target, targetStarting, trackTitle, trackId, lang, done, total, jobs, width, workshop, facilitator}: StatusBarProps) {
 	const t = useT();
 	const targetText =
 		target.kind === 'practice'
@@ -101,6 +103,11 @@ export function StatusBar({target, targetStarting, trackTitle, trackId, lang, do
 				)}
 			</Box>
 			{jobs.length > 0 && <JobsLine jobs={jobs} />}
+			{facilitator && (
+				<Text color={color('warn')} wrap="truncate-end">
+					{t(`status.facilitator-${facilitator.kind}`, {text: facilitator.text})}
+				</Text>
+			)}
 		</Box>
 	);
 }
