@@ -3,6 +3,7 @@
 import path from 'node:path';
 import type {Lab, Lang, TrackId} from '../lab/types.js';
 import {commandEnvironment} from '../lab/variables.js';
+import {labHomeId} from '../home.js';
 import {createSession, type ProgressLessons, type Target} from '../session/index.js';
 import {StepDriver} from '../session/driver.js';
 import type {CheckRunner, CommandRequest, DriverPorts, JobsPort} from '../session/ports.js';
@@ -37,7 +38,7 @@ export interface HeadlessDriverOptions {
 
 /** A driver and `close()`, which stops what it started (commands, checks, background jobs). */
 export async function headlessDriver(options: HeadlessDriverOptions): Promise<{driver: StepDriver; close(): Promise<void>}> {
-	const env = commandEnvironment({base: options.targetEnv, variables: options.variables, assetsDir: options.lab.assetsDir, home: options.home});
+	const env = commandEnvironment({base: options.targetEnv, variables: options.variables, assetsDir: options.lab.assetsDir, home: options.home, homeId: labHomeId(options.home)});
 	const ownJobs = options.jobs ? undefined : new (await import('../run/jobs.js')).JobManager(options.home);
 	// What a run killed with SIGKILL left running (its steps' and jobs' process groups) is stopped first.
 	const reaped = (await ownJobs?.reapOrphans()) ?? [];

@@ -9,6 +9,7 @@ import {describeResource} from '../session/confirm.js';
 import {visibleSteps} from '../session/gating.js';
 import {findLessonStep} from './check.js';
 import {EXIT} from '../errors.js';
+import {existingLabHomeId} from '../home.js';
 
 export interface DryRunOptions {
 	lab: Lab;
@@ -41,7 +42,8 @@ function checkLine(spec: Record<string, unknown>, values: Record<string, string>
 
 export function dryRun(options: DryRunOptions): number {
 	const {lab, lang, out} = options;
-	const values = {...options.variables, LAB_ASSETS: lab.assetsDir, LAB_HOME: options.home};
+	const homeId = existingLabHomeId(options.home);
+	const values = {...options.variables, LAB_ASSETS: lab.assetsDir, LAB_HOME: options.home, ...(homeId ? {LAB_HOME_ID: homeId} : {})};
 	const selected: Array<{lessonId: string; steps: Step[]}> = [];
 	for (const ref of options.refs) {
 		const {lesson, step} = findLessonStep(lab, options.track, lang, ref);

@@ -6,6 +6,7 @@
 import type {Step, TrackId} from '../lab/types.js';
 import type {JobInfo, OutputLine, RunOutcome} from '../run/types.js';
 import {commandEnvironment} from '../lab/variables.js';
+import {labHomeId} from '../home.js';
 import {createSession, currentStep, hasPassed, progressSummary, toProgressLessons, visibleLessons, type Cursor, type SessionEvent} from '../session/index.js';
 import {StepDriver, type DriverEvent, type ResetReport} from '../session/driver.js';
 import {msg} from '../lab/i18n.js';
@@ -486,7 +487,7 @@ export class TuiController {
 	// ── commands, checks, explain ────────────────────────────────────────────────
 	/** The environment of the lab's commands: the target's, the variables, LAB_ASSETS and LAB_HOME. */
 	commandEnv(): Record<string, string> {
-		return commandEnvironment({base: this.baseEnv, variables: this.state.session.variables, assetsDir: this.options.lab.assetsDir, home: this.options.home});
+		return commandEnvironment({base: this.baseEnv, variables: this.state.session.variables, assetsDir: this.options.lab.assetsDir, home: this.options.home, homeId: labHomeId(this.options.home)});
 	}
 
 	/** Re-checks completed steps on resume; those whose state has gone are flagged stale. */
