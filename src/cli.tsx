@@ -165,7 +165,7 @@ async function headless(args: CliArgs): Promise<number> {
 		const {dryRun} = await import('./cli/dry-run.js');
 		return dryRun({lab: ctx.lab, track, lang: ctx.lang, refs: args.positionals, variables: ctx.variables, home: ctx.home, target: kind, solve: args.solve, json: args.json, out: process.stdout});
 	}
-	if (args.confirm.length > 0 && args.subcommand !== 'run') throw new UserError('--confirm is for run');
+	if (args.confirm.length > 0 && args.subcommand !== 'run' && args.subcommand !== 'reset') throw new UserError('--confirm is for run and reset');
 
 	if (args.subcommand === 'run' || args.subcommand === 'reset') await refuseUnwritableHome(ctx.home, ctx.lang);
 	const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
@@ -232,8 +232,8 @@ async function headlessCommand(
 		});
 	}
 	if (args.subcommand === 'reset') {
-		const [{resetCommand}, runner] = await Promise.all([import('./cli/reset.js'), import('./run/runner.js')]);
-		return await resetCommand({...headlessOptions(runner), ref: args.positionals[0], json: args.json, store: ctx.store});
+		const [{resetCommand}, runner, {askLine}] = await Promise.all([import('./cli/reset.js'), import('./run/runner.js'), import('./cli/confirm.js')]);
+		return await resetCommand({...headlessOptions(runner), ref: args.positionals[0], json: args.json, store: ctx.store, confirm: {yes: args.yes, confirmed: args.confirm, interactive, ask: askLine}});
 	}
 	const [{runLessons}, runner, {askLine}] = await Promise.all([import('./cli/run.js'), import('./run/runner.js'), import('./cli/confirm.js')]);
 	const reporter = await joinWorkshop(args, {track, target: kind, lang: ctx.lang, home: ctx.home});

@@ -34,6 +34,8 @@ export interface HeadlessDriverOptions {
 	onReaped?(orphan: {name: string; pid: number; command: string}): void;
 	/** Where the real target is (default: src/target-identity.ts, `az account show` and kubectl). */
 	identify?: DriverPorts['identify'];
+	/** Reads an Azure resource's tags (default: src/target-identity.ts, `az … show --query tags`). */
+	inspectAzure?: DriverPorts['inspectAzure'];
 }
 
 /** A driver and `close()`, which stops what it started (commands, checks, background jobs). */
@@ -55,6 +57,7 @@ export async function headlessDriver(options: HeadlessDriverOptions): Promise<{d
 			confirmEffects: options.confirmEffects,
 			portHolder: async (port) => (await import('../run/port-holder.js')).portHolder(port),
 			identify: options.identify ?? (async (request) => (await import('../target-identity.js')).identifyTarget(request)),
+			inspectAzure: options.inspectAzure ?? (async (request) => (await import('../target-identity.js')).inspectAzureResource(request)),
 		},
 		environment: async () => ({env, context: options.context}),
 	});

@@ -44,6 +44,7 @@ export const messages = {
 		en: 'running commands against a real cluster needs a confirmation: run it in a terminal or pass --yes',
 	},
 	'confirm.title': {ko: '⚠ {step}: {effects} (실제 대상)', en: '⚠ {step}: {effects} (real target)'},
+	'confirm.titleCleanup': {ko: '⚠ {step} 의 정리(cleanup): {effects} (실제 대상)', en: '⚠ cleanup of {step}: {effects} (real target)'},
 	'confirm.subscription': {ko: 'Azure 구독: {name} ({id})', en: 'Azure subscription: {name} ({id})'},
 	'confirm.subscriptionUnknown': {ko: 'Azure 구독: 알 수 없음 ({error})', en: 'Azure subscription: unknown ({error})'},
 	'confirm.kube': {ko: 'kube 컨텍스트: {context} · 서버 {server}', en: 'kube context: {context} · server {server}'},
@@ -85,6 +86,29 @@ export const messages = {
 		en: 'port {port} is already in use: {holder}. Stop it, or pick another port for {variable} in the variables (v)',
 	},
 	'driver.jobFailed': {ko: '백그라운드 명령이 끝났습니다 ({outcome}): {line}', en: 'the background command ended ({outcome}): {line}'},
+	// "only what the lab made" (src/session/ownership.ts)
+	'guard.refused': {ko: '{resource} 이(가) 이미 있는데 이 실습이 만든 것이 아닙니다: {why} {advice}', en: '{resource} already exists and this lab did not make it: {why} {advice}'},
+	'guard.notLabMade': {ko: '{tag} 태그가 없습니다.', en: 'it has no {tag} tag.'},
+	'guard.otherHome': {
+		ko: '다른 cilium-lab 홈이 만들었습니다 (cilium-lab-home={home}, 이 홈은 {mine}).',
+		en: 'another cilium-lab home made it (cilium-lab-home={home}; this home is {mine}).',
+	},
+	'guard.whose': {ko: '{owner} 의 것으로 보입니다 (태그 {tag}).', en: "It looks like {owner}'s (tag {tag})."},
+	'guard.whoseTags': {ko: '누구 것인지 알 수 없습니다. 태그: {tags}.', en: 'Whose it is is not clear; its tags: {tags}.'},
+	'guard.noTags': {ko: '태그가 없어 누구 것인지 알 수 없습니다.', en: 'It has no tags, so whose it is is not clear.'},
+	'guard.adviceRename': {
+		ko: '실습은 남의 리소스를 가져다 쓰지 않습니다: 다른 이름을 고르세요 (변수 화면 v, 또는 --set {variable}=새-이름).',
+		en: "The lab does not adopt what is not its own: pick another name (the variables screen, key v, or --set {variable}=new-name).",
+	},
+	'guard.adviceDelete': {
+		ko: '실습은 이 실습 홈이 만든 것만 지웁니다. 변수가 다른 리소스를 가리키면 고치고 (v, 또는 --set {variable}=…), 정말 지울 것이라면 az 로 직접 지우세요.',
+		en: 'The lab deletes only what this lab home made. If the variables name the wrong one, fix them (v, or --set {variable}=…); if it is yours to delete, delete it yourself with az.',
+	},
+	'guard.cannotInspect': {ko: '태그를 읽을 방법이 없습니다', en: 'no way to read its tags'},
+	'guard.unknown': {
+		ko: '{resource} 을(를) 누가 만들었는지 확인하지 못했습니다 ({error}). 실습은 자기가 만든 것을 확인할 수 있을 때만 실행합니다',
+		en: 'could not check who made {resource} ({error}); the lab acts only on what it can see it made',
+	},
 	'jobsCli.none': {ko: '실습이 시작한 백그라운드 작업 중 실행 중인 것이 없습니다', en: 'no background job the lab started is running'},
 	'jobsCli.stopped': {ko: '멈춤: {name} (pid {pid})', en: 'stopped {name} (pid {pid})'},
 	'jobsCli.notRunning': {ko: '{name}: 실행 중인 작업이 없습니다', en: '{name}: not running'},
@@ -328,6 +352,14 @@ export const messages = {
 	'reset.everything': {ko: '처음', en: 'the beginning'},
 	'reset.done': {ko: '진행을 지웠습니다: 단계 {count}개, 정리 {cleanups}개', en: 'Progress cleared: {count} step(s), {cleanups} cleanup(s) run'},
 	'reset.cleanupFailed': {ko: '정리 실패: {step} ({outcome}); 나머지는 계속했습니다', en: 'a cleanup failed: {step} ({outcome}); the rest went on'},
+	'reset.declined': {
+		ko: '{step} 의 정리를 확인하지 않아 거기서 멈췄습니다: 그 단계와 앞 단계의 진행은 그대로이고, 뒤 단계 {count}개의 진행만 지웠습니다',
+		en: 'stopped at {step}: its cleanup was not confirmed, so it and the steps before it keep their progress; {count} later step(s) cleared',
+	},
+	'goback.declined': {
+		ko: '되돌리지 않았습니다: {step} 의 정리를 확인하지 않았습니다 (뒤 단계 {count}개의 진행만 지웠습니다)',
+		en: 'not put back: the cleanup of {step} was not confirmed ({count} later step(s) cleared)',
+	},
 	'reset.nothing': {ko: '지울 진행이 없습니다', en: 'no progress to clear'},
 	'key.reset': {ko: '여기부터 진행 초기화', en: 'reset progress from here'},
 	'key.any-close': {ko: '닫기', en: 'close'},

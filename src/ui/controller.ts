@@ -59,6 +59,7 @@ export class TuiController {
 				jobs: deps.jobs,
 				logFileFor: deps.logFileFor,
 				identify: deps.identify,
+				inspectAzure: deps.inspectAzure,
 				portHolder: deps.portHolder,
 				confirmEffects: (need) => this.askEffects(need),
 			},
@@ -462,6 +463,7 @@ export class TuiController {
 
 	private async goBackAndRun(ref: Cursor, activity: 'run' | 'solve') {
 		const report = await this.driver.goBackTo(ref);
+		if (report.declined) return this.say(this.t('goback.declined', {step: stepKey(report.declined), count: report.steps.length}));
 		if (report.failed) return this.say(this.t('goback.failed', {step: stepKey(report.failed), outcome: describeOutcome(this.state.session.lang, report.failed.outcome)}));
 		const said = this.t('goback.done', {count: report.cleanups.length});
 		this.say(said);
@@ -473,7 +475,8 @@ export class TuiController {
 	/** Clears progress from `from` on (everything without it), running cleanups in reverse. */
 	async reset(from?: Cursor | {lessonId: string}): Promise<ResetReport> {
 		const report = await this.driver.reset(from);
-		if (report.failed) this.say(this.t('reset.cleanupFailed', {step: stepKey(report.failed), outcome: describeOutcome(this.state.session.lang, report.failed.outcome)}));
+		if (report.declined) this.say(this.t('reset.declined', {step: stepKey(report.declined), count: report.steps.length}));
+		else if (report.failed) this.say(this.t('reset.cleanupFailed', {step: stepKey(report.failed), outcome: describeOutcome(this.state.session.lang, report.failed.outcome)}));
 		else this.say(this.t('reset.done', {count: report.steps.length, cleanups: report.cleanups.length}));
 		this.set({lessonIndex: this.currentLessonIndex(), scroll: 0});
 		return report;
