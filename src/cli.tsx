@@ -168,6 +168,10 @@ async function headless(args: CliArgs): Promise<number> {
 	if (args.confirm.length > 0 && args.subcommand !== 'run' && args.subcommand !== 'reset') throw new UserError('--confirm is for run and reset');
 
 	if (args.subcommand === 'run' || args.subcommand === 'reset') await refuseUnwritableHome(ctx.home, ctx.lang);
+	if (args.subcommand === 'run' || args.subcommand === 'reset') {
+		const {runningCostLines} = await import('./cost/ledger.js');
+		for (const line of runningCostLines(ctx.lang, ctx.home)) process.stderr.write(`cilium-lab: ${line}\n`);
+	}
 	const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
 	if ((args.subcommand === 'run' || args.subcommand === 'reset') && kind === 'real' && !args.yes && !interactive) {
 		throw new UserError(msg(ctx.lang, 'run.confirmNeedsYes'), `cilium-lab run ${args.positionals.join(' ')} --target real --yes`);

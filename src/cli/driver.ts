@@ -4,6 +4,7 @@ import path from 'node:path';
 import type {Lab, Lang, TrackId} from '../lab/types.js';
 import {commandEnvironment} from '../lab/variables.js';
 import {labHomeId} from '../home.js';
+import {followClusterCosts} from '../cost/track.js';
 import {createSession, type ProgressLessons, type Target} from '../session/index.js';
 import {StepDriver} from '../session/driver.js';
 import type {CheckRunner, CommandRequest, DriverPorts, JobsPort} from '../session/ports.js';
@@ -61,6 +62,7 @@ export async function headlessDriver(options: HeadlessDriverOptions): Promise<{d
 		},
 		environment: async () => ({env, context: options.context}),
 	});
+	followClusterCosts(driver, options.home);
 	return {
 		driver,
 		close: async () => {

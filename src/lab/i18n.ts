@@ -86,6 +86,33 @@ export const messages = {
 		en: 'port {port} is already in use: {holder}. Stop it, or pick another port for {variable} in the variables (v)',
 	},
 	'driver.jobFailed': {ko: '백그라운드 명령이 끝났습니다 ({outcome}): {line}', en: 'the background command ended ({outcome}): {line}'},
+	// cost in view (src/cost)
+	'cost.estimate': {
+		ko: '예상 비용: 노드 {count}대 × {size} ≈ 시간당 {hourly} (하루 {daily}, 한 달 {monthly})',
+		en: 'Estimated cost: {count} × {size} ≈ {hourly}/hour ({daily}/day, {monthly}/month)',
+	},
+	'cost.basis': {
+		ko: '  {region} 의 Linux 종량제 VM 정가 ({date} 기준, USD). 디스크·로드 밸런서·공용 IP 는 별도',
+		en: '  Linux pay-as-you-go VM list price in {region} (as of {date}, USD); disks, load balancer and public IP are extra',
+	},
+	'cost.basisOtherRegion': {
+		ko: '  가격표에 {location} 가격이 없어 {region} 의 Linux 종량제 VM 정가 ({date} 기준, USD) 로 계산. 지역마다 가격이 다르다. 디스크·로드 밸런서·공용 IP 는 별도',
+		en: '  priced at {region} (the table has no {location} price; prices differ by region): Linux pay-as-you-go VM list price as of {date}, USD; disks, load balancer and public IP are extra',
+	},
+	'cost.unknownSize': {
+		ko: '예상 비용: 가격표({date})에 {size} 가 없습니다. 노드 {count}대의 비용은 Azure 가격 계산기로 확인하세요',
+		en: 'Estimated cost: {size} is not in the price table ({date}); look up {count} node(s) in the Azure pricing calculator',
+	},
+	'cost.running': {
+		ko: '💸 이 실습이 만든 AKS 클러스터 {name} (리소스 그룹 {group}) 이(가) {duration} 째 켜져 있습니다: {cost}. 8번 레슨(정리)이 지웁니다',
+		en: '💸 The AKS cluster {name} (resource group {group}) this lab made has run for {duration}: {cost}. Lesson 8 (cleanup) deletes it',
+	},
+	'cost.soFar': {ko: '지금까지 약 {amount} (시간당 {hourly}, VM 만)', en: 'roughly {amount} so far ({hourly}/hour, VMs only)'},
+	'cost.soFarUnknown': {ko: '비용은 가격표로 알 수 없습니다', en: 'its cost is not in the price table'},
+	'cost.daysHours': {ko: '{days}일 {hours}시간', en: '{days} d {hours} h'},
+	'cost.hoursMinutes': {ko: '{hours}시간 {minutes}분', en: '{hours} h {minutes} min'},
+	'cost.minutes': {ko: '{minutes}분', en: '{minutes} min'},
+
 	// "only what the lab made" (src/session/ownership.ts)
 	'guard.refused': {ko: '{resource} 이(가) 이미 있는데 이 실습이 만든 것이 아닙니다: {why} {advice}', en: '{resource} already exists and this lab did not make it: {why} {advice}'},
 	'guard.notLabMade': {ko: '{tag} 태그가 없습니다.', en: 'it has no {tag} tag.'},

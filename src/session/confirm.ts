@@ -4,6 +4,7 @@
 // irreversible one needs each resource's name typed (TUI, a terminal) or given with `--confirm NAME` (headless).
 // Headless, `--yes` covers costly steps but never a name. Pure.
 import {expandResources, needsTypedName} from '../lab/effects.js';
+import {costLines} from '../cost/estimate.js';
 import {msg, type MessageKey} from '../lab/i18n.js';
 import type {Lang, Step, StepEffect, StepResource} from '../lab/types.js';
 import type {Cursor, Target} from './types.js';
@@ -107,7 +108,10 @@ export function describeConfirmation(lang: Lang, need: EffectConfirmation, how: 
 			? msg(lang, 'confirm.kube', {context: identity.context, server: identity.server ?? '?'})
 			: msg(lang, 'confirm.kubeUnknown', {error: identity.kubeError ?? '?'}),
 	);
-	for (const resource of need.resources) lines.push(`  • ${describeResource(lang, resource)}`);
+	for (const resource of need.resources) {
+		lines.push(`  • ${describeResource(lang, resource)}`);
+		if (need.effects.includes('costly') && need.activity !== 'cleanup') lines.push(...costLines(lang, resource).map((line) => `    ${line}`));
+	}
 	if (need.typedNames.length > 0) lines.push(msg(lang, how === 'keys' ? 'confirm.typeNames' : 'confirm.typeNamesTerminal', {names: need.typedNames.join(' ')}));
 	else lines.push(msg(lang, how === 'keys' ? 'confirm.yesNo' : 'confirm.yesNoTerminal'));
 	return lines;

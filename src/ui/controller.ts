@@ -7,6 +7,8 @@ import type {Step, TrackId} from '../lab/types.js';
 import type {JobInfo, OutputLine, RunOutcome} from '../run/types.js';
 import {commandEnvironment} from '../lab/variables.js';
 import {labHomeId} from '../home.js';
+import {followClusterCosts} from '../cost/track.js';
+import {runningCostLines} from '../cost/ledger.js';
 import {createSession, currentStep, hasPassed, progressSummary, toProgressLessons, visibleLessons, type Cursor, type SessionEvent} from '../session/index.js';
 import {StepDriver, type DriverEvent, type ResetReport} from '../session/driver.js';
 import {msg} from '../lab/i18n.js';
@@ -66,6 +68,7 @@ export class TuiController {
 			environment: async () => ((await this.targetUsable()) ? {env: this.commandEnv(), context: this.checkContext} : undefined),
 		});
 		this.driver.subscribe((event) => this.onDriverEvent(event));
+		followClusterCosts(this.driver, options.home);
 		const first: Screen = options.track === undefined ? 'tracks' : options.askVariables ? 'variables' : 'lessons';
 		this.state = {
 			session: this.driver.getState(),
@@ -80,6 +83,9 @@ export class TuiController {
 			firstTrackChoice: options.track === undefined,
 		};
 		this.state.lessonIndex = this.currentLessonIndex();
+		// A cluster the lab made on the real target and has not deleted: how long it has run, what it cost (any target).
+		const running = runningCostLines(options.lang, options.home);
+		if (running.length > 0) this.state.message = running.join('\n');
 		this.variablesEditor = new VariablesEditor({
 			lab: options.lab,
 			get: () => ({edit: this.state.variables, session: this.state.session}),
