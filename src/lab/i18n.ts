@@ -104,7 +104,7 @@ export const messages = {
 		en: 'Estimated cost: {size} is not in the price table ({date}); look up {count} node(s) in the Azure pricing calculator',
 	},
 	'cost.running': {
-		ko: '💸 이 실습이 만든 AKS 클러스터 {name} (리소스 그룹 {group}) 이(가) {duration} 째 켜져 있습니다: {cost}. 8번 레슨(정리)이 지웁니다',
+		ko: '💸 이 실습이 만든 AKS 클러스터 {name} (리소스 그룹 {group}) 이(가) {duration}째 켜져 있습니다: {cost}. 8번 레슨(정리)이 지웁니다',
 		en: '💸 The AKS cluster {name} (resource group {group}) this lab made has run for {duration}: {cost}. Lesson 8 (cleanup) deletes it',
 	},
 	'cost.soFar': {ko: '지금까지 약 {amount} (시간당 {hourly}, VM 만)', en: 'roughly {amount} so far ({hourly}/hour, VMs only)'},
