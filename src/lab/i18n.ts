@@ -77,6 +77,10 @@ export const messages = {
 	'dryRun.background': {ko: '(백그라운드로 실행)', en: '(runs in the background)'},
 	'dryRun.interactive': {ko: '(터미널을 넘겨받는 명령)', en: '(takes over the terminal)'},
 	'dryRun.read': {ko: '(읽기 단계: 실행할 명령 없음)', en: '(a read step: nothing to run)'},
+	'dryRun.guardLabTags': {
+		ko: '🏷 실제 대상에서는 이 실습이 만든 것(태그 {tags})이거나 아직 없는 것에만 실행',
+		en: '🏷 on the real target: only on what this lab made (tags {tags}) or what does not exist yet',
+	},
 	'dryRun.checks': {ko: '확인:', en: 'checks:'},
 	'dryRun.footer': {ko: '단계 {count}개 (실행하지 않음)', en: '{count} step(s), none run'},
 	'run.reaped': {ko: '이전 실행이 남긴 프로세스를 멈췄습니다 (pid {pid}): {command}', en: 'stopped what an earlier run left running (pid {pid}): {command}'},

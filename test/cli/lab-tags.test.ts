@@ -55,6 +55,14 @@ afterAll(async () => {
 });
 
 describe('--target real: only what the lab made, and its cost', () => {
+	it('--dry-run shows the estimated cost of az aks create and the tag guard, with this home’s id', () => {
+		const dry = cli(['run', 'cluster/create-byocni', '--dry-run']);
+		expect(dry.code).toBe(0);
+		expect(dry.stdout).toContain('      Estimated cost: 3 × Standard_DS2_v2 ≈ $0.44/hour ($10.51/day, $320/month)');
+		expect(dry.stdout).toContain(`  🏷 on the real target: only on what this lab made (tags createdBy=cilium-lab cilium-lab-home=${labId()}) or what does not exist yet`);
+		expect(dry.stdout).toContain(`--tags createdBy=cilium-lab cilium-lab-home=${labId()}`);
+	});
+
 	it('lesson 01 does not adopt a resource group of the same name without the lab’s tags; another name works and is tagged', async () => {
 		await az(['group', 'create', '-n', 'yj-rg', '-l', 'koreacentral', '--tags', 'owner=alice', 'team=net']);
 		const refused = cli(['run', 'cluster', '--yes']);
