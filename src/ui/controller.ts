@@ -496,7 +496,20 @@ export class TuiController {
 	// ── commands, checks, explain ────────────────────────────────────────────────
 	/** The environment of the lab's commands: the target's, the variables, LAB_ASSETS and LAB_HOME. */
 	commandEnv(): Record<string, string> {
-		return commandEnvironment({base: this.baseEnv, variables: this.state.session.variables, assetsDir: this.options.lab.assetsDir, home: this.options.home, homeId: labHomeId(this.options.home)});
+		return commandEnvironment({base: this.baseEnv, variables: this.state.session.variables, assetsDir: this.options.lab.assetsDir, home: this.options.home, homeId: this.homeId()});
+	}
+
+	private cachedHomeId?: string;
+	/** This home's id (LAB_HOME_ID); undefined when it cannot be made (the home was refused at start, or in tests). */
+	private homeId(): string | undefined {
+		if (this.cachedHomeId === undefined) {
+			try {
+				this.cachedHomeId = labHomeId(this.options.home);
+			} catch {
+				return undefined;
+			}
+		}
+		return this.cachedHomeId;
 	}
 
 	/** Re-checks completed steps on resume; those whose state has gone are flagged stale. */
