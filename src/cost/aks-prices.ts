@@ -4,8 +4,9 @@
 //
 // Where they come from: the Azure Retail Prices API (https://prices.azure.com/api/retail/prices, serviceName
 // 'Virtual Machines', priceType 'Consumption', the Linux meter of each armSkuName), as published around `date`. They
-// were written down, not fetched by the lab (it does not go online for this), so they age: `verify` gives the query
-// that prints today's price of a size in a region. An AKS cluster costs more than its node VMs (OS disks, the load
+// were entered by hand (the machine this table was written on could not reach the API), and the lab does not go
+// online for them, so they age and should be re-checked when the table is touched: `verify` gives the query that
+// prints today's price of a size in a region. Only East US is listed; other regions are priced at it, and say so. An AKS cluster costs more than its node VMs (OS disks, the load
 // balancer, public IPs, the Standard tier's control plane if chosen); the estimate says so.
 export interface PriceTable {
 	/** When the prices were read (YYYY-MM). */
