@@ -182,9 +182,13 @@ async function headless(args: CliArgs): Promise<number> {
 		const {dryRun} = await import('./cli/dry-run.js');
 		return dryRun({lab: ctx.lab, track, lang: ctx.lang, refs: args.positionals, variables: ctx.variables, home: ctx.home, target: kind, solve: args.solve, json: args.json, out: process.stdout});
 	}
-	if (args.confirm.length > 0 && args.subcommand !== 'run') throw new UserError('--confirm is for run');
+	if (args.confirm.length > 0 && args.subcommand !== 'run' && args.subcommand !== 'reset') throw new UserError('--confirm is for run and reset');
 
 	if (args.subcommand === 'run' || args.subcommand === 'reset') await refuseUnwritableHome(ctx.home, ctx.lang);
+	if (args.subcommand === 'run' || args.subcommand === 'reset') {
+		const {runningCostLines} = await import('./cost/ledger.js');
+		for (const line of runningCostLines(ctx.lang, ctx.home)) process.stderr.write(`cilium-lab: ${line}\n`);
+	}
 	const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
 	if ((args.subcommand === 'run' || args.subcommand === 'reset') && kind === 'real' && !args.yes && !interactive) {
 		throw new UserError(msg(ctx.lang, 'run.confirmNeedsYes'), `cilium-lab run ${args.positionals.join(' ')} --target real --yes`);
@@ -249,8 +253,8 @@ async function headlessCommand(
 		});
 	}
 	if (args.subcommand === 'reset') {
-		const [{resetCommand}, runner] = await Promise.all([import('./cli/reset.js'), import('./run/runner.js')]);
-		return await resetCommand({...headlessOptions(runner), ref: args.positionals[0], json: args.json, store: ctx.store});
+		const [{resetCommand}, runner, {askLine}] = await Promise.all([import('./cli/reset.js'), import('./run/runner.js'), import('./cli/confirm.js')]);
+		return await resetCommand({...headlessOptions(runner), ref: args.positionals[0], json: args.json, store: ctx.store, confirm: {yes: args.yes, confirmed: args.confirm, interactive, ask: askLine}});
 	}
 	const [{runLessons}, runner, {askLine}] = await Promise.all([import('./cli/run.js'), import('./run/runner.js'), import('./cli/confirm.js')]);
 	const reporter = await joinWorkshop(args, {track, target: kind, lang: ctx.lang, home: ctx.home, lab: ctx.lab});

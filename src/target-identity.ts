@@ -2,7 +2,9 @@
 // `az account show` and the kube context and its API server from `kubectl config view --minify`, with the
 // environment the lab's commands run with (so the lab's --context overlay and the learner's PATH apply).
 import {execFile} from 'node:child_process';
+import type {StepResource} from './lab/types.js';
 import type {TargetIdentity} from './session/confirm.js';
+import type {ObservedResource} from './session/ownership.js';
 
 function run(command: string, args: string[], env: Record<string, string>): Promise<string> {
 	return new Promise((resolve, reject) => {
@@ -43,4 +45,25 @@ export async function identifyTarget(request: {env: Record<string, string>; cont
 		: Promise.resolve();
 	await Promise.all([kube, azure]);
 	return identity;
+}
+
+/**
+ * A resource group's or AKS cluster's tags, as `az group show` / `az aks show --query tags -o json` print them (nothing
+ * for an untagged one): absent when az says it is not found, an error when az cannot tell.
+ */
+export async function inspectAzureResource(request: {env: Record<string, string>; resource: StepResource}): Promise<ObservedResource> {
+	const {resource} = request;
+	const args =
+		resource.kind === 'aksCluster'
+			? ['aks', 'show', '--resource-group', resource.group ?? '', '--name', resource.name, '--query', 'tags', '-o', 'json']
+			: ['group', 'show', '--name', resource.name, '--query', 'tags', '-o', 'json'];
+	try {
+		const text = (await run('az', args, request.env)).trim();
+		return {exists: true, tags: text ? (JSON.parse(text) as Record<string, string> | null) : null};
+	} catch (error) {
+		const message = (error as Error).message;
+		// ARM's not-found codes: the group (for either) or the cluster.
+		if (/\((ResourceGroupNotFound|ResourceNotFound|NotFound)\)|could not be found|was not found/.test(message)) return {exists: false};
+		return {error: message};
+	}
 }

@@ -143,7 +143,7 @@ Usage:
                                             --solve), then its checks until they pass or time out; stops
                                             at the first failing step and names the failing condition;
                                             LESSON/STEP runs only that step (once the steps before it are done)
-  cilium-lab reset [LESSON[/STEP]] [--yes] [--json]
+  cilium-lab reset [LESSON[/STEP]] [--yes] [--confirm NAME]... [--json]
                                             forget progress from that step (or lesson; without one, all of
                                             it), running those steps' cleanups newest first
   cilium-lab jobs [list | stop [NAME...]]   the background jobs the lab started (port-forwards), from its own
@@ -177,8 +177,8 @@ Options:
   --set NAME=VALUE      set a lab variable (repeatable); values must match the variable's pattern
   --yes                 run, reset: do not ask before running commands against a real cluster
                         (steps that cost money included; never steps that delete or cannot be undone)
-  --confirm NAME        run: a step that deletes or irreversibly changes NAME (a cluster, resource group,
-                        namespace, Helm release) may run on a real cluster; once per resource
+  --confirm NAME        run, reset: a step (or a cleanup) that deletes or irreversibly changes NAME (a cluster,
+                        resource group, namespace, Helm release) may run on a real cluster; once per resource
   --dry-run             run: show each step's command with the variables filled in, its effects and its
                         checks; nothing runs and nothing is recorded
   --solve               run: use each step's solve script instead of its command

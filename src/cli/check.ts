@@ -5,6 +5,7 @@ import {msg, t} from '../lab/i18n.js';
 import {didYouMean} from '../lab/suggest.js';
 import type {Lab, Lang, Lesson, Step, TrackId} from '../lab/types.js';
 import {commandEnvironment} from '../lab/variables.js';
+import {labHomeId} from '../home.js';
 import {checkOnce, type CheckRunner} from './checks.js';
 
 /** The lesson (and step) a `LESSON[/STEP]` argument names, with did-you-mean for typos. */
@@ -63,7 +64,7 @@ export async function checkCommand(options: {
 	const out = options.out ?? process.stdout;
 	const {lesson, step} = findLessonStep(options.lab, options.track, options.lang, options.ref);
 	const steps = step ? [step] : lesson.steps.filter((candidate) => !candidate.tracks || candidate.tracks.includes(options.track));
-	const env = commandEnvironment({base: options.targetEnv, variables: options.variables, assetsDir: options.lab.assetsDir, home: options.home});
+	const env = commandEnvironment({base: options.targetEnv, variables: options.variables, assetsDir: options.lab.assetsDir, home: options.home, homeId: labHomeId(options.home)});
 	const reports: StepChecksReport[] = [];
 	for (const current of steps) {
 		if (current.expect.length === 0) {

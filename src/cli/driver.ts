@@ -3,6 +3,8 @@
 import path from 'node:path';
 import type {Lab, Lang, TrackId} from '../lab/types.js';
 import {commandEnvironment} from '../lab/variables.js';
+import {labHomeId} from '../home.js';
+import {followClusterCosts} from '../cost/track.js';
 import {createSession, type ProgressLessons, type Target} from '../session/index.js';
 import {StepDriver} from '../session/driver.js';
 import type {CheckRunner, CommandRequest, DriverPorts, JobsPort} from '../session/ports.js';
@@ -33,11 +35,13 @@ export interface HeadlessDriverOptions {
 	onReaped?(orphan: {name: string; pid: number; command: string}): void;
 	/** Where the real target is (default: src/target-identity.ts, `az account show` and kubectl). */
 	identify?: DriverPorts['identify'];
+	/** Reads an Azure resource's tags (default: src/target-identity.ts, `az … show --query tags`). */
+	inspectAzure?: DriverPorts['inspectAzure'];
 }
 
 /** A driver and `close()`, which stops what it started (commands, checks, background jobs). */
 export async function headlessDriver(options: HeadlessDriverOptions): Promise<{driver: StepDriver; close(): Promise<void>}> {
-	const env = commandEnvironment({base: options.targetEnv, variables: options.variables, assetsDir: options.lab.assetsDir, home: options.home});
+	const env = commandEnvironment({base: options.targetEnv, variables: options.variables, assetsDir: options.lab.assetsDir, home: options.home, homeId: labHomeId(options.home)});
 	const ownJobs = options.jobs ? undefined : new (await import('../run/jobs.js')).JobManager(options.home);
 	// What a run killed with SIGKILL left running (its steps' and jobs' process groups) is stopped first.
 	const reaped = (await ownJobs?.reapOrphans()) ?? [];
@@ -54,9 +58,11 @@ export async function headlessDriver(options: HeadlessDriverOptions): Promise<{d
 			confirmEffects: options.confirmEffects,
 			portHolder: async (port) => (await import('../run/port-holder.js')).portHolder(port),
 			identify: options.identify ?? (async (request) => (await import('../target-identity.js')).identifyTarget(request)),
+			inspectAzure: options.inspectAzure ?? (async (request) => (await import('../target-identity.js')).inspectAzureResource(request)),
 		},
 		environment: async () => ({env, context: options.context}),
 	});
+	followClusterCosts(driver, options.home);
 	return {
 		driver,
 		close: async () => {

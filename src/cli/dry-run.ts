@@ -9,6 +9,9 @@ import {describeResource} from '../session/confirm.js';
 import {visibleSteps} from '../session/gating.js';
 import {findLessonStep} from './check.js';
 import {EXIT} from '../errors.js';
+import {existingLabHomeId} from '../home.js';
+import {costLines} from '../cost/estimate.js';
+import {CREATED_BY_TAG, CREATED_BY_VALUE, HOME_TAG} from '../session/ownership.js';
 
 export interface DryRunOptions {
 	lab: Lab;
@@ -41,7 +44,8 @@ function checkLine(spec: Record<string, unknown>, values: Record<string, string>
 
 export function dryRun(options: DryRunOptions): number {
 	const {lab, lang, out} = options;
-	const values = {...options.variables, LAB_ASSETS: lab.assetsDir, LAB_HOME: options.home};
+	const homeId = existingLabHomeId(options.home);
+	const values = {...options.variables, LAB_ASSETS: lab.assetsDir, LAB_HOME: options.home, ...(homeId ? {LAB_HOME_ID: homeId} : {})};
 	const selected: Array<{lessonId: string; steps: Step[]}> = [];
 	for (const ref of options.refs) {
 		const {lesson, step} = findLessonStep(lab, options.track, lang, ref);
@@ -62,6 +66,7 @@ export function dryRun(options: DryRunOptions): number {
 				...(script ? {command: expandShellForDisplay(script.trimEnd(), values), script: useSolve ? 'solve' : 'run'} : {}),
 				effects: step.effects ?? [],
 				resources: expandResources(step.resources ?? [], values),
+				...(step.guard ? {guard: step.guard} : {}),
 				checks: step.expect.map((spec) => checkLine(spec, values)),
 			};
 		}),
@@ -81,8 +86,12 @@ export function dryRun(options: DryRunOptions): number {
 		out.write(`${msg(lang, 'run.step', {lesson: entry.lesson, step: entry.step, title: entry.title})}\n`);
 		if (entry.effects.length > 0) {
 			out.write(`  ⚠ ${entry.effects.map((effect) => msg(lang, `effect.${effect}`)).join(' · ')}${options.target === 'real' ? ` (${msg(lang, entry.effects.some((e) => e !== 'costly') ? 'dryRun.needsName' : 'dryRun.needsYes')})` : ''}\n`);
-			for (const resource of entry.resources) out.write(`    • ${describeResource(lang, resource)}\n`);
+			for (const resource of entry.resources) {
+				out.write(`    • ${describeResource(lang, resource)}\n`);
+				if (entry.effects.includes('costly')) for (const line of costLines(lang, resource)) out.write(`      ${line}\n`);
+			}
 		}
+		if (entry.guard === 'labTags') out.write(`  ${msg(lang, 'dryRun.guardLabTags', {tags: `${CREATED_BY_TAG}=${CREATED_BY_VALUE} ${HOME_TAG}=${homeId ?? '$LAB_HOME_ID'}`})}\n`);
 		if (entry.command) {
 			const label = entry.script === 'solve' ? msg(lang, 'dryRun.solve') : entry.mode === 'background' ? msg(lang, 'dryRun.background') : entry.mode === 'interactive' ? msg(lang, 'dryRun.interactive') : '';
 			if (label) out.write(`  ${label}\n`);

@@ -6,6 +6,7 @@ import type {ProgressStore} from '../progress/store.js';
 import {toProgressLessons} from '../session/index.js';
 import {describeOutcome} from '../session/outcome.js';
 import {findLessonStep} from './check.js';
+import {headlessConfirmer, type HeadlessConfirmOptions} from './confirm.js';
 import {headlessDriver, type HeadlessDriverOptions} from './driver.js';
 
 export interface ResetOptions extends HeadlessDriverOptions {
@@ -13,12 +14,18 @@ export interface ResetOptions extends HeadlessDriverOptions {
 	json: boolean;
 	store: ProgressStore;
 	out?: NodeJS.WritableStream;
+	/** How a cleanup with effects is confirmed on the real target (`--yes`, `--confirm NAME`, a terminal), as for run. */
+	confirm?: Omit<HeadlessConfirmOptions, 'lang' | 'out' | 'onRefused'>;
 }
 
 export async function resetCommand(options: ResetOptions): Promise<number> {
 	const out = options.out ?? process.stdout;
 	const from = options.ref ? findLessonStep(options.lab, options.track, options.lang, options.ref) : undefined;
-	const {driver, close} = await headlessDriver(options);
+	let refused: string | undefined;
+	const confirmEffects = options.confirm
+		? headlessConfirmer({lang: options.lang, ...options.confirm, out: options.json ? process.stderr : out, onRefused: (_need, text) => (refused = text)})
+		: undefined;
+	const {driver, close} = await headlessDriver({...options, confirmEffects});
 	driver.subscribe((event) => {
 		if (options.json) return;
 		if (event.type === 'output') for (const line of event.lines) out.write(`  │ ${line.text}\n`);
@@ -31,10 +38,18 @@ export async function resetCommand(options: ResetOptions): Promise<number> {
 	}
 	const state = driver.getState();
 	await options.store.save({lessons: toProgressLessons(state), track: options.track, lang: options.lang, variables: options.variables, target: options.target});
-	const code = report.failed ? EXIT.failed : EXIT.ok;
+	// A cleanup refused for want of --confirm is a usage matter (exit 1), as in run; one declined at the terminal too.
+	const code = report.declined ? EXIT.user : report.failed ? EXIT.failed : EXIT.ok;
 	if (options.json) {
 		const cleanups = report.cleanups.map((cleanup) => ({step: `${cleanup.lessonId}/${cleanup.stepId}`, outcome: cleanup.outcome}));
-		out.write(`${JSON.stringify({ok: code === EXIT.ok, exitCode: code, steps: report.steps.map((ref) => `${ref.lessonId}/${ref.stepId}`), cleanups}, null, 2)}\n`);
+		out.write(
+			`${JSON.stringify({ok: code === EXIT.ok, exitCode: code, steps: report.steps.map((ref) => `${ref.lessonId}/${ref.stepId}`), cleanups, ...(report.declined ? {declined: `${report.declined.lessonId}/${report.declined.stepId}`, ...(refused ? {refused} : {})} : {})}, null, 2)}\n`,
+		);
+		return code;
+	}
+	if (report.declined) {
+		if (refused) out.write(`✘ ${refused}\n`);
+		out.write(`${msg(options.lang, 'reset.declined', {step: `${report.declined.lessonId}/${report.declined.stepId}`, count: report.steps.length})}\n`);
 		return code;
 	}
 	if (report.failed) out.write(`✘ ${msg(options.lang, 'reset.cleanupFailed', {step: `${report.failed.lessonId}/${report.failed.stepId}`, outcome: describeOutcome(options.lang, report.failed.outcome)})}\n`);

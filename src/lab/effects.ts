@@ -42,5 +42,8 @@ export function expandResources(resources: readonly StepResource[], variables: R
 		name: expandText(resource.name, variables),
 		...(resource.group !== undefined ? {group: expandText(resource.group, variables)} : {}),
 		...(resource.namespace !== undefined ? {namespace: expandText(resource.namespace, variables)} : {}),
+		...(resource.location !== undefined ? {location: expandText(resource.location, variables)} : {}),
+		...(resource.vmSize !== undefined ? {vmSize: expandText(resource.vmSize, variables)} : {}),
+		...(resource.nodeCount !== undefined ? {nodeCount: expandText(resource.nodeCount, variables)} : {}),
 	}));
 }

@@ -44,6 +44,7 @@ export const messages = {
 		en: 'running commands against a real cluster needs a confirmation: run it in a terminal or pass --yes',
 	},
 	'confirm.title': {ko: '⚠ {step}: {effects} (실제 대상)', en: '⚠ {step}: {effects} (real target)'},
+	'confirm.titleCleanup': {ko: '⚠ {step} 의 정리(cleanup): {effects} (실제 대상)', en: '⚠ cleanup of {step}: {effects} (real target)'},
 	'confirm.subscription': {ko: 'Azure 구독: {name} ({id})', en: 'Azure subscription: {name} ({id})'},
 	'confirm.subscriptionUnknown': {ko: 'Azure 구독: 알 수 없음 ({error})', en: 'Azure subscription: unknown ({error})'},
 	'confirm.kube': {ko: 'kube 컨텍스트: {context} · 서버 {server}', en: 'kube context: {context} · server {server}'},
@@ -76,6 +77,10 @@ export const messages = {
 	'dryRun.background': {ko: '(백그라운드로 실행)', en: '(runs in the background)'},
 	'dryRun.interactive': {ko: '(터미널을 넘겨받는 명령)', en: '(takes over the terminal)'},
 	'dryRun.read': {ko: '(읽기 단계: 실행할 명령 없음)', en: '(a read step: nothing to run)'},
+	'dryRun.guardLabTags': {
+		ko: '🏷 실제 대상에서는 이 실습이 만든 것(태그 {tags})이거나 아직 없는 것에만 실행',
+		en: '🏷 on the real target: only on what this lab made (tags {tags}) or what does not exist yet',
+	},
 	'dryRun.checks': {ko: '확인:', en: 'checks:'},
 	'dryRun.footer': {ko: '단계 {count}개 (실행하지 않음)', en: '{count} step(s), none run'},
 	'run.reaped': {ko: '이전 실행이 남긴 프로세스를 멈췄습니다 (pid {pid}): {command}', en: 'stopped what an earlier run left running (pid {pid}): {command}'},
@@ -85,6 +90,56 @@ export const messages = {
 		en: 'port {port} is already in use: {holder}. Stop it, or pick another port for {variable} in the variables (v)',
 	},
 	'driver.jobFailed': {ko: '백그라운드 명령이 끝났습니다 ({outcome}): {line}', en: 'the background command ended ({outcome}): {line}'},
+	// cost in view (src/cost)
+	'cost.estimate': {
+		ko: '예상 비용: 노드 {count}대 × {size} ≈ 시간당 {hourly} (하루 {daily}, 한 달 {monthly})',
+		en: 'Estimated cost: {count} × {size} ≈ {hourly}/hour ({daily}/day, {monthly}/month)',
+	},
+	'cost.basis': {
+		ko: '  {region} 의 Linux 종량제 VM 정가 ({date} 기준, USD). 디스크·로드 밸런서·공용 IP 는 별도',
+		en: '  Linux pay-as-you-go VM list price in {region} (as of {date}, USD); disks, load balancer and public IP are extra',
+	},
+	'cost.basisOtherRegion': {
+		ko: '  가격표에 {location} 가격이 없어 {region} 의 Linux 종량제 VM 정가 ({date} 기준, USD) 로 계산. 지역마다 가격이 다르다. 디스크·로드 밸런서·공용 IP 는 별도',
+		en: '  priced at {region} (the table has no {location} price; prices differ by region): Linux pay-as-you-go VM list price as of {date}, USD; disks, load balancer and public IP are extra',
+	},
+	'cost.unknownSize': {
+		ko: '예상 비용: 가격표({date})에 {size} 가 없습니다. 노드 {count}대의 비용은 Azure 가격 계산기로 확인하세요',
+		en: 'Estimated cost: {size} is not in the price table ({date}); look up {count} node(s) in the Azure pricing calculator',
+	},
+	'cost.running': {
+		ko: '💸 이 실습이 만든 AKS 클러스터 {name} (리소스 그룹 {group}) 이(가) {duration}째 켜져 있습니다: {cost}. 8번 레슨(정리)이 지웁니다',
+		en: '💸 The AKS cluster {name} (resource group {group}) this lab made has run for {duration}: {cost}. Lesson 8 (cleanup) deletes it',
+	},
+	'cost.soFar': {ko: '지금까지 약 {amount} (시간당 {hourly}, VM 만)', en: 'roughly {amount} so far ({hourly}/hour, VMs only)'},
+	'cost.soFarUnknown': {ko: '비용은 가격표로 알 수 없습니다', en: 'its cost is not in the price table'},
+	'cost.daysHours': {ko: '{days}일 {hours}시간', en: '{days} d {hours} h'},
+	'cost.hoursMinutes': {ko: '{hours}시간 {minutes}분', en: '{hours} h {minutes} min'},
+	'cost.minutes': {ko: '{minutes}분', en: '{minutes} min'},
+
+	// "only what the lab made" (src/session/ownership.ts)
+	'guard.refused': {ko: '{resource} 이(가) 이미 있는데 이 실습이 만든 것이 아닙니다: {why} {advice}', en: '{resource} already exists and this lab did not make it: {why} {advice}'},
+	'guard.notLabMade': {ko: '{tag} 태그가 없습니다.', en: 'it has no {tag} tag.'},
+	'guard.otherHome': {
+		ko: '다른 cilium-lab 홈이 만들었습니다 (cilium-lab-home={home}, 이 홈은 {mine}).',
+		en: 'another cilium-lab home made it (cilium-lab-home={home}; this home is {mine}).',
+	},
+	'guard.whose': {ko: '{owner} 의 것으로 보입니다 (태그 {tag}).', en: "It looks like {owner}'s (tag {tag})."},
+	'guard.whoseTags': {ko: '누구 것인지 알 수 없습니다. 태그: {tags}.', en: 'Whose it is is not clear; its tags: {tags}.'},
+	'guard.noTags': {ko: '태그가 없어 누구 것인지 알 수 없습니다.', en: 'It has no tags, so whose it is is not clear.'},
+	'guard.adviceRename': {
+		ko: '실습은 남의 리소스를 가져다 쓰지 않습니다: 다른 이름을 고르세요 (변수 화면 v, 또는 --set {variable}=새-이름).',
+		en: "The lab does not adopt what is not its own: pick another name (the variables screen, key v, or --set {variable}=new-name).",
+	},
+	'guard.adviceDelete': {
+		ko: '실습은 이 실습 홈이 만든 것만 지웁니다. 변수가 다른 리소스를 가리키면 고치고 (v, 또는 --set {variable}=…), 정말 지울 것이라면 az 로 직접 지우세요.',
+		en: 'The lab deletes only what this lab home made. If the variables name the wrong one, fix them (v, or --set {variable}=…); if it is yours to delete, delete it yourself with az.',
+	},
+	'guard.cannotInspect': {ko: '태그를 읽을 방법이 없습니다', en: 'no way to read its tags'},
+	'guard.unknown': {
+		ko: '{resource} 을(를) 누가 만들었는지 확인하지 못했습니다 ({error}). 실습은 자기가 만든 것을 확인할 수 있을 때만 실행합니다',
+		en: 'could not check who made {resource} ({error}); the lab acts only on what it can see it made',
+	},
 	'jobsCli.none': {ko: '실습이 시작한 백그라운드 작업 중 실행 중인 것이 없습니다', en: 'no background job the lab started is running'},
 	'jobsCli.stopped': {ko: '멈춤: {name} (pid {pid})', en: 'stopped {name} (pid {pid})'},
 	'jobsCli.notRunning': {ko: '{name}: 실행 중인 작업이 없습니다', en: '{name}: not running'},
@@ -337,6 +392,14 @@ export const messages = {
 	'reset.everything': {ko: '처음', en: 'the beginning'},
 	'reset.done': {ko: '진행을 지웠습니다: 단계 {count}개, 정리 {cleanups}개', en: 'Progress cleared: {count} step(s), {cleanups} cleanup(s) run'},
 	'reset.cleanupFailed': {ko: '정리 실패: {step} ({outcome}); 나머지는 계속했습니다', en: 'a cleanup failed: {step} ({outcome}); the rest went on'},
+	'reset.declined': {
+		ko: '{step} 의 정리를 확인하지 않아 거기서 멈췄습니다: 그 단계와 앞 단계의 진행은 그대로이고, 뒤 단계 {count}개의 진행만 지웠습니다',
+		en: 'stopped at {step}: its cleanup was not confirmed, so it and the steps before it keep their progress; {count} later step(s) cleared',
+	},
+	'goback.declined': {
+		ko: '되돌리지 않았습니다: {step} 의 정리를 확인하지 않았습니다 (뒤 단계 {count}개의 진행만 지웠습니다)',
+		en: 'not put back: the cleanup of {step} was not confirmed ({count} later step(s) cleared)',
+	},
 	'reset.nothing': {ko: '지울 진행이 없습니다', en: 'no progress to clear'},
 	'key.reset': {ko: '여기부터 진행 초기화', en: 'reset progress from here'},
 	'key.any-close': {ko: '닫기', en: 'close'},

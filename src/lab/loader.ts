@@ -370,7 +370,9 @@ export function lintLab(lessonsDir: string, options: {cwd?: string} = {}): LintR
 					...(step.solve !== undefined ? {solve: step.solve} : {}),
 					...(step.cleanup !== undefined ? {cleanup: step.cleanup} : {}),
 					...(step.effects ? {effects: step.effects} : {}),
+					...(step.cleanupEffects ? {cleanupEffects: step.cleanupEffects} : {}),
 					...(step.resources ? {resources: step.resources} : {}),
+					...(step.guard ? {guard: step.guard} : {}),
 					...(step.listens ? {listens: step.listens} : {}),
 					line: source.lineOf(['steps', index]),
 				})),
@@ -524,12 +526,29 @@ function validateEffects(source: Source, step: LessonFile['steps'][number], at: 
 	if (needsTypedName(declared) && !step.resources) {
 		source.add([...at, 'effects'], `a ${declared.filter((effect) => effect !== 'costly').join(' and ')} step needs resources: (kind, name) — the learner types the name before it runs on a real cluster`);
 	}
-	if (step.resources && !step.effects) source.add([...at, 'resources'], 'resources are what a step with effects acts on; add effects: or remove them');
+	// A cleanup runs on reset and going back, where a deletion is as real as in a step's command.
+	const cleanupDeclared = step.cleanupEffects ?? [];
+	for (const {effect, what} of requiredEffects(step.cleanup ?? '')) {
+		if (!cleanupDeclared.includes(effect)) {
+			source.add(step.cleanupEffects ? [...at, 'cleanupEffects'] : [...at, 'cleanup'], `the cleanup runs ${what}, so the step needs cleanupEffects: [${[...new Set([...cleanupDeclared, effect])].join(', ')}] (reset and going back ask first on the real target)`);
+		}
+	}
+	if (step.cleanupEffects && !step.cleanup) source.add([...at, 'cleanupEffects'], 'cleanupEffects describe the cleanup: script; add one or remove them');
+	if (needsTypedName(cleanupDeclared) && !step.resources) {
+		source.add([...at, 'cleanupEffects'], 'a destructive or irreversible cleanup needs resources: (kind, name) — the learner types the name before it runs on a real cluster');
+	}
+	if (step.resources && !step.effects && !step.cleanupEffects && !step.guard) source.add([...at, 'resources'], 'resources are what a step with effects (or a guard) acts on; add effects:, cleanupEffects: or guard:, or remove them');
+	if (step.guard === 'labTags' && !step.resources?.some((resource) => resource.kind === 'aksCluster' || resource.kind === 'resourceGroup')) {
+		source.add([...at, 'guard'], 'guard: labTags checks the tags of the Azure resources in resources: (an aksCluster or resourceGroup); name one');
+	}
 	step.resources?.forEach((resource, index) => {
 		if ((resource.kind === 'aksCluster') !== (resource.group !== undefined)) {
 			source.add([...at, 'resources', index], resource.kind === 'aksCluster' ? 'an aksCluster needs group: (its resource group)' : `group: is only for an aksCluster`);
 		}
 		if (resource.namespace !== undefined && resource.kind !== 'helmRelease') source.add([...at, 'resources', index, 'namespace'], 'namespace: is only for a helmRelease');
+		for (const field of ['location', 'vmSize', 'nodeCount'] as const) {
+			if (resource[field] !== undefined && resource.kind !== 'aksCluster') source.add([...at, 'resources', index, field], `${field}: is only for an aksCluster (its estimated cost)`);
+		}
 		expandForLint(source, {...resource, kind: 'resource'}, [...at, 'resources', index], variables, stepTracks);
 	});
 }

@@ -2,7 +2,7 @@
 // the loader, so these schemas stay plain objects that issue messages can be read against.
 // Cross-file rules (ids unique, requires, tracks declared, files present, check parameters) live in loader.ts.
 import {z} from 'zod';
-import {RESOURCE_KINDS, STEP_EFFECTS, TRACK_IDS} from './types.js';
+import {RESOURCE_KINDS, STEP_EFFECTS, STEP_GUARDS, TRACK_IDS} from './types.js';
 
 export const ID_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
 export const VARIABLE_NAME_PATTERN = /^[A-Z][A-Z0-9_]*$/;
@@ -39,6 +39,9 @@ export const resourceSchema = z.strictObject({
 	name: text,
 	group: text.optional(),
 	namespace: text.optional(),
+	location: text.optional(),
+	vmSize: text.optional(),
+	nodeCount: text.optional(),
 });
 
 export const stepSchema = z.strictObject({
@@ -58,6 +61,8 @@ export const stepSchema = z.strictObject({
 	solve: text.optional(),
 	cleanup: text.optional(),
 	effects: z.array(z.enum(STEP_EFFECTS)).min(1).optional(),
+	cleanupEffects: z.array(z.enum(STEP_EFFECTS)).min(1).optional(),
+	guard: z.enum(STEP_GUARDS).optional(),
 	listens: z.array(text).min(1).optional(),
 	resources: z.array(resourceSchema).min(1).optional(),
 });

@@ -16,6 +16,8 @@ export type StepMode = 'command' | 'background' | 'interactive' | 'read';
 export const STEP_EFFECTS = ['costly', 'irreversible', 'destructive'] as const;
 export type StepEffect = (typeof STEP_EFFECTS)[number];
 export const RESOURCE_KINDS = ['resourceGroup', 'aksCluster', 'helmRelease', 'namespace'] as const;
+export const STEP_GUARDS = ['labTags'] as const;
+export type StepGuard = (typeof STEP_GUARDS)[number];
 
 /** A resource a step with effects acts on; `${NAME}` in its texts is a lab variable. */
 export interface StepResource {
@@ -25,6 +27,10 @@ export interface StepResource {
 	group?: string;
 	/** The kube namespace (a Helm release's). */
 	namespace?: string;
+	/** An aksCluster's region, node VM size and node count: the estimated cost a confirmation shows (src/cost). */
+	location?: string;
+	vmSize?: string;
+	nodeCount?: string;
 }
 
 /** One named check with its parameters, e.g. {kind: 'podReady', namespace: 'demo', selector: 'app=client'}. */
@@ -61,7 +67,14 @@ export interface Step {
 	cleanup?: string;
 	/** What the step does beyond the lab; a confirmation on the real target names `resources`. */
 	effects?: StepEffect[];
+	/** What its `cleanup:` does beyond the lab (reset, going back): confirmed on the real target as `effects` are. */
+	cleanupEffects?: StepEffect[];
 	resources?: StepResource[];
+	/**
+	 * `labTags`: on the real target the Azure resources in `resources`, where they exist, must carry this lab home's tags
+	 * (src/session/ownership.ts); else the step refuses, saying whose the resource looks like.
+	 */
+	guard?: StepGuard;
 	/** Local ports the step's command listens on (`${NAME}` of a port variable): checked free before it runs. */
 	listens?: string[];
 	/** Where the step starts in its lesson file (1-based), for error messages. */

@@ -7,6 +7,7 @@ import {didYouMean} from './suggest.js';
 export const RESERVED_VARIABLE_NAMES = new Set([
 	'LAB_ASSETS',
 	'LAB_HOME',
+	'LAB_HOME_ID',
 	'LAB_KUBE_CONTEXT',
 	'PATH',
 	'HOME',
@@ -97,19 +98,22 @@ export function resolveVariables(lab: Lab, options: {stored?: Record<string, str
 
 /**
  * The environment a step's command runs with: the target's environment (PATH, KUBECONFIG…), then the lab's
- * variables, then LAB_ASSETS and LAB_HOME. Values go in as environment variables only.
+ * variables, then LAB_ASSETS, LAB_HOME and LAB_HOME_ID (this home's id, src/home.ts labHomeId: the tag the lessons put
+ * on what they create). Values go in as environment variables only.
  */
 export function commandEnvironment(options: {
 	base: Record<string, string | undefined>;
 	variables: Record<string, string>;
 	assetsDir: string;
 	home: string;
+	homeId?: string;
 }): Record<string, string> {
 	const env: Record<string, string> = {};
 	for (const [name, value] of Object.entries(options.base)) if (value !== undefined) env[name] = value;
 	for (const [name, value] of Object.entries(options.variables)) if (!RESERVED_VARIABLE_NAMES.has(name)) env[name] = value;
 	env.LAB_ASSETS = options.assetsDir;
 	env.LAB_HOME = options.home;
+	if (options.homeId !== undefined) env.LAB_HOME_ID = options.homeId;
 	// <lab home>/bin holds `cilium-lab` itself (src/launcher.ts), for the lab's own verbs such as `cilium-lab jobs stop`.
 	if (env.PATH !== undefined) env.PATH = `${options.home}/bin:${env.PATH}`;
 	return env;

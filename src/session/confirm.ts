@@ -4,6 +4,7 @@
 // irreversible one needs each resource's name typed (TUI, a terminal) or given with `--confirm NAME` (headless).
 // Headless, `--yes` covers costly steps but never a name. Pure.
 import {expandResources, needsTypedName} from '../lab/effects.js';
+import {costLines} from '../cost/estimate.js';
 import {msg, type MessageKey} from '../lab/i18n.js';
 import type {Lang, Step, StepEffect, StepResource} from '../lab/types.js';
 import type {Cursor, Target} from './types.js';
@@ -19,7 +20,8 @@ export interface TargetIdentity {
 }
 
 export interface EffectConfirmation extends Cursor {
-	activity: 'run' | 'solve';
+	/** cleanup: the step's `cleanup:` (reset, going back), with its `cleanupEffects`. */
+	activity: 'run' | 'solve' | 'cleanup';
 	effects: StepEffect[];
 	/** With the lab's variables filled in. */
 	resources: StepResource[];
@@ -30,16 +32,17 @@ export interface EffectConfirmation extends Cursor {
 }
 
 /** What a step run on `target` needs confirmed; undefined when it runs without asking. */
-export function confirmationFor(input: {step: Step; ref: Cursor; activity: 'run' | 'solve'; target: Target; variables: Record<string, string>}): EffectConfirmation | undefined {
+export function confirmationFor(input: {step: Step; ref: Cursor; activity: 'run' | 'solve' | 'cleanup'; target: Target; variables: Record<string, string>}): EffectConfirmation | undefined {
 	const {step, target} = input;
-	if (target.kind !== 'real' || !step.effects || step.effects.length === 0) return undefined;
+	const effects = input.activity === 'cleanup' ? step.cleanupEffects : step.effects;
+	if (target.kind !== 'real' || !effects || effects.length === 0) return undefined;
 	const resources = expandResources(step.resources ?? [], input.variables);
 	return {
 		...input.ref,
 		activity: input.activity,
-		effects: [...step.effects],
+		effects: [...effects],
 		resources,
-		typedNames: needsTypedName(step.effects) ? [...new Set(resources.map((resource) => resource.name))] : [],
+		typedNames: needsTypedName(effects) ? [...new Set(resources.map((resource) => resource.name))] : [],
 	};
 }
 
@@ -92,7 +95,7 @@ export function describeResource(lang: Lang, resource: StepResource): string {
 export function describeConfirmation(lang: Lang, need: EffectConfirmation, how: 'keys' | 'terminal'): string[] {
 	const identity = need.identity ?? {};
 	const effects = need.effects.map((effect) => msg(lang, `effect.${effect}`)).join(' · ');
-	const lines = [msg(lang, 'confirm.title', {step: `${need.lessonId}/${need.stepId}`, effects})];
+	const lines = [msg(lang, need.activity === 'cleanup' ? 'confirm.titleCleanup' : 'confirm.title', {step: `${need.lessonId}/${need.stepId}`, effects})];
 	if (involvesAzure(need)) {
 		lines.push(
 			identity.account
@@ -105,7 +108,10 @@ export function describeConfirmation(lang: Lang, need: EffectConfirmation, how: 
 			? msg(lang, 'confirm.kube', {context: identity.context, server: identity.server ?? '?'})
 			: msg(lang, 'confirm.kubeUnknown', {error: identity.kubeError ?? '?'}),
 	);
-	for (const resource of need.resources) lines.push(`  • ${describeResource(lang, resource)}`);
+	for (const resource of need.resources) {
+		lines.push(`  • ${describeResource(lang, resource)}`);
+		if (need.effects.includes('costly') && need.activity !== 'cleanup') lines.push(...costLines(lang, resource).map((line) => `    ${line}`));
+	}
 	if (need.typedNames.length > 0) lines.push(msg(lang, how === 'keys' ? 'confirm.typeNames' : 'confirm.typeNamesTerminal', {names: need.typedNames.join(' ')}));
 	else lines.push(msg(lang, how === 'keys' ? 'confirm.yesNo' : 'confirm.yesNoTerminal'));
 	return lines;

@@ -12,6 +12,8 @@ import {cannotPassReason} from './cannot-pass.js';
 import {describeOutcome} from './outcome.js';
 import {expandText} from '../lab/expand.js';
 import {confirmationFor, involvesAzure, type EffectConfirmation} from './confirm.js';
+import {expandResources} from '../lab/effects.js';
+import {ownershipProblem} from './ownership.js';
 import {findLesson, hasPassed, visibleSteps} from './gating.js';
 import type {DriverEnvironment, DriverPorts} from './ports.js';
 import {reduce} from './reducer.js';
@@ -48,13 +50,21 @@ export interface StepDriverOptions {
 	tailLines?: number;
 }
 
-/** What a reset or going back did: the cleanups that ran, and the first that failed (the reset goes on past it). */
+/**
+ * What a reset or going back did: the cleanups that ran, and the first that failed (the reset goes on past it). A
+ * cleanup whose confirmation was declined on the real target stops it there: the steps from that one back keep their
+ * progress (their changes are still on the cluster).
+ */
 export interface ResetReport {
 	/** The steps whose progress was forgotten (those that had passed or failed). */
 	steps: Cursor[];
 	cleanups: Array<Cursor & {outcome: RunOutcome}>;
 	failed?: Cursor & {outcome: RunOutcome};
+	declined?: Cursor;
 }
+
+/** A cleanup or solve the driver ran for the learner; `declined`: its confirmation was not given, nothing ran. */
+type HousekeepingOutcome = RunOutcome & {declined?: true};
 
 const keyOf = (ref: Cursor) => `${ref.lessonId}/${ref.stepId}`;
 
@@ -195,18 +205,23 @@ export class StepDriver {
 		}
 		const environment = await this.options.environment();
 		if (!environment) return;
-		const need = confirmationFor({step, ref, activity, target: this.state.target, variables: this.state.variables});
-		if (need && !(await this.confirmEffects(need, environment))) {
-			this.emit({type: 'declined', ...ref, need});
-			return;
+		// Someone else's resource of the same name: refused before anything is asked (src/session/ownership.ts).
+		const notOurs = await this.guardRefusal(step, activity, environment);
+		if (!notOurs) {
+			const need = confirmationFor({step, ref, activity, target: this.state.target, variables: this.state.variables});
+			if (need && !(await this.confirmEffects(need, environment))) {
+				this.emit({type: 'declined', ...ref, need});
+				return;
+			}
 		}
-		const busyPort = await this.busyPort(step);
-		const logFile = busyPort ? undefined : await this.options.ports.logFileFor(`${ref.lessonId}-${ref.stepId}${activity === 'solve' ? '-solve' : ''}`);
+		const blocked = notOurs ?? (await this.busyPort(step));
+		const logFile = blocked ? undefined : await this.options.ports.logFileFor(`${ref.lessonId}-${ref.stepId}${activity === 'solve' ? '-solve' : ''}`);
 		this.dispatch({type: activity === 'run' ? 'STEP_STARTED' : 'SOLVE_STARTED', ...ref, at: this.now(), logFile});
 		if (this.stepState(ref)?.status !== 'running') return; // refused: locked, or busy meanwhile
-		if (busyPort) {
-			// A port the step listens on is taken: it would fail (or seem to pass against someone else's listener).
-			this.dispatch({type: 'OUTPUT_EXITED', ...ref, at: this.now(), outcome: {kind: 'failedToStart', message: busyPort, durationMs: 0}});
+		if (blocked) {
+			// Not the lab's resource, or a port the step listens on is taken (it would fail, or seem to pass against
+			// someone else's listener): the step fails with why, and nothing ran.
+			this.dispatch({type: 'OUTPUT_EXITED', ...ref, at: this.now(), outcome: {kind: 'failedToStart', message: blocked, durationMs: 0}});
 			this.emit({type: 'progress'});
 			return;
 		}
@@ -265,6 +280,28 @@ export class StepDriver {
 				const variable = /^\$\{([A-Z][A-Z0-9_]*)\}$/.exec(entry)?.[1];
 				return msg(this.state.lang, variable ? 'driver.portBusyVariable' : 'driver.portBusy', {port, holder, variable: variable ?? ''});
 			}
+		}
+		return undefined;
+	}
+
+	/**
+	 * `guard: labTags` on the real target: why the step must not act on one of its Azure resources (it exists without
+	 * this lab home's tags, or az cannot tell); undefined when it may.
+	 */
+	private async guardRefusal(step: Step, activity: 'run' | 'solve' | 'cleanup', environment: DriverEnvironment): Promise<string | undefined> {
+		if (step.guard !== 'labTags' || this.state.target.kind !== 'real') return undefined;
+		const lang = this.state.lang;
+		const inspect = this.options.ports.inspectAzure;
+		const deleting = (activity === 'cleanup' ? step.cleanupEffects : step.effects)?.includes('destructive') ?? false;
+		for (const raw of step.resources ?? []) {
+			if (raw.kind !== 'aksCluster' && raw.kind !== 'resourceGroup') continue;
+			const [resource] = expandResources([raw], this.state.variables);
+			const observed = inspect
+				? await inspect({env: environment.env, resource: resource!}).catch((error: unknown) => ({error: errorText(error)}))
+				: {error: msg(lang, 'guard.cannotInspect')};
+			const variable = /^\$\{([A-Z][A-Z0-9_]*)\}$/.exec(raw.name)?.[1];
+			const problem = ownershipProblem(lang, {resource: resource!, variable, observed, homeId: environment.env.LAB_HOME_ID ?? '', deleting});
+			if (problem) return problem;
 		}
 		return undefined;
 	}
@@ -472,10 +509,12 @@ export class StepDriver {
 				for (const ref of steps) this.stopJob(ref);
 				const touched = steps.filter((cursor) => hasPassed(this.stepState(cursor)?.status) || this.stepState(cursor)?.status === 'failed');
 				const report = await this.cleanUp([...touched].reverse(), steps[0]);
-				this.dispatch({type: 'PROGRESS_RESET', steps});
-				for (const ref of steps) this.tails.get(keyOf(ref))?.clear();
+				// A declined cleanup keeps that step and the ones before it as they are (their changes stay on the cluster).
+				const forget = report.declined ? steps.slice(steps.findIndex((cursor) => keyOf(cursor) === keyOf(report.declined!)) + 1) : steps;
+				this.dispatch({type: 'PROGRESS_RESET', steps: forget});
+				for (const ref of forget) this.tails.get(keyOf(ref))?.clear();
 				this.emit({type: 'progress'});
-				return {...report, steps: touched};
+				return {...report, steps: touched.filter((cursor) => forget.some((other) => keyOf(other) === keyOf(cursor)))};
 			})(),
 		);
 	}
@@ -491,6 +530,13 @@ export class StepDriver {
 				const later = this.passedAfter(ref);
 				for (const cursor of later) this.stopJob(cursor);
 				const report = await this.cleanUp([...later].reverse(), ref);
+				if (report.declined) {
+					// Not put back: only the steps whose cleanups ran are forgotten; ref is not run again from here.
+					const undone = later.slice(later.findIndex((cursor) => keyOf(cursor) === keyOf(report.declined!)) + 1);
+					this.dispatch({type: 'PROGRESS_RESET', steps: undone});
+					this.emit({type: 'progress'});
+					return {...report, steps: undone};
+				}
 				this.dispatch({type: 'PROGRESS_RESET', steps: [...later, ref]});
 				if (report.failed) return {...report, steps: [...later, ref]};
 				const lesson = findLesson(this.state, ref.lessonId);
@@ -498,6 +544,7 @@ export class StepDriver {
 				for (const step of before) {
 					if (!step.solve || step.mode === 'background') continue;
 					const outcome = await this.housekeeping({lessonId: ref.lessonId, stepId: step.id}, 'solve', step.solve, ref);
+					if (outcome.declined) return {...report, steps: [...later, ref], declined: {lessonId: ref.lessonId, stepId: step.id}};
 					if (outcome.kind !== 'exited' || outcome.exitCode !== 0) return {...report, steps: [...later, ref], failed: {lessonId: ref.lessonId, stepId: step.id, outcome}};
 				}
 				this.emit({type: 'progress'});
@@ -513,6 +560,7 @@ export class StepDriver {
 			const script = this.stepDef(ref)?.cleanup;
 			if (!script) continue;
 			const outcome = await this.housekeeping(ref, 'cleanup', script, shownOn ?? ref);
+			if (outcome.declined) return {cleanups, ...(failed ? {failed} : {}), declined: ref};
 			cleanups.push({...ref, outcome});
 			if (!failed && (outcome.kind !== 'exited' || outcome.exitCode !== 0)) failed = {...ref, outcome};
 		}
@@ -520,10 +568,18 @@ export class StepDriver {
 	}
 
 	/** A cleanup or solve the driver runs on the learner's behalf; its output shows on the step it serves. */
-	private async housekeeping(ref: Cursor, what: 'cleanup' | 'solve', script: string, shownOn: Cursor): Promise<RunOutcome> {
+	private async housekeeping(ref: Cursor, what: 'cleanup' | 'solve', script: string, shownOn: Cursor): Promise<HousekeepingOutcome> {
 		const step = this.stepDef(ref);
 		const environment = await this.options.environment();
 		if (!step || !environment) return {kind: 'failedToStart', message: msg(this.state.lang, 'driver.targetNotReady'), durationMs: 0};
+		// A cleanup (or a solve on the way back) that deletes, costs or cannot be undone is confirmed like a step's run.
+		const notOurs = await this.guardRefusal(step, what, environment);
+		if (notOurs) return {kind: 'failedToStart', message: notOurs, durationMs: 0};
+		const need = confirmationFor({step, ref, activity: what, target: this.state.target, variables: this.state.variables});
+		if (need && !(await this.confirmEffects(need, environment))) {
+			this.emit({type: 'declined', ...ref, need});
+			return {kind: 'failedToStart', message: msg(this.state.lang, 'confirm.declined', {step: keyOf(ref)}), durationMs: 0, declined: true};
+		}
 		const abort = this.abortFor(shownOn, 'command');
 		if (!abort) return {kind: 'failedToStart', message: msg(this.state.lang, 'driver.busy'), durationMs: 0};
 		const tail = this.output(shownOn);

@@ -1,9 +1,10 @@
 // What the step driver (driver.ts) asks of the world. Plain interfaces: the TUI and `cilium-lab run` pass the real
 // adapters (src/run's runner and JobManager, src/cli/checks.ts's poller); tests pass fakes.
 import type {CheckResult} from '../checks/types.js';
-import type {CheckSpec, Lang} from '../lab/types.js';
+import type {CheckSpec, Lang, StepResource} from '../lab/types.js';
 import type {JobInfo, OutputLine, RunOutcome, StartJobOptions} from '../run/types.js';
 import type {EffectConfirmation, TargetIdentity} from './confirm.js';
+import type {ObservedResource} from './ownership.js';
 
 export interface CommandRequest {
 	script: string;
@@ -67,6 +68,11 @@ export interface DriverPorts {
 	 * Absent: such a step is refused there.
 	 */
 	confirmEffects?(need: EffectConfirmation): Promise<boolean>;
+	/**
+	 * A resource group's or AKS cluster's tags (`az … show --query tags`), for a step with `guard: labTags` on the real
+	 * target (src/session/ownership.ts). Absent: such a step is refused there, as the lab cannot see what it made.
+	 */
+	inspectAzure?(request: {env: Record<string, string>; resource: StepResource}): Promise<ObservedResource>;
 	/** Who holds a local port a step listens on (src/run/port-holder.ts); undefined when it is free. Absent: not checked. */
 	portHolder?(port: number): Promise<string | undefined>;
 	/** ISO time; tests fake it. */

@@ -6,6 +6,9 @@
 import type {Step, TrackId} from '../lab/types.js';
 import type {JobInfo, OutputLine, RunOutcome} from '../run/types.js';
 import {commandEnvironment} from '../lab/variables.js';
+import {labHomeId} from '../home.js';
+import {followClusterCosts} from '../cost/track.js';
+import {runningCostLines} from '../cost/ledger.js';
 import {createSession, currentStep, hasPassed, progressSummary, toProgressLessons, visibleLessons, type Cursor, type SessionEvent} from '../session/index.js';
 import {StepDriver, type DriverEvent, type ResetReport} from '../session/driver.js';
 import {msg} from '../lab/i18n.js';
@@ -58,12 +61,14 @@ export class TuiController {
 				jobs: deps.jobs,
 				logFileFor: deps.logFileFor,
 				identify: deps.identify,
+				inspectAzure: deps.inspectAzure,
 				portHolder: deps.portHolder,
 				confirmEffects: (need) => this.askEffects(need),
 			},
 			environment: async () => ((await this.targetUsable()) ? {env: this.commandEnv(), context: this.checkContext} : undefined),
 		});
 		this.driver.subscribe((event) => this.onDriverEvent(event));
+		followClusterCosts(this.driver, options.home);
 		const first: Screen = options.track === undefined ? 'tracks' : options.askVariables ? 'variables' : 'lessons';
 		this.state = {
 			session: this.driver.getState(),
@@ -78,6 +83,9 @@ export class TuiController {
 			firstTrackChoice: options.track === undefined,
 		};
 		this.state.lessonIndex = this.currentLessonIndex();
+		// A cluster the lab made on the real target and has not deleted: how long it has run, what it cost (any target).
+		const running = runningCostLines(options.lang, options.home);
+		if (running.length > 0) this.state.message = running.join('\n');
 		this.variablesEditor = new VariablesEditor({
 			lab: options.lab,
 			get: () => ({edit: this.state.variables, session: this.state.session}),
@@ -466,6 +474,7 @@ export class TuiController {
 
 	private async goBackAndRun(ref: Cursor, activity: 'run' | 'solve') {
 		const report = await this.driver.goBackTo(ref);
+		if (report.declined) return this.say(this.t('goback.declined', {step: stepKey(report.declined), count: report.steps.length}));
 		if (report.failed) return this.say(this.t('goback.failed', {step: stepKey(report.failed), outcome: describeOutcome(this.state.session.lang, report.failed.outcome)}));
 		const said = this.t('goback.done', {count: report.cleanups.length});
 		this.say(said);
@@ -477,7 +486,8 @@ export class TuiController {
 	/** Clears progress from `from` on (everything without it), running cleanups in reverse. */
 	async reset(from?: Cursor | {lessonId: string}): Promise<ResetReport> {
 		const report = await this.driver.reset(from);
-		if (report.failed) this.say(this.t('reset.cleanupFailed', {step: stepKey(report.failed), outcome: describeOutcome(this.state.session.lang, report.failed.outcome)}));
+		if (report.declined) this.say(this.t('reset.declined', {step: stepKey(report.declined), count: report.steps.length}));
+		else if (report.failed) this.say(this.t('reset.cleanupFailed', {step: stepKey(report.failed), outcome: describeOutcome(this.state.session.lang, report.failed.outcome)}));
 		else this.say(this.t('reset.done', {count: report.steps.length, cleanups: report.cleanups.length}));
 		this.set({lessonIndex: this.currentLessonIndex(), scroll: 0});
 		return report;
@@ -491,7 +501,20 @@ export class TuiController {
 	// ── commands, checks, explain ────────────────────────────────────────────────
 	/** The environment of the lab's commands: the target's, the variables, LAB_ASSETS and LAB_HOME. */
 	commandEnv(): Record<string, string> {
-		return commandEnvironment({base: this.baseEnv, variables: this.state.session.variables, assetsDir: this.options.lab.assetsDir, home: this.options.home});
+		return commandEnvironment({base: this.baseEnv, variables: this.state.session.variables, assetsDir: this.options.lab.assetsDir, home: this.options.home, homeId: this.homeId()});
+	}
+
+	private cachedHomeId?: string;
+	/** This home's id (LAB_HOME_ID); undefined when it cannot be made (the home was refused at start, or in tests). */
+	private homeId(): string | undefined {
+		if (this.cachedHomeId === undefined) {
+			try {
+				this.cachedHomeId = labHomeId(this.options.home);
+			} catch {
+				return undefined;
+			}
+		}
+		return this.cachedHomeId;
 	}
 
 	/** Re-checks completed steps on resume; those whose state has gone are flagged stale. */

@@ -64,6 +64,7 @@ export async function startTui(options: StartTuiOptions): Promise<number> {
 		readAsset: (name) => readFileSync(path.join(options.lab.assetsDir, name), 'utf8'),
 		logFileFor: async (label) => (await loadRunner()).logFileFor(options.home, label),
 		identify: async (request) => (await import('../target-identity.js')).identifyTarget(request),
+		inspectAzure: async (request) => (await import('../target-identity.js')).inspectAzureResource(request),
 		portHolder: async (port) => (await import('../run/port-holder.js')).portHolder(port),
 		...options.deps,
 	};

@@ -37,6 +37,7 @@ export interface TuiDeps {
 	logFileFor(label: string): Promise<string | undefined>;
 	/** Where the real target is (az account show, kube context and server), shown in a step's confirmation. */
 	identify?: DriverPorts['identify'];
+	inspectAzure?: DriverPorts['inspectAzure'];
 	/** Who holds a port a step listens on (src/run/port-holder.ts). */
 	portHolder?: DriverPorts['portHolder'];
 }

@@ -23,6 +23,10 @@ steps:
     title: {ko: "만들기", en: "Make"}
     body: {ko: "본문", en: "Body"}
     run: kubectl create ns "$GREETING"
+    cleanup: kubectl delete ns "$GREETING" --ignore-not-found
+    cleanupEffects: [destructive]
+    resources:
+      - {kind: namespace, name: '\${GREETING}'}
     expect:
       - {kind: resource, apiVersion: v1, resourceKind: Namespace, name: '\${GREETING}'}
   - id: drop-ns
@@ -89,6 +93,20 @@ describe('--target real: steps with effects', () => {
 		const result = cli(['run', 'danger/drop-ns', '--target', 'real', '--yes', '--confirm', 'greet-ns']);
 		expect(result.stdout).toContain('confirmed (--yes / --confirm)');
 		expect(result.code).toBe(0);
+		expect((await practice.run('kubectl', ['get', 'ns', 'greet-ns'])).code).not.toBe(0);
+	});
+
+	it('reset runs a cleanup that deletes only with --confirm NAME: refused, the step keeps its progress; confirmed, it runs', async () => {
+		expect(cli(['run', 'danger/make-ns', '--target', 'real', '--yes', '--redo']).code).toBe(0);
+		const refused = cli(['reset', 'danger', '--target', 'real', '--yes']);
+		expect(refused.code).toBe(1);
+		expect(refused.stdout).toContain('⚠ cleanup of danger/make-ns: deletes (real target)');
+		expect(refused.stdout).toContain('--confirm greet-ns');
+		expect(refused.stdout).toContain('stopped at danger/make-ns: its cleanup was not confirmed');
+		expect((await practice.run('kubectl', ['get', 'ns', 'greet-ns'])).code).toBe(0);
+		const confirmed = cli(['reset', 'danger', '--target', 'real', '--yes', '--confirm', 'greet-ns']);
+		expect(confirmed.code, confirmed.stdout + confirmed.stderr).toBe(0);
+		expect(confirmed.stdout).toContain('confirmed (--yes / --confirm)');
 		expect((await practice.run('kubectl', ['get', 'ns', 'greet-ns'])).code).not.toBe(0);
 	});
 

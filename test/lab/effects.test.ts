@@ -74,6 +74,28 @@ describe('step effects', () => {
 		expect(issues).toContain('names no variable');
 	});
 
+	it('lint requires cleanupEffects where a cleanup deletes, resources for its name, and an Azure resource for guard: labTags', () => {
+		const root = labWith({
+			'03-danger.yaml': lesson(`    run: kubectl create ns demo
+    cleanup: kubectl delete ns demo
+`),
+			'04-more.yaml': lesson(`    run: kubectl create ns demo
+    cleanup: kubectl delete ns demo
+    cleanupEffects: [destructive]
+`).replace('id: danger', 'id: more'),
+			'05-guard.yaml': lesson(`    run: kubectl get ns
+    guard: labTags
+    resources:
+      - {kind: namespace, name: demo, vmSize: Standard_DS2_v2}
+`).replace('id: danger', 'id: guard'),
+		});
+		const issues = lint(root).join('\n');
+		expect(issues).toContain('lessons/03-danger.yaml:10 steps[0].cleanup: the cleanup runs kubectl delete namespace, so the step needs cleanupEffects: [destructive] (reset and going back ask first on the real target)');
+		expect(issues).toContain('lessons/04-more.yaml:11 steps[0].cleanupEffects: a destructive or irreversible cleanup needs resources: (kind, name)');
+		expect(issues).toContain('steps[0].guard: guard: labTags checks the tags of the Azure resources in resources:');
+		expect(issues).toContain('steps[0].resources[0].vmSize: vmSize: is only for an aksCluster (its estimated cost)');
+	});
+
 	it('loads effects and resources; resources expand with the variables', () => {
 		const root = labWith({
 			'03-danger.yaml': lesson(`    run: az aks delete -n "$CLUSTER_NAME" --yes

@@ -155,3 +155,109 @@ describe('the step driver asks before a step with effects runs on the real targe
 		expect(ran).toHaveLength(1);
 	});
 });
+
+describe('reset and going back confirm a cleanup with effects on the real target', () => {
+	const makeNs = step('make-ns', {run: 'kubectl create ns demo', cleanup: 'kubectl delete ns demo --ignore-not-found', cleanupEffects: ['destructive'], resources: [{kind: 'namespace', name: 'demo'}]});
+	const later = step('later', {run: 'kubectl -n demo run x', cleanup: 'kubectl -n demo delete pod x'});
+
+	function resetDriver(target: Target, answer: boolean) {
+		const ran: string[] = [];
+		const asked: EffectConfirmation[] = [];
+		const driver = new StepDriver({
+			session: createSession({lab: lab([makeNs, later]), track: 'aks-byocni', lang: 'en', variables, target}),
+			ports: {
+				runCommand: async (request) => (ran.push(request.script), {kind: 'exited', exitCode: 0, durationMs: 1}),
+				runChecks: async (request) => request.specs.map(() => ({ok: true, summary: 'fine'})),
+				jobs: {start: () => undefined as never, list: () => [], running: () => [], stop: async () => undefined, stopAll: async () => {}, subscribe: () => () => {}},
+				logFileFor: () => undefined,
+				confirmEffects: async (need) => (asked.push(need), answer),
+			},
+			environment: async () => ({env: {PATH: '/bin'}}),
+		});
+		return {driver, ran, asked};
+	}
+
+	async function passBoth(driver: StepDriver) {
+		for (const stepId of ['make-ns', 'later']) {
+			driver.acknowledge({lessonId: 'cleanup', stepId});
+			await driver.run({lessonId: 'cleanup', stepId});
+		}
+	}
+
+	it('a declined destructive cleanup runs nothing and stops the reset there: that step keeps its progress, the later one is cleared', async () => {
+		const {driver, ran, asked} = resetDriver(real, false);
+		await passBoth(driver);
+		ran.length = 0;
+		const report = await driver.reset({lessonId: 'cleanup'});
+		expect(asked).toHaveLength(1);
+		expect(asked[0]).toMatchObject({activity: 'cleanup', effects: ['destructive'], typedNames: ['demo']});
+		expect(describeConfirmation('en', asked[0]!, 'keys')[0]).toBe('⚠ cleanup of cleanup/make-ns: deletes (real target)');
+		expect(ran).toEqual(['kubectl -n demo delete pod x']);
+		expect(report.declined).toEqual({lessonId: 'cleanup', stepId: 'make-ns'});
+		expect(report.steps).toEqual([{lessonId: 'cleanup', stepId: 'later'}]);
+		const steps = driver.getState().lessons.cleanup!.steps;
+		expect(steps['make-ns']!.status).toBe('done');
+		expect(steps.later!.status).not.toBe('done');
+	});
+
+	it('a confirmed one runs; the practice target never asks', async () => {
+		const confirmed = resetDriver(real, true);
+		await passBoth(confirmed.driver);
+		confirmed.ran.length = 0;
+		await confirmed.driver.reset({lessonId: 'cleanup'});
+		expect(confirmed.ran).toEqual(['kubectl -n demo delete pod x', 'kubectl delete ns demo --ignore-not-found']);
+		const practice = resetDriver({kind: 'practice'}, false);
+		await passBoth(practice.driver);
+		practice.ran.length = 0;
+		await practice.driver.reset({lessonId: 'cleanup'});
+		expect(practice.asked).toEqual([]);
+		expect(practice.ran).toHaveLength(2);
+	});
+});
+
+describe('guard: labTags', () => {
+	const guarded = step('delete-cluster', {...deleteCluster, guard: 'labTags'});
+
+	function guardDriver(tags: Record<string, string> | null, target: Target = real) {
+		const ran: string[] = [];
+		const asked: EffectConfirmation[] = [];
+		const inspected: unknown[] = [];
+		const driver = new StepDriver({
+			session: createSession({lab: lab([guarded]), track: 'aks-byocni', lang: 'en', variables, target}),
+			ports: {
+				runCommand: async (request) => (ran.push(request.script), {kind: 'exited', exitCode: 0, durationMs: 1}),
+				runChecks: async (request) => request.specs.map(() => ({ok: true, summary: 'fine'})),
+				jobs: {start: () => undefined as never, list: () => [], running: () => [], stop: async () => undefined, stopAll: async () => {}, subscribe: () => () => {}},
+				logFileFor: () => undefined,
+				confirmEffects: async (need) => (asked.push(need), true),
+				inspectAzure: async (request) => (inspected.push(request.resource), {exists: true, tags}),
+			},
+			environment: async () => ({env: {PATH: '/bin', LAB_HOME_ID: '0123456789ab'}}),
+		});
+		return {driver, ran, asked, inspected};
+	}
+
+	it('refuses before asking when the cluster lacks this home’s tags; the step fails with whose it looks like', async () => {
+		const {driver, ran, asked, inspected} = guardDriver({owner: 'alice'});
+		await driver.run(ref);
+		expect(inspected).toEqual([{kind: 'aksCluster', name: 'my-aks', group: 'my-rg'}]);
+		expect(asked).toEqual([]);
+		expect(ran).toEqual([]);
+		const state = driver.getState().lessons.cleanup!.steps['delete-cluster']!;
+		expect(state.status).toBe('failed');
+		expect(state.failure).toMatchObject({kind: 'failedToStart'});
+		expect(JSON.stringify(state.failure)).toContain("It looks like alice's (tag owner)");
+		expect(JSON.stringify(state.failure)).toContain('--set CLUSTER_NAME=');
+	});
+
+	it('asks and runs when the tags are this home’s; the practice target does not look', async () => {
+		const mine = guardDriver({createdBy: 'cilium-lab', 'cilium-lab-home': '0123456789ab'});
+		await mine.driver.run(ref);
+		expect(mine.asked).toHaveLength(1);
+		expect(mine.ran).toEqual([deleteCluster.run]);
+		const practice = guardDriver({owner: 'alice'}, {kind: 'practice'});
+		await practice.driver.run(ref);
+		expect(practice.inspected).toEqual([]);
+		expect(practice.ran).toHaveLength(1);
+	});
+});

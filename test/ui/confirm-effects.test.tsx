@@ -1,7 +1,10 @@
 // The TUI's confirmation of a step with effects on the real target: the subscription, the kube context and
 // server and the resources in the dialog; r on a destructive step runs only once the resource's name is typed;
 // a costly step takes y; the practice target shows the badge and never asks.
-import {afterEach, describe, expect, it} from 'vitest';
+import {mkdtempSync, rmSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {afterAll, afterEach, describe, expect, it} from 'vitest';
 import {cleanup} from 'ink-testing-library';
 import {App} from '../../src/ui/App.js';
 import {TuiController, type RunRequest, type TuiDeps} from '../../src/ui/controller.js';
@@ -29,10 +32,12 @@ function lab(): Lab {
 				steps: [
 					step('create', {optional: true, run: 'az aks create -n "$CLUSTER_NAME"', effects: ['costly'], resources: [{kind: 'aksCluster', name: '${CLUSTER_NAME}', group: 'rg'}]}),
 					step('delete', {
+						optional: true,
 						run: 'az aks delete -n "$CLUSTER_NAME" --yes',
 						effects: ['destructive', 'irreversible'],
 						resources: [{kind: 'aksCluster', name: '${CLUSTER_NAME}', group: 'rg'}],
 					}),
+					step('make-ns', {run: 'kubectl create ns demo', cleanup: 'kubectl delete ns demo', cleanupEffects: ['destructive'], resources: [{kind: 'namespace', name: 'demo'}]}),
 				],
 			},
 		],
@@ -40,6 +45,9 @@ function lab(): Lab {
 		assetsDir: '/x/assets',
 	};
 }
+
+const home = mkdtempSync(path.join(os.tmpdir(), 'tui-confirm-home-'));
+afterAll(() => rmSync(home, {recursive: true, force: true}));
 
 function setup(target: Target) {
 	const runs: RunRequest[] = [];
@@ -56,7 +64,7 @@ function setup(target: Target) {
 		logFileFor: async () => undefined,
 		identify: async () => ({account: {name: 'Pay-As-You-Go', id: 'sub-0001'}, context: 'my-aks', server: 'https://my-aks.hcp.azmk8s.io:443'}),
 	};
-	const controller = new TuiController({lab: lab(), lang: 'en', target, baseEnv: {}, home: '/tmp/h', track: 'aks-byocni', variables: {CLUSTER_NAME: 'my-aks'}, deps});
+	const controller = new TuiController({lab: lab(), lang: 'en', target, baseEnv: {}, home, track: 'aks-byocni', variables: {CLUSTER_NAME: 'my-aks'}, deps});
 	const instance = render(<App controller={controller} />);
 	return {controller, instance, runs};
 }
@@ -111,6 +119,37 @@ describe('TUI confirmation of steps with effects', () => {
 		await press(instance, 'y');
 		await controller.settled();
 		expect(runs).toHaveLength(1);
+	});
+
+	it('R asks before a cleanup that deletes; Esc keeps that step and runs nothing', async () => {
+		const {controller, instance, runs} = setup({kind: 'real'});
+		await waitForText(instance, 'Lessons');
+		await press(instance, KEYS.enter);
+		await press(instance, 'n');
+		await press(instance, 'n');
+		await waitForText(instance, 'make-ns step');
+		await press(instance, 'r');
+		await controller.settled();
+		expect(runs.map((run) => run.script)).toEqual(['kubectl create ns demo']);
+		await press(instance, 'R');
+		await waitForText(instance, 'y');
+		await press(instance, 'y');
+		let frame = await waitForText(instance, '⚠ cleanup of cleanup/make-ns: deletes (real target)');
+		expect(frame).toContain('• namespace demo (and everything in it)');
+		expect(frame).toContain('type the name and press Enter: demo');
+		await press(instance, KEYS.escape);
+		frame = await waitForText(instance, 'stopped at cleanup/make-ns: its cleanup was not confirmed');
+		await controller.settled();
+		expect(runs).toHaveLength(1);
+		expect(controller.getSnapshot().session.lessons.cleanup!.steps['make-ns']!.status).toBe('done');
+		// Again, with the name typed: the cleanup runs and the progress goes.
+		await press(instance, 'R');
+		await press(instance, 'y');
+		await waitForText(instance, 'type the name and press Enter: demo');
+		for (const key of [...'demo', KEYS.enter]) await press(instance, key);
+		await controller.settled();
+		expect(runs.map((run) => run.script)).toEqual(['kubectl create ns demo', 'kubectl delete ns demo']);
+		expect(controller.getSnapshot().session.lessons.cleanup!.steps['make-ns']!.status).not.toBe('done');
 	});
 
 	it('the practice target shows the badge and runs at once', async () => {

@@ -5,8 +5,11 @@
 export interface OptionSpec {
 	/** Long names first (as printed in errors), then short ones: ['--resource-group', '-g']. */
 	names: string[];
-	/** 'value' takes one argument; 'flag' takes none; 'list' may repeat (and az's nargs='+' for a single use). */
-	type: 'value' | 'flag' | 'list';
+	/**
+	 * 'value' takes one argument; 'flag' takes none; 'list' may repeat (and az's nargs='+' for a single use);
+	 * 'values' is argparse's nargs='*': every following argument up to the next option (az's `--tags a=b c=d`).
+	 */
+	type: 'value' | 'flag' | 'list' | 'values';
 	required?: boolean;
 	choices?: string[];
 	/** pflag booleans accept `--wait=false`. */
@@ -90,6 +93,14 @@ export function parseArgs(argv: string[], specs: OptionSpecs, style: 'az' | 'pfl
 				throw new ArgsError(`invalid argument "${inlineValue}" for "${spec.names.join(', ')}" flag: strconv.ParseBool: parsing "${inlineValue}": invalid syntax`, 'other');
 			}
 			options[key] = true;
+			continue;
+		}
+		if (spec.type === 'values') {
+			const values = inlineValue !== undefined ? [inlineValue] : [];
+			while (inlineValue === undefined && index + 1 < argv.length && !(argv[index + 1]!.startsWith('-') && argv[index + 1]!.length > 1 && !/^-\d/.test(argv[index + 1]!))) {
+				values.push(argv[++index]!);
+			}
+			options[key] = values;
 			continue;
 		}
 		let value = inlineValue;

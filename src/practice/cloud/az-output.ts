@@ -101,6 +101,9 @@ export function formatAzOutput(
 ): string {
 	let value = result;
 	if (options.query) value = applyQuery(result, options.query);
+	// knack (cli.py, CLI.invoke) hands a result to the output producer only when it is not None: `--query tags` of an
+	// untagged resource prints nothing, in every format.
+	if (value === null || value === undefined) return '';
 	switch (options.output) {
 		case 'none':
 			return '';

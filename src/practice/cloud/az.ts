@@ -6,7 +6,7 @@ import path from 'node:path';
 import {randomBytes, randomUUID} from 'node:crypto';
 import {parse as parseYaml, stringify as toYaml} from 'yaml';
 import type {HostTool, PracticeContext, ProgramIO} from '../types.js';
-import {ArgsError, flagOption, parseArgs, stringOption, type OptionSpec, type OptionSpecs} from './args.js';
+import {ArgsError, flagOption, listOption, parseArgs, stringOption, type OptionSpec, type OptionSpecs} from './args.js';
 import {formatAzOutput, outputFormats} from './az-output.js';
 import {
 	clusterJson,
@@ -21,12 +21,15 @@ import {
 	type AksCluster,
 	type CloudState,
 	type NetworkProfile,
+	type ResourceGroup,
 } from './model.js';
 import {lines, readLine} from './tool-io.js';
 import {enableManagedAcns, installManagedCilium} from './managed-cilium.js';
 
 export const azVersion = '2.67.0';
 const defaultKubernetesVersion = '1.30.6';
+/** What az 2.67's `--node-vm-size` defaulted to for a Linux system pool (newer AKS picks one by quota and capacity). */
+const defaultVmSize = 'Standard_DS2_v2';
 
 class AzFailure extends Error {
 	constructor(
@@ -111,6 +114,27 @@ function groupJson(account: Account, group: {name: string; location: string; tag
 function groupTableRows(value: unknown): Array<Record<string, unknown>> {
 	const group = value as {location: string; name: string};
 	return [{Location: group.location, Name: group.name}];
+}
+
+/** `--tags key[=value] …` (nargs='*'), as azure-cli's validate_tags reads it (azure-cli-core commands/validators.py). */
+const tagsSpec: OptionSpec = {names: ['--tags'], type: 'values'};
+
+/** The tags given, `{}` for a bare `--tags` or `--tags ""`; undefined when the option is absent. */
+function tagsOption(parsed: ReturnType<typeof parseArgs>): Record<string, string> | undefined {
+	const items = listOption(parsed, 'tags');
+	if (parsed.options.tags === undefined) return undefined;
+	const tags: Record<string, string> = {};
+	for (const item of items) {
+		if (!item) continue;
+		const equals = item.indexOf('=');
+		if (equals < 0) tags[item] = '';
+		else tags[item.slice(0, equals)] = item.slice(equals + 1);
+	}
+	for (const name of Object.keys(tags)) {
+		// ARM refuses these in a tag name (InvalidTagNameCharacters).
+		if (/[<>%&\\?/]/.test(name)) throw armError('InvalidTagNameCharacters', `The tag names '${name}' have reserved characters '<,>,%,&,\\,?,/' or control characters.`);
+	}
+	return tags;
 }
 
 function clusterTableRows(value: unknown): Array<Record<string, unknown>> {
@@ -294,7 +318,7 @@ async function groupCommand(run: AzRun, sub: string | undefined, argv: string[])
 	const state = readCloud(run.ctx.sections);
 	const nameSpec: OptionSpec = {names: ['--name', '--resource-group', '-n', '-g'], type: 'value', required: true};
 	if (sub === 'create') {
-		const parsed = parse(argv, {name: nameSpec, location: {names: ['--location', '-l'], type: 'value', required: true}, tags: {names: ['--tags'], type: 'list'}, managedBy: {names: ['--managed-by'], type: 'value'}});
+		const parsed = parse(argv, {name: nameSpec, location: {names: ['--location', '-l'], type: 'value', required: true}, tags: tagsSpec, managedBy: {names: ['--managed-by'], type: 'value'}});
 		const account = requireLogin(state);
 		const name = stringOption(parsed, 'name')!;
 		if (!/^[-\w._()]{1,90}$/.test(name) || name.endsWith('.')) {
@@ -305,8 +329,9 @@ async function groupCommand(run: AzRun, sub: string | undefined, argv: string[])
 		if (existing && existing.location !== location) {
 			throw armError('InvalidResourceGroupLocation', `Invalid resource group location '${location}'. The Resource group already exists in location '${existing.location}'.`, 1);
 		}
-		const created = existing ?? {name, location, tags: null};
-		if (!existing) writeCloud(run.ctx.sections, {...state, groups: [...state.groups, created]});
+		// create_resource_group is a PUT (resource_groups.create_or_update): on an existing group its tags become the ones given.
+		const created: ResourceGroup = {name: existing?.name ?? name, location, tags: tagsOption(parsed) ?? null};
+		writeCloud(run.ctx.sections, {...state, groups: existing ? state.groups.map(group => (group === existing ? created : group)) : [...state.groups, created]});
 		print(run, parsed, groupJson(account, created), groupTableRows);
 		return 0;
 	}
@@ -423,11 +448,13 @@ async function aksCreate(run: AzRun, argv: string[]): Promise<number> {
 		serviceCidr: {names: ['--service-cidr'], type: 'value'},
 		dnsServiceIp: {names: ['--dns-service-ip'], type: 'value'},
 		tier: {names: ['--tier'], type: 'value', choices: ['free', 'standard', 'premium']},
+		tags: tagsSpec,
 		noWait: {names: ['--no-wait'], type: 'flag'},
 		yes: {names: ['--yes', '-y'], type: 'flag'},
 	});
 	const state = readCloud(run.ctx.sections);
 	const account = requireLogin(state);
+	const tags = tagsOption(parsed);
 	const groupName = stringOption(parsed, 'resourceGroup')!;
 	const name = stringOption(parsed, 'name')!;
 	const group = findGroup(state, groupName);
@@ -474,6 +501,8 @@ async function aksCreate(run: AzRun, argv: string[]): Promise<number> {
 		dnsPrefix: `${name.slice(0, 10)}-${group.name.slice(0, 16)}-${account.subscriptionId.slice(0, 6)}`.replace(/[^a-zA-Z0-9-]/g, '-'),
 		fqdnSuffix: randomBytes(4).toString('hex'),
 		networkProfile: profile,
+		vmSize: stringOption(parsed, 'nodeVmSize') ?? defaultVmSize,
+		tags: tags ?? null,
 		provisioningState: 'Creating',
 		createdAt: new Date(run.ctx.clock.now()).toISOString(),
 		operationId: randomUUID(),
@@ -712,6 +741,72 @@ async function aks(run: AzRun, sub: string | undefined, argv: string[]): Promise
 	}
 }
 
+/** The generic resource `az resource list` prints for an AKS cluster (ARM's GenericResourceExpanded; properties not expanded). */
+function genericResourceJson(account: Account, cluster: AksCluster): Record<string, unknown> {
+	return {
+		changedTime: cluster.createdAt,
+		createdTime: cluster.createdAt,
+		extendedLocation: null,
+		id: clusterJson(account, cluster).id,
+		identity: {principalId: null, tenantId: null, type: 'SystemAssigned', userAssignedIdentities: null},
+		kind: null,
+		location: cluster.location,
+		managedBy: null,
+		name: cluster.name,
+		plan: null,
+		properties: null,
+		provisioningState: cluster.provisioningState,
+		resourceGroup: cluster.resourceGroup,
+		sku: {capacity: null, family: null, model: null, name: 'Base', size: null, tier: 'Free'},
+		tags: cluster.tags ?? null,
+		type: 'Microsoft.ContainerService/managedClusters',
+	};
+}
+
+/** azure-cli's transform_resource_list (command_modules/resource/commands.py): Status is ' ' when properties is null. */
+function resourceTableRows(value: unknown): Array<Record<string, unknown>> {
+	return (value as Array<Record<string, unknown>>).map(resource => ({
+		Name: resource.name,
+		ResourceGroup: resource.resourceGroup,
+		Location: resource.location,
+		Type: resource.type,
+		Status: (resource.properties as {provisioningStatus?: string} | null)?.provisioningStatus ?? ' ',
+	}));
+}
+
+function resourceCommand(run: AzRun, sub: string | undefined, argv: string[]): number {
+	if (sub !== 'list') throw new NotSimulated(`resource ${sub ?? ''}`.trim());
+	const parsed = parse(argv, {
+		resourceGroup: {names: ['--resource-group', '-g'], type: 'value'},
+		tag: {names: ['--tag'], type: 'value'},
+		resourceType: {names: ['--resource-type'], type: 'value'},
+		name: {names: ['--name', '-n'], type: 'value'},
+		location: {names: ['--location', '-l'], type: 'value'},
+	});
+	const state = readCloud(run.ctx.sections);
+	const account = requireLogin(state);
+	const groupName = stringOption(parsed, 'resourceGroup');
+	if (groupName && !findGroup(state, groupName)) throw armError('ResourceGroupNotFound', `Resource group '${groupName}' could not be found.`, 3);
+	const [tagName, tagValue] = (() => {
+		const tag = stringOption(parsed, 'tag');
+		if (tag === undefined) return [undefined, undefined];
+		const equals = tag.indexOf('=');
+		return equals < 0 ? [tag, undefined] : [tag.slice(0, equals), tag.slice(equals + 1)];
+	})();
+	const type = stringOption(parsed, 'resourceType');
+	const name = stringOption(parsed, 'name');
+	const location = stringOption(parsed, 'location');
+	const resources = state.clusters
+		.filter(cluster => !groupName || sameName(cluster.resourceGroup, groupName))
+		.filter(() => !type || sameName(type, 'Microsoft.ContainerService/managedClusters'))
+		.filter(cluster => !name || sameName(cluster.name, name))
+		.filter(cluster => !location || sameName(cluster.location, location))
+		.filter(cluster => tagName === undefined || (cluster.tags != null && Object.hasOwn(cluster.tags, tagName) && (tagValue === undefined || cluster.tags[tagName] === tagValue)))
+		.map(cluster => genericResourceJson(account, cluster));
+	print(run, parsed, resources, resourceTableRows);
+	return 0;
+}
+
 class NotSimulated extends Error {}
 
 export const az: HostTool = async (argv, io, ctx) => {
@@ -736,11 +831,14 @@ export const az: HostTool = async (argv, io, ctx) => {
 			case 'aks':
 				settleInterrupted(ctx);
 				return await aks(run, sub, rest);
+			case 'resource':
+				settleInterrupted(ctx);
+				return resourceCommand(run, sub, rest);
 			case 'version':
 				out(JSON.stringify({'azure-cli': azVersion, 'azure-cli-core': azVersion, 'azure-cli-telemetry': '1.1.0', extensions: {}}, null, 2));
 				return 0;
 			case undefined:
-				err('az: the cilium-lab practice cluster simulates: login, account show|list|set, group create|show|list|exists|delete, aks create|show|list|get-credentials|update|delete');
+				err('az: the cilium-lab practice cluster simulates: login, account show|list|set, group create|show|list|exists|delete, resource list, aks create|show|list|get-credentials|update|delete');
 				return 2;
 			default:
 				throw new NotSimulated(argv.filter(arg => !arg.startsWith('-')).slice(0, 2).join(' '));

@@ -38,6 +38,10 @@ export interface AksCluster {
 	dnsPrefix: string;
 	fqdnSuffix: string;
 	networkProfile: NetworkProfile;
+	/** `--node-vm-size` (absent in clusters saved before it was kept: az's default then). */
+	vmSize?: string;
+	/** `--tags` (null without them, as az prints it). */
+	tags?: Record<string, string> | null;
 	provisioningState: 'Creating' | 'Updating' | 'Succeeded' | 'Deleting' | 'Failed';
 	createdAt: string;
 	/** The ARM operation that is changing the cluster (while Creating, Updating or Deleting). */
@@ -114,7 +118,7 @@ export function clusterJson(account: Account, cluster: AksCluster): Record<strin
 				powerState: {code: 'Running'},
 				provisioningState: cluster.provisioningState,
 				type: 'VirtualMachineScaleSets',
-				vmSize: 'Standard_DS2_v2',
+				vmSize: cluster.vmSize ?? 'Standard_DS2_v2',
 			},
 		],
 		azurePortalFqdn: `${cluster.dnsPrefix}-${cluster.fqdnSuffix}.portal.hcp.${cluster.location}.azmk8s.io`,
@@ -150,7 +154,7 @@ export function clusterJson(account: Account, cluster: AksCluster): Record<strin
 		provisioningState: cluster.provisioningState,
 		resourceGroup: cluster.resourceGroup,
 		sku: {name: 'Base', tier: 'Free'},
-		tags: null,
+		tags: cluster.tags ?? null,
 		type: 'Microsoft.ContainerService/ManagedClusters',
 	};
 }

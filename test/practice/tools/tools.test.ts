@@ -42,6 +42,35 @@ describe('az', () => {
 		expect((await harness.run(az, ['aks', 'show', '-g', 'yj-rg', '-n', 'yj-aks', '--query', 'networkProfile.networkPlugin', '-o', 'tsv'])).stdout).toBe('none\n');
 	});
 
+	// Tags as azure-cli 2.67 takes and prints them: `--tags key[=value] …` (nargs='*', validate_tags in
+	// azure-cli-core commands/validators.py), `tags` in show/list JSON, and no output for a None result (knack cli.py).
+	it('keeps --tags on groups and clusters and prints them in show, --query tags and resource list', async () => {
+		const harness = createHarness();
+		await harness.run(az, ['login']);
+		const group = await harness.run(az, ['group', 'create', '-n', 'yj-rg', '-l', 'koreacentral', '--tags', 'createdBy=cilium-lab', 'cilium-lab-home=0123456789ab', 'bare']);
+		expect(group.code).toBe(0);
+		expect(JSON.parse(group.stdout).tags).toEqual({createdBy: 'cilium-lab', 'cilium-lab-home': '0123456789ab', bare: ''});
+		expect(JSON.parse((await harness.run(az, ['group', 'show', '-n', 'yj-rg', '--query', 'tags'])).stdout)).toEqual({bare: '', createdBy: 'cilium-lab', 'cilium-lab-home': '0123456789ab'});
+		expect((await harness.run(az, ['group', 'show', '-n', 'yj-rg', '--query', 'tags."cilium-lab-home"', '-o', 'tsv'])).stdout).toBe('0123456789ab\n');
+		// create_resource_group is a PUT: the group's tags become the ones given (none: null).
+		await harness.run(az, ['group', 'create', '-n', 'yj-rg', '-l', 'koreacentral']);
+		expect((await harness.run(az, ['group', 'show', '-n', 'yj-rg', '--query', 'tags'])).stdout).toBe('');
+		expect((await harness.run(az, ['group', 'show', '-n', 'yj-rg', '--query', 'tags', '-o', 'tsv'])).stdout).toBe('');
+
+		const created = await harness.run(az, ['aks', 'create', '-g', 'yj-rg', '-n', 'yj-aks', '--network-plugin', 'none', '--node-count', '2', '--node-vm-size', 'Standard_D2s_v5', '--tags', 'createdBy=cilium-lab', 'cilium-lab-home=0123456789ab', '--generate-ssh-keys']);
+		expect(created.code).toBe(0);
+		expect(JSON.parse(created.stdout)).toMatchObject({tags: {createdBy: 'cilium-lab', 'cilium-lab-home': '0123456789ab'}, agentPoolProfiles: [{count: 2, vmSize: 'Standard_D2s_v5'}]});
+		expect(JSON.parse((await harness.run(az, ['aks', 'show', '-g', 'yj-rg', '-n', 'yj-aks', '--query', 'tags'])).stdout)).toEqual({createdBy: 'cilium-lab', 'cilium-lab-home': '0123456789ab'});
+		const resources = await harness.run(az, ['resource', 'list', '-g', 'yj-rg', '--tag', 'createdBy=cilium-lab']);
+		expect(JSON.parse(resources.stdout)).toMatchObject([{name: 'yj-aks', type: 'Microsoft.ContainerService/managedClusters', tags: {'cilium-lab-home': '0123456789ab'}}]);
+		expect(JSON.parse((await harness.run(az, ['resource', 'list', '-g', 'yj-rg', '--tag', 'createdBy=someone-else'])).stdout)).toEqual([]);
+		// transform_resource_list (command_modules/resource/commands.py): Name ResourceGroup Location Type Status.
+		const table = (await harness.run(az, ['resource', 'list', '-g', 'yj-rg', '-o', 'table'])).stdout.split('\n');
+		expect(table[0]).toMatch(/^Name\s+ResourceGroup\s+Location\s+Type\s+Status$/);
+		expect(table[2]).toMatch(/^yj-aks\s+yj-rg\s+koreacentral\s+Microsoft.ContainerService\/managedClusters/);
+		expect((await harness.run(az, ['resource', 'list', '-g', 'nope'])).code).toBe(3);
+	});
+
 	it('validates flags with az texts', async () => {
 		const harness = createHarness();
 		await harness.run(az, ['login']);

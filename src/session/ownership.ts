@@ -1,0 +1,63 @@
+// "Only what the lab made": the Azure resources a lesson creates carry two tags, `createdBy=cilium-lab` and
+// `cilium-lab-home=<this lab home's id>` (LAB_HOME_ID, src/home.ts). A step with `guard: labTags` acts, on the real
+// target, only on resources that carry both or do not exist yet: lesson 01 does not adopt someone else's cluster of the
+// same name, lesson 08 does not delete it. What a resource's tags say is read with `az … show --query tags`
+// (src/target-identity.ts, the driver's `inspectAzure` port); the verdict and its words are decided here. Pure.
+import {msg} from '../lab/i18n.js';
+import type {Lang, StepResource} from '../lab/types.js';
+import {describeResource} from './confirm.js';
+
+export const CREATED_BY_TAG = 'createdBy';
+export const CREATED_BY_VALUE = 'cilium-lab';
+export const HOME_TAG = 'cilium-lab-home';
+
+/** What `az group show` / `az aks show --query tags` said about a resource. */
+export type ObservedResource =
+	| {exists: false}
+	/** tags null: the resource has none. */
+	| {exists: true; tags: Record<string, string> | null}
+	/** az could not tell (not signed in, not installed, another error). */
+	| {error: string};
+
+/** Tag names that usually say who made a resource, in the order they are trusted. */
+const OWNER_TAGS = ['createdby', 'created-by', 'created_by', 'owner', 'creator', 'author', 'contact', 'user'];
+
+/** Whose a resource looks like, from its tags: the first owner-like tag, else its tags, else "no tags". */
+export function whoseItLooksLike(lang: Lang, tags: Record<string, string> | null): string {
+	const entries = Object.entries(tags ?? {});
+	if (entries.length === 0) return msg(lang, 'guard.noTags');
+	for (const wanted of OWNER_TAGS) {
+		const found = entries.find(([name, value]) => name.toLowerCase() === wanted && value.trim() !== '');
+		if (found) return msg(lang, 'guard.whose', {owner: found[1], tag: found[0]});
+	}
+	const shown = entries.slice(0, 5).map(([name, value]) => (value ? `${name}=${value}` : name));
+	return msg(lang, 'guard.whoseTags', {tags: `${shown.join(', ')}${entries.length > 5 ? ', …' : ''}`});
+}
+
+export interface OwnershipInput {
+	resource: StepResource;
+	/** The lab variable the resource's name comes from (`${CLUSTER_NAME}`), to say how to pick another. */
+	variable?: string;
+	observed: ObservedResource;
+	homeId: string;
+	/** The step deletes (destructive): the advice is about deleting, not about another name. */
+	deleting: boolean;
+}
+
+/** Why the step must not act on the resource, in the learner's words; undefined when it may (absent, or this home's). */
+export function ownershipProblem(lang: Lang, input: OwnershipInput): string | undefined {
+	const {observed, resource} = input;
+	const what = describeResource(lang, resource);
+	if ('error' in observed) return msg(lang, 'guard.unknown', {resource: what, error: observed.error});
+	if (!observed.exists) return undefined;
+	const tags = observed.tags ?? {};
+	if (tags[CREATED_BY_TAG] === CREATED_BY_VALUE && tags[HOME_TAG] === input.homeId) return undefined;
+	const why =
+		tags[CREATED_BY_TAG] === CREATED_BY_VALUE
+			? msg(lang, 'guard.otherHome', {home: tags[HOME_TAG] ?? '?', mine: input.homeId})
+			: `${msg(lang, 'guard.notLabMade', {tag: `${CREATED_BY_TAG}=${CREATED_BY_VALUE}`})} ${whoseItLooksLike(lang, observed.tags)}`;
+	const advice = input.deleting
+		? msg(lang, 'guard.adviceDelete', {variable: input.variable ?? '…'})
+		: msg(lang, 'guard.adviceRename', {variable: input.variable ?? '…'});
+	return msg(lang, 'guard.refused', {resource: what, why, advice});
+}
