@@ -356,6 +356,15 @@ async function tui(args: CliArgs): Promise<number> {
 	});
 }
 
+// A reader that stops early (`cilium-lab run --dry-run | head`) closes the pipe: further output goes nowhere, and the
+// command goes on to its end (a running step's process tree is still stopped as usual), instead of an EPIPE stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+	stream.on('error', (error: NodeJS.ErrnoException) => {
+		if (error.code !== 'EPIPE') throw error;
+		stream.write = () => true;
+	});
+}
+
 main(process.argv.slice(2)).then(
 	(code) => {
 		process.exitCode = code;

@@ -171,3 +171,18 @@ describe('cilium-lab check and run against a target', () => {
 		}
 	});
 });
+
+describe('a reader that closes the pipe early', () => {
+	it('`cilium-lab run --dry-run | head -1`: the first line arrives, then no EPIPE stack trace and exit 0', () => {
+		const lessons = path.join(root, 'lessons');
+		const result = spawnSync('bash', ['-c', `node ${JSON.stringify(path.join(root, 'dist/cilium-lab.js'))} run --dry-run --lessons ${JSON.stringify(lessons)} --track k8s cluster install hubble | head -1; echo "exit \${PIPESTATUS[0]}"`], {
+			cwd: work,
+			encoding: 'utf8',
+			env: {...process.env, CILIUM_LAB_HOME: home, LANG: 'en_US.UTF-8', LC_ALL: ''},
+			timeout: 20_000,
+		});
+		expect(result.stdout.split('\n')[0]).toMatch(/^Dry run \(target: practice cluster\)/);
+		expect(result.stderr).not.toMatch(/EPIPE|node:events|Unhandled/);
+		expect(result.stdout).toContain('exit 0');
+	});
+});
