@@ -164,6 +164,9 @@ export const messages = {
 	'status.workshop-connected': {ko: '워크숍 연결됨', en: 'workshop: connected'},
 	'status.workshop-offline': {ko: '워크숍 끊김 (다시 시도 중)', en: 'workshop: offline (retrying)'},
 	'status.jobs': {ko: '백그라운드:', en: 'background:'},
+	'status.cilium': {ko: 'Cilium {version} (유지 중)', en: 'Cilium {version} (maintained)'},
+	'status.cilium-guide': {ko: 'Cilium {version} (문서 버전, 지원 종료)', en: "Cilium {version} (the guide's, end of life)"},
+	'status.cilium-guide-short': {ko: 'Cilium {version} 지원 종료', en: 'Cilium {version} EOL'},
 	'status.job': {ko: '{name} ({since})', en: '{name} ({since})'},
 	'status.target-starting': {ko: '실습 클러스터 시작 중…', en: 'starting the practice cluster…'},
 	'status.target-failed': {ko: '대상을 준비하지 못했습니다: {error}', en: 'the target is not ready: {error}'},
@@ -274,6 +277,7 @@ export const messages = {
 	'variables.invalid': {ko: '{name}={value} 거부됨: 값은 패턴 {pattern} 과 맞아야 합니다', en: '{name}={value} is refused: it must match the pattern {pattern}'},
 	'variables.saved': {ko: '저장됨', en: 'saved'},
 	'variables.continue': {ko: '계속', en: 'continue'},
+	'variables.next-choice': {ko: 'Enter: 다음 값', en: 'Enter: next choice'},
 
 	// track chooser
 	'tracks.title': {ko: '트랙을 고르세요', en: 'Choose a track'},
