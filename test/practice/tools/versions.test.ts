@@ -7,6 +7,7 @@ import {helm} from '../../../src/practice/cloud/helm.js';
 import {cilium} from '../../../src/practice/cloud/cilium.js';
 import {validateCiliumPolicy} from '../../../src/practice/datapath/policy.js';
 import {ciliumBehaviour, CILIUM_RELEASES} from '../../../src/practice/versions.js';
+import {managedCiliumVersion} from '../../../src/practice/cloud/managed-cilium.js';
 import {createHarness, markWorkloadsReady, type Harness} from './harness.js';
 
 async function byocniCluster(): Promise<Harness> {
@@ -112,5 +113,32 @@ describe('policy fields by version', () => {
 				'spec.ingress[0].fromRequires: Too many: 1: must have at most 0 items',
 			]);
 		}
+	});
+});
+
+describe('the managed Cilium follows the cluster’s Kubernetes version', () => {
+	// "Versions" table of Configure Azure CNI Powered by Cilium in AKS (docs.azure.cn/en-us/aks/azure-cni-powered-by-cilium,
+	// the mirror of learn.microsoft.com/azure/aks/azure-cni-powered-by-cilium): Kubernetes → minimum Cilium.
+	it.each([
+		['1.29.9', '1.14.19'],
+		['1.30.6', '1.14.19'],
+		['v1.31.5', '1.16.6'],
+		['1.32.3', '1.17.0'],
+		['1.33.1', '1.17.0'],
+		['1.34.0', '1.17.0'],
+	])('Kubernetes %s → Cilium %s', (kubernetes, cilium) => {
+		expect(managedCiliumVersion(kubernetes)).toBe(cilium);
+	});
+
+	it('az aks create --network-dataplane cilium -k 1.31.5 runs Cilium 1.16.6: the agent image and cilium version say so', async () => {
+		const harness = createHarness();
+		expect((await harness.run(az, ['login'])).code).toBe(0);
+		expect((await harness.run(az, ['group', 'create', '-n', 'yj-rg', '-l', 'koreacentral'])).code).toBe(0);
+		const created = await harness.run(az, ['aks', 'create', '-g', 'yj-rg', '-n', 'yj-aks', '-k', '1.31.5', '--network-plugin', 'azure', '--network-plugin-mode', 'overlay', '--network-dataplane', 'cilium', '--generate-ssh-keys']);
+		expect(created.code).toBe(0);
+		expect((await harness.run(az, ['aks', 'get-credentials', '-n', 'yj-aks', '-g', 'yj-rg'])).code).toBe(0);
+		const agent = harness.store.get('apps/v1', 'DaemonSet', 'kube-system', 'cilium')!;
+		expect((agent.spec as {template: {spec: {containers: Array<{image: string}>}}}).template.spec.containers[0]!.image).toBe('mcr.microsoft.com/containernetworking/cilium/cilium:v1.16.6');
+		expect((await harness.run(cilium, ['version'])).stdout).toContain('cilium image (running): 1.16.6\n');
 	});
 });
