@@ -2,6 +2,7 @@
 // fixes, or one for the facilitator), the exit code (0 ready, 1 the learner can fix it, 2 it needs the facilitator),
 // and the short result code a learner pastes into the room's chat (`decodeDoctorCode` reads it back).
 import type {MessageKey} from '../lab/i18n.js';
+import {CILIUM_RELEASES, compareMinor, minorOf} from '../practice/versions.js';
 
 /** Every check in a fixed order: a check's index is its bit in the result code. Append only. */
 export const DOCTOR_CHECKS = ['node', 'terminal', 'utf8', 'kubectl', 'az', 'helm', 'cilium', 'hubble', 'context', 'cluster', 'ports', 'disk', 'home', 'versions', 'network'] as const;
@@ -67,4 +68,31 @@ export function decodeDoctorCode(code: string): DecodedDoctorCode | undefined {
 export function doctorResult(findings: Finding[]): DoctorResult {
 	const ordered = [...findings].sort((a, b) => DOCTOR_CHECKS.indexOf(a.id) - DOCTOR_CHECKS.indexOf(b.id));
 	return {exitCode: exitCodeOf(ordered), findings: ordered, code: encodeDoctorCode(ordered)};
+}
+
+/**
+ * What the cluster's versions mean for the chosen track and version (warnings, never blocking: the facilitator may
+ * have reasons). `cilium` is the agent image's version ('-' when no cilium DaemonSet, '?' when unreadable); `chosen`
+ * is CILIUM_VERSION on the tracks that install Cilium themselves. Sources: src/practice/versions.ts.
+ */
+export function versionFindings(options: {track: string; kubernetes: string; cilium: string; chosen?: string; acns?: boolean}): Finding[] {
+	const findings: Finding[] = [];
+	const ciliumMinor = minorOf(options.cilium);
+	const kubernetesMinor = minorOf(options.kubernetes);
+	if (options.chosen && ciliumMinor && options.track !== 'aks-managed' && options.cilium.replace(/^v/, '') !== options.chosen) {
+		findings.push({id: 'versions', status: 'warn', summary: {key: 'doctor.versions.mismatch', params: {running: options.cilium, chosen: options.chosen}}});
+	}
+	// The project maintains the newest three minors; the lab offers exactly those besides the guide's.
+	const oldestMaintained = CILIUM_RELEASES.filter((release) => !release.endOfLife).map((release) => release.minor).sort(compareMinor)[0];
+	if (ciliumMinor && oldestMaintained && options.track !== 'aks-managed' && compareMinor(ciliumMinor, oldestMaintained) < 0) {
+		findings.push({id: 'versions', status: 'warn', summary: {key: 'doctor.versions.eol', params: {cilium: options.cilium}}});
+	}
+	const tested = CILIUM_RELEASES.find((release) => release.minor === ciliumMinor)?.kubernetesTested;
+	if (tested && kubernetesMinor && (compareMinor(kubernetesMinor, tested.from) < 0 || compareMinor(kubernetesMinor, tested.to) > 0)) {
+		findings.push({id: 'versions', status: 'warn', summary: {key: 'doctor.versions.untested', params: {cilium: options.cilium, kubernetes: options.kubernetes, from: tested.from, to: tested.to}}});
+	}
+	if (options.track === 'aks-managed' && options.acns === false) {
+		findings.push({id: 'network', status: 'warn', summary: {key: 'doctor.network.noAcns'}});
+	}
+	return findings;
 }

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import type {Lab, TrackId} from '../lab/types.js';
-import type {Finding} from './assess.js';
+import {versionFindings, type Finding} from './assess.js';
 
 export interface DoctorOptions {
 	lab: Lab;
@@ -191,19 +191,23 @@ export async function probe(options: DoctorOptions): Promise<Finding[]> {
 	const image = await capture(kubectl, [...contextArgs, '-n', 'kube-system', 'get', 'ds', 'cilium', '-o', 'jsonpath={.spec.template.spec.containers[0].image}', '--request-timeout=5s'], env);
 	const cilium = image.ok ? (versionIn(image.stdout) ?? '?') : '-';
 	findings.push({id: 'versions', status: 'ok', summary: {key: 'doctor.versions', params: {kubernetes: server, cilium}}});
+	const chosen = options.lab.variables.some((variable) => variable.name === 'CILIUM_VERSION' && (!variable.tracks || variable.tracks.includes(options.track))) ? options.variables.CILIUM_VERSION : undefined;
+	findings.push(...versionFindings({track: options.track, kubernetes: server, cilium, chosen}));
 	const az = tools.find((tool) => tool.tool === 'az')?.where;
 	const group = options.variables.RESOURCE_GROUP_NAME;
 	const cluster = options.variables.CLUSTER_NAME;
 	if (aks && az && group && cluster) {
 		const shown = await capture(az, ['aks', 'show', '-g', group, '-n', cluster, '--query', 'networkProfile', '-o', 'json'], env);
 		try {
-			const profile = JSON.parse(shown.stdout) as {networkPlugin?: string; networkDataplane?: string};
+			const profile = JSON.parse(shown.stdout) as {networkPlugin?: string; networkDataplane?: string; advancedNetworking?: {enabled?: boolean} | null};
 			const want = options.track === 'aks-byocni' ? profile.networkPlugin === 'none' : profile.networkDataplane === 'cilium';
 			findings.push(
 				want
 					? {id: 'network', status: 'ok', summary: {key: 'doctor.network.ok', params: {plugin: profile.networkPlugin ?? '-', dataplane: profile.networkDataplane ?? '-'}}}
 					: {id: 'network', status: 'facilitator', summary: {key: 'doctor.network.wrong', params: {plugin: profile.networkPlugin ?? '-', dataplane: profile.networkDataplane ?? '-', track: options.track}}, fix: {key: 'doctor.network.fix'}},
 			);
+			// The FQDN lessons need ACNS on the managed Cilium (learn.microsoft.com/azure/aks/how-to-apply-fqdn-filtering-policies).
+			if (want) findings.push(...versionFindings({track: options.track, kubernetes: server, cilium, acns: profile.advancedNetworking?.enabled === true}).filter((finding) => finding.id === 'network'));
 		} catch {
 			findings.push({id: 'network', status: 'warn', summary: {key: 'doctor.network.unknown', params: {cluster}}});
 		}

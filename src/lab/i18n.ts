@@ -226,6 +226,9 @@ export const messages = {
 	'workshop.pacing.released': {ko: '진행자가 기다림을 풀었습니다: 다음 레슨으로 갈 수 있습니다', en: 'the facilitator released the room: the next lessons are open'},
 	'status.workshop-offline': {ko: '워크숍 끊김 (다시 시도 중)', en: 'workshop: offline (retrying)'},
 	'status.jobs': {ko: '백그라운드:', en: 'background:'},
+	'status.cilium': {ko: 'Cilium {version} (유지 중)', en: 'Cilium {version} (maintained)'},
+	'status.cilium-guide': {ko: 'Cilium {version} (문서 버전, 지원 종료)', en: "Cilium {version} (the guide's, end of life)"},
+	'status.cilium-guide-short': {ko: 'Cilium {version} 지원 종료', en: 'Cilium {version} EOL'},
 	'status.job': {ko: '{name} ({since})', en: '{name} ({since})'},
 	'status.target-starting': {ko: '실습 클러스터 시작 중…', en: 'starting the practice cluster…'},
 	'status.target-failed': {ko: '대상을 준비하지 못했습니다: {error}', en: 'the target is not ready: {error}'},
@@ -338,6 +341,7 @@ export const messages = {
 	'variables.invalid': {ko: '{name}={value} 거부됨: 값은 패턴 {pattern} 과 맞아야 합니다', en: '{name}={value} is refused: it must match the pattern {pattern}'},
 	'variables.saved': {ko: '저장됨', en: 'saved'},
 	'variables.continue': {ko: '계속', en: 'continue'},
+	'variables.next-choice': {ko: 'Enter: 다음 값', en: 'Enter: next choice'},
 
 	// track chooser
 	'tracks.title': {ko: '트랙을 고르세요', en: 'Choose a track'},
@@ -771,6 +775,19 @@ export const messages = {
 	'doctor.cluster.down': {ko: '클러스터 ({context}) 가 응답하지 않습니다', en: 'the cluster ({context}) does not answer'},
 	'doctor.cluster.fix': {ko: '진행자에게 알리세요: 클러스터가 꺼졌거나 접속 정보가 맞지 않습니다', en: 'tell the facilitator: the cluster is down or the credentials do not match'},
 	'doctor.versions': {ko: '클러스터 버전: Kubernetes {kubernetes} · Cilium {cilium}', en: 'Kubernetes {kubernetes} · Cilium {cilium}'},
+	'doctor.versions.mismatch': {
+		ko: '클러스터에서 도는 Cilium 은 {running} 인데 고른 CILIUM_VERSION 은 {chosen} 입니다: 확인은 고른 버전의 동작을 기대합니다',
+		en: 'the cluster runs Cilium {running} but CILIUM_VERSION is {chosen}: the checks expect the version you chose',
+	},
+	'doctor.versions.eol': {ko: 'Cilium {cilium} 은 지원이 끝난 버전입니다 (지금 유지되는 것은 1.18, 1.19, 1.20)', en: 'Cilium {cilium} is end of life (1.18, 1.19 and 1.20 are maintained)'},
+	'doctor.versions.untested': {
+		ko: 'Cilium {cilium} 은 Kubernetes {kubernetes} 에서 테스트되지 않았습니다 (테스트된 범위: {from}–{to})',
+		en: 'Cilium {cilium} is not tested with Kubernetes {kubernetes} (tested: {from}–{to})',
+	},
+	'doctor.network.noAcns': {
+		ko: 'ACNS 가 꺼져 있습니다: 관리형 Cilium 의 FQDN 정책(레슨 5)에는 az aks update --enable-acns 가 필요합니다',
+		en: 'ACNS is off: FQDN policies on the managed Cilium (lesson 5) need az aks update --enable-acns',
+	},
 	'doctor.network.ok': {ko: 'AKS 네트워크: 플러그인 {plugin}, 데이터플레인 {dataplane}', en: 'AKS network: plugin {plugin}, dataplane {dataplane}'},
 	'doctor.network.wrong': {
 		ko: 'AKS 네트워크 (플러그인 {plugin}, 데이터플레인 {dataplane}) 가 {track} 트랙과 맞지 않습니다',

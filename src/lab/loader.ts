@@ -407,6 +407,16 @@ function validateLabFile(source: Source, data: LabFile): void {
 		else if (!compileVariablePattern(variable.pattern).test(variable.default)) {
 			source.add([...at, 'default'], `${JSON.stringify(variable.default)} does not match the variable's own pattern ${variable.pattern}`);
 		}
+		if (variable.choices) {
+			const values = variable.choices.map((choice) => choice.value);
+			if (!values.includes(variable.default)) source.add([...at, 'default'], `${JSON.stringify(variable.default)} is not one of the variable's choices (${values.join(', ')})`);
+			variable.choices.forEach((choice, choiceIndex) => {
+				if (values.indexOf(choice.value) !== choiceIndex) source.add([...at, 'choices', choiceIndex, 'value'], `duplicate choice ${JSON.stringify(choice.value)}`);
+				else if (!problem && !compileVariablePattern(variable.pattern).test(choice.value)) {
+					source.add([...at, 'choices', choiceIndex, 'value'], `${JSON.stringify(choice.value)} does not match the variable's own pattern ${variable.pattern}`);
+				}
+			});
+		}
 		variable.tracks?.forEach((track, trackIndex) => {
 			if (!trackIds.has(track)) source.add([...at, 'tracks', trackIndex], `unknown track "${track}"${didYouMean(track, trackIds.keys())}; lab.yaml declares ${[...trackIds.keys()].join(', ')}`);
 		});

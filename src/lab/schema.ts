@@ -26,6 +26,8 @@ export const variableSchema = z.strictObject({
 	pattern: z.string().min(1),
 	description: localizedSchema,
 	tracks: z.array(z.string()).optional(),
+	/** The only values the variable takes, each with a short note shown next to it (the variables screen, the status bar). */
+	choices: z.array(z.strictObject({value: z.string().min(1), note: localizedSchema})).min(2).optional(),
 });
 
 export const labFileSchema = z.strictObject({

@@ -100,6 +100,14 @@ export interface Variable {
 	pattern: string;
 	description: Localized;
 	tracks?: TrackId[];
+	/** When present, the only values accepted, in the order the variables screen cycles through them. */
+	choices?: VariableChoice[];
+}
+
+export interface VariableChoice {
+	value: string;
+	/** Shown next to the value, e.g. "the guide's version, end of life". */
+	note: Localized;
 }
 
 export interface Track {

@@ -42,7 +42,22 @@ export function checkVariableValue(variable: Variable, value: string): string | 
 	if (!compileVariablePattern(variable.pattern).test(value)) {
 		return `${variable.name}=${JSON.stringify(value)} is refused: it must match ${variable.pattern}`;
 	}
+	if (variable.choices && !variable.choices.some((choice) => choice.value === value)) {
+		return `${variable.name}=${JSON.stringify(value)} is refused: it must be one of ${variable.choices.map((choice) => choice.value).join(', ')}`;
+	}
 	return undefined;
+}
+
+/** The choice after `value` (the first after the last, or when `value` is not a choice). */
+export function nextChoice(variable: Variable, value: string): string | undefined {
+	if (!variable.choices) return undefined;
+	const index = variable.choices.findIndex((choice) => choice.value === value);
+	return variable.choices[(index + 1) % variable.choices.length]?.value;
+}
+
+/** The note of the value's choice, when the variable has choices and the value is one. */
+export function choiceNote(variable: Variable, value: string): Variable['description'] | undefined {
+	return variable.choices?.find((choice) => choice.value === value)?.note;
 }
 
 export function variablesOnTrack(lab: Lab, track: TrackId): Variable[] {

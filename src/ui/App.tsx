@@ -157,6 +157,12 @@ function Screen({controller, snapshot}: {controller: TuiController; snapshot: Tu
 		}
 	}
 
+	// The Cilium version the track installs: CILIUM_VERSION, when the track has it (aks-managed's comes with AKS);
+	// its default is the guide's (end-of-life) version.
+	const ciliumVariable = lab.variables.find((variable) => variable.name === 'CILIUM_VERSION' && (!variable.tracks || variable.tracks.includes(session.track)));
+	const ciliumVersion = ciliumVariable ? (session.variables.CILIUM_VERSION ?? ciliumVariable.default) : undefined;
+	const ciliumShown = ciliumVersion ? {version: ciliumVersion, guide: ciliumVersion === ciliumVariable?.default} : undefined;
+
 	return (
 		<Box flexDirection="column" width={width} height={rows} overflow="hidden">
 			<Box height={statusRows} overflow="hidden" flexShrink={0}>
@@ -171,6 +177,7 @@ function Screen({controller, snapshot}: {controller: TuiController; snapshot: Tu
 					jobs={jobs}
 					targetStarting={snapshot.targetState === 'starting'}
 					workshop={snapshot.workshop}
+					cilium={ciliumShown}
 					facilitator={snapshot.facilitator}
 				/>
 			</Box>

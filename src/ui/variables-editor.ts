@@ -2,7 +2,7 @@
 // save, and leave (saving the defaults the learner kept, so commands always get every variable).
 import type {Lab} from '../lab/types.js';
 import {msg} from '../lab/i18n.js';
-import {checkVariableValue, variablesOnTrack} from '../lab/variables.js';
+import {checkVariableValue, nextChoice, variablesOnTrack} from '../lab/variables.js';
 import type {SessionState} from '../session/index.js';
 import type {KeyPress} from './keys.js';
 
@@ -37,9 +37,17 @@ export class VariablesEditor {
 		this.ports.set({...edit, selected: Math.max(0, Math.min(variables.length - 1, edit.selected + delta))});
 	}
 
+	/** Starts typing a value; a variable with choices takes its next choice instead, saved at once. */
 	edit() {
 		const {edit, session, variable} = this.current();
-		if (variable) this.ports.set({...edit, draft: session.variables[variable.name] ?? variable.default, error: undefined});
+		if (!variable) return;
+		const value = session.variables[variable.name] ?? variable.default;
+		const next = nextChoice(variable, value);
+		if (next !== undefined) {
+			this.ports.save({[variable.name]: next});
+			return this.ports.set({...edit, draft: undefined, error: undefined});
+		}
+		this.ports.set({...edit, draft: value, error: undefined});
 	}
 
 	cancel() {

@@ -6,7 +6,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {decodeDoctorCode, doctorResult, encodeDoctorCode, type Finding} from '../../src/doctor/assess.js';
+import {decodeDoctorCode, doctorResult, encodeDoctorCode, versionFindings, type Finding} from '../../src/doctor/assess.js';
 
 const root = path.resolve('.');
 let work: string;
@@ -49,6 +49,28 @@ describe('the doctor result code', () => {
 		const typo = code.replace(/-(\w)-(\w)$/, (_, mask: string, sum: string) => `-${mask === '0' ? '1' : '0'}-${sum}`);
 		expect(decodeDoctorCode(typo)).toBeUndefined();
 		expect(decodeDoctorCode('hello')).toBeUndefined();
+	});
+});
+
+describe('what the cluster runs, against the chosen track and version', () => {
+	const keys = (findings: Finding[]) => findings.map((finding) => `${finding.id} ${finding.status} ${finding.summary.key} ${JSON.stringify(finding.summary.params ?? {})}`);
+	it('the chosen version running, maintained, on a Kubernetes it is tested with: nothing to say', () => {
+		expect(versionFindings({track: 'aks-byocni', kubernetes: 'v1.33.2', cilium: '1.18.12', chosen: '1.18.12'})).toEqual([]);
+	});
+	it("warns when the cluster runs another Cilium than CILIUM_VERSION, and when it is end of life (the guide's 1.16)", () => {
+		expect(keys(versionFindings({track: 'k8s', kubernetes: 'v1.31.1', cilium: '1.16.4', chosen: '1.20.0'}))).toEqual([
+			'versions warn doctor.versions.mismatch {"running":"1.16.4","chosen":"1.20.0"}',
+			'versions warn doctor.versions.eol {"cilium":"1.16.4"}',
+		]);
+	});
+	it("warns on a Kubernetes outside the version's tested range (1.18: 1.30–1.33, cilium/cilium v1.18.14 compatibility.rst)", () => {
+		expect(keys(versionFindings({track: 'aks-byocni', kubernetes: 'v1.35.0', cilium: '1.18.12', chosen: '1.18.12'}))).toEqual([
+			'versions warn doctor.versions.untested {"cilium":"1.18.12","kubernetes":"v1.35.0","from":"1.30","to":"1.33"}',
+		]);
+	});
+	it('on aks-managed: no CILIUM_VERSION to compare or EOL to flag (AKS picks Cilium), but ACNS off is worth knowing for the FQDN lessons', () => {
+		expect(keys(versionFindings({track: 'aks-managed', kubernetes: 'v1.31.5', cilium: '1.16.6', acns: false}))).toEqual(['network warn doctor.network.noAcns {}']);
+		expect(versionFindings({track: 'aks-managed', kubernetes: 'v1.31.5', cilium: '1.16.6', acns: true})).toEqual([]);
 	});
 });
 

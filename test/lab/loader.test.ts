@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {formatIssue, LabLoadError, lintLab, loadLab} from '../../src/lab/loader.js';
+import {checkVariableValue, nextChoice, resolveVariables} from '../../src/lab/variables.js';
+import {CILIUM_RELEASES, GUIDE_CILIUM_VERSION} from '../../src/practice/versions.js';
 
 const fixture = path.resolve('test/fixtures/lessons-basic');
 const dirs: string[] = [];
@@ -182,6 +184,48 @@ variables:
 			'lessons/lab.yaml:18 variables[2].name: "PATH" is reserved: the lab sets it (or it changes how every command runs); pick another name',
 			'lessons/lab.yaml:19 variables[2].default: "UPPER" does not match the variable\'s own pattern [a-z]+',
 		]);
+	});
+
+	it('a variable with choices: the default must be a choice, choices unique and matching the pattern; values outside them are refused', () => {
+		const labYaml = `title: {ko: "실습", en: "Lab"}
+tracks:
+  - id: k8s
+    title: {ko: "쿠버", en: "K8s"}
+    description: {ko: "설명", en: "desc"}
+  - id: aks-byocni
+    title: {ko: "쿠버", en: "K8s"}
+    description: {ko: "설명", en: "desc"}
+variables:
+  - name: CILIUM_VERSION
+    default: 1.17.0
+    pattern: '[0-9.]+'
+    description: {ko: "설명", en: "desc"}
+    choices:
+      - {value: 1.16.4, note: {ko: "문서", en: "guide"}}
+      - {value: 1.16.4, note: {ko: "또", en: "again"}}
+      - {value: latest, note: {ko: "최신", en: "latest"}}
+`;
+		expect(lint(labWith({'lab.yaml': labYaml}))).toEqual([
+			'lessons/lab.yaml:11 variables[0].default: "1.17.0" is not one of the variable\'s choices (1.16.4, 1.16.4, latest)',
+			'lessons/lab.yaml:16 variables[0].choices[1].value: duplicate choice "1.16.4"',
+			'lessons/lab.yaml:17 variables[0].choices[2].value: "latest" does not match the variable\'s own pattern [0-9.]+',
+		]);
+		const lab = loadLab('lessons', {cwd: labWith({'lab.yaml': labYaml.replace('default: 1.17.0', 'default: 1.16.4').replace(/ {6}- \{value: 1\.16\.4, note: \{ko: "또".*\n/, '').replace('value: latest', 'value: 1.20.0')})});
+		const variable = lab.variables[0]!;
+		expect(variable.choices?.map((choice) => choice.value)).toEqual(['1.16.4', '1.20.0']);
+		expect(checkVariableValue(variable, '1.20.0')).toBeUndefined();
+		expect(checkVariableValue(variable, '1.17.0')).toBe('CILIUM_VERSION="1.17.0" is refused: it must be one of 1.16.4, 1.20.0');
+		expect(resolveVariables(lab, {set: ['CILIUM_VERSION=1.17.0']}).errors).toEqual(['--set CILIUM_VERSION="1.17.0" is refused: it must be one of 1.16.4, 1.20.0']);
+		expect(nextChoice(variable, '1.16.4')).toBe('1.20.0');
+		expect(nextChoice(variable, '1.20.0')).toBe('1.16.4');
+	});
+
+	it('the lab offers exactly the Cilium versions the practice cluster simulates, the guide\'s 1.16.4 first and default', () => {
+		const lab = loadLab('lessons');
+		const variable = lab.variables.find((candidate) => candidate.name === 'CILIUM_VERSION')!;
+		expect(variable.default).toBe(GUIDE_CILIUM_VERSION);
+		expect(variable.choices?.map((choice) => choice.value)).toEqual(CILIUM_RELEASES.map((release) => release.version));
+		expect(variable.choices?.[0]?.note.en).toBe("the guide's version, end of life");
 	});
 
 	it('throws one LabLoadError carrying all issues, and a clear error for a missing directory', () => {

@@ -268,6 +268,28 @@ describe('TUI', () => {
 		expect(harness.saves.at(-1)).toMatchObject({track: 'aks-byocni', variables: {CLUSTER_NAME: 'lab1'}});
 	});
 
+	it("a variable with choices: Enter takes the next choice (no typing), the note says which is the guide's, the status bar follows", async () => {
+		const {harness, instance} = setup({askVariables: true});
+		await waitForText(instance, 'Choose a track');
+		await press(instance, KEYS.enter);
+		let frame = await waitForText(instance, 'Variables');
+		expect(frame).toContain("Cilium 1.16.4 (the guide's, end of life)");
+		await press(instance, KEYS.down);
+		await press(instance, KEYS.down);
+		frame = await waitForText(instance, 'Enter: next choice');
+		expect(frame).toMatch(/CILIUM_VERSION\s+1\.16\.4 \(the guide's version, end of life · Enter: next choice\)/);
+		await press(instance, KEYS.enter);
+		frame = await waitFor(instance, (text) => text.includes('1.20.0 (latest 1.20 patch'));
+		expect(frame).toContain('Cilium 1.20.0 (maintained) │');
+		await press(instance, KEYS.enter);
+		await waitFor(instance, (text) => text.includes("1.16.4 (the guide's version"));
+		await press(instance, KEYS.enter);
+		await press(instance, KEYS.escape);
+		await waitForText(instance, 'Lessons');
+		await harness.controller.settled();
+		expect(harness.saves.at(-1)).toMatchObject({variables: {CILIUM_VERSION: '1.20.0'}});
+	});
+
 	it('speaks Korean with --lang ko', async () => {
 		const {instance} = setup({lang: 'ko'});
 		const frame = await waitForText(instance, '레슨');

@@ -235,6 +235,35 @@ describe('StatusBar', () => {
 	});
 });
 
+describe('StatusBar: the Cilium version', () => {
+	it("marks the guide's version as end of life, and the track title gives way to it at 80 columns (en and ko)", async () => {
+		const title = 'AKS + Bring your own CNI (you install Cilium)';
+		const instance = render(
+			<Box width={80}>
+				<StatusBar target={{kind: 'practice'}} trackTitle={title} trackId="aks-byocni" lang="en" done={0} total={46} jobs={[]} width={80} cilium={{version: '1.16.4', guide: true}} />
+			</Box>,
+		);
+		const frame = await waitForText(instance, '0/46 steps');
+		// 80 columns leave no room for the long form and the track id: the short form keeps the id.
+		expect(frame).toContain('practice cluster (simulated) │ aks-byocni │ Cilium 1.16.4 EOL │ en │ 0/46 steps');
+		instance.rerender(<StatusBar target={{kind: 'practice'}} trackTitle="k8s" lang="en" done={0} total={46} jobs={[]} cilium={{version: '1.16.4', guide: true}} />);
+		expect(await waitForText(instance, 'end of life')).toContain("│ k8s │ Cilium 1.16.4 (the guide's, end of life) │ en │ 0/46 steps");
+		instance.rerender(
+			<Box width={80}>
+				<StatusBar target={{kind: 'practice'}} trackTitle={title} trackId="aks-byocni" lang="en" done={0} total={46} jobs={[]} width={80} cilium={{version: '1.20.0', guide: false}} />
+			</Box>,
+		);
+		const newer = await waitForText(instance, 'Cilium 1.20.0 (maintained) │');
+		expect(newer).not.toContain('end of life');
+		const ko = render(
+			<LangProvider lang="ko">
+				<StatusBar target={{kind: 'practice'}} trackTitle="AKS BYOCNI" lang="ko" done={3} total={12} jobs={[]} cilium={{version: '1.16.4', guide: true}} />
+			</LangProvider>,
+		);
+		expect(await waitForText(ko, '3/12')).toContain('Cilium 1.16.4 (문서 버전, 지원 종료)');
+	});
+});
+
 describe('StatusBar with a workshop facilitator', () => {
 	it("shows the facilitator's last word on a line of its own, cut to the width, in Korean too", async () => {
 		const instance = render(

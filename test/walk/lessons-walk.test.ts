@@ -6,6 +6,7 @@ import {existsSync, rmSync} from 'node:fs';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type {TrackId} from '../../src/lab/types.js';
 import {BUILT_CLI, ciliumLab, freePort, installSnapshot, useCli, walkEnv, walkTrack} from './walk.js';
+import {GUIDE_CILIUM_VERSION, NEWEST_CILIUM_VERSION} from '../../src/practice/versions.js';
 
 /**
  * Steps whose checks legitimately pass before they run: they observe what an earlier step already did and
@@ -38,7 +39,17 @@ const PASS_BEFORE_ALLOWED = new Set([
 	'cleanup/port-forwards',
 ]);
 
-const TRACKS: TrackId[] = ['aks-byocni', 'aks-managed', 'k8s'];
+/**
+ * Every track at the guide's Cilium (CILIUM_VERSION's default, 1.16.4), and the tracks that install Cilium themselves
+ * again at the newest offered version (src/practice/versions.ts); aks-managed's Cilium comes with AKS.
+ */
+const WALKS: Array<[TrackId, string]> = [
+	['aks-byocni', GUIDE_CILIUM_VERSION],
+	['aks-managed', GUIDE_CILIUM_VERSION],
+	['k8s', GUIDE_CILIUM_VERSION],
+	['aks-byocni', NEWEST_CILIUM_VERSION],
+	['k8s', NEWEST_CILIUM_VERSION],
+];
 
 const started: Array<{home: string; env: NodeJS.ProcessEnv}> = [];
 let app: {root: string; cli: string} | undefined;
@@ -56,7 +67,7 @@ afterAll(async () => {
 }, 90_000);
 
 describe.concurrent('the lessons, walked on the practice cluster', () => {
-	it.each(TRACKS)('track %s: every step fails its checks before it runs and passes after its solve', async (track) => {
+	it.each(WALKS)('track %s, Cilium %s: every step fails its checks before it runs and passes after its solve', async (track, version) => {
 		const lab = walkEnv();
 		started.push(lab);
 		// Each walk forwards the Hubble UI and Hubble Relay to ports of its own (both are lab variables), so walks and
@@ -64,7 +75,7 @@ describe.concurrent('the lessons, walked on the practice cluster', () => {
 		const walked = await walkTrack(track, lab.env, {
 			stepTimeoutMs: 120_000,
 			log: process.env.WALK_LOG ? (line) => console.log(line) : undefined,
-			set: [`HUBBLE_UI_PORT=${await freePort()}`, `HUBBLE_RELAY_PORT=${await freePort()}`],
+			set: [`HUBBLE_UI_PORT=${await freePort()}`, `HUBBLE_RELAY_PORT=${await freePort()}`, ...(track === 'aks-managed' ? [] : [`CILIUM_VERSION=${version}`])],
 		});
 
 		const failed = walked.filter((step) => step.exitCode !== 0 || !['done', 'solved'].includes(step.status ?? ''));

@@ -515,7 +515,7 @@ async function aksCreate(run: AzRun, argv: string[]): Promise<number> {
 		work: async () => {
 			// The nodes register with their CNI from the start: Azure CNI and kubenet nodes turn Ready without Cilium.
 			await run.ctx.cluster.create({name, nodeCount, location, kubernetesVersion: cluster.kubernetesVersion, cni: profile.networkPlugin});
-			if (profile.networkDataplane === 'cilium') await installManagedCilium(run.ctx);
+			if (profile.networkDataplane === 'cilium') await installManagedCilium(run.ctx, cluster.kubernetesVersion);
 		},
 		finish: () => setState(run.ctx, [cluster], 'Succeeded'),
 		fail: () => {
@@ -672,8 +672,8 @@ async function aksUpdate(run: AzRun, argv: string[]): Promise<number> {
 		simulatedMs,
 		work: async () => {
 			// AKS reimages the nodes one by one; the practice cluster installs the managed Cilium on the ones it has.
-			if (toCilium) await installManagedCilium(run.ctx);
-			if (after.advancedNetworking && !before.advancedNetworking && after.networkDataplane === 'cilium') enableManagedAcns(run.ctx);
+			if (toCilium) await installManagedCilium(run.ctx, cluster.kubernetesVersion);
+			if (after.advancedNetworking && !before.advancedNetworking && after.networkDataplane === 'cilium') enableManagedAcns(run.ctx, cluster.kubernetesVersion);
 		},
 		finish: () => save({...cluster, networkProfile: after, provisioningState: 'Succeeded', operationId: undefined}),
 		fail: () => save({...cluster, provisioningState: 'Failed', operationId: undefined}),

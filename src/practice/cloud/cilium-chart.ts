@@ -1,23 +1,17 @@
-// The cilium 1.16.4 Helm chart, rendered: from the values, the objects the real templates produce
-// with their real names and labels (cilium-semantics §5). Workloads carry enough of a pod template
+// The cilium Helm chart, rendered for one of the offered versions (src/practice/versions.ts): from the values, the
+// objects the real templates produce with their real names and labels (cilium-semantics §5), the version's images
+// and NOTES. Workloads carry enough of a pod template
 // (selector, labels, image, hostNetwork, tolerations, ports) for the controllers to run them.
 import type {KubeObject} from '../types.js';
 import {mergeValues, isTrue, getPath, ValuesError, type Values} from './helm-values.js';
 import type {CrdFeatures} from './cilium-crds.js';
+import {ciliumBehaviour, ciliumRelease, GUIDE_CILIUM_VERSION, minorOf, type CiliumImages} from '../versions.js';
 
-export const ciliumChartVersion = '1.16.4';
+/** The guide's chart version: what the practice cluster renders when no version is asked for. */
+export const ciliumChartVersion = GUIDE_CILIUM_VERSION;
 
-export const ciliumImages = {
-	agent: 'quay.io/cilium/cilium:v1.16.4@sha256:d55ec38938854133e06739b1af237932b9c4dd4e75e9b7b2ca3acc72540a44bf',
-	envoy: 'quay.io/cilium/cilium-envoy:v1.30.7-1731393961-97edc2815e2c6a174d3d12e71731d54f5d32ea16@sha256:0287b36f70cfbdf54f894160082f4f94d1ee1fb10389f3a95baa6c8e448586ed',
-	operatorGeneric: 'quay.io/cilium/operator-generic:v1.16.4@sha256:c55a7cbe19fe0b6b28903a085334edb586a3201add9db56d2122c8485f7a51c5',
-	// Digests below are not known to this simulation; the real chart pins them too.
-	operatorAzure: 'quay.io/cilium/operator-azure:v1.16.4',
-	relay: 'quay.io/cilium/hubble-relay:v1.16.4',
-	ui: 'quay.io/cilium/hubble-ui:v0.13.1',
-	uiBackend: 'quay.io/cilium/hubble-ui-backend:v0.13.1',
-	nodeInit: 'quay.io/cilium/startup-script:c54c7edeab7fde4da68e59acd319ab24af242c3f',
-};
+/** The images of the guide's chart (values.yaml of cilium-1.16.4.tgz, with `useDigest`). */
+export const ciliumImages: CiliumImages = ciliumRelease(GUIDE_CILIUM_VERSION)!.images;
 
 /** The chart's defaults for the values the simulation reads (values.yaml of 1.16; the real file has many more). */
 export const ciliumChartDefaults: Values = {
@@ -57,7 +51,7 @@ export const ciliumChartDefaults: Values = {
 		listenAddress: ':4244',
 		peerService: {servicePort: null, targetPort: 4244},
 		tls: {enabled: true, auto: {enabled: true, method: 'helm'}},
-		relay: {enabled: false, replicas: 1},
+		relay: {enabled: false, replicas: 1, tls: {server: {enabled: false}}},
 		ui: {enabled: false, replicas: 1},
 	},
 };
@@ -163,8 +157,11 @@ export function computedValues(userValues: Values): Values {
 	return mergeValues(ciliumChartDefaults, userValues);
 }
 
-/** Renders the chart for `helm install <release> cilium/cilium -n <namespace>` with the user's values. */
-export function renderCiliumChart(userValues: Values, namespace: string): RenderedChart {
+/** Renders the chart for `helm install <release> cilium/cilium --version <version> -n <namespace>` with the user's values. */
+export function renderCiliumChart(userValues: Values, namespace: string, version: string = ciliumChartVersion): RenderedChart {
+	const release = ciliumRelease(version);
+	if (!release) throw new ValuesError(`the practice cluster does not simulate the cilium chart ${version}`);
+	const ciliumImages = release.images;
 	const values = computedValues(userValues);
 	validate(values);
 	const aksByoCni = isTrue(values, 'aksbyocni.enabled');
@@ -421,7 +418,7 @@ export function renderCiliumChart(userValues: Values, namespace: string): Render
 
 	return {
 		objects,
-		notes: notesFor(hubble, relay, ui),
+		notes: notesFor(values, version),
 		crdFeatures: {
 			egressGateway,
 			localRedirectPolicy: values.localRedirectPolicy === true,
@@ -444,7 +441,26 @@ function tlsSecret(name: string, namespace: string): KubeObject {
 	};
 }
 
-function notesFor(hubble: boolean, relay: boolean, ui: boolean): string {
+/**
+ * templates/NOTES.txt of the version's chart: the headline, from 1.18 the `cilium.warnings` block (templates/warnings.txt;
+ * from 1.19 it warns that Hubble Relay serves without TLS, `hubble.relay.tls.server.enabled` defaulting to false), the
+ * release version and the docs link for the chart's minor.
+ */
+function notesFor(values: Values, version: string): string {
+	const hubble = isTrue(values, 'hubble.enabled');
+	const relay = hubble && isTrue(values, 'hubble.relay.enabled');
+	const ui = isTrue(values, 'hubble.ui.enabled');
 	const what = relay && ui ? 'Cilium with Hubble Relay and Hubble UI' : relay ? 'Cilium with Hubble Relay' : hubble ? 'Cilium with Hubble' : 'Cilium';
-	return `You have successfully installed ${what}.\n\nYour release version is ${ciliumChartVersion}.\n\nFor any further help, visit https://docs.cilium.io/en/v1.16/gettinghelp\n`;
+	const behaviour = ciliumBehaviour(version);
+	const warnings: string[] = [];
+	// The chart tests `.Values.hubble.relay.enabled` alone here (not hubble.enabled).
+	if (behaviour.relayTlsWarning && isTrue(values, 'hubble.relay.enabled') && !isTrue(values, 'hubble.relay.tls.server.enabled')) {
+		warnings.push(
+			'- WARNING: TLS is not enabled for the Hubble Relay server (hubble.relay.tls.server.enabled=false).\n' +
+				'  This means Hubble Relay communications may not be encrypted. For more information about the security\n' +
+				'  implications and suggested controls, please see: https://docs.cilium.io/en/stable/security/threat-model/#hubble-data-attacker',
+		);
+	}
+	const warningText = behaviour.notesWarningsBlock && warnings.length > 0 ? `\n\nWARNINGS:\n${warnings.join('\n')}` : '';
+	return `You have successfully installed ${what}.${warningText}\n\nYour release version is ${version}.\n\nFor any further help, visit https://docs.cilium.io/en/v${minorOf(version)}/gettinghelp\n`;
 }

@@ -9,7 +9,8 @@ import {StatusError, type HostTool, type KubeObject, type PracticeContext, type 
 import {ArgsError, listOption, parseArgs, stringOption, flagOption, parseGoDuration, type OptionSpecs} from './args.js';
 import {ansicDate} from './text.js';
 import {applySet, ValuesError, type Values, mergeValues} from './helm-values.js';
-import {renderCiliumChart, ciliumChartVersion, computedValues} from './cilium-chart.js';
+import {renderCiliumChart, computedValues} from './cilium-chart.js';
+import {CILIUM_RELEASES} from '../versions.js';
 import {kubeAccess} from './kube-access.js';
 import {lines, notSimulated, pollUntil} from './tool-io.js';
 import {parse as parseYaml} from 'yaml';
@@ -28,7 +29,8 @@ interface RepoEntry {
 const knownRepos: Record<string, {charts: Array<{name: string; version: string; appVersion: string; description: string}>}> = {
 	'https://helm.cilium.io': {
 		charts: [
-			{name: 'cilium', version: ciliumChartVersion, appVersion: ciliumChartVersion, description: 'eBPF-based Networking, Security, and Observability'},
+			// Newest first, as in the repository's index.yaml: the versions the practice cluster simulates (src/practice/versions.ts).
+			...[...CILIUM_RELEASES].reverse().map((release) => ({name: 'cilium', version: release.version, appVersion: release.version, description: 'eBPF-based Networking, Security, and Observability'})),
 			{name: 'tetragon', version: '1.3.0', appVersion: '1.3.0', description: 'Helm chart for Tetragon'},
 		],
 	},
@@ -272,11 +274,16 @@ function resolveChart(run: HelmRun, chart: string, version: string | undefined, 
 	const repo = readRepos(run.ctx).find(entry => entry.name === repoName);
 	if (!repo) throw new HelmFailure(`${prefix}repo ${repoName} not found`);
 	const index = knownRepos[normalizeUrl(repo.url)];
-	const entry = index?.charts.find(candidate => candidate.name === chartName);
-	if (!entry) throw new HelmFailure(`${prefix}chart "${chartName}" not found in ${repoName} index. (try 'helm repo update'): no chart name found`);
-	if (entry.name !== 'cilium') throw new HelmFailure(`${prefix}the practice cluster does not simulate the ${chart} chart, only cilium/cilium`);
-	if (version && version.replace(/^v/, '') !== entry.version) {
-		throw new HelmFailure(`${prefix}chart "${chartName}" matching ${version} not found in ${repoName} index. (try 'helm repo update'): no chart version found for ${chartName}-${version}`);
+	const named = index?.charts.filter(candidate => candidate.name === chartName) ?? [];
+	if (named.length === 0) throw new HelmFailure(`${prefix}chart "${chartName}" not found in ${repoName} index. (try 'helm repo update'): no chart name found`);
+	if (chartName !== 'cilium') throw new HelmFailure(`${prefix}the practice cluster does not simulate the ${chart} chart, only cilium/cilium`);
+	// No --version: the newest, as helm picks it.
+	const entry = version ? named.find(candidate => candidate.version === version.replace(/^v/, '')) : named[0];
+	if (!entry) {
+		throw new HelmFailure(
+			`${prefix}chart "${chartName}" matching ${version} not found in ${repoName} index. (try 'helm repo update'): no chart version found for ${chartName}-${version}` +
+				` (the practice cluster simulates cilium ${named.map(candidate => candidate.version).reverse().join(', ')})`,
+		);
 	}
 	return entry;
 }
@@ -336,7 +343,7 @@ export function upgradeCiliumRelease(ctx: PracticeContext, namespace: string, ch
 	const current = [...history].reverse().find(release => release.status === 'deployed');
 	if (!current) throw new ValuesError(`release: not found`);
 	const userValues = change(current.config);
-	const rendered = renderCiliumChart(userValues, namespace);
+	const rendered = renderCiliumChart(userValues, namespace, current.chart.version);
 	return commitRelease(ctx, {name: 'cilium', namespace, chart: current.chart, userValues, rendered, current, previousVersion: history.at(-1)!.version, description: 'Upgrade complete'});
 }
 
@@ -371,7 +378,7 @@ async function installOrUpgrade(run: HelmRun, argv: string[], mode: 'install' | 
 
 	let rendered;
 	try {
-		rendered = renderCiliumChart(userValues, namespace);
+		rendered = renderCiliumChart(userValues, namespace, entry.version);
 	} catch (error) {
 		if (error instanceof ValuesError) throw new HelmFailure(`${installing ? 'INSTALLATION FAILED: ' : prefix}${error.message}`);
 		throw error;
@@ -561,16 +568,26 @@ function search(run: HelmRun, argv: string[]): number {
 	if (repos.length === 0) throw new HelmFailure('no repositories configured');
 	const keyword = (parsed.positionals[0] ?? '').toLowerCase();
 	const rows: string[][] = [];
+	const allVersions = flagOption(parsed, 'versions');
+	const wanted = stringOption(parsed, 'version')?.replace(/^v/, '');
 	for (const entry of repos) {
+		const seen = new Set<string>();
+		// The index lists each chart newest first: without --versions only the newest of each shows.
 		for (const chart of knownRepos[normalizeUrl(entry.url)]?.charts ?? []) {
 			const fullName = `${entry.name}/${chart.name}`;
-			if (!keyword || fullName.toLowerCase().includes(keyword) || chart.description.toLowerCase().includes(keyword)) rows.push([fullName, chart.version, chart.appVersion, chart.description]);
+			if (wanted !== undefined && chart.version !== wanted) continue;
+			if (!allVersions && seen.has(fullName)) continue;
+			if (!keyword || fullName.toLowerCase().includes(keyword) || chart.description.toLowerCase().includes(keyword)) {
+				rows.push([fullName, chart.version, chart.appVersion, chart.description]);
+				seen.add(fullName);
+			}
 		}
 	}
 	if (rows.length === 0) {
 		run.out('No results found');
 		return 0;
 	}
+	// Sorted by name, versions newest first within a name (a stable sort keeps the index order).
 	run.out(helmTable([['NAME', 'CHART VERSION', 'APP VERSION', 'DESCRIPTION'], ...rows.sort((a, b) => a[0]!.localeCompare(b[0]!))]));
 	return 0;
 }

@@ -4,15 +4,44 @@
 // `kubectl get crd` shows the 11 default ones). It cannot be undone (az.ts refuses).
 import type {KubeObject, PracticeContext} from '../types.js';
 import {registerCiliumCrds} from './operator.js';
+import {compareMinor, minorOf} from '../versions.js';
 
-// AKS ships its own build; the exact tag depends on the Kubernetes version (not confirmed here).
-export const managedCiliumImage = 'mcr.microsoft.com/containernetworking/cilium/cilium:v1.14.15';
-export const managedRelayImage = 'mcr.microsoft.com/oss/cilium/hubble-relay:v1.14.15';
-export const managedOperatorImage = 'mcr.microsoft.com/containernetworking/cilium/operator-generic:v1.14.15';
+/**
+ * The Cilium AKS runs per Kubernetes minor: the "Versions" table of "Configure Azure CNI Powered by Cilium in AKS"
+ * (learn.microsoft.com/azure/aks/azure-cni-powered-by-cilium, as mirrored at docs.azure.cn/en-us/aks/azure-cni-powered-by-cilium):
+ * 1.29 (LTS) and 1.30 → 1.14.19, 1.31 → 1.16.6, 1.32 and 1.33 → 1.17.0 ("Minimum Cilium Version"; AKS may run a later
+ * patch). Kubernetes minors the table does not list take the nearest listed one below (above 1.33: 1.17.0, the newest
+ * the stored page confirms); AKS's own build tags are not known here, so the images carry the plain version.
+ */
+const MANAGED_CILIUM_BY_KUBERNETES: Array<[minor: string, cilium: string]> = [
+	['1.29', '1.14.19'],
+	['1.30', '1.14.19'],
+	['1.31', '1.16.6'],
+	['1.32', '1.17.0'],
+	['1.33', '1.17.0'],
+];
+
+export function managedCiliumVersion(kubernetesVersion: string): string {
+	const minor = minorOf(kubernetesVersion) ?? '1.30';
+	let found = MANAGED_CILIUM_BY_KUBERNETES[0]![1];
+	for (const [listed, cilium] of MANAGED_CILIUM_BY_KUBERNETES) if (compareMinor(listed, minor) <= 0) found = cilium;
+	return found;
+}
+
+export function managedImages(kubernetesVersion: string): {agent: string; operator: string; relay: string} {
+	const version = managedCiliumVersion(kubernetesVersion);
+	return {
+		agent: `mcr.microsoft.com/containernetworking/cilium/cilium:v${version}`,
+		operator: `mcr.microsoft.com/containernetworking/cilium/operator-generic:v${version}`,
+		relay: `mcr.microsoft.com/oss/cilium/hubble-relay:v${version}`,
+	};
+}
+
 
 const managedBy = {'kubernetes.azure.com/managedby': 'aks', 'addonmanager.kubernetes.io/mode': 'Reconcile'};
 
-export function managedCiliumObjects(): KubeObject[] {
+export function managedCiliumObjects(kubernetesVersion: string): KubeObject[] {
+	const images = managedImages(kubernetesVersion);
 	const agentLabels = {'k8s-app': 'cilium', ...managedBy};
 	const operatorLabels = {'io.cilium/app': 'operator', name: 'cilium-operator', ...managedBy};
 	const podSpec = (serviceAccountName: string, container: Record<string, unknown>) => ({
@@ -48,7 +77,7 @@ export function managedCiliumObjects(): KubeObject[] {
 			spec: {
 				selector: {matchLabels: {'k8s-app': 'cilium'}},
 				updateStrategy: {type: 'RollingUpdate', rollingUpdate: {maxUnavailable: 1}},
-				template: {metadata: {labels: agentLabels}, spec: podSpec('cilium', {name: 'cilium-agent', image: managedCiliumImage, command: ['cilium-agent']})},
+				template: {metadata: {labels: agentLabels}, spec: podSpec('cilium', {name: 'cilium-agent', image: images.agent, command: ['cilium-agent']})},
 			},
 		},
 		{
@@ -58,28 +87,30 @@ export function managedCiliumObjects(): KubeObject[] {
 			spec: {
 				replicas: 2,
 				selector: {matchLabels: {'io.cilium/app': 'operator', name: 'cilium-operator'}},
-				template: {metadata: {labels: operatorLabels}, spec: podSpec('cilium-operator', {name: 'cilium-operator', image: managedOperatorImage, command: ['cilium-operator-generic']})},
+				template: {metadata: {labels: operatorLabels}, spec: podSpec('cilium-operator', {name: 'cilium-operator', image: images.operator, command: ['cilium-operator-generic']})},
 			},
 		},
 	];
 }
 
-export async function installManagedCilium(ctx: PracticeContext): Promise<void> {
+/** `kubernetesVersion`: the AKS cluster's (it picks the Cilium version). */
+export async function installManagedCilium(ctx: PracticeContext, kubernetesVersion: string): Promise<void> {
 	registerCiliumCrds(ctx, {});
-	for (const object of managedCiliumObjects()) ctx.store.apply(object);
+	for (const object of managedCiliumObjects(kubernetesVersion)) ctx.store.apply(object);
 }
 
 /**
  * ACNS on the Cilium dataplane: AKS turns on Hubble in the agents and the L7 (DNS) proxy that FQDN filtering
  * needs, and runs hubble-relay (with the hubble-peer and hubble-relay services) in kube-system. No hubble-ui.
  */
-export function enableManagedAcns(ctx: PracticeContext): void {
+export function enableManagedAcns(ctx: PracticeContext, kubernetesVersion: string): void {
 	const config = ctx.store.get('v1', 'ConfigMap', 'kube-system', 'cilium-config');
 	if (config) {
 		const data = {...((config as {data?: Record<string, string>}).data ?? {}), 'enable-hubble': 'true', 'enable-l7-proxy': 'true', 'hubble-listen-address': ':4244'};
 		ctx.store.apply({...config, data} as KubeObject);
 	}
 	const relayLabels = {'k8s-app': 'hubble-relay', ...managedBy};
+	const managedRelayImage = managedImages(kubernetesVersion).relay;
 	const objects: KubeObject[] = [
 		{apiVersion: 'v1', kind: 'ServiceAccount', metadata: {name: 'hubble-relay', namespace: 'kube-system', labels: managedBy}},
 		{

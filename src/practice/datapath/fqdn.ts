@@ -1,5 +1,7 @@
-// toFQDNs selectors and DNS L7 rule names, as Cilium v1.16 matches them
-// (pkg/fqdn/matchpattern, pkg/fqdn/dns, pkg/policy/api/fqdn.go): see cilium-semantics.md §1.
+// toFQDNs selectors and DNS L7 rule names, as the running Cilium matches them (pkg/fqdn/matchpattern,
+// pkg/fqdn/dns, pkg/policy/api/fqdn.go): see cilium-semantics.md §1. What differs by version is in
+// src/practice/versions.ts (CiliumBehaviour.multiLabelWildcard).
+import {ciliumBehaviour, type CiliumBehaviour} from '../versions.js';
 
 /** Lower-cases and dot-terminates a name seen on the wire or written in matchName. */
 export function canonicalName(name: string): string {
@@ -8,19 +10,38 @@ export function canonicalName(name: string): string {
 }
 
 const LABEL_CHARS = '[-a-zA-Z0-9_]';
+/** One or more whole labels and their dot (matchpattern.go dnsWildcardREGroup, 1.19+). */
+const LABELS_GROUP = `(${LABEL_CHARS}+([.]${LABEL_CHARS}+){0,})[.]`;
 
-/** The regex a matchPattern compiles to: `*` is zero or more label characters, never a dot; a lone `*` is any name or the root. */
-export function patternRegExp(pattern: string, context: 'toFQDNs' | 'dns' = 'toFQDNs'): RegExp {
+const escapeLiteral = (char: string) => (char === '.' ? '[.]' : char.replace(/[\\^$+?()[\]{}|]/g, '\\$&'));
+
+/**
+ * Whether a matchPattern selects every name. 1.16–1.18: only a lone `*` (`pattern == "*"`). From 1.19 any run of stars
+ * with an optional trailing dot (`*`, `**`, `*.`, `**.`: matchpattern.go dnsWildcardRegex `^[*]{1,}[.]?$`).
+ */
+export function matchesEveryName(pattern: string, behaviour: CiliumBehaviour = ciliumBehaviour()): boolean {
 	const sanitized = pattern.trim().toLowerCase();
-	if (sanitized === '*') {
+	return behaviour.multiLabelWildcard ? /^\*+\.?$/.test(sanitized) : sanitized === '*';
+}
+
+/**
+ * The regex a matchPattern compiles to (matchpattern.ToAnchoredRegexp after Sanitize). 1.16–1.18: each `*` is zero or more
+ * label characters, never a dot, so `**.` is the same as `*.`. From 1.19 a leading `**.` is one or more whole labels and
+ * any other run of stars is one `*`.
+ */
+export function patternRegExp(pattern: string, context: 'toFQDNs' | 'dns' = 'toFQDNs', behaviour: CiliumBehaviour = ciliumBehaviour()): RegExp {
+	const sanitized = pattern.trim().toLowerCase();
+	if (matchesEveryName(pattern, behaviour)) {
 		return context === 'dns' ? /^.*$/ : new RegExp(`^(${LABEL_CHARS}+[.])+$|^[.]$`);
 	}
 	const dotted = sanitized.endsWith('.') ? sanitized : `${sanitized}.`;
-	const body = dotted
-		.split('')
-		.map((char) => (char === '*' ? `${LABEL_CHARS}*` : char === '.' ? '[.]' : char.replace(/[\\^$+?()[\]{}|]/g, '\\$&')))
-		.join('');
-	return new RegExp(`^${body}$`);
+	if (!behaviour.multiLabelWildcard) {
+		return new RegExp(`^${dotted.split('').map((char) => (char === '*' ? `${LABEL_CHARS}*` : escapeLiteral(char))).join('')}$`);
+	}
+	const prefix = /^\*{2,}\./.exec(dotted);
+	const rest = prefix ? dotted.slice(prefix[0].length) : dotted;
+	const body = rest.replace(/\*+|[^*]/g, (token) => (token.startsWith('*') ? `${LABEL_CHARS}*` : escapeLiteral(token)));
+	return new RegExp(`^${prefix ? LABELS_GROUP : ''}${body}$`);
 }
 
 export type FqdnSelector = {matchName: string; matchPattern?: undefined} | {matchPattern: string; matchName?: undefined};
@@ -33,16 +54,16 @@ export interface CompiledFqdnSelector {
 	matchesEverything: boolean;
 }
 
-export function compileFqdnSelector(selector: FqdnSelector, context: 'toFQDNs' | 'dns' = 'toFQDNs'): CompiledFqdnSelector {
+export function compileFqdnSelector(selector: FqdnSelector, context: 'toFQDNs' | 'dns' = 'toFQDNs', behaviour: CiliumBehaviour = ciliumBehaviour()): CompiledFqdnSelector {
 	if (selector.matchName !== undefined) {
 		const wanted = canonicalName(selector.matchName);
 		return {text: `matchName: ${selector.matchName}`, matches: (name) => name === wanted, matchesEverything: false};
 	}
-	const regex = patternRegExp(selector.matchPattern ?? '', context);
+	const regex = patternRegExp(selector.matchPattern ?? '', context, behaviour);
 	return {
 		text: `matchPattern: ${JSON.stringify(selector.matchPattern)}`,
 		matches: (name) => regex.test(name),
-		matchesEverything: (selector.matchPattern ?? '').trim() === '*',
+		matchesEverything: matchesEveryName(selector.matchPattern ?? '', behaviour),
 	};
 }
 

@@ -7,6 +7,8 @@ import {startDatapathControllers} from './controller.js';
 import {hubble} from './hubble-tool.js';
 import {validateCiliumPolicy} from './policy.js';
 import {Datapath} from './runtime.js';
+import {runningCiliumVersion} from './view.js';
+import {ciliumBehaviour} from '../versions.js';
 
 export function start(ctx: PracticeContext): () => void {
 	const datapath = Datapath.for(ctx);
@@ -29,7 +31,8 @@ function registerPolicyValidators(ctx: PracticeContext): Array<() => void> {
 	if (typeof store.registerValidator !== 'function') return [];
 	return ['CiliumNetworkPolicy', 'CiliumClusterwideNetworkPolicy'].map((kind) =>
 		store.registerValidator!('cilium.io/v2', kind, (object) => {
-			const causes = validateCiliumPolicy(object);
+			// The CRD schema is the installed version's: read it from the agent pods the store has now.
+			const causes = validateCiliumPolicy(object, ciliumBehaviour(runningCiliumVersion(ctx.store.list('v1', 'Pod', {namespace: 'kube-system'}))));
 			// An L7 kind the practice cluster has no proxy for is refused, and a Warning event names the rule, so
 			// `kubectl get events` tells the same story as the failed apply.
 			const unsimulated = causes.filter((cause) => cause.reason === 'FieldValueForbidden' && cause.message.includes('not simulated'));

@@ -1,5 +1,6 @@
 // Parsing CiliumNetworkPolicy, CiliumClusterwideNetworkPolicy and Kubernetes NetworkPolicy into one rule
 // form (what pkg/policy/api + pkg/k8s/network_policy.go do), their validation, and an index by selector.
+import {ciliumBehaviour, type CiliumBehaviour} from '../versions.js';
 import {compileFqdnSelector, sanitizeFqdnSelector, validateFqdnSelectorSchema, type CompiledFqdnSelector, type FqdnSelector, type SchemaCause} from './fqdn.js';
 import {NAMESPACE_LABEL, selectorMentions, splitLabelKey, type LabelSelector, type Labels} from './identity.js';
 
@@ -110,12 +111,21 @@ function policySpecs(object: Raw): Array<{spec: Raw; path: string}> {
  * What the API server refuses in a CNP/CCNP (the CRD's OpenAPI schema): bad toFQDNs / DNS names, port and
  * protocol values, entities. Each cause carries the apiserver's wording.
  */
-export function validateCiliumPolicy(object: {kind?: string; spec?: unknown; specs?: unknown}): SchemaCause[] {
+export function validateCiliumPolicy(object: {kind?: string; spec?: unknown; specs?: unknown}, behaviour: CiliumBehaviour = ciliumBehaviour()): SchemaCause[] {
 	const causes: SchemaCause[] = [];
 	for (const {spec, path} of policySpecs(object as Raw)) {
 		for (const section of ['egress', 'egressDeny', 'ingress', 'ingressDeny'] as const) {
 			asArray(spec[section]).forEach((rule, ruleIndex) => {
 				const rulePath = `${path}.${section}[${ruleIndex}]`;
+				// From 1.19 the CRD keeps fromRequires/toRequires only as `Deprecated … MaxItems=0` (pkg/policy/api/ingress.go,
+				// egress.go @ v1.19.0-pre.4): any entry is refused, as the apiserver words a maxItems violation.
+				if (behaviour.requiresFieldsRemoved) {
+					const key = section.startsWith('ingress') ? 'fromRequires' : 'toRequires';
+					const entries = rule?.[key];
+					if (Array.isArray(entries) && entries.length > 0) {
+						causes.push({reason: 'FieldValueTooMany', field: `${rulePath}.${key}`, message: `Too many: ${entries.length}: must have at most 0 items`});
+					}
+				}
 				asArray(rule?.toFQDNs).forEach((selector, index) => causes.push(...validateFqdnSelectorSchema(selector, `${rulePath}.toFQDNs[${index}]`)));
 				for (const entitiesKey of ['toEntities', 'fromEntities']) {
 					asArray(rule?.[entitiesKey]).forEach((entity, index) => {
@@ -246,7 +256,7 @@ function compileHttpRule(raw: Raw): {rule: CompiledHttpRule; error?: string} {
 	return {rule, error};
 }
 
-function compileCiliumRule(rule: Raw, ref: RuleRef, namespace: string | undefined, clusterwide: boolean): {compiled: CompiledPeerRule; error?: string} {
+function compileCiliumRule(rule: Raw, ref: RuleRef, namespace: string | undefined, clusterwide: boolean, behaviour: CiliumBehaviour): {compiled: CompiledPeerRule; error?: string} {
 	const ingressSide = ref.section.startsWith('ingress');
 	const deny = ref.section.endsWith('Deny');
 	const prefix = ingressSide ? 'from' : 'to';
@@ -289,7 +299,7 @@ function compileCiliumRule(rule: Raw, ref: RuleRef, namespace: string | undefine
 		const other = l3Fields.find((field) => field !== 'ToRequires');
 		if (other) error ??= `Combining ToFQDNs and ${other} is not supported yet`;
 		if (deny) error ??= 'toFQDNs is not supported in deny rules';
-		peers.push({kind: 'fqdn', selectors: selectors.map((selector) => compileFqdnSelector(selector))});
+		peers.push({kind: 'fqdn', selectors: selectors.map((selector) => compileFqdnSelector(selector, 'toFQDNs', behaviour))});
 	}
 	let portRules: CompiledPortRule[] | undefined;
 	const rawPorts = rule[`toPorts`];
@@ -307,7 +317,7 @@ function compileCiliumRule(rule: Raw, ref: RuleRef, namespace: string | undefine
 				if (ports.length === 0) error ??= 'Port 53 must be specified for DNS rules';
 				if (ports.some((port) => port.port === 0)) error ??= 'L7 rules can not be used when a port is 0';
 				for (const selector of asArray(rules.dns) as unknown as FqdnSelector[]) error ??= sanitizeFqdnSelector(selector);
-				dns = (asArray(rules.dns) as unknown as FqdnSelector[]).map((selector) => compileFqdnSelector(selector, 'dns'));
+				dns = (asArray(rules.dns) as unknown as FqdnSelector[]).map((selector) => compileFqdnSelector(selector, 'dns', behaviour));
 			} else if (rules && Array.isArray(rules.http)) {
 				for (const raw of asArray(portRule.ports)) {
 					const protocol = String(raw.protocol ?? 'ANY').toUpperCase() || 'ANY';
@@ -336,7 +346,7 @@ function compileCiliumRule(rule: Raw, ref: RuleRef, namespace: string | undefine
 	return {compiled: {ref, deny, peers, portRules, icmpTypes, empty}, error};
 }
 
-function compileCilium(object: Raw): CompiledPolicy[] {
+function compileCilium(object: Raw, behaviour: CiliumBehaviour): CompiledPolicy[] {
 	const metadata = (asRecord(object.metadata) ?? {}) as Raw;
 	const clusterwide = object.kind === 'CiliumClusterwideNetworkPolicy';
 	const namespace = clusterwide ? undefined : String(metadata.namespace ?? 'default');
@@ -354,7 +364,7 @@ function compileCilium(object: Raw): CompiledPolicy[] {
 			const list = asArray(spec[section]);
 			if (list.length > 0) enforces[direction] = true;
 			list.forEach((rule, index) => {
-				const compiled = compileCiliumRule(asRecord(rule) ?? {}, {policy: ref, specPath: path, section, index}, namespace, clusterwide);
+				const compiled = compileCiliumRule(asRecord(rule) ?? {}, {policy: ref, specPath: path, section, index}, namespace, clusterwide, behaviour);
 				error ??= compiled.error;
 				rules[direction].push(compiled.compiled);
 			});
@@ -447,9 +457,10 @@ function compileNetworkPolicy(object: Raw): CompiledPolicy {
 	};
 }
 
-export function compilePolicy(object: {apiVersion?: string; kind: string}): CompiledPolicy[] {
+/** A policy as the agent of `behaviour.version` compiles it (its toFQDNs matching, src/practice/versions.ts). */
+export function compilePolicy(object: {apiVersion?: string; kind: string}, behaviour: CiliumBehaviour = ciliumBehaviour()): CompiledPolicy[] {
 	if (object.kind === 'NetworkPolicy') return [compileNetworkPolicy(object as unknown as Raw)];
-	if (object.kind === 'CiliumNetworkPolicy' || object.kind === 'CiliumClusterwideNetworkPolicy') return compileCilium(object as unknown as Raw);
+	if (object.kind === 'CiliumNetworkPolicy' || object.kind === 'CiliumClusterwideNetworkPolicy') return compileCilium(object as unknown as Raw, behaviour);
 	return [];
 }
 
@@ -513,8 +524,8 @@ export class PolicyIndex {
 		return found;
 	}
 
-	static fromObjects(objects: Array<{kind: string}>): PolicyIndex {
-		return new PolicyIndex(objects.flatMap((object) => compilePolicy(object)));
+	static fromObjects(objects: Array<{kind: string}>, behaviour: CiliumBehaviour = ciliumBehaviour()): PolicyIndex {
+		return new PolicyIndex(objects.flatMap((object) => compilePolicy(object, behaviour)));
 	}
 
 	/** Policies that could select an endpoint with these labels in this namespace (callers still match the selector). */

@@ -4,6 +4,7 @@ import {FqdnCache, type ClusterDnsData} from './dns.js';
 import {reservedPeer, type EndpointInfo, type PeerIdentity, type PolicyMode} from './engine.js';
 import {endpointLabels, identityForLabels, labelStrings, type Labels} from './identity.js';
 import {PolicyIndex} from './policy.js';
+import {ciliumBehaviour, GUIDE_CILIUM_VERSION, versionFromImage, type CiliumBehaviour} from '../versions.js';
 
 export interface ServiceInfo {
 	namespace: string;
@@ -15,6 +16,8 @@ export interface ServiceInfo {
 
 export interface ClusterView {
 	ciliumRunning: boolean;
+	/** What the running agents' version does (src/practice/versions.ts). */
+	behaviour: CiliumBehaviour;
 	/** Nodes whose cilium agent pod is running: their pods are endpoints. */
 	ciliumNodes: Set<string>;
 	mode: PolicyMode;
@@ -101,11 +104,26 @@ function podRunning(pod: KubeObject): boolean {
 	return status.phase === 'Running' && !pod.metadata.deletionTimestamp;
 }
 
+/**
+ * The Cilium version the agents run, read from a running agent pod's image (`…/cilium:v1.19.6@sha256:…`); the guide's
+ * when no agent runs or the image has no version tag.
+ */
+export function runningCiliumVersion(pods: KubeObject[]): string {
+	for (const pod of pods) {
+		if (!podIsCiliumAgent(pod) || !podRunning(pod)) continue;
+		const image = podFields(pod).spec?.containers?.[0]?.image;
+		const version = versionFromImage(image);
+		if (version) return version;
+	}
+	return GUIDE_CILIUM_VERSION;
+}
+
 export function buildView(input: ViewInput): ClusterView {
 	const ciliumNodes = new Set<string>();
 	for (const pod of input.pods) {
 		if (podIsCiliumAgent(pod) && podRunning(pod)) ciliumNodes.add(String(podFields(pod).spec?.nodeName ?? ''));
 	}
+	const behaviour = ciliumBehaviour(runningCiliumVersion(input.pods));
 	const config = (input.ciliumConfig?.data ?? {}) as Record<string, string>;
 	const mode = (['default', 'always', 'never'].includes(config['enable-policy'] ?? '') ? config['enable-policy'] : 'default') as PolicyMode;
 	const namespaceLabels = new Map(input.namespaces.map((namespace) => [namespace.metadata.name, namespace.metadata.labels ?? {}]));
@@ -170,7 +188,8 @@ export function buildView(input: ViewInput): ClusterView {
 		mode,
 		minTtl: Number(config['tofqdns-min-ttl'] ?? 0) || 0,
 		rejectWith: config['tofqdns-dns-reject-response-code'] === 'nameError' ? 'NXDOMAIN' : 'REFUSED',
-		index: PolicyIndex.fromObjects(input.policies),
+		index: PolicyIndex.fromObjects(input.policies, behaviour),
+		behaviour,
 		endpoints,
 		byIp: new Map(endpoints.map((endpoint) => [endpoint.ip, endpoint])),
 		byPod: new Map(endpoints.map((endpoint) => [podKey(endpoint.namespace, endpoint.name), endpoint])),

@@ -29,6 +29,8 @@ export interface StatusBarProps {
 	width?: number;
 	/** With --join: the workshop server's connection. */
 	workshop?: 'connecting' | 'connected' | 'offline';
+	/** The Cilium version the track installs (CILIUM_VERSION), and whether it is the guide's end-of-life one. */
+	cilium?: {version: string; guide: boolean};
 	/** The workshop facilitator's last message or hint for this learner, one line. */
 	facilitator?: {kind: 'message' | 'hint' | 'held' | 'released'; text: string};
 }
@@ -53,7 +55,7 @@ export function shortenTitle(title: string, room: number, id?: string): string {
 }
 
 /** One line (two while background jobs run): target, track, language, progress; the track title gives way first. */
-export function StatusBar({target, targetStarting, trackTitle, trackId, lang, done, total, jobs, width, workshop, facilitator}: StatusBarProps) {
+export function StatusBar({target, targetStarting, trackTitle, trackId, lang, done, total, jobs, width, workshop, cilium, facilitator}: StatusBarProps) {
 	const t = useT();
 	const targetText =
 		target.kind === 'practice'
@@ -61,13 +63,19 @@ export function StatusBar({target, targetStarting, trackTitle, trackId, lang, do
 			: t('status.target-real', {context: target.context ?? t('status.current-context')});
 	const progressText = t('status.progress', {done, total});
 	const workshopText = workshop ? t(`status.workshop-${workshop}`) : undefined;
-	const fixed =
+	const others =
 		stringWidth(targetText) +
 		(targetStarting ? SPINNER + 1 + stringWidth(t('status.target-starting')) : 0) +
 		3 * SEPARATOR +
 		stringWidth(lang) +
 		stringWidth(progressText) +
 		(workshopText ? SEPARATOR + stringWidth(workshopText) : 0);
+	// The guide's version says "the guide's, end of life" when that leaves room for the track id, "EOL" when not.
+	const keys = cilium?.guide ? (['status.cilium-guide', 'status.cilium-guide-short'] as const) : (['status.cilium'] as const);
+	const ciliumCandidates = cilium ? keys.map((key) => t(key, {version: cilium.version})) : [];
+	const ciliumText =
+		ciliumCandidates.find((text) => width === undefined || width - others - SEPARATOR - stringWidth(text) >= Math.min(stringWidth(trackTitle), (trackId ?? '').length || 8)) ?? ciliumCandidates.at(-1);
+	const fixed = others + (ciliumText ? SEPARATOR + stringWidth(ciliumText) : 0);
 	const track = width === undefined ? trackTitle : shortenTitle(trackTitle, width - fixed, trackId);
 	return (
 		<Box flexDirection="column">
@@ -87,6 +95,12 @@ export function StatusBar({target, targetStarting, trackTitle, trackId, lang, do
 				<Box flexShrink={1}>
 					<Text wrap="truncate-end">{track}</Text>
 				</Box>
+				{ciliumText && <Text color={color('muted')}>│</Text>}
+				{ciliumText && (
+					<Box flexShrink={0}>
+						<Text color={color(cilium?.guide ? 'warn' : 'ok')}>{ciliumText}</Text>
+					</Box>
+				)}
 				<Text color={color('muted')}>│</Text>
 				<Box flexShrink={0}>
 					<Text>{lang}</Text>

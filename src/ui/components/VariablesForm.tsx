@@ -2,6 +2,7 @@ import {Box, Text} from 'ink';
 import {color, glyph} from '../theme.js';
 import {useT} from '../i18n.js';
 import type {Lang, Variable} from '../../lab/types.js';
+import {choiceNote} from '../../lab/variables.js';
 
 export interface VariablesFormProps {
 	variables: readonly Variable[];
@@ -43,6 +44,12 @@ export function VariablesForm({variables, values, lang, selected, draft, error, 
 								<Text inverse>{`${draft}▏`}</Text>
 							) : (
 								<Text color={color('code')}>{values[variable.name] ?? variable.default}</Text>
+							)}
+							{!editing && choiceNote(variable, values[variable.name] ?? variable.default) && (
+								<Text color={color('muted')} wrap="truncate-end">
+									({choiceNote(variable, values[variable.name] ?? variable.default)![lang]}
+									{variable.choices && isSelected ? ` · ${t('variables.next-choice')}` : ''})
+								</Text>
 							)}
 						</Box>
 						<Box paddingLeft={nameWidth + 3}>

@@ -46,7 +46,8 @@ describe('the simulated tools through their shims', () => {
 
 		expect((await run('helm', ['repo', 'add', 'cilium', 'https://helm.cilium.io/'])).stdout).toBe('"cilium" has been added to your repositories');
 		const search = await run('helm', ['search', 'repo', 'cilium']);
-		expect(search.stdout).toMatch(/^NAME\s+\tCHART VERSION\tAPP VERSION\tDESCRIPTION\ncilium\/cilium\s+\t1\.16\.4\s+\t1\.16\.4\s+\teBPF-based Networking, Security, and Observability\ncilium\/tetragon\s*\t1\.3\.0/);
+		// The newest chart in the repository (cilium/charts index.yaml); the lessons pin --version.
+		expect(search.stdout).toMatch(/^NAME\s+\tCHART VERSION\tAPP VERSION\tDESCRIPTION\ncilium\/cilium\s+\t1\.20\.0\s+\t1\.20\.0\s+\teBPF-based Networking, Security, and Observability\ncilium\/tetragon\s*\t1\.3\.0/);
 		const install = await run('helm', ['install', 'cilium', 'cilium/cilium', '--version', '1.16.4', '--namespace', 'kube-system', '--set', 'aksbyocni.enabled=true', '--set', 'nodeinit.enabled=true']);
 		expect(install.code).toBe(0);
 		expect(install.stdout).toContain('STATUS: deployed');

@@ -1,4 +1,4 @@
-// A small lab for screen tests: two lessons (the second requires the first), one track, two variables.
+// A small lab for screen tests: two lessons (the second requires the first), one track, three variables (one with choices).
 import type {Lab, Step} from '../../../src/lab/types.js';
 
 export function step(id: string, extra: Partial<Step> = {}): Step {
@@ -24,6 +24,16 @@ export function testLab(): Lab {
 		variables: [
 			{name: 'CLUSTER_NAME', default: 'yj-aks', pattern: '^[a-z][-a-z0-9]{0,62}$', description: {ko: '클러스터 이름', en: 'Cluster name'}},
 			{name: 'LOCATION', default: 'koreacentral', pattern: '^[a-z0-9]+$', description: {ko: '지역', en: 'Azure region'}},
+			{
+				name: 'CILIUM_VERSION',
+				default: '1.16.4',
+				pattern: '^[0-9.]+$',
+				description: {ko: 'Cilium 버전', en: 'Cilium version'},
+				choices: [
+					{value: '1.16.4', note: {ko: '문서의 버전, 지원 종료', en: "the guide's version, end of life"}},
+					{value: '1.20.0', note: {ko: '1.20 의 최신 패치', en: 'latest 1.20 patch'}},
+				],
+			},
 		],
 		lessons: [
 			{

@@ -43,8 +43,9 @@ const cleanFqdnCache = async (flags: string[], io: Parameters<PodProgram>[1], po
 		io.stderr.write('cilium-dbg fqdn cache clean: the confirmation prompt is not simulated by the practice cluster; pass -f (--force)\n');
 		return 1;
 	}
-	const matcher = pattern === undefined ? undefined : patternRegExp(pattern);
 	const datapath = Datapath.for(ctx);
+	// The agent in the pod compiles the pattern as its version does (`**.` differs from 1.19 on).
+	const matcher = pattern === undefined ? undefined : patternRegExp(pattern, 'toFQDNs', datapath.view().behaviour);
 	datapath.cache(podNode(pod)).forget(matcher ? (name) => matcher.test(name) : undefined);
 	datapath.persist();
 	io.stdout.write('FQDN proxy cache cleared\n');
