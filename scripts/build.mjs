@@ -86,6 +86,24 @@ export default function stringWidth(input, options) {
 			]);
 			return {contents, loader: 'js', resolveDir: path.dirname(file)};
 		});
+		// cli-truncate 5 (Ink's truncate-*) keeps a wide character that straddles the cut, so a Korean line comes out one
+		// column too wide and the terminal clips its "…" (sindresorhus/cli-truncate#28; fixed in cli-truncate 6.1.1 with
+		// slice-ansi 9, which need Node 22): each slice that comes out wider than asked is cut one column narrower.
+		builder.onLoad({filter: /[\\/]cli-truncate[\\/]index\.js$/}, ({path: file}) => {
+			const source = readFileSync(file, 'utf8');
+			const contents = patch(file, source, [
+				[
+					"import sliceAnsi from 'slice-ansi';",
+					`import __sliceAnsi from 'slice-ansi';
+function sliceAnsi(text, start, end) {
+	const slice = __sliceAnsi(text, start, end);
+	if (end === undefined || stringWidth(slice) <= end - start) return slice;
+	return end >= stringWidth(text) ? __sliceAnsi(text, start + 1, end) : __sliceAnsi(text, start, end - 1);
+}`,
+				],
+			]);
+			return {contents, loader: 'js', resolveDir: path.dirname(file)};
+		});
 		builder.onLoad({filter: /[\\/]slice-ansi[\\/]tokenize-ansi\.js$/}, ({path: file}) => {
 			const source = readFileSync(file, 'utf8');
 			const contents = patch(file, source, [["const GRAPHEME_SEGMENTER = new Intl.Segmenter(undefined, {granularity: 'grapheme'});", lazySegmenter('GRAPHEME_SEGMENTER', "undefined, {granularity: 'grapheme'}", true)]]);

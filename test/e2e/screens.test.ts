@@ -6,6 +6,7 @@ import {execFileSync} from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import stringWidth from 'string-width';
 import {startTerminal, type Terminal} from './helpers/tmux.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -138,4 +139,20 @@ describe('screens that fit an 80×24 terminal', () => {
 		terminal.press('q');
 		await terminal.waitFor('[exit 0]');
 	}, 60_000);
+});
+
+describe('Korean text cut to the width', () => {
+	it('the variables screen at 80 columns: no row wider than the terminal, and a cut Korean description ends in "…" (cli-truncate#28, patched in scripts/build.mjs)', async () => {
+		const home = fs.mkdtempSync(path.join(os.tmpdir(), 'cilium-lab-e2e-screens-'));
+		homes.push(home);
+		terminal = startTerminal(`env CI=false CILIUM_LAB_HOME=${home} CILIUM_LAB_PRACTICE_SPEED=instant node ${app} --lang ko; echo "[exit $?]"`, {columns: 80, rows: 24});
+		await terminal.waitFor(words.ko.track, 20_000);
+		terminal.press('Enter');
+		const screen = await terminal.waitFor('NODE_COUNT', 20_000);
+		const rows = rowsOf(screen, 24);
+		for (const row of rows) expect(stringWidth(row), screen).toBeLessThanOrEqual(80);
+		// "AKS 노드 수 (AKS 의 기본값: 3). 1–100. 비용은 노드 수에 비례한다." is cut at a Hangul syllable.
+		const nodeCount = rows[rows.findIndex((row) => row.includes('NODE_COUNT')) + 1]!.trimEnd();
+		expect(nodeCount, screen).toMatch(/노드 수.*…$/);
+	});
 });
