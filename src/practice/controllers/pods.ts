@@ -71,9 +71,56 @@ function podsPerNode(pods: readonly KubeObject[]): Map<string, number> {
 	return counts;
 }
 
-/** Picks the node with the fewest pods among those the pod's nodeSelector allows (readiness and taints are not weighed). */
-function chooseNode(nodes: readonly KubeObject[], counts: Map<string, number>, pod: KubeObject): KubeObject | undefined {
-	return nodes.filter(node => nodeFits(node, pod))
+interface LabelSelectorObject {
+	matchLabels?: Record<string, string>;
+	matchExpressions?: Array<{key: string; operator: string; values?: string[]}>;
+}
+
+function labelSelectorMatches(selector: LabelSelectorObject | undefined, labels: Record<string, string>): boolean {
+	if (!selector) return false;
+	const byLabels = Object.entries(selector.matchLabels ?? {}).every(([key, value]) => labels[key] === value);
+	return byLabels && (selector.matchExpressions ?? []).every(({key, operator, values = []}) => {
+		switch (operator) {
+			case 'In':
+				return key in labels && values.includes(labels[key]!);
+			case 'NotIn':
+				return !(key in labels) || !values.includes(labels[key]!);
+			case 'Exists':
+				return key in labels;
+			case 'DoesNotExist':
+				return !(key in labels);
+			default:
+				return false;
+		}
+	});
+}
+
+interface AffinityTerm {
+	labelSelector?: LabelSelectorObject;
+	topologyKey?: string;
+	namespaces?: string[];
+}
+
+/**
+ * The scheduler's InterPodAffinity filter for required terms on the hostname topology (the one the lab's and
+ * cilium-cli's workloads use): podAffinity needs a matching pod on the node, podAntiAffinity none.
+ */
+function affinityFits(node: KubeObject, pod: KubeObject, pods: readonly KubeObject[]): boolean {
+	const affinity = (podSpec(pod) as {affinity?: {podAffinity?: {requiredDuringSchedulingIgnoredDuringExecution?: AffinityTerm[]}; podAntiAffinity?: {requiredDuringSchedulingIgnoredDuringExecution?: AffinityTerm[]}}}).affinity;
+	if (!affinity) return true;
+	const onNode = (term: AffinityTerm) => {
+		const namespaces = term.namespaces?.length ? term.namespaces : [pod.metadata.namespace];
+		return pods.some(other => other !== pod && other.metadata.uid !== pod.metadata.uid && podSpec(other).nodeName === node.metadata.name && namespaces.includes(other.metadata.namespace) && !isTerminating(other) && labelSelectorMatches(term.labelSelector, other.metadata.labels ?? {}));
+	};
+	const hostname = (term: AffinityTerm) => (term.topologyKey ?? 'kubernetes.io/hostname') === 'kubernetes.io/hostname';
+	const required = (affinity.podAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []).filter(hostname);
+	const forbidden = (affinity.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []).filter(hostname);
+	return required.every(onNode) && !forbidden.some(onNode);
+}
+
+/** Picks the node with the fewest pods among those the pod's nodeSelector and required pod (anti-)affinity allow (readiness and taints are not weighed). */
+function chooseNode(nodes: readonly KubeObject[], counts: Map<string, number>, pod: KubeObject, pods: readonly KubeObject[] = []): KubeObject | undefined {
+	return nodes.filter(node => nodeFits(node, pod) && affinityFits(node, pod, pods))
 		.sort((a, b) => (counts.get(a.metadata.name) ?? 0) - (counts.get(b.metadata.name) ?? 0) || a.metadata.name.localeCompare(b.metadata.name))[0];
 }
 
@@ -141,6 +188,8 @@ export class PodLifecycle {
 		let counts: Map<string, number> | undefined;
 		let kubeSystem: readonly KubeObject[] | undefined;
 		const networkReady = new Map<string, boolean>();
+		// The pods with a node, for the affinity filter: those bound earlier in this pass count too.
+		const bound: KubeObject[] = pods.filter(pod => podSpec(pod).nodeName);
 		const hasNetwork = (node: KubeObject) => {
 			let ready = networkReady.get(node.metadata.name);
 			if (ready === undefined) {
@@ -160,9 +209,10 @@ export class PodLifecycle {
 			const spec = podSpec(pod);
 			if (!spec.nodeName) {
 				counts ??= podsPerNode(pods);
-				const node = chooseNode(nodes, counts, pod);
+				const node = chooseNode(nodes, counts, pod, bound);
 				if (!node) continue;
 				this.bind(pod, node);
+				bound.push({...pod, spec: {...podSpec(pod), nodeName: node.metadata.name}});
 				// Later choices in this pass count the pod just placed.
 				counts.set(node.metadata.name, (counts.get(node.metadata.name) ?? 0) + 1);
 				continue;
