@@ -6,6 +6,7 @@ import {appendPodLog, startContainerRun} from '../api/streams/logs.js';
 import {findPodProgram} from '../datapath/programs/index.js';
 import {backOffMaxMs, containerProcess, formatPod, goDuration, nextBackOff} from './containers.js';
 import {lookupImage} from './images.js';
+import {nodePodCidr} from './ipam.js';
 
 export type ContainerStartedListener = (pod: KubeObject, container: Container, ctx: PracticeContext) => void;
 
@@ -133,9 +134,9 @@ function nodeInternalIp(node: KubeObject | undefined): string {
 	return addresses.find(address => address.type === 'InternalIP')?.address ?? '10.224.0.4';
 }
 
-/** The next free address in the node's pod CIDR (a /24), skipping .0 and .1 as Azure's IPAM does. */
-function allocatePodIp(node: KubeObject | undefined, pods: readonly KubeObject[], reserved: Iterable<string>): string {
-	const cidr = (node?.spec as {podCIDR?: string} | undefined)?.podCIDR ?? '10.244.0.0/24';
+/** The next free address in the node's pod CIDR (ipam.ts nodePodCidr), skipping .0 and .1 (the network, the router). */
+function allocatePodIp(ctx: PracticeContext, node: KubeObject | undefined, pods: readonly KubeObject[], reserved: Iterable<string>): string {
+	const cidr = nodePodCidr(ctx, node) ?? '10.244.0.0/24';
 	const prefix = cidr.split('/')[0]!.split('.').slice(0, 3).join('.');
 	const used = new Set([...pods.map(pod => podStatus(pod).podIP).filter(Boolean), ...reserved]);
 	for (let host = 2; host < 255; host++) {
@@ -310,7 +311,7 @@ export class PodLifecycle {
 		};
 		try {
 			const hostIP = nodeInternalIp(node);
-			const podIP = podSpec(pod).hostNetwork ? hostIP : allocatePodIp(node, listView(store, 'v1', 'Pod').filter(other => podSpec(other).nodeName === node.metadata.name), this.reservedIps.values());
+			const podIP = podSpec(pod).hostNetwork ? hostIP : allocatePodIp(this.ctx, node, listView(store, 'v1', 'Pod').filter(other => podSpec(other).nodeName === node.metadata.name), this.reservedIps.values());
 			this.reservedIps.set(uid, podIP);
 			const at = rfc3339(clock.now());
 			modify(store, pod, draft => {

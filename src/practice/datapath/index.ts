@@ -7,6 +7,7 @@ import {startDatapathControllers} from './controller.js';
 import {hubble} from './hubble-tool.js';
 import {validateCiliumPolicy} from './policy.js';
 import {Datapath} from './runtime.js';
+import {startPolicyStatus} from './policy-status.js';
 
 export function start(ctx: PracticeContext): () => void {
 	const datapath = Datapath.for(ctx);
@@ -14,8 +15,10 @@ export function start(ctx: PracticeContext): () => void {
 	registerHostTool('hubble', hubble);
 	const unregister = registerPolicyValidators(ctx);
 	const stop = startDatapathControllers(ctx);
+	const stopPolicyStatus = startPolicyStatus(ctx);
 	return () => {
 		stop();
+		stopPolicyStatus();
 		for (const undo of unregister) undo();
 		setHubbleFlowSource(undefined);
 	};
