@@ -15,6 +15,18 @@ import {parseFieldSelector, parseLabelSelectorOrBadRequest} from './selectors.js
 import {invalidMessage, pruneUnknown, validateObject, validateSchema, type FieldCause} from './validation.js';
 import {applyDefaults} from './defaults.js';
 
+let lastEventNanos = 0n;
+
+/**
+ * client-go's recorder names an event `<object>.<UnixNano in hex>` (tools/record/event.go makeEvent), so a list in
+ * name order is the order they happened; the nanoseconds only grow here, so events of one millisecond keep theirs.
+ */
+function eventNameSuffix(nowMs: number): string {
+	const nanos = BigInt(Math.floor(nowMs)) * 1_000_000n;
+	lastEventNanos = nanos > lastEventNanos ? nanos : lastEventNanos + 1n;
+	return lastEventNanos.toString(16);
+}
+
 export interface ChangeRecord {
 	resourceVersion: number;
 	type: WatchEventType;
@@ -838,7 +850,7 @@ export function createStore(options: StoreOptions = {}): PracticeStore {
 			commit(eventKind, 'ADDED', {
 				apiVersion: 'v1',
 				kind: 'Event',
-				metadata: {name: `${involved.metadata.name}.${randomBytes(8).toString('hex')}`, namespace, uid: randomUUID(), creationTimestamp: at},
+				metadata: {name: `${involved.metadata.name}.${eventNameSuffix(now())}`, namespace, uid: randomUUID(), creationTimestamp: at},
 				involvedObject: {
 					kind: involved.kind,
 					namespace: involved.metadata.namespace,

@@ -146,7 +146,8 @@ function nodeRoles(node: KubeObject): string {
 		.filter(Boolean);
 	const role = node.metadata.labels?.['kubernetes.io/role'];
 	if (role) roles.push(role);
-	return roles.length ? roles.sort().join(',') : '<none>';
+	// kubectl's findNodeRoles collects them in a set: node-role.kubernetes.io/agent and kubernetes.io/role=agent are one role.
+	return roles.length ? [...new Set(roles)].sort().join(',') : '<none>';
 }
 
 function nodeAddress(node: KubeObject, type: string): string {

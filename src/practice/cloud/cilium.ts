@@ -13,6 +13,7 @@ import {lines, notSimulated, pollUntil} from './tool-io.js';
 import {listReleases, upgradeCiliumRelease} from './helm.js';
 import {mergeValues, ValuesError} from './helm-values.js';
 import {ciliumChartVersion} from './cilium-chart.js';
+import {compileTestFilters, connectivityDeploymentNames, connectivityWorkloads, notSimulatedTests, readWorld, runConnectivityTests, type ConnectivityParams} from './connectivity.js';
 
 export const ciliumCliVersion = 'v0.16.21';
 const goVersion = 'go1.23.4';
@@ -308,120 +309,6 @@ async function hubblePortForward(run: Run, argv: string[]): Promise<number> {
 
 // --- connectivity test --------------------------------------------------------------------------
 
-interface ConnectivityTest {
-	name: string;
-	/** Why it is skipped on this cluster, if it is. */
-	skip?: (features: Features) => string | undefined;
-	scenarios: number;
-}
-
-interface Features {
-	envoy: boolean;
-	egressGateway: boolean;
-	encryption: boolean;
-	ingressController: boolean;
-	nodes: number;
-}
-
-const needs = (what: keyof Features, label: string) => (features: Features) => (features[what] ? undefined : `skipped by condition: ${label}`);
-
-const connectivityTests: ConnectivityTest[] = [
-	{name: 'no-unexpected-packet-drops', scenarios: 1},
-	{name: 'no-policies', scenarios: 9},
-	{name: 'no-policies-from-outside', scenarios: 2},
-	{name: 'no-policies-extra', scenarios: 4},
-	{name: 'allow-all-except-world', scenarios: 6},
-	{name: 'client-ingress', scenarios: 2},
-	{name: 'client-ingress-knp', scenarios: 2},
-	{name: 'allow-all-with-metrics-check', scenarios: 4},
-	{name: 'all-ingress-deny', scenarios: 5},
-	{name: 'all-ingress-deny-knp', scenarios: 5},
-	{name: 'all-egress-deny', scenarios: 6},
-	{name: 'all-egress-deny-knp', scenarios: 6},
-	{name: 'all-entities-deny', scenarios: 5},
-	{name: 'cluster-entity', scenarios: 1},
-	{name: 'cluster-entity-multi-cluster', scenarios: 1, skip: () => 'skipped by condition: multi-cluster only'},
-	{name: 'host-entity-egress', scenarios: 2},
-	{name: 'host-entity-ingress', scenarios: 2},
-	{name: 'echo-ingress', scenarios: 2},
-	{name: 'echo-ingress-knp', scenarios: 2},
-	{name: 'client-ingress-icmp', scenarios: 2},
-	{name: 'client-egress', scenarios: 2},
-	{name: 'client-egress-knp', scenarios: 2},
-	{name: 'client-egress-expression', scenarios: 2},
-	{name: 'client-egress-expression-knp', scenarios: 2},
-	{name: 'client-with-service-account-egress-to-echo', scenarios: 2},
-	{name: 'client-egress-to-echo-service-account', scenarios: 2},
-	{name: 'to-entities-world', scenarios: 3},
-	{name: 'to-cidr-external', scenarios: 2},
-	{name: 'to-cidr-external-knp', scenarios: 2},
-	{name: 'from-cidr-host-netns', scenarios: 1},
-	{name: 'echo-ingress-from-other-client-deny', scenarios: 4},
-	{name: 'client-ingress-from-other-client-icmp-deny', scenarios: 4},
-	{name: 'client-egress-to-echo-deny', scenarios: 4},
-	{name: 'client-ingress-to-echo-named-port-deny', scenarios: 2},
-	{name: 'client-egress-to-echo-expression-deny', scenarios: 2},
-	{name: 'client-with-service-account-egress-to-echo-deny', scenarios: 2},
-	{name: 'client-egress-to-echo-service-account-deny', scenarios: 1},
-	{name: 'client-egress-to-cidr-deny', scenarios: 2},
-	{name: 'client-egress-to-cidr-deny-default', scenarios: 2},
-	{name: 'health', scenarios: 1},
-	{name: 'north-south-loadbalancing', scenarios: 2},
-	{name: 'pod-to-pod-encryption', scenarios: 1, skip: needs('encryption', 'encryption enabled')},
-	{name: 'node-to-node-encryption', scenarios: 1, skip: needs('encryption', 'encryption enabled')},
-	{name: 'egress-gateway', scenarios: 4, skip: needs('egressGateway', 'egress gateway enabled')},
-	{name: 'egress-gateway-excluded-cidrs', scenarios: 2, skip: needs('egressGateway', 'egress gateway enabled')},
-	{name: 'pod-to-node-cidrpolicy', scenarios: 2},
-	{name: 'north-south-loadbalancing-with-l7-policy', scenarios: 2, skip: needs('envoy', 'L7 proxy')},
-	{name: 'echo-ingress-l7', scenarios: 6, skip: needs('envoy', 'L7 proxy')},
-	{name: 'echo-ingress-l7-named-port', scenarios: 6, skip: needs('envoy', 'L7 proxy')},
-	{name: 'client-egress-l7-method', scenarios: 4, skip: needs('envoy', 'L7 proxy')},
-	{name: 'client-egress-l7', scenarios: 6, skip: needs('envoy', 'L7 proxy')},
-	{name: 'client-egress-l7-named-port', scenarios: 6, skip: needs('envoy', 'L7 proxy')},
-	{name: 'client-egress-l7-tls-deny-without-headers', scenarios: 1, skip: needs('envoy', 'L7 proxy')},
-	{name: 'client-egress-l7-tls-headers', scenarios: 1, skip: needs('envoy', 'L7 proxy')},
-	{name: 'client-egress-l7-set-header', scenarios: 2, skip: needs('envoy', 'L7 proxy')},
-	{name: 'echo-ingress-auth-always-fail', scenarios: 2, skip: () => 'skipped by condition: mutual auth enabled'},
-	{name: 'echo-ingress-mutual-auth-spiffe', scenarios: 2, skip: () => 'skipped by condition: mutual auth enabled'},
-	{name: 'pod-to-ingress-service', scenarios: 2, skip: needs('ingressController', 'ingress controller enabled')},
-	{name: 'pod-to-ingress-service-deny-all', scenarios: 2, skip: needs('ingressController', 'ingress controller enabled')},
-	{name: 'pod-to-ingress-service-allow-ingress-identity', scenarios: 2, skip: needs('ingressController', 'ingress controller enabled')},
-	{name: 'dns-only', scenarios: 3, skip: needs('envoy', 'L7 proxy')},
-	{name: 'to-fqdns', scenarios: 3, skip: needs('envoy', 'L7 proxy')},
-	{name: 'check-log-errors', scenarios: 1},
-];
-
-function testWorkloads(namespace: string): KubeObject[] {
-	const deploymentOf = (name: string, kind: string, image: string, extraLabels: Record<string, string> = {}): KubeObject => ({
-		apiVersion: 'apps/v1',
-		kind: 'Deployment',
-		metadata: {name, namespace, labels: {name, kind, ...extraLabels}},
-		spec: {
-			replicas: 1,
-			selector: {matchLabels: {name, kind}},
-			template: {
-				metadata: {labels: {name, kind, ...extraLabels}},
-				spec: {containers: [{name: kind === 'client' ? 'client' : 'echo-container', image, ...(kind === 'client' ? {command: ['/usr/bin/pause']} : {ports: [{name: 'http-8080', containerPort: 8080}]})}]},
-			},
-		},
-	});
-	const echoService = (name: string, other: string): KubeObject => ({
-		apiVersion: 'v1',
-		kind: 'Service',
-		metadata: {name, namespace, labels: {kind: 'echo'}},
-		spec: {type: 'NodePort', selector: {name: other}, ports: [{name: 'http', port: 8080}]},
-	});
-	return [
-		{apiVersion: 'v1', kind: 'Namespace', metadata: {name: namespace, labels: {'app.kubernetes.io/name': 'cilium-cli'}}},
-		echoService('echo-same-node', 'echo-same-node'),
-		deploymentOf('echo-same-node', 'echo', 'quay.io/cilium/json-mock:v1.3.8', {other: 'echo'}),
-		deploymentOf('client', 'client', 'quay.io/cilium/alpine-curl:v1.10.0'),
-		deploymentOf('client2', 'client', 'quay.io/cilium/alpine-curl:v1.10.0', {other: 'client'}),
-		echoService('echo-other-node', 'echo-other-node'),
-		deploymentOf('echo-other-node', 'echo', 'quay.io/cilium/json-mock:v1.3.8', {first: 'echo'}),
-	];
-}
-
 function clusterName(run: Run): string {
 	try {
 		const file = (run.io.env.KUBECONFIG ?? '').split(path.delimiter)[0];
@@ -432,39 +319,85 @@ function clusterName(run: Run): string {
 	return 'default';
 }
 
+function durationSeconds(text: string | undefined, flag: string, fallback: number): number {
+	if (text === undefined) return fallback;
+	const ms = parseGoDuration(text);
+	if (ms === undefined) throw new CiliumFailure(`invalid argument "${text}" for "--${flag}" flag: time: invalid duration "${text}"`);
+	return ms / 1000;
+}
+
+/** Nodes that take workloads: those without a control-plane NoSchedule taint (detectSingleNode, check/context.go). */
+function workerNodes(ctx: PracticeContext): number {
+	return ctx.store.list('v1', 'Node').filter(node => !((node.spec as {taints?: Array<{key: string; effect: string}>} | undefined)?.taints ?? []).some(taint => (taint.key === 'node-role.kubernetes.io/master' || taint.key === 'node-role.kubernetes.io/control-plane') && taint.effect === 'NoSchedule')).length;
+}
+
 async function connectivityTest(run: Run, argv: string[]): Promise<number> {
 	const parsed = parseArgs(
 		argv,
-		{...globalOptions, testNamespace: {names: ['--test-namespace'], type: 'value'}, test: {names: ['--test'], type: 'list'}, verbose: {names: ['--verbose', '-v'], type: 'flag', boolean: true}, singleNode: {names: ['--single-node'], type: 'flag', boolean: true}},
+		{
+			...globalOptions,
+			testNamespace: {names: ['--test-namespace'], type: 'value'},
+			test: {names: ['--test'], type: 'list'},
+			verbose: {names: ['--verbose', '-v'], type: 'flag', boolean: true},
+			singleNode: {names: ['--single-node'], type: 'flag', boolean: true},
+			externalTarget: {names: ['--external-target'], type: 'value'},
+			externalIp: {names: ['--external-ip'], type: 'value'},
+			externalOtherIp: {names: ['--external-other-ip'], type: 'value'},
+			connectTimeout: {names: ['--connect-timeout'], type: 'value'},
+			requestTimeout: {names: ['--request-timeout'], type: 'value'},
+		},
 		'pflag',
 	);
+	// --test is a pflag StringSlice: repeated, and comma-separated within one use.
+	const filters = ((parsed.options.test as string[] | undefined) ?? []).flatMap(value => value.split(','));
+	let compiled: {runTests: RegExp[]; skipTests: RegExp[]};
+	try {
+		compiled = compileTestFilters(filters);
+	} catch (error) {
+		throw new CiliumFailure((error as Error).message);
+	}
 	requireAccess(run);
 	const namespace = stringOption(parsed, 'namespace') ?? 'kube-system';
-	const testNamespace = `${stringOption(parsed, 'testNamespace') ?? 'cilium-test'}-1`;
 	const cluster = clusterName(run);
+	const params: ConnectivityParams = {
+		testNamespace: `${stringOption(parsed, 'testNamespace') ?? 'cilium-test'}-1`,
+		clusterName: cluster,
+		singleNode: flagOption(parsed, 'singleNode'),
+		verbose: flagOption(parsed, 'verbose'),
+		externalTarget: stringOption(parsed, 'externalTarget') ?? 'one.one.one.one.',
+		externalIp: stringOption(parsed, 'externalIp') ?? '1.1.1.1',
+		externalOtherIp: stringOption(parsed, 'externalOtherIp') ?? '1.0.0.1',
+		connectTimeoutSeconds: durationSeconds(stringOption(parsed, 'connectTimeout'), 'connect-timeout', 2),
+		requestTimeoutSeconds: durationSeconds(stringOption(parsed, 'requestTimeout'), 'request-timeout', 10),
+		...compiled,
+	};
+	const testNamespace = params.testNamespace;
 	const {ctx, io} = run;
-	run.out(`ℹ️  cilium-lab practice cluster: the test workloads below are real objects in this cluster; the traffic checks are simulated from Cilium's state (no packets are sent).`);
-	run.out(`ℹ️  Monitor aggregation detected, will skip some flow validation steps`);
+	run.out(`ℹ️  cilium-lab practice cluster: each test below runs cilium-cli's own commands (curl, ping) in the test pods through the simulated datapath, with the test's policies applied; not simulated: ${notSimulatedTests}.`);
 	let status = collectStatus(ctx, namespace);
 	if (status.errors.length > 0) {
 		run.out(`⌛ [${cluster}] Waiting for Cilium to be ready...`);
 		const ready = await pollUntil(ctx.clock, io.signal, 5 * 60_000, 2000, () => (status = collectStatus(ctx, namespace)).errors.length === 0);
 		if (!ready) throw new CiliumFailure(`connectivity test failed: Cilium is not ready: ${status.errors[0]?.message}`);
 	}
-	for (const object of testWorkloads(testNamespace)) {
-		if (object.kind === 'Namespace') run.out(`✨ [${cluster}] Creating namespace ${testNamespace} for connectivity check...`);
-		else if (object.kind === 'Deployment') run.out(`✨ [${cluster}] Deploying ${object.metadata.name} deployment...`);
-		else run.out(`✨ [${cluster}] Deploying ${object.metadata.name} service...`);
-		const existing = ctx.store.get(object.apiVersion, object.kind, object.metadata.namespace, object.metadata.name);
-		if (!existing) ctx.store.create(object);
+	if (!params.singleNode && workerNodes(ctx) === 1) {
+		params.singleNode = true;
+		run.out('ℹ️  Single-node environment detected, enabling single-node connectivity test');
 	}
-	for (const name of ['client', 'client2', 'echo-same-node', 'echo-other-node']) {
+	run.out('ℹ️  Monitor aggregation detected, will skip some flow validation steps');
+	for (const step of connectivityWorkloads(params)) {
+		const missing = step.objects.filter(object => !ctx.store.get(object.apiVersion, object.kind, object.metadata.namespace, object.metadata.name));
+		if (missing.length === 0) continue;
+		if (step.log) run.out(`✨ [${cluster}] ${step.log}`);
+		for (const object of missing) ctx.store.create(object);
+	}
+	for (const name of connectivityDeploymentNames(params.singleNode)) {
 		run.out(`⌛ [${cluster}] Waiting for deployment ${testNamespace}/${name} to become ready...`);
 		const ready = await pollUntil(ctx.clock, io.signal, 5 * 60_000, 2000, () => {
 			const deployment = ctx.store.get('apps/v1', 'Deployment', testNamespace, name);
 			return Number((deployment?.status as {readyReplicas?: number} | undefined)?.readyReplicas ?? 0) >= 1;
 		});
-		if (!ready) throw new CiliumFailure(`connectivity test failed: timeout reached waiting for deployment ${testNamespace}/${name} to become ready (last error: only 0 of 1 replicas are available)`);
+		if (!ready) throw new CiliumFailure(`timeout reached waiting for deployment ${testNamespace}/${name} to become ready (last error: only 0 of 1 replicas are available)`);
 	}
 	const relay = ctx.store.get('apps/v1', 'Deployment', namespace, 'hubble-relay');
 	run.out('🔭 Enabling Hubble telescope...');
@@ -475,45 +408,9 @@ async function connectivityTest(run: Run, argv: string[]): Promise<number> {
 		run.out('   cilium hubble port-forward&');
 	}
 	run.out(`ℹ️  Cilium version: ${runningVersion(ctx, namespace) ?? 'unknown'}`);
-	const config = (ctx.store.get('v1', 'ConfigMap', namespace, 'cilium-config')?.data ?? {}) as Record<string, string>;
-	const features: Features = {
-		envoy: config['enable-l7-proxy'] !== 'false',
-		egressGateway: config['enable-ipv4-egress-gateway'] === 'true',
-		encryption: config['enable-ipsec'] === 'true' || config['enable-wireguard'] === 'true',
-		ingressController: config['enable-ingress-controller'] === 'true',
-		nodes: ctx.store.list('v1', 'Node').length,
-	};
-	const wanted = parsed.options.test as string[] | undefined;
-	const tests = connectivityTests.filter(test => !wanted || wanted.some(pattern => test.name.includes(pattern.replace(/^!/, '')) !== pattern.startsWith('!')));
-	run.out(`🏃[${testNamespace}] Running ${tests.length} tests ...`);
-	let actions = 0;
-	let skipped = 0;
-	let index = 0;
-	for (const test of tests) {
-		index++;
-		const reason = test.skip?.(features);
-		if (reason) {
-			skipped++;
-			run.out(`[=] [${testNamespace}] Skipping test [${test.name}] [${index}/${tests.length}] (${reason})`);
-			continue;
-		}
-		run.out(`[=] [${testNamespace}] Test [${test.name}] [${index}/${tests.length}]`);
-		const testActions = test.scenarios * Math.max(1, Math.min(features.nodes, 2));
-		await ctx.clock.sleep(1500, io.signal);
-		io.stdout.write(`${'.'.repeat(testActions)}\n`);
-		actions += testActions;
-		status = collectStatus(ctx, namespace);
-		if (status.errors.length > 0) {
-			run.out('');
-			run.out(`📋 Test Report [${testNamespace}]`);
-			run.out(`❌ 1/${tests.length - skipped} tests failed (1/${actions} actions), ${skipped} tests skipped, 0 scenarios skipped:`);
-			run.out(`Test [${test.name}]:`);
-			run.out(`  ❌ Cilium became unhealthy during the test: ${status.errors[0]!.message}`);
-			throw new CiliumFailure(`[${testNamespace}] 1 tests failed`);
-		}
-	}
-	run.out('');
-	run.out(`✅ [${testNamespace}] All ${tests.length - skipped} tests (${actions} actions) successful, ${skipped} tests skipped, 0 scenarios skipped.`);
+	const world = readWorld(ctx, params);
+	const failed = await runConnectivityTests(ctx, params, {write: text => io.stdout.write(text)}, io.signal, world);
+	if (failed > 0) throw new CiliumFailure(`[${testNamespace}] ${failed} tests failed`);
 	return 0;
 }
 

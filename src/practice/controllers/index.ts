@@ -7,13 +7,14 @@ import {reconcileEndpoints} from './endpoints.js';
 import {writeStartupLogs} from './logs.js';
 import {listView} from './objects.js';
 import {reconcileNodes} from './nodes.js';
+import {reconcileCiliumNodes} from './ipam.js';
 import {onContainerStarted, PodLifecycle} from './pods.js';
 import {reconcileDaemonSets, reconcileDeployments, reconcileReplicaSets} from './workloads.js';
 
 export {cniAnnotation, networkNotReadyMessage} from './nodes.js';
 export {podStartTimings, onContainerStarted, type ContainerStartedListener} from './pods.js';
 
-const watchedKinds = new Set(['Pod', 'Node', 'Deployment', 'ReplicaSet', 'DaemonSet', 'Service']);
+const watchedKinds = new Set(['Pod', 'Node', 'Deployment', 'ReplicaSet', 'DaemonSet', 'Service', 'CustomResourceDefinition']);
 
 /** The daemon starts every part through its `start` (a PracticePart). */
 export const start = (ctx: PracticeContext) => startControllers(ctx);
@@ -45,6 +46,7 @@ export function startControllers(ctx: PracticeContext): () => void {
 				reconcileDaemonSets(ctx, listView(ctx.store, 'v1', 'Pod'));
 				pods.reconcile(listView(ctx.store, 'v1', 'Pod'));
 				reconcileNodes(ctx);
+				reconcileCiliumNodes(ctx);
 				reconcileEndpoints(ctx, listView(ctx.store, 'v1', 'Pod'));
 				if (!again) break;
 			}

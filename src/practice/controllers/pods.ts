@@ -2,6 +2,11 @@ import {randomBytes} from 'node:crypto';
 import type {KubeObject, PracticeContext} from '../types.js';
 import {isNodeReady, nodeNetworkReady} from './nodes.js';
 import {getView, isTerminating, listView, modify, podSpec, podStatus, rfc3339, type Container} from './objects.js';
+import {appendPodLog, startContainerRun} from '../api/streams/logs.js';
+import {findPodProgram} from '../datapath/programs/index.js';
+import {backOffMaxMs, containerProcess, formatPod, goDuration, nextBackOff} from './containers.js';
+import {lookupImage} from './images.js';
+import {nodePodCidr} from './ipam.js';
 
 export type ContainerStartedListener = (pod: KubeObject, container: Container, ctx: PracticeContext) => void;
 
@@ -71,9 +76,56 @@ function podsPerNode(pods: readonly KubeObject[]): Map<string, number> {
 	return counts;
 }
 
-/** Picks the node with the fewest pods among those the pod's nodeSelector allows (readiness and taints are not weighed). */
-function chooseNode(nodes: readonly KubeObject[], counts: Map<string, number>, pod: KubeObject): KubeObject | undefined {
-	return nodes.filter(node => nodeFits(node, pod))
+interface LabelSelectorObject {
+	matchLabels?: Record<string, string>;
+	matchExpressions?: Array<{key: string; operator: string; values?: string[]}>;
+}
+
+function labelSelectorMatches(selector: LabelSelectorObject | undefined, labels: Record<string, string>): boolean {
+	if (!selector) return false;
+	const byLabels = Object.entries(selector.matchLabels ?? {}).every(([key, value]) => labels[key] === value);
+	return byLabels && (selector.matchExpressions ?? []).every(({key, operator, values = []}) => {
+		switch (operator) {
+			case 'In':
+				return key in labels && values.includes(labels[key]!);
+			case 'NotIn':
+				return !(key in labels) || !values.includes(labels[key]!);
+			case 'Exists':
+				return key in labels;
+			case 'DoesNotExist':
+				return !(key in labels);
+			default:
+				return false;
+		}
+	});
+}
+
+interface AffinityTerm {
+	labelSelector?: LabelSelectorObject;
+	topologyKey?: string;
+	namespaces?: string[];
+}
+
+/**
+ * The scheduler's InterPodAffinity filter for required terms on the hostname topology (the one the lab's and
+ * cilium-cli's workloads use): podAffinity needs a matching pod on the node, podAntiAffinity none.
+ */
+function affinityFits(node: KubeObject, pod: KubeObject, pods: readonly KubeObject[]): boolean {
+	const affinity = (podSpec(pod) as {affinity?: {podAffinity?: {requiredDuringSchedulingIgnoredDuringExecution?: AffinityTerm[]}; podAntiAffinity?: {requiredDuringSchedulingIgnoredDuringExecution?: AffinityTerm[]}}}).affinity;
+	if (!affinity) return true;
+	const onNode = (term: AffinityTerm) => {
+		const namespaces = term.namespaces?.length ? term.namespaces : [pod.metadata.namespace];
+		return pods.some(other => other !== pod && other.metadata.uid !== pod.metadata.uid && podSpec(other).nodeName === node.metadata.name && namespaces.includes(other.metadata.namespace) && !isTerminating(other) && labelSelectorMatches(term.labelSelector, other.metadata.labels ?? {}));
+	};
+	const hostname = (term: AffinityTerm) => (term.topologyKey ?? 'kubernetes.io/hostname') === 'kubernetes.io/hostname';
+	const required = (affinity.podAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []).filter(hostname);
+	const forbidden = (affinity.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []).filter(hostname);
+	return required.every(onNode) && !forbidden.some(onNode);
+}
+
+/** Picks the node with the fewest pods among those the pod's nodeSelector and required pod (anti-)affinity allow (readiness and taints are not weighed). */
+function chooseNode(nodes: readonly KubeObject[], counts: Map<string, number>, pod: KubeObject, pods: readonly KubeObject[] = []): KubeObject | undefined {
+	return nodes.filter(node => nodeFits(node, pod) && affinityFits(node, pod, pods))
 		.sort((a, b) => (counts.get(a.metadata.name) ?? 0) - (counts.get(b.metadata.name) ?? 0) || a.metadata.name.localeCompare(b.metadata.name))[0];
 }
 
@@ -82,9 +134,9 @@ function nodeInternalIp(node: KubeObject | undefined): string {
 	return addresses.find(address => address.type === 'InternalIP')?.address ?? '10.224.0.4';
 }
 
-/** The next free address in the node's pod CIDR (a /24), skipping .0 and .1 as Azure's IPAM does. */
-function allocatePodIp(node: KubeObject | undefined, pods: readonly KubeObject[], reserved: Iterable<string>): string {
-	const cidr = (node?.spec as {podCIDR?: string} | undefined)?.podCIDR ?? '10.244.0.0/24';
+/** The next free address in the node's pod CIDR (ipam.ts nodePodCidr), skipping .0 and .1 (the network, the router). */
+function allocatePodIp(ctx: PracticeContext, node: KubeObject | undefined, pods: readonly KubeObject[], reserved: Iterable<string>): string {
+	const cidr = nodePodCidr(ctx, node) ?? '10.244.0.0/24';
 	const prefix = cidr.split('/')[0]!.split('.').slice(0, 3).join('.');
 	const used = new Set([...pods.map(pod => podStatus(pod).podIP).filter(Boolean), ...reserved]);
 	for (let host = 2; host < 255; host++) {
@@ -141,6 +193,8 @@ export class PodLifecycle {
 		let counts: Map<string, number> | undefined;
 		let kubeSystem: readonly KubeObject[] | undefined;
 		const networkReady = new Map<string, boolean>();
+		// The pods with a node, for the affinity filter: those bound earlier in this pass count too.
+		const bound: KubeObject[] = pods.filter(pod => podSpec(pod).nodeName);
 		const hasNetwork = (node: KubeObject) => {
 			let ready = networkReady.get(node.metadata.name);
 			if (ready === undefined) {
@@ -160,9 +214,10 @@ export class PodLifecycle {
 			const spec = podSpec(pod);
 			if (!spec.nodeName) {
 				counts ??= podsPerNode(pods);
-				const node = chooseNode(nodes, counts, pod);
+				const node = chooseNode(nodes, counts, pod, bound);
 				if (!node) continue;
 				this.bind(pod, node);
+				bound.push({...pod, spec: {...podSpec(pod), nodeName: node.metadata.name}});
 				// Later choices in this pass count the pod just placed.
 				counts.set(node.metadata.name, (counts.get(node.metadata.name) ?? 0) + 1);
 				continue;
@@ -256,7 +311,7 @@ export class PodLifecycle {
 		};
 		try {
 			const hostIP = nodeInternalIp(node);
-			const podIP = podSpec(pod).hostNetwork ? hostIP : allocatePodIp(node, listView(store, 'v1', 'Pod').filter(other => podSpec(other).nodeName === node.metadata.name), this.reservedIps.values());
+			const podIP = podSpec(pod).hostNetwork ? hostIP : allocatePodIp(this.ctx, node, listView(store, 'v1', 'Pod').filter(other => podSpec(other).nodeName === node.metadata.name), this.reservedIps.values());
 			this.reservedIps.set(uid, podIP);
 			const at = rfc3339(clock.now());
 			modify(store, pod, draft => {
@@ -276,10 +331,7 @@ export class PodLifecycle {
 			for (const container of containers) {
 				await clock.sleep(podStartTimings.pull / containers.length, this.signal);
 				if (!alive()) return;
-				const image = container.image ?? '';
-				store.recordEvent(pod, 'Normal', 'Pulling', `Pulling image "${image}"`, kubeletEventSource);
-				const pullSeconds = (podStartTimings.pull / 1000).toFixed(3);
-				store.recordEvent(pod, 'Normal', 'Pulled', `Successfully pulled image "${image}" in ${pullSeconds}s (${pullSeconds}s including waiting). Image size: 7438512 bytes.`, kubeletEventSource);
+				if (!(await this.pullImage(container, alive))) return;
 				await clock.sleep(podStartTimings.create / containers.length, this.signal);
 				if (!alive()) return;
 				store.recordEvent(pod, 'Normal', 'Created', `Created container ${container.name}`, kubeletEventSource);
@@ -288,6 +340,7 @@ export class PodLifecycle {
 			const started = rfc3339(clock.now());
 			const current = alive();
 			if (!current) return;
+			const containerIds = containers.map(() => randomBytes(32).toString('hex'));
 			modify(store, current, draft => {
 				const status = (draft.status ??= {}) as Record<string, unknown>;
 				status.phase = 'Running';
@@ -295,11 +348,11 @@ export class PodLifecycle {
 				status.podIPs = [{ip: podIP}];
 				const conditions = (status.conditions ??= []) as Array<Record<string, unknown>>;
 				setCondition(conditions, 'PodReadyToStartContainers', 'True', started);
-				status.containerStatuses = containers.map(container => ({
+				status.containerStatuses = containers.map((container, index) => ({
 					name: container.name,
 					image: container.image ?? '',
 					imageID: `${container.image ?? ''}@sha256:${randomBytes(32).toString('hex')}`,
-					containerID: `containerd://${randomBytes(32).toString('hex')}`,
+					containerID: `containerd://${containerIds[index]}`,
 					ready: false,
 					restartCount: 0,
 					started: true,
@@ -309,6 +362,7 @@ export class PodLifecycle {
 			});
 			const runningPod = alive();
 			if (runningPod) {
+				containers.forEach((container, index) => startContainerRun(runningPod, container.name, containerIds[index]!));
 				for (const container of containers) {
 					for (const listener of containerStartedListeners) {
 						try {
@@ -320,13 +374,27 @@ export class PodLifecycle {
 				}
 			}
 			this.onProgress();
+			// Containers whose process exits (the image's default shell, `sleep 5`, `curl …`) run it and restart.
+			if (runningPod) {
+				containers.forEach((container, index) => {
+					const lookup = lookupImage(container.image ?? '');
+					if (!lookup.ok) return;
+					const process = containerProcess(container, lookup.model, name => findPodProgram(name, runningPod));
+					if (process.kind === 'exits') void this.supervise(runningPod, container, process.argv, containerIds[index]!);
+				});
+			}
 			await clock.sleep(podStartTimings.ready, this.signal);
 			const running = alive();
 			if (!running) return;
 			const readyAt = rfc3339(clock.now());
+			let allReady = true;
 			modify(store, running, draft => {
 				const status = draft.status as Record<string, unknown> & {containerStatuses: Array<Record<string, unknown>>};
-				for (const containerStatus of status.containerStatuses) containerStatus.ready = true;
+				for (const containerStatus of status.containerStatuses) {
+					containerStatus.ready = Boolean((containerStatus.state as {running?: unknown} | undefined)?.running);
+					allReady &&= containerStatus.ready as boolean;
+				}
+				if (!allReady) return;
 				const conditions = (status.conditions ??= []) as Array<Record<string, unknown>>;
 				for (const condition of conditions) {
 					if (condition.type === 'Ready' || condition.type === 'ContainersReady') {
@@ -343,6 +411,170 @@ export class PodLifecycle {
 			this.reservedIps.delete(uid);
 			this.inFlight.delete(uid);
 			this.onProgress();
+		}
+	}
+
+	/**
+	 * At instant speed the back-offs take no time; a crash loop or a failing pull still yields between tries (a
+	 * quarter second, a second and a half for a back-off of 10s or more) so it neither spins nor flickers past a reader.
+	 */
+	private async backOffSleep(ms: number): Promise<void> {
+		await this.ctx.clock.sleep(ms, this.signal);
+		if (this.ctx.clock.speed === 'instant') await new Promise<void>((resolve, reject) => {
+			const timer = setTimeout(resolve, ms >= 9000 ? 1500 : 250);
+			this.signal.addEventListener('abort', () => {
+				clearTimeout(timer);
+				reject(new Error('aborted'));
+			}, {once: true});
+		});
+	}
+
+	private setContainerStatus(pod: KubeObject, name: string, change: (status: Record<string, unknown>) => void, podChange?: (status: Record<string, unknown>) => void): KubeObject | undefined {
+		return modify(this.ctx.store, pod, draft => {
+			const status = (draft.status ??= {}) as Record<string, unknown>;
+			const statuses = (status.containerStatuses ??= []) as Array<Record<string, unknown>>;
+			const entry = statuses.find(candidate => candidate.name === name);
+			if (entry) change(entry);
+			podChange?.(status);
+		});
+	}
+
+	/**
+	 * The kubelet's image pull (pkg/kubelet/images/image_manager.go EnsureImageExists, events in its order): Pulling,
+	 * then Pulled; or Failed with containerd's error and "Error: ErrImagePull", then "Back-off pulling image" and
+	 * "Error: ImagePullBackOff" until the back-off (10s doubling to 5m) lets it try again. The image is read from the
+	 * pod each time (an edited image is pulled on the next try). Resolves false when the pod went away.
+	 */
+	private async pullImage(container: Container, alive: () => KubeObject | undefined): Promise<boolean> {
+		const {store} = this.ctx;
+		let backOff: number | undefined;
+		for (;;) {
+			const current = alive();
+			if (!current) return false;
+			const image = podSpec(current).containers.find(candidate => candidate.name === container.name)?.image ?? container.image ?? '';
+			const lookup = lookupImage(image);
+			if (!lookup.ok && lookup.code === 'InvalidImageName') {
+				// Not retried: the pod waits until its image is edited (each sync repeats the events, counted).
+				store.recordEvent(current, 'Warning', 'InspectFailed', lookup.message, kubeletEventSource);
+				store.recordEvent(current, 'Warning', 'Failed', 'Error: InvalidImageName', kubeletEventSource);
+				this.setContainerStatus(current, container.name, entry => void (entry.state = {waiting: {reason: 'InvalidImageName', message: lookup.message}}));
+				await this.backOffSleep(backOffMaxMs);
+				continue;
+			}
+			store.recordEvent(current, 'Normal', 'Pulling', `Pulling image "${image}"`, kubeletEventSource);
+			if (lookup.ok) {
+				const pullSeconds = (podStartTimings.pull / 1000).toFixed(3);
+				store.recordEvent(current, 'Normal', 'Pulled', `Successfully pulled image "${image}" in ${pullSeconds}s (${pullSeconds}s including waiting). Image size: 7438512 bytes.`, kubeletEventSource);
+				return true;
+			}
+			store.recordEvent(current, 'Warning', 'Failed', `Failed to pull image "${image}": ${lookup.message}`, kubeletEventSource);
+			store.recordEvent(current, 'Warning', 'Failed', 'Error: ErrImagePull', kubeletEventSource);
+			this.setContainerStatus(current, container.name, entry => void (entry.state = {waiting: {reason: 'ErrImagePull', message: lookup.message}}));
+			backOff = nextBackOff(backOff);
+			// The next sync finds the pull in back-off.
+			await this.backOffSleep(1000);
+			const waiting = alive();
+			if (!waiting) return false;
+			store.recordEvent(waiting, 'Normal', 'BackOff', `Back-off pulling image "${image}"`, kubeletEventSource);
+			store.recordEvent(waiting, 'Warning', 'Failed', 'Error: ImagePullBackOff', kubeletEventSource);
+			this.setContainerStatus(waiting, container.name, entry => void (entry.state = {waiting: {reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}"`}}));
+			await this.backOffSleep(Math.max(0, backOff - 1000));
+		}
+	}
+
+	/**
+	 * A container whose process exits: run it (its output is the container's log), record how it ended (Completed
+	 * exit 0, Error otherwise), then as restartPolicy says: done (Never; OnFailure after 0), or restart — at once the
+	 * first time, then after the kubelet's back-off in CrashLoopBackOff (doBackOff: "back-off 10s restarting failed
+	 * container=…", event "Back-off restarting failed container … in pod …"), 10s doubling to 5m.
+	 */
+	private async supervise(pod: KubeObject, container: Container, argv: string[], firstContainerId: string): Promise<void> {
+		const {store, clock} = this.ctx;
+		const uid = pod.metadata.uid;
+		const alive = () => {
+			const current = getView(store, 'v1', 'Pod', pod.metadata.namespace, pod.metadata.name);
+			return current && current.metadata.uid === uid && !isTerminating(current) ? current : undefined;
+		};
+		let containerId = firstContainerId;
+		let backOff: number | undefined;
+		let restarts = 0;
+		try {
+			for (;;) {
+				const runningPod = alive();
+				if (!runningPod) return;
+				const startedAt = rfc3339(clock.now());
+				const program = findPodProgram(argv[0]!, runningPod);
+				let code = 127;
+				if (program) {
+					const io = {
+						stdout: {write: (text: string) => appendPodLog(runningPod, container.name, text, clock.now())},
+						stderr: {write: (text: string) => appendPodLog(runningPod, container.name, text, clock.now())},
+						tty: false,
+						signal: this.signal,
+						env: {},
+					};
+					try {
+						code = await program(argv, io, runningPod, this.ctx);
+					} catch {
+						if (this.signal.aborted) return;
+						code = 1;
+					}
+				}
+				const exited = alive();
+				if (!exited) return;
+				const terminated = {exitCode: code, reason: code === 0 ? 'Completed' : 'Error', startedAt, finishedAt: rfc3339(clock.now()), containerID: `containerd://${containerId}`};
+				const policy = String((podSpec(exited) as {restartPolicy?: string}).restartPolicy ?? 'Always');
+				const done = policy === 'Never' || (policy === 'OnFailure' && code === 0);
+				const notReady = {reason: 'ContainersNotReady', message: `containers with unready status: [${container.name}]`};
+				this.setContainerStatus(exited, container.name, entry => {
+					entry.state = {terminated};
+					entry.ready = false;
+					entry.started = false;
+				}, status => {
+					const conditions = (status.conditions ??= []) as Array<Record<string, unknown>>;
+					setCondition(conditions, 'Ready', 'False', terminated.finishedAt, notReady);
+					setCondition(conditions, 'ContainersReady', 'False', terminated.finishedAt, notReady);
+					if (done) {
+						const statuses = (status.containerStatuses ?? []) as Array<{state?: {terminated?: {exitCode: number}}}>;
+						if (statuses.every(entry => entry.state?.terminated)) status.phase = statuses.every(entry => entry.state!.terminated!.exitCode === 0) ? 'Succeeded' : 'Failed';
+					}
+				});
+				if (done) return;
+				// doBackOff: the first exit finds no back-off entry (Next starts it at 10s); later ones wait it out.
+				if (restarts > 0) {
+					const wait = backOff ?? nextBackOff(undefined);
+					const message = `back-off ${goDuration(wait)} restarting failed container=${container.name} pod=${formatPod(exited)}`;
+					this.setContainerStatus(exited, container.name, entry => {
+						entry.lastState = {terminated};
+						entry.state = {waiting: {reason: 'CrashLoopBackOff', message}};
+					});
+					store.recordEvent(exited, 'Warning', 'BackOff', `Back-off restarting failed container ${container.name} in pod ${formatPod(exited)}`, kubeletEventSource);
+					await this.backOffSleep(wait);
+					backOff = nextBackOff(wait);
+				} else {
+					backOff = nextBackOff(undefined);
+					await this.backOffSleep(0);
+				}
+				const restarting = alive();
+				if (!restarting) return;
+				restarts++;
+				containerId = randomBytes(32).toString('hex');
+				store.recordEvent(restarting, 'Normal', 'Pulled', `Container image "${container.image ?? ''}" already present on machine`, kubeletEventSource);
+				store.recordEvent(restarting, 'Normal', 'Created', `Created container ${container.name}`, kubeletEventSource);
+				store.recordEvent(restarting, 'Normal', 'Started', `Started container ${container.name}`, kubeletEventSource);
+				startContainerRun(restarting, container.name, containerId);
+				const runningAgain = rfc3339(clock.now());
+				this.setContainerStatus(restarting, container.name, entry => {
+					entry.lastState = {terminated};
+					entry.state = {running: {startedAt: runningAgain}};
+					entry.containerID = `containerd://${containerId}`;
+					entry.restartCount = restarts;
+					entry.started = true;
+					entry.ready = true;
+				});
+			}
+		} catch {
+			// Aborted: the controllers are stopping.
 		}
 	}
 

@@ -58,6 +58,8 @@ export function node(name: string, index: number, record: ClusterRecord, now: st
 				'kubernetes.io/arch': 'amd64',
 				'kubernetes.io/hostname': name,
 				'kubernetes.io/os': 'linux',
+				'kubernetes.io/role': 'agent',
+				'node-role.kubernetes.io/agent': '',
 				'node.kubernetes.io/instance-type': 'Standard_DS2_v2',
 				'topology.kubernetes.io/region': record.location,
 				'topology.kubernetes.io/zone': '0',
@@ -65,8 +67,9 @@ export function node(name: string, index: number, record: ClusterRecord, now: st
 			annotations: {[cniAnnotation]: record.cni ?? 'none', 'node.alpha.kubernetes.io/ttl': '0', 'volumes.kubernetes.io/controller-managed-attach-detach': 'true'},
 		},
 		spec: {
-			podCIDR: `10.244.${index}.0/24`,
-			podCIDRs: [`10.244.${index}.0/24`],
+			// AKS allocates node pod CIDRs from --pod-cidr (10.244.0.0/16) for kubenet and Azure CNI overlay; with BYOCNI
+			// (network-plugin none) it allocates none: the CNI's own IPAM does (learn.microsoft.com/azure/aks/use-byo-cni).
+			...(record.cni === 'none' || record.cni === undefined ? {} : {podCIDR: `10.244.${index}.0/24`, podCIDRs: [`10.244.${index}.0/24`]}),
 			providerID: `azure:///subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/mc_${record.name}/providers/Microsoft.Compute/virtualMachineScaleSets/aks-nodepool1-vmss/virtualMachines/${index}`,
 			taints: [{key: 'node.kubernetes.io/not-ready', effect: 'NoSchedule'}],
 		},

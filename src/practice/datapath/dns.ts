@@ -31,6 +31,8 @@ export const KNOWN_HOSTS: Record<string, KnownHost> = {
 	'cilium.io.': {ips: ['104.198.14.52'], ttl: 300},
 	'docs.cilium.io.': {ips: ['104.16.253.120'], ttl: 300},
 	'kubernetes.io.': {ips: ['147.75.40.148'], ttl: 300},
+	// cilium connectivity test's --external-target default (cli/connectivity.go): Cloudflare's resolver, 1.1.1.1 and 1.0.0.1.
+	'one.one.one.one.': {ips: ['1.1.1.1', '1.0.0.1'], ttl: 300},
 };
 
 const PUBLIC_FIRST_OCTETS = [13, 20, 23, 34, 35, 40, 52, 54, 104, 151, 185, 199];
@@ -55,7 +57,7 @@ export function hashedAddress(name: string): string {
  * Top-level domains of the root zone the lab's names use (IANA root zone database); others do not exist, nor do
  * the special-use .invalid, .local, .test and .example (RFC 6761: .example is reserved, so evil.example is NXDOMAIN).
  */
-const ROOT_ZONE_TLDS = new Set(['com', 'net', 'org', 'io', 'me', 'dev', 'app', 'sh', 'ms', 'co', 'kr', 'jp', 'de', 'uk', 'fr', 'cn', 'eu', 'us', 'ai', 'cloud', 'info', 'biz', 'edu', 'gov', 'tv', 'xyz', 'site', 'tech', 'ly', 'gg', 'to', 'in', 'ca', 'au', 'nl', 'ru', 'br', 'it', 'es', 'se', 'ch', 'at', 'be', 'pl', 'tw', 'hk', 'sg']);
+const ROOT_ZONE_TLDS = new Set(['com', 'net', 'org', 'io', 'me', 'dev', 'app', 'sh', 'ms', 'co', 'kr', 'jp', 'de', 'uk', 'fr', 'cn', 'eu', 'us', 'ai', 'cloud', 'info', 'biz', 'edu', 'gov', 'tv', 'xyz', 'site', 'tech', 'ly', 'gg', 'to', 'in', 'ca', 'au', 'nl', 'ru', 'br', 'it', 'es', 'se', 'ch', 'at', 'be', 'pl', 'tw', 'hk', 'sg', 'one']);
 
 const VALID_NAME = /^([a-z0-9_]([-a-z0-9_]{0,61}[a-z0-9_])?\.)+$/;
 

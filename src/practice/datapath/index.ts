@@ -9,6 +9,7 @@ import {validateCiliumPolicy} from './policy.js';
 import {Datapath} from './runtime.js';
 import {runningCiliumVersion} from './view.js';
 import {ciliumBehaviour} from '../versions.js';
+import {startPolicyStatus} from './policy-status.js';
 
 export function start(ctx: PracticeContext): () => void {
 	const datapath = Datapath.for(ctx);
@@ -16,8 +17,10 @@ export function start(ctx: PracticeContext): () => void {
 	registerHostTool('hubble', hubble);
 	const unregister = registerPolicyValidators(ctx);
 	const stop = startDatapathControllers(ctx);
+	const stopPolicyStatus = startPolicyStatus(ctx);
 	return () => {
 		stop();
+		stopPolicyStatus();
 		for (const undo of unregister) undo();
 		setHubbleFlowSource(undefined);
 	};

@@ -130,7 +130,7 @@ describe('practice controllers', () => {
 		store.create(pod('bare'));
 		store.create({
 			apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name: 'one', namespace: 'default'},
-			spec: {replicas: 1, selector: {matchLabels: {app: 'one'}}, template: {metadata: {labels: {app: 'one'}}, spec: {containers: [{name: 'c', image: 'busybox'}]}}},
+			spec: {replicas: 1, selector: {matchLabels: {app: 'one'}}, template: {metadata: {labels: {app: 'one'}}, spec: {containers: [{name: 'c', image: 'busybox', command: ['sleep', '365d']}]}}},
 		});
 		await expect.poll(() => store.list('v1', 'Pod', {namespace: 'default'}).filter(ready).length).toBe(2);
 		const [first] = store.list('v1', 'Pod', {namespace: 'default', labelSelector: 'app=one'});

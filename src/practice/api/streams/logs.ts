@@ -17,19 +17,46 @@ interface ContainerLog {
 }
 
 const logs = new Map<string, ContainerLog>();
+/** pod uid/container → the container ID of its current run (absent: one run, keyed without an ID). */
+const currentRuns = new Map<string, string>();
 
-function logKey(pod: KubeObject, container: string): string {
+function containerKey(pod: KubeObject, container: string): string {
 	return `${pod.metadata.uid ?? `${pod.metadata.namespace}/${pod.metadata.name}`}/${container}`;
 }
 
-function containerLog(pod: KubeObject, container: string): ContainerLog {
-	const key = logKey(pod, container);
+function logKey(pod: KubeObject, container: string, containerId?: string): string {
+	const key = containerKey(pod, container);
+	const run = containerId ?? currentRuns.get(key);
+	return run ? `${key}/${run}` : key;
+}
+
+function containerLog(pod: KubeObject, container: string, containerId?: string): ContainerLog {
+	const key = logKey(pod, container, containerId);
 	let log = logs.get(key);
 	if (!log) {
 		log = {lines: [], followers: new Set()};
 		logs.set(key, log);
 	}
 	return log;
+}
+
+/**
+ * A container started again (a restart): its lines go to a new log, the run's container ID; the earlier run's log
+ * stays readable by its ID (`logs --previous` reads the last terminated one), older runs are dropped as the kubelet
+ * keeps only the previous container.
+ */
+export function startContainerRun(pod: KubeObject, container: string, containerId: string): void {
+	const key = containerKey(pod, container);
+	const previous = currentRuns.get(key);
+	currentRuns.set(key, containerId);
+	for (const logName of logs.keys()) {
+		if (logName.startsWith(`${key}/`) && logName !== `${key}/${containerId}` && (previous === undefined || logName !== `${key}/${previous}`)) logs.delete(logName);
+	}
+	// Lines written before the first run had an ID belong to the first run.
+	if (previous === undefined && logs.has(key)) {
+		logs.set(`${key}/${containerId}`, logs.get(key)!);
+		logs.delete(key);
+	}
 }
 
 /** Appends one line (without its newline) to a container's log, as its process would print it. */
@@ -51,6 +78,7 @@ export function podLogLines(pod: KubeObject, container: string): string[] {
 export function forgetPodLogs(pod: KubeObject): void {
 	const prefix = `${pod.metadata.uid ?? `${pod.metadata.namespace}/${pod.metadata.name}`}/`;
 	for (const key of logs.keys()) if (key.startsWith(prefix)) logs.delete(key);
+	for (const key of currentRuns.keys()) if (key.startsWith(prefix)) currentRuns.delete(key);
 }
 
 /** RFC 3339 with nanoseconds, as the kubelet stamps each line under `--timestamps`. */
@@ -89,13 +117,31 @@ export function handlePodLog({request, response, pod, query, ctx}: PodLogRequest
 	}
 	const container = resolved.container.name;
 	const podName = pod.metadata.name;
+	// Which run's log: the kubelet's validateContainerLogStatus (pkg/kubelet/kubelet_pods.go).
+	const status = containerStatus(pod, container) as (ReturnType<typeof containerStatus> & {
+		state?: {running?: {containerID?: string}; terminated?: {containerID?: string}; waiting?: {reason?: string}};
+		lastState?: {terminated?: {containerID?: string}};
+	}) | undefined;
+	const state = status?.state;
+	const lastTerminated = status?.lastState?.terminated;
+	const runId = (id: string | undefined) => id?.replace(/^\w+:\/\//, '');
+	let containerId: string | undefined;
 	if (booleanQuery(query, 'previous')) {
-		refuse(response, `previous terminated container "${container}" in pod "${podName}" not found`);
-		return;
-	}
-	const state = containerStatus(pod, container)?.state;
-	if (!state?.running && !state?.terminated) {
-		refuse(response, `container "${container}" in pod "${podName}" is waiting to start: ${state?.waiting?.reason ?? 'ContainerCreating'}`);
+		if (!lastTerminated?.containerID) {
+			refuse(response, `previous terminated container "${container}" in pod "${podName}" not found`);
+			return;
+		}
+		containerId = runId(lastTerminated.containerID);
+	} else if (state?.running) {
+		containerId = runId(state.running.containerID);
+	} else if (state?.terminated) {
+		containerId = runId(state.terminated.containerID ?? lastTerminated?.containerID);
+	} else if (lastTerminated?.containerID) {
+		containerId = runId(lastTerminated.containerID);
+	} else {
+		const reason = state?.waiting?.reason ?? 'ContainerCreating';
+		const why = reason === 'ErrImagePull' ? "image can't be pulled" : reason === 'ImagePullBackOff' ? 'trying and failing to pull image' : reason;
+		refuse(response, `container "${container}" in pod "${podName}" is waiting to start: ${why}`);
 		return;
 	}
 	const tailLines = positiveInteger(query, 'tailLines');
@@ -117,7 +163,7 @@ export function handlePodLog({request, response, pod, query, ctx}: PodLogRequest
 	const timestamps = booleanQuery(query, 'timestamps');
 	const format = (line: LogLine) => `${timestamps ? `${logTimestamp(line.time)} ` : ''}${line.text}\n`;
 
-	const log = containerLog(pod, container);
+	const log = containerLog(pod, container, currentRuns.has(containerKey(pod, container)) ? containerId : undefined);
 	let lines = since === undefined ? log.lines : log.lines.filter(line => line.time >= since);
 	if (typeof tailLines === 'number') lines = tailLines === 0 ? [] : lines.slice(-tailLines);
 	let budget = typeof limitBytes === 'number' ? limitBytes : Number.POSITIVE_INFINITY;

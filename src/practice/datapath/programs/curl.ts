@@ -2,7 +2,7 @@
 import type {KubeObject, PodProgram, ProgramIO} from '../../types.js';
 import type {HttpRequest} from '../engine.js';
 import {Datapath, KERNEL_CONNECT_TIMEOUT_MS, type ConnectResult} from '../runtime.js';
-import type {PodFields} from '../view.js';
+import {podFields, type PodFields} from '../view.js';
 import {podResponse, siteResponse, type HttpResponse} from './sites.js';
 
 export const CURL_VERSION = '8.11.1';
@@ -176,6 +176,8 @@ interface Transfer {
 	httpVersion: string;
 	remoteIp: string;
 	url: ParsedUrl;
+	localIp: string;
+	localPort: number;
 }
 
 function statusLine(transfer: Transfer): string {
@@ -292,7 +294,7 @@ async function runCurl(argv: string[], io: ProgramIO, pod: KubeObject, datapath:
 			elapsedMs += exchange.elapsedMs;
 			const response = exchange.answer;
 			const httpVersion = url.scheme === 'https' && !connection.peer?.inCluster && !options.http1 ? '2' : '1.1';
-			transfer = {response, httpVersion, remoteIp: ip, url};
+			transfer = {response, httpVersion, remoteIp: ip, url, localIp: String(podFields(pod).status?.podIP ?? ''), localPort: connection.sourcePort ?? 0};
 			verbose(`> ${method} ${url.path || '/'} HTTP/${httpVersion === '2' ? '2' : '1.1'}\n${sent.map(([name, value]) => `> ${name}: ${value}`).join('\n')}\n> `);
 			verbose(`< ${statusLine(transfer)}\n${response.headers.map(([name, value]) => `< ${name}: ${value}`).join('\n')}\n< `);
 			const location = response.headers.find(([name]) => name === 'location')?.[1];
@@ -339,8 +341,11 @@ function writeOut(format: string, transfer: Transfer | undefined, elapsedMs: num
 		response_code: String(transfer?.response.status ?? 0).padStart(3, '0'),
 		time_total: (elapsedMs / 1000).toFixed(6),
 		time_connect: (elapsedMs / 1000).toFixed(6),
+		// Without a connection curl has no addresses: `:0 -> :0` (lib/getinfo.c: the ports are longs, 0 when unset).
 		remote_ip: transfer?.remoteIp ?? '',
-		remote_port: String(transfer?.url.port ?? ''),
+		remote_port: String(transfer?.url.port ?? 0),
+		local_ip: transfer?.localIp ?? '',
+		local_port: String(transfer?.localPort ?? 0),
 		exitcode: String(exitCode),
 		errormsg: errorMessage,
 		http_version: transfer?.httpVersion ?? '0',
