@@ -80,6 +80,7 @@ async function prepare(args: CliArgs) {
 }
 
 async function main(argv: string[]): Promise<number> {
+	traceStartup('cli');
 	const args = parseCliArgs(argv);
 	if (args.version) {
 		process.stdout.write(`${VERSION}\n`);

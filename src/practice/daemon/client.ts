@@ -9,6 +9,7 @@ import {practicePaths, type DaemonInfo} from './paths.js';
 import {isAlive} from './pid.js';
 import {parseSpeed, type PracticeSpeed} from './clock.js';
 import type {StateRecovery} from '../api/persistence.js';
+import {traceStartup} from '../../startup-trace.js';
 
 export interface PracticeInfo {
 	kubeconfig: string;
@@ -162,6 +163,7 @@ async function spawnDaemon(home: string, speed: PracticeSpeed): Promise<Partial<
 	if (!fs.existsSync(script)) throw new Error(`the practice daemon is not built (${script} is missing): run \`npm run build\``);
 	const logFd = fs.openSync(paths.log, 'a', 0o600);
 	const logStart = fs.fstatSync(logFd).size;
+	traceStartup('practice: spawn daemon');
 	const child = spawn(process.execPath, [script, '--home', path.resolve(home), '--speed', speed], {
 		detached: true,
 		stdio: ['ignore', logFd, logFd, 'pipe'],
@@ -185,6 +187,7 @@ async function spawnDaemon(home: string, speed: PracticeSpeed): Promise<Partial<
 	});
 	pipe.destroy();
 	child.unref();
+	traceStartup('practice: daemon ready');
 	if (message.error) throw new Error(message.error);
 	if (message.alreadyRunning) {
 		// Another start won the race; wait for its daemon.json.
