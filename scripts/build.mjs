@@ -15,7 +15,7 @@ const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 // src/practice/daemon/client.ts, which spawns dist/practice-daemon.js: a small loader (src/practice/daemon/load.ts)
 // that runs the daemon's own bundle, one CommonJS file (dist/practice-daemon.cjs), through a V8 code cache.
 const entryPoints = {
-	'cilium-lab': 'src/cli.tsx',
+	'cilium-lab': 'src/entry.ts',
 	'practice-tool': 'src/practice/bin/main.ts',
 };
 const daemonBundle = 'dist/practice-daemon.cjs';

@@ -243,16 +243,36 @@ function keepPracticeAlive(home: string, info: DaemonInfo): void {
 	keepAliveTimers.set(key, timer);
 }
 
+/** Daemons spawnDaemonEarly started, by lab home, until startPractice takes theirs. */
+const earlySpawns = new Map<string, {speed: PracticeSpeed; ready: ReturnType<typeof spawnDaemon>}>();
+
+/**
+ * Spawns the daemon of `home` now, when none runs there, for the startPractice that follows in this process to wait
+ * for (`cilium-lab practice start` calls it before the rest of the CLI has loaded). Its failures come out of that
+ * startPractice, as they would have.
+ */
+export function spawnDaemonEarly(home: string, speed: PracticeSpeed): void {
+	const info = readInfo(home);
+	if (info && isAlive(info.pid)) return;
+	const ready = spawnDaemon(home, speed);
+	ready.catch(() => undefined);
+	earlySpawns.set(path.resolve(home), {speed, ready});
+}
+
 /** `keepAlive`: this process uses the cluster for as long as it runs (the app), so the daemon must not idle out under it. */
 export async function startPractice(options: {home: string; speed?: PracticeSpeed; track?: string; keepAlive?: boolean}): Promise<PracticeInfo> {
 	const {home} = options;
 	const paths = practicePaths(home);
 	const speed = options.speed ?? parseSpeed(process.env.CILIUM_LAB_PRACTICE_SPEED);
-	const running = await runningInfo(home);
+	const early = earlySpawns.get(path.resolve(home));
+	earlySpawns.delete(path.resolve(home));
+	const spawned = early?.speed === speed ? early.ready : undefined;
+	// A daemon spawned early is the one to wait for: asking daemon.json now could find it half started.
+	const running = spawned ? undefined : await runningInfo(home);
 	let info = running?.info;
 	let status = running?.status;
 	if (!info) {
-		const starting = spawnDaemon(home, speed);
+		const starting = spawned ?? spawnDaemon(home, speed);
 		// Written while the daemon boots.
 		writeShims(paths.bin, paths.dir);
 		const ready = await starting;
