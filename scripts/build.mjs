@@ -145,10 +145,15 @@ const snapshot = path.join(root, 'dist', 'lab-snapshot.json');
 rmSync(snapshot, {force: true});
 const home = mkdtempSync(path.join(os.tmpdir(), 'cilium-lab-build-'));
 try {
-	// The daemon's code cache: a daemon started on a temporary lab home writes it a second after it is ready.
+	// The daemon's code cache: a daemon started on a temporary lab home writes it a second after it is ready. Made by
+	// its second start, as most starts are (credentials already made): without the certificate code the first start
+	// runs, it is ~0.7 MB instead of ~1.3 MB.
 	const practiceEnv = {...process.env, CILIUM_LAB_HOME: home, CILIUM_LAB_PRACTICE_SPEED: 'instant'};
 	delete practiceEnv.CILIUM_LAB_NO_CODE_CACHE;
 	const practice = (command) => spawnSync(process.execPath, [path.join(root, 'dist', 'cilium-lab.js'), 'practice', command], {env: practiceEnv, encoding: 'utf8'});
+	practice('start');
+	practice('stop');
+	rmSync(path.join(root, daemonCodeCache), {force: true});
 	const started = practice('start');
 	if (started.status === 0) {
 		for (let waited = 0; waited < 10_000 && !existsSync(path.join(root, daemonCodeCache)); waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
