@@ -48,7 +48,8 @@ function patch(file, source, replacements) {
 	let patched = source;
 	for (const [from, to] of replacements) {
 		if (!patched.includes(from)) throw new Error(`${file}: no longer has the code scripts/build.mjs patches (${from.slice(0, 60)}…); check the upgrade`);
-		patched = patched.replace(from, to);
+		// A function, so a "$" in the replacement is never read as a pattern ($', $&…).
+		patched = patched.replace(from, () => to);
 	}
 	return patched;
 }
@@ -65,6 +66,10 @@ const fastText = {
 				['export default function stringWidth(', 'function stringWidthFull('],
 				["import stripAnsi from 'strip-ansi';", "import stripAnsi from 'strip-ansi';"],
 				["import {eastAsianWidth} from 'get-east-asian-width';", "import {eastAsianWidth} from 'get-east-asian-width';"],
+				// string-width 8: \p{RGI_Emoji} (a property of strings, v flag) takes ~20 ms to construct, at load.
+				...(version.startsWith('8.')
+					? [['const rgiEmojiRegex = /^\\p{RGI_Emoji}$/v;', "let __rgiEmojiRegex; const rgiEmojiRegex = {test: (text) => (__rgiEmojiRegex ??= new RegExp('^\\\\p{RGI_Emoji}$', 'v')).test(text)};"]]
+					: []),
 			]);
 			return {
 				contents: `${patched}
