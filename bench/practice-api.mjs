@@ -64,18 +64,51 @@ const homes = [home];
 const env = {...process.env, CILIUM_LAB_HOME: home, CILIUM_LAB_PRACTICE_SPEED: 'instant'};
 const practice = (command, ...args) => execFileSync(process.execPath, [cli, 'practice', command, ...args], {env, stdio: 'pipe'});
 try {
-	// 1. Start: the credentials exist after the first start; each sample starts a stopped daemon.
-	practice('start', '--track', 'k8s');
-	practice('stop');
-	const nodeBaseline = time(() => execFileSync(process.execPath, ['-e', '0']), 7);
-	const starts = [];
-	for (let index = 0; index < 5; index++) {
-		const began = performance.now();
-		practice('start');
-		starts.push(performance.now() - began);
-		practice('stop');
+	// 1. Start: the credentials (and a k8s cluster) exist after the first start; each sample starts a stopped daemon,
+	// in interleaved rounds with node -e 0 (and with another build's CLI: BENCH_BASELINE_DIST). Then the first request
+	// to a daemon just started: kubectl get pods -A right after practice start, against kubectl version --client.
+	const baselineStartDist = process.env.BENCH_BASELINE_DIST ? path.resolve(process.env.BENCH_BASELINE_DIST) : undefined;
+	const startHomes = [{cli, home, env}];
+	if (baselineStartDist) {
+		const each = fs.mkdtempSync(path.join(os.tmpdir(), 'practice-bench-baseline-'));
+		homes.push(each);
+		startHomes.push({cli: path.join(baselineStartDist, 'cilium-lab.js'), home: each, env: {...process.env, CILIUM_LAB_HOME: each, CILIUM_LAB_PRACTICE_SPEED: 'instant'}});
 	}
-	report('practice start (ready) vs node -e 0', median(starts), nodeBaseline, 2);
+	const startKubeEnv = (each) => ({...each.env, KUBECONFIG: path.join(each.home, 'practice', 'kubeconfig'), KUBECACHEDIR: path.join(each.home, 'practice', 'kube-cache')});
+	for (const each of startHomes) {
+		execFileSync(process.execPath, [each.cli, 'practice', 'start', '--track', 'k8s'], {env: each.env, stdio: 'pipe'});
+		execFileSync('kubectl', ['get', 'pods', '-A'], {env: startKubeEnv(each), stdio: 'pipe'});
+		execFileSync(process.execPath, [each.cli, 'practice', 'stop'], {env: each.env, stdio: 'pipe'});
+		Object.assign(each, {starts: [], firstRequests: []});
+	}
+	const nodeSamples = [];
+	const kubectlClientSamples = [];
+	const loads = [];
+	for (let round = 0; round < 9; round++) {
+		loads.push(os.loadavg()[0]);
+		let began = performance.now();
+		execFileSync(process.execPath, ['-e', '0']);
+		nodeSamples.push(performance.now() - began);
+		began = performance.now();
+		execFileSync('kubectl', ['version', '--client'], {env: startKubeEnv(startHomes[0]), stdio: 'pipe'});
+		kubectlClientSamples.push(performance.now() - began);
+		for (const each of round % 2 === 0 ? startHomes : [...startHomes].reverse()) {
+			began = performance.now();
+			execFileSync(process.execPath, [each.cli, 'practice', 'start'], {env: each.env, stdio: 'pipe'});
+			each.starts.push(performance.now() - began);
+			began = performance.now();
+			execFileSync('kubectl', ['get', 'pods', '-A'], {env: startKubeEnv(each), stdio: 'pipe'});
+			each.firstRequests.push(performance.now() - began);
+			execFileSync(process.execPath, [each.cli, 'practice', 'stop'], {env: each.env, stdio: 'pipe'});
+		}
+	}
+	console.log(`(practice start: 9 interleaved rounds, load ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)})`);
+	report('practice start (ready) vs node -e 0', median(startHomes[0].starts), median(nodeSamples), 2);
+	report('  first kubectl get pods -A right after it', median(startHomes[0].firstRequests), median(kubectlClientSamples), null);
+	if (baselineStartDist) {
+		report('  baseline build: practice start vs node -e 0', median(startHomes[1].starts), median(nodeSamples), null);
+		report('  baseline build: first kubectl get pods -A', median(startHomes[1].firstRequests), median(kubectlClientSamples), null);
+	}
 
 	// 2. kubectl get pods -A.
 	practice('start', '--track', 'k8s');

@@ -12,12 +12,14 @@ import {STAMP, writeStamp} from './build-stamp.mjs';
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 // The practice daemon imports its parts (API server, streams, controllers, datapath, tools) statically: they are
 // in its bundle, and a part that does not resolve fails this build. The CLI reaches the daemon only through
-// src/practice/daemon/client.ts, which spawns dist/practice-daemon.js.
+// src/practice/daemon/client.ts, which spawns dist/practice-daemon.js: a small loader (src/practice/daemon/load.ts)
+// that runs the daemon's own bundle, one CommonJS file (dist/practice-daemon.cjs), through a V8 code cache.
 const entryPoints = {
-	'cilium-lab': 'src/cli.tsx',
-	'practice-daemon': 'src/practice/daemon/main.ts',
+	'cilium-lab': 'src/entry.ts',
 	'practice-tool': 'src/practice/bin/main.ts',
 };
+const daemonBundle = 'dist/practice-daemon.cjs';
+const daemonCodeCache = `${daemonBundle}.code-cache`;
 
 // Ink's layout engine (yoga) decodes its inlined WebAssembly with fetch() whenever fetch exists, and on Node that
 // first loads undici: ~40 ms before the first frame. Without fetch it decodes the same bytes synchronously.
@@ -46,7 +48,8 @@ function patch(file, source, replacements) {
 	let patched = source;
 	for (const [from, to] of replacements) {
 		if (!patched.includes(from)) throw new Error(`${file}: no longer has the code scripts/build.mjs patches (${from.slice(0, 60)}…); check the upgrade`);
-		patched = patched.replace(from, to);
+		// A function, so a "$" in the replacement is never read as a pattern ($', $&…).
+		patched = patched.replace(from, () => to);
 	}
 	return patched;
 }
@@ -63,6 +66,10 @@ const fastText = {
 				['export default function stringWidth(', 'function stringWidthFull('],
 				["import stripAnsi from 'strip-ansi';", "import stripAnsi from 'strip-ansi';"],
 				["import {eastAsianWidth} from 'get-east-asian-width';", "import {eastAsianWidth} from 'get-east-asian-width';"],
+				// string-width 8: \p{RGI_Emoji} (a property of strings, v flag) takes ~20 ms to construct, at load.
+				...(version.startsWith('8.')
+					? [['const rgiEmojiRegex = /^\\p{RGI_Emoji}$/v;', "let __rgiEmojiRegex; const rgiEmojiRegex = {test: (text) => (__rgiEmojiRegex ??= new RegExp('^\\\\p{RGI_Emoji}$', 'v')).test(text)};"]]
+					: []),
 			]);
 			return {
 				contents: `${patched}
@@ -114,32 +121,46 @@ function sliceAnsi(text, start, end) {
 
 // No stamp while building: an interrupted build is never taken for a finished one (scripts/start.mjs).
 rmSync(path.join(root, STAMP), {force: true});
+rmSync(path.join(root, daemonCodeCache), {force: true});
 const startedMs = Date.now();
-const result = await build({
+const common = {
 	absWorkingDir: root,
-	entryPoints,
-	outdir: 'dist',
 	bundle: true,
-	splitting: true,
-	format: 'esm',
 	platform: 'node',
 	target: 'node20',
 	minify: true,
 	sourcemap: 'linked',
-	chunkNames: 'chunks/[name]-[hash]',
 	alias: {'react-devtools-core': './scripts/empty-module.mjs'},
 	define: {
 		'process.env.NODE_ENV': '"production"',
 		__VERSION__: JSON.stringify(JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).version),
 	},
-	// Some CommonJS dependencies call require() for node built-ins.
-	banner: {
-		js: "import {createRequire as __cr} from 'node:module';const require=__cr(import.meta.url);",
-	},
 	plugins: [yogaWithoutFetch, fastText],
 	logLevel: 'warning',
 	metafile: true,
-});
+};
+const [result, daemonResult, loaderResult] = await Promise.all([
+	build({
+		...common,
+		entryPoints,
+		outdir: 'dist',
+		splitting: true,
+		format: 'esm',
+		chunkNames: 'chunks/[name]-[hash]',
+		// Some CommonJS dependencies call require() for node built-ins.
+		banner: {
+			js: "import {createRequire as __cr} from 'node:module';const require=__cr(import.meta.url);",
+		},
+	}),
+	// One file, so one vm.Script and one code cache; a real import() in it would fail in vm.Script (none: checked below).
+	build({...common, entryPoints: ['src/practice/daemon/main.ts'], outfile: daemonBundle, format: 'cjs'}),
+	// The loader on its own: no chunk shared with the CLI to load first.
+	build({...common, entryPoints: ['src/practice/daemon/load.ts'], outfile: 'dist/practice-daemon.js', format: 'esm'}),
+]);
+const dynamicImports = daemonResult.metafile.outputs[daemonBundle].imports.filter((imported) => imported.kind === 'dynamic-import');
+if (dynamicImports.length > 0) {
+	throw new Error(`${daemonBundle} has a dynamic import() of ${dynamicImports.map((imported) => imported.path).join(', ')}, which vm.Script cannot run (src/practice/daemon/code-cache.ts)`);
+}
 
 // The validated lab of lessons/, for a first start from a fresh lab home (src/lab/cache.ts). Written by the app
 // itself (`list` caches the lab it loads), so it is keyed by exactly this build's code.
@@ -147,6 +168,21 @@ const snapshot = path.join(root, 'dist', 'lab-snapshot.json');
 rmSync(snapshot, {force: true});
 const home = mkdtempSync(path.join(os.tmpdir(), 'cilium-lab-build-'));
 try {
+	// The daemon's code cache: a daemon started on a temporary lab home writes it a second after it is ready. Made by
+	// its second start, as most starts are (credentials already made): without the certificate code the first start
+	// runs, it is ~0.7 MB instead of ~1.3 MB.
+	const practiceEnv = {...process.env, CILIUM_LAB_HOME: home, CILIUM_LAB_PRACTICE_SPEED: 'instant'};
+	delete practiceEnv.CILIUM_LAB_NO_CODE_CACHE;
+	const practice = (command) => spawnSync(process.execPath, [path.join(root, 'dist', 'cilium-lab.js'), 'practice', command], {env: practiceEnv, encoding: 'utf8'});
+	practice('start');
+	practice('stop');
+	rmSync(path.join(root, daemonCodeCache), {force: true});
+	const started = practice('start');
+	if (started.status === 0) {
+		for (let waited = 0; waited < 10_000 && !existsSync(path.join(root, daemonCodeCache)); waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+	}
+	practice('stop');
+	if (!existsSync(path.join(root, daemonCodeCache))) process.stderr.write(`build: no ${daemonCodeCache} (the first daemon started writes it)\n${started.stderr}`);
 	const list = spawnSync(process.execPath, [path.join(root, 'dist', 'cilium-lab.js'), 'list', '--lessons', path.join(root, 'lessons')], {
 		env: {...process.env, CILIUM_LAB_HOME: home},
 		encoding: 'utf8',
@@ -160,6 +196,9 @@ try {
 
 // Last: what this build was made from, so `npm start` skips the next build when nothing changed (scripts/build-stamp.mjs).
 // Source maps are no output a start needs.
-const outputs = Object.keys(result.metafile.outputs).filter((output) => !output.endsWith('.map'));
+// The daemon's code cache is no output a start needs either: it is checked when read (src/practice/daemon/code-cache.ts)
+// and written again by a daemon that finds none it can use.
+const results = [result, daemonResult, loaderResult];
+const outputs = results.flatMap((each) => Object.keys(each.metafile.outputs)).filter((output) => !output.endsWith('.map'));
 if (existsSync(snapshot)) outputs.push(path.relative(root, snapshot));
-writeStamp(root, {inputs: Object.keys(result.metafile.inputs), outputs, startedMs});
+writeStamp(root, {inputs: results.flatMap((each) => Object.keys(each.metafile.inputs)), outputs, startedMs});

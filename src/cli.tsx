@@ -1,9 +1,7 @@
-#!/usr/bin/env node
-// Composition root: parses arguments, builds the real adapters, maps outcomes to exit codes.
+// Composition root: parses arguments, builds the real adapters, maps outcomes to exit codes. Run by src/entry.ts.
 // Only argument parsing is imported up front; everything else loads when a command needs it, so
 // `--version` and `--help` stay as fast as node itself.
 import path from 'node:path';
-import {fileURLToPath} from 'node:url';
 import {EXIT, LabError, UserError} from './errors.js';
 import {HELP, parseCliArgs, type CliArgs} from './cli/args.js';
 import {traceStartup} from './startup-trace.js';
@@ -65,7 +63,7 @@ async function loadSetup(args: CliArgs) {
 	const lab = await loadLabCached(lessonsDir, {
 		cacheDir: path.join(home, 'cache'),
 		// Written by `npm run build` for the lessons that ship with the app (see scripts/build.mjs).
-		snapshots: [fileURLToPath(new URL('lab-snapshot.json', import.meta.url))],
+		snapshots: labSnapshot ? [labSnapshot] : [],
 	});
 	return setup(args, lab);
 }
@@ -80,6 +78,7 @@ async function prepare(args: CliArgs) {
 }
 
 async function main(argv: string[]): Promise<number> {
+	traceStartup('cli');
 	const args = parseCliArgs(argv);
 	if (args.version) {
 		process.stdout.write(`${VERSION}\n`);
@@ -356,40 +355,46 @@ async function tui(args: CliArgs): Promise<number> {
 	});
 }
 
-// A reader that stops early (`cilium-lab run --dry-run | head`) closes the pipe: further output goes nowhere, and the
-// command goes on to its end (a running step's process tree is still stopped as usual), instead of an EPIPE stack trace.
-for (const stream of [process.stdout, process.stderr]) {
-	stream.on('error', (error: NodeJS.ErrnoException) => {
-		if (error.code !== 'EPIPE') throw error;
-		stream.write = () => true;
-	});
-}
+/** The lab snapshot next to the entry (dist/lab-snapshot.json): this module is a chunk under dist/chunks/. */
+let labSnapshot: string | undefined;
 
-main(process.argv.slice(2)).then(
-	(code) => {
-		process.exitCode = code;
-	},
-	async (error: unknown) => {
-		if (error instanceof LabError) {
-			const {LabLoadError, formatIssue} = await import('./lab/loader.js');
-			if (error instanceof LabLoadError) {
-				for (const issue of error.issues) process.stderr.write(`${formatIssue(issue)}\n`);
-				process.stderr.write(`cilium-lab: ${error.issues.length} problem${error.issues.length === 1 ? '' : 's'} in the lessons; the lab cannot open until they are fixed\n`);
-			} else {
-				process.stderr.write(`cilium-lab: ${error.message}\n${error.tryHint ? `  try: ${error.tryHint}\n` : ''}`);
+/** Runs the command line `argv`; `snapshot`: the validated lab of lessons/ written by the build, if any. */
+export function runCli(argv: string[], snapshot?: string): void {
+	labSnapshot = snapshot;
+	// A reader that stops early (`cilium-lab run --dry-run | head`) closes the pipe: further output goes nowhere, and the
+	// command goes on to its end (a running step's process tree is still stopped as usual), instead of an EPIPE stack trace.
+	for (const stream of [process.stdout, process.stderr]) {
+		stream.on('error', (error: NodeJS.ErrnoException) => {
+			if (error.code !== 'EPIPE') throw error;
+			stream.write = () => true;
+		});
+	}
+	void main(argv).then(
+		(code) => {
+			process.exitCode = code;
+		},
+		async (error: unknown) => {
+			if (error instanceof LabError) {
+				const {LabLoadError, formatIssue} = await import('./lab/loader.js');
+				if (error instanceof LabLoadError) {
+					for (const issue of error.issues) process.stderr.write(`${formatIssue(issue)}\n`);
+					process.stderr.write(`cilium-lab: ${error.issues.length} problem${error.issues.length === 1 ? '' : 's'} in the lessons; the lab cannot open until they are fixed\n`);
+				} else {
+					process.stderr.write(`cilium-lab: ${error.message}\n${error.tryHint ? `  try: ${error.tryHint}\n` : ''}`);
+				}
+				process.exitCode = error.exitCode;
+				return;
 			}
-			process.exitCode = error.exitCode;
-			return;
-		}
-		const {ENVIRONMENT_CODES, EXIT: codes, describeErrno} = await import('./errors.js');
-		const errno = error as NodeJS.ErrnoException | undefined;
-		if (errno && typeof errno.code === 'string' && ENVIRONMENT_CODES.has(errno.code)) {
-			// The machine refused (permissions, a read-only or full disk): a sentence, not a stack trace.
-			process.stderr.write(`cilium-lab: ${errno.syscall ?? 'write'} ${errno.path ?? ''}: ${describeErrno(errno.code)}\n`);
-			process.exitCode = codes.environment;
-			return;
-		}
-		process.stderr.write(`cilium-lab: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-		process.exitCode = 70;
-	},
-);
+			const {ENVIRONMENT_CODES, EXIT: codes, describeErrno} = await import('./errors.js');
+			const errno = error as NodeJS.ErrnoException | undefined;
+			if (errno && typeof errno.code === 'string' && ENVIRONMENT_CODES.has(errno.code)) {
+				// The machine refused (permissions, a read-only or full disk): a sentence, not a stack trace.
+				process.stderr.write(`cilium-lab: ${errno.syscall ?? 'write'} ${errno.path ?? ''}: ${describeErrno(errno.code)}\n`);
+				process.exitCode = codes.environment;
+				return;
+			}
+			process.stderr.write(`cilium-lab: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+			process.exitCode = 70;
+		},
+	);
+}

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import {parseArgs} from 'node:util';
 import {labHome} from '../home.js';
 import {parseSpeed} from './daemon/clock.js';
-import {practiceEnv, practiceStatus, startPractice, stopPractice} from './daemon/client.js';
+import {practiceEnv, practiceStatus, spawnDaemonEarly, startPractice, stopPractice} from './daemon/client.js';
 import {practicePaths} from './daemon/paths.js';
 import type {StateRecovery} from './api/persistence.js';
 
@@ -26,10 +26,23 @@ function writeRecovery(out: NodeJS.WritableStream, recovery: StateRecovery | nul
 
 const shellQuote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
 
+const OPTIONS = {speed: {type: 'string'}, track: {type: 'string'}, progress: {type: 'boolean'}, 'keep-progress': {type: 'boolean'}, help: {type: 'boolean', short: 'h'}} as const;
+
+/**
+ * `practice start` as soon as the entry sees it (src/entry.ts): spawns the daemon exactly when practiceCommand would
+ * (the arguments parse, a valid speed, no daemon running), and startPractice then waits for that one. Throws what
+ * practiceCommand reports itself.
+ */
+export function spawnPracticeEarly(argv: string[]): void {
+	const {values, positionals} = parseArgs({args: argv, options: OPTIONS, allowPositionals: true, strict: true});
+	if (values.help || positionals[0] !== 'start') return;
+	spawnDaemonEarly(labHome(), parseSpeed(values.speed ?? process.env.CILIUM_LAB_PRACTICE_SPEED));
+}
+
 export async function practiceCommand(argv: string[], io: {stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream} = process): Promise<number> {
 	let parsed;
 	try {
-		parsed = parseArgs({args: argv, options: {speed: {type: 'string'}, track: {type: 'string'}, progress: {type: 'boolean'}, 'keep-progress': {type: 'boolean'}, help: {type: 'boolean', short: 'h'}}, allowPositionals: true, strict: true});
+		parsed = parseArgs({args: argv, options: OPTIONS, allowPositionals: true, strict: true});
 	} catch (error) {
 		io.stderr.write(`cilium-lab practice: ${(error as Error).message}\n${USAGE}`);
 		return 1;

@@ -43,7 +43,10 @@ describe('the lab cache in the built app', () => {
 		if (lint.code !== 0) return; // lessons/ mid-edit: the build ships no snapshot, and starts validate (tested above).
 		expect(existsSync(path.join(root, 'dist/lab-snapshot.json'))).toBe(true);
 
-		const fromSnapshot = cli(['list', '--json'], tempDir('cache-home-'), root);
+		const snapshotHome = tempDir('cache-home-');
+		const fromSnapshot = cli(['list', '--json'], snapshotHome, root);
+		// Read from the snapshot (dist/ next to the entry, src/entry.ts), not loaded and cached in the home.
+		expect(existsSync(path.join(snapshotHome, 'cache'))).toBe(false);
 		// A copy of lessons/ with one more comment line has another key: the app loads and validates it in full.
 		const copy = tempDir('cache-copy-');
 		cpSync(path.join(root, 'lessons'), path.join(copy, 'lessons'), {recursive: true});

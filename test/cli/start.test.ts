@@ -42,5 +42,9 @@ describe('npm start', () => {
 		appendFileSync(path.join(copy, 'dist/cilium-lab.js'), '\n');
 		expect(start()).toBe('dist/cilium-lab.js changed');
 		expect(start()).toBeUndefined();
+		// The daemon's code cache is checked when read and written again by a daemon that finds none: no output to rebuild.
+		expect(readFileSync(path.join(copy, 'dist/practice-daemon.cjs.code-cache')).length).toBeGreaterThan(0);
+		rmSync(path.join(copy, 'dist/practice-daemon.cjs.code-cache'));
+		expect(start()).toBeUndefined();
 	});
 });

@@ -9,6 +9,7 @@ import {practicePaths, type DaemonInfo} from './paths.js';
 import {isAlive} from './pid.js';
 import {parseSpeed, type PracticeSpeed} from './clock.js';
 import type {StateRecovery} from '../api/persistence.js';
+import {traceStartup} from '../../startup-trace.js';
 
 export interface PracticeInfo {
 	kubeconfig: string;
@@ -162,6 +163,7 @@ async function spawnDaemon(home: string, speed: PracticeSpeed): Promise<Partial<
 	if (!fs.existsSync(script)) throw new Error(`the practice daemon is not built (${script} is missing): run \`npm run build\``);
 	const logFd = fs.openSync(paths.log, 'a', 0o600);
 	const logStart = fs.fstatSync(logFd).size;
+	traceStartup('practice: spawn daemon');
 	const child = spawn(process.execPath, [script, '--home', path.resolve(home), '--speed', speed], {
 		detached: true,
 		stdio: ['ignore', logFd, logFd, 'pipe'],
@@ -185,6 +187,7 @@ async function spawnDaemon(home: string, speed: PracticeSpeed): Promise<Partial<
 	});
 	pipe.destroy();
 	child.unref();
+	traceStartup('practice: daemon ready');
 	if (message.error) throw new Error(message.error);
 	if (message.alreadyRunning) {
 		// Another start won the race; wait for its daemon.json.
@@ -240,16 +243,36 @@ function keepPracticeAlive(home: string, info: DaemonInfo): void {
 	keepAliveTimers.set(key, timer);
 }
 
+/** Daemons spawnDaemonEarly started, by lab home, until startPractice takes theirs. */
+const earlySpawns = new Map<string, {speed: PracticeSpeed; ready: ReturnType<typeof spawnDaemon>}>();
+
+/**
+ * Spawns the daemon of `home` now, when none runs there, for the startPractice that follows in this process to wait
+ * for (`cilium-lab practice start` calls it before the rest of the CLI has loaded). Its failures come out of that
+ * startPractice, as they would have.
+ */
+export function spawnDaemonEarly(home: string, speed: PracticeSpeed): void {
+	const info = readInfo(home);
+	if (info && isAlive(info.pid)) return;
+	const ready = spawnDaemon(home, speed);
+	ready.catch(() => undefined);
+	earlySpawns.set(path.resolve(home), {speed, ready});
+}
+
 /** `keepAlive`: this process uses the cluster for as long as it runs (the app), so the daemon must not idle out under it. */
 export async function startPractice(options: {home: string; speed?: PracticeSpeed; track?: string; keepAlive?: boolean}): Promise<PracticeInfo> {
 	const {home} = options;
 	const paths = practicePaths(home);
 	const speed = options.speed ?? parseSpeed(process.env.CILIUM_LAB_PRACTICE_SPEED);
-	const running = await runningInfo(home);
+	const early = earlySpawns.get(path.resolve(home));
+	earlySpawns.delete(path.resolve(home));
+	const spawned = early?.speed === speed ? early.ready : undefined;
+	// A daemon spawned early is the one to wait for: asking daemon.json now could find it half started.
+	const running = spawned ? undefined : await runningInfo(home);
 	let info = running?.info;
 	let status = running?.status;
 	if (!info) {
-		const starting = spawnDaemon(home, speed);
+		const starting = spawned ?? spawnDaemon(home, speed);
 		// Written while the daemon boots.
 		writeShims(paths.bin, paths.dir);
 		const ready = await starting;

@@ -20,6 +20,7 @@ import {practicePaths, type DaemonInfo} from './paths.js';
 import {isAlive} from './pid.js';
 import {createActivity, parseIdleExit, watchLifetime} from './lifetime.js';
 import {createDaemonLog} from './log.js';
+import {traceStartup} from '../../startup-trace.js';
 
 declare const __VERSION__: string | undefined;
 
@@ -68,6 +69,7 @@ function readPid(file: string, parse: (text: string) => number): number | undefi
 }
 
 async function main(): Promise<void> {
+	traceStartup('daemon: loaded');
 	const {values} = parseArgs({options: {home: {type: 'string'}, speed: {type: 'string'}}, strict: true});
 	if (!values.home) throw new Error('--home is required');
 	const paths = practicePaths(values.home);
@@ -88,7 +90,9 @@ async function main(): Promise<void> {
 	// Every request and stream (watch, exec, attach, port-forward, a tool's call) keeps the daemon from idling out.
 	const activity = createActivity();
 	const credentials = await ensureCredentials(paths.dir);
+	traceStartup('daemon: credentials');
 	const store = createStore({statePath: paths.state, log});
+	traceStartup('daemon: store');
 	const clock = createClock(speed);
 
 	let apiListener: HttpsListener | undefined;
@@ -168,6 +172,7 @@ async function main(): Promise<void> {
 		}
 	}
 
+	traceStartup('daemon: parts started');
 	const json = (res: ServerResponse, code: number, body: unknown) => {
 		const text = JSON.stringify(body);
 		res.writeHead(code, {'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text)});
@@ -282,6 +287,7 @@ async function main(): Promise<void> {
 	process.on('uncaughtException', (error) => log(`uncaught: ${error.stack ?? error}`));
 	process.on('unhandledRejection', (error) => log(`unhandled rejection: ${(error as Error)?.stack ?? error}`));
 	const record = cluster.record();
+	traceStartup('daemon: ready');
 	// The status `practice start` prints, so it need not ask for it.
 	signalReady({ready: true, pid: process.pid, controlPort: controlListener.port, apiPort: apiListener?.port ?? null, speed, startedAt, cluster: record ? {...record, apiPort: apiListener?.port ?? null} : null, recovery: store.recovery ?? null});
 }
