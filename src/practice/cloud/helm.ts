@@ -11,6 +11,7 @@ import {ansicDate} from './text.js';
 import {applySet, ValuesError, type Values, mergeValues} from './helm-values.js';
 import {renderCiliumChart, ciliumChartVersion, computedValues} from './cilium-chart.js';
 import {kubeAccess} from './kube-access.js';
+import {cobraKnows, cobraUnknownCommand, HELM_ROOT} from './cobra.js';
 import {lines, notSimulated, pollUntil} from './tool-io.js';
 import {parse as parseYaml} from 'yaml';
 import {readFileSync} from 'node:fs';
@@ -629,7 +630,7 @@ export const helm: HostTool = async (argv, io, ctx) => {
 				err('The Kubernetes package manager (simulated by the cilium-lab practice cluster: repo, search repo, install, upgrade, uninstall, list, history, get values, status)');
 				return 1;
 			default:
-				return notSimulated(io, 'helm', command);
+				return cobraKnows(HELM_ROOT, command) ? notSimulated(io, 'helm', command) : cobraUnknownCommand(io, HELM_ROOT, command);
 		}
 	} catch (error) {
 		if (error instanceof HelmFailure || error instanceof ArgsError) {
