@@ -131,6 +131,13 @@ describe('hubble observe filters (conformance table)', () => {
 		for (const flow of found) expect([flow.l4.TCP?.destination_port, flow.l4.TCP?.source_port]).toContain(80);
 	});
 
+	it('-n demo --port 443 pairs each side\'s namespace with that side\'s port: egress to the world\'s :443 is not among them; --from-namespace demo --to-port 443 is — filterTracker left/right', async () => {
+		const egress = await flows('--from-namespace', 'demo', '--to-port', '443');
+		expect(egress.some((flow) => flow.IP.destination === '142.250.207.110')).toBe(true);
+		const paired = await flows('-n', 'demo', '--port', '443');
+		expect(paired.some((flow) => flow.IP.destination === '142.250.207.110' && flow.l4.TCP?.destination_port === 443)).toBe(false);
+	});
+
 	it('--pod and --ip cannot be combined: pflag wraps the conflict — checkConflict', async () => {
 		const result = await observe('--pod', 'demo/curl', '--ip', webIp);
 		expect(result.stderr).toBe(`invalid argument "${webIp}" for "--ip" flag: filters --pod and --ip cannot be combined\ncommand terminated with exit code 1`);
