@@ -73,6 +73,27 @@ function clean(comment) {
 		.replace(/\\(["'])/g, '$1');
 }
 
+// The strategic-merge-patch metadata of list fields (x-kubernetes-patch-strategy / -merge-key): the generated models
+// drop it, and kubectl ≥1.27 computes apply patches from /openapi/v3 when the kind is there. From the Go struct
+// tags (patchStrategy, patchMergeKey) of k8s.io/api core/v1, apps/v1 and apimachinery meta/v1 types.go.
+const PATCH_META = {
+	'io.k8s.api.core.v1.PodSpec': {volumes: ['merge,retainKeys', 'name'], initContainers: ['merge', 'name'], containers: ['merge', 'name'], ephemeralContainers: ['merge', 'name'], imagePullSecrets: ['merge', 'name'], hostAliases: ['merge', 'ip'], topologySpreadConstraints: ['merge', 'topologyKey'], resourceClaims: ['merge,retainKeys', 'name'], schedulingGates: ['merge', 'name']},
+	'io.k8s.api.core.v1.Container': {ports: ['merge', 'containerPort'], env: ['merge', 'name'], volumeMounts: ['merge', 'mountPath'], volumeDevices: ['merge', 'devicePath']},
+	'io.k8s.api.core.v1.EphemeralContainer': {ports: ['merge', 'containerPort'], env: ['merge', 'name'], volumeMounts: ['merge', 'mountPath'], volumeDevices: ['merge', 'devicePath']},
+	'io.k8s.api.core.v1.PodStatus': {conditions: ['merge', 'type'], podIPs: ['merge', 'ip'], hostIPs: ['merge', 'ip']},
+	'io.k8s.api.core.v1.ServiceSpec': {ports: ['merge', 'port']},
+	'io.k8s.api.core.v1.ServiceAccount': {secrets: ['merge', 'name']},
+	'io.k8s.api.core.v1.NodeStatus': {conditions: ['merge', 'type'], addresses: ['merge', 'type']},
+	'io.k8s.api.core.v1.NodeSpec': {podCIDRs: ['merge', '']},
+	'io.k8s.api.core.v1.NamespaceStatus': {conditions: ['merge', 'type']},
+	'io.k8s.api.apps.v1.DeploymentStatus': {conditions: ['merge', 'type']},
+	'io.k8s.api.apps.v1.ReplicaSetStatus': {conditions: ['merge', 'type']},
+	'io.k8s.api.apps.v1.DaemonSetStatus': {conditions: ['merge', 'type']},
+	'io.k8s.api.apps.v1.StatefulSetStatus': {conditions: ['merge', 'type']},
+	'io.k8s.api.batch.v1.JobStatus': {conditions: ['merge', 'type']},
+	'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta': {ownerReferences: ['merge', 'uid'], finalizers: ['merge', '']},
+};
+
 const definitions = {};
 async function load(className) {
 	const module = await import(path.join(modelsDir, `${className}.js`));
@@ -108,6 +129,10 @@ async function define(className) {
 		const description = docs.fields[attribute.name];
 		properties[attribute.baseName] = description ? (schema.$ref ? {allOf: [{$ref: schema.$ref}], description} : {...schema, description}) : schema;
 		if (new RegExp(`\\n\\s*'${attribute.name}':`).test(text)) required.push(attribute.baseName);
+	}
+	for (const [field, [strategy, key]] of Object.entries(PATCH_META[name] ?? {})) {
+		if (!properties[field]) throw new Error(`${name}.${field}: no such field for its patch metadata`);
+		properties[field] = {...properties[field], 'x-kubernetes-patch-strategy': strategy, ...(key ? {'x-kubernetes-patch-merge-key': key} : {})};
 	}
 	definitions[name] = {...(docs.type ? {description: docs.type} : {}), type: 'object', properties, ...(required.length ? {required} : {})};
 	return name;
