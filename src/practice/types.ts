@@ -105,6 +105,8 @@ export interface PracticeContext {
 	clock: SimClock;
 	sections: StateSections;
 	cluster: ClusterLifecycle;
+	/** The internet beyond the cluster; the curated one (datapath/world.ts) unless a test gives another. */
+	world?: import('./datapath/world.js').World;
 }
 
 /** A program inside a pod (curl, nslookup, sh, hubble in a cilium pod…). Resolves with the exit code. */

@@ -10,8 +10,11 @@ export function hubbleCommand(params: CheckParams<'hubbleFlows'>): string[] {
 	const command = ['hubble', 'observe', '-o', 'json', '--verdict', params.verdict];
 	if (params.since) command.push('--since', params.since);
 	else command.push('--last', '2000');
-	if (params.namespace) command.push('--namespace', params.namespace);
-	if (params.port !== undefined) command.push('--port', String(params.port));
+	// Egress from the namespace to the port: hubble ANDs --namespace's source side with --port's source port and its
+	// destination side with the destination port (hubble/cmd/observe/flows_filter.go @v1.16.4), which an egress flow
+	// (ephemeral source port, destination outside the namespace) never matches.
+	if (params.namespace) command.push('--from-namespace', params.namespace);
+	if (params.port !== undefined) command.push('--to-port', String(params.port));
 	return command;
 }
 

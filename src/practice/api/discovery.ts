@@ -1,5 +1,6 @@
 // Discovery (plain and aggregated) and OpenAPI v2/v3 documents, built from the registry.
 import {createHash} from 'node:crypto';
+import {builtinSchemaName, openApiComponents} from './builtin-schemas.js';
 import {apiVersionOf, type Registry, type ResourceType} from './registry.js';
 
 export const KUBERNETES_VERSION = {
@@ -178,6 +179,8 @@ function operation(type: ResourceType, action: string, verb: string, extra: obje
 }
 
 function schemaName(type: ResourceType): string {
+	const builtin = type.schema ? undefined : builtinSchemaName(type.group, type.version, type.kind);
+	if (builtin) return builtin;
 	const group = type.group ? type.group.split('.').reverse().join('.') : 'io.k8s.api.core';
 	return `${group}.${type.version}.${type.kind}`;
 }
@@ -189,6 +192,7 @@ export function openApiV3Document(registry: Registry, group: string, version: st
 	return cached(`${group}/${version}`, registry, () => {
 		const paths: Record<string, object> = {};
 		const schemas: Record<string, object> = {};
+		const builtinRoots: string[] = [];
 		for (const type of types) {
 			const base = `/${groupVersionPath(group, version)}${type.namespaced ? '/namespaces/{namespace}' : ''}/${type.resource}`;
 			const pathParameters = [
@@ -206,11 +210,16 @@ export function openApiV3Document(registry: Registry, group: string, version: st
 				delete: operation(type, 'delete', 'delete'),
 				parameters: [{name: 'name', in: 'path', required: true, schema: {type: 'string', uniqueItems: true}}, ...pathParameters],
 			};
-			// Built-in kinds: kubectl has their structs compiled in; a CRD's schema is what validates it.
-			schemas[schemaName(type)] = type.schema
-				? {...type.schema, 'x-kubernetes-group-version-kind': [{group, version, kind: type.kind}]}
-				: {type: 'object', description: `${type.kind} (schema omitted by the practice cluster)`};
+			// A built-in kind: its schema from Kubernetes' OpenAPI (builtin-schemas.ts), what `kubectl explain` reads.
+			const builtin = type.schema ? undefined : builtinSchemaName(group, version, type.kind);
+			if (builtin) builtinRoots.push(builtin);
+			else {
+				schemas[schemaName(type)] = type.schema
+					? {...type.schema, 'x-kubernetes-group-version-kind': [{group, version, kind: type.kind}]}
+					: {type: 'object', description: `${type.kind} (schema omitted by the practice cluster)`, 'x-kubernetes-group-version-kind': [{group, version, kind: type.kind}]};
+			}
 		}
+		Object.assign(schemas, openApiComponents(builtinRoots));
 		return {openapi: '3.0.0', info: {title: 'Kubernetes', version: KUBERNETES_VERSION.gitVersion}, paths, components: {schemas}};
 	});
 }

@@ -125,6 +125,9 @@ export const BUILTIN_TYPES: ResourceType[] = [
 	builtin('admissionregistration.k8s.io/v1', 'ValidatingWebhookConfiguration', 'validatingwebhookconfigurations', {namespaced: false}),
 	builtin('admissionregistration.k8s.io/v1', 'MutatingWebhookConfiguration', 'mutatingwebhookconfigurations', {namespaced: false}),
 	builtin('apiregistration.k8s.io/v1', 'APIService', 'apiservices', {namespaced: false, status: true}),
+	// Reviews: created and answered, never stored (server.ts answerReview).
+	builtin('authentication.k8s.io/v1', 'SelfSubjectReview', 'selfsubjectreviews', {namespaced: false, verbs: ['create']}),
+	builtin('authorization.k8s.io/v1', 'SelfSubjectAccessReview', 'selfsubjectaccessreviews', {namespaced: false, verbs: ['create']}),
 ];
 
 /** The order groups appear in discovery, as a 1.30 API server lists them. */
@@ -136,6 +139,8 @@ const GROUP_ORDER = [
 	'batch',
 	'networking.k8s.io',
 	'policy',
+	'authentication.k8s.io',
+	'authorization.k8s.io',
 	'rbac.authorization.k8s.io',
 	'storage.k8s.io',
 	'admissionregistration.k8s.io',

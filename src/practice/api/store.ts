@@ -12,6 +12,7 @@ import {
 import {describeIoError, JournalWriteError, StateFile, type JournalEntry, type Snapshot, type StateRecovery} from './persistence.js';
 import {createRegistry, qualifiedKind, qualifiedResource, splitApiVersion, apiVersionOf, type Registry, type ResourceType} from './registry.js';
 import {parseFieldSelector, parseLabelSelectorOrBadRequest} from './selectors.js';
+import {builtinSchemaName, OBJECT_META, pruneBuiltin, unknownBuiltinFields} from './builtin-schemas.js';
 import {invalidMessage, pruneUnknown, validateObject, validateSchema, type FieldCause} from './validation.js';
 import {applyDefaults} from './defaults.js';
 
@@ -410,10 +411,24 @@ export function createStore(options: StoreOptions = {}): PracticeStore {
 			causes: causes.map((cause) => ({reason: cause.reason ?? 'FieldValueInvalid', message: cause.message, field: cause.field})),
 		});
 
+	/** staging/src/k8s.io/apiserver/pkg/endpoints/handlers/rest.go transformDecodeError over runtime.strictDecodingError's text. */
+	const strictDecodingError = (type: ResourceType, fields: string[]) =>
+		new StatusError(400, 'BadRequest', `${type.kind} in version "${type.version}" cannot be handled as a ${type.kind}: strict decoding error: ${fields.map((field) => `unknown field "${field}"`).join(', ')}`);
+
 	/** Runs every check; returns the object as it will be stored (pruned of undeclared fields). */
 	const validate = (type: ResourceType, object: KubeObject, old: KubeObject | undefined, write: WriteOptions): KubeObject => {
 		const causes: Array<{field: string; message: string; reason?: string}> = validateObject(object, type);
 		let result = object;
+		const builtin = type.schema || !write.fieldValidation ? undefined : builtinSchemaName(type.group, type.version, type.kind);
+		if (builtin) {
+			// A built-in kind: Go's decoding drops the fields its struct lacks; strict decoding names them.
+			const unknownFields = unknownBuiltinFields(object, builtin);
+			if (unknownFields.length > 0) {
+				if (write.fieldValidation === 'Strict') throw strictDecodingError(type, unknownFields);
+				if (write.fieldValidation === 'Warn') write.warnings?.push(...unknownFields.map((field) => `unknown field "${field}"`));
+				result = pruneBuiltin(object, builtin) as KubeObject;
+			}
+		}
 		if (type.schema) {
 			const unknown: string[] = [];
 			const {metadata: _metadata, apiVersion: _apiVersion, kind: _kind, ...body} = object;
@@ -424,12 +439,15 @@ export function createStore(options: StoreOptions = {}): PracticeStore {
 			delete (schemaWithoutMeta as {required?: string[]}).required;
 			validateSchema(body, {...schemaWithoutMeta, required: (type.schema.required ?? []).filter((key) => !['metadata', 'apiVersion', 'kind'].includes(key))}, '', causes as FieldCause[], unknown);
 			for (const cause of causes) if (cause.field.startsWith('.')) cause.field = cause.field.slice(1);
-			const unknownFields = unknown.map((field) => field.replace(/^\./, ''));
-			if (unknownFields.length > 0 && write.fieldValidation === 'Strict') {
-				throw new StatusError(400, 'BadRequest', `${type.kind} in version "${type.version}" cannot be handled as a ${type.kind}: strict decoding error: ${unknownFields.map((field) => `unknown field "${field}"`).join(', ')}`);
-			}
+			// metadata is an ObjectMeta in every kind: decoded strictly too (a CRD's schema leaves it open).
+			const metadataUnknown = write.fieldValidation ? unknownBuiltinFields(object.metadata, OBJECT_META, 'metadata') : [];
+			const unknownFields = [...metadataUnknown, ...unknown.map((field) => field.replace(/^\./, ''))];
+			if (unknownFields.length > 0 && write.fieldValidation === 'Strict') throw strictDecodingError(type, unknownFields);
 			if (unknownFields.length > 0 && write.fieldValidation === 'Warn') write.warnings?.push(...unknownFields.map((field) => `unknown field "${field}"`));
-			if (unknownFields.length > 0) result = {...(pruneUnknown(body, schemaWithoutMeta) as object), metadata: object.metadata, apiVersion: object.apiVersion, kind: object.kind} as KubeObject;
+			if (unknownFields.length > 0) {
+				const metadata = (metadataUnknown.length > 0 ? pruneBuiltin(object.metadata, OBJECT_META) : object.metadata) as KubeObject['metadata'];
+				result = {...(pruneUnknown(body, schemaWithoutMeta) as object), metadata, apiVersion: object.apiVersion, kind: object.kind} as KubeObject;
+			}
 		}
 		for (const validator of [...(validators.get(`${apiVersionOf(type)}/${type.kind}`) ?? []), ...(validators.get(`${type.group}/*/${type.kind}`) ?? [])]) {
 			const found = validator(result, old);

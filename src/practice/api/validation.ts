@@ -196,7 +196,8 @@ export function validateSchema(value: unknown, schema: JsonSchema, path: string,
 	}
 	const actual = jsonType(value);
 	if (schema.type && !typeMatches(schema.type, value)) {
-		causes.push({reason: 'FieldValueTypeInvalid', field: path, message: `Invalid value: ${goValue(value)}: ${path} in body must be of type ${schema.type}: ${JSON.stringify(actual)}`});
+		// kube-openapi errors.InvalidType carries the value's type name as its Value (apiextensions validation.go field.TypeInvalid).
+		causes.push({reason: 'FieldValueTypeInvalid', field: path, message: `Invalid value: ${JSON.stringify(actual)}: ${path} in body must be of type ${schema.type}: ${JSON.stringify(actual)}`});
 		return;
 	}
 	if (schema.enum && !schema.enum.some((option) => JSON.stringify(option) === JSON.stringify(value))) {

@@ -1,9 +1,13 @@
 // The CustomResourceDefinitions Cilium 1.16 registers (cilium-semantics §5.3). They are not in the
 // Helm chart: the operator registers them when it starts, and only for enabled features
-// (pkg/k8s/synced/crd.go @v1.16.0). Schemas here are open (preserve unknown fields); the datapath
-// validates CiliumNetworkPolicy / CiliumClusterwideNetworkPolicy bodies as the real schema does.
+// (pkg/k8s/synced/crd.go @v1.16.0). CiliumNetworkPolicy and CiliumClusterwideNetworkPolicy carry 1.16.4's structural
+// schema (strict field validation, pruning, kubectl explain); the other kinds' schemas here are open.
 import type {KubeObject} from '../types.js';
 import type {PrinterColumn} from '../api/registry.js';
+import {ciliumPolicySchema} from './cilium-policy-schema.js';
+
+/** The kinds whose real structural schema the practice cluster registers (cilium-policy-schema.ts); the others stay open. */
+const POLICY_KINDS = new Set(['ciliumnetworkpolicies', 'ciliumclusterwidenetworkpolicies']);
 
 interface CrdDefinition {
 	plural: string;
@@ -146,7 +150,7 @@ export function ciliumCrdObject(plural: string): KubeObject {
 				name: version,
 				served: true,
 				storage: index === 0,
-				schema: {openAPIV3Schema: openSchema},
+				schema: {openAPIV3Schema: POLICY_KINDS.has(plural) ? ciliumPolicySchema(plural === 'ciliumclusterwidenetworkpolicies') : openSchema},
 				...(definition.status ? {subresources: {status: {}}} : {}),
 				...(definition.printerColumns ? {additionalPrinterColumns: definition.printerColumns} : {}),
 			})),

@@ -9,6 +9,7 @@ import type {Container} from '../controllers/objects.js';
 import {ArgsError, flagOption, parseArgs, parseGoDuration, stringOption, type OptionSpecs} from './args.js';
 import {color, tabwrite} from './text.js';
 import {kubeAccess} from './kube-access.js';
+import {CILIUM_CLI_ROOT, cobraKnows, cobraUnknownCommand} from './cobra.js';
 import {lines, notSimulated, pollUntil} from './tool-io.js';
 import {listReleases, upgradeCiliumRelease} from './helm.js';
 import {mergeValues, ValuesError} from './helm-values.js';
@@ -441,7 +442,7 @@ export const cilium: HostTool = async (argv, io, ctx) => {
 				err('cilium: the cilium-lab practice cluster simulates: version, status [--wait], hubble enable|disable|port-forward, connectivity test');
 				return 2;
 			default:
-				return notSimulated(io, 'cilium', command);
+				return cobraKnows(CILIUM_CLI_ROOT, command) ? notSimulated(io, 'cilium', command) : cobraUnknownCommand(io, CILIUM_CLI_ROOT, command);
 		}
 	} catch (error) {
 		if (error instanceof CiliumFailure || error instanceof ArgsError) {

@@ -12,6 +12,7 @@ import {applySet, ValuesError, type Values, mergeValues} from './helm-values.js'
 import {renderCiliumChart, computedValues} from './cilium-chart.js';
 import {CILIUM_RELEASES} from '../versions.js';
 import {kubeAccess} from './kube-access.js';
+import {cobraKnows, cobraUnknownCommand, HELM_ROOT} from './cobra.js';
 import {lines, notSimulated, pollUntil} from './tool-io.js';
 import {parse as parseYaml} from 'yaml';
 import {readFileSync} from 'node:fs';
@@ -205,6 +206,7 @@ const installOptions: OptionSpecs = {
 	version: {names: ['--version'], type: 'value'},
 	set: {names: ['--set'], type: 'list'},
 	setString: {names: ['--set-string'], type: 'list'},
+	setJson: {names: ['--set-json'], type: 'list'},
 	values: {names: ['--values', '-f'], type: 'list'},
 	reuseValues: {names: ['--reuse-values'], type: 'flag', boolean: true},
 	resetValues: {names: ['--reset-values'], type: 'flag', boolean: true},
@@ -302,8 +304,10 @@ function userValuesFrom(run: HelmRun, parsed: ReturnType<typeof parseArgs>, base
 		values = mergeValues(values, loaded ?? {});
 	}
 	try {
+		// pkg/cli/values/options.go MergeValues: files, then --set-json, --set, --set-string.
+		for (const expression of listOption(parsed, 'setJson')) values = applySet(values, expression, 'json');
 		for (const expression of listOption(parsed, 'set')) values = applySet(values, expression);
-		for (const expression of listOption(parsed, 'setString')) values = applySet(values, expression, true);
+		for (const expression of listOption(parsed, 'setString')) values = applySet(values, expression, 'string');
 	} catch (error) {
 		if (error instanceof ValuesError) throw new HelmFailure(error.message);
 		throw error;
@@ -370,7 +374,7 @@ async function installOrUpgrade(run: HelmRun, argv: string[], mode: 'install' | 
 		else throw new HelmFailure(`${installing ? 'INSTALLATION FAILED: ' : prefix}create: failed to create: namespaces "${namespace}" not found`);
 	}
 
-	const hasNewValues = listOption(parsed, 'set').length + listOption(parsed, 'setString').length + listOption(parsed, 'values').length > 0;
+	const hasNewValues = listOption(parsed, 'set').length + listOption(parsed, 'setString').length + listOption(parsed, 'setJson').length + listOption(parsed, 'values').length > 0;
 	let base: Values = {};
 	if (current && flagOption(parsed, 'reuseValues')) base = current.config;
 	else if (current && !flagOption(parsed, 'resetValues') && !hasNewValues) base = current.config;
@@ -460,7 +464,7 @@ function list(run: HelmRun, argv: string[]): number {
 		app_version: release.chart.appVersion,
 	}));
 	if (output === 'json') run.out(JSON.stringify(rows));
-	else if (output === 'yaml') run.io.stdout.write(toYaml(rows));
+	else if (output === 'yaml') run.io.stdout.write(toYaml(rows, {indentSeq: false}));
 	else run.out(helmTable([['NAME', 'NAMESPACE', 'REVISION', 'UPDATED', 'STATUS', 'CHART', 'APP VERSION'], ...rows.map(row => Object.values(row))]));
 	return 0;
 }
@@ -498,10 +502,11 @@ function getValues(run: HelmRun, argv: string[]): number {
 	const values = all ? computedValues(release.config) : release.config;
 	const output = stringOption(parsed, 'output') ?? 'table';
 	if (output === 'json') run.out(JSON.stringify(values));
-	else if (output === 'yaml') run.io.stdout.write(Object.keys(values).length ? toYaml(values, {sortMapEntries: true}) : 'null\n');
+	// helm prints values with sigs.k8s.io/yaml (go-yaml v2): a list under a key is not indented.
+	else if (output === 'yaml') run.io.stdout.write(Object.keys(values).length ? toYaml(values, {sortMapEntries: true, indentSeq: false}) : 'null\n');
 	else {
 		run.out(all ? 'COMPUTED VALUES:' : 'USER-SUPPLIED VALUES:');
-		run.io.stdout.write(Object.keys(values).length ? toYaml(values, {sortMapEntries: true}) : 'null\n');
+		run.io.stdout.write(Object.keys(values).length ? toYaml(values, {sortMapEntries: true, indentSeq: false}) : 'null\n');
 	}
 	return 0;
 }
@@ -646,7 +651,7 @@ export const helm: HostTool = async (argv, io, ctx) => {
 				err('The Kubernetes package manager (simulated by the cilium-lab practice cluster: repo, search repo, install, upgrade, uninstall, list, history, get values, status)');
 				return 1;
 			default:
-				return notSimulated(io, 'helm', command);
+				return cobraKnows(HELM_ROOT, command) ? notSimulated(io, 'helm', command) : cobraUnknownCommand(io, HELM_ROOT, command);
 		}
 	} catch (error) {
 		if (error instanceof HelmFailure || error instanceof ArgsError) {

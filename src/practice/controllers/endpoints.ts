@@ -78,9 +78,39 @@ export function reconcileEndpoints(ctx: PracticeContext, pods: readonly KubeObje
 				nodeName: podSpec(pod).nodeName,
 				targetRef: {kind: 'Pod', namespace, name: pod.metadata.name, uid: pod.metadata.uid},
 			})),
-			ports: endpointPorts,
+			// The endpointslice controller writes every port's name, "" when the Service port has none (a *string in
+			// discovery/v1: kubectl 1.33 describe dereferences it, describe.go formatEndpointSlices).
+			ports: endpointPorts.map((port) => ({name: '', ...port})),
 		};
 		const existingSlice = getView(ctx.store, 'discovery.k8s.io/v1', 'EndpointSlice', namespace, sliceName);
 		if (!sameContent(existingSlice, slice)) ctx.store.apply(slice);
 	}
+}
+
+/**
+ * AKS's cloud-controller-manager (cloud-provider-azure) for Services of type LoadBalancer: it ensures an Azure load
+ * balancer rule on a public IP and writes it to status.loadBalancer.ingress (ipMode VIP, the 1.30 default), with the
+ * service-controller's EnsuringLoadBalancer / EnsuredLoadBalancer events. The address is one of Azure's public
+ * ranges (20.0.0.0/8), stable per Service.
+ */
+export function reconcileLoadBalancers(ctx: PracticeContext): void {
+	for (const service of listView(ctx.store, 'v1', 'Service')) {
+		const spec = (service.spec ?? {}) as {type?: string};
+		const status = (service.status ?? {}) as {loadBalancer?: {ingress?: unknown[]}};
+		if (spec.type !== 'LoadBalancer' || isTerminating(service) || (status.loadBalancer?.ingress?.length ?? 0) > 0) continue;
+		ctx.store.recordEvent(service, 'Normal', 'EnsuringLoadBalancer', 'Ensuring load balancer', 'service-controller');
+		const current = ctx.store.get('v1', 'Service', service.metadata.namespace, service.metadata.name);
+		if (!current) continue;
+		ctx.store.apply({...current, status: {...(current.status ?? {}), loadBalancer: {ingress: [{ip: azurePublicIp(String(current.metadata.uid ?? current.metadata.name)), ipMode: 'VIP'}]}}});
+		ctx.store.recordEvent(service, 'Normal', 'EnsuredLoadBalancer', 'Ensured load balancer', 'service-controller');
+	}
+}
+
+function azurePublicIp(seed: string): string {
+	let hash = 2166136261;
+	for (let index = 0; index < seed.length; index++) {
+		hash ^= seed.charCodeAt(index);
+		hash = Math.imul(hash, 16777619) >>> 0;
+	}
+	return `20.${(hash >>> 8) & 255}.${(hash >>> 16) & 255}.${Math.max(1, (hash >>> 24) % 254)}`;
 }

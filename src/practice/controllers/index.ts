@@ -3,7 +3,7 @@
 import {forgetPodLogs} from '../api/streams/logs.js';
 import type {PracticeContext, StoreEvent} from '../types.js';
 import type {PracticeStore} from '../api/store.js';
-import {reconcileEndpoints} from './endpoints.js';
+import {reconcileEndpoints, reconcileLoadBalancers} from './endpoints.js';
 import {writeStartupLogs} from './logs.js';
 import {listView} from './objects.js';
 import {reconcileNodes} from './nodes.js';
@@ -48,6 +48,7 @@ export function startControllers(ctx: PracticeContext): () => void {
 				reconcileNodes(ctx);
 				reconcileCiliumNodes(ctx);
 				reconcileEndpoints(ctx, listView(ctx.store, 'v1', 'Pod'));
+				reconcileLoadBalancers(ctx);
 				if (!again) break;
 			}
 		} finally {

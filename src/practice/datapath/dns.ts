@@ -1,6 +1,7 @@
-// The world's DNS as the practice cluster sees it (a deterministic resolver), and the per-node FQDN cache the
+// The cluster's DNS (CoreDNS: cluster.local, then the world of world.ts), and the per-node FQDN cache the
 // DNS proxy fills (cilium-semantics.md §2.3, §2.5).
 import {canonicalName} from './fqdn.js';
+import {CURATED_WORLD, type World} from './world.js';
 
 export type QueryType = 'A' | 'AAAA';
 
@@ -11,48 +12,6 @@ export interface DnsAnswer {
 	cnames?: string[];
 }
 
-interface KnownHost {
-	ips: string[];
-	ttl: number;
-}
-
-/** Public names the lessons use, with addresses and TTLs like the real ones (google.com as in the source document's capture). */
-export const KNOWN_HOSTS: Record<string, KnownHost> = {
-	'google.com.': {ips: ['142.250.207.110'], ttl: 300},
-	'www.google.com.': {ips: ['142.250.196.100'], ttl: 300},
-	'github.com.': {ips: ['20.200.245.247'], ttl: 60},
-	'api.github.com.': {ips: ['20.200.245.245'], ttl: 60},
-	'raw.githubusercontent.com.': {ips: ['185.199.108.133', '185.199.109.133', '185.199.110.133', '185.199.111.133'], ttl: 300},
-	'naver.com.': {ips: ['223.130.200.107', '223.130.200.104', '223.130.192.247', '223.130.192.248'], ttl: 300},
-	'www.naver.com.': {ips: ['223.130.200.236'], ttl: 300},
-	'example.com.': {ips: ['93.184.215.14'], ttl: 3600},
-	'www.example.com.': {ips: ['93.184.215.14'], ttl: 3600},
-	'www.bing.com.': {ips: ['13.107.21.237'], ttl: 300},
-	'cilium.io.': {ips: ['104.198.14.52'], ttl: 300},
-	'docs.cilium.io.': {ips: ['104.16.253.120'], ttl: 300},
-	'kubernetes.io.': {ips: ['147.75.40.148'], ttl: 300},
-	// cilium connectivity test's --external-target default (cli/connectivity.go): Cloudflare's resolver, 1.1.1.1 and 1.0.0.1.
-	'one.one.one.one.': {ips: ['1.1.1.1', '1.0.0.1'], ttl: 300},
-};
-
-const PUBLIC_FIRST_OCTETS = [13, 20, 23, 34, 35, 40, 52, 54, 104, 151, 185, 199];
-
-function hash32(text: string): number {
-	let hash = 2166136261;
-	for (let index = 0; index < text.length; index++) {
-		hash ^= text.charCodeAt(index);
-		hash = Math.imul(hash, 16777619) >>> 0;
-	}
-	return hash;
-}
-
-/** A stable public-looking address for a name the resolver does not know by heart. */
-export function hashedAddress(name: string): string {
-	const hash = hash32(name);
-	const first = PUBLIC_FIRST_OCTETS[hash % PUBLIC_FIRST_OCTETS.length]!;
-	return `${first}.${(hash >>> 8) & 255}.${(hash >>> 16) & 255}.${Math.max(1, (hash >>> 24) % 254)}`;
-}
-
 /**
  * Top-level domains of the root zone the lab's names use (IANA root zone database); others do not exist, nor do
  * the special-use .invalid, .local, .test and .example (RFC 6761: .example is reserved, so evil.example is NXDOMAIN).
@@ -61,10 +20,11 @@ const ROOT_ZONE_TLDS = new Set(['com', 'net', 'org', 'io', 'me', 'dev', 'app', '
 
 const VALID_NAME = /^([a-z0-9_]([-a-z0-9_]{0,61}[a-z0-9_])?\.)+$/;
 
-/** Names inside the cluster: services, and pods by dashed IP. */
+/** Names inside the cluster: services, and pods by dashed IP; `world` is the internet beyond (default: the curated one). */
 export interface ClusterDnsData {
 	services: Array<{namespace: string; name: string; clusterIP?: string}>;
 	clusterDomain?: string;
+	world?: World;
 }
 
 /** What kube-dns (CoreDNS, forwarding to Azure DNS) answers for a name. */
@@ -87,17 +47,15 @@ export function resolve(name: string, type: QueryType, cluster: ClusterDnsData):
 	if (!VALID_NAME.test(canonical) || canonical.split('.').length < 3 || !ROOT_ZONE_TLDS.has(tld)) {
 		return {rcode: 'NXDOMAIN', ips: [], ttl: 3600};
 	}
-	// The cluster is IPv4-only; AAAA answers are empty (NOERROR, no records), which is what an IPv4-only client then ignores.
-	if (type === 'AAAA') return {rcode: 'NOERROR', ips: [], ttl: 300};
-	const known = KNOWN_HOSTS[canonical];
-	if (known) return {rcode: 'NOERROR', ips: [...known.ips], ttl: known.ttl};
-	return {rcode: 'NOERROR', ips: [hashedAddress(canonical)], ttl: 300};
+	// CoreDNS forwards the rest to Azure DNS: the world's records as they are, NXDOMAIN for a name that does not exist.
+	const record = (cluster.world ?? CURATED_WORLD).lookup(canonical);
+	if (!record) return {rcode: 'NXDOMAIN', ips: [], ttl: 300};
+	return {rcode: 'NOERROR', ips: [...(type === 'A' ? record.a : record.aaaa)], ttl: record.ttl};
 }
 
-/** The public name an IP belongs to in the resolver (for the world's servers). */
-export function hostForAddress(ip: string): string | undefined {
-	for (const [name, host] of Object.entries(KNOWN_HOSTS)) if (host.ips.includes(ip)) return name;
-	return undefined;
+/** The public name an IP belongs to in the world (its server answers as that site). */
+export function hostForAddress(ip: string, world: World = CURATED_WORLD): string | undefined {
+	return world.host(ip)?.name;
 }
 
 export interface FqdnCacheEntry {

@@ -84,7 +84,7 @@ export function stampMilli(iso: string): string {
 	return `${MONTHS[date.getUTCMonth()]} ${String(date.getUTCDate()).padStart(2, ' ')} ${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}.${pad(date.getUTCMilliseconds(), 3)}`;
 }
 
-function ports(flow: Flow): {source: number; destination: number} {
+export function flowPorts(flow: Flow): {source: number; destination: number} {
 	const l4 = flow.l4;
 	if ('TCP' in l4) return {source: l4.TCP.source_port, destination: l4.TCP.destination_port};
 	if ('UDP' in l4) return {source: l4.UDP.source_port, destination: l4.UDP.destination_port};
@@ -161,7 +161,7 @@ function verdictText(flow: Flow): string {
 
 /** One line of `hubble observe -o compact`. */
 export function formatCompact(flow: Flow, options: {nodeName?: boolean} = {}): string {
-	const {source: sourcePort, destination: destinationPort} = ports(flow);
+	const {source: sourcePort, destination: destinationPort} = flowPorts(flow);
 	let source = `${hostText(flow.IP.source, sourcePort, flow.source, flow.source_names)} ${identityText(flow.source.identity)}`;
 	let destination = `${hostText(flow.IP.destination, destinationPort, flow.destination, flow.destination_names)} ${identityText(flow.destination.identity)}`;
 	let arrow = '->';
@@ -226,12 +226,12 @@ function podMatches(filter: string, endpoint: FlowEndpoint): boolean {
 	return endpoint.namespace === namespace && endpoint.pod_name.startsWith(pod ?? '');
 }
 
-function fqdnMatches(pattern: string, names: string[] | undefined): boolean {
+export function fqdnMatches(pattern: string, names: string[] | undefined): boolean {
 	const regex = new RegExp(`^${pattern.replace(/\.$/, '').replace(/[.+?^${}()|[\]\\]/g, '\\$&').replaceAll('*', '[-a-zA-Z0-9_.]*')}$`, 'i');
 	return (names ?? []).some((name) => regex.test(name));
 }
 
-function protocolOf(flow: Flow): string[] {
+export function flowProtocols(flow: Flow): string[] {
 	const protocols: string[] = [];
 	if ('TCP' in flow.l4) protocols.push('tcp');
 	if ('UDP' in flow.l4) protocols.push('udp');
@@ -242,6 +242,11 @@ function protocolOf(flow: Flow): string[] {
 }
 
 const TYPE_NAMES: Record<number, string> = {1: 'drop', 4: 'trace', 5: 'policy-verdict', 129: 'l7'};
+
+/** The monitor message type's name (monitorAPI.MessageTypeNames) of a flow. */
+export function flowTypeName(flow: Flow): string | undefined {
+	return TYPE_NAMES[flow.event_type.type];
+}
 
 /** Whether a flow passes `hubble observe`'s filters (each flag ORs its values; flags AND together). */
 export function flowMatches(flow: Flow, filter: FlowFilter): boolean {
@@ -258,9 +263,9 @@ export function flowMatches(flow: Flow, filter: FlowFilter): boolean {
 	if (filter.verdicts?.length && !filter.verdicts.some((verdict) => verdict.toUpperCase() === flow.verdict)) return false;
 	if (filter.toFqdns?.length && !filter.toFqdns.some((pattern) => fqdnMatches(pattern, flow.destination_names))) return false;
 	if (filter.fqdns?.length && !filter.fqdns.some((pattern) => fqdnMatches(pattern, flow.destination_names) || fqdnMatches(pattern, flow.source_names))) return false;
-	if (filter.protocols?.length && !filter.protocols.some((protocol) => protocolOf(flow).includes(protocol.toLowerCase()))) return false;
+	if (filter.protocols?.length && !filter.protocols.some((protocol) => flowProtocols(flow).includes(protocol.toLowerCase()))) return false;
 	if (filter.ports?.length) {
-		const {source, destination} = ports(flow);
+		const {source, destination} = flowPorts(flow);
 		if (!filter.ports.some((port) => port === source || port === destination)) return false;
 	}
 	if (filter.types?.length && !filter.types.some((type) => type === TYPE_NAMES[flow.event_type.type])) return false;

@@ -1,6 +1,8 @@
 // `hubble observe` / `hubble status` over a set of flows: used by hubble inside a cilium pod (local node) and
 // by the host tool through hubble-relay (every node). Flags follow hubble/cmd/observe.
+import {cobraKnows, cobraUnknownCommand, HUBBLE_ROOT} from '../cloud/cobra.js';
 import type {ProgramIO} from '../types.js';
+import {BOOLEAN_FILTER_FLAGS, FILTER_FLAGS, HubbleFilterError, HubbleFilters, UNSIMULATED_FILTER_FLAGS} from './hubble-filter.js';
 import {flowMatches, formatCompact, formatJson, stampMilli, type Flow, type FlowFilter} from './flows.js';
 
 export interface FlowSource {
@@ -12,24 +14,6 @@ export interface FlowSource {
 	address: string;
 	connectedNodes?: {connected: number; total: number};
 }
-
-const LIST_FLAGS: Record<string, keyof FlowFilter> = {
-	namespace: 'namespaces',
-	n: 'namespaces',
-	'from-namespace': 'fromNamespaces',
-	'to-namespace': 'toNamespaces',
-	pod: 'pods',
-	'from-pod': 'fromPods',
-	'to-pod': 'toPods',
-	verdict: 'verdicts',
-	'to-fqdn': 'toFqdns',
-	fqdn: 'fqdns',
-	protocol: 'protocols',
-	type: 'types',
-	t: 'types',
-	ip: 'ips',
-};
-const VERDICTS = ['FORWARDED', 'DROPPED', 'AUDIT', 'REDIRECTED', 'ERROR', 'TRACED', 'TRANSLATED'];
 
 /** Go-style durations (`5m`, `1h30m`, `90s`) or RFC 3339 timestamps, as --since/--until take them. */
 export function parseSince(value: string, now: number): number | undefined {
@@ -51,14 +35,18 @@ more.
 Usage:
   hubble observe [flags]
 
-Flags (simulated):
-  -n, --namespace, --from-namespace, --to-namespace, --pod, --from-pod, --to-pod,
-      --verdict, --to-fqdn, --fqdn, --protocol, --port, -t/--type, --ip,
-      --last N, --since, --until, -f/--follow, -o compact|json|jsonpb, --print-node-name
+Flags (simulated; their semantics are hubble v1.16.4's):
+      --not, --label/-l, --from-label, --to-label, --pod, --from-pod, --to-pod,
+      --ip, --from-ip, --to-ip, --fqdn, --from-fqdn, --to-fqdn, -n/--namespace,
+      --from-namespace, --to-namespace, -A/--all-namespaces, --port, --from-port,
+      --to-port, --identity, --from-identity, --to-identity, --verdict, -t/--type,
+      --protocol, --node-name, --last N, --since, --until, -f/--follow,
+      -o compact|json|jsonpb, --print-node-name
 `;
 
 export async function hubbleObserve(argv: string[], io: ProgramIO, source: FlowSource): Promise<number> {
 	const filter: FlowFilter = {};
+	const filters = new HubbleFilters();
 	let last: number | undefined;
 	let follow = false;
 	let output = 'compact';
@@ -80,19 +68,18 @@ export async function hubbleObserve(argv: string[], io: ProgramIO, source: FlowS
 		else if (flag === 'last') last = Number(value());
 		else if (flag === 'o' || flag === 'output') output = value();
 		else if (flag === 'print-node-name') nodeName = true;
-		else if (flag === 'port' || flag === 'to-port' || flag === 'from-port') {
-			const port = Number(value());
-			if (!Number.isInteger(port)) throw new ObserveError(`invalid argument for "--port" flag`);
-			(filter.ports ??= []).push(port);
-		} else if (flag === 'since' || flag === 'until') {
+		else if (flag === 'since' || flag === 'until') {
 			const text = value();
 			const time = parseSince(text, source.now());
 			if (time === undefined) throw new ObserveError(`invalid --${flag} value: ${text}`);
 			filter[flag] = time;
-		} else if (flag in LIST_FLAGS) {
-			const text = value();
-			if (flag === 'verdict' && !VERDICTS.includes(text.toUpperCase())) throw new ObserveError(`invalid --verdict value: ${text}`);
-			((filter[LIST_FLAGS[flag]!] as string[] | undefined) ??= []).push(text);
+		} else if (BOOLEAN_FILTER_FLAGS.has(flag)) {
+			setFilter(filters, flag, 'true');
+		} else if (FILTER_FLAGS.has(flag)) {
+			setFilter(filters, flag, value());
+		} else if (UNSIMULATED_FILTER_FLAGS.has(flag)) {
+			io.stderr.write(`hubble observe --${flag} is not simulated by the practice cluster\n`);
+			return 1;
 		} else if (['all', 'a', 'first', 'color', 'time-format', 'server', 'tls', 'tls-allow-insecure', 'P', 'port-forward'].includes(flag)) {
 			if (['first', 'color', 'time-format', 'server'].includes(flag)) value();
 		} else {
@@ -105,14 +92,15 @@ export async function hubbleObserve(argv: string[], io: ProgramIO, source: FlowS
 	}
 	const print = (flow: Flow) => io.stdout.write(`${output === 'compact' ? formatCompact(flow, {nodeName}) : formatJson(flow)}\n`);
 	if (last === undefined && !follow && filter.since === undefined) last = 20;
-	const history = source.flows().filter((flow) => flowMatches(flow, filter));
+	const passes = filters.compile();
+	const history = source.flows().filter((flow) => flowMatches(flow, filter) && passes(flow));
 	const shown = follow && last === undefined && filter.since === undefined ? [] : last === undefined ? history : history.slice(-last);
 	for (const flow of shown) print(flow);
 	if (!follow) return 0;
 	let interrupted = false;
 	await new Promise<void>((resolve) => {
 		const unsubscribe = source.subscribe((flow) => {
-			if (flowMatches(flow, {...filter, since: undefined})) print(flow);
+			if (flowMatches(flow, {...filter, since: undefined}) && passes(flow)) print(flow);
 		});
 		const stop = () => {
 			unsubscribe();
@@ -141,6 +129,21 @@ async function consumeStdinUntilClosed(io: ProgramIO, stop: () => void): Promise
 }
 
 class ObserveError extends Error {}
+
+const SHORTHANDS: Record<string, string> = {label: 'l', namespace: 'n', type: 't', 'all-namespaces': 'A'};
+const LONG_NAMES: Record<string, string> = {l: 'label', n: 'namespace', t: 'type', A: 'all-namespaces'};
+
+/** pflag FlagSet.set: a Value.Set error comes back as `invalid argument "V" for "-s, --name" flag: …`. */
+function setFilter(filters: HubbleFilters, flag: string, value: string): void {
+	try {
+		filters.set(flag, value);
+	} catch (error) {
+		if (!(error instanceof HubbleFilterError)) throw error;
+		const name = LONG_NAMES[flag] ?? flag;
+		const shorthand = SHORTHANDS[name];
+		throw new HubbleFilterError(`invalid argument ${JSON.stringify(value)} for "${shorthand ? `-${shorthand}, ` : ''}--${name}" flag: ${error.message}`);
+	}
+}
 
 export function hubbleStatus(io: ProgramIO, source: FlowSource): number {
 	const count = source.flows().length;
@@ -179,12 +182,14 @@ export async function runHubble(argv: string[], io: ProgramIO, source: FlowSourc
 				io.stdout.write('Hubble is a utility to observe and inspect recent Cilium routed traffic in a cluster.\n\nUsage:\n  hubble [command]\n\nAvailable Commands (simulated):\n  observe     Observe flows of a Hubble server\n  status      Display status of Hubble server\n  version     Display detailed version information\n');
 				return 0;
 			default:
+				if (!cobraKnows(HUBBLE_ROOT, command)) return cobraUnknownCommand(io, HUBBLE_ROOT, command);
 				io.stderr.write(`hubble ${command} is not simulated by the practice cluster (observe, status and version are)\n`);
 				return 1;
 		}
 	} catch (error) {
-		if (error instanceof ObserveError) {
-			io.stderr.write(`Error: ${error.message}\n`);
+		if (error instanceof ObserveError || error instanceof HubbleFilterError) {
+			// hubble's root silences cobra's errors; main.go prints err.Error() alone (hubble v1.16.4 main.go).
+			io.stderr.write(`${error.message}\n`);
 			return 1;
 		}
 		throw error;

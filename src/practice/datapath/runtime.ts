@@ -9,6 +9,7 @@ import {canonicalName} from './fqdn.js';
 import {DROP_REASON, EVENT, FlowRing, MATCH_TYPES, l4Summary, dnsSummary, httpSummary, type Flow, type FlowEndpoint, type HttpL7, type L4, type TcpFlags} from './flows.js';
 import {labelStrings} from './identity.js';
 import type {HttpResponse} from './programs/sites.js';
+import {CURATED_WORLD, type World} from './world.js';
 import {buildView, classifyIp, podFields, podKey, translateService, type ClusterView, type PodFields} from './view.js';
 
 export const FLOWS_SECTION = 'datapath.flows';
@@ -124,6 +125,7 @@ export class Datapath {
 				identities: listIfServed('cilium.io/v2', 'CiliumIdentity'),
 				ciliumConfig: store.get('v1', 'ConfigMap', 'kube-system', 'cilium-config'),
 			});
+			this.cachedView.dns.world = this.world;
 		}
 		return this.cachedView;
 	}
@@ -355,7 +357,12 @@ export class Datapath {
 		if (peer.reserved === 'host' || peer.reserved === 'remote-node') return port === 10250 || port === 22;
 		const pod = [...this.view().pods.values()].find((candidate) => podFields(candidate).status?.podIP === peer.ip);
 		if (pod) return podListensOn(pod, port);
-		return port === 80 || port === 443;
+		// The internet: only a host the world has answers, on its ports (a deleted Service's ClusterIP, an unused IP: nothing).
+		return this.world.host(peer.ip)?.tcp.includes(port) ?? false;
+	}
+
+	get world(): World {
+		return this.ctx.world ?? CURATED_WORLD;
 	}
 
 	/** Round-trip time to a peer: pods in the cluster answer in about a millisecond, the internet in tens. */
@@ -537,7 +544,8 @@ export class Datapath {
 		const node = String(podFields(pod).spec?.nodeName ?? '');
 		const peer = classifyIp(view, target.ip, from?.node ?? node, undefined, start);
 		const serverPod = [...view.pods.values()].find((candidate) => podFields(candidate).status?.podIP === target.ip);
-		const serverIsDns = Boolean(serverPod && podListensOn(serverPod, 53));
+		const worldResolver = !serverPod && peer.reserved === 'world' && Boolean(this.world.host(target.ip)?.udp.includes(53));
+		const serverIsDns = Boolean(serverPod && podListensOn(serverPod, 53)) || worldResolver;
 		const udp: L4 = {UDP: {source_port: this.nextPort(), destination_port: 53}};
 		const reply: L4 = {UDP: {source_port: 53, destination_port: (udp as {UDP: {source_port: number}}).UDP.source_port}};
 		const verdict = from && view.ciliumRunning ? decideConnection(view.index, from, peer, {protocol: 'UDP', port: 53}, {mode: view.mode}) : undefined;
@@ -549,7 +557,8 @@ export class Datapath {
 			return timedOut();
 		}
 		if (!serverIsDns) return timedOut();
-		const answer = resolve(name, type, view.dns);
+		// A public resolver knows nothing of the cluster's zone.
+		const answer = resolve(name, type, worldResolver ? {services: [], world: this.world} : view.dns);
 		const rtt = answer.rcode === 'NOERROR' && !canonical.endsWith('.cluster.local.') ? 12 : 1;
 		const redirect = verdict?.egress.dns;
 		if (from && verdict && redirect) {
@@ -628,6 +637,12 @@ export class Datapath {
 			return {reply: false, rttMs: options.timeoutMs};
 		}
 		const rtt = peer.inCluster ? 0.08 : 31.4;
+		// An address with nothing behind it (no pod, node or world host) sends no echo reply: the ping is lost.
+		if (!peer.inCluster && peer.reserved === 'world' && !this.world.host(ip)) {
+			if (from && verdict) this.recordAllowedPacket(start, from, peer, verdict, echo, true);
+			await this.waitUntil(start, options.timeoutMs, elapsed, options.signal);
+			return {reply: false, rttMs: options.timeoutMs};
+		}
 		if (from && verdict) {
 			this.recordAllowedPacket(start, from, peer, verdict, echo, true);
 			this.recordReply(start + Math.ceil(rtt), from, peer, {ICMPv4: {type: 0}});

@@ -56,7 +56,8 @@ describe('the FQDN lesson against the practice cluster', () => {
 		const node = (await run('kubectl', ['-n', 'demo', 'get', 'pod', 'curl', '-o', 'jsonpath={.spec.nodeName}'])).stdout;
 		const agent = (await run('kubectl', ['-n', 'kube-system', 'get', 'pods', '-l', 'k8s-app=cilium', '--field-selector', `spec.nodeName=${node}`, '-o', 'jsonpath={.items[0].metadata.name}'])).stdout;
 		expect(agent).toMatch(/^cilium-/);
-		const observed = await run('kubectl', ['-n', 'kube-system', 'exec', agent, '--', 'hubble', 'observe', '--namespace', 'demo', '--verdict', 'DROPPED', '--to-fqdn', 'naver.com']);
+		// --namespace and --to-fqdn are one conflict group in hubble v1.16.4 (flows_filter.go newFlowFilter): the source side is --from-namespace.
+		const observed = await run('kubectl', ['-n', 'kube-system', 'exec', agent, '--', 'hubble', 'observe', '--from-namespace', 'demo', '--verdict', 'DROPPED', '--to-fqdn', 'naver.com']);
 		expect(observed.code).toBe(0);
 		const lines = observed.stdout.split('\n');
 		expect(lines).toHaveLength(4);

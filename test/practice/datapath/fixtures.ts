@@ -1,5 +1,6 @@
 // An in-memory cluster for datapath tests: a ClusterStore over plain objects, an instant SimClock, and the
 // objects an AKS cluster with Cilium 1.16 has (nodes, kube-dns, cilium agents).
+import {CURATED_WORLD, type World} from '../../../src/practice/datapath/world.js';
 import type {ClusterStore, KubeObject, PracticeContext, ProgramIO, SimClock, StateSections, StoreEvent} from '../../../src/practice/types.js';
 
 export class MemoryStore implements ClusterStore {
@@ -101,11 +102,31 @@ export const NODE_A = 'aks-nodepool1-12345678-vmss000000';
 export const NODE_B = 'aks-nodepool1-12345678-vmss000001';
 
 /** An AKS cluster with Cilium running on two nodes, CoreDNS, and the demo namespace with the document's curl pod. */
+/**
+ * A world where every name resolves (the curated one's records where it has them, else a stable made-up public
+ * address) and every public address answers on 53, 80 and 443: for the tables of FQDN matching and policy verdicts,
+ * which need names like sub-cilium.io to resolve. The product's world is the curated one (src/practice/datapath/world.ts).
+ */
+export const syntheticWorld: World = {
+	lookup: (name) => CURATED_WORLD.lookup(name) ?? {a: [syntheticAddress(name)], aaaa: [], ttl: 300},
+	host: (ip) => CURATED_WORLD.host(ip) ?? {name: ip, tcp: [53, 80, 443], udp: [53]},
+};
+
+function syntheticAddress(name: string): string {
+	let hash = 2166136261;
+	for (let index = 0; index < name.length; index++) {
+		hash ^= name.charCodeAt(index);
+		hash = Math.imul(hash, 16777619) >>> 0;
+	}
+	const first = [13, 20, 23, 34, 35, 40, 52, 54, 104, 151, 185, 199][hash % 12]!;
+	return `${first}.${(hash >>> 8) & 255}.${(hash >>> 16) & 255}.${Math.max(1, (hash >>> 24) % 254)}`;
+}
+
 export function aksCluster(options: {withCilium?: boolean; withDns?: boolean} = {}): {ctx: PracticeContext; store: MemoryStore; clock: InstantClock; sections: ReturnType<typeof memorySections>} {
 	const store = new MemoryStore();
 	const clock = new InstantClock();
 	const sections = memorySections();
-	const ctx: PracticeContext = {store, clock, sections, cluster: {exists: () => true, create: async () => {}, remove: async () => {}, kubeconfig: () => ''}};
+	const ctx: PracticeContext = {store, clock, sections, cluster: {exists: () => true, create: async () => {}, remove: async () => {}, kubeconfig: () => ''}, world: syntheticWorld};
 	store.apply(node(NODE_A, '10.224.0.4'));
 	store.apply(node(NODE_B, '10.224.0.5'));
 	for (const name of ['default', 'kube-system', 'demo']) store.apply({apiVersion: 'v1', kind: 'Namespace', metadata: {name, labels: {'kubernetes.io/metadata.name': name}}});

@@ -37,53 +37,62 @@ function dnsServer(datapath: Datapath): string {
 	return datapath.view().kubeDnsIp ?? '10.0.0.10';
 }
 
-/** busybox nslookup: queries A and AAAA for the name as given (plus the search list for names without dots). */
+const NSLOOKUP_USAGE = 'BusyBox v1.36.1 (2024-06-10 07:11:47 UTC) multi-call binary.\n\nUsage: nslookup [-type=QUERY_TYPE] [-debug] HOST [DNS_SERVER]\n\nQuery DNS about HOST\n\nQUERY_TYPE: soa,ns,a,aaaa,cname,mx,txt,ptr,srv,any\n';
+/** networking/nslookup.c @1_36_1 qtypes[], in its order (the order the queries go out for several -type options). */
+const NSLOOKUP_QTYPES = ['SOA', 'NS', 'A', 'AAAA', 'CNAME', 'MX', 'TXT', 'SRV', 'PTR', 'ANY'];
+const NSLOOKUP_OPTIONS = ['type', 'querytype', 'port', 'retry', 'debug', 't', 'timeout'];
+
+/**
+ * busybox nslookup (networking/nslookup.c @1_36_1): options before HOST (-type= / -querytype=, each adding a query
+ * type; no type means A then AAAA); add_query_with_search asks a name without a dot as NAME.DOMAIN for each search
+ * domain of resolv.conf. Each reply is printed as it comes: "** server can't find NAME: RCODE" for an error, else
+ * "Non-authoritative answer:" (unless the server is authoritative, as CoreDNS is for cluster.local) and a
+ * "Name:/Address:" pair per record (nothing for an empty answer), then a blank line. Exit 1 when any reply was an error.
+ */
 export const nslookup: PodProgram = async (argv, io, pod, ctx) => {
 	const datapath = Datapath.for(ctx);
-	const args = argv.slice(1).filter((arg) => !arg.startsWith('-'));
+	const args = argv.slice(1);
+	const types: string[] = [];
+	while (args[0]?.startsWith('-')) {
+		const option = args.shift()!.slice(1);
+		const equals = option.indexOf('=');
+		const key = equals < 0 ? option : option.slice(0, equals);
+		const value = equals < 0 ? '' : option.slice(equals + 1);
+		const index = NSLOOKUP_OPTIONS.indexOf(key);
+		if (index < 0) {
+			io.stderr.write(NSLOOKUP_USAGE);
+			return 1;
+		}
+		if (index <= 1) {
+			const type = NSLOOKUP_QTYPES.find((candidate) => candidate === value.toUpperCase());
+			if (!type) {
+				io.stderr.write(`nslookup: invalid query type "${value}"\n`);
+				return 1;
+			}
+			if (!types.includes(type)) types.push(type);
+		} else if (key === 'debug' || key === 'port') {
+			io.stderr.write(`nslookup: -${key} is not simulated by the practice cluster\n`);
+			return 1;
+		}
+	}
 	const name = args[0];
-	if (!name) {
-		io.stderr.write('BusyBox v1.36.1 (2024-06-10 07:11:47 UTC) multi-call binary.\n\nUsage: nslookup [-type=QUERY_TYPE] [-debug] HOST [DNS_SERVER]\n');
+	if (!name || args.length > 2) {
+		io.stderr.write(NSLOOKUP_USAGE);
 		return 1;
 	}
+	const unsupported = types.filter((type) => type !== 'A' && type !== 'AAAA');
+	if (unsupported.length > 0 || (types.length === 0 && (isIPv4(name) || name.includes(':')))) {
+		io.stderr.write(`nslookup: ${unsupported.length > 0 ? `query type ${unsupported[0]} is` : 'reverse lookups (PTR) are'} not simulated by the practice cluster (A and AAAA are)\n`);
+		return 1;
+	}
+	const queryTypes = (types.length > 0 ? NSLOOKUP_QTYPES.filter((type) => types.includes(type)) : ['A', 'AAAA']) as Array<'A' | 'AAAA'>;
 	const server = args[1] ?? dnsServer(datapath);
 	io.stdout.write(`Server:\t\t${server}\nAddress:\t${server}:53\n\n`);
 	const namespace = pod.metadata.namespace ?? 'default';
 	const dnsPolicy = podFields(pod).spec?.dnsPolicy ?? 'ClusterFirst';
-	if (!name.includes('.') && dnsPolicy !== 'Default') return nslookupWithSearch(datapath, io, pod, name, server, [`${namespace}.svc.cluster.local`, 'svc.cluster.local', 'cluster.local']);
-	try {
-		const a = datapath.dnsQuery(pod, name, 'A', {signal: io.signal, server, timeoutMs: 10_000, retryMs: 2000});
-		const aaaa = datapath.dnsQuery(pod, name, 'AAAA', {signal: io.signal, server, timeoutMs: 10_000, retryMs: 2000});
-		const [ipv4, ipv6] = await Promise.all([a, aaaa]);
-		if (ipv4.timedOut) {
-			io.stdout.write(';; connection timed out; no servers could be reached\n\n');
-			return 1;
-		}
-		const rcode = ipv4.answer!.rcode;
-		if (rcode !== 'NOERROR') {
-			io.stdout.write(`** server can't find ${name}: ${rcode}\n\n`);
-			if (ipv6.answer && ipv6.answer.rcode !== 'NOERROR') io.stdout.write(`** server can't find ${name}: ${ipv6.answer.rcode}\n\n`);
-			return 1;
-		}
-		const inCluster = canonicalName(name).endsWith('.cluster.local.');
-		io.stdout.write(`${inCluster ? '' : 'Non-authoritative answer:\n'}`);
-		for (const ip of ipv4.answer!.ips) io.stdout.write(`Name:\t${name}\nAddress: ${ip}\n`);
-		io.stdout.write('\n');
-		if (ipv6.answer && ipv6.answer.ips.length === 0) io.stdout.write(`${inCluster ? '' : 'Non-authoritative answer:\n'}*** Can't find ${name}: No answer\n\n`);
-		return 0;
-	} catch {
-		return 130;
-	}
-};
-
-/**
- * networking/nslookup.c @1_36_1 add_query_with_search: a name without a dot is asked as NAME.DOMAIN for each search
- * domain of resolv.conf, A queries then AAAA queries, every reply printed ("** server can't find …: NXDOMAIN" for the
- * misses, the records for the hit, then a blank line); any failed query makes the exit status 1. CoreDNS answers
- * cluster.local authoritatively, so no "Non-authoritative answer:" line.
- */
-async function nslookupWithSearch(datapath: Datapath, io: ProgramIO, pod: KubeObject, name: string, server: string, search: string[]): Promise<number> {
-	const queries = (['A', 'AAAA'] as const).flatMap((type) => search.map((domain) => ({type, name: `${name}.${domain}`})));
+	const search = name.includes('.') || dnsPolicy === 'Default' ? [] : [`${namespace}.svc.cluster.local`, 'svc.cluster.local', 'cluster.local'];
+	const names = search.length > 0 ? search.map((domain) => `${name}.${domain}`) : [name];
+	const queries = queryTypes.flatMap((type) => names.map((query) => ({type, name: query})));
 	try {
 		const answers = await Promise.all(queries.map((query) => datapath.dnsQuery(pod, query.name, query.type, {signal: io.signal, server, timeoutMs: 10_000, retryMs: 2000})));
 		if (answers.every((answer) => answer.timedOut)) {
@@ -98,17 +107,21 @@ async function nslookupWithSearch(datapath: Datapath, io: ProgramIO, pod: KubeOb
 				io.stdout.write(`** server can't find ${query.name}: ${answer.answer.rcode}\n`);
 				status = 1;
 			} else {
-				const authoritative = canonicalName(query.name).endsWith('.cluster.local.');
-				if (!authoritative) io.stdout.write('Non-authoritative answer:\n');
-				for (const ip of answer.answer.ips) io.stdout.write(`Name:\t${query.name}\nAddress: ${ip}\n`);
+				if (!canonicalName(query.name).endsWith('.cluster.local.')) io.stdout.write('Non-authoritative answer:\n');
+				for (const ip of answer.answer.ips) io.stdout.write(`Name:\t${query.name.replace(/\.$/, '')}\nAddress: ${ip}\n`);
 			}
 			io.stdout.write('\n');
 		});
+		const unanswered = queries.filter((_query, index) => answers[index]!.timedOut);
+		for (const query of unanswered) io.stdout.write(`*** Can't find ${query.name}: No answer\n`);
+		if (unanswered.length > 0) io.stdout.write('\n');
 		return status;
 	} catch {
 		return 130;
 	}
-}
+};
+
+const isIPv4 = (text: string) => /^\d{1,3}(\.\d{1,3}){3}$/.test(text);
 
 /** dig (bind-tools): one A query for the name as given, no search list. */
 export const dig: PodProgram = async (argv, io, pod, ctx) => {
