@@ -52,14 +52,16 @@ const ZONE: Record<string, WorldRecord> = {
 	'dns.quad9.net.': {a: ['9.9.9.9', '149.112.112.112'], aaaa: ['2620:fe::fe', '2620:fe::9'], ttl: 3600},
 };
 
-/** The public resolvers: DNS on 53 (UDP and TCP) and DNS over HTTPS on 443. */
+/** The public resolvers: DNS on 53 (UDP and TCP), DNS over HTTPS on 443, and a web front on 80 that redirects to it
+ * (cilium connectivity test's pod-to-world curls http://one.one.one.one:80 and expects an answer: cilium-cli
+ * connectivity/builder/pod_to_world.go). */
 const RESOLVERS = new Set(['dns.google.', 'one.one.one.one.', 'dns.quad9.net.']);
 
 const HOSTS = new Map<string, WorldHost>();
 for (const [name, record] of Object.entries(ZONE)) {
 	for (const ip of record.a) {
 		if (HOSTS.has(ip)) continue;
-		HOSTS.set(ip, RESOLVERS.has(name) ? {name, tcp: [53, 443], udp: [53]} : {name, tcp: WEB, udp: []});
+		HOSTS.set(ip, RESOLVERS.has(name) ? {name, tcp: [53, 80, 443], udp: [53]} : {name, tcp: WEB, udp: []});
 	}
 }
 
