@@ -34,6 +34,11 @@ export interface CiliumRelease {
 	endOfLife: boolean;
 	/** The chart's images (values.yaml `image`, `operator.image`, `hubble.relay.image`, … with `useDigest`). */
 	images: CiliumImages;
+	/**
+	 * The Go release the agent and operator binaries were built with, as their start-up line prints it (`Cilium 1.16.4 go
+	 * version go1.22.9 linux/amd64`), where known; the stored sources do not give it for the newer releases.
+	 */
+	goVersion?: string;
 	/** Kubernetes minors the version's docs list as e2e tested, when the page was found. */
 	kubernetesTested?: {from: string; to: string; source: string};
 }
@@ -46,6 +51,7 @@ export const CILIUM_RELEASES: readonly CiliumRelease[] = [
 		version: '1.16.4',
 		minor: '1.16',
 		endOfLife: true,
+		goVersion: 'go1.22.9',
 		images: {
 			agent: `${quay}/cilium:v1.16.4@sha256:d55ec38938854133e06739b1af237932b9c4dd4e75e9b7b2ca3acc72540a44bf`,
 			envoy: `${quay}/cilium-envoy:v1.30.7-1731393961-97edc2815e2c6a174d3d12e71731d54f5d32ea16@sha256:0287b36f70cfbdf54f894160082f4f94d1ee1fb10389f3a95baa6c8e448586ed`,

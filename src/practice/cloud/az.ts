@@ -25,9 +25,9 @@ import {
 } from './model.js';
 import {lines, readLine} from './tool-io.js';
 import {enableManagedAcns, installManagedCilium} from './managed-cilium.js';
+import {aksVersionsJson, aksVersionsTableRows, DEFAULT_AKS_KUBERNETES_VERSION, resolveAksKubernetesVersion} from './aks-versions.js';
 
 export const azVersion = '2.67.0';
-const defaultKubernetesVersion = '1.30.6';
 /** What az 2.67's `--node-vm-size` defaulted to for a Linux system pool (newer AKS picks one by quota and capacity). */
 const defaultVmSize = 'Standard_DS2_v2';
 
@@ -492,12 +492,18 @@ async function aksCreate(run: AzRun, argv: string[]): Promise<number> {
 	};
 	validateNetwork(profile);
 	const location = (stringOption(parsed, 'location') ?? group.location).toLowerCase();
+	const requestedVersion = stringOption(parsed, 'kubernetesVersion');
+	const kubernetesVersion = requestedVersion === undefined ? DEFAULT_AKS_KUBERNETES_VERSION : resolveAksKubernetesVersion(requestedVersion);
+	if (!kubernetesVersion) {
+		// ARM's answer to a version the region does not offer (the code and the pointer to get-versions are AKS's).
+		throw armError('K8sVersionNotSupported', `Managed cluster ${name} is on version ${requestedVersion}, which is not supported in this region. Please use [az aks get-versions] command to get the supported version list in this region. For more information, please check https://aka.ms/supported-version-list`);
+	}
 	const cluster: AksCluster = {
 		name,
 		resourceGroup: group.name,
 		location,
 		nodeCount,
-		kubernetesVersion: stringOption(parsed, 'kubernetesVersion') ?? defaultKubernetesVersion,
+		kubernetesVersion,
 		dnsPrefix: `${name.slice(0, 10)}-${group.name.slice(0, 16)}-${account.subscriptionId.slice(0, 6)}`.replace(/[^a-zA-Z0-9-]/g, '-'),
 		fqdnSuffix: randomBytes(4).toString('hex'),
 		networkProfile: profile,
@@ -690,6 +696,12 @@ async function aks(run: AzRun, sub: string | undefined, argv: string[]): Promise
 			return aksCreate(run, argv);
 		case 'get-credentials':
 			return aksGetCredentials(run, argv);
+		case 'get-versions': {
+			const parsed = parse(argv, {location: {names: ['--location', '-l'], type: 'value', required: true}});
+			requireLogin(readCloud(run.ctx.sections));
+			print(run, parsed, aksVersionsJson(), () => aksVersionsTableRows());
+			return 0;
+		}
 		case 'update':
 			return aksUpdate(run, argv);
 		case 'show': {
@@ -838,7 +850,7 @@ export const az: HostTool = async (argv, io, ctx) => {
 				out(JSON.stringify({'azure-cli': azVersion, 'azure-cli-core': azVersion, 'azure-cli-telemetry': '1.1.0', extensions: {}}, null, 2));
 				return 0;
 			case undefined:
-				err('az: the cilium-lab practice cluster simulates: login, account show|list|set, group create|show|list|exists|delete, resource list, aks create|show|list|get-credentials|update|delete');
+				err('az: the cilium-lab practice cluster simulates: login, account show|list|set, group create|show|list|exists|delete, resource list, aks create|show|list|get-credentials|get-versions|update|delete');
 				return 2;
 			default:
 				throw new NotSimulated(argv.filter(arg => !arg.startsWith('-')).slice(0, 2).join(' '));

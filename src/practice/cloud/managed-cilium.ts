@@ -7,29 +7,41 @@ import {registerCiliumCrds} from './operator.js';
 import {compareMinor, minorOf} from '../versions.js';
 
 /**
- * The Cilium AKS runs per Kubernetes minor: the "Versions" table of "Configure Azure CNI Powered by Cilium in AKS"
- * (learn.microsoft.com/azure/aks/azure-cni-powered-by-cilium, as mirrored at docs.azure.cn/en-us/aks/azure-cni-powered-by-cilium):
- * 1.29 (LTS) and 1.30 → 1.14.19, 1.31 → 1.16.6, 1.32 and 1.33 → 1.17.0 ("Minimum Cilium Version"; AKS may run a later
- * patch). Kubernetes minors the table does not list take the nearest listed one below (above 1.33: 1.17.0, the newest
- * the stored page confirms); AKS's own build tags are not known here, so the images carry the plain version.
+ * The Cilium AKS runs per Kubernetes minor, as its image tag. Two sources, the newer winning:
+ * - the AKS release notes (github.com/Azure/AKS CHANGELOG.md, snapshot of 2026-08-07): release 2026-07-17 "Cilium, Hubble,
+ *   and ACNS security agent images have been updated: Kubernetes 1.32 images to v1.17.17-260701, Kubernetes 1.34 images
+ *   to v1.18.11-260622, Kubernetes 1.36 images to v1.19.5-260714"; 2026-06-19 "v1.16.19 for Kubernetes 1.31"; 2026-01-04
+ *   "v1.18.2 … for AKS clusters of version >= 1.34" and 2026-05-29 "v1.19.3 … for Kubernetes 1.36+" (so 1.35 runs the
+ *   1.34 images); 2026-04-28 "v1.17.10 for Kubernetes 1.32 and 1.33" (so 1.33 runs the 1.32 images).
+ * - the "Versions" table of "Configure Azure CNI Powered by Cilium in AKS" (learn.microsoft.com/azure/aks/azure-cni-powered-by-cilium,
+ *   as mirrored at docs.azure.cn): 1.29 (LTS) and 1.30 → 1.14.19 (no newer note names them).
+ * Kubernetes minors the table does not list take the nearest listed one below.
  */
-const MANAGED_CILIUM_BY_KUBERNETES: Array<[minor: string, cilium: string]> = [
+const MANAGED_CILIUM_BY_KUBERNETES: Array<[minor: string, imageTag: string]> = [
 	['1.29', '1.14.19'],
 	['1.30', '1.14.19'],
-	['1.31', '1.16.6'],
-	['1.32', '1.17.0'],
-	['1.33', '1.17.0'],
+	['1.31', '1.16.19'],
+	['1.32', '1.17.17-260701'],
+	['1.33', '1.17.17-260701'],
+	['1.34', '1.18.11-260622'],
+	['1.35', '1.18.11-260622'],
+	['1.36', '1.19.5-260714'],
 ];
 
-export function managedCiliumVersion(kubernetesVersion: string): string {
+function managedCiliumTag(kubernetesVersion: string): string {
 	const minor = minorOf(kubernetesVersion) ?? '1.30';
 	let found = MANAGED_CILIUM_BY_KUBERNETES[0]![1];
 	for (const [listed, cilium] of MANAGED_CILIUM_BY_KUBERNETES) if (compareMinor(listed, minor) <= 0) found = cilium;
 	return found;
 }
 
+/** The Cilium version (without AKS's build suffix) AKS runs on a cluster of this Kubernetes version. */
+export function managedCiliumVersion(kubernetesVersion: string): string {
+	return managedCiliumTag(kubernetesVersion).split('-')[0]!;
+}
+
 export function managedImages(kubernetesVersion: string): {agent: string; operator: string; relay: string} {
-	const version = managedCiliumVersion(kubernetesVersion);
+	const version = managedCiliumTag(kubernetesVersion);
 	return {
 		agent: `mcr.microsoft.com/containernetworking/cilium/cilium:v${version}`,
 		operator: `mcr.microsoft.com/containernetworking/cilium/operator-generic:v${version}`,

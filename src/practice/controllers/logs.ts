@@ -6,10 +6,18 @@ import {createHash} from 'node:crypto';
 import {appendPodLog} from '../api/streams/logs.js';
 import type {KubeObject, PracticeContext} from '../types.js';
 import {listView, podSpec, type Container} from './objects.js';
-
-const CILIUM_VERSION = '1.16.4';
-const GO_VERSION = 'go1.22.9';
+import {ciliumRelease, GUIDE_CILIUM_VERSION, versionFromImage} from '../versions.js';
 const API_SERVER = 'https://10.0.0.1:443';
+
+/**
+ * `Cilium <version> go version <go> linux/amd64`: the version of the image the container runs (the chart's
+ * `quay.io/cilium/cilium:v1.19.6@sha256:…`, AKS's `…/cilium:v1.18.11-260622`), the guide's when the tag has none. The Go
+ * release is known only where versions.ts has it; otherwise the line says `unknown` rather than invent one.
+ */
+function versionBanner(program: string, container: Container): string {
+	const version = versionFromImage(container.image) ?? GUIDE_CILIUM_VERSION;
+	return `${program} ${version} go version ${ciliumRelease(version)?.goVersion ?? 'unknown'} linux/amd64`;
+}
 
 const info = (message: string, subsys: string, fields = '') => `level=info msg=${quoteIfNeeded(message)}${fields ? ` ${fields}` : ''} subsys=${subsys}`;
 
@@ -32,7 +40,7 @@ function hubbleEnabled(pod: KubeObject): boolean {
 	return !args.includes('--enable-hubble=false');
 }
 
-function ciliumAgent(pod: KubeObject, ctx: PracticeContext): string[] {
+function ciliumAgent(pod: KubeObject, container: Container, ctx: PracticeContext): string[] {
 	const node = podSpec(pod).nodeName ?? '';
 	const lines = [
 		info('Started gops server', 'gops', 'address="127.0.0.1:9890"'),
@@ -42,7 +50,7 @@ function ciliumAgent(pod: KubeObject, ctx: PracticeContext): string[] {
 		info(' ___|_| |_|_ _ _____', 'daemon'),
 		info('|  _| | | | | |     |', 'daemon'),
 		info('|___|_|_|_|___|_|_|_|', 'daemon'),
-		info(`Cilium ${CILIUM_VERSION} go version ${GO_VERSION} linux/amd64`, 'daemon'),
+		info(versionBanner('Cilium', container), 'daemon'),
 		info('Detected mounted BPF filesystem at /sys/fs/bpf', 'bpf'),
 		info('Serving prometheus metrics on :9962', 'metrics'),
 		info('Initializing daemon', 'daemon'),
@@ -60,9 +68,9 @@ function ciliumAgent(pod: KubeObject, ctx: PracticeContext): string[] {
 	return lines;
 }
 
-function ciliumOperator(pod: KubeObject): string[] {
+function ciliumOperator(pod: KubeObject, container: Container): string[] {
 	return [
-		info(`Cilium Operator ${CILIUM_VERSION} go version ${GO_VERSION} linux/amd64`, 'cilium-operator-generic'),
+		info(versionBanner('Cilium Operator', container), 'cilium-operator-generic'),
 		info('Establishing connection to apiserver', 'k8s-client', `host="${API_SERVER}"`),
 		info('Connected to apiserver', 'k8s-client'),
 		info('Starting apiserver', 'cilium-operator-generic', 'address="127.0.0.1:9234"'),
@@ -99,8 +107,8 @@ function coredns(pod: KubeObject): string[] {
 /** The start-up lines of a container the lessons read logs from; empty for others. */
 export function startupLines(pod: KubeObject, container: Container, ctx: PracticeContext): string[] {
 	const labels = pod.metadata.labels ?? {};
-	if (container.name === 'cilium-agent' && labels['k8s-app'] === 'cilium') return ciliumAgent(pod, ctx);
-	if (container.name === 'cilium-operator' && labels['io.cilium/app'] === 'operator') return ciliumOperator(pod);
+	if (container.name === 'cilium-agent' && labels['k8s-app'] === 'cilium') return ciliumAgent(pod, container, ctx);
+	if (container.name === 'cilium-operator' && labels['io.cilium/app'] === 'operator') return ciliumOperator(pod, container);
 	if (container.name === 'hubble-relay' && labels['k8s-app'] === 'hubble-relay') return hubbleRelay(ctx);
 	if (container.name === 'coredns' && labels['k8s-app'] === 'kube-dns') return coredns(pod);
 	return [];

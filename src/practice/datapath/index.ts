@@ -10,6 +10,7 @@ import {Datapath} from './runtime.js';
 import {runningCiliumVersion} from './view.js';
 import {ciliumBehaviour} from '../versions.js';
 import {startPolicyStatus} from './policy-status.js';
+import {acnsUnsupportedPatternCauses, isAksManagedCilium} from './acns.js';
 
 export function start(ctx: PracticeContext): () => void {
 	const datapath = Datapath.for(ctx);
@@ -29,13 +30,15 @@ export function start(ctx: PracticeContext): () => void {
 type ValidatingStore = {registerValidator?(apiVersion: string, kind: string, validator: (object: KubeObject) => Array<{field: string; message: string}> | void): () => void};
 
 /** The CRD schema checks of toFQDNs / rules.dns / ports / entities, so `kubectl apply` refuses what the API server would. */
-function registerPolicyValidators(ctx: PracticeContext): Array<() => void> {
+export function registerPolicyValidators(ctx: PracticeContext): Array<() => void> {
 	const store = ctx.store as unknown as ValidatingStore;
 	if (typeof store.registerValidator !== 'function') return [];
 	return ['CiliumNetworkPolicy', 'CiliumClusterwideNetworkPolicy'].map((kind) =>
 		store.registerValidator!('cilium.io/v2', kind, (object) => {
 			// The CRD schema is the installed version's: read it from the agent pods the store has now.
 			const causes = validateCiliumPolicy(object, ciliumBehaviour(runningCiliumVersion(ctx.store.list('v1', 'Pod', {namespace: 'kube-system'}))));
+			// AKS's managed Cilium refuses a bare `*` DNS pattern (acns.ts cites the AKS page).
+			if (isAksManagedCilium(ctx.store.list('apps/v1', 'DaemonSet', {namespace: 'kube-system'}))) causes.push(...acnsUnsupportedPatternCauses(object));
 			// An L7 kind the practice cluster has no proxy for is refused, and a Warning event names the rule, so
 			// `kubectl get events` tells the same story as the failed apply.
 			const unsimulated = causes.filter((cause) => cause.reason === 'FieldValueForbidden' && cause.message.includes('not simulated'));

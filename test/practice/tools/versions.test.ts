@@ -117,28 +117,87 @@ describe('policy fields by version', () => {
 });
 
 describe('the managed Cilium follows the cluster’s Kubernetes version', () => {
-	// "Versions" table of Configure Azure CNI Powered by Cilium in AKS (docs.azure.cn/en-us/aks/azure-cni-powered-by-cilium,
-	// the mirror of learn.microsoft.com/azure/aks/azure-cni-powered-by-cilium): Kubernetes → minimum Cilium.
+	// github.com/Azure/AKS CHANGELOG.md (snapshot 2026-08-07): release 2026-07-17 (1.32 → v1.17.17-260701, 1.34 →
+	// v1.18.11-260622, 1.36 → v1.19.5-260714), 2026-06-19 (1.31 → v1.16.19), 2026-01-04 (>= 1.34 on 1.18), 2026-05-29 (1.36+ on
+	// 1.19), 2026-04-28 (1.32 and 1.33 share images); 1.29/1.30 from the "Versions" table of
+	// learn.microsoft.com/azure/aks/azure-cni-powered-by-cilium (docs.azure.cn mirror).
 	it.each([
 		['1.29.9', '1.14.19'],
 		['1.30.6', '1.14.19'],
-		['v1.31.5', '1.16.6'],
-		['1.32.3', '1.17.0'],
-		['1.33.1', '1.17.0'],
-		['1.34.0', '1.17.0'],
+		['v1.31.5', '1.16.19'],
+		['1.32.3', '1.17.17'],
+		['1.33.13', '1.17.17'],
+		['1.34.9', '1.18.11'],
+		['1.35.6', '1.18.11'],
+		['1.36.2', '1.19.5'],
+		['1.37.0', '1.19.5'],
 	])('Kubernetes %s → Cilium %s', (kubernetes, cilium) => {
 		expect(managedCiliumVersion(kubernetes)).toBe(cilium);
 	});
 
-	it('az aks create --network-dataplane cilium -k 1.31.5 runs Cilium 1.16.6: the agent image and cilium version say so', async () => {
+	it('az aks create --network-dataplane cilium -k 1.36.2 runs Cilium 1.19.5: the agent image (AKS build tag) and cilium version say so', async () => {
 		const harness = createHarness();
 		expect((await harness.run(az, ['login'])).code).toBe(0);
 		expect((await harness.run(az, ['group', 'create', '-n', 'yj-rg', '-l', 'koreacentral'])).code).toBe(0);
-		const created = await harness.run(az, ['aks', 'create', '-g', 'yj-rg', '-n', 'yj-aks', '-k', '1.31.5', '--network-plugin', 'azure', '--network-plugin-mode', 'overlay', '--network-dataplane', 'cilium', '--generate-ssh-keys']);
+		const created = await harness.run(az, ['aks', 'create', '-g', 'yj-rg', '-n', 'yj-aks', '-k', '1.36.2', '--network-plugin', 'azure', '--network-plugin-mode', 'overlay', '--network-dataplane', 'cilium', '--generate-ssh-keys']);
 		expect(created.code).toBe(0);
 		expect((await harness.run(az, ['aks', 'get-credentials', '-n', 'yj-aks', '-g', 'yj-rg'])).code).toBe(0);
 		const agent = harness.store.get('apps/v1', 'DaemonSet', 'kube-system', 'cilium')!;
-		expect((agent.spec as {template: {spec: {containers: Array<{image: string}>}}}).template.spec.containers[0]!.image).toBe('mcr.microsoft.com/containernetworking/cilium/cilium:v1.16.6');
-		expect((await harness.run(cilium, ['version'])).stdout).toContain('cilium image (running): 1.16.6\n');
+		expect((agent.spec as {template: {spec: {containers: Array<{image: string}>}}}).template.spec.containers[0]!.image).toBe('mcr.microsoft.com/containernetworking/cilium/cilium:v1.19.5-260714');
+		expect((await harness.run(cilium, ['version'])).stdout).toContain('cilium image (running): 1.19.5');
+	});
+});
+
+describe('az aks get-versions and the default of az aks create: AKS as of release 2026-07-17', () => {
+	// github.com/Azure/AKS CHANGELOG.md (snapshot 2026-08-07), release 2026-07-17: "Kubernetes patch versions 1.36.2, 1.35.6,
+	// 1.34.9, and 1.33.13 are now available", "1.30 is now deprecated", "1.33 is now available only under LTS"; 2026-06-19:
+	// 1.36 GA and LTS; 2026-05-29: 1.35.5, 1.34.8, 1.33.12. Table shape: azure-cli aks _format.py aks_versions_table_format.
+	it('lists the offered patches, newest first, with upgrades and support plans', async () => {
+		const harness = createHarness();
+		const notLoggedIn = await harness.run(az, ['aks', 'get-versions', '-l', 'koreacentral']);
+		expect(notLoggedIn.code).toBe(1);
+		expect((await harness.run(az, ['login'])).code).toBe(0);
+		const missing = await harness.run(az, ['aks', 'get-versions']);
+		expect(missing.code).toBe(2);
+		expect(missing.stderr).toContain('--location');
+
+		const table = await harness.run(az, ['aks', 'get-versions', '-l', 'koreacentral', '-o', 'table']);
+		expect(table.code).toBe(0);
+		const lines = table.stdout.trimEnd().split('\n');
+		expect(lines[0]).toMatch(/^KubernetesVersion\s+Upgrades\s+SupportPlan$/);
+		expect(lines.slice(2).map((line) => line.split(/\s{2,}/))).toEqual([
+			['1.36.2', 'None available', 'KubernetesOfficial, AKSLongTermSupport'],
+			['1.35.6', '1.36.2', 'KubernetesOfficial'],
+			['1.35.5', '1.35.6, 1.36.2', 'KubernetesOfficial'],
+			['1.34.9', '1.35.5, 1.35.6', 'KubernetesOfficial'],
+			['1.34.8', '1.34.9, 1.35.5, 1.35.6', 'KubernetesOfficial'],
+			['1.33.13', '1.34.8, 1.34.9', 'AKSLongTermSupport'],
+			['1.33.12', '1.33.13, 1.34.8, 1.34.9', 'AKSLongTermSupport'],
+		]);
+		const json = JSON.parse((await harness.run(az, ['aks', 'get-versions', '-l', 'koreacentral'])).stdout);
+		expect(json.values.map((minor: {version: string}) => minor.version)).toEqual(['1.36', '1.35', '1.34', '1.33']);
+		expect(json.values[1]).toMatchObject({isDefault: true, patchVersions: {'1.35.6': {upgrades: ['1.36.2']}}, capabilities: {supportPlan: ['KubernetesOfficial']}});
+		const tsv = await harness.run(az, ['aks', 'get-versions', '-l', 'koreacentral', '--query', 'values[?isDefault].version', '-o', 'tsv']);
+		expect(tsv.stdout).toBe('1.35\n');
+	});
+
+	it('creates the default minor’s newest patch (1.35.6), takes an alias minor, and refuses a version AKS no longer offers', async () => {
+		const harness = createHarness();
+		expect((await harness.run(az, ['login'])).code).toBe(0);
+		expect((await harness.run(az, ['group', 'create', '-n', 'yj-rg', '-l', 'koreacentral'])).code).toBe(0);
+		const refused = await harness.run(az, ['aks', 'create', '-g', 'yj-rg', '-n', 'yj-aks', '-k', '1.30.6', '--network-plugin', 'none', '--generate-ssh-keys']);
+		expect(refused.code).toBe(1);
+		expect(refused.stderr).toContain('(K8sVersionNotSupported) Managed cluster yj-aks is on version 1.30.6, which is not supported in this region. Please use [az aks get-versions] command');
+		const created = await harness.run(az, ['aks', 'create', '-g', 'yj-rg', '-n', 'yj-aks', '--network-plugin', 'none', '--generate-ssh-keys']);
+		expect(created.code).toBe(0);
+		expect(JSON.parse(created.stdout)).toMatchObject({kubernetesVersion: '1.35', currentKubernetesVersion: '1.35.6'});
+		const show = await harness.run(az, ['aks', 'show', '-g', 'yj-rg', '-n', 'yj-aks', '--query', 'agentPoolProfiles[0].orchestratorVersion', '-o', 'tsv']);
+		expect(show.stdout).toBe('1.35.6\n');
+
+		const alias = createHarness();
+		expect((await alias.run(az, ['login'])).code).toBe(0);
+		expect((await alias.run(az, ['group', 'create', '-n', 'yj-rg', '-l', 'koreacentral'])).code).toBe(0);
+		const minorOnly = await alias.run(az, ['aks', 'create', '-g', 'yj-rg', '-n', 'yj-aks', '-k', '1.34', '--network-plugin', 'none', '--generate-ssh-keys']);
+		expect(JSON.parse(minorOnly.stdout)).toMatchObject({currentKubernetesVersion: '1.34.9'});
 	});
 });
