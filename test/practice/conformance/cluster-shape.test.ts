@@ -140,10 +140,11 @@ spec:
 		expect(condition).toBe('Valid True Policy validation succeeded');
 	});
 
-	it('toFQDNs in a deny rule: "toFQDNs is not supported in deny rules"', async () => {
-		await apply('apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: deny-fqdn, namespace: demo}\nspec:\n  endpointSelector: {}\n  egressDeny:\n  - toFQDNs: [{matchName: example.com}]\n');
-		const condition = await poll(async () => (await kubectl('-n', 'demo', 'get', 'cnp', 'deny-fqdn', '-o', 'jsonpath={.status.conditions[?(@.type=="Valid")].message}')).stdout, (value) => value !== '');
-		expect(condition).toBe('toFQDNs is not supported in deny rules');
+	it('toFQDNs in a deny rule: the CRD has no such field (pkg/policy/api/egress.go @v1.16.4: EgressDenyRule is EgressCommonRule + ToPorts + ICMPs, no ToFQDNs), so strict field validation refuses it', async () => {
+		const result = await apply('apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: deny-fqdn, namespace: demo}\nspec:\n  endpointSelector: {}\n  egressDeny:\n  - toFQDNs: [{matchName: example.com}]\n');
+		expect(result.code).toBe(1);
+		expect(result.stderr).toContain('strict decoding error: unknown field "spec.egressDeny[0].toFQDNs"');
+		expect((await kubectl('-n', 'demo', 'get', 'cnp', 'deny-fqdn')).stderr).toContain('NotFound');
 	});
 });
 
