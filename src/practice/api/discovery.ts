@@ -15,6 +15,17 @@ export const KUBERNETES_VERSION = {
 	platform: 'linux/amd64',
 };
 
+/**
+ * What /version answers for a cluster created at `gitVersion` (the cluster record's, e.g. `az aks create -k`): the
+ * version fields follow it; the build fields (commit, date, Go) are those of the build above, which the practice
+ * cluster has for that release only, so for any other release they are left empty rather than made up.
+ */
+export function versionInfo(gitVersion: string | undefined): typeof KUBERNETES_VERSION {
+	const match = /^v?(\d+)\.(\d+)\.(\d+)$/.exec(gitVersion ?? '');
+	if (!match || `v${match[1]}.${match[2]}.${match[3]}` === KUBERNETES_VERSION.gitVersion) return KUBERNETES_VERSION;
+	return {...KUBERNETES_VERSION, major: match[1]!, minor: match[2]!, gitVersion: `v${match[1]}.${match[2]}.${match[3]}`, gitCommit: '', buildDate: '', goVersion: ''};
+}
+
 function subresourcesOf(type: ResourceType): Array<{name: string; kind: string; verbs: string[]; group?: string; version?: string}> {
 	const list: Array<{name: string; kind: string; verbs: string[]; group?: string; version?: string}> = [];
 	if (type.subresources.status) list.push({name: 'status', kind: type.kind, verbs: ['get', 'patch', 'update']});

@@ -4,7 +4,8 @@ import type {Duplex} from 'node:stream';
 import {tokenMatches} from './auth.js';
 import YAML from 'yaml';
 import {StatusError, type KubeObject, type PracticeContext} from '../types.js';
-import {aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList, apiVersions, KUBERNETES_VERSION, openApiV2, openApiV3Document, openApiV3Index} from './discovery.js';
+import {aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList, apiVersions, KUBERNETES_VERSION, openApiV2, openApiV3Document, openApiV3Index, versionInfo} from './discovery.js';
+import {CLUSTER_SECTION} from '../daemon/cluster.js';
 import {FORBIDDEN_FIELD_NAMES, jsonPatch, mergePatch, serverSideApply, strategicMergePatch} from './patch.js';
 import {apiVersionOf, qualifiedResource, type ResourceType} from './registry.js';
 import {parseFieldSelector, parseLabelSelectorOrBadRequest} from './selectors.js';
@@ -551,7 +552,7 @@ export function createApiHandler(options: ApiServerOptions): ApiHandler {
 		}
 		switch (path) {
 			case '/version':
-				return send(res, 200, KUBERNETES_VERSION);
+				return send(res, 200, versionInfo(store.sections.read<{kubernetesVersion?: string} | null>(CLUSTER_SECTION, null)?.kubernetesVersion));
 			case '/healthz':
 			case '/livez':
 			case '/readyz':

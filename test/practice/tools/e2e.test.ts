@@ -40,8 +40,13 @@ describe('the simulated tools through their shims', () => {
 		expect(credentials.stderr).toBe(`Merged "yj-aks" as current context in ${practice.info.kubeconfig}`);
 		expect(readFileSync(practice.info.kubeconfig, 'utf8')).toContain('current-context: yj-aks');
 
+		// The API server says the version az created (its default, as the nodes' kubelets do), not another one.
+		const created = (JSON.parse(create.stdout) as {currentKubernetesVersion: string}).currentKubernetesVersion;
+		const server = JSON.parse((await run('kubectl', ['version', '-o', 'json'])).stdout).serverVersion;
+		expect(server).toMatchObject({gitVersion: `v${created}`, major: created.split('.')[0], minor: created.split('.')[1]});
 		const nodes = await run('kubectl', ['get', 'nodes', '--no-headers']);
 		expect(nodes.stdout.trim().split('\n')).toHaveLength(3);
+		for (const row of nodes.stdout.trim().split('\n')) expect(row).toMatch(new RegExp(`v${created.replaceAll('.', '\\.')}$`));
 		expect(nodes.stdout).toContain('NotReady');
 
 		expect((await run('helm', ['repo', 'add', 'cilium', 'https://helm.cilium.io/'])).stdout).toBe('"cilium" has been added to your repositories');
