@@ -70,9 +70,11 @@ const DOCKER_HUB: Record<string, ImageModel> = {
 	'hashicorp/http-echo': {tags: /^(latest|v?[01]\.\d+(\.\d+)?)$/, entrypoint: ['/http-echo'], cmd: [], server: true},
 };
 
-/** quay.io/cilium's repositories: Cilium's release tags v1.10–v1.18 (and hubble-ui's v0.x.y), latest and stable. */
-const CILIUM_QUAY_TAG = /^(latest|stable|v1\.1[0-8]\.\d{1,2}(-(pre|rc)\.\d+)?|v0\.\d{1,2}\.\d{1,2}|v1\.\d+\.\d+-\d+-[0-9a-f]{40}|[0-9a-f]{40})$/;
-// (The last two: cilium-envoy's v1.30.7-<build>-<commit> and startup-script's commit tags.)
+/** quay.io/cilium's repositories: Cilium's release tags v1.10–v1.20 (the lab offers 1.18–1.20 besides the guide's
+ * 1.16: src/practice/versions.ts), hubble-ui's v0.x.y, latest and stable. */
+const CILIUM_QUAY_TAG = /^(latest|stable|v1\.(1\d|20)\.\d{1,2}(-(pre|rc)\.\d+)?|v0\.\d{1,2}\.\d{1,2}|v1\.\d+\.\d+-\d+-[0-9a-f]{40}|[0-9a-f]{40}|\d{10}-[0-9a-f]{7})$/;
+// (The last three: cilium-envoy's v1.30.7-<build>-<commit>, startup-script's commit tags, and its newer
+// <unix time>-<short commit> tags, which the 1.18–1.20 charts use.)
 
 export type ImageLookup = {ok: true; reference: ImageReference; model: ImageModel} | {ok: false; reference?: ImageReference; code: 'InvalidImageName' | 'NotFound' | 'Unknown'; message: string};
 
