@@ -31,6 +31,8 @@ const WEB = [80, 443];
 const ZONE: Record<string, WorldRecord> = {
 	'google.com.': {a: ['142.250.207.110'], aaaa: ['2404:6800:4004:827::200e'], ttl: 300},
 	'www.google.com.': {a: ['142.250.196.100'], aaaa: ['2404:6800:4004:81f::2004'], ttl: 300},
+	// Lesson 05's double-star exercise: a name two labels below google.com (a CNAME to android.l.google.com, flattened).
+	'android.clients.google.com.': {a: ['142.250.206.238'], aaaa: ['2404:6800:4004:825::200e'], ttl: 300},
 	// GitHub publishes no AAAA records for github.com and api.github.com.
 	'github.com.': {a: ['20.200.245.247'], aaaa: [], ttl: 60},
 	'api.github.com.': {a: ['20.200.245.245'], aaaa: [], ttl: 60},
