@@ -31,7 +31,13 @@ function cancelOnSignals(): {signal: AbortSignal; exitCode(): number | undefined
 	return {
 		signal: controller.signal,
 		exitCode: () => (first ? SIGNAL_EXIT[first] : undefined),
-		dispose: () => signals.forEach((signal) => process.off(signal, onSignal)),
+		// The command is over: what is left (flushing a workshop report, closing its channel) is not worth waiting
+		// for, so a signal now leaves at once with its exit code, instead of Node's default death by the signal.
+		dispose: () =>
+			signals.forEach((signal) => {
+				process.off(signal, onSignal);
+				process.once(signal, () => process.exit(SIGNAL_EXIT[signal] ?? EXIT.cancelled));
+			}),
 	};
 }
 
