@@ -71,10 +71,7 @@ beforeAll(async () => {
 
 afterAll(() => practice.stop());
 
-// One retry: on a loaded 2-core machine one probe once came back with empty stdout and no other sign (a CI run of
-// 2026-12-03, `export X=1; env | grep ^X=`; 5 runs before and after passed). The shell's pipeline is sequential, so the
-// suspect is the exec stream under load; until that is found, a second try keeps CI from failing on it.
-describe('sh and BusyBox applets in a pod (conformance table)', {retry: 1}, () => {
+describe('sh and BusyBox applets in a pod (conformance table)', () => {
 	for (const probe of PROBES) {
 		it(`sh -c '${probe.script}' — ${probe.source}`, async () => {
 			const result = await run('kubectl', sh(probe.script));

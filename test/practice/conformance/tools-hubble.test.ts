@@ -60,10 +60,7 @@ spec:
 
 afterAll(() => practice.stop());
 
-// One retry: under load kubectl's WebSocket exec client once logged "websocket.go:296] Unknown stream id 2, discarding
-// message" and lost the first stderr frame (a CI run of 2026-12-03; the pod-shell table saw an empty stdout the same
-// way). The daemon sends the frames in order on one socket; the race looks client-side. To be found, then removed.
-describe('hubble observe filters (conformance table)', {retry: 1}, () => {
+describe('hubble observe filters (conformance table)', () => {
 	it('--label app=client: flows whose source or destination carries the label (a key without source matches any source) — flows_filter.go "label", filters/labels.go', async () => {
 		const found = await flows('--label', 'app=client');
 		expect(found.length).toBeGreaterThan(0);

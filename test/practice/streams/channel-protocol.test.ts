@@ -60,6 +60,15 @@ describe('WebSocket channel protocol', () => {
 		expect(JSON.parse(frames.find(frame => frame.channel === 3)!.data)).toEqual({metadata: {}, status: 'Success'});
 	});
 
+	test('no frame in the first moment after the upgrade: kubectl 1.30–1.33 drops frames that beat its stream setup (client-go remotecommand/websocket.go before readyChan)', async () => {
+		const {frames, closed} = await execSocket('v5.channel.k8s.io', 'command=echo&command=early&stdout=true&stderr=true');
+		const upgradedAt = Date.now();
+		while (frames.length === 0) await new Promise(resolve => setTimeout(resolve, 2));
+		expect(Date.now() - upgradedAt).toBeGreaterThanOrEqual(40);
+		await closed;
+		expect(frames.filter(frame => frame.channel === 1).map(frame => frame.data).join('')).toBe('early\n');
+	});
+
 	test('base64: a digit then base64 text, and a non-zero exit as NonZeroExitCode with its ExitCode cause', async () => {
 		const {frames, socket, closed} = await execSocket('v4.base64.channel.k8s.io', 'command=frobnicate&stdout=true&stderr=true');
 		expect(socket.protocol).toBe('v4.base64.channel.k8s.io');

@@ -49,18 +49,33 @@ export async function channelsOverWebSocket(
 		stdin?.end();
 		closed.abort();
 	});
+	// kubectl 1.30–1.33 (client-go's wsStreamExecutor before its readyChan fix) starts reading the connection
+	// before it has registered its streams, and drops a frame for a stream it has not registered yet ("Unknown
+	// stream id 2, discarding message"). A real API server proxies exec to the kubelet, which takes round trips
+	// before the first output; output held for a moment after the upgrade gives kubectl the same head start.
+	let held: Array<[Channel, string]> | undefined = [];
+	const released = new Promise<void>(resolve => setTimeout(resolve, firstOutputHoldMs));
+	void released.then(() => {
+		for (const [channel, text] of held ?? []) channels.send(channel, text);
+		held = undefined;
+	});
+	const send = (channel: Channel, text: string) => (held ? held.push([channel, text]) : channels.send(channel, text));
 	return {
 		stdin,
-		writeStdout: text => channels.send(Channel.Stdout, text),
-		writeStderr: text => channels.send(Channel.Stderr, text),
+		writeStdout: text => send(Channel.Stdout, text),
+		writeStderr: text => send(Channel.Stderr, text),
 		onResize: listener => resizeListeners.push(listener),
 		closed: closed.signal,
 		async finish(status: StreamStatus) {
+			await released;
 			channels.send(Channel.Error, JSON.stringify(status));
 			await channels.close();
 		},
 	};
 }
+
+/** How long output waits after a WebSocket exec's upgrade (see channelsOverWebSocket). */
+const firstOutputHoldMs = 60;
 
 /** The protocols the kubelet speaks over SPDY for exec and attach. */
 export const spdyExecProtocols = ['v4.channel.k8s.io', 'v3.channel.k8s.io', 'v2.channel.k8s.io', 'channel.k8s.io'];
