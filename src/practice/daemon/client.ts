@@ -289,27 +289,40 @@ export async function startPractice(options: {home: string; speed?: PracticeSpee
 }
 
 /**
- * A daemon still starting (it holds the lock but has not written daemon.json yet), e.g. one the app spawned
- * just before it was killed. Linux only: the pid must be a practice daemon of this very home (a stale lock's
- * pid may belong to another process by now).
+ * A daemon still starting: it holds the lock but has not written daemon.json yet, or it has just been spawned and
+ * not taken the lock yet (the app spawns it at once and may be quit, or killed, a moment later). Linux only: found
+ * by its command line, which names this very home (a stale lock's pid may belong to another process by now).
  */
 function bootingDaemon(home: string): number | undefined {
 	const paths = practicePaths(home);
-	let pid: number;
+	let lockPid = 0;
 	try {
-		pid = Number(fs.readFileSync(paths.lock, 'utf8').trim());
+		lockPid = Number(fs.readFileSync(paths.lock, 'utf8').trim());
+	} catch {
+		// No lock yet.
+	}
+	if (lockPid && startedFor(lockPid, home)) return lockPid;
+	let pids: string[];
+	try {
+		pids = fs.readdirSync('/proc').filter(name => /^\d+$/.test(name));
 	} catch {
 		return undefined;
 	}
-	if (!pid || pid === process.pid || !isAlive(pid)) return undefined;
+	// Not locked yet: only a process running the daemon's script for this home.
+	return pids.map(Number).find(pid => startedFor(pid, home, {daemonScript: true}));
+}
+
+/** Whether `pid` is a live process (not this one) started with `--home` = home, and running the daemon's script if asked. */
+function startedFor(pid: number, home: string, {daemonScript: mustRunDaemon = false} = {}): boolean {
+	if (pid === process.pid) return false;
 	let args: string[];
 	try {
 		args = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
 	} catch {
-		return undefined;
+		return false;
 	}
 	const homeAt = args.indexOf('--home');
-	return homeAt > 0 && path.resolve(args[homeAt + 1] ?? '') === path.resolve(home) ? pid : undefined;
+	return homeAt > 0 && (!mustRunDaemon || args.some(arg => arg === daemonScript() || /practice-daemon\.c?js$/.test(arg))) && path.resolve(args[homeAt + 1] ?? '') === path.resolve(home) && isAlive(pid);
 }
 
 async function waitForExit(pid: number, timeoutMs: number): Promise<void> {
@@ -355,6 +368,6 @@ export async function practiceStatus(home: string): Promise<PracticeStatus> {
 		}
 	}
 	const booting = bootingDaemon(home);
-	if (booting !== undefined) return {running: false, unresponsive: {pid: booting, reason: `it holds ${practicePaths(home).lock} but has not said where it listens (still starting, or stuck)`}};
+	if (booting !== undefined) return {running: false, unresponsive: {pid: booting, reason: `it is starting (or stuck): it has not said where it listens in ${practicePaths(home).info}`}};
 	return {running: false};
 }

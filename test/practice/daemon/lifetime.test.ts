@@ -152,6 +152,25 @@ describe('practice daemon lifetime', () => {
 		}
 	});
 
+	it('stop ends a daemon spawned a moment ago that has not even taken the lock yet (the app quit right after spawning it)', async () => {
+		const home = newHome();
+		const script = path.join(home, 'practice-daemon.js');
+		fs.writeFileSync(script, 'setInterval(() => {}, 1000);\n');
+		const justSpawned = spawn(process.execPath, [script, '--home', home, '--speed', 'instant'], {stdio: 'ignore'});
+		const otherHome = spawn(process.execPath, [script, '--home', `${home}-other`, '--speed', 'instant'], {stdio: 'ignore'});
+		try {
+			await sleep(300);
+			expect(fs.existsSync(path.join(home, 'practice', 'daemon.lock'))).toBe(false);
+			expect((await practiceStatus(home)).unresponsive?.pid).toBe(justSpawned.pid);
+			await stopPractice(home);
+			expect(await waitForExit(justSpawned.pid!, 2_000)).toBeLessThan(2_000);
+			expect(isAlive(otherHome.pid!)).toBe(true);
+		} finally {
+			justSpawned.kill('SIGKILL');
+			otherHome.kill('SIGKILL');
+		}
+	});
+
 	it('refuses to start with a bad idle period and says which setting is wrong', async () => {
 		const home = newHome();
 		await expect(startWithIdle(home, 'soon')).rejects.toThrow(`${IDLE_EXIT_ENV}="soon" is not a number of seconds`);
