@@ -44,7 +44,8 @@ export function bind(key: string | Named | Named[], word: UiWord, run: () => voi
 					case 'down':
 						return press.downArrow === true;
 					case 'enter':
-						return press.return === true;
+						// '\n' is Enter pressed before the terminal was in raw mode (the tty turned its \r into \n), or Ctrl-J.
+						return press.return === true || input === '\n';
 					case 'esc':
 						return press.escape === true;
 					case 'pageUp':

@@ -84,7 +84,12 @@ export async function startTui(options: StartTuiOptions): Promise<number> {
 
 	const reporter = options.workshop ? await joinWorkshop(options, controller) : undefined;
 
-	const mount = (): Instance => render(<App controller={controller} />, {exitOnCtrlC: false, patchConsole: true, maxFps: 30});
+	const mount = (): Instance => {
+		// Raw before the first frame, not once Ink's input effect runs after it: a key pressed as the frame appears
+		// must reach the app as the key it is (in cooked mode the tty echoes it and turns Enter into a newline).
+		if (process.stdin.isTTY) process.stdin.setRawMode(true);
+		return render(<App controller={controller} />, {exitOnCtrlC: false, patchConsole: true, maxFps: 30});
+	};
 	let instance = mount();
 	traceStartup('first frame');
 	controller.onHandOver = async (run, banner) => {

@@ -111,6 +111,14 @@ describe('TUI', () => {
 		await waitForText(instance, '1/3 steps');
 	});
 
+	it('takes a newline as Enter (Enter typed before the terminal was raw, or Ctrl-J)', async () => {
+		const {instance} = setup();
+		await waitForText(instance, 'Lessons');
+		await press(instance, '\n');
+		const frame = await waitForText(instance, 'hello step');
+		expect(frame).toContain('$ echo hello from the lab');
+	});
+
 	it('shows how long the checks have polled against their deadline, and that they still get their chance after a failed command', async () => {
 		let stopChecks: (() => void) | undefined;
 		const {harness, instance} = setup({
