@@ -322,7 +322,9 @@ function startedFor(pid: number, home: string, {daemonScript: mustRunDaemon = fa
 		return false;
 	}
 	const homeAt = args.indexOf('--home');
-	return homeAt > 0 && (!mustRunDaemon || args.some(arg => arg === daemonScript() || /practice-daemon\.c?js$/.test(arg))) && path.resolve(args[homeAt + 1] ?? '') === path.resolve(home) && isAlive(pid);
+	// The daemon runs as `node <script> --home …`; a process that merely names the script further on (a wrapper) is not it.
+	const runsDaemon = homeAt === 2 && (args[1] === daemonScript() || /practice-daemon\.c?js$/.test(args[1] ?? ''));
+	return homeAt > 0 && (!mustRunDaemon || runsDaemon) && path.resolve(args[homeAt + 1] ?? '') === path.resolve(home) && isAlive(pid);
 }
 
 async function waitForExit(pid: number, timeoutMs: number): Promise<void> {
