@@ -14,6 +14,7 @@ import type {CheckResult} from '../checks/types.js';
 import type {Lab, Lang, TrackId} from '../lab/types.js';
 import type {ProgressLessons, Target} from '../session/index.js';
 import {traceStartup} from '../startup-trace.js';
+import {yogaReady} from './yoga-ready.js';
 
 export interface StartTuiOptions {
 	lab: Lab;
@@ -85,6 +86,7 @@ export async function startTui(options: StartTuiOptions): Promise<number> {
 	const reporter = options.workshop ? await joinWorkshop(options, controller) : undefined;
 
 	const mount = (): Instance => render(<App controller={controller} />, {exitOnCtrlC: false, patchConsole: true, maxFps: 30});
+	await yogaReady;
 	let instance = mount();
 	traceStartup('first frame');
 	controller.onHandOver = async (run, banner) => {

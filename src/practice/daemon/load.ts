@@ -10,7 +10,7 @@
 // start without a usable cache is only slower. CILIUM_LAB_NO_CODE_CACHE=1: neither read nor write it.
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
-import {runWithCodeCache} from './code-cache.js';
+import {runWithCodeCache} from '../../code-cache.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const bundle = path.join(here, 'practice-daemon.cjs');

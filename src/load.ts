@@ -1,0 +1,16 @@
+#!/usr/bin/env node
+// Entry of the app (dist/cilium-lab.js): runs the app itself, one CommonJS bundle (dist/cilium-lab.cjs, from
+// src/entry.ts), through a V8 code cache, as the practice daemon's loader does (src/practice/daemon/load.ts). Node 20
+// compiles ES modules without a cache: compiling the ~600 KB of modules before the first frame was the largest part of
+// it. Libraries that load only later (@kubernetes/client-node, the Markdown renderer) are bundles of their own under
+// dist/vendor/, required when first used (scripts/build.mjs).
+//
+// The cache (dist/cilium-lab.cjs.code-cache) is written by the build (a first frame of the TUI) and again by a TUI
+// start that found none it could use, a second after it started (src/code-cache.ts says what is checked before V8 sees
+// it). CILIUM_LAB_NO_CODE_CACHE=1: neither read nor write it.
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {runWithCodeCache} from './code-cache.js';
+
+const bundle = path.join(path.dirname(fileURLToPath(import.meta.url)), 'cilium-lab.cjs');
+runWithCodeCache(bundle, `${bundle}.code-cache`, process.env.CILIUM_LAB_NO_CODE_CACHE !== '1');
