@@ -1,4 +1,4 @@
-// `cilium-lab practice start` spawns the practice daemon before the rest of the CLI loads (src/entry.ts,
+// `cilium-lab practice start` spawns the practice daemon before the rest of the CLI loads (src/load.ts,
 // spawnPracticeEarly), exactly when the CLI itself would have spawned one: never for arguments it refuses, for
 // --help, or over a daemon that already runs.
 import {spawnSync} from 'node:child_process';
