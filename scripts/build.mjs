@@ -2,7 +2,7 @@
 // Start-up cost is a feature: unbundled ink + react + client-node take ~1.7 s to import,
 // the bundle with client-node split into a lazily loaded chunk starts near 0.3 s.
 import {build} from 'esbuild';
-import {spawn, spawnSync} from 'node:child_process';
+import {spawn} from 'node:child_process';
 import {copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync} from 'node:fs';
 import os from 'node:os';
 import {fileURLToPath} from 'node:url';
@@ -212,6 +212,42 @@ for (const [each, bundle] of [[appResult, appBundle], [daemonResult, daemonBundl
 		throw new Error(`${bundle} has a dynamic import() of ${dynamicImports.map((imported) => imported.path).join(', ')}, which vm.Script cannot run (src/code-cache.ts)`);
 	}
 }
+/** `node dist/cilium-lab.js ...args`, resolved with its status and stderr. */
+const runApp = (args, env) =>
+	new Promise((resolve) => {
+		const child = spawn(process.execPath, [path.join(root, 'dist', 'cilium-lab.js'), ...args], {env, stdio: ['ignore', 'ignore', 'pipe']});
+		let stderr = '';
+		child.stderr.on('data', (chunk) => (stderr += chunk));
+		child.on('close', (status) => resolve({status, stderr}));
+	});
+
+/**
+ * The daemon's code cache: a daemon started on a temporary lab home writes it when it stops (src/code-cache.ts,
+ * writeOnExit), stopped as soon as it is ready. Made by its second start, as most starts are (credentials already
+ * made): without the certificate code the first start runs, the cache is smaller.
+ */
+async function writeDaemonCodeCache(home) {
+	const env = {...process.env, CILIUM_LAB_HOME: home, CILIUM_LAB_PRACTICE_SPEED: 'instant'};
+	delete env.CILIUM_LAB_NO_CODE_CACHE;
+	await runApp(['practice', 'start'], env);
+	await runApp(['practice', 'stop'], env);
+	rmSync(path.join(root, daemonCodeCache), {force: true});
+	const started = await runApp(['practice', 'start'], env);
+	await runApp(['practice', 'stop'], env);
+	if (!existsSync(path.join(root, daemonCodeCache))) process.stderr.write(`build: no ${daemonCodeCache} (the first daemon started writes it)\n${started.stderr}`);
+}
+
+// The validated lab of lessons/, for a first start from a fresh lab home (src/lab/cache.ts). Written by the app
+// itself (`list` caches the lab it loads), so it is keyed by exactly this build's code.
+const snapshot = path.join(root, 'dist', 'lab-snapshot.json');
+async function writeSnapshot(home) {
+	rmSync(snapshot, {force: true});
+	const list = await runApp(['list', '--lessons', path.join(root, 'lessons')], {...process.env, CILIUM_LAB_HOME: home});
+	const entries = existsSync(path.join(home, 'cache')) ? readdirSync(path.join(home, 'cache')).filter((name) => name.endsWith('.json')) : [];
+	if (list.status === 0 && entries.length === 1) copyFileSync(path.join(home, 'cache', entries[0]), snapshot);
+	else process.stderr.write(`build: no dist/lab-snapshot.json (lessons/ does not load: run cilium-lab lint); starts will validate the lessons\n${list.stderr}`);
+}
+
 /** Opens the TUI in a pty until it wrote dist/cilium-lab.cjs.code-cache (at most 10 s), then closes it. */
 async function writeAppCodeCache(env) {
 	delete env.CILIUM_LAB_NO_CODE_CACHE;
@@ -232,45 +268,19 @@ async function writeAppCodeCache(env) {
 	if (!existsSync(cache)) process.stderr.write(`build: no ${appCodeCache} (needs \`script\` of util-linux; the first start of the lab writes it)\n`);
 }
 
-// The validated lab of lessons/, for a first start from a fresh lab home (src/lab/cache.ts). Written by the app
-// itself (`list` caches the lab it loads), so it is keyed by exactly this build's code.
-const snapshot = path.join(root, 'dist', 'lab-snapshot.json');
-rmSync(snapshot, {force: true});
 const home = mkdtempSync(path.join(os.tmpdir(), 'cilium-lab-build-'));
 try {
-	// The daemon's code cache: a daemon started on a temporary lab home writes it a second after it is ready. Made by
-	// its second start, as most starts are (credentials already made): without the certificate code the first start
-	// runs, it is ~0.7 MB instead of ~1.3 MB.
-	const practiceEnv = {...process.env, CILIUM_LAB_HOME: home, CILIUM_LAB_PRACTICE_SPEED: 'instant'};
-	delete practiceEnv.CILIUM_LAB_NO_CODE_CACHE;
-	const practice = (command) => spawnSync(process.execPath, [path.join(root, 'dist', 'cilium-lab.js'), 'practice', command], {env: practiceEnv, encoding: 'utf8'});
-	practice('start');
-	practice('stop');
-	rmSync(path.join(root, daemonCodeCache), {force: true});
-	const started = practice('start');
-	if (started.status === 0) {
-		for (let waited = 0; waited < 10_000 && !existsSync(path.join(root, daemonCodeCache)); waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
-	}
-	practice('stop');
-	if (!existsSync(path.join(root, daemonCodeCache))) process.stderr.write(`build: no ${daemonCodeCache} (the first daemon started writes it)\n${started.stderr}`);
-	const list = spawnSync(process.execPath, [path.join(root, 'dist', 'cilium-lab.js'), 'list', '--lessons', path.join(root, 'lessons')], {
-		env: {...process.env, CILIUM_LAB_HOME: home},
-		encoding: 'utf8',
-	});
-	const entries = existsSync(path.join(home, 'cache')) ? readdirSync(path.join(home, 'cache')).filter((name) => name.endsWith('.json')) : [];
-	if (list.status === 0 && entries.length === 1) copyFileSync(path.join(home, 'cache', entries[0]), snapshot);
-	else process.stderr.write(`build: no dist/lab-snapshot.json (lessons/ does not load: run cilium-lab lint); starts will validate the lessons\n${list.stderr}`);
-	// The app's code cache: the TUI, opened in a terminal (`script`, util-linux) on the lessons that ship, writes it a
-	// second after it started, with what its first frame compiled. Without `script`, the first TUI start writes it.
-	await writeAppCodeCache({...process.env, CILIUM_LAB_HOME: home, CI: 'false', NO_COLOR: '1'});
+	// Two things at once (each a few node starts, most of a build's time here): the daemon's code cache, and the lab
+	// snapshot followed by the app's code cache (a TUI opened on the lab home the snapshot's `list` left).
+	await Promise.all([writeDaemonCodeCache(home), writeSnapshot(home).then(() => writeAppCodeCache({...process.env, CILIUM_LAB_HOME: home, CI: 'false', NO_COLOR: '1'}))]);
 } finally {
 	rmSync(home, {recursive: true, force: true});
 }
 
 // Last: what this build was made from, so `npm start` skips the next build when nothing changed (scripts/build-stamp.mjs).
 // Source maps are no output a start needs.
-// The daemon's code cache is no output a start needs either: it is checked when read (src/code-cache.ts)
-// and written again by a daemon that finds none it can use.
+// The code caches are no output a start needs either: each is checked when read (src/code-cache.ts) and written
+// again by a start that finds none it can use.
 const results = [result, appResult, daemonResult, ...loaderResults];
 const outputs = results.flatMap((each) => Object.keys(each.metafile.outputs)).filter((output) => !output.endsWith('.map'));
 if (existsSync(snapshot)) outputs.push(path.relative(root, snapshot));

@@ -6,8 +6,8 @@
 // dist/vendor/, required when first used (scripts/build.mjs).
 //
 // The cache (dist/cilium-lab.cjs.code-cache) is written by the build (a first frame of the TUI) and again by a TUI
-// start that found none it could use, a second after it started (src/code-cache.ts says what is checked before V8 sees
-// it). CILIUM_LAB_NO_CODE_CACHE=1: neither read nor write it.
+// start that found none it could use, right after its first frame (src/ui/main.tsx; src/code-cache.ts says what is
+// checked before V8 sees it). CILIUM_LAB_NO_CODE_CACHE=1: neither read nor write it.
 //
 // `cilium-lab practice start` spawns the practice daemon here, before the app has loaded, so the app's loading
 // overlaps the daemon's start instead of coming before it (src/practice/cli.ts, spawnPracticeEarly; the app's
@@ -26,4 +26,4 @@ if (argv[0] === 'practice' && argv[1] === 'start') {
 	}
 }
 const bundle = path.join(path.dirname(fileURLToPath(import.meta.url)), 'cilium-lab.cjs');
-runWithCodeCache(bundle, `${bundle}.code-cache`, process.env.CILIUM_LAB_NO_CODE_CACHE !== '1');
+runWithCodeCache(bundle, `${bundle}.code-cache`, process.env.CILIUM_LAB_NO_CODE_CACHE !== '1', {writeWhenAsked: true});

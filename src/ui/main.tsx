@@ -15,6 +15,7 @@ import type {Lab, Lang, TrackId} from '../lab/types.js';
 import type {ProgressLessons, Target} from '../session/index.js';
 import {traceStartup} from '../startup-trace.js';
 import {yogaReady} from './yoga-ready.js';
+import {requestCodeCache} from '../code-cache.js';
 
 export interface StartTuiOptions {
 	lab: Lab;
@@ -118,6 +119,7 @@ export async function startTui(options: StartTuiOptions): Promise<number> {
 	// app left behind, load the Markdown renderer, and re-check what was done before.
 	setImmediate(() => {
 		traceStartup('after first frame');
+		requestCodeCache();
 		if (options.prepareTarget) void controller.prepareTarget(controller.getSnapshot().session.track);
 		void preloadMarkdown();
 		void loadRunner();
