@@ -121,14 +121,18 @@ export async function startTui(options: StartTuiOptions): Promise<number> {
 		traceStartup('after first frame');
 		requestCodeCache();
 		if (options.prepareTarget) void controller.prepareTarget(controller.getSnapshot().session.track);
-		void preloadMarkdown();
-		void loadRunner();
-		if (jobs === lazyJobs) {
-			void lazyJobs.reapOrphans().then((reaped) => {
-				if (reaped.length > 0) controller.say(msg(options.lang, 'jobs.reaped', {names: reaped.map((job) => `${job.name} (pid ${job.pid})`).join(', ')}));
-			});
-		}
-		if (options.reverify !== false) void controller.reverify();
+		// The rest a turn later: the practice daemon is spawned first (its way there is only promise steps), not after
+		// the Markdown renderer's ~1.5 MB bundle compiled.
+		setImmediate(() => {
+			void preloadMarkdown();
+			void loadRunner();
+			if (jobs === lazyJobs) {
+				void lazyJobs.reapOrphans().then((reaped) => {
+					if (reaped.length > 0) controller.say(msg(options.lang, 'jobs.reaped', {names: reaped.map((job) => `${job.name} (pid ${job.pid})`).join(', ')}));
+				});
+			}
+			if (options.reverify !== false) void controller.reverify();
+		});
 	});
 
 	try {
