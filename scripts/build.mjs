@@ -159,6 +159,7 @@ const commonJsReady = {
 rmSync(path.join(root, STAMP), {force: true});
 rmSync(path.join(root, daemonCodeCache), {force: true});
 rmSync(path.join(root, appCodeCache), {force: true});
+rmSync(path.join(root, 'dist', 'lab-snapshot.json'), {force: true});
 const startedMs = Date.now();
 const common = {
 	absWorkingDir: root,
@@ -272,7 +273,7 @@ const home = mkdtempSync(path.join(os.tmpdir(), 'cilium-lab-build-'));
 try {
 	// Two things at once (each a few node starts, most of a build's time here): the daemon's code cache, and the lab
 	// snapshot followed by the app's code cache (a TUI opened on the lab home the snapshot's `list` left).
-	await Promise.all([writeDaemonCodeCache(home), writeSnapshot(home).then(() => writeAppCodeCache({...process.env, CILIUM_LAB_HOME: home, CI: 'false', NO_COLOR: '1'}))]);
+	await Promise.all([writeDaemonCodeCache(home), writeAppCodeCache({...process.env, CILIUM_LAB_HOME: path.join(home, 'tui'), CI: 'false', NO_COLOR: '1'}).then(() => writeSnapshot(home))]);
 } finally {
 	rmSync(home, {recursive: true, force: true});
 }
