@@ -319,6 +319,32 @@ function bootingDaemon(home: string): number | undefined {
 	return homeAt > 0 && path.resolve(args[homeAt + 1] ?? '') === path.resolve(home) ? pid : undefined;
 }
 
+/**
+ * A daemon of `home` spawned so recently that it has not taken the lock yet (its node still booting), e.g. by an app
+ * quit right after it spawned one: found by its command line (`<script> --home HOME --speed S`, spawnDaemon). Linux
+ * only; undefined elsewhere or when there is none.
+ */
+function spawnedDaemon(home: string): number | undefined {
+	let entries: string[];
+	try {
+		entries = fs.readdirSync('/proc');
+	} catch {
+		return undefined;
+	}
+	for (const entry of entries) {
+		if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+		let args: string[];
+		try {
+			args = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+		} catch {
+			continue;
+		}
+		const homeAt = args.indexOf('--home');
+		if (homeAt > 0 && args[homeAt + 2] === '--speed' && path.resolve(args[homeAt + 1] ?? '') === path.resolve(home)) return Number(entry);
+	}
+	return undefined;
+}
+
 async function waitForExit(pid: number, timeoutMs: number): Promise<void> {
 	for (let waited = 0; waited < timeoutMs && isAlive(pid); waited += 25) await new Promise((resolve) => setTimeout(resolve, 25));
 	if (isAlive(pid)) process.kill(pid, 'SIGKILL');
@@ -330,7 +356,7 @@ export async function stopPractice(home: string): Promise<void> {
 	const info = readInfo(home);
 	if (!info || !isAlive(info.pid)) {
 		fs.rmSync(practicePaths(home).info, {force: true});
-		const booting = bootingDaemon(home);
+		const booting = bootingDaemon(home) ?? spawnedDaemon(home);
 		if (booting !== undefined) {
 			// Nothing acknowledged yet to lose: SIGTERM ends it (cleanly, once its handlers are in place).
 			process.kill(booting, 'SIGTERM');
