@@ -101,16 +101,7 @@ export const checkSchemas = {
 	}),
 };
 
-/**
- * Parameters that are not plain text, for `${NAME}` expansion (src/lab/expand.ts): a `shell` script is never
- * expanded (its shell reads the variables from the environment; values are not spliced into shell text), and a
- * `regex` gets the values escaped, so a value matches itself.
- */
-export type ParamRole = 'shell' | 'regex';
-export const checkParamRoles: Partial<Record<keyof typeof checkSchemas, Record<string, ParamRole>>> = {
-	podExec: {output: 'regex'},
-	command: {script: 'shell', output: 'regex'},
-};
+export {checkParamRoles, type ParamRole} from './param-roles.js';
 
 /** What the lesson loader validates `expect` entries against (by `kind`). */
 export const checkSpecs: Record<string, z.ZodType> = checkSchemas;

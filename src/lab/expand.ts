@@ -1,9 +1,9 @@
 // `${NAME}` in check parameters: replaced by the lab variable's validated value right before a check runs
 // (and by its default when the lessons are linted). Plain text substitution, never a shell: a `shell` parameter
 // (the `command` check's script) is left as written, since its shell reads the variables from the environment.
-import {checkParamRoles, type ParamRole} from '../checks/specs.js';
+import {checkParamRoles, type ParamRole} from '../checks/param-roles.js';
 import type {CheckSpec} from './types.js';
-import {VARIABLE_NAME_PATTERN} from './schema.js';
+import {VARIABLE_NAME_PATTERN} from './types.js';
 
 /** `${…}`, or `$${…}`: the escape for a literal `${…}`. */
 const REFERENCE = /\$(\$?)\{([^}]*)\}/g;

@@ -2,10 +2,10 @@
 // the loader, so these schemas stay plain objects that issue messages can be read against.
 // Cross-file rules (ids unique, requires, tracks declared, files present, check parameters) live in loader.ts.
 import {z} from 'zod';
-import {RESOURCE_KINDS, STEP_EFFECTS, STEP_GUARDS, TRACK_IDS} from './types.js';
+import {RESOURCE_KINDS, STEP_EFFECTS, STEP_GUARDS, TRACK_IDS, VARIABLE_NAME_PATTERN} from './types.js';
 
 export const ID_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
-export const VARIABLE_NAME_PATTERN = /^[A-Z][A-Z0-9_]*$/;
+export {VARIABLE_NAME_PATTERN};
 export const LESSON_FILE_PATTERN = /^(\d+)-[a-z0-9][a-z0-9-]*\.ya?ml$/;
 export const STEP_MODES = ['command', 'background', 'interactive', 'read'] as const;
 export const DEFAULT_STEP_TIMEOUT = 60;

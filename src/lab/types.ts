@@ -8,6 +8,8 @@ export const LANGS: readonly Lang[] = ['ko', 'en'];
 export type Localized = Record<Lang, string>;
 
 export type TrackId = 'aks-byocni' | 'aks-managed' | 'k8s';
+/** A lesson variable's name (lab.yaml `variables`, `${NAME}` in text): here, not in schema.ts, so expansion needs no zod. */
+export const VARIABLE_NAME_PATTERN = /^[A-Z][A-Z0-9_]*$/;
 export const TRACK_IDS: readonly TrackId[] = ['aks-byocni', 'aks-managed', 'k8s'];
 
 export type StepMode = 'command' | 'background' | 'interactive' | 'read';

@@ -29,7 +29,7 @@ const shellQuote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
 const OPTIONS = {speed: {type: 'string'}, track: {type: 'string'}, progress: {type: 'boolean'}, 'keep-progress': {type: 'boolean'}, help: {type: 'boolean', short: 'h'}} as const;
 
 /**
- * `practice start` as soon as the entry sees it (src/entry.ts): spawns the daemon exactly when practiceCommand would
+ * `practice start` as soon as the app's loader sees it (src/load.ts): spawns the daemon exactly when practiceCommand would
  * (the arguments parse, a valid speed, no daemon running), and startPractice then waits for that one. Throws what
  * practiceCommand reports itself.
  */

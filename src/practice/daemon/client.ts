@@ -53,6 +53,8 @@ export interface PracticeStatus {
 	unresponsive?: {pid: number; reason: string};
 }
 
+const EARLY_SPAWNS = Symbol.for('cilium-lab.practice.early-spawns');
+
 export const SIMULATED_TOOLS = ['az', 'helm', 'cilium', 'hubble'] as const;
 
 /** The package root (where dist/ lives), from the bundle or from the sources. */
@@ -243,8 +245,13 @@ function keepPracticeAlive(home: string, info: DaemonInfo): void {
 	keepAliveTimers.set(key, timer);
 }
 
-/** Daemons spawnDaemonEarly started, by lab home, until startPractice takes theirs. */
-const earlySpawns = new Map<string, {speed: PracticeSpeed; ready: ReturnType<typeof spawnDaemon>}>();
+/**
+ * Daemons spawnDaemonEarly started, by lab home, until startPractice takes theirs. Shared through the global object:
+ * the app's loader (src/load.ts, its own bundle) spawns the daemon before the app's bundle, with its own copy of
+ * this module, has loaded.
+ */
+type EarlySpawn = {speed: PracticeSpeed; ready: ReturnType<typeof spawnDaemon>};
+const earlySpawns = ((globalThis as {[EARLY_SPAWNS]?: Map<string, EarlySpawn>})[EARLY_SPAWNS] ??= new Map<string, EarlySpawn>());
 
 /**
  * Spawns the daemon of `home` now, when none runs there, for the startPractice that follows in this process to wait

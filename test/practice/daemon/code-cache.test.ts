@@ -1,4 +1,4 @@
-// The practice daemon loads through a V8 code cache (src/practice/daemon/code-cache.ts): a cache that does not fit —
+// The practice daemon loads through a V8 code cache (src/code-cache.ts): a cache that does not fit —
 // damaged, cut short, made from another bundle of the same length, made under other V8 flags — or a directory it
 // cannot be written to never stops a start; the daemon starts without it and writes a good one where it can.
 // The built daemon runs from a copy of its three files, so nothing here touches the dist/ other tests use.
@@ -6,7 +6,7 @@ import {spawnSync} from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {readCodeCache, writeCodeCache} from '../../../src/practice/daemon/code-cache.js';
+import {readCodeCache, writeCodeCache} from '../../../src/code-cache.js';
 import {repoRoot} from '../../helpers/build.js';
 import {tempDirs} from '../../helpers/temp.js';
 

@@ -46,8 +46,25 @@ export function writeCodeCache(file: string, source: Buffer, data: Buffer): bool
 	}
 }
 
-/** Runs the CommonJS bundle `file` as Node would run it as a main module, through its code cache when one fits. */
-export function runWithCodeCache(file: string, cacheFile: string, useCache = true): void {
+/** Where a bundle run with `writeWhenAsked` finds the function that asks for its cache (see requestCodeCache). */
+const REQUEST = Symbol.for('cilium-lab.code-cache.request');
+
+/**
+ * Writes the code cache of the bundle this code runs in now, when it was started without a usable one and with
+ * `writeWhenAsked` (the app's TUI asks right after its first frame, so the cache holds what that frame compiled: not
+ * what a short command did, nor what the work behind the frame compiles). Does nothing otherwise.
+ */
+export function requestCodeCache(): void {
+	(globalThis as {[REQUEST]?: () => void})[REQUEST]?.();
+}
+
+/**
+ * Runs the CommonJS bundle `file` as Node would run it as a main module, through its code cache when one fits. Without
+ * one, the cache is written a while after the start (the practice daemon), or after requestCodeCache (the app:
+ * `writeWhenAsked`); with `writeOnExit` also when the process exits before that (the build stops the daemon it starts
+ * for the cache as soon as it is ready).
+ */
+export function runWithCodeCache(file: string, cacheFile: string, useCache = true, {writeOnExit = false, writeWhenAsked = false} = {}): void {
 	const source = fs.readFileSync(file);
 	const cachedData = useCache ? readCodeCache(cacheFile, source) : undefined;
 	const script = new vm.Script(Module.wrap(source.toString('utf8')), {filename: file, cachedData});
@@ -55,7 +72,14 @@ export function runWithCodeCache(file: string, cacheFile: string, useCache = tru
 	const require = createRequire(file);
 	const module = {exports: {}, filename: file, id: '.', loaded: false, children: [], paths: [], require};
 	if (useCache && (!cachedData || script.cachedDataRejected)) {
-		setTimeout(() => writeCodeCache(cacheFile, source, script.createCachedData()), WRITE_AFTER_MS).unref();
+		let written = false;
+		const write = () => {
+			if (!written) writeCodeCache(cacheFile, source, script.createCachedData());
+			written = true;
+		};
+		if (writeWhenAsked) (globalThis as {[REQUEST]?: () => void})[REQUEST] = write;
+		else setTimeout(write, WRITE_AFTER_MS).unref();
+		if (writeOnExit) process.once('exit', write);
 	}
 	compiled.call(module.exports, module.exports, require, module, file, path.dirname(file));
 }
