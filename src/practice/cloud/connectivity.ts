@@ -187,6 +187,8 @@ interface TestDefinition {
 	policies: string[];
 	scenarios: Scenario[];
 	expect?: (action: ActionPlan, world: World) => {egress: Expectation; ingress: Expectation};
+	/** WithFeatureRequirements(features.RequireEnabled(…)). */
+	requires?: 'l7-proxy';
 }
 
 interface World {
@@ -927,10 +929,11 @@ export const connectivityTests: TestDefinition[] = [
 	},
 	{name: 'client-egress-to-cidr-deny-default', policies: [policyYaml.clientEgressToCidrExternalDeny], scenarios: [podToCidr], expect: () => ({egress: DROP, ingress: NONE})},
 	// dns_only.go: DNS to kube-dns through the proxy and nothing else.
-	{name: 'dns-only', policies: [policyYaml.clientEgressOnlyDns], scenarios: [podToPod, podToWorld], expect: () => ({egress: DROP_CURL_TIMEOUT, ingress: NONE})},
+	{name: 'dns-only', requires: 'l7-proxy', policies: [policyYaml.clientEgressOnlyDns], scenarios: [podToPod, podToWorld], expect: () => ({egress: DROP_CURL_TIMEOUT, ingress: NONE})},
 	// to_fqdns.go: GET / on port 80 of ExternalTarget through the proxy; other ports time out, other paths get the proxy's 403.
 	{
 		name: 'to-fqdns',
+		requires: 'l7-proxy',
 		policies: [policyYaml.clientEgressToFqdns, policyYaml.clientEgressOnlyDns],
 		scenarios: [podToWorld, podToWorld2],
 		expect: (action, world) => {
@@ -1018,6 +1021,8 @@ export async function runConnectivityTests(ctx: PracticeContext, params: Connect
 	// ct.ClusterName (check/features.go): cilium-config's cluster-name, else "default"; the DNS policies select it.
 	const config = ctx.store.get('v1', 'ConfigMap', 'kube-system', 'cilium-config') as {data?: Record<string, string>} | undefined;
 	const ciliumClusterName = config?.data?.['cluster-name'] || 'default';
+	// features.L7Proxy (check/features.go): the agent runs its proxy unless enable-l7-proxy is false (AKS's managed Cilium without ACNS).
+	const l7Proxy = config?.data?.['enable-l7-proxy'] !== 'false';
 	out.write(`🏃[${ns}] Running ${tests.length} tests ...\n`);
 	let totalActions = 0;
 	let skippedTests = 0;
@@ -1026,6 +1031,12 @@ export async function runConnectivityTests(ctx: PracticeContext, params: Connect
 	for (const [position, test] of tests.entries()) {
 		const index = position + 1;
 		const scenarioName = (scenario: Scenario) => `${test.name}/${scenario.name}`;
+		// Test.willRun: feature requirements first (MatchRequirements), then the user's filter.
+		if (test.requires === 'l7-proxy' && !l7Proxy) {
+			skippedTests++;
+			out.write(`[=] [${ns}] Skipping test [${test.name}] [${index}/${tests.length}] (Feature l7-proxy is disabled)\n`);
+			continue;
+		}
 		const enabled = test.scenarios.filter((scenario) => testEnabled(params, scenarioName(scenario)));
 		if (enabled.length === 0) {
 			skippedTests++;

@@ -330,4 +330,14 @@ spec:
 		const result = await connectivity('--test', 'no-policies');
 		expect(result.code).toBe(0);
 	});
+
+	it('without the L7 proxy (enable-l7-proxy false, as on AKS\'s managed Cilium without ACNS) dns-only and to-fqdns are skipped: "(Feature l7-proxy is disabled)" (Test.willRun, features.MatchRequirements)', async () => {
+		const patch = (value: string) => kubectl('-n', 'kube-system', 'patch', 'cm', 'cilium-config', '--type', 'merge', '-p', JSON.stringify({data: {'enable-l7-proxy': value}}));
+		expect((await patch('false')).code).toBe(0);
+		const result = await connectivity('--test', 'dns-only,to-fqdns');
+		expect((await patch('true')).code).toBe(0);
+		expect(result.code).toBe(0);
+		expect(result.stdout).toContain(`[=] [${ns}] Skipping test [dns-only] [25/26] (Feature l7-proxy is disabled)\n[=] [${ns}] Skipping test [to-fqdns] [26/26] (Feature l7-proxy is disabled)\n`);
+		expect(result.stdout.endsWith(`✅ [${ns}] All 0 tests (0 actions) successful, 26 tests skipped, 0 scenarios skipped.`)).toBe(true);
+	});
 });
