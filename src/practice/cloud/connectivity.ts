@@ -16,7 +16,7 @@ export const connectivityImages = {
 
 /** The tests of connectivity/builder that the practice cluster does not run (everything after the first few of the suite). */
 export const notSimulatedTests =
-	'no-unexpected-packet-drops, no-policies-from-outside, no-policies-extra, allow-all-with-metrics-check, the from-outside, host-entity, ICMP, service-account, CIDR-group, port-range, L7, TLS, auth, encryption, egress-gateway, ingress-service, control-plane, local-redirect, BGP, multicast and health tests, and check-log-errors';
+	'no-unexpected-packet-drops, no-policies-from-outside, no-policies-extra, allow-all-with-metrics-check, the from-outside, host-entity, ICMP, CIDR-group, port-range, L7, TLS, auth, encryption, egress-gateway, ingress-service, control-plane, local-redirect, BGP, multicast and health tests, and check-log-errors';
 
 export interface ConnectivityParams {
 	testNamespace: string;
@@ -500,6 +500,80 @@ spec:
         io.kubernetes.pod.namespace: cilium-test
         kind: echo
 `,
+	clientWithServiceAccountEgressToEcho: `apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata:
+  name: client-with-service-account-egress-to-echo
+spec:
+  description: "Allow client with service account endpoint selector to echo service"
+  endpointSelector:
+    matchLabels:
+      io.cilium.k8s.policy.serviceaccount: client
+  egress:
+  - toPorts:
+    - ports:
+      - port: "8080"
+        protocol: TCP
+    toEndpoints:
+    - matchLabels:
+        io.kubernetes.pod.namespace: cilium-test
+        kind: echo
+`,
+	clientEgressToEchoServiceAccount: `apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata:
+  name: client-egress-to-echo-service-account
+spec:
+  description: "Allow client to endpoint with service account label"
+  endpointSelector:
+    matchLabels:
+      kind: client
+  egress:
+  - toPorts:
+    - ports:
+      - port: "8080"
+        protocol: TCP
+    toEndpoints:
+    - matchLabels:
+        io.cilium.k8s.policy.serviceaccount: echo-same-node
+`,
+	clientWithServiceAccountEgressToEchoDeny: `apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata:
+  name: client-with-service-account-egress-to-echo-deny
+spec:
+  description: "Deny client with service account endpoint selector to echo service"
+  endpointSelector:
+    matchLabels:
+      io.cilium.k8s.policy.serviceaccount: client
+  egressDeny:
+  - toPorts:
+    - ports:
+      - port: "8080"
+        protocol: TCP
+    toEndpoints:
+    - matchLabels:
+        io.kubernetes.pod.namespace: cilium-test
+        kind: echo
+`,
+	clientEgressToEchoServiceAccountDeny: `apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata:
+  name: client-egress-to-echo-service-account-deny
+spec:
+  description: "Deny client to echo endpoint with service account label"
+  endpointSelector:
+    matchLabels:
+      io.cilium.k8s.policy.serviceaccount: client
+  egressDeny:
+  - toPorts:
+    - ports:
+      - port: "8080"
+        protocol: TCP
+    toEndpoints:
+    - matchLabels:
+        io.cilium.k8s.policy.serviceaccount: echo-same-node
+`,
 	clientIngressFromClient2: `apiVersion: cilium.io/v2
 kind: CiliumNetworkPolicy
 metadata:
@@ -887,6 +961,15 @@ export const connectivityTests: TestDefinition[] = [
 	{name: 'client-egress-knp', policies: [policyYaml.clientEgressToEchoKnp], scenarios: [podToPod]},
 	{name: 'client-egress-expression', policies: [policyYaml.clientEgressToEchoExpression], scenarios: [podToPod]},
 	{name: 'client-egress-expression-knp', policies: [policyYaml.clientEgressToEchoExpressionKnp], scenarios: [podToPod]},
+	// client_with_service_account_egress_to_echo.go, client_egress_to_echo_service_account.go: selectors on the
+	// io.cilium.k8s.policy.serviceaccount label (each test deployment runs as its own service account).
+	{name: 'client-with-service-account-egress-to-echo', policies: [policyYaml.clientWithServiceAccountEgressToEcho], scenarios: [podToPodWith({source: {kind: 'client'}})]},
+	{
+		name: 'client-egress-to-echo-service-account',
+		policies: [policyYaml.clientEgressToEchoServiceAccount],
+		scenarios: [podToPodWith({source: {kind: 'client'}})],
+		expect: (action) => (action.dst.labels.name === 'echo-same-node' ? {egress: OK, ingress: OK} : {egress: DROP, ingress: NONE}),
+	},
 	// to_entities_world.go: port 80 to the world is allowed, 443 is dropped.
 	{name: 'to-entities-world', policies: [policyYaml.clientEgressToEntitiesWorld], scenarios: [podToWorld], expect: (action) => (action.dst.port === 80 ? {egress: OK, ingress: NONE} : {egress: DROP_CURL_TIMEOUT, ingress: NONE})},
 	// to_cidr_external(_knp).go: ExternalCIDR is allowed except ExternalOtherIP.
@@ -919,6 +1002,18 @@ export const connectivityTests: TestDefinition[] = [
 		policies: [policyYaml.allowAllEgress, policyYaml.allowAllIngress, policyYaml.clientEgressToEchoExpressionDeny],
 		scenarios: [podToPodWith({source: {name: 'client'}}), podToPodWith({source: {name: 'client2'}})],
 		expect: (action) => (toEcho(action) && action.src.labels.name === 'client' ? {egress: DROP, ingress: NONE} : {egress: OK, ingress: OK}),
+	},
+	{
+		name: 'client-with-service-account-egress-to-echo-deny',
+		policies: [policyYaml.allowAllEgress, policyYaml.allowAllIngress, policyYaml.clientWithServiceAccountEgressToEchoDeny],
+		scenarios: [podToPodWith({source: {name: 'client'}}), podToPodWith({source: {name: 'client2'}})],
+		expect: (action) => (toEcho(action) && action.src.labels.name === 'client' ? {egress: DROP, ingress: NONE} : {egress: OK, ingress: OK}),
+	},
+	{
+		name: 'client-egress-to-echo-service-account-deny',
+		policies: [policyYaml.allowAllEgress, policyYaml.allowAllIngress, policyYaml.clientEgressToEchoServiceAccountDeny],
+		scenarios: [podToPodWith({source: {name: 'client'}})],
+		expect: (action) => (action.dst.labels.name === 'echo-same-node' ? {egress: DROP, ingress: NONE} : {egress: OK, ingress: OK}),
 	},
 	// client_egress_to_cidr_deny(_default).go: ExternalCIDR is denied except ExternalIP, with and without allow-all-egress.
 	{

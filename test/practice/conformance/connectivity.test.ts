@@ -108,22 +108,22 @@ describe('cilium connectivity test: output (check/context.go, check/test.go, che
 		expect(first.stdout).toContain('🔭 Enabling Hubble telescope...\n⚠️  Unable to contact Hubble Relay, disabling Hubble telescope and flow validation: ');
 	});
 
-	it('"ℹ️  Cilium version: 1.16.4" then "🏃[cilium-test-1] Running 26 tests ...": the tests of builder.go concurrentTests() the practice cluster runs (suite.go Run, PrintTestInfo)', () => {
-		expect(first.stdout).toContain(`ℹ️  Cilium version: 1.16.4\n🏃[${ns}] Running 26 tests ...\n`);
+	it('"ℹ️  Cilium version: 1.16.4" then "🏃[cilium-test-1] Running 30 tests ...": the tests of builder.go concurrentTests() the practice cluster runs (suite.go Run, PrintTestInfo)', () => {
+		expect(first.stdout).toContain(`ℹ️  Cilium version: 1.16.4\n🏃[${ns}] Running 30 tests ...\n`);
 	});
 
 	it('each test: "[=] [cilium-test-1] Test [name] [i/N]", one progress dot per action, a newline at its end (Test.Run, Action.Run)', () => {
-		expect(first.stdout).toContain(`[=] [${ns}] Test [no-policies] [1/26]\n${'.'.repeat(33)}\n[=] [${ns}] Test [allow-all-except-world] [2/26]\n`);
+		expect(first.stdout).toContain(`[=] [${ns}] Test [no-policies] [1/30]\n${'.'.repeat(33)}\n[=] [${ns}] Test [allow-all-except-world] [2/30]\n`);
 	});
 
 	it('no-policies has 33 actions on three nodes: pod-to-pod 3×2, client-to-client 3×2, pod-to-service 3×2, pod-to-world 3×3, pod-to-cidr 2×3 (connectivity/tests)', () => {
-		const dots = first.stdout.split(`[=] [${ns}] Test [no-policies] [1/26]\n`)[1]!.split('\n')[0];
+		const dots = first.stdout.split(`[=] [${ns}] Test [no-policies] [1/30]\n`)[1]!.split('\n')[0];
 		expect(dots).toBe('.'.repeat(33));
 	});
 
-	it('all pass on a cluster without policies: "✅ [cilium-test-1] All 26 tests (272 actions) successful, 0 tests skipped, 0 scenarios skipped." after a blank line, exit 0 (report())', () => {
+	it('all pass on a cluster without policies: "✅ [cilium-test-1] All 30 tests (290 actions) successful, 0 tests skipped, 0 scenarios skipped." after a blank line, exit 0 (report())', () => {
 		expect(first.code).toBe(0);
-		expect(first.stdout.endsWith(`\n\n✅ [${ns}] All 26 tests (272 actions) successful, 0 tests skipped, 0 scenarios skipped.`)).toBe(true);
+		expect(first.stdout.endsWith(`\n\n✅ [${ns}] All 30 tests (290 actions) successful, 0 tests skipped, 0 scenarios skipped.`)).toBe(true);
 	});
 
 	it('the tests\' own policies are gone afterwards (Test.deletePolicies)', async () => {
@@ -155,15 +155,15 @@ describe('cilium connectivity test --test (Parameters.testEnabled, check/check.g
 	it('--test no-policies runs the tests whose scenarios match; the others print "Skipping test [...] (skipped by user)"', async () => {
 		const result = await connectivity('--test', 'no-policies');
 		expect(result.code).toBe(0);
-		expect(result.stdout).toContain(`[=] [${ns}] Test [no-policies] [1/26]\n`);
-		expect(result.stdout).toContain(`[=] [${ns}] Skipping test [allow-all-except-world] [2/26] (skipped by user)\n`);
-		expect(result.stdout.endsWith(`✅ [${ns}] All 1 tests (33 actions) successful, 25 tests skipped, 0 scenarios skipped.`)).toBe(true);
+		expect(result.stdout).toContain(`[=] [${ns}] Test [no-policies] [1/30]\n`);
+		expect(result.stdout).toContain(`[=] [${ns}] Skipping test [allow-all-except-world] [2/30] (skipped by user)\n`);
+		expect(result.stdout.endsWith(`✅ [${ns}] All 1 tests (33 actions) successful, 29 tests skipped, 0 scenarios skipped.`)).toBe(true);
 	});
 
 	it('"!" negates: --test \'!no-policies\' skips only that test', async () => {
 		const result = await connectivity('--test', '!no-policies');
-		expect(result.stdout).toContain(`[=] [${ns}] Skipping test [no-policies] [1/26] (skipped by user)\n`);
-		expect(result.stdout.endsWith(`✅ [${ns}] All 25 tests (239 actions) successful, 1 tests skipped, 0 scenarios skipped.`)).toBe(true);
+		expect(result.stdout).toContain(`[=] [${ns}] Skipping test [no-policies] [1/30] (skipped by user)\n`);
+		expect(result.stdout.endsWith(`✅ [${ns}] All 29 tests (257 actions) successful, 1 tests skipped, 0 scenarios skipped.`)).toBe(true);
 	});
 
 	it('filters are regular expressions on "test/scenario": --test /pod-to-cidr runs that scenario only, the other scenarios count as skipped', async () => {
@@ -171,32 +171,32 @@ describe('cilium connectivity test --test (Parameters.testEnabled, check/check.g
 		expect(result.code).toBe(0);
 		// The eight tests with a pod-to-cidr scenario run it (2 addresses × 3 clients each); no-policies' 4 other scenarios and
 		// the second scenario of all-ingress-deny, all-ingress-deny-knp and all-entities-deny are skipped.
-		expect(result.stdout.endsWith(`✅ [${ns}] All 8 tests (48 actions) successful, 18 tests skipped, 7 scenarios skipped.`)).toBe(true);
+		expect(result.stdout.endsWith(`✅ [${ns}] All 8 tests (48 actions) successful, 22 tests skipped, 7 scenarios skipped.`)).toBe(true);
 	});
 
 	it('a filter matches "test/scenario", so a $ after the test name matches nothing: --test \'client-egress$\' skips every test', async () => {
 		const result = await connectivity('--test', 'client-egress$');
 		expect(result.code).toBe(0);
-		expect(result.stdout.endsWith(`✅ [${ns}] All 0 tests (0 actions) successful, 26 tests skipped, 0 scenarios skipped.`)).toBe(true);
+		expect(result.stdout.endsWith(`✅ [${ns}] All 0 tests (0 actions) successful, 30 tests skipped, 0 scenarios skipped.`)).toBe(true);
 	});
 
 	it('--test is a string slice: comma-separated filters add up (pflag StringSliceVar)', async () => {
 		const result = await connectivity('--test', 'echo-ingress,^client-egress/');
 		// echo-ingress, echo-ingress-knp, echo-ingress-from-other-client-deny and client-egress.
-		expect(result.stdout.endsWith(`✅ [${ns}] All 4 tests (28 actions) successful, 22 tests skipped, 0 scenarios skipped.`)).toBe(true);
+		expect(result.stdout.endsWith(`✅ [${ns}] All 4 tests (28 actions) successful, 26 tests skipped, 0 scenarios skipped.`)).toBe(true);
 	});
 
 	it('--test client-egress is unanchored: it also runs client-egress-to-echo-deny', async () => {
 		const result = await connectivity('--test', 'client-egress');
-		expect(result.stdout).toContain(`[=] [${ns}] Test [client-egress] [13/26]`);
-		expect(result.stdout).toContain(`[=] [${ns}] Test [client-egress-to-echo-deny] [21/26]`);
+		expect(result.stdout).toContain(`[=] [${ns}] Test [client-egress] [13/30]`);
+		expect(result.stdout).toContain(`[=] [${ns}] Test [client-egress-to-echo-deny] [23/30]`);
 	});
 
 	it('--test-namespace demo-ct deploys in demo-ct-1', async () => {
 		const result = await connectivity('--test-namespace', 'demo-ct', '--test', '^client-egress/');
 		expect(result.code).toBe(0);
 		expect(result.stdout).toContain('✨ [practice] Creating namespace demo-ct-1 for connectivity check...');
-		expect(result.stdout).toContain('[=] [demo-ct-1] Test [client-egress] [13/26]');
+		expect(result.stdout).toContain('[=] [demo-ct-1] Test [client-egress] [13/30]');
 		expect((await kubectl('delete', 'ns', 'demo-ct-1')).code).toBe(0);
 	});
 });
@@ -274,7 +274,7 @@ spec:
 		await kubectl('-n', ns, 'delete', 'cnp', 'lockdown');
 		expect(result.code).toBe(0);
 		// --test all-ingress-deny also runs all-ingress-deny-knp.
-		expect(result.stdout.endsWith(`✅ [${ns}] All 2 tests (24 actions) successful, 24 tests skipped, 0 scenarios skipped.`)).toBe(true);
+		expect(result.stdout.endsWith(`✅ [${ns}] All 2 tests (24 actions) successful, 28 tests skipped, 0 scenarios skipped.`)).toBe(true);
 	});
 
 	it('an egress deny from the clients to echo on 8080 fails client-egress; the expected-drop test client-egress-to-echo-deny still passes', async () => {
@@ -299,7 +299,7 @@ spec:
 		expect(result.code).toBe(0);
 		expect(result.stdout).toContain(`  ℹ️  📜 Applying NetworkPolicy 'client-ingress-from-client2' to namespace '${ns}' on cluster practice..\n`);
 		expect(result.stdout).toContain(`  ℹ️  📜 Deleting NetworkPolicy 'client-ingress-from-client2' in namespace '${ns}' on cluster practice..\n`);
-		expect(result.stdout.endsWith(`✅ [${ns}] All 1 tests (6 actions) successful, 25 tests skipped, 0 scenarios skipped.`)).toBe(true);
+		expect(result.stdout.endsWith(`✅ [${ns}] All 1 tests (6 actions) successful, 29 tests skipped, 0 scenarios skipped.`)).toBe(true);
 	});
 
 	it('an ingress deny from client2 (other=client) into the clients fails client-ingress and client-ingress-knp, which expect client2 to get in', async () => {
@@ -337,7 +337,7 @@ spec:
 		const result = await connectivity('--test', 'dns-only,to-fqdns');
 		expect((await patch('true')).code).toBe(0);
 		expect(result.code).toBe(0);
-		expect(result.stdout).toContain(`[=] [${ns}] Skipping test [dns-only] [25/26] (Feature l7-proxy is disabled)\n[=] [${ns}] Skipping test [to-fqdns] [26/26] (Feature l7-proxy is disabled)\n`);
-		expect(result.stdout.endsWith(`✅ [${ns}] All 0 tests (0 actions) successful, 26 tests skipped, 0 scenarios skipped.`)).toBe(true);
+		expect(result.stdout).toContain(`[=] [${ns}] Skipping test [dns-only] [29/30] (Feature l7-proxy is disabled)\n[=] [${ns}] Skipping test [to-fqdns] [30/30] (Feature l7-proxy is disabled)\n`);
+		expect(result.stdout.endsWith(`✅ [${ns}] All 0 tests (0 actions) successful, 30 tests skipped, 0 scenarios skipped.`)).toBe(true);
 	});
 });
