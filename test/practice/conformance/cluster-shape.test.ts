@@ -133,6 +133,12 @@ spec:
 		expect(condition).toBe('False: Combining ToFQDNs and ToEndpoints is not supported yet');
 	});
 
+	it('kubectl describe shows the condition and no events: Cilium 1.16 records no Event for a policy it drops (real captures of `kubectl describe cnp`: "Status: Conditions: … Type: Valid" then "Events: <none>")', async () => {
+		const result = await kubectl('-n', 'demo', 'describe', 'cnp', 'fqdn-and-endpoints');
+		expect(result.code).toBe(0);
+		expect(result.stdout).toMatch(/\nStatus:\n {2}Conditions:\n {4}Last Transition Time: +\S+\n {4}Message: +Combining ToFQDNs and ToEndpoints is not supported yet\n {4}Status: +False\n {4}Type: +Valid\nEvents: +<none>$/);
+	});
+
 	it('a valid policy is "Imported CiliumNetworkPolicy" in the agent log and Valid True "Policy validation succeeded"', async () => {
 		expect((await apply('apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: web-egress, namespace: demo}\nspec:\n  endpointSelector: {matchLabels: {app: web}}\n  egress:\n  - toEndpoints: [{}]\n')).code).toBe(0);
 		const logs = await poll(async () => (await kubectl('-n', 'kube-system', 'logs', 'ds/cilium', '-c', 'cilium-agent')).stdout, (text) => text.includes('web-egress'));
