@@ -81,7 +81,8 @@ export interface ClusterLifecycle {
 	/** Whether the cluster's API listener is up (after `az aks create`, or the k8s track's pre-made cluster). */
 	exists(): boolean;
 	/** `cni`: what the nodes have from the start (annotation practice.cilium-lab/cni): `none` (default, BYOCNI: NotReady until Cilium runs), `azure` or `kubenet`. */
-	create(options: {name: string; nodeCount: number; location?: string; kubernetesVersion?: string; cni?: 'none' | 'azure' | 'kubenet'}): Promise<void>;
+	/** `dataplane` cilium: Azure CNI Powered by Cilium (no kube-proxy); `platform` k8s: the k8s track's cluster, not AKS (kube-system has kubeadm's addons, not AKS's). */
+	create(options: {name: string; nodeCount: number; location?: string; kubernetesVersion?: string; cni?: 'none' | 'azure' | 'kubenet'; dataplane?: 'azure' | 'cilium'; platform?: 'aks' | 'k8s'}): Promise<void>;
 	remove(): Promise<void>;
 	/** The kubeconfig `az aks get-credentials` writes: server URL, CA data, token. */
 	kubeconfig(contextName: string): string;

@@ -3,7 +3,8 @@ import type {KubeObject} from '../types.js';
 import type {ResourceType} from './registry.js';
 
 interface DefaultsContext {
-	allocateClusterIP(): string;
+	/** A free ClusterIP for the Service `namespace/name` (store.ts: KEP-3070's upper band, stable per name). */
+	allocateClusterIP(namespace: string, name: string): string;
 	now(): number;
 	existing?: KubeObject;
 }
@@ -84,7 +85,7 @@ export function applyDefaults(object: KubeObject, type: ResourceType, context: D
 			serviceSpec.sessionAffinity ??= 'None';
 			const previous = (context.existing?.spec as Record_ | undefined)?.clusterIP as string | undefined;
 			if (serviceSpec.type !== 'ExternalName') {
-				serviceSpec.clusterIP ??= previous ?? context.allocateClusterIP();
+				serviceSpec.clusterIP ??= previous ?? context.allocateClusterIP(object.metadata.namespace ?? 'default', object.metadata.name);
 				serviceSpec.clusterIPs ??= [serviceSpec.clusterIP];
 				serviceSpec.ipFamilies ??= ['IPv4'];
 				serviceSpec.ipFamilyPolicy ??= 'SingleStack';

@@ -1,6 +1,6 @@
 // The cluster's objects: in memory, persisted (see persistence.ts), with resourceVersions, a bounded
 // history for watches, namespace deletion, garbage collection by ownerReferences, and validation.
-import {randomUUID, randomBytes} from 'node:crypto';
+import {createHash, randomUUID, randomBytes} from 'node:crypto';
 import {
 	StatusError,
 	type ClusterStore,
@@ -711,16 +711,25 @@ export function createStore(options: StoreOptions = {}): PracticeStore {
 		);
 	};
 
-	const allocateClusterIP = (): string => {
+	/**
+	 * The apiserver's ClusterIP allocator (pkg/registry/core/service/ipallocator, KEP-3070 since 1.24): in AKS's
+	 * default service CIDR 10.0.0.0/16 the lower band (min(max(16, size/16), 256) = 256 addresses, 10.0.0.x) is kept for
+	 * static addresses (kubernetes 10.0.0.1, kube-dns 10.0.0.10) and dynamic ones come from the rest at random. The
+	 * practice cluster's "random" start is a hash of the Service's name, so a Service keeps its address from run to
+	 * run (and a pod pool that overlaps the range collides or not the same way every time).
+	 */
+	const allocateClusterIP = (namespace: string, name: string): string => {
 		const used = new Set<string>();
 		for (const service of bucket(registry.byKind('v1', 'Service')!).values()) {
 			const ip = (service.spec as {clusterIP?: string} | undefined)?.clusterIP;
 			if (ip) used.add(ip);
 		}
-		// AKS's default service CIDR is 10.0.0.0/16; .1 is kubernetes, .10 is kube-dns.
-		for (let index = 2; index < 65_000; index++) {
+		const LOWER_BAND = 256;
+		const DYNAMIC = 65_536 - LOWER_BAND - 1; // without the broadcast address 10.0.255.255
+		const start = createHash('sha256').update(`${namespace}/${name}`).digest().readUInt32BE(0) % DYNAMIC;
+		for (let step = 0; step < DYNAMIC; step++) {
+			const index = LOWER_BAND + ((start + step) % DYNAMIC);
 			const ip = `10.0.${Math.floor(index / 256)}.${index % 256}`;
-			if (index % 256 === 0 || index === 10) continue;
 			if (!used.has(ip)) return ip;
 		}
 		throw new StatusError(500, 'InternalError', 'Internal error occurred: failed to allocate a serviceIP: range is full');

@@ -520,7 +520,7 @@ async function aksCreate(run: AzRun, argv: string[]): Promise<number> {
 		simulatedMs,
 		work: async () => {
 			// The nodes register with their CNI from the start: Azure CNI and kubenet nodes turn Ready without Cilium.
-			await run.ctx.cluster.create({name, nodeCount, location, kubernetesVersion: cluster.kubernetesVersion, cni: profile.networkPlugin});
+			await run.ctx.cluster.create({name, nodeCount, location, kubernetesVersion: cluster.kubernetesVersion, cni: profile.networkPlugin, ...(profile.networkDataplane ? {dataplane: profile.networkDataplane} : {})});
 			if (profile.networkDataplane === 'cilium') await installManagedCilium(run.ctx, cluster.kubernetesVersion);
 		},
 		finish: () => setState(run.ctx, [cluster], 'Succeeded'),

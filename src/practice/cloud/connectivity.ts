@@ -15,7 +15,8 @@ export const connectivityImages = {
 };
 
 /** The tests of connectivity/builder that the practice cluster does not run (everything after the first few of the suite). */
-export const notSimulatedTests = 'no-unexpected-packet-drops, no-policies-from-outside, no-policies-extra, the KNP/ICMP/entity/CIDR/L7/FQDN/encryption/egress-gateway/ingress/health tests and check-log-errors';
+export const notSimulatedTests =
+	'no-unexpected-packet-drops, no-policies-from-outside, no-policies-extra, allow-all-with-metrics-check, the from-outside, host-entity, ICMP, CIDR-group, port-range, L7, TLS, auth, encryption, egress-gateway, ingress-service, control-plane, local-redirect, BGP, multicast and health tests, and check-log-errors';
 
 export interface ConnectivityParams {
 	testNamespace: string;
@@ -25,6 +26,8 @@ export interface ConnectivityParams {
 	externalTarget: string;
 	externalIp: string;
 	externalOtherIp: string;
+	/** --external-cidr (default 1.0.0.0/8): the CIDR policies' templates use it. */
+	externalCidr: string;
 	connectTimeoutSeconds: number;
 	requestTimeoutSeconds: number;
 	runTests: RegExp[];
@@ -184,6 +187,8 @@ interface TestDefinition {
 	policies: string[];
 	scenarios: Scenario[];
 	expect?: (action: ActionPlan, world: World) => {egress: Expectation; ingress: Expectation};
+	/** WithFeatureRequirements(features.RequireEnabled(…)). */
+	requires?: 'l7-proxy';
 }
 
 interface World {
@@ -253,6 +258,16 @@ const podToPod: Scenario = {
 		return plans;
 	},
 };
+
+const hasAllLabels = (peer: Peer, labels: Record<string, string> | undefined) => Object.entries(labels ?? {}).every(([key, value]) => peer.labels[key] === value);
+
+/** PodToPod(WithSourceLabelsOption(…), WithDestinationLabelsOption(…)): the same scenario over the matching pods only. */
+function podToPodWith(filter: {source?: Record<string, string>; destination?: Record<string, string>}): Scenario {
+	return {
+		name: 'pod-to-pod',
+		actions: (world) => podToPod.actions({...world, clients: world.clients.filter((client) => hasAllLabels(client, filter.source)), echoPods: world.echoPods.filter((echo) => hasAllLabels(echo, filter.destination))}),
+	};
+}
 
 const podToPodWithEndpoints: Scenario = {
 	name: 'pod-to-pod-with-endpoints',
@@ -329,6 +344,15 @@ const podToCidr: Scenario = {
 			const endpoint = httpEndpoint(`external-${ip.replaceAll('.', '')}`, `https://${ip}`);
 			return clients.map((client, i) => ({name: `${endpoint.name}-${i}`, src: client, dst: endpoint, command: curlCommand(params, endpoint)}));
 		}),
+};
+
+/** PodToWorld2 (tests/world.go): https://cilium.io. from each client. */
+const podToWorld2: Scenario = {
+	name: 'pod-to-world-2',
+	actions: ({params, clients}) => {
+		const https = httpEndpoint('cilium-io-https', 'https://cilium.io.');
+		return clients.map((client, i) => ({name: `https-cilium-io-${i}`, src: client, dst: https, command: curlCommand(params, https)}));
+	},
 };
 
 // The policies of connectivity/builder/manifests, as the tests apply them.
@@ -476,35 +500,556 @@ spec:
         io.kubernetes.pod.namespace: cilium-test
         kind: echo
 `,
+	clientWithServiceAccountEgressToEcho: `apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata:
+  name: client-with-service-account-egress-to-echo
+spec:
+  description: "Allow client with service account endpoint selector to echo service"
+  endpointSelector:
+    matchLabels:
+      io.cilium.k8s.policy.serviceaccount: client
+  egress:
+  - toPorts:
+    - ports:
+      - port: "8080"
+        protocol: TCP
+    toEndpoints:
+    - matchLabels:
+        io.kubernetes.pod.namespace: cilium-test
+        kind: echo
+`,
+	clientEgressToEchoServiceAccount: `apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata:
+  name: client-egress-to-echo-service-account
+spec:
+  description: "Allow client to endpoint with service account label"
+  endpointSelector:
+    matchLabels:
+      kind: client
+  egress:
+  - toPorts:
+    - ports:
+      - port: "8080"
+        protocol: TCP
+    toEndpoints:
+    - matchLabels:
+        io.cilium.k8s.policy.serviceaccount: echo-same-node
+`,
+	clientWithServiceAccountEgressToEchoDeny: `apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata:
+  name: client-with-service-account-egress-to-echo-deny
+spec:
+  description: "Deny client with service account endpoint selector to echo service"
+  endpointSelector:
+    matchLabels:
+      io.cilium.k8s.policy.serviceaccount: client
+  egressDeny:
+  - toPorts:
+    - ports:
+      - port: "8080"
+        protocol: TCP
+    toEndpoints:
+    - matchLabels:
+        io.kubernetes.pod.namespace: cilium-test
+        kind: echo
+`,
+	clientEgressToEchoServiceAccountDeny: `apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata:
+  name: client-egress-to-echo-service-account-deny
+spec:
+  description: "Deny client to echo endpoint with service account label"
+  endpointSelector:
+    matchLabels:
+      io.cilium.k8s.policy.serviceaccount: client
+  egressDeny:
+  - toPorts:
+    - ports:
+      - port: "8080"
+        protocol: TCP
+    toEndpoints:
+    - matchLabels:
+        io.cilium.k8s.policy.serviceaccount: echo-same-node
+`,
+	clientIngressFromClient2: `apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata:
+  name: client-ingress-from-client2
+spec:
+  endpointSelector:
+    matchLabels:
+      kind: client
+  ingress:
+  - fromEndpoints:
+    - matchLabels:
+        other: client
+`,
+	clientIngressFromClient2Knp: `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: client-ingress-from-client2
+spec:
+  podSelector:
+    matchLabels:
+      kind: client
+  ingress:
+    - from:
+        - podSelector:
+            matchLabels:
+              other: client
+`,
+	denyAllIngressKnp: `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: "all-ingress-deny"
+spec:
+  podSelector: { }
+  policyTypes:
+    - Ingress
+`,
+	denyAllEgressKnp: `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: "all-egress-deny"
+spec:
+  podSelector: { }
+  policyTypes:
+    - Egress
+`,
+	denyAllEntities: `apiVersion: "cilium.io/v2"
+kind: CiliumNetworkPolicy
+metadata:
+  name: "all-entities-deny"
+spec:
+  endpointSelector: {}
+  egressDeny:
+    - toEntities:
+        - "all"
+`,
+	allowClusterEntity: `apiVersion: "cilium.io/v2"
+kind: CiliumNetworkPolicy
+metadata:
+  name: "entity-cluster"
+spec:
+  endpointSelector:
+    matchLabels:
+      kind: client
+  egress:
+    - toEntities:
+        - cluster
+`,
+	echoIngressFromOtherClientKnp: `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: echo-ingress-from-other-client
+spec:
+  # Allow other client to contact echo
+  podSelector:
+    matchLabels:
+      kind: echo
+  ingress:
+    - from:
+        - podSelector:
+            matchLabels:
+              other: client
+`,
+	clientEgressToEchoKnp: `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: client-egress-to-echo
+spec:
+  podSelector:
+    matchLabels:
+      kind: client
+  egress:
+    - to:
+        - podSelector:
+            matchLabels:
+              kind: echo
+      ports:
+        - port: 8080
+          protocol: TCP
+    - to:
+        - podSelector:
+            matchExpressions:
+              - { key: 'k8s-app', operator: In, values: [ "kube-dns", "coredns", "node-local-dns", "nodelocaldns" ] }
+              - { key: 'io.kubernetes.pod.namespace', operator: In, values: [ "kube-system" ] }
+      ports:
+        - port: 53
+    - to:
+      ports:
+        - port: 53
+          protocol: UDP
+`,
+	clientEgressToEchoExpression: `apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata:
+  name: client-egress-to-echo-expression
+spec:
+  endpointSelector:
+    matchExpressions:
+    - { key: 'other', operator: Exists }
+  egress:
+  - toPorts:
+    - ports:
+      - port: "8080"
+        protocol: TCP
+    toEndpoints:
+    - matchLabels:
+        io.kubernetes.pod.namespace: cilium-test
+        kind: echo
+`,
+	clientEgressToEchoExpressionKnp: `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: client-egress-to-echo-expression
+spec:
+  podSelector:
+    matchExpressions:
+      - { key: 'other', operator: Exists }
+  policyTypes:
+    - Egress # Be explicit otherwise by default Ingress is denied.
+  egress:
+    - to:
+        - podSelector:
+            matchLabels:
+              kind: echo
+      ports:
+        - protocol: TCP
+          port: 8080
+`,
+	clientEgressToEntitiesWorld: `apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata:
+  name: client-egress-to-entities-world
+spec:
+  endpointSelector:
+    matchLabels:
+      kind: client
+  egress:
+  - toEntities:
+    - world
+    toPorts:
+    - ports:
+      - port: "80"
+        protocol: TCP
+  - toEndpoints:
+    - matchExpressions:
+      - { key: 'k8s-app', operator: In, values: [ "kube-dns", "coredns", "node-local-dns", "nodelocaldns" ] }
+      - { key: 'io.kubernetes.pod.namespace', operator: In, values: [ "kube-system" ] }
+    toPorts:
+    - ports:
+      - port: "53"
+        protocol: UDP
+      - port: "53"
+        protocol: TCP
+  - toEndpoints:
+    - matchExpressions:
+      - { key: 'dns.operator.openshift.io/daemonset-dns', operator: Exists }
+      - { key: 'io.kubernetes.pod.namespace', operator: In, values: [ "openshift-dns" ] }
+    toPorts:
+    - ports:
+      - port: "5353"
+        protocol: UDP
+      - port: "5353"
+        protocol: TCP
+  - toPorts:
+    - ports:
+      - port: "53"
+        protocol: UDP
+      - port: "53"
+        protocol: TCP
+    toEntities:
+    - world
+`,
+	clientEgressToCidrExternal: `apiVersion: "cilium.io/v2"
+kind: CiliumNetworkPolicy
+metadata:
+  name: client-egress-to-cidr
+spec:
+  endpointSelector:
+    matchLabels:
+      kind: client
+  egress:
+  - toCIDRSet:
+    - cidr: {{.ExternalCIDR}}
+      except:
+      - {{.ExternalOtherIP}}/32
+`,
+	clientEgressToCidrExternalKnp: `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: client-egress-to-cidr
+spec:
+  podSelector:
+    matchLabels:
+      kind: client
+  egress:
+    - to:
+        - ipBlock:
+            cidr: {{.ExternalCIDR}}
+            except:
+              - {{.ExternalOtherIP}}/32
+`,
+	echoIngressFromOtherClientDeny: `apiVersion: "cilium.io/v2"
+kind: CiliumNetworkPolicy
+metadata:
+  name: echo-ingress-from-other-client-deny
+spec:
+  description: "Deny other client to contact echo"
+  endpointSelector:
+    matchLabels:
+      kind: echo
+  ingressDeny:
+  - fromEndpoints:
+    - matchLabels:
+        other: client
+`,
+	clientEgressToEchoExpressionDeny: `apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata:
+  name: client-egress-to-echo-expression-deny
+spec:
+  endpointSelector:
+    matchExpressions:
+    - { key: 'name', operator: In, values: [ 'client' ] }
+  egressDeny:
+  - toPorts:
+    - ports:
+      - port: "8080"
+        protocol: TCP
+    toEndpoints:
+    - matchExpressions:
+      - { key: 'kind', operator: In, values: [ "echo" ] }
+`,
+	clientEgressToCidrExternalDeny: `apiVersion: "cilium.io/v2"
+kind: CiliumNetworkPolicy
+metadata:
+  name: client-egress-to-cidr-deny
+spec:
+  endpointSelector:
+    matchLabels:
+      kind: client
+  egressDeny:
+  - toCIDRSet:
+    - cidr: {{.ExternalCIDR}}
+      except:
+        - {{.ExternalIP}}/32
+`,
+	clientEgressOnlyDns: `apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata:
+  name: client-egress-only-dns
+spec:
+  endpointSelector:
+    matchLabels:
+      kind: client
+  egress:
+  - toPorts:
+    - ports:
+      - port: "53"
+        protocol: UDP
+      - port: "53"
+        protocol: TCP
+      rules:
+        dns:
+        - matchPattern: "*"
+    toEndpoints:
+      - matchExpressions:
+          - { key: 'k8s-app', operator: In, values: [ "kube-dns", "coredns", "node-local-dns", "nodelocaldns" ] }
+          - { key: 'io.kubernetes.pod.namespace', operator: In, values: [ "kube-system" ] }
+          - { key: 'io.cilium.k8s.policy.cluster', operator: In, values: [ "{{.ClusterName}}" ] }
+  - toPorts:
+    - ports:
+      - port: "5353"
+        protocol: UDP
+      - port: "5353"
+        protocol: TCP
+      rules:
+        dns:
+        - matchPattern: "*"
+    toEndpoints:
+    - matchExpressions:
+      - { key: 'dns.operator.openshift.io/daemonset-dns', operator: Exists }
+      - { key: 'io.kubernetes.pod.namespace', operator: In, values: [ "openshift-dns" ] }
+      - { key: 'io.cilium.k8s.policy.cluster', operator: In, values: [ "{{.ClusterName}}" ] }
+  - toPorts:
+    - ports:
+      - port: "53"
+        protocol: UDP
+      - port: "53"
+        protocol: TCP
+      rules:
+        dns:
+        - matchPattern: "*"
+    toEntities:
+    - world
+`,
+	clientEgressToFqdns: `apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata:
+  name: client-egress-to-fqdns-{{trimSuffix .ExternalTarget "."}}
+spec:
+  endpointSelector:
+    matchLabels:
+      kind: client
+  egress:
+  - toPorts:
+    - ports:
+      - port: "80"
+        protocol: TCP
+      rules:
+        http:
+        - method: "GET"
+          path: "/"
+    toFQDNs:
+    - matchName: "{{.ExternalTarget}}"
+`,
 };
 
 const isExternal = (peer: Peer, params: ConnectivityParams) => peer.address === params.externalIp || peer.address === params.externalOtherIp;
 
-/** The tests of connectivity/builder (builder.go's order) the practice cluster runs. */
+const NONE: Expectation = OK;
+const DROP_CURL_HTTP_ERROR: Expectation = {exitCode: 22};
+const isExternalIp = (peer: Peer, ip: string) => peer.address === ip;
+const fromOtherClient = (action: ActionPlan) => action.src.labels.other === 'client';
+const toEcho = (action: ActionPlan) => action.dst.labels.kind === 'echo';
+
+/**
+ * The tests of connectivity/builder the practice cluster runs, in concurrentTests()'s order (builder.go), each with
+ * its builder file's policies, scenarios and expectations (check/result.go: ResultOK and ResultNone expect success,
+ * the *Drop results any failure, ResultDropCurlTimeout curl's 28, ResultDNSOKDropCurlHTTPError curl's 22).
+ */
 export const connectivityTests: TestDefinition[] = [
 	{name: 'no-policies', policies: [], scenarios: [podToPod, clientToClient, podToService, podToWorld, podToCidr]},
 	{name: 'allow-all-except-world', policies: [policyYaml.allowAllExceptWorld], scenarios: [podToPod, clientToClient, podToService]},
+	// client_ingress.go, client_ingress_knp.go: only client2 (other=client) may reach the clients.
+	{name: 'client-ingress', policies: [policyYaml.clientIngressFromClient2], scenarios: [clientToClient], expect: (action) => (fromOtherClient(action) ? {egress: OK, ingress: OK} : {egress: OK, ingress: DROP})},
+	{name: 'client-ingress-knp', policies: [policyYaml.clientIngressFromClient2Knp], scenarios: [clientToClient], expect: (action) => (fromOtherClient(action) ? {egress: OK, ingress: OK} : {egress: OK, ingress: DROP})},
 	{
 		name: 'all-ingress-deny',
 		policies: [policyYaml.denyAllIngress],
 		scenarios: [podToPod, podToCidr],
-		expect: (action, world) => (isExternal(action.dst, world.params) ? {egress: OK, ingress: {exitCode: 0}} : {egress: DROP, ingress: DROP}),
+		expect: (action, world) => (isExternal(action.dst, world.params) ? {egress: OK, ingress: NONE} : {egress: DROP, ingress: DROP}),
+	},
+	{
+		name: 'all-ingress-deny-knp',
+		policies: [policyYaml.denyAllIngressKnp],
+		scenarios: [podToPod, podToCidr],
+		expect: (action, world) => (isExternal(action.dst, world.params) ? {egress: OK, ingress: NONE} : {egress: DROP, ingress: DROP}),
 	},
 	{name: 'all-egress-deny', policies: [policyYaml.denyAllEgress], scenarios: [podToPod, podToPodWithEndpoints], expect: () => ({egress: DROP, ingress: OK})},
+	{name: 'all-egress-deny-knp', policies: [policyYaml.denyAllEgressKnp], scenarios: [podToPod, podToPodWithEndpoints], expect: () => ({egress: DROP, ingress: NONE})},
+	{name: 'all-entities-deny', policies: [policyYaml.denyAllEntities], scenarios: [podToPod, podToCidr], expect: () => ({egress: DROP, ingress: NONE})},
+	{name: 'cluster-entity', policies: [policyYaml.allowClusterEntity], scenarios: [podToPodWith({destination: {name: 'echo-same-node'}})]},
 	{
 		name: 'echo-ingress',
 		policies: [policyYaml.echoIngressFromOtherClient],
 		scenarios: [podToPod],
-		expect: (action) => (action.dst.labels.kind === 'echo' && action.src.labels.other !== 'client' ? {egress: DROP_CURL_TIMEOUT, ingress: DROP_CURL_TIMEOUT} : {egress: OK, ingress: OK}),
+		expect: (action) => (toEcho(action) && !fromOtherClient(action) ? {egress: DROP_CURL_TIMEOUT, ingress: DROP_CURL_TIMEOUT} : {egress: OK, ingress: OK}),
+	},
+	{
+		name: 'echo-ingress-knp',
+		policies: [policyYaml.echoIngressFromOtherClientKnp],
+		scenarios: [podToPod],
+		expect: (action) => (toEcho(action) && !fromOtherClient(action) ? {egress: DROP_CURL_TIMEOUT, ingress: DROP_CURL_TIMEOUT} : {egress: OK, ingress: OK}),
 	},
 	{name: 'client-egress', policies: [policyYaml.clientEgressToEcho], scenarios: [podToPod]},
+	{name: 'client-egress-knp', policies: [policyYaml.clientEgressToEchoKnp], scenarios: [podToPod]},
+	{name: 'client-egress-expression', policies: [policyYaml.clientEgressToEchoExpression], scenarios: [podToPod]},
+	{name: 'client-egress-expression-knp', policies: [policyYaml.clientEgressToEchoExpressionKnp], scenarios: [podToPod]},
+	// client_with_service_account_egress_to_echo.go, client_egress_to_echo_service_account.go: selectors on the
+	// io.cilium.k8s.policy.serviceaccount label (each test deployment runs as its own service account).
+	{name: 'client-with-service-account-egress-to-echo', policies: [policyYaml.clientWithServiceAccountEgressToEcho], scenarios: [podToPodWith({source: {kind: 'client'}})]},
+	{
+		name: 'client-egress-to-echo-service-account',
+		policies: [policyYaml.clientEgressToEchoServiceAccount],
+		scenarios: [podToPodWith({source: {kind: 'client'}})],
+		expect: (action) => (action.dst.labels.name === 'echo-same-node' ? {egress: OK, ingress: OK} : {egress: DROP, ingress: NONE}),
+	},
+	// to_entities_world.go: port 80 to the world is allowed, 443 is dropped.
+	{name: 'to-entities-world', policies: [policyYaml.clientEgressToEntitiesWorld], scenarios: [podToWorld], expect: (action) => (action.dst.port === 80 ? {egress: OK, ingress: NONE} : {egress: DROP_CURL_TIMEOUT, ingress: NONE})},
+	// to_cidr_external(_knp).go: ExternalCIDR is allowed except ExternalOtherIP.
+	{
+		name: 'to-cidr-external',
+		policies: [policyYaml.clientEgressToCidrExternal],
+		scenarios: [podToCidr],
+		expect: (action, world) => (isExternalIp(action.dst, world.params.externalOtherIp) ? {egress: DROP_CURL_TIMEOUT, ingress: NONE} : {egress: OK, ingress: NONE}),
+	},
+	{
+		name: 'to-cidr-external-knp',
+		policies: [policyYaml.clientEgressToCidrExternalKnp],
+		scenarios: [podToCidr],
+		expect: (action, world) => (isExternalIp(action.dst, world.params.externalOtherIp) ? {egress: DROP_CURL_TIMEOUT, ingress: NONE} : {egress: OK, ingress: NONE}),
+	},
+	{
+		name: 'echo-ingress-from-other-client-deny',
+		policies: [policyYaml.allowAllEgress, policyYaml.allowAllIngress, policyYaml.echoIngressFromOtherClientDeny],
+		scenarios: [podToPodWith({source: {name: 'client'}}), podToPodWith({source: {name: 'client2'}}), clientToClient],
+		expect: (action) => (fromOtherClient(action) && toEcho(action) ? {egress: DROP, ingress: DROP} : {egress: OK, ingress: OK}),
+	},
 	{
 		name: 'client-egress-to-echo-deny',
 		policies: [policyYaml.allowAllEgress, policyYaml.allowAllIngress, policyYaml.clientEgressToEchoDeny],
 		scenarios: [clientToClient, podToPod],
 		expect: (action) => (action.src.labels.kind === 'client' && action.dst.labels.kind === 'echo' && action.dst.port === 8080 ? {egress: DROP, ingress: OK} : {egress: OK, ingress: OK}),
 	},
+	{
+		name: 'client-egress-to-echo-expression-deny',
+		policies: [policyYaml.allowAllEgress, policyYaml.allowAllIngress, policyYaml.clientEgressToEchoExpressionDeny],
+		scenarios: [podToPodWith({source: {name: 'client'}}), podToPodWith({source: {name: 'client2'}})],
+		expect: (action) => (toEcho(action) && action.src.labels.name === 'client' ? {egress: DROP, ingress: NONE} : {egress: OK, ingress: OK}),
+	},
+	{
+		name: 'client-with-service-account-egress-to-echo-deny',
+		policies: [policyYaml.allowAllEgress, policyYaml.allowAllIngress, policyYaml.clientWithServiceAccountEgressToEchoDeny],
+		scenarios: [podToPodWith({source: {name: 'client'}}), podToPodWith({source: {name: 'client2'}})],
+		expect: (action) => (toEcho(action) && action.src.labels.name === 'client' ? {egress: DROP, ingress: NONE} : {egress: OK, ingress: OK}),
+	},
+	{
+		name: 'client-egress-to-echo-service-account-deny',
+		policies: [policyYaml.allowAllEgress, policyYaml.allowAllIngress, policyYaml.clientEgressToEchoServiceAccountDeny],
+		scenarios: [podToPodWith({source: {name: 'client'}})],
+		expect: (action) => (action.dst.labels.name === 'echo-same-node' ? {egress: DROP, ingress: NONE} : {egress: OK, ingress: OK}),
+	},
+	// client_egress_to_cidr_deny(_default).go: ExternalCIDR is denied except ExternalIP, with and without allow-all-egress.
+	{
+		name: 'client-egress-to-cidr-deny',
+		policies: [policyYaml.allowAllEgress, policyYaml.clientEgressToCidrExternalDeny],
+		scenarios: [podToCidr],
+		expect: (action, world) => (isExternalIp(action.dst, world.params.externalIp) ? {egress: OK, ingress: NONE} : {egress: DROP, ingress: NONE}),
+	},
+	{name: 'client-egress-to-cidr-deny-default', policies: [policyYaml.clientEgressToCidrExternalDeny], scenarios: [podToCidr], expect: () => ({egress: DROP, ingress: NONE})},
+	// dns_only.go: DNS to kube-dns through the proxy and nothing else.
+	{name: 'dns-only', requires: 'l7-proxy', policies: [policyYaml.clientEgressOnlyDns], scenarios: [podToPod, podToWorld], expect: () => ({egress: DROP_CURL_TIMEOUT, ingress: NONE})},
+	// to_fqdns.go: GET / on port 80 of ExternalTarget through the proxy; other ports time out, other paths get the proxy's 403.
+	{
+		name: 'to-fqdns',
+		requires: 'l7-proxy',
+		policies: [policyYaml.clientEgressToFqdns, policyYaml.clientEgressOnlyDns],
+		scenarios: [podToWorld, podToWorld2],
+		expect: (action, world) => {
+			const rootPath = action.dst.path === '/' || action.dst.path === '';
+			if (action.dst.address === 'cilium.io.') return rootPath ? {egress: DROP_CURL_TIMEOUT, ingress: NONE} : {egress: DROP_CURL_HTTP_ERROR, ingress: NONE};
+			if (action.dst.port === 80 && action.dst.address === world.params.externalTarget) return rootPath ? {egress: OK, ingress: NONE} : {egress: DROP_CURL_HTTP_ERROR, ingress: NONE};
+			return {egress: DROP_CURL_TIMEOUT, ingress: NONE};
+		},
+	},
 ];
+
+/** renderTemplates (builder.go): the manifests' Go template fields. */
+function renderTemplate(yaml: string, params: ConnectivityParams, clusterName: string): string {
+	return yaml
+		.replaceAll('{{trimSuffix .ExternalTarget "."}}', params.externalTarget.replace(/\.$/, ''))
+		.replaceAll('{{.ExternalTarget}}', params.externalTarget)
+		.replaceAll('{{.ExternalCIDR}}', params.externalCidr)
+		.replaceAll('{{.ExternalIP}}', params.externalIp)
+		.replaceAll('{{.ExternalOtherIP}}', params.externalOtherIp)
+		.replaceAll('{{.ClusterName}}', clusterName);
+}
 
 /** Parameters.testEnabled (check/check.go): a skip filter wins, then any run filter, else every test runs. */
 export function testEnabled(params: Pick<ConnectivityParams, 'runTests' | 'skipTests'>, name: string): boolean {
@@ -568,6 +1113,11 @@ function quoteGo(text: string): string {
 export async function runConnectivityTests(ctx: PracticeContext, params: ConnectivityParams, out: ConnectivityOutput, signal: AbortSignal, world: World): Promise<number> {
 	const ns = params.testNamespace;
 	const tests = connectivityTests;
+	// ct.ClusterName (check/features.go): cilium-config's cluster-name, else "default"; the DNS policies select it.
+	const config = ctx.store.get('v1', 'ConfigMap', 'kube-system', 'cilium-config') as {data?: Record<string, string>} | undefined;
+	const ciliumClusterName = config?.data?.['cluster-name'] || 'default';
+	// features.L7Proxy (check/features.go): the agent runs its proxy unless enable-l7-proxy is false (AKS's managed Cilium without ACNS).
+	const l7Proxy = config?.data?.['enable-l7-proxy'] !== 'false';
 	out.write(`🏃[${ns}] Running ${tests.length} tests ...\n`);
 	let totalActions = 0;
 	let skippedTests = 0;
@@ -576,6 +1126,12 @@ export async function runConnectivityTests(ctx: PracticeContext, params: Connect
 	for (const [position, test] of tests.entries()) {
 		const index = position + 1;
 		const scenarioName = (scenario: Scenario) => `${test.name}/${scenario.name}`;
+		// Test.willRun: feature requirements first (MatchRequirements), then the user's filter.
+		if (test.requires === 'l7-proxy' && !l7Proxy) {
+			skippedTests++;
+			out.write(`[=] [${ns}] Skipping test [${test.name}] [${index}/${tests.length}] (Feature l7-proxy is disabled)\n`);
+			continue;
+		}
 		const enabled = test.scenarios.filter((scenario) => testEnabled(params, scenarioName(scenario)));
 		if (enabled.length === 0) {
 			skippedTests++;
@@ -600,14 +1156,14 @@ export async function runConnectivityTests(ctx: PracticeContext, params: Connect
 		const applied: KubeObject[] = [];
 		try {
 			for (const yaml of test.policies) {
-				for (const document of parseAllDocuments(yaml)) {
+				for (const document of parseAllDocuments(renderTemplate(yaml, params, ciliumClusterName))) {
 					const policy = document.toJS() as KubeObject;
 					policy.metadata = {...policy.metadata, namespace: ns};
 					const text = JSON.stringify(policy).replaceAll('"io.kubernetes.pod.namespace":"cilium-test"', `"io.kubernetes.pod.namespace":"${ns}"`);
 					const object = JSON.parse(text) as KubeObject;
-					log(`ℹ️  📜 Applying CiliumNetworkPolicy '${object.metadata.name}' to namespace '${ns}' on cluster ${params.clusterName}..`);
-					const existing = ctx.store.get('cilium.io/v2', 'CiliumNetworkPolicy', ns, object.metadata.name);
-					if (existing) ctx.store.delete('cilium.io/v2', 'CiliumNetworkPolicy', ns, object.metadata.name);
+					log(`ℹ️  📜 Applying ${object.kind} '${object.metadata.name}' to namespace '${ns}' on cluster ${params.clusterName}..`);
+					const existing = ctx.store.get(object.apiVersion, object.kind, ns, object.metadata.name);
+					if (existing) ctx.store.delete(object.apiVersion, object.kind, ns, object.metadata.name);
 					applied.push(ctx.store.create(object));
 				}
 			}
@@ -626,9 +1182,9 @@ export async function runConnectivityTests(ctx: PracticeContext, params: Connect
 			}
 		} finally {
 			for (const policy of applied.reverse()) {
-				log(`ℹ️  📜 Deleting CiliumNetworkPolicy '${policy.metadata.name}' in namespace '${ns}' on cluster ${params.clusterName}..`);
+				log(`ℹ️  📜 Deleting ${policy.kind} '${policy.metadata.name}' in namespace '${ns}' on cluster ${params.clusterName}..`);
 				try {
-					ctx.store.delete('cilium.io/v2', 'CiliumNetworkPolicy', ns, policy.metadata.name);
+					ctx.store.delete(policy.apiVersion, policy.kind, ns, policy.metadata.name);
 				} catch {
 					// Deleted meanwhile.
 				}

@@ -109,6 +109,9 @@ export function managedCiliumObjects(kubernetesVersion: string): KubeObject[] {
 export async function installManagedCilium(ctx: PracticeContext, kubernetesVersion: string): Promise<void> {
 	registerCiliumCrds(ctx, {});
 	for (const object of managedCiliumObjects(kubernetesVersion)) ctx.store.apply(object);
+	// Cilium's eBPF service handling replaces kube-proxy (learn.microsoft.com/azure/aks/configure-kube-proxy): an
+	// Azure dataplane cluster moved to Cilium loses its kube-proxy DaemonSet (a new one never had it).
+	if (ctx.store.get('apps/v1', 'DaemonSet', 'kube-system', 'kube-proxy')) ctx.store.delete('apps/v1', 'DaemonSet', 'kube-system', 'kube-proxy');
 }
 
 /**

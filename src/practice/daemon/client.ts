@@ -288,7 +288,7 @@ export async function startPractice(options: {home: string; speed?: PracticeSpee
 		status = ready?.speed && ready.startedAt && ready.cluster !== undefined ? statusOf(info, ready as DaemonStatusAnswer) : undefined;
 	} else writeShims(paths.bin, paths.dir);
 	if (options.track === 'k8s' && (info.apiPort === null || !fs.existsSync(paths.kubeconfig))) {
-		await controlRequest(info, 'POST', '/practice/v1/cluster', {name: 'practice', nodeCount: 3, writeKubeconfig: true});
+		await controlRequest(info, 'POST', '/practice/v1/cluster', {name: 'practice', nodeCount: 3, writeKubeconfig: true, platform: 'k8s'});
 		status = undefined;
 	}
 	if (options.keepAlive) keepPracticeAlive(home, info);

@@ -8,12 +8,17 @@ import type {PracticeStore} from '../api/store.js';
 import {KUBERNETES_VERSION} from '../api/discovery.js';
 import {writeFileAtomic} from '../../atomic-write.js';
 import {cniAnnotation, nodeConditions} from '../controllers/nodes.js';
+import {systemObjects} from './system-pods.js';
 
 export interface ClusterRecord {
 	name: string;
 	nodeCount: number;
 	/** The CNI the nodes have from the start; `none` waits for Cilium. */
 	cni?: 'none' | 'azure' | 'kubenet';
+	/** Azure CNI's dataplane (cilium: no kube-proxy). */
+	dataplane?: 'azure' | 'cilium';
+	/** aks (az aks create; the default) or k8s (the k8s track's cluster, which is not AKS: kubeadm's addons only). */
+	platform?: 'aks' | 'k8s';
 	location: string;
 	kubernetesVersion: string;
 	createdAt: string;
@@ -98,7 +103,7 @@ export function node(name: string, index: number, record: ClusterRecord, now: st
 	};
 }
 
-/** What every fresh cluster has: the system namespaces, the kubernetes and kube-dns Services, CoreDNS, the nodes. */
+/** What every fresh cluster has: the system namespaces, the kubernetes and kube-dns Services, kube-system's workloads (system-pods.ts), the nodes. */
 export function bootstrapObjects(record: ClusterRecord, now: string): KubeObject[] {
 	const objects: KubeObject[] = ['default', 'kube-node-lease', 'kube-public', 'kube-system'].map((name) => ({apiVersion: 'v1', kind: 'Namespace', metadata: {name}}));
 	objects.push(
@@ -127,35 +132,9 @@ export function bootstrapObjects(record: ClusterRecord, now: string): KubeObject
 					{name: 'dns-tcp', port: 53, protocol: 'TCP', targetPort: 53},
 				],
 			},
-		},
-		{
-			apiVersion: 'apps/v1',
-			kind: 'Deployment',
-			metadata: {name: 'coredns', namespace: 'kube-system', labels: {'k8s-app': 'kube-dns', 'kubernetes.io/cluster-service': 'true', version: 'v20'}},
-			spec: {
-				replicas: 2,
-				selector: {matchLabels: {'k8s-app': 'kube-dns', version: 'v20'}},
-				template: {
-					metadata: {labels: {'k8s-app': 'kube-dns', 'kubernetes.io/cluster-service': 'true', version: 'v20'}},
-					spec: {
-						priorityClassName: 'system-node-critical',
-						containers: [
-							{
-								name: 'coredns',
-								image: 'mcr.microsoft.com/oss/kubernetes/coredns:v1.9.4-hotfix.20240704',
-								args: ['-conf', '/etc/coredns/Corefile'],
-								ports: [
-									{name: 'dns', containerPort: 53, protocol: 'UDP'},
-									{name: 'dns-tcp', containerPort: 53, protocol: 'TCP'},
-									{name: 'metrics', containerPort: 9153, protocol: 'TCP'},
-								],
-							},
-						],
-					},
-				},
-			},
-		},
+		}
 	);
+	objects.push(...systemObjects({platform: record.platform ?? 'aks', cni: record.cni ?? 'none', dataplane: record.dataplane, kubernetesVersion: record.kubernetesVersion}));
 	nodeNames(record.name, record.nodeCount).forEach((name, index) => objects.push(node(name, index, record, now)));
 	return objects;
 }
@@ -210,6 +189,8 @@ export function createLifecycle(hooks: LifecycleHooks): ClusterLifecycle & {reco
 				name: options.name,
 				nodeCount: options.nodeCount,
 				cni: options.cni ?? 'none',
+				...(options.dataplane ? {dataplane: options.dataplane} : {}),
+				...(options.platform ? {platform: options.platform} : {}),
 				location: options.location ?? 'koreacentral',
 				kubernetesVersion: options.kubernetesVersion ? `v${options.kubernetesVersion.replace(/^v/, '')}` : KUBERNETES_VERSION.gitVersion,
 				createdAt: new Date().toISOString(),

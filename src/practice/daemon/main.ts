@@ -232,7 +232,7 @@ async function main(): Promise<void> {
 					const status = error as {code: number; reason: string; message: string};
 					return json(res, status.code, statusBody(status.code, status.reason, status.message));
 				}
-				let body: {name?: string; nodeCount?: number; writeKubeconfig?: boolean; cni?: 'none' | 'azure' | 'kubenet'};
+				let body: {name?: string; nodeCount?: number; writeKubeconfig?: boolean; cni?: 'none' | 'azure' | 'kubenet'; platform?: 'aks' | 'k8s'};
 				try {
 					body = JSON.parse(text || '{}');
 					if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new Error('not a JSON object');
@@ -240,7 +240,8 @@ async function main(): Promise<void> {
 					return json(res, 400, statusBody(400, 'BadRequest', `the body must be a JSON object: ${(error as Error).message}`));
 				}
 				if (body.cni !== undefined && !['none', 'azure', 'kubenet'].includes(body.cni)) return json(res, 400, statusBody(400, 'BadRequest', `unknown cni "${String(body.cni)}": use none, azure or kubenet`));
-				if (!cluster.record()) await cluster.create({name: body.name ?? 'practice', nodeCount: body.nodeCount ?? 3, cni: body.cni});
+				if (body.platform !== undefined && body.platform !== 'aks' && body.platform !== 'k8s') return json(res, 400, statusBody(400, 'BadRequest', `unknown platform "${String(body.platform)}": use aks or k8s`));
+				if (!cluster.record()) await cluster.create({name: body.name ?? 'practice', nodeCount: body.nodeCount ?? 3, cni: body.cni, platform: body.platform});
 				if (body.writeKubeconfig) writeFileAtomic(paths.kubeconfig, cluster.kubeconfig(body.name ?? cluster.record()!.name));
 				return json(res, 200, {apiPort: apiListener?.port, kubeconfig: paths.kubeconfig});
 			}

@@ -75,6 +75,8 @@ export class Datapath {
 	private readonly rings = new Map<string, FlowRing>();
 	private readonly caches = new Map<string, FqdnCache>();
 	private virtualNow = 0;
+	private lastFlowMs = 0;
+	private flowsInMs = 0;
 	private sequence = 0;
 	private persistTimer: NodeJS.Timeout | undefined;
 	private readonly allListeners = new Set<(flow: Flow) => void>();
@@ -130,14 +132,36 @@ export class Datapath {
 		return this.cachedView;
 	}
 
-	/** Simulated time that never runs backwards, even on the instant clock (so flows keep their spacing). */
+	/**
+	 * The datapath's time: the clock's, never running backwards. An operation plans its packets at simulated offsets
+	 * (a SYN retransmitted at 1 s, 3 s…) but sleeps them scaled by the speed (fast: 1 %, instant: not at all), so a
+	 * planned time can lie ahead of the clock: everything the datapath stamps is capped at the clock's now, so Hubble
+	 * and the FQDN cache never see the future (a flow is stamped when it happened, at every speed).
+	 */
 	now(): number {
 		this.virtualNow = Math.max(this.virtualNow, this.ctx.clock.now());
 		return this.virtualNow;
 	}
 
+	/** A planned time, capped at now (see now()). */
+	private happened(planned: number): number {
+		return Math.min(planned, this.now());
+	}
+
 	private advance(to: number): void {
-		this.virtualNow = Math.max(this.virtualNow, to);
+		this.virtualNow = Math.max(this.virtualNow, this.happened(to));
+	}
+
+	/**
+	 * A flow's time as Hubble prints it (RFC 3339 with nanoseconds): when it happened, and after the last flow's, so
+	 * flows keep their order when the instant clock gives many the same millisecond (the sub-millisecond digits count
+	 * them).
+	 */
+	private flowTime(planned: number): string {
+		const ms = Math.max(this.happened(planned), this.lastFlowMs);
+		this.flowsInMs = ms === this.lastFlowMs ? Math.min(this.flowsInMs + 1, 999_999) : 0;
+		this.lastFlowMs = ms;
+		return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, `.$1${String(this.flowsInMs).padStart(6, '0')}Z`);
 	}
 
 	private forgetNode(node: string): void {
@@ -258,7 +282,7 @@ export class Datapath {
 	}): Flow {
 		const names = (peer: PeerIdentity) => (peer.fqdnNames.length > 0 ? peer.fqdnNames.map((name) => name.replace(/\.$/, '')) : undefined);
 		const flow: Flow = {
-			time: new Date(input.at).toISOString().replace(/\.(\d{3})Z$/, '.$1000000Z'),
+			time: this.flowTime(input.at),
 			verdict: input.verdict,
 			...(input.dropReason ? {drop_reason: DROP_REASON[input.dropReason]} : {}),
 			IP: {source: input.src.ip, destination: input.dst.ip, ipVersion: 'IPv4'},
@@ -585,7 +609,7 @@ export class Datapath {
 				this.makeFlow({at: start + rtt, node: from.node, src: dnsPeer, dst: src, l4: reply, kind: 'l7', verdict: 'FORWARDED', direction: 'EGRESS', isReply: true, l7: {type: 'RESPONSE', latency_ns: String(rtt * 1_000_000), dns: response}, summary: dnsSummary(response, 'RESPONSE')}),
 			);
 			if (answer.rcode === 'NOERROR' && answer.ips.length > 0) {
-				this.cache(from.node).learn(name, answer.ips, answer.ttl, start + rtt, podKey(from.namespace, from.name), view.minTtl);
+				this.cache(from.node).learn(name, answer.ips, answer.ttl, this.happened(start + rtt), podKey(from.namespace, from.name), view.minTtl);
 				this.persistFqdn();
 			}
 			return {answer, timedOut: false, elapsedMs: rtt};

@@ -147,7 +147,8 @@ export function buildView(input: ViewInput): ClusterView {
 		const ip = podFields(pod).status?.podIP;
 		const node = String(spec.nodeName ?? '');
 		if (!ip || spec.hostNetwork || !ciliumNodes.has(node) || !podRunning(pod)) continue;
-		const labels = endpointLabels({namespace, podLabels: pod.metadata.labels, serviceAccount: spec.serviceAccountName, namespaceLabels: namespaceLabels.get(namespace)});
+		// io.cilium.k8s.policy.cluster carries the agent's cluster name (cilium-config cluster-name, the chart's cluster.name).
+		const labels = endpointLabels({namespace, podLabels: pod.metadata.labels, serviceAccount: spec.serviceAccountName, namespaceLabels: namespaceLabels.get(namespace), clusterName: config['cluster-name'] || 'default'});
 		const key = labelStrings(labels).join(';');
 		let identity = known.get(key);
 		if (identity === undefined) {

@@ -5,7 +5,8 @@
 // (ipam.operator.clusterPoolIPv4PodCIDRList 10.0.0.0/8, mask 24) and cilium/cilium#31504 (that default overlaps AKS's
 // service CIDR 10.0.0.0/16); CiliumNode (pkg/k8s/apis/cilium.io/v2 types, its CRD's printer columns);
 // pkg/policy/k8s/cilium_network_policy.go addCiliumNetworkPolicyV2 (agent log lines); operator/pkg/networkpolicy
-// (the Valid condition); client-go tools/record (event names <object>.<UnixNano hex>).
+// (the Valid condition); client-go tools/record (event names <object>.<UnixNano hex>); Hubble's flow time
+// (api/v1/flow/flow.proto `time`: when the event was observed, so never after the clock).
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {TestPractice} from '../../helpers/practice.js';
 
@@ -132,6 +133,12 @@ spec:
 		expect(condition).toBe('False: Combining ToFQDNs and ToEndpoints is not supported yet');
 	});
 
+	it('kubectl describe shows the condition and no events: Cilium 1.16 records no Event for a policy it drops (real captures of `kubectl describe cnp`: "Status: Conditions: … Type: Valid" then "Events: <none>")', async () => {
+		const result = await kubectl('-n', 'demo', 'describe', 'cnp', 'fqdn-and-endpoints');
+		expect(result.code).toBe(0);
+		expect(result.stdout).toMatch(/\nStatus:\n {2}Conditions:\n {4}Last Transition Time: +\S+\n {4}Message: +Combining ToFQDNs and ToEndpoints is not supported yet\n {4}Status: +False\n {4}Type: +Valid\nEvents: +<none>$/);
+	});
+
 	it('a valid policy is "Imported CiliumNetworkPolicy" in the agent log and Valid True "Policy validation succeeded"', async () => {
 		expect((await apply('apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: web-egress, namespace: demo}\nspec:\n  endpointSelector: {matchLabels: {app: web}}\n  egress:\n  - toEndpoints: [{}]\n')).code).toBe(0);
 		const logs = await poll(async () => (await kubectl('-n', 'kube-system', 'logs', 'ds/cilium', '-c', 'cilium-agent')).stdout, (text) => text.includes('web-egress'));
@@ -145,6 +152,33 @@ spec:
 		expect(result.code).toBe(1);
 		expect(result.stderr).toContain('strict decoding error: unknown field "spec.egressDeny[0].toFQDNs"');
 		expect((await kubectl('-n', 'demo', 'get', 'cnp', 'deny-fqdn')).stderr).toContain('NotFound');
+	});
+});
+
+describe('time', () => {
+	it('hubble observe -o json: no flow is stamped after the clock, even after curls that time out over simulated seconds (SYN retransmits, DNS retries) at instant speed', async () => {
+		expect((await kubectl('run', 'curl', '-n', 'demo', '--image=alpine/curl', '--labels=app=client', '--command', '--', 'sleep', '365d')).code).toBe(0);
+		expect((await kubectl('wait', '-n', 'demo', '--for=condition=Ready', 'pod/curl', '--timeout=60s')).code).toBe(0);
+		const lockdown = 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: client-lockdown, namespace: demo}\nspec:\n  endpointSelector: {matchLabels: {app: client}}\n  egress:\n  - toEndpoints: [{matchLabels: {app: nothing}}]\n';
+		expect((await apply(lockdown)).code).toBe(0);
+		const webIp = (await kubectl('get', 'pod', 'web', '-n', 'demo', '-o', 'jsonpath={.status.podIP}')).stdout;
+		const blocked = await kubectl('-n', 'demo', 'exec', 'curl', '--', 'curl', '-sS', '-m', '10', '-o', '/dev/null', `http://${webIp}`);
+		expect(blocked.code).toBe(28);
+		expect((await kubectl('-n', 'demo', 'exec', 'curl', '--', 'curl', '-sS', '-m', '8', '-o', '/dev/null', 'http://example.com')).code).not.toBe(0);
+		expect((await kubectl('-n', 'demo', 'delete', 'cnp', 'client-lockdown')).code).toBe(0);
+		const node = (await kubectl('get', 'pod', 'curl', '-n', 'demo', '-o', 'jsonpath={.spec.nodeName}')).stdout;
+		const agent = (await kubectl('-n', 'kube-system', 'get', 'pod', '-l', 'k8s-app=cilium', '--field-selector', `spec.nodeName=${node}`, '-o', 'jsonpath={.items[0].metadata.name}')).stdout;
+		const observed = await kubectl('-n', 'kube-system', 'exec', agent, '-c', 'cilium-agent', '--', 'hubble', 'observe', '-o', 'json', '--last', '1000');
+		const now = Date.now();
+		expect(observed.code, observed.stderr).toBe(0);
+		const times = observed.stdout.split('\n').filter(Boolean).map((line) => (JSON.parse(line) as {time: string}).time);
+		const drops = observed.stdout.split('\n').filter((line) => line.includes('"DROPPED"') && line.includes(`"destination":"${webIp}"`));
+		expect(drops.length).toBeGreaterThanOrEqual(4);
+		for (const time of times) {
+			expect(time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z$/);
+			expect(Date.parse(time)).toBeLessThanOrEqual(now);
+		}
+		expect([...times].sort()).toEqual(times);
 	});
 });
 

@@ -1,6 +1,6 @@
 // Conformance table: `cilium connectivity test` on the practice cluster (k8s track: three nodes, instant speed), against
 // cilium-cli v0.16.21 (vendor/github.com/cilium/cilium/cilium-cli: connectivity/check/{context,test,action,logging,
-// deployment}.go, connectivity/builder/*.go and manifests/, cli/connectivity.go, defaults/defaults.go). The tests run
+// deployment,policy,result,features}.go, connectivity/builder/*.go and manifests/, cli/connectivity.go, defaults/defaults.go). The tests run
 // the CLI's own curl/ping commands in the client pods through the simulated datapath, so a policy in the cluster
 // breaks the tests it should break.
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
@@ -108,22 +108,22 @@ describe('cilium connectivity test: output (check/context.go, check/test.go, che
 		expect(first.stdout).toContain('🔭 Enabling Hubble telescope...\n⚠️  Unable to contact Hubble Relay, disabling Hubble telescope and flow validation: ');
 	});
 
-	it('"ℹ️  Cilium version: 1.16.4" then "🏃[cilium-test-1] Running 7 tests ..." (suite.go Run, PrintTestInfo)', () => {
-		expect(first.stdout).toContain(`ℹ️  Cilium version: 1.16.4\n🏃[${ns}] Running 7 tests ...\n`);
+	it('"ℹ️  Cilium version: 1.16.4" then "🏃[cilium-test-1] Running 30 tests ...": the tests of builder.go concurrentTests() the practice cluster runs (suite.go Run, PrintTestInfo)', () => {
+		expect(first.stdout).toContain(`ℹ️  Cilium version: 1.16.4\n🏃[${ns}] Running 30 tests ...\n`);
 	});
 
 	it('each test: "[=] [cilium-test-1] Test [name] [i/N]", one progress dot per action, a newline at its end (Test.Run, Action.Run)', () => {
-		expect(first.stdout).toContain(`[=] [${ns}] Test [no-policies] [1/7]\n${'.'.repeat(33)}\n[=] [${ns}] Test [allow-all-except-world] [2/7]\n`);
+		expect(first.stdout).toContain(`[=] [${ns}] Test [no-policies] [1/30]\n${'.'.repeat(33)}\n[=] [${ns}] Test [allow-all-except-world] [2/30]\n`);
 	});
 
 	it('no-policies has 33 actions on three nodes: pod-to-pod 3×2, client-to-client 3×2, pod-to-service 3×2, pod-to-world 3×3, pod-to-cidr 2×3 (connectivity/tests)', () => {
-		const dots = first.stdout.split(`[=] [${ns}] Test [no-policies] [1/7]\n`)[1]!.split('\n')[0];
+		const dots = first.stdout.split(`[=] [${ns}] Test [no-policies] [1/30]\n`)[1]!.split('\n')[0];
 		expect(dots).toBe('.'.repeat(33));
 	});
 
-	it('all pass on a cluster without policies: "✅ [cilium-test-1] All 7 tests (111 actions) successful, 0 tests skipped, 0 scenarios skipped." after a blank line, exit 0 (report())', () => {
+	it('all pass on a cluster without policies: "✅ [cilium-test-1] All 30 tests (290 actions) successful, 0 tests skipped, 0 scenarios skipped." after a blank line, exit 0 (report())', () => {
 		expect(first.code).toBe(0);
-		expect(first.stdout.endsWith(`\n\n✅ [${ns}] All 7 tests (111 actions) successful, 0 tests skipped, 0 scenarios skipped.`)).toBe(true);
+		expect(first.stdout.endsWith(`\n\n✅ [${ns}] All 30 tests (290 actions) successful, 0 tests skipped, 0 scenarios skipped.`)).toBe(true);
 	});
 
 	it('the tests\' own policies are gone afterwards (Test.deletePolicies)', async () => {
@@ -155,46 +155,48 @@ describe('cilium connectivity test --test (Parameters.testEnabled, check/check.g
 	it('--test no-policies runs the tests whose scenarios match; the others print "Skipping test [...] (skipped by user)"', async () => {
 		const result = await connectivity('--test', 'no-policies');
 		expect(result.code).toBe(0);
-		expect(result.stdout).toContain(`[=] [${ns}] Test [no-policies] [1/7]\n`);
-		expect(result.stdout).toContain(`[=] [${ns}] Skipping test [allow-all-except-world] [2/7] (skipped by user)\n`);
-		expect(result.stdout.endsWith(`✅ [${ns}] All 1 tests (33 actions) successful, 6 tests skipped, 0 scenarios skipped.`)).toBe(true);
+		expect(result.stdout).toContain(`[=] [${ns}] Test [no-policies] [1/30]\n`);
+		expect(result.stdout).toContain(`[=] [${ns}] Skipping test [allow-all-except-world] [2/30] (skipped by user)\n`);
+		expect(result.stdout.endsWith(`✅ [${ns}] All 1 tests (33 actions) successful, 29 tests skipped, 0 scenarios skipped.`)).toBe(true);
 	});
 
 	it('"!" negates: --test \'!no-policies\' skips only that test', async () => {
 		const result = await connectivity('--test', '!no-policies');
-		expect(result.stdout).toContain(`[=] [${ns}] Skipping test [no-policies] [1/7] (skipped by user)\n`);
-		expect(result.stdout.endsWith(`✅ [${ns}] All 6 tests (78 actions) successful, 1 tests skipped, 0 scenarios skipped.`)).toBe(true);
+		expect(result.stdout).toContain(`[=] [${ns}] Skipping test [no-policies] [1/30] (skipped by user)\n`);
+		expect(result.stdout.endsWith(`✅ [${ns}] All 29 tests (257 actions) successful, 1 tests skipped, 0 scenarios skipped.`)).toBe(true);
 	});
 
 	it('filters are regular expressions on "test/scenario": --test /pod-to-cidr runs that scenario only, the other scenarios count as skipped', async () => {
 		const result = await connectivity('--test', '/pod-to-cidr');
 		expect(result.code).toBe(0);
-		// no-policies (pod-to-cidr of 5 scenarios) and all-ingress-deny (pod-to-cidr of 2) run; 4+1 scenarios are skipped.
-		expect(result.stdout.endsWith(`✅ [${ns}] All 2 tests (12 actions) successful, 5 tests skipped, 5 scenarios skipped.`)).toBe(true);
+		// The eight tests with a pod-to-cidr scenario run it (2 addresses × 3 clients each); no-policies' 4 other scenarios and
+		// the second scenario of all-ingress-deny, all-ingress-deny-knp and all-entities-deny are skipped.
+		expect(result.stdout.endsWith(`✅ [${ns}] All 8 tests (48 actions) successful, 22 tests skipped, 7 scenarios skipped.`)).toBe(true);
 	});
 
 	it('a filter matches "test/scenario", so a $ after the test name matches nothing: --test \'client-egress$\' skips every test', async () => {
 		const result = await connectivity('--test', 'client-egress$');
 		expect(result.code).toBe(0);
-		expect(result.stdout.endsWith(`✅ [${ns}] All 0 tests (0 actions) successful, 7 tests skipped, 0 scenarios skipped.`)).toBe(true);
+		expect(result.stdout.endsWith(`✅ [${ns}] All 0 tests (0 actions) successful, 30 tests skipped, 0 scenarios skipped.`)).toBe(true);
 	});
 
 	it('--test is a string slice: comma-separated filters add up (pflag StringSliceVar)', async () => {
 		const result = await connectivity('--test', 'echo-ingress,^client-egress/');
-		expect(result.stdout.endsWith(`✅ [${ns}] All 2 tests (12 actions) successful, 5 tests skipped, 0 scenarios skipped.`)).toBe(true);
+		// echo-ingress, echo-ingress-knp, echo-ingress-from-other-client-deny and client-egress.
+		expect(result.stdout.endsWith(`✅ [${ns}] All 4 tests (28 actions) successful, 26 tests skipped, 0 scenarios skipped.`)).toBe(true);
 	});
 
 	it('--test client-egress is unanchored: it also runs client-egress-to-echo-deny', async () => {
 		const result = await connectivity('--test', 'client-egress');
-		expect(result.stdout).toContain(`[=] [${ns}] Test [client-egress] [6/7]`);
-		expect(result.stdout).toContain(`[=] [${ns}] Test [client-egress-to-echo-deny] [7/7]`);
+		expect(result.stdout).toContain(`[=] [${ns}] Test [client-egress] [13/30]`);
+		expect(result.stdout).toContain(`[=] [${ns}] Test [client-egress-to-echo-deny] [23/30]`);
 	});
 
 	it('--test-namespace demo-ct deploys in demo-ct-1', async () => {
 		const result = await connectivity('--test-namespace', 'demo-ct', '--test', '^client-egress/');
 		expect(result.code).toBe(0);
 		expect(result.stdout).toContain('✨ [practice] Creating namespace demo-ct-1 for connectivity check...');
-		expect(result.stdout).toContain('[=] [demo-ct-1] Test [client-egress] [6/7]');
+		expect(result.stdout).toContain('[=] [demo-ct-1] Test [client-egress] [13/30]');
 		expect((await kubectl('delete', 'ns', 'demo-ct-1')).code).toBe(0);
 	});
 });
@@ -271,7 +273,8 @@ spec:
 		const result = await connectivity('--test', 'all-ingress-deny');
 		await kubectl('-n', ns, 'delete', 'cnp', 'lockdown');
 		expect(result.code).toBe(0);
-		expect(result.stdout.endsWith(`✅ [${ns}] All 1 tests (12 actions) successful, 6 tests skipped, 0 scenarios skipped.`)).toBe(true);
+		// --test all-ingress-deny also runs all-ingress-deny-knp.
+		expect(result.stdout.endsWith(`✅ [${ns}] All 2 tests (24 actions) successful, 28 tests skipped, 0 scenarios skipped.`)).toBe(true);
 	});
 
 	it('an egress deny from the clients to echo on 8080 fails client-egress; the expected-drop test client-egress-to-echo-deny still passes', async () => {
@@ -291,8 +294,50 @@ spec:
 		expect(result.stdout).not.toContain('Test [client-egress-to-echo-deny]:');
 	});
 
+	it('the KNP variants apply their manifests as NetworkPolicy objects (policy.go: "📜 Applying %s \'%s\' to namespace…" with the object\'s kind)', async () => {
+		const result = await connectivity('--test', '^client-ingress-knp/', '-v');
+		expect(result.code).toBe(0);
+		expect(result.stdout).toContain(`  ℹ️  📜 Applying NetworkPolicy 'client-ingress-from-client2' to namespace '${ns}' on cluster practice..\n`);
+		expect(result.stdout).toContain(`  ℹ️  📜 Deleting NetworkPolicy 'client-ingress-from-client2' in namespace '${ns}' on cluster practice..\n`);
+		expect(result.stdout.endsWith(`✅ [${ns}] All 1 tests (6 actions) successful, 29 tests skipped, 0 scenarios skipped.`)).toBe(true);
+	});
+
+	it('an ingress deny from client2 (other=client) into the clients fails client-ingress and client-ingress-knp, which expect client2 to get in', async () => {
+		await apply(`apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: no-client2, namespace: ${ns}}
+spec:
+  endpointSelector: {matchLabels: {kind: client}}
+  ingressDeny:
+  - fromEndpoints: [{matchLabels: {other: client}}]
+`);
+		const result = await connectivity('--test', '^client-ingress');
+		await kubectl('-n', ns, 'delete', 'cnp', 'no-client2');
+		expect(result.code).toBe(1);
+		expect(result.stderr).toBe(`Error: [${ns}] 2 tests failed`);
+		expect(result.stdout).toMatch(/\nTest \[client-ingress\]:\n {2}❌ client-ingress\/client-to-client\/ping-ipv4-\d+: cilium-test-1\/client2-/);
+		expect(result.stdout).toContain('\nTest [client-ingress-knp]:\n');
+	});
+
+	it('the CIDR policies are rendered from the flags (renderTemplates): with --external-cidr 8.8.8.0/24 the allowed 1.1.1.1 falls outside it and to-cidr-external fails', async () => {
+		const result = await connectivity('--test', '^to-cidr-external/', '--external-cidr', '8.8.8.0/24');
+		expect(result.code).toBe(1);
+		expect(result.stdout).toContain('to-cidr-external/pod-to-cidr/external-1111-0');
+		expect(result.stdout.split('📋 Test Report')[1]).not.toContain('external-1001');
+	});
+
 	it('after the policies are removed the same tests pass again', async () => {
 		const result = await connectivity('--test', 'no-policies');
 		expect(result.code).toBe(0);
+	});
+
+	it('without the L7 proxy (enable-l7-proxy false, as on AKS\'s managed Cilium without ACNS) dns-only and to-fqdns are skipped: "(Feature l7-proxy is disabled)" (Test.willRun, features.MatchRequirements)', async () => {
+		const patch = (value: string) => kubectl('-n', 'kube-system', 'patch', 'cm', 'cilium-config', '--type', 'merge', '-p', JSON.stringify({data: {'enable-l7-proxy': value}}));
+		expect((await patch('false')).code).toBe(0);
+		const result = await connectivity('--test', 'dns-only,to-fqdns');
+		expect((await patch('true')).code).toBe(0);
+		expect(result.code).toBe(0);
+		expect(result.stdout).toContain(`[=] [${ns}] Skipping test [dns-only] [29/30] (Feature l7-proxy is disabled)\n[=] [${ns}] Skipping test [to-fqdns] [30/30] (Feature l7-proxy is disabled)\n`);
+		expect(result.stdout.endsWith(`✅ [${ns}] All 0 tests (0 actions) successful, 30 tests skipped, 0 scenarios skipped.`)).toBe(true);
 	});
 });

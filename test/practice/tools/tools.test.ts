@@ -258,9 +258,9 @@ describe('helm and cilium', () => {
 		markWorkloadsReady(harness.store, 'cilium-test-1');
 		const result = await run;
 		expect(result.stdout).toContain("runs cilium-cli's own commands (curl, ping) in the test pods through the simulated datapath");
-		expect(result.stdout).toContain('🏃[cilium-test-1] Running 7 tests ...\n');
-		expect(result.stdout).toContain('[=] [cilium-test-1] Skipping test [all-ingress-deny] [3/7] (skipped by user)\n');
-		expect(result.stdout).toMatch(/\n\n✅ \[cilium-test-1\] All 3 tests \(0 actions\) successful, 4 tests skipped, 7 scenarios skipped.\n$/);
+		expect(result.stdout).toContain('🏃[cilium-test-1] Running 30 tests ...\n');
+		expect(result.stdout).toContain('[=] [cilium-test-1] Skipping test [all-ingress-deny] [5/30] (skipped by user)\n');
+		expect(result.stdout).toMatch(/\n\n✅ \[cilium-test-1\] All 6 tests \(0 actions\) successful, 24 tests skipped, 9 scenarios skipped.\n$/);
 		expect(result.code).toBe(0);
 	});
 });
