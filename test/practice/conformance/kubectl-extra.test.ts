@@ -14,6 +14,15 @@ beforeAll(async () => {
 
 afterAll(() => practice.stop());
 
+/** Polls a condition the controllers reach asynchronously (bounded: 40 tries, 100 ms apart). */
+async function waitFor(condition: () => Promise<boolean>): Promise<void> {
+	for (let attempt = 0; attempt < 40; attempt++) {
+		if (await condition()) return;
+		await new Promise(resolve => setTimeout(resolve, 100));
+	}
+	throw new Error('condition not reached');
+}
+
 describe('kubectl auth (conformance table)', () => {
 	it('auth can-i create pods: yes, exit 0 — cani.go', async () => {
 		const result = await run('kubectl', ['auth', 'can-i', 'create', 'pods']);
@@ -46,6 +55,54 @@ describe('kubectl auth (conformance table)', () => {
 	it('a review is answered, never stored: get is not a verb it has — MethodNotSupported', async () => {
 		const result = await run('kubectl', ['get', 'selfsubjectaccessreviews']);
 		expect(result.stderr).toMatch(/^Error from server \(MethodNotAllowed\): the server does not allow this method on the requested resource/);
+		expect(result.code).toBe(1);
+	});
+});
+
+// kubectl rollout history/undo read and patch what the deployment controller keeps (k8s.io/kubernetes
+// pkg/controller/deployment/util/deployment_util.go: SetNewReplicaSetAnnotations, SetDeploymentRevision,
+// copyDeploymentAnnotationsToReplicaSet; kubectl pkg/polymorphichelpers/rollback.go DeploymentRollbacker,
+// pkg/polymorphichelpers/history.go).
+describe('kubectl rollout history/undo (conformance table)', () => {
+	const customColumns = 'custom-columns=IMAGE:.spec.template.spec.containers[0].image,REPLICAS:.spec.replicas,REVISION:.metadata.annotations.deployment\\.kubernetes\\.io/revision,HISTORY:.metadata.annotations.deployment\\.kubernetes\\.io/revision-history';
+
+	beforeAll(async () => {
+		await run('kubectl', ['create', 'namespace', 'rollout']);
+		expect((await run('kubectl', ['-n', 'rollout', 'create', 'deployment', 'web', '--image=nginx:1.27'])).code).toBe(0);
+		await waitFor(async () => (await run('kubectl', ['-n', 'rollout', 'get', 'deploy', 'web', '-o', 'jsonpath={.metadata.annotations.deployment\\.kubernetes\\.io/revision}'])).stdout === '1');
+		expect((await run('kubectl', ['-n', 'rollout', 'set', 'image', 'deploy/web', 'nginx=nginx:1.26'])).code).toBe(0);
+		expect((await run('kubectl', ['-n', 'rollout', 'annotate', 'deploy/web', 'kubernetes.io/change-cause=nginx 1.26'])).code).toBe(0);
+		await waitFor(async () => (await run('kubectl', ['-n', 'rollout', 'rollout', 'history', 'deploy/web'])).stdout.includes('nginx 1.26'));
+	}, 60_000);
+
+	it('the Deployment carries its newest ReplicaSet\'s revision — SetDeploymentRevision', async () => {
+		expect((await run('kubectl', ['-n', 'rollout', 'get', 'deploy', 'web', '-o', 'jsonpath={.metadata.annotations.deployment\\.kubernetes\\.io/revision}'])).stdout).toBe('2');
+	});
+
+	it('rollout history: a revision per ReplicaSet, the change-cause copied from the Deployment — history.go', async () => {
+		const result = await run('kubectl', ['-n', 'rollout', 'rollout', 'history', 'deploy/web']);
+		expect(result.stdout).toBe('deployment.apps/web \nREVISION  CHANGE-CAUSE\n1         <none>\n2         nginx 1.26\n');
+	});
+
+	it('rollout undo: "rolled back", the old ReplicaSet reused as revision 3 with revision-history 1 — rollback.go, SetNewReplicaSetAnnotations', async () => {
+		const result = await run('kubectl', ['-n', 'rollout', 'rollout', 'undo', 'deploy/web']);
+		expect(result.stdout, result.stderr).toBe('deployment.apps/web rolled back');
+		await waitFor(async () => (await run('kubectl', ['-n', 'rollout', 'get', 'deploy', 'web', '-o', 'jsonpath={.metadata.annotations.deployment\\.kubernetes\\.io/revision}'])).stdout === '3');
+		const replicaSets = (await run('kubectl', ['-n', 'rollout', 'get', 'rs', '-o', customColumns, '--no-headers'])).stdout.split('\n').map(line => line.split(/\s+/));
+		expect(replicaSets.map(([image, , revision, history]) => [image, revision, history]).sort()).toEqual([['nginx:1.26', '2', '<none>'], ['nginx:1.27', '3', '1']]);
+		expect((await run('kubectl', ['-n', 'rollout', 'get', 'deploy', 'web', '-o', 'jsonpath={.spec.template.spec.containers[0].image}'])).stdout).toBe('nginx:1.27');
+		// The rolled-back Deployment takes revision 1's annotations: its change-cause is gone.
+		expect((await run('kubectl', ['-n', 'rollout', 'rollout', 'history', 'deploy/web'])).stdout).toBe('deployment.apps/web \nREVISION  CHANGE-CAUSE\n2         nginx 1.26\n3         <none>\n');
+	});
+
+	it('undo to the revision it already runs is skipped — rollbackSkipped', async () => {
+		const result = await run('kubectl', ['-n', 'rollout', 'rollout', 'undo', 'deploy/web', '--to-revision=3']);
+		expect(result.stdout).toBe('deployment.apps/web skipped rollback (current template already matches revision 3)');
+	});
+
+	it('undo to a revision that does not exist — revisionNotFoundErr', async () => {
+		const result = await run('kubectl', ['-n', 'rollout', 'rollout', 'undo', 'deploy/web', '--to-revision=9']);
+		expect(result.stderr).toBe('error: unable to find specified revision 9 in history');
 		expect(result.code).toBe(1);
 	});
 });
