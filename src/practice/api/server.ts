@@ -375,7 +375,27 @@ export function createApiHandler(options: ApiServerOptions): ApiHandler {
 	}
 
 	/**
-	 * SelfSubjectReview and SelfSubjectAccessReview are answered, not stored. The practice cluster's one user is AKS's
+	 * What the RBAC rule resolver lists for system:masters + system:authenticated (`kubectl auth can-i --list`): the
+	 * bootstrap ClusterRoles bound to those groups, in binding-name order (k8s.io/kubernetes
+	 * plugin/pkg/auth/authorizer/rbac/bootstrappolicy/policy.go: cluster-admin, system:basic-user, system:discovery,
+	 * system:public-info-viewer). kubectl sorts and prints them.
+	 */
+	const mastersRules = {
+		resourceRules: [
+			{verbs: ['*'], apiGroups: ['*'], resources: ['*']},
+			{verbs: ['create'], apiGroups: ['authentication.k8s.io'], resources: ['selfsubjectreviews']},
+			{verbs: ['create'], apiGroups: ['authorization.k8s.io'], resources: ['selfsubjectaccessreviews', 'selfsubjectrulesreviews']},
+		],
+		nonResourceRules: [
+			{verbs: ['*'], nonResourceURLs: ['*']},
+			{verbs: ['get'], nonResourceURLs: ['/livez', '/readyz', '/healthz', '/version', '/version/', '/api', '/api/*', '/apis', '/apis/*', '/openapi', '/openapi/*']},
+			{verbs: ['get'], nonResourceURLs: ['/livez', '/readyz', '/healthz', '/version', '/version/']},
+		],
+		incomplete: false,
+	};
+
+	/**
+	 * SelfSubjectReview, SelfSubjectAccessReview and SelfSubjectRulesReview are answered, not stored. The practice cluster's one user is AKS's
 	 * local admin: the client certificate az aks get-credentials gives (CN=masterclient, O=system:masters), which every
 	 * authorizer allows (system:masters is the privileged group).
 	 */
@@ -383,6 +403,7 @@ export function createApiHandler(options: ApiServerOptions): ApiHandler {
 		const metadata = {creationTimestamp: new Date().toISOString().replace(/\.\d+Z$/, 'Z')};
 		if (type.kind === 'SelfSubjectReview') return {...object, metadata, status: {userInfo: {username: 'masterclient', groups: ['system:masters', 'system:authenticated']}}} as unknown as KubeObject;
 		if (type.kind === 'SelfSubjectAccessReview') return {...object, metadata, status: {allowed: true}} as unknown as KubeObject;
+		if (type.kind === 'SelfSubjectRulesReview') return {...object, metadata, status: mastersRules} as unknown as KubeObject;
 		return undefined;
 	}
 

@@ -3,6 +3,8 @@
 // in authentication.k8s.io/v1, pkg/cmd/auth/whoami.go: its ATTRIBUTE/VALUE table), as AKS answers them for the local
 // admin credentials `az aks get-credentials` gives (CN=masterclient, O=system:masters).
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {execa} from 'execa';
+import {kubectlVersion} from '../../helpers/kubectl.js';
 import {TestPractice} from '../../helpers/practice.js';
 
 const practice = new TestPractice({homePrefix: 'cilium-lab-conformance-kubectl-', speed: 'instant', track: 'k8s'});
@@ -56,6 +58,43 @@ describe('kubectl auth (conformance table)', () => {
 		const result = await run('kubectl', ['get', 'selfsubjectaccessreviews']);
 		expect(result.stderr).toMatch(/^Error from server \(MethodNotAllowed\): the server does not allow this method on the requested resource/);
 		expect(result.code).toBe(1);
+	});
+});
+
+describe('kubectl auth across the kubectl versions on this machine (conformance table)', () => {
+	const versioned = async (version: string, args: string[]) => {
+		const result = await execa(kubectlVersion(version), args, {env: practice.env, reject: false, timeout: 30_000});
+		return {code: result.exitCode, stdout: result.stdout, stderr: result.stderr};
+	};
+
+	it('kubectl 1.32 and 1.33 send the reviews as protobuf: can-i and whoami still answer — typed clients, kubernetes.proto authorization/v1', async () => {
+		for (const version of ['1.32', '1.33']) {
+			expect((await versioned(version, ['auth', 'can-i', 'create', 'pods'])).stdout).toBe('yes');
+			expect((await versioned(version, ['auth', 'whoami'])).stdout).toBe('ATTRIBUTE   VALUE\nUsername    masterclient\nGroups      [system:masters system:authenticated]');
+		}
+	});
+
+	it('kubectl 1.27 asks only v1alpha1/v1beta1 SelfSubjectReview, which a 1.30 API server does not serve — whoami.go notEnabledErr; pkg/controlplane/instance.go betaAPIGroupVersionsDisabledByDefault', async () => {
+		const result = await versioned('1.27', ['auth', 'whoami']);
+		expect(result.stderr).toBe('error: the selfsubjectreviews API is not enabled in the cluster\nenable APISelfSubjectReview feature gate and authentication.k8s.io/v1alpha1 or authentication.k8s.io/v1beta1 API');
+		expect(result.code).toBe(1);
+	});
+
+	it('auth can-i --list: the bootstrap roles of system:masters and system:authenticated, as kubectl prints a SelfSubjectRulesReview — cani.go printStatus, bootstrappolicy/policy.go', async () => {
+		const result = await run('kubectl', ['auth', 'can-i', '--list']);
+		const rows = result.stdout.split('\n');
+		expect(rows[0]).toBe('Resources                                       Non-Resource URLs   Resource Names   Verbs');
+		expect(rows.slice(1, 6)).toEqual([
+			'*.*                                             []                  []               [*]',
+			'                                                [*]                 []               [*]',
+			'selfsubjectreviews.authentication.k8s.io        []                  []               [create]',
+			'selfsubjectaccessreviews.authorization.k8s.io   []                  []               [create]',
+			'selfsubjectrulesreviews.authorization.k8s.io    []                  []               [create]',
+		]);
+		// system:discovery and system:public-info-viewer both list /healthz: kubectl prints both rules.
+		expect(rows.filter(row => row.includes('[/healthz]'))).toHaveLength(2);
+		expect(rows).toHaveLength(22);
+		expect((await versioned('1.33', ['auth', 'can-i', '--list', '-n', 'kube-system'])).stdout.split('\n')).toHaveLength(22);
 	});
 });
 
