@@ -12,6 +12,7 @@ import {parseFieldSelector, parseLabelSelectorOrBadRequest} from './selectors.js
 import type {ChangeRecord, PracticeStore, WriteOptions} from './store.js';
 import {buildTable, type IncludeObject} from './tables.js';
 import {decodeKubernetesProtobuf, PROTOBUF_MEDIA_TYPE} from './protobuf/decode.js';
+import {metricsAvailable, nodeMetrics, podMetrics} from './metrics.js';
 import {OPENAPI_V2_PROTOBUF_CONTENT_TYPE, openApiV2Protobuf, wantsOpenApiV2Protobuf} from './protobuf/openapi-v2.js';
 import {handlePodAttach, handlePodExec, handlePodLog, handlePodPortForward, respondUpgradeRequired} from './streams/index.js';
 
@@ -557,6 +558,39 @@ export function createApiHandler(options: ApiServerOptions): ApiHandler {
 		await handler({request: req, socket: upgrade.socket, head: upgrade.head, pod, query, ctx});
 	}
 
+	/** metrics.k8s.io/v1beta1 (metrics.ts): computed from the pods and nodes at each read; 503 from the aggregator without metrics-server. */
+	function handleMetrics(res: ServerResponse, route: Route, query: URLSearchParams, method: string) {
+		if (method !== 'GET' || query.get('watch') === 'true' || query.get('watch') === '1' || route.subresource) {
+			throw new StatusError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+		}
+		const podType = registry.byKind('v1', 'Pod')!;
+		const allPods = store.listStored(podType, {});
+		if (!metricsAvailable(allPods)) {
+			// kube-aggregator's proxy answers an unavailable APIService in plain text; client-go then words it
+			// "the server is currently unable to handle the request (get nodes.metrics.k8s.io)".
+			res.writeHead(503, {'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff'});
+			res.end('service unavailable\n');
+			return;
+		}
+		const nodes = route.type.kind === 'NodeMetrics';
+		const source = {
+			now: now(),
+			pods: nodes ? allPods : store.listStored(podType, {namespace: route.namespace, labelSelector: query.get('labelSelector') ?? undefined, fieldSelector: route.name ? undefined : query.get('fieldSelector') ?? undefined}),
+			nodes: nodes ? store.listStored(registry.byKind('v1', 'Node')!, {labelSelector: query.get('labelSelector') ?? undefined}) : [],
+		};
+		const items = (nodes ? nodeMetrics(source) : podMetrics(source)).filter(item => !route.name || item.metadata.name === route.name);
+		if (route.name) {
+			// metrics-server pkg/api/pod.go and node.go Get: the lister's NotFound for an object that does not exist, the
+			// metrics resource's (named namespace/name for a pod) for one that has no metrics yet.
+			const exists = nodes ? source.nodes.some(node => node.metadata.name === route.name) : source.pods.some(pod => pod.metadata.name === route.name);
+			if (!exists) throw new StatusError(404, 'NotFound', `${nodes ? 'nodes' : 'pods'} "${route.name}" not found`, {name: route.name, kind: nodes ? 'nodes' : 'pods'});
+			const shownName = nodes ? route.name : `${route.namespace}/${route.name}`;
+			if (items.length === 0) throw new StatusError(404, 'NotFound', `${route.type.resource}.metrics.k8s.io "${shownName}" not found`, {name: shownName, group: 'metrics.k8s.io', kind: route.type.resource});
+			return send(res, 200, items[0]);
+		}
+		send(res, 200, {kind: `${route.type.kind}List`, apiVersion: 'metrics.k8s.io/v1beta1', metadata: {}, items});
+	}
+
 	async function route(req: IncomingMessage, res: ServerResponse | undefined, upgrade?: {socket: Duplex; head: Buffer}): Promise<void> {
 		const url = new URL(req.url ?? '/', 'https://localhost');
 		const path = url.pathname.replace(/\/+$/, '') || '/';
@@ -630,6 +664,7 @@ export function createApiHandler(options: ApiServerOptions): ApiHandler {
 			if (!allowed) throw notFoundPath();
 		}
 		const watching = query.get('watch') === 'true' || query.get('watch') === '1';
+		if (type.group === 'metrics.k8s.io') return handleMetrics(res, found, query, method);
 		const methodNotAllowed = () => new StatusError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
 		// A kind with only some verbs (the reviews: create) refuses the others as the API server's REST storage does.
 		const verb = !name ? {GET: watching ? 'watch' : 'list', POST: 'create'}[method ?? ''] : {GET: watching ? 'watch' : 'get', PUT: 'update', PATCH: 'patch', DELETE: 'delete'}[method ?? ''];
