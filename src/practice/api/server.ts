@@ -558,6 +558,53 @@ export function createApiHandler(options: ApiServerOptions): ApiHandler {
 		await handler({request: req, socket: upgrade.socket, head: upgrade.head, pod, query, ctx});
 	}
 
+	/**
+	 * pods/{name}/ephemeralcontainers (k8s.io/kubernetes pkg/registry/core/pod/storage EphemeralContainersREST; what
+	 * `kubectl debug` patches): reads the pod, writes only spec.ephemeralContainers, and only by adding to it
+	 * (pkg/apis/core/validation ValidatePodEphemeralContainersUpdate; names unique among all the pod's containers).
+	 */
+	async function handleEphemeralContainers(req: IncomingMessage, res: ServerResponse, route: Route, query: URLSearchParams, method: string) {
+		const existing = store.getStored(route.type, route.namespace, route.name!);
+		if (!existing) throw new StatusError(404, 'NotFound', `pods "${route.name}" not found`, {name: route.name, kind: 'pods'});
+		if (method === 'GET') return respondObject(req, res, 200, route.type, existing, query);
+		if (method !== 'PATCH' && method !== 'PUT') throw new StatusError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+		const contentType = mediaType(req);
+		const body = parseBody(await readBody(req), contentType === 'application/json-patch+json' || contentType === 'application/merge-patch+json' || contentType === 'application/strategic-merge-patch+json' ? 'application/json' : contentType);
+		let patched: unknown;
+		if (method === 'PUT') patched = body;
+		else if (contentType === 'application/json-patch+json') patched = jsonPatch(structuredClone(existing), body);
+		else if (contentType === 'application/merge-patch+json') patched = mergePatch(structuredClone(existing), body);
+		else if (contentType === 'application/strategic-merge-patch+json') patched = strategicMergePatch(structuredClone(existing), body);
+		else throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json`);
+		if (!isObject(patched)) throw new StatusError(400, 'BadRequest', 'the body of the request must be a JSON object');
+		type Ephemeral = Record<string, unknown> & {name?: string; image?: string};
+		const spec = (existing.spec ?? {}) as {containers?: Ephemeral[]; initContainers?: Ephemeral[]; ephemeralContainers?: Ephemeral[]};
+		const wanted = (((patched.spec as Record<string, unknown> | undefined)?.ephemeralContainers) ?? []) as Ephemeral[];
+		const before = spec.ephemeralContainers ?? [];
+		const invalid = (causes: Array<{field: string; message: string}>) =>
+			new StatusError(422, 'Invalid', `Pod "${existing.metadata.name}" is invalid: ${causes.map(cause => `${cause.field}: ${cause.message}`).join(', ')}`, {name: existing.metadata.name, kind: 'Pod', causes: causes.map(cause => ({reason: 'FieldValueInvalid', ...cause}))});
+		const causes: Array<{field: string; message: string}> = [];
+		const withDefaults = wanted.map(container => {
+			if (before.some(old => old.name === container.name)) return container;
+			const image = String(container.image ?? '');
+			return {terminationMessagePath: '/dev/termination-log', terminationMessagePolicy: 'File', imagePullPolicy: /:latest$|^[^:@]*$/.test(image.split('/').pop() ?? '') ? 'Always' : 'IfNotPresent', resources: {}, ...container};
+		});
+		for (const old of before) {
+			const now = withDefaults.find(container => container.name === old.name);
+			if (!now) causes.push({field: 'spec.ephemeralContainers', message: `Forbidden: existing ephemeral containers "${old.name}" may not be removed`});
+			else if (JSON.stringify(now) !== JSON.stringify(old)) causes.push({field: 'spec.ephemeralContainers', message: `Forbidden: existing ephemeral containers "${old.name}" may not be changed`});
+		}
+		const others = new Set([...(spec.containers ?? []), ...(spec.initContainers ?? [])].map(container => container.name));
+		withDefaults.forEach((container, index) => {
+			if (!container.name) causes.push({field: `spec.ephemeralContainers[${index}].name`, message: 'Required value'});
+			else if (others.has(container.name) || withDefaults.findIndex(candidate => candidate.name === container.name) !== index) causes.push({field: `spec.ephemeralContainers[${index}].name`, message: `Duplicate value: "${container.name}"`});
+			if (!container.image) causes.push({field: `spec.ephemeralContainers[${index}].image`, message: 'Required value'});
+		});
+		if (causes.length > 0) throw invalid(causes);
+		const updated = store.updateObject({...existing, spec: {...(existing.spec as Record<string, unknown>), ephemeralContainers: withDefaults}} as KubeObject, writeOptions(query, []));
+		respondObject(req, res, 200, route.type, updated, query);
+	}
+
 	/** metrics.k8s.io/v1beta1 (metrics.ts): computed from the pods and nodes at each read; 503 from the aggregator without metrics-server. */
 	function handleMetrics(res: ServerResponse, route: Route, query: URLSearchParams, method: string) {
 		if (method !== 'GET' || query.get('watch') === 'true' || query.get('watch') === '1' || route.subresource) {
@@ -657,6 +704,7 @@ export function createApiHandler(options: ApiServerOptions): ApiHandler {
 			return send(res, 200, found.discovery);
 		}
 		const {type, name, subresource} = found;
+		if (subresource === 'ephemeralcontainers' && type.group === '' && type.kind === 'Pod' && name) return handleEphemeralContainers(req, res, found, query, method);
 		if (subresource) {
 			const streamSubresources = type.group === '' && type.kind === 'Pod' ? ['exec', 'attach', 'portforward', 'log'] : [];
 			if (streamSubresources.includes(subresource)) return handleStream(req, res, undefined, found, query);

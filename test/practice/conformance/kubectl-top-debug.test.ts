@@ -4,6 +4,9 @@
 // pkg/apiserver/handler_proxy.go: an APIService without a ready backend answers 503 "service unavailable", which
 // client-go words "the server is currently unable to handle the request (get nodes.metrics.k8s.io)"). kubectl's own
 // printing: k8s.io/kubectl pkg/cmd/top/top_node.go, top_pod.go, pkg/metricsutil/metrics_printer.go.
+// And `kubectl debug` with ephemeral containers: kubectl pkg/cmd/debug/debug.go (debugByEphemeralContainer: a strategic
+// merge patch of pods/{name}/ephemeralcontainers, then a wait for the container to run, then attach), the API
+// server's EphemeralContainersREST and ValidatePodEphemeralContainersUpdate, the kubelet starting it once.
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {TestPractice} from '../../helpers/practice.js';
 
@@ -16,6 +19,7 @@ beforeAll(async () => {
 
 afterAll(() => practice.stop());
 
+const targeting = 'Targeting container "web". If you don\'t see processes from this container it may be because the container runtime doesn\'t support this feature.';
 const millicores = (text: string) => Number(/^(\d+)m$/.exec(text)?.[1] ?? Number.NaN);
 const mebibytes = (text: string) => Number(/^(\d+)Mi$/.exec(text)?.[1] ?? Number.NaN);
 
@@ -99,6 +103,35 @@ describe('kubectl top (conformance table)', () => {
 			const missing = await run('kubectl', ['top', 'pod', 'nope']);
 			expect(missing.stderr).toBe('Error from server (NotFound): pods "nope" not found');
 			expect(missing.code).toBe(1);
+		});
+			it('debug --target: the ephemeral container is added, started, and the one kubectl panicked on works — debug.go', async () => {
+			expect((await run('kubectl', ['run', 'web', '--image=nginx:1.27'])).code).toBe(0);
+			expect((await run('kubectl', ['wait', '--for=condition=Ready', 'pod/web', '--timeout=30s'])).code).toBe(0);
+			const result = await run('kubectl', ['debug', 'web', '--image=busybox:1.36', '--target=web', '-c', 'probe']);
+			// debug.go prints this notice on its standard output.
+			expect(result.stdout).toBe(targeting);
+			expect(result.code).toBe(0);
+			const spec = JSON.parse((await run('kubectl', ['get', 'pod', 'web', '-o', 'jsonpath={.spec.ephemeralContainers[0]}'])).stdout) as Record<string, unknown>;
+			expect(spec).toEqual({name: 'probe', image: 'busybox:1.36', targetContainerName: 'web', resources: {}, terminationMessagePath: '/dev/termination-log', terminationMessagePolicy: 'File', imagePullPolicy: 'IfNotPresent'});
+			// Without -i, busybox's default sh has no stdin and exits at once; an ephemeral container is never restarted.
+			const state = JSON.parse((await run('kubectl', ['get', 'pod', 'web', '-o', 'jsonpath={.status.ephemeralContainerStatuses[0].state}'])).stdout) as {terminated?: {exitCode: number; reason: string}};
+			expect(state.terminated).toMatchObject({exitCode: 0, reason: 'Completed'});
+		});
+
+		it('debug -i: the shell in the debug container runs busybox\'s programs with the pod\'s network, and its exit ends it', async () => {
+			const result = await run('kubectl', ['debug', '-i', 'web', '--image=busybox:1.36', '--target=web', '-c', 'shell'], {input: 'nslookup google.com >/dev/null && echo resolved; echo $HOSTNAME\nexit 0\n'});
+			expect(result.stdout).toBe(`${targeting}\nresolved\nweb`);
+			expect(result.code).toBe(0);
+			const state = JSON.parse((await run('kubectl', ['get', 'pod', 'web', '-o', 'jsonpath={.status.ephemeralContainerStatuses[?(@.name=="shell")].state}'])).stdout) as {terminated?: {exitCode: number}};
+			expect(state.terminated?.exitCode).toBe(0);
+			const events = (await run('kubectl', ['get', 'events', '--field-selector', 'involvedObject.name=web', '-o', 'jsonpath={range .items[*]}{.reason} {.message}{"\\n"}{end}'])).stdout;
+			expect(events).toContain('Started Started container shell');
+		});
+
+		it('ephemeral containers are only added: a name the pod already uses is refused — ValidatePodEphemeralContainersUpdate', async () => {
+			const result = await run('kubectl', ['debug', 'web', '--image=busybox:1.36', '-c', 'web']);
+			expect(result.stderr).toMatch(/Pod "web" is invalid: spec\.ephemeralContainers\[2\]\.name: Duplicate value: "web"/);
+			expect(result.code).toBe(1);
 		});
 	});
 });
