@@ -246,6 +246,47 @@ function nodeMatches(node: KubeObject, template: PodTemplate | undefined): boole
 	return Object.entries(selector).every(([key, value]) => labels[key] === value);
 }
 
+/**
+ * The DaemonSet controller's history (k8s.io/kubernetes pkg/controller/daemon/update.go constructHistory, snapshot,
+ * cleanupHistory): a ControllerRevision `<name>-<hash>` per template, its data the patch kubectl's rollback applies
+ * (`{"spec":{"template":{…,"$patch":"replace"}}}`), the DaemonSet's annotations (change-cause), revision numbers; a
+ * template seen before (a rollback) takes the next revision; beyond revisionHistoryLimit (10) the oldest go.
+ */
+function reconcileDaemonSetHistory(ctx: PracticeContext, daemonSet: KubeObject, hash: string): void {
+	const template = workloadSpec(daemonSet).template ?? {};
+	const revisions = listView(ctx.store, 'apps/v1', 'ControllerRevision').filter(revision => revision.metadata.namespace === daemonSet.metadata.namespace && ownedBy(revision, daemonSet));
+	const templateOf = (revision: KubeObject) => {
+		const stored = structuredClone(((revision as {data?: {spec?: {template?: PodTemplate & {$patch?: string}}}}).data?.spec?.template) ?? {});
+		delete stored.$patch;
+		return stored;
+	};
+	const numberOf = (revision: KubeObject) => Number((revision as {revision?: number}).revision ?? 0);
+	const max = Math.max(0, ...revisions.map(numberOf));
+	let current = revisions.find(revision => equalIgnoreHash(templateOf(revision), template));
+	if (!current) {
+		current = tryCreate(ctx, {
+			apiVersion: 'apps/v1',
+			kind: 'ControllerRevision',
+			metadata: {
+				name: `${daemonSet.metadata.name}-${hash}`,
+				namespace: daemonSet.metadata.namespace,
+				labels: {...template.metadata?.labels, 'controller-revision-hash': hash},
+				...(daemonSet.metadata.annotations ? {annotations: {...daemonSet.metadata.annotations}} : {}),
+				ownerReferences: [controllerReference(daemonSet)],
+			},
+			data: {spec: {template: {...structuredClone(template), $patch: 'replace'}}},
+			revision: max + 1,
+		} as KubeObject);
+	} else if (numberOf(current) < max) {
+		current = modify(ctx.store, current, draft => {
+			(draft as {revision?: number}).revision = max + 1;
+		}) ?? current;
+	}
+	const limit = Number((daemonSet.spec as {revisionHistoryLimit?: number}).revisionHistoryLimit ?? 10);
+	const old = revisions.filter(revision => revision.metadata.name !== current?.metadata.name).sort((a, b) => numberOf(a) - numberOf(b));
+	for (const revision of old.slice(0, Math.max(0, old.length - limit))) ctx.store.delete('apps/v1', 'ControllerRevision', revision.metadata.namespace, revision.metadata.name);
+}
+
 /** One pod per matching node for each DaemonSet, replaced when the template changes, with the status `rollout status` reads. */
 export function reconcileDaemonSets(ctx: PracticeContext, pods: readonly KubeObject[]): void {
 	const nodes = listView(ctx.store, 'v1', 'Node');
@@ -253,6 +294,7 @@ export function reconcileDaemonSets(ctx: PracticeContext, pods: readonly KubeObj
 		if (isTerminating(daemonSet)) continue;
 		const spec = workloadSpec(daemonSet);
 		const hash = templateHash(spec.template);
+		reconcileDaemonSetHistory(ctx, daemonSet, hash);
 		const eligible = nodes.filter(node => nodeMatches(node, spec.template));
 		const owned = pods.filter(pod => pod.metadata.namespace === daemonSet.metadata.namespace && ownedBy(pod, daemonSet));
 		const live = owned.filter(pod => !isTerminating(pod));

@@ -145,3 +145,32 @@ describe('kubectl rollout history/undo (conformance table)', () => {
 		expect(result.code).toBe(1);
 	});
 });
+
+// DaemonSets keep their history in ControllerRevisions (k8s.io/kubernetes pkg/controller/daemon/update.go
+// constructHistory/snapshot: data = the patch kubectl's DaemonSetRollbacker applies, annotations copied from the
+// DaemonSet); kubectl reads them (pkg/polymorphichelpers/history.go DaemonSetHistoryViewer, rollback.go).
+describe('kubectl rollout history/undo of a DaemonSet (conformance table)', () => {
+	const daemonSet = {
+		apiVersion: 'apps/v1',
+		kind: 'DaemonSet',
+		metadata: {name: 'agent', namespace: 'rollout'},
+		spec: {selector: {matchLabels: {app: 'agent'}}, template: {metadata: {labels: {app: 'agent'}}, spec: {containers: [{name: 'agent', image: 'busybox:1.36', command: ['sleep', 'infinity']}]}}},
+	};
+
+	it('a revision per template, change-cause from the DaemonSet\'s annotation — snapshot, history.go', async () => {
+		expect((await run('kubectl', ['apply', '-f', '-'], {input: JSON.stringify(daemonSet)})).code).toBe(0);
+		await waitFor(async () => (await run('kubectl', ['-n', 'rollout', 'get', 'controllerrevisions', '-o', 'name'])).stdout.includes('controllerrevision.apps/agent-'));
+		expect((await run('kubectl', ['-n', 'rollout', 'annotate', 'ds/agent', 'kubernetes.io/change-cause=busybox 1.37'])).code).toBe(0);
+		expect((await run('kubectl', ['-n', 'rollout', 'set', 'image', 'ds/agent', 'agent=busybox:1.37'])).code).toBe(0);
+		await waitFor(async () => (await run('kubectl', ['-n', 'rollout', 'rollout', 'history', 'ds/agent'])).stdout.includes('busybox 1.37'));
+		expect((await run('kubectl', ['-n', 'rollout', 'rollout', 'history', 'ds/agent'])).stdout).toBe('daemonset.apps/agent \nREVISION  CHANGE-CAUSE\n1         <none>\n2         busybox 1.37\n');
+	});
+
+	it('undo applies the previous revision\'s template; that revision becomes 3 — DaemonSetRollbacker, constructHistory', async () => {
+		expect((await run('kubectl', ['-n', 'rollout', 'rollout', 'undo', 'ds/agent'])).stdout).toBe('daemonset.apps/agent rolled back');
+		expect((await run('kubectl', ['-n', 'rollout', 'get', 'ds', 'agent', '-o', 'jsonpath={.spec.template.spec.containers[0].image}'])).stdout).toBe('busybox:1.36');
+		await waitFor(async () => (await run('kubectl', ['-n', 'rollout', 'rollout', 'history', 'ds/agent'])).stdout.includes('3 '));
+		expect((await run('kubectl', ['-n', 'rollout', 'rollout', 'history', 'ds/agent'])).stdout).toBe('daemonset.apps/agent \nREVISION  CHANGE-CAUSE\n2         busybox 1.37\n3         <none>\n');
+	});
+});
+
