@@ -128,6 +128,10 @@ export const BUILTIN_TYPES: ResourceType[] = [
 	// Reviews: created and answered, never stored (server.ts answerReview).
 	builtin('authentication.k8s.io/v1', 'SelfSubjectReview', 'selfsubjectreviews', {namespaced: false, verbs: ['create']}),
 	builtin('authorization.k8s.io/v1', 'SelfSubjectAccessReview', 'selfsubjectaccessreviews', {namespaced: false, verbs: ['create']}),
+	builtin('authorization.k8s.io/v1', 'SelfSubjectRulesReview', 'selfsubjectrulesreviews', {namespaced: false, verbs: ['create']}),
+	// metrics-server's aggregated API, computed on each read (metrics.ts).
+	builtin('metrics.k8s.io/v1beta1', 'NodeMetrics', 'nodes', {namespaced: false, verbs: ['get', 'list']}),
+	builtin('metrics.k8s.io/v1beta1', 'PodMetrics', 'pods', {verbs: ['get', 'list']}),
 ];
 
 /** The order groups appear in discovery, as a 1.30 API server lists them. */

@@ -12,6 +12,7 @@ import {parseFieldSelector, parseLabelSelectorOrBadRequest} from './selectors.js
 import type {ChangeRecord, PracticeStore, WriteOptions} from './store.js';
 import {buildTable, type IncludeObject} from './tables.js';
 import {decodeKubernetesProtobuf, PROTOBUF_MEDIA_TYPE} from './protobuf/decode.js';
+import {metricsAvailable, nodeMetrics, podMetrics} from './metrics.js';
 import {OPENAPI_V2_PROTOBUF_CONTENT_TYPE, openApiV2Protobuf, wantsOpenApiV2Protobuf} from './protobuf/openapi-v2.js';
 import {handlePodAttach, handlePodExec, handlePodLog, handlePodPortForward, respondUpgradeRequired} from './streams/index.js';
 
@@ -375,7 +376,27 @@ export function createApiHandler(options: ApiServerOptions): ApiHandler {
 	}
 
 	/**
-	 * SelfSubjectReview and SelfSubjectAccessReview are answered, not stored. The practice cluster's one user is AKS's
+	 * What the RBAC rule resolver lists for system:masters + system:authenticated (`kubectl auth can-i --list`): the
+	 * bootstrap ClusterRoles bound to those groups, in binding-name order (k8s.io/kubernetes
+	 * plugin/pkg/auth/authorizer/rbac/bootstrappolicy/policy.go: cluster-admin, system:basic-user, system:discovery,
+	 * system:public-info-viewer). kubectl sorts and prints them.
+	 */
+	const mastersRules = {
+		resourceRules: [
+			{verbs: ['*'], apiGroups: ['*'], resources: ['*']},
+			{verbs: ['create'], apiGroups: ['authentication.k8s.io'], resources: ['selfsubjectreviews']},
+			{verbs: ['create'], apiGroups: ['authorization.k8s.io'], resources: ['selfsubjectaccessreviews', 'selfsubjectrulesreviews']},
+		],
+		nonResourceRules: [
+			{verbs: ['*'], nonResourceURLs: ['*']},
+			{verbs: ['get'], nonResourceURLs: ['/livez', '/readyz', '/healthz', '/version', '/version/', '/api', '/api/*', '/apis', '/apis/*', '/openapi', '/openapi/*']},
+			{verbs: ['get'], nonResourceURLs: ['/livez', '/readyz', '/healthz', '/version', '/version/']},
+		],
+		incomplete: false,
+	};
+
+	/**
+	 * SelfSubjectReview, SelfSubjectAccessReview and SelfSubjectRulesReview are answered, not stored. The practice cluster's one user is AKS's
 	 * local admin: the client certificate az aks get-credentials gives (CN=masterclient, O=system:masters), which every
 	 * authorizer allows (system:masters is the privileged group).
 	 */
@@ -383,6 +404,7 @@ export function createApiHandler(options: ApiServerOptions): ApiHandler {
 		const metadata = {creationTimestamp: new Date().toISOString().replace(/\.\d+Z$/, 'Z')};
 		if (type.kind === 'SelfSubjectReview') return {...object, metadata, status: {userInfo: {username: 'masterclient', groups: ['system:masters', 'system:authenticated']}}} as unknown as KubeObject;
 		if (type.kind === 'SelfSubjectAccessReview') return {...object, metadata, status: {allowed: true}} as unknown as KubeObject;
+		if (type.kind === 'SelfSubjectRulesReview') return {...object, metadata, status: mastersRules} as unknown as KubeObject;
 		return undefined;
 	}
 
@@ -536,6 +558,86 @@ export function createApiHandler(options: ApiServerOptions): ApiHandler {
 		await handler({request: req, socket: upgrade.socket, head: upgrade.head, pod, query, ctx});
 	}
 
+	/**
+	 * pods/{name}/ephemeralcontainers (k8s.io/kubernetes pkg/registry/core/pod/storage EphemeralContainersREST; what
+	 * `kubectl debug` patches): reads the pod, writes only spec.ephemeralContainers, and only by adding to it
+	 * (pkg/apis/core/validation ValidatePodEphemeralContainersUpdate; names unique among all the pod's containers).
+	 */
+	async function handleEphemeralContainers(req: IncomingMessage, res: ServerResponse, route: Route, query: URLSearchParams, method: string) {
+		const existing = store.getStored(route.type, route.namespace, route.name!);
+		if (!existing) throw new StatusError(404, 'NotFound', `pods "${route.name}" not found`, {name: route.name, kind: 'pods'});
+		if (method === 'GET') return respondObject(req, res, 200, route.type, existing, query);
+		if (method !== 'PATCH' && method !== 'PUT') throw new StatusError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+		const contentType = mediaType(req);
+		const body = parseBody(await readBody(req), contentType === 'application/json-patch+json' || contentType === 'application/merge-patch+json' || contentType === 'application/strategic-merge-patch+json' ? 'application/json' : contentType);
+		let patched: unknown;
+		if (method === 'PUT') patched = body;
+		else if (contentType === 'application/json-patch+json') patched = jsonPatch(structuredClone(existing), body);
+		else if (contentType === 'application/merge-patch+json') patched = mergePatch(structuredClone(existing), body);
+		else if (contentType === 'application/strategic-merge-patch+json') patched = strategicMergePatch(structuredClone(existing), body);
+		else throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json`);
+		if (!isObject(patched)) throw new StatusError(400, 'BadRequest', 'the body of the request must be a JSON object');
+		type Ephemeral = Record<string, unknown> & {name?: string; image?: string};
+		const spec = (existing.spec ?? {}) as {containers?: Ephemeral[]; initContainers?: Ephemeral[]; ephemeralContainers?: Ephemeral[]};
+		const wanted = (((patched.spec as Record<string, unknown> | undefined)?.ephemeralContainers) ?? []) as Ephemeral[];
+		const before = spec.ephemeralContainers ?? [];
+		const invalid = (causes: Array<{field: string; message: string}>) =>
+			new StatusError(422, 'Invalid', `Pod "${existing.metadata.name}" is invalid: ${causes.map(cause => `${cause.field}: ${cause.message}`).join(', ')}`, {name: existing.metadata.name, kind: 'Pod', causes: causes.map(cause => ({reason: 'FieldValueInvalid', ...cause}))});
+		const causes: Array<{field: string; message: string}> = [];
+		const withDefaults = wanted.map(container => {
+			if (before.some(old => old.name === container.name)) return container;
+			const image = String(container.image ?? '');
+			return {terminationMessagePath: '/dev/termination-log', terminationMessagePolicy: 'File', imagePullPolicy: /:latest$|^[^:@]*$/.test(image.split('/').pop() ?? '') ? 'Always' : 'IfNotPresent', resources: {}, ...container};
+		});
+		for (const old of before) {
+			const now = withDefaults.find(container => container.name === old.name);
+			if (!now) causes.push({field: 'spec.ephemeralContainers', message: `Forbidden: existing ephemeral containers "${old.name}" may not be removed`});
+			else if (JSON.stringify(now) !== JSON.stringify(old)) causes.push({field: 'spec.ephemeralContainers', message: `Forbidden: existing ephemeral containers "${old.name}" may not be changed`});
+		}
+		const others = new Set([...(spec.containers ?? []), ...(spec.initContainers ?? [])].map(container => container.name));
+		withDefaults.forEach((container, index) => {
+			if (!container.name) causes.push({field: `spec.ephemeralContainers[${index}].name`, message: 'Required value'});
+			else if (others.has(container.name) || withDefaults.findIndex(candidate => candidate.name === container.name) !== index) causes.push({field: `spec.ephemeralContainers[${index}].name`, message: `Duplicate value: "${container.name}"`});
+			if (!container.image) causes.push({field: `spec.ephemeralContainers[${index}].image`, message: 'Required value'});
+		});
+		if (causes.length > 0) throw invalid(causes);
+		const updated = store.updateObject({...existing, spec: {...(existing.spec as Record<string, unknown>), ephemeralContainers: withDefaults}} as KubeObject, writeOptions(query, []));
+		respondObject(req, res, 200, route.type, updated, query);
+	}
+
+	/** metrics.k8s.io/v1beta1 (metrics.ts): computed from the pods and nodes at each read; 503 from the aggregator without metrics-server. */
+	function handleMetrics(res: ServerResponse, route: Route, query: URLSearchParams, method: string) {
+		if (method !== 'GET' || query.get('watch') === 'true' || query.get('watch') === '1' || route.subresource) {
+			throw new StatusError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+		}
+		const podType = registry.byKind('v1', 'Pod')!;
+		const allPods = store.listStored(podType, {});
+		if (!metricsAvailable(allPods)) {
+			// kube-aggregator's proxy answers an unavailable APIService in plain text; client-go then words it
+			// "the server is currently unable to handle the request (get nodes.metrics.k8s.io)".
+			res.writeHead(503, {'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff'});
+			res.end('service unavailable\n');
+			return;
+		}
+		const nodes = route.type.kind === 'NodeMetrics';
+		const source = {
+			now: now(),
+			pods: nodes ? allPods : store.listStored(podType, {namespace: route.namespace, labelSelector: query.get('labelSelector') ?? undefined, fieldSelector: route.name ? undefined : query.get('fieldSelector') ?? undefined}),
+			nodes: nodes ? store.listStored(registry.byKind('v1', 'Node')!, {labelSelector: query.get('labelSelector') ?? undefined}) : [],
+		};
+		const items = (nodes ? nodeMetrics(source) : podMetrics(source)).filter(item => !route.name || item.metadata.name === route.name);
+		if (route.name) {
+			// metrics-server pkg/api/pod.go and node.go Get: the lister's NotFound for an object that does not exist, the
+			// metrics resource's (named namespace/name for a pod) for one that has no metrics yet.
+			const exists = nodes ? source.nodes.some(node => node.metadata.name === route.name) : source.pods.some(pod => pod.metadata.name === route.name);
+			if (!exists) throw new StatusError(404, 'NotFound', `${nodes ? 'nodes' : 'pods'} "${route.name}" not found`, {name: route.name, kind: nodes ? 'nodes' : 'pods'});
+			const shownName = nodes ? route.name : `${route.namespace}/${route.name}`;
+			if (items.length === 0) throw new StatusError(404, 'NotFound', `${route.type.resource}.metrics.k8s.io "${shownName}" not found`, {name: shownName, group: 'metrics.k8s.io', kind: route.type.resource});
+			return send(res, 200, items[0]);
+		}
+		send(res, 200, {kind: `${route.type.kind}List`, apiVersion: 'metrics.k8s.io/v1beta1', metadata: {}, items});
+	}
+
 	async function route(req: IncomingMessage, res: ServerResponse | undefined, upgrade?: {socket: Duplex; head: Buffer}): Promise<void> {
 		const url = new URL(req.url ?? '/', 'https://localhost');
 		const path = url.pathname.replace(/\/+$/, '') || '/';
@@ -602,6 +704,7 @@ export function createApiHandler(options: ApiServerOptions): ApiHandler {
 			return send(res, 200, found.discovery);
 		}
 		const {type, name, subresource} = found;
+		if (subresource === 'ephemeralcontainers' && type.group === '' && type.kind === 'Pod' && name) return handleEphemeralContainers(req, res, found, query, method);
 		if (subresource) {
 			const streamSubresources = type.group === '' && type.kind === 'Pod' ? ['exec', 'attach', 'portforward', 'log'] : [];
 			if (streamSubresources.includes(subresource)) return handleStream(req, res, undefined, found, query);
@@ -609,6 +712,7 @@ export function createApiHandler(options: ApiServerOptions): ApiHandler {
 			if (!allowed) throw notFoundPath();
 		}
 		const watching = query.get('watch') === 'true' || query.get('watch') === '1';
+		if (type.group === 'metrics.k8s.io') return handleMetrics(res, found, query, method);
 		const methodNotAllowed = () => new StatusError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
 		// A kind with only some verbs (the reviews: create) refuses the others as the API server's REST storage does.
 		const verb = !name ? {GET: watching ? 'watch' : 'list', POST: 'create'}[method ?? ''] : {GET: watching ? 'watch' : 'get', PUT: 'update', PATCH: 'patch', DELETE: 'delete'}[method ?? ''];

@@ -2,6 +2,7 @@
 // objects the real templates produce with their real names and labels (cilium-semantics §5), the version's images
 // and NOTES. Workloads carry enough of a pod template
 // (selector, labels, image, hostNetwork, tolerations, ports) for the controllers to run them.
+import {stringify as stringifyYaml} from 'yaml';
 import type {KubeObject} from '../types.js';
 import {mergeValues, isTrue, getPath, ValuesError, type Values} from './helm-values.js';
 import type {CrdFeatures} from './cilium-crds.js';
@@ -67,7 +68,7 @@ const partOf = {'app.kubernetes.io/part-of': 'cilium'};
 const tolerateEverything = [{operator: 'Exists'}];
 
 function meta(name: string, namespace: string | undefined, labels: Record<string, string>, extra: Record<string, unknown> = {}) {
-	return {name, ...(namespace ? {namespace} : {}), labels, ...extra};
+	return {name, ...(namespace ? {namespace} : {}), ...(Object.keys(labels).length > 0 ? {labels} : {}), ...extra};
 }
 
 function workloadTemplate(
@@ -410,12 +411,6 @@ export function renderCiliumChart(userValues: Values, namespace: string, version
 		);
 	}
 
-	// Stamp the labels Helm's own tooling relies on.
-	for (const object of objects) {
-		object.metadata.labels = {...object.metadata.labels, 'app.kubernetes.io/managed-by': 'Helm'};
-		object.metadata.annotations = {...object.metadata.annotations, 'meta.helm.sh/release-name': 'cilium', 'meta.helm.sh/release-namespace': namespace};
-	}
-
 	return {
 		objects,
 		notes: notesFor(values, version),
@@ -463,4 +458,73 @@ function notesFor(values: Values, version: string): string {
 	}
 	const warningText = behaviour.notesWarningsBlock && warnings.length > 0 ? `\n\nWARNINGS:\n${warnings.join('\n')}` : '';
 	return `You have successfully installed ${what}.${warningText}\n\nYour release version is ${version}.\n\nFor any further help, visit https://docs.cilium.io/en/v${minorOf(version)}/gettinghelp\n`;
+}
+
+/** The component folder each object's template lives in (install/kubernetes/cilium/templates of the 1.16 chart). */
+const templateFolderOf: Record<string, string> = {
+	cilium: 'cilium-agent',
+	'cilium-envoy': 'cilium-envoy',
+	'cilium-envoy-config': 'cilium-envoy',
+	'cilium-operator': 'cilium-operator',
+	'cilium-node-init': 'cilium-nodeinit',
+	'hubble-relay': 'hubble-relay',
+	'hubble-relay-config': 'hubble-relay',
+	'hubble-ui': 'hubble-ui',
+	'hubble-ui-nginx': 'hubble-ui',
+};
+
+const templateFileOfKind: Record<string, string> = {
+	ServiceAccount: 'serviceaccount.yaml',
+	ClusterRole: 'clusterrole.yaml',
+	ClusterRoleBinding: 'clusterrolebinding.yaml',
+	ConfigMap: 'configmap.yaml',
+	DaemonSet: 'daemonset.yaml',
+	Deployment: 'deployment.yaml',
+	Service: 'service.yaml',
+};
+
+/** The chart file an object comes from, as helm names it in a manifest's `# Source:` line. */
+export function chartTemplatePath(object: KubeObject): string {
+	const special: Record<string, string> = {
+		'ConfigMap/cilium-config': 'cilium-configmap.yaml',
+		'Secret/cilium-ca': 'cilium-ca-secret.yaml',
+		'Secret/hubble-server-certs': 'hubble/tls-helm/server-secret.yaml',
+		'Secret/hubble-relay-client-certs': 'hubble/tls-helm/relay-client-secret.yaml',
+		'Service/hubble-peer': 'hubble/peer-service.yaml',
+	};
+	const key = `${object.kind}/${object.metadata.name}`;
+	const file = special[key] ?? `${templateFolderOf[object.metadata.name] ?? object.metadata.name}/${templateFileOfKind[object.kind] ?? `${object.kind.toLowerCase()}.yaml`}`;
+	return `cilium/templates/${file}`;
+}
+
+/** `repository:tag@digest` split as values.yaml writes an image (`useDigest: true`). */
+function imageValues(reference: string): Values {
+	const [name, digest] = reference.split('@');
+	const colon = name!.lastIndexOf(':');
+	return {repository: name!.slice(0, colon), tag: name!.slice(colon + 1), digest: digest ?? '', useDigest: Boolean(digest), pullPolicy: 'IfNotPresent'};
+}
+
+/**
+ * What `helm show values cilium/cilium --version V` prints in the practice cluster: the values the simulated chart
+ * reads, with that version's images under the keys values.yaml gives them (image, envoy.image, operator.image,
+ * hubble.relay.image, hubble.ui.frontend/backend.image, nodeinit.image). The real values.yaml has several hundred
+ * more keys with their comments; the header says so rather than pass this off as the whole file.
+ */
+export function chartValuesText(version: string): string {
+	const release = ciliumRelease(version);
+	if (!release) throw new ValuesError(`the practice cluster does not simulate the cilium chart ${version}`);
+	const images = release.images;
+	const operator = imageValues(images.operatorGeneric);
+	const azure = imageValues(images.operatorAzure);
+	const versioned: Values = {
+		image: imageValues(images.agent),
+		envoy: {image: imageValues(images.envoy)},
+		operator: {image: {repository: 'quay.io/cilium/operator', tag: operator.tag, genericDigest: operator.digest, azureDigest: azure.digest, useDigest: true, pullPolicy: 'IfNotPresent', suffix: ''}},
+		hubble: {relay: {image: imageValues(images.relay)}, ui: {frontend: {image: imageValues(images.ui)}, backend: {image: imageValues(images.uiBackend)}}},
+		nodeinit: {image: imageValues(images.nodeInit)},
+	};
+	const header =
+		`# cilium/cilium ${release.version}: the values the cilium-lab practice cluster's chart model reads, with their defaults.\n` +
+		'# The real values.yaml of this chart has several hundred more keys (and their comments); those are not simulated.\n';
+	return header + stringifyYaml(mergeValues(ciliumChartDefaults, versioned), {indentSeq: false});
 }

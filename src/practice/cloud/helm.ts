@@ -9,7 +9,7 @@ import {StatusError, type HostTool, type KubeObject, type PracticeContext, type 
 import {ArgsError, listOption, parseArgs, stringOption, flagOption, parseGoDuration, type OptionSpecs} from './args.js';
 import {ansicDate} from './text.js';
 import {applySet, ValuesError, type Values, mergeValues} from './helm-values.js';
-import {renderCiliumChart, computedValues} from './cilium-chart.js';
+import {renderCiliumChart, computedValues, chartTemplatePath, chartValuesText} from './cilium-chart.js';
 import {CILIUM_RELEASES} from '../versions.js';
 import {kubeAccess} from './kube-access.js';
 import {cobraKnows, cobraUnknownCommand, HELM_ROOT} from './cobra.js';
@@ -45,7 +45,7 @@ export interface ReleaseRecord {
 	name: string;
 	namespace: string;
 	version: number;
-	status: 'deployed' | 'superseded' | 'failed' | 'uninstalling' | 'pending-install' | 'pending-upgrade';
+	status: 'deployed' | 'superseded' | 'failed' | 'uninstalling' | 'pending-install' | 'pending-upgrade' | 'pending-rollback';
 	description: string;
 	firstDeployed: number;
 	lastDeployed: number;
@@ -137,8 +137,41 @@ function saveRelease(ctx: PracticeContext, release: ReleaseRecord): void {
 
 // --- applying manifests ---------------------------------------------------------------------
 
+/** pkg/releaseutil/kind_sorter.go InstallOrder (helm v3.16.3): the order a release's manifest lists its objects in. */
+const installOrder = [
+	'PriorityClass', 'Namespace', 'NetworkPolicy', 'ResourceQuota', 'LimitRange', 'PodSecurityPolicy', 'PodDisruptionBudget', 'ServiceAccount', 'Secret', 'SecretList',
+	'ConfigMap', 'StorageClass', 'PersistentVolume', 'PersistentVolumeClaim', 'CustomResourceDefinition', 'ClusterRole', 'ClusterRoleList', 'ClusterRoleBinding',
+	'ClusterRoleBindingList', 'Role', 'RoleList', 'RoleBinding', 'RoleBindingList', 'Service', 'DaemonSet', 'Pod', 'ReplicationController', 'ReplicaSet', 'Deployment',
+	'HorizontalPodAutoscaler', 'StatefulSet', 'Job', 'CronJob', 'IngressClass', 'Ingress', 'APIService',
+];
+
+/**
+ * The rendered manifest as helm keeps it in the release (pkg/action/action.go renderResources): each template's
+ * output as `---\n# Source: <chart path>\n<yaml>`, sorted by kind in install order (sortManifestsByKind), then by
+ * template path. Without the labels and annotations helm adds only when it applies the objects.
+ */
 function manifestOf(objects: KubeObject[]): string {
-	return objects.map(object => `---\n# Source: cilium/templates/${object.kind.toLowerCase()}-${object.metadata.name}.yaml\n${toYaml(object)}`).join('');
+	const rank = (kind: string) => {
+		const index = installOrder.indexOf(kind);
+		return index === -1 ? installOrder.length : index;
+	};
+	return objects
+		.map(object => ({object, source: chartTemplatePath(object)}))
+		.sort((a, b) => rank(a.object.kind) - rank(b.object.kind) || a.source.localeCompare(b.source))
+		.map(({object, source}) => `---\n# Source: ${source}\n${toYaml(object, {aliasDuplicateObjects: false})}`)
+		.join('');
+}
+
+/** pkg/action/validate.go setMetadataVisitor: what helm adds to every object it applies for a release. */
+function stampForRelease(object: KubeObject, releaseName: string, releaseNamespace: string): KubeObject {
+	return {
+		...object,
+		metadata: {
+			...object.metadata,
+			labels: {...object.metadata.labels, 'app.kubernetes.io/managed-by': 'Helm'},
+			annotations: {...object.metadata.annotations, 'meta.helm.sh/release-name': releaseName, 'meta.helm.sh/release-namespace': releaseNamespace},
+		},
+	};
 }
 
 function objectsOfManifest(manifest: string): KubeObject[] {
@@ -155,7 +188,8 @@ function objectKey(object: KubeObject): string {
 }
 
 /** Creates or updates every object, then deletes those of the previous manifest that are gone. */
-function reconcile(ctx: PracticeContext, objects: KubeObject[], previousManifest: string | undefined): void {
+function reconcile(ctx: PracticeContext, release: {name: string; namespace: string}, rendered: KubeObject[], previousManifest: string | undefined): void {
+	const objects = rendered.map(object => stampForRelease(object, release.name, release.namespace));
 	for (const object of objects) {
 		const existing = ctx.store.get(object.apiVersion, object.kind, object.metadata.namespace, object.metadata.name);
 		if (existing && (object.kind === 'DaemonSet' || object.kind === 'Deployment')) {
@@ -334,7 +368,7 @@ function commitRelease(
 		manifest: manifestOf(input.rendered.objects),
 		notes: input.rendered.notes,
 	};
-	reconcile(ctx, input.rendered.objects, input.current?.manifest);
+	reconcile(ctx, release, input.rendered.objects, input.current?.manifest);
 	ensureCiliumOperatorSimulation(ctx);
 	if (input.current) saveRelease(ctx, {...input.current, status: 'superseded'});
 	saveRelease(ctx, release);
@@ -416,6 +450,161 @@ async function installOrUpgrade(run: HelmRun, argv: string[], mode: 'install' | 
 	}
 	if (!installing) run.out(`Release "${releaseName}" has been upgraded. Happy Helming!`);
 	run.out(releaseSummary(release));
+	return 0;
+}
+
+/** cmd/helm/rollback.go + pkg/action/rollback.go (helm v3.16.3): a new revision with the target revision's chart, values and manifest. */
+async function rollback(run: HelmRun, argv: string[]): Promise<number> {
+	const parsed = parseArgs(
+		argv,
+		{
+			...globalOptions,
+			dryRun: {names: ['--dry-run'], type: 'flag', boolean: true},
+			wait: {names: ['--wait'], type: 'flag', boolean: true},
+			timeout: {names: ['--timeout'], type: 'value'},
+			force: {names: ['--force'], type: 'flag', boolean: true},
+			noHooks: {names: ['--no-hooks'], type: 'flag', boolean: true},
+			recreatePods: {names: ['--recreate-pods'], type: 'flag', boolean: true},
+			cleanupOnFail: {names: ['--cleanup-on-fail'], type: 'flag', boolean: true},
+			historyMax: {names: ['--history-max'], type: 'value'},
+		},
+		'pflag',
+	);
+	const [name, revisionText, ...extra] = parsed.positionals;
+	if (!name) throw new HelmFailure(`"helm rollback" requires at least 1 argument\n\nUsage:  helm rollback <RELEASE> [REVISION] [flags]`);
+	let wanted = 0;
+	if (revisionText !== undefined) {
+		if (!/^[+-]?\d+$/.test(revisionText)) throw new HelmFailure(`could not convert revision to a number: strconv.Atoi: parsing "${revisionText}": invalid syntax`);
+		wanted = Number(revisionText);
+	}
+	if (extra.length > 0) throw new HelmFailure(`the practice cluster's helm rollback takes <RELEASE> [REVISION], got ${parsed.positionals.length} arguments`);
+	requireCluster(run, '');
+	const namespace = stringOption(parsed, 'namespace') ?? 'default';
+	if (wanted < 0) throw new HelmFailure('invalid release revision');
+	const history = listReleases(run.ctx, namespace, name);
+	const current = history.at(-1);
+	if (!current) throw new HelmFailure('release: not found');
+	const previousVersion = wanted === 0 ? current.version - 1 : wanted;
+	const previous = history.find(release => release.version === previousVersion);
+	if (!previous) throw new HelmFailure(`release has no ${previousVersion} version`);
+	if (flagOption(parsed, 'dryRun')) {
+		run.out('Rollback was a success! Happy Helming!');
+		return 0;
+	}
+	const target: ReleaseRecord = {
+		...previous,
+		version: current.version + 1,
+		status: 'pending-rollback',
+		firstDeployed: current.firstDeployed,
+		lastDeployed: run.ctx.clock.now(),
+		description: `Rollback to ${previousVersion}`,
+	};
+	saveRelease(run.ctx, target);
+	reconcile(run.ctx, target, objectsOfManifest(target.manifest), current.manifest);
+	ensureCiliumOperatorSimulation(run.ctx);
+	if (flagOption(parsed, 'wait')) {
+		const timeoutText = stringOption(parsed, 'timeout') ?? '5m0s';
+		const timeout = parseGoDuration(timeoutText);
+		if (timeout === undefined) throw new HelmFailure(`invalid argument "${timeoutText}" for "--timeout" flag: time: invalid duration "${timeoutText}"`);
+		if (!(await waitForReady(run.ctx, objectsOfManifest(target.manifest), timeout, run.io.signal))) {
+			saveRelease(run.ctx, {...target, status: 'failed', description: `Release "${name}" failed: context deadline exceeded`});
+			saveRelease(run.ctx, {...current, status: 'superseded'});
+			throw new HelmFailure(`release ${name} failed: context deadline exceeded`);
+		}
+	}
+	// "Supersede all previous deployments, see issue #2941."
+	for (const release of history) if (release.status === 'deployed') saveRelease(run.ctx, {...release, status: 'superseded'});
+	saveRelease(run.ctx, {...target, status: 'deployed'});
+	run.out('Rollback was a success! Happy Helming!');
+	return 0;
+}
+
+/** The release a `helm get` subcommand asks for: the newest, or `--revision N`. */
+function releaseToGet(run: HelmRun, parsed: ReturnType<typeof parseArgs>, command: string): ReleaseRecord {
+	const [name, ...extra] = parsed.positionals;
+	if (!name || extra.length > 0) throw new HelmFailure(`"helm get ${command}" requires 1 argument\n\nUsage:  helm get ${command} RELEASE_NAME [flags]`);
+	requireCluster(run, '');
+	const releases = listReleases(run.ctx, stringOption(parsed, 'namespace') ?? 'default', name);
+	const revisionText = stringOption(parsed, 'revision');
+	const revision = revisionText === undefined ? 0 : Number(revisionText);
+	if (revisionText !== undefined && !Number.isInteger(revision)) throw new HelmFailure(`invalid argument "${revisionText}" for "--revision" flag: strconv.ParseInt: parsing "${revisionText}": invalid syntax`);
+	// pkg/action/get.go: revision 0 is the newest.
+	const release = revision === 0 ? releases.at(-1) : releases.find(candidate => candidate.version === revision);
+	if (!release) throw new HelmFailure('release: not found');
+	return release;
+}
+
+/** cmd/helm/get_manifest.go: `fmt.Fprintln(out, res.Manifest)`. */
+function getManifest(run: HelmRun, argv: string[]): number {
+	const release = releaseToGet(run, parseArgs(argv, {...globalOptions, revision: {names: ['--revision'], type: 'value'}}, 'pflag'), 'manifest');
+	run.out(release.manifest);
+	return 0;
+}
+
+/** cmd/helm/get_notes.go: `NOTES:` and the notes, when there are any. */
+function getNotes(run: HelmRun, argv: string[]): number {
+	const release = releaseToGet(run, parseArgs(argv, {...globalOptions, revision: {names: ['--revision'], type: 'value'}}, 'pflag'), 'notes');
+	if (release.notes.length > 0) run.out(`NOTES:\n${release.notes}`);
+	return 0;
+}
+
+/** cmd/helm/show.go `helm show values CHART [--version V]`: the chart's values (see chartValuesText for what is left out). */
+function show(run: HelmRun, argv: string[]): number {
+	const [sub, rest] = splitCommand(argv);
+	if (sub !== 'values') return notSimulated(run.io, 'helm', `show ${sub ?? ''}`.trim());
+	const parsed = parseArgs(rest, {...globalOptions, version: {names: ['--version'], type: 'value'}, jsonpath: {names: ['--jsonpath'], type: 'value'}, devel: {names: ['--devel'], type: 'flag', boolean: true}}, 'pflag');
+	if (parsed.positionals.length !== 1) throw new HelmFailure(`"helm show values" requires 1 argument\n\nUsage:  helm show values [CHART] [flags]`);
+	if (stringOption(parsed, 'jsonpath') !== undefined) return notSimulated(run.io, 'helm', 'show values --jsonpath');
+	const entry = resolveChart(run, parsed.positionals[0]!, stringOption(parsed, 'version'), '');
+	run.io.stdout.write(chartValuesText(entry.version));
+	return 0;
+}
+
+/** cmd/helm/template.go: renders the chart as an install would (release name "release-name" without NAME), prints the manifest. */
+function template(run: HelmRun, argv: string[]): number {
+	const parsed = parseArgs(
+		argv,
+		{
+			...installOptions,
+			showOnly: {names: ['--show-only', '-s'], type: 'list'},
+			includeCrds: {names: ['--include-crds'], type: 'flag', boolean: true},
+			skipTests: {names: ['--skip-tests'], type: 'flag', boolean: true},
+			kubeVersion: {names: ['--kube-version'], type: 'value'},
+			validate: {names: ['--validate'], type: 'flag', boolean: true},
+			isUpgrade: {names: ['--is-upgrade'], type: 'flag', boolean: true},
+			outputDir: {names: ['--output-dir'], type: 'value'},
+		},
+		'pflag',
+	);
+	if (parsed.positionals.length === 0) throw new HelmFailure(`"helm template" requires at least 1 argument\n\nUsage:  helm template [NAME] [CHART] [flags]`);
+	if (parsed.positionals.length > 2) throw new HelmFailure(`expected at most two arguments, unexpected arguments: ${parsed.positionals.slice(2).join(', ')}`);
+	if (stringOption(parsed, 'outputDir') !== undefined) return notSimulated(run.io, 'helm', 'template --output-dir');
+	const chart = parsed.positionals.at(-1)!;
+	const namespace = stringOption(parsed, 'namespace') ?? 'default';
+	const entry = resolveChart(run, chart, stringOption(parsed, 'version'), '');
+	const userValues = userValuesFrom(run, parsed, {});
+	let rendered;
+	try {
+		rendered = renderCiliumChart(userValues, namespace, entry.version);
+	} catch (error) {
+		if (error instanceof ValuesError) throw new HelmFailure(error.message);
+		throw error;
+	}
+	// The chart keeps no CRDs in crds/ (the operator registers them), so --include-crds adds nothing.
+	const manifest = manifestOf(rendered.objects).trim();
+	const showOnly = listOption(parsed, 'showOnly');
+	if (showOnly.length === 0) {
+		run.out(manifest);
+		return 0;
+	}
+	const documents = manifest.split(/^---\n/m).filter(Boolean).map(document => document.trimEnd());
+	for (const wantedPath of showOnly) {
+		// The path inside the chart, matched as filepath.Match does (* and ? within a path segment).
+		const pattern = new RegExp(`^${wantedPath.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}$`);
+		const matching = documents.filter(document => pattern.test(/^# Source: [^/]+\/(.+)$/m.exec(document)?.[1] ?? ''));
+		if (matching.length === 0) throw new HelmFailure(`could not find template ${wantedPath} in chart`);
+		for (const document of matching) run.out(`---\n${document}`);
+	}
 	return 0;
 }
 
@@ -516,7 +705,11 @@ function status(run: HelmRun, argv: string[]): number {
 	const [name] = parsed.positionals;
 	if (!name) throw new HelmFailure(`"helm status" requires 1 argument\n\nUsage:  helm status RELEASE_NAME [flags]`);
 	requireCluster(run, '');
-	const release = listReleases(run.ctx, stringOption(parsed, 'namespace') ?? 'default', name).at(-1);
+	const releases = listReleases(run.ctx, stringOption(parsed, 'namespace') ?? 'default', name);
+	const revisionText = stringOption(parsed, 'revision');
+	if (revisionText !== undefined && !/^[+-]?\d+$/.test(revisionText)) throw new HelmFailure(`invalid argument "${revisionText}" for "--revision" flag: strconv.ParseInt: parsing "${revisionText}": invalid syntax`);
+	const revision = Number(revisionText ?? 0);
+	const release = revision === 0 ? releases.at(-1) : releases.find(candidate => candidate.version === revision);
 	if (!release) throw new HelmFailure('release: not found');
 	run.out(releaseSummary(release));
 	return 0;
@@ -631,10 +824,19 @@ export const helm: HostTool = async (argv, io, ctx) => {
 			{
 				const [sub, subRest] = splitCommand(rest);
 				if (sub === 'values') return getValues(run, subRest);
+				if (sub === 'manifest') return getManifest(run, subRest);
+				if (sub === 'notes') return getNotes(run, subRest);
 				return notSimulated(io, 'helm', `get ${sub ?? ''}`.trim());
 			}
 			case 'status':
 				return status(run, rest);
+			case 'rollback':
+				return await rollback(run, rest);
+			case 'show':
+			case 'inspect':
+				return show(run, rest);
+			case 'template':
+				return template(run, rest);
 			case 'repo':
 				return repo(run, rest);
 			case 'search':
@@ -648,7 +850,7 @@ export const helm: HostTool = async (argv, io, ctx) => {
 				return 0;
 			}
 			case undefined:
-				err('The Kubernetes package manager (simulated by the cilium-lab practice cluster: repo, search repo, install, upgrade, uninstall, list, history, get values, status)');
+				err('The Kubernetes package manager (simulated by the cilium-lab practice cluster: repo, search repo, install, upgrade, rollback, uninstall, list, history, get values|manifest|notes, status, show values, template)');
 				return 1;
 			default:
 				return cobraKnows(HELM_ROOT, command) ? notSimulated(io, 'helm', command) : cobraUnknownCommand(io, HELM_ROOT, command);

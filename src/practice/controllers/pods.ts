@@ -223,6 +223,7 @@ export class PodLifecycle {
 				continue;
 			}
 			const phase = podStatus(pod).phase;
+			if (phase === 'Running') this.startEphemeralContainers(pod);
 			if (phase === 'Running' || phase === 'Succeeded' || phase === 'Failed') continue;
 			const node = nodeByName.get(spec.nodeName);
 			if (!node) continue;
@@ -412,6 +413,55 @@ export class PodLifecycle {
 			this.inFlight.delete(uid);
 			this.onProgress();
 		}
+	}
+
+	/**
+	 * The kubelet's start of the ephemeral containers `kubectl debug` adds to a running pod (pkg/kubelet/kuberuntime
+	 * kuberuntime_manager.go computePodActions: each ephemeral container without a status is started once and never
+	 * restarted): the image pulled (or ErrImagePull), Created and Started, and its status in
+	 * ephemeralContainerStatuses. A shell with stdin (`kubectl debug -i`) waits for `kubectl attach`; a default shell
+	 * without stdin exits at once (Completed). Other commands that would run to completion are not simulated in an
+	 * ephemeral container: they end at once with exit code 126 and a message that says so.
+	 */
+	private startEphemeralContainers(pod: KubeObject): void {
+		const spec = podSpec(pod) as ReturnType<typeof podSpec> & {ephemeralContainers?: Array<Container & {stdin?: boolean; targetContainerName?: string}>};
+		const started = new Set(((podStatus(pod).ephemeralContainerStatuses as Array<{name: string}> | undefined) ?? []).map(status => status.name));
+		const pending = (spec.ephemeralContainers ?? []).filter(container => !started.has(container.name));
+		if (pending.length === 0) return;
+		const {store, clock} = this.ctx;
+		const at = rfc3339(clock.now());
+		const statuses: Array<Record<string, unknown>> = [];
+		for (const container of pending) {
+			const image = container.image ?? '';
+			const lookup = lookupImage(image);
+			store.recordEvent(pod, 'Normal', 'Pulling', `Pulling image "${image}"`, kubeletEventSource);
+			const base = {name: container.name, image, imageID: '', containerID: '', ready: false, restartCount: 0, lastState: {}};
+			if (!lookup.ok) {
+				store.recordEvent(pod, 'Warning', 'Failed', `Failed to pull image "${image}": ${lookup.message}`, kubeletEventSource);
+				store.recordEvent(pod, 'Warning', 'Failed', 'Error: ErrImagePull', kubeletEventSource);
+				statuses.push({...base, state: {waiting: {reason: 'ErrImagePull', message: lookup.message}}});
+				continue;
+			}
+			const pullSeconds = (podStartTimings.pull / 1000).toFixed(3);
+			store.recordEvent(pod, 'Normal', 'Pulled', `Successfully pulled image "${image}" in ${pullSeconds}s (${pullSeconds}s including waiting). Image size: 2160406 bytes.`, kubeletEventSource);
+			store.recordEvent(pod, 'Normal', 'Created', `Created container ${container.name}`, kubeletEventSource);
+			store.recordEvent(pod, 'Normal', 'Started', `Started container ${container.name}`, kubeletEventSource);
+			const containerID = `containerd://${randomBytes(32).toString('hex')}`;
+			const running = {...base, imageID: `${lookup.reference.canonical}@sha256:${randomBytes(32).toString('hex')}`, containerID};
+			const process = containerProcess(container, lookup.model, name => findPodProgram(name, pod));
+			if (process.kind === 'server') statuses.push({...running, state: {running: {startedAt: at}}});
+			else if (process.argv.length === 1 && process.argv[0] === 'true') statuses.push({...running, state: {terminated: {exitCode: 0, reason: 'Completed', startedAt: at, finishedAt: at, containerID}}});
+			else {
+				statuses.push({...running, state: {terminated: {
+					exitCode: 126, reason: 'Error', startedAt: at, finishedAt: at, containerID,
+					message: 'the cilium-lab practice cluster runs a command in an ephemeral container only through kubectl debug -it (attach); run it from that shell',
+				}}});
+			}
+		}
+		modify(store, pod, draft => {
+			const status = (draft.status ??= {}) as Record<string, unknown>;
+			status.ephemeralContainerStatuses = [...((status.ephemeralContainerStatuses as Array<Record<string, unknown>> | undefined) ?? []), ...statuses];
+		});
 	}
 
 	/**

@@ -135,6 +135,7 @@ export function bootstrapObjects(record: ClusterRecord, now: string): KubeObject
 		}
 	);
 	objects.push(...systemObjects({platform: record.platform ?? 'aks', cni: record.cni ?? 'none', dataplane: record.dataplane, kubernetesVersion: record.kubernetesVersion}));
+	objects.push(...metricsServerObjects());
 	nodeNames(record.name, record.nodeCount).forEach((name, index) => objects.push(node(name, index, record, now)));
 	return objects;
 }
@@ -213,4 +214,51 @@ export function createLifecycle(hooks: LifecycleHooks): ClusterLifecycle & {reco
 			return kubeconfigText({contextName, port, caPem: hooks.caPem, token: hooks.token});
 		},
 	};
+}
+
+/**
+ * AKS's metrics-server add-on (always on): its Deployment and Service in kube-system and the APIService that puts
+ * metrics.k8s.io/v1beta1 behind it (kubernetes-sigs/metrics-server manifests/base). The API itself is served by the
+ * practice API server (api/metrics.ts) while a metrics-server pod is Ready.
+ */
+function metricsServerObjects(): KubeObject[] {
+	const labels = {'k8s-app': 'metrics-server'};
+	return [
+		{
+			apiVersion: 'apps/v1',
+			kind: 'Deployment',
+			metadata: {name: 'metrics-server', namespace: 'kube-system', labels: {...labels, 'kubernetes.io/cluster-service': 'true', 'addonmanager.kubernetes.io/mode': 'Reconcile'}},
+			spec: {
+				replicas: 2,
+				selector: {matchLabels: labels},
+				template: {
+					metadata: {labels},
+					spec: {
+						priorityClassName: 'system-cluster-critical',
+						serviceAccountName: 'metrics-server',
+						containers: [
+							{
+								name: 'metrics-server',
+								image: 'mcr.microsoft.com/oss/kubernetes/metrics-server:v0.7.2',
+								args: ['--kubelet-insecure-tls', '--kubelet-preferred-address-types=InternalIP', '--cert-dir=/tmp', '--secure-port=4443', '--metric-resolution=15s'],
+								ports: [{name: 'https', containerPort: 4443, protocol: 'TCP'}],
+							},
+						],
+					},
+				},
+			},
+		},
+		{
+			apiVersion: 'v1',
+			kind: 'Service',
+			metadata: {name: 'metrics-server', namespace: 'kube-system', labels: {...labels, 'kubernetes.io/cluster-service': 'true', 'kubernetes.io/name': 'Metrics-server'}},
+			spec: {type: 'ClusterIP', selector: labels, ports: [{name: 'https', port: 443, protocol: 'TCP', targetPort: 'https'}]},
+		},
+		{
+			apiVersion: 'apiregistration.k8s.io/v1',
+			kind: 'APIService',
+			metadata: {name: 'v1beta1.metrics.k8s.io', labels},
+			spec: {service: {name: 'metrics-server', namespace: 'kube-system', port: 443}, group: 'metrics.k8s.io', version: 'v1beta1', insecureSkipTLSVerify: true, groupPriorityMinimum: 100, versionPriority: 100},
+		},
+	];
 }

@@ -255,6 +255,26 @@ message PodDisruptionBudgetStatus {
 // rbac/v1
 message Role { optional ObjectMeta metadata = 1; repeated PolicyRule rules = 2; }
 message PolicyRule { repeated string verbs = 1; repeated string apiGroups = 2; repeated string resources = 3; repeated string resourceNames = 4; repeated string nonResourceURLs = 5; }
+
+// authentication/v1 (kubectl auth whoami) and authorization/v1 (kubectl auth can-i, can-i --list): the reviews kubectl
+// 1.32.5+ sends as protobuf. The selector attributes of ResourceAttributes (8, 9) are alpha and kubectl leaves them out.
+// Go writes the (empty) status too; the server fills it in.
+message SelfSubjectReview { optional ObjectMeta metadata = 1; optional SelfSubjectReviewStatus status = 2; }
+message SelfSubjectReviewStatus { optional UserInfo userInfo = 1; }
+message UserInfo { optional string username = 1; optional string uid = 2; repeated string groups = 3; }
+message SelfSubjectAccessReview { optional ObjectMeta metadata = 1; optional SelfSubjectAccessReviewSpec spec = 2; optional SubjectAccessReviewStatus status = 3; }
+message SubjectAccessReviewStatus { optional bool allowed = 1; optional string reason = 2; optional string evaluationError = 3; optional bool denied = 4; }
+message SelfSubjectAccessReviewSpec { optional ResourceAttributes resourceAttributes = 1; optional NonResourceAttributes nonResourceAttributes = 2; }
+message ResourceAttributes {
+  optional string namespace = 1; optional string verb = 2; optional string group = 3; optional string version = 4;
+  optional string resource = 5; optional string subresource = 6; optional string name = 7;
+}
+message NonResourceAttributes { optional string path = 1; optional string verb = 2; }
+message SelfSubjectRulesReview { optional ObjectMeta metadata = 1; optional SelfSubjectRulesReviewSpec spec = 2; optional SubjectRulesReviewStatus status = 3; }
+message SubjectRulesReviewStatus { repeated ResourceRule resourceRules = 1; repeated NonResourceRule nonResourceRules = 2; optional bool incomplete = 3; optional string evaluationError = 4; }
+message ResourceRule { repeated string verbs = 1; repeated string apiGroups = 2; repeated string resources = 3; repeated string resourceNames = 4; }
+message NonResourceRule { repeated string verbs = 1; repeated string nonResourceURLs = 2; }
+message SelfSubjectRulesReviewSpec { optional string namespace = 1; }
 `;
 
 /** The message each kind's body is read as, by apiVersion/kind as runtime.Unknown names it. */
@@ -272,6 +292,9 @@ export const MESSAGE_OF_KIND: Record<string, string> = {
 	'networking.k8s.io/v1/Ingress': 'Ingress',
 	'policy/v1/PodDisruptionBudget': 'PodDisruptionBudget',
 	'rbac.authorization.k8s.io/v1/Role': 'Role',
+	'authentication.k8s.io/v1/SelfSubjectReview': 'SelfSubjectReview',
+	'authorization.k8s.io/v1/SelfSubjectAccessReview': 'SelfSubjectAccessReview',
+	'authorization.k8s.io/v1/SelfSubjectRulesReview': 'SelfSubjectRulesReview',
 	'v1/DeleteOptions': 'DeleteOptions',
 	'meta.k8s.io/v1/DeleteOptions': 'DeleteOptions',
 };

@@ -3,7 +3,8 @@ import type {Duplex} from 'node:stream';
 import type {KubeObject, PracticeContext} from '../../types.js';
 import {runInContainer, type ExecChannels, type ProgramLookup} from './exec.js';
 import {channelsOverSpdy, channelsOverWebSocket, type StreamSelection} from './exec-transports.js';
-import {booleanQuery, resolveContainer, runningContainerRefusal} from './pod-access.js';
+import {booleanQuery, podContainers, podEphemeralContainers, resolveContainer, runningContainerRefusal} from './pod-access.js';
+import {lookupImage} from '../../controllers/images.js';
 import {isSpdyUpgrade} from './spdy.js';
 import {refuseUpgrade, statusBody} from './upgrade-errors.js';
 import {isWebSocketUpgrade} from './websocket.js';
@@ -63,6 +64,16 @@ function admit(upgrade: PodUpgradeRequest, selection: StreamSelection): string |
 	return resolved.container.name;
 }
 
+/**
+ * The pod as seen from one of its containers: an ephemeral container's programs are its own image's (busybox's
+ * nslookup in an nginx pod), so that container leads the list the program lookup reads. Network and identity stay the pod's.
+ */
+function podFromContainer(pod: KubeObject, container: string): KubeObject {
+	const ephemeral = podEphemeralContainers(pod).find(candidate => candidate.name === container);
+	if (!ephemeral) return pod;
+	return {...pod, spec: {...(pod.spec as Record<string, unknown>), containers: [ephemeral, ...podContainers(pod)]}};
+}
+
 /** `kubectl exec`: runs `?command=…` in the container. */
 export async function handlePodExec(upgrade: PodUpgradeRequest): Promise<void> {
 	const command = upgrade.query.getAll('command');
@@ -75,7 +86,7 @@ export async function handlePodExec(upgrade: PodUpgradeRequest): Promise<void> {
 	if (!container) return;
 	const channels = await openChannels(upgrade, selection);
 	if (!channels) return;
-	await runInContainer({pod: upgrade.pod, container, command, tty: selection.tty, ctx: upgrade.ctx, findProgram: upgrade.findProgram}, channels);
+	await runInContainer({pod: podFromContainer(upgrade.pod, container), container, command, tty: selection.tty, ctx: upgrade.ctx, findProgram: upgrade.findProgram}, channels);
 }
 
 /**
@@ -86,9 +97,11 @@ export async function handlePodAttach(upgrade: PodUpgradeRequest): Promise<void>
 	const selection = streamSelection(upgrade.query);
 	const container = admit(upgrade, selection);
 	if (!container) return;
-	const spec = (upgrade.pod.spec as {containers: Array<{name: string; image?: string; command?: string[]; args?: string[]}>}).containers
-		.find(candidate => candidate.name === container)!;
-	const command = [...(spec.command ?? []), ...(spec.args ?? [])];
+	const spec = [...podContainers(upgrade.pod), ...podEphemeralContainers(upgrade.pod)].find(candidate => candidate.name === container)!;
+	// The container's process: its command and args, else the image's ENTRYPOINT and CMD (busybox: sh).
+	const lookup = lookupImage(spec.image ?? '');
+	const image = lookup.ok ? lookup.model : {entrypoint: [], cmd: []};
+	const command = [...(spec.command ?? image.entrypoint), ...(spec.args ?? (spec.command ? [] : image.cmd))];
 	const channels = await openChannels(upgrade, selection);
 	if (!channels) return;
 	if (command.length === 0) {
@@ -96,7 +109,7 @@ export async function handlePodAttach(upgrade: PodUpgradeRequest): Promise<void>
 		await channels.finish({metadata: {}, status: 'Success'});
 		return;
 	}
-	const exitCode = await runInContainer({pod: upgrade.pod, container, command, tty: selection.tty, ctx: upgrade.ctx, findProgram: upgrade.findProgram}, channels);
+	const exitCode = await runInContainer({pod: podFromContainer(upgrade.pod, container), container, command, tty: selection.tty, ctx: upgrade.ctx, findProgram: upgrade.findProgram}, channels);
 	// Detaching leaves the process running, as it does on a real node.
 	if (exitCode !== undefined) containerExited(upgrade.ctx, upgrade.pod, container, exitCode);
 }
@@ -112,6 +125,20 @@ function containerExited(ctx: PracticeContext, pod: KubeObject, container: strin
 	const draft = structuredClone(current);
 	const restartPolicy = (draft.spec as {restartPolicy?: string}).restartPolicy ?? 'Always';
 	const status = draft.status as {phase?: string; conditions?: Array<{type: string; status: string; reason?: string}>; containerStatuses?: Array<Record<string, unknown> & {name: string; state?: Record<string, unknown>}>};
+	const ephemeral = (status as {ephemeralContainerStatuses?: Array<Record<string, unknown> & {name: string; state?: Record<string, unknown>}>}).ephemeralContainerStatuses?.find(candidate => candidate.name === container);
+	if (ephemeral) {
+		// An ephemeral container is never restarted (kuberuntime_manager.go): it stays terminated.
+		const now = new Date(ctx.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+		const startedAt = (ephemeral.state?.running as {startedAt?: string} | undefined)?.startedAt ?? now;
+		ephemeral.state = {terminated: {exitCode, reason: exitCode === 0 ? 'Completed' : 'Error', startedAt, finishedAt: now, containerID: ephemeral.containerID}};
+		delete draft.metadata.resourceVersion;
+		try {
+			ctx.store.update(draft);
+		} catch {
+			// The pod changed or went away meanwhile.
+		}
+		return;
+	}
 	const containerStatus = status.containerStatuses?.find(candidate => candidate.name === container);
 	if (!containerStatus) return;
 	const now = new Date(ctx.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');

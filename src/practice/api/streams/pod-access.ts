@@ -18,9 +18,14 @@ export function podContainers(pod: KubeObject): ContainerSpec[] {
 	return ((pod.spec as {containers?: ContainerSpec[]} | undefined)?.containers) ?? [];
 }
 
+/** The ephemeral containers `kubectl debug` added: exec and attach may name them, they are never picked by default. */
+export function podEphemeralContainers(pod: KubeObject): ContainerSpec[] {
+	return ((pod.spec as {ephemeralContainers?: ContainerSpec[]} | undefined)?.ephemeralContainers) ?? [];
+}
+
 export function containerStatus(pod: KubeObject, name: string): ContainerStatus | undefined {
-	const statuses = (pod.status as {containerStatuses?: ContainerStatus[]} | undefined)?.containerStatuses ?? [];
-	return statuses.find(status => status.name === name);
+	const status = pod.status as {containerStatuses?: ContainerStatus[]; ephemeralContainerStatuses?: ContainerStatus[]} | undefined;
+	return [...(status?.containerStatuses ?? []), ...(status?.ephemeralContainerStatuses ?? [])].find(candidate => candidate.name === name);
 }
 
 /** An API or kubelet refusal, as its code, reason and message. */
@@ -38,7 +43,7 @@ export function resolveContainer(pod: KubeObject, requested: string | null): {co
 	const containers = podContainers(pod);
 	const name = pod.metadata.name;
 	if (requested) {
-		const container = containers.find(candidate => candidate.name === requested);
+		const container = [...containers, ...podEphemeralContainers(pod)].find(candidate => candidate.name === requested);
 		if (!container) return {refusal: {code: 400, reason: 'BadRequest', message: `container ${requested} is not valid for pod ${name}`}};
 		return {container};
 	}
