@@ -306,7 +306,8 @@ const regexCache = new Map<string, RegExp | undefined>();
 function safeRegExp(pattern: string): RegExp | undefined {
 	if (!regexCache.has(pattern)) {
 		try {
-			regexCache.set(pattern, new RegExp(pattern, 'u'));
+			// The apiserver's patterns are Go (RE2) syntax: a one-letter Unicode class is written `\PC` there, `\P{C}` here.
+			regexCache.set(pattern, new RegExp(pattern.replace(/(?<!\\)((?:\\\\)*)\\([pP])([A-Z])/g, '$1\\$2{$3}'), 'u'));
 		} catch {
 			try {
 				regexCache.set(pattern, new RegExp(pattern));
