@@ -9,7 +9,7 @@
 // Run with a git directory that has the tag's commit (any clone of cilium/cilium or a fork of it):
 //   node scripts/gen-cilium-crds.mjs --git-dir /path/to/cilium/.git --commit <sha> --tag v1.16.4 --version 1.16.4
 import {execFileSync} from 'node:child_process';
-import {mkdirSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {parseArgs} from 'node:util';
@@ -62,4 +62,11 @@ const out = path.join(root, 'assets', 'crds', `${values.version}.json.gz`);
 mkdirSync(path.dirname(out), {recursive: true});
 // mtime 0 in the gzip header: the same sources give the same bytes.
 writeFileSync(out, gzipSync(JSON.stringify(data), {level: 9}));
+// The index: each release's schema version and source, so an operator that finds its CRDs already there (a daemon's
+// restart) compares labels without reading a set.
+const indexFile = path.join(root, 'assets', 'crds', 'index.json');
+const index = existsSync(indexFile) ? JSON.parse(readFileSync(indexFile, 'utf8')) : {};
+index[values.version] = {schemaVersion, source: data.source};
+const sorted = Object.fromEntries(Object.entries(index).sort(([a], [b]) => a.localeCompare(b, 'en', {numeric: true})));
+writeFileSync(indexFile, `${JSON.stringify(sorted, null, '\t')}\n`);
 process.stdout.write(`${path.relative(root, out)}: ${Object.keys(crds).length} CRDs from cilium/cilium ${values.tag} (${values.commit.slice(0, 12)}), schema version ${schemaVersion}\n`);

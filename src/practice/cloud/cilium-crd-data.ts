@@ -68,6 +68,17 @@ export function ciliumCrdSet(version?: string): CiliumCrdSet {
 	return set;
 }
 
+let schemaVersions: Record<string, {schemaVersion: string}> | undefined;
+
+/** The schema version label of the release standing for `version`, from assets/crds/index.json (without reading its set). */
+export function ciliumCrdSchemaVersion(version?: string): string {
+	schemaVersions ??= JSON.parse(fs.readFileSync(path.join(crdAssetsDir(), 'index.json'), 'utf8')) as Record<string, {schemaVersion: string}>;
+	const release = crdReleaseFor(version);
+	const entry = schemaVersions[release];
+	if (!entry) throw new Error(`assets/crds/index.json has no ${release} (scripts/gen-cilium-crds.mjs writes it)`);
+	return entry.schemaVersion;
+}
+
 /** The openAPIV3Schema of a kind in the release's CRDs (`version` of the API, e.g. v2), if it ships that kind. */
 export function ciliumCrdSchema(ciliumVersion: string | undefined, kind: string, apiVersion = 'v2'): JsonSchema | undefined {
 	for (const {crd} of Object.values(ciliumCrdSet(ciliumVersion).crds)) {

@@ -6,7 +6,7 @@
 // older one leaves a newer CRD as it is.
 import type {KubeObject, PracticeContext} from '../types.js';
 import {GUIDE_CILIUM_VERSION, versionFromImage} from '../versions.js';
-import {compareSchemaVersions} from './cilium-crd-data.js';
+import {ciliumCrdSchemaVersion, compareSchemaVersions} from './cilium-crd-data.js';
 import {ciliumCrdNames, ciliumCrdObject, CRD_SCHEMA_VERSION_LABEL, type CrdFeatures} from './cilium-crds.js';
 
 const watched = new WeakSet<object>();
@@ -24,16 +24,17 @@ function featuresFromConfig(config: KubeObject | undefined): CrdFeatures {
 }
 
 export function registerCiliumCrds(ctx: PracticeContext, features: CrdFeatures, version: string = GUIDE_CILIUM_VERSION): void {
+	// The release's CRD set is read only when a CRD is missing or older: a restart with them in place reads none.
+	const want = ciliumCrdSchemaVersion(version);
 	for (const plural of ciliumCrdNames(features, version)) {
-		const wanted = ciliumCrdObject(plural, version);
 		const existing = ctx.store.get('apiextensions.k8s.io/v1', 'CustomResourceDefinition', undefined, `${plural}.cilium.io`);
 		if (!existing) {
-			ctx.store.create(wanted);
+			ctx.store.create(ciliumCrdObject(plural, version));
 			continue;
 		}
 		const have = existing.metadata.labels?.[CRD_SCHEMA_VERSION_LABEL];
-		const want = wanted.metadata.labels![CRD_SCHEMA_VERSION_LABEL]!;
 		if (have === undefined || compareSchemaVersions(have, want) < 0) {
+			const wanted = ciliumCrdObject(plural, version);
 			ctx.store.update({...existing, metadata: {...existing.metadata, labels: {...existing.metadata.labels, [CRD_SCHEMA_VERSION_LABEL]: want}}, spec: wanted.spec});
 		}
 	}

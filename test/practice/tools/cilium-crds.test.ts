@@ -4,10 +4,12 @@
 // (CustomResourceDefinitionSchemaVersion) at v1.16.4, v1.18.0-rc.0, v1.19.4 and v1.20.0-pre.3 (the newest tags of
 // each line in the stored sources; each file's `source` says which).
 import {describe, expect, it} from 'vitest';
-import {ciliumCrdSchema, ciliumCrdSet, compareSchemaVersions, crdReleaseFor, crdSchemaCauses} from '../../../src/practice/cloud/cilium-crd-data.js';
+import {ciliumCrdSchema, ciliumCrdSchemaVersion, ciliumCrdSet, compareSchemaVersions, crdReleaseFor, crdSchemaCauses} from '../../../src/practice/cloud/cilium-crd-data.js';
 import {ciliumCrdNames, ciliumCrdObject, CRD_SCHEMA_VERSION_LABEL} from '../../../src/practice/cloud/cilium-crds.js';
 import type {JsonSchema} from '../../../src/practice/api/registry.js';
 import {CILIUM_RELEASES} from '../../../src/practice/versions.js';
+import {registerCiliumCrds} from '../../../src/practice/cloud/operator.js';
+import {createHarness, type Harness} from './harness.js';
 
 const ALL_FEATURES = {egressGateway: true, localRedirectPolicy: true, envoyConfig: true, ciliumEndpointSlice: true, bgpControlPlane: true, gatewayApi: true};
 
@@ -35,6 +37,8 @@ describe('the CRD sets', () => {
 		expect(ciliumCrdSet('1.18.12').schemaVersion).toBe('1.31.11');
 		expect(ciliumCrdSet('1.19.6').schemaVersion).toBe('1.32.6');
 		expect(ciliumCrdSet('1.20.0').schemaVersion).toBe('1.33.8');
+		// index.json (read without a set) agrees with each set.
+		for (const release of CILIUM_RELEASES) expect(ciliumCrdSchemaVersion(release.version)).toBe(ciliumCrdSet(release.version).schemaVersion);
 		expect(compareSchemaVersions('1.29.13', '1.31.11')).toBeLessThan(0);
 		expect(compareSchemaVersions('1.33.8', '1.33.8')).toBe(0);
 	});
@@ -108,5 +112,24 @@ describe('policy fields per release, from the CRD schemas', () => {
 	});
 	it('a kind the release does not ship has no schema', () => {
 		expect(crdSchemaCauses({apiVersion: 'cilium.io/v2', kind: 'CiliumExternalWorkload'}, '1.20.0')).toBeUndefined();
+	});
+});
+
+describe('the operator registering them (operator.ts, crdhelpers CreateUpdateCRD)', () => {
+	const crd = (harness: Harness, plural: string) => harness.store.get('apiextensions.k8s.io/v1', 'CustomResourceDefinition', undefined, `${plural}.cilium.io`);
+	it('creates its release\'s CRDs, leaves them alone when they are current, updates older ones, never downgrades', () => {
+		const harness = createHarness();
+		registerCiliumCrds(harness.ctx, {}, '1.16.4');
+		const first = crd(harness, 'ciliumnetworkpolicies')!;
+		expect(first.metadata.labels).toEqual({[CRD_SCHEMA_VERSION_LABEL]: '1.29.13'});
+		registerCiliumCrds(harness.ctx, {}, '1.16.4');
+		expect(crd(harness, 'ciliumnetworkpolicies')!.metadata.resourceVersion).toBe(first.metadata.resourceVersion);
+		registerCiliumCrds(harness.ctx, {}, '1.20.0');
+		const upgraded = crd(harness, 'ciliumnetworkpolicies')!;
+		expect(upgraded.metadata.labels).toEqual({[CRD_SCHEMA_VERSION_LABEL]: '1.33.8'});
+		expect(JSON.stringify(upgraded.spec)).toContain('"log"');
+		expect(crd(harness, 'ciliumexternalworkloads')).toBeDefined();
+		registerCiliumCrds(harness.ctx, {}, '1.16.4');
+		expect(crd(harness, 'ciliumnetworkpolicies')!.metadata.labels).toEqual({[CRD_SCHEMA_VERSION_LABEL]: '1.33.8'});
 	});
 });
