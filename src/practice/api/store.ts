@@ -449,9 +449,11 @@ export function createStore(options: StoreOptions = {}): PracticeStore {
 				result = {...(pruneUnknown(body, schemaWithoutMeta) as object), metadata, apiVersion: object.apiVersion, kind: object.kind} as KubeObject;
 			}
 		}
+		// A validator adds what the schema cannot say: a field the schema already refused is not named twice.
+		const refusedBySchema = new Set(causes.map((cause) => cause.field));
 		for (const validator of [...(validators.get(`${apiVersionOf(type)}/${type.kind}`) ?? []), ...(validators.get(`${type.group}/*/${type.kind}`) ?? [])]) {
 			const found = validator(result, old);
-			if (found) causes.push(...found);
+			if (found) causes.push(...found.filter((cause) => !refusedBySchema.has(cause.field)));
 		}
 		if (causes.length > 0) throw refuse(type, object.metadata.name ?? '', causes);
 		return result;

@@ -235,15 +235,23 @@ export function validateSchema(value: unknown, schema: JsonSchema, path: string,
 			else if (schema.properties && !schema['x-kubernetes-preserve-unknown-fields'] && schema.additionalProperties !== true) unknown.push(join(path, key));
 		}
 	}
+	// kube-openapi validate (schema_props.go) wording: oneOf with the count found, then the causes of the alternative
+	// that came closest when none passed; anyOf alone.
 	for (const [keyword, options] of [['oneOf', schema.oneOf], ['anyOf', schema.anyOf]] as const) {
 		if (!options) continue;
-		const passing = options.filter((option) => {
+		let passing = 0;
+		let closest: FieldCause[] | undefined;
+		for (const option of options) {
 			const inner: FieldCause[] = [];
-			validateSchema(value, {...option, type: option.type}, path, inner, []);
-			return inner.length === 0;
-		}).length;
-		if (keyword === 'oneOf' && passing !== 1) causes.push(invalid(path, value, `${path} in body must match exactly one schema in oneOf`));
-		if (keyword === 'anyOf' && passing === 0) causes.push(invalid(path, value, `${path} in body must match at least one schema in anyOf`));
+			validateSchema(value, option, path, inner, []);
+			if (inner.length === 0) passing++;
+			else if (!closest || inner.length < closest.length) closest = inner;
+		}
+		if (keyword === 'oneOf' && passing !== 1) {
+			causes.push(invalid(path, value, `${path} in body must validate one and only one schema (oneOf). ${passing === 0 ? 'Found none valid' : `Found ${passing} valid alternatives`}`));
+			if (passing === 0 && closest) causes.push(...closest);
+		}
+		if (keyword === 'anyOf' && passing === 0) causes.push(invalid(path, value, `${path} in body must validate at least one schema (anyOf)`));
 	}
 	for (const option of schema.allOf ?? []) validateSchema(value, option, path, causes, []);
 	if (schema.not) {
@@ -298,7 +306,8 @@ const regexCache = new Map<string, RegExp | undefined>();
 function safeRegExp(pattern: string): RegExp | undefined {
 	if (!regexCache.has(pattern)) {
 		try {
-			regexCache.set(pattern, new RegExp(pattern, 'u'));
+			// The apiserver's patterns are Go (RE2) syntax: a one-letter Unicode class is written `\PC` there, `\P{C}` here.
+			regexCache.set(pattern, new RegExp(pattern.replace(/(?<!\\)((?:\\\\)*)\\([pP])([A-Z])/g, '$1\\$2{$3}'), 'u'));
 		} catch {
 			try {
 				regexCache.set(pattern, new RegExp(pattern));

@@ -12,6 +12,8 @@ import type {KubeObject} from '../types.js';
 import {FqdnCache} from './dns.js';
 import {explainTraffic, type ExplainTarget, type Explanation, type Outcome} from './explain.js';
 import {validateCiliumPolicy} from './policy.js';
+import {crdReleaseFor, crdSchemaCauses} from '../cloud/cilium-crd-data.js';
+import {ciliumRelease, GUIDE_CILIUM_VERSION, minorOf} from '../versions.js';
 import {FQDN_SECTION, type PersistedFqdn} from './runtime.js';
 import {buildView, podFields, podKey, type ClusterView} from './view.js';
 
@@ -19,8 +21,10 @@ const HELP = `Usage:
   cilium-lab policy explain --from NS/POD --to HOST[:PORT]|URL [--protocol tcp|udp] [-X METHOD]
       explains against the running practice cluster (its pods, policies and FQDN caches)
   cilium-lab policy explain -f POLICY.yaml [-f …] [-n NS] [--from NS/POD] [--from-labels k=v,…] --to HOST[:PORT]
+        [--cilium-version X.Y.Z]
       explains against policy files alone, for a pod with the given labels (default: app=client in demo);
-      policies without a namespace go to -n NS, else to the pod's namespace
+      policies without a namespace go to -n NS, else to the pod's namespace. The files are checked against the
+      CRDs of --cilium-version, else $CILIUM_VERSION, else the guide's 1.16.4, and matched as that version does
 
 --to takes a host, host:port, an IP, or a URL (https://google.com → port 443). The default port is 80.
 --lang ko|en chooses the language of the explanation (default: from LC_ALL / LC_MESSAGES / LANG).
@@ -66,8 +70,12 @@ interface LoadedPolicy {
 	file: string;
 }
 
-/** Reads policy files; a schema problem is reported as file:line field: message, as the API server would refuse it. */
-export function loadPolicyFiles(files: string[], defaultNamespace: string): LoadedPolicy[] {
+/**
+ * Reads policy files; a problem is reported as file:line field: message, as the API server of a cluster running
+ * `ciliumVersion` would refuse it: that release's CRD schema (cilium-crd-data.ts), its unknown fields as kubectl's
+ * strict field validation gets them, then the checks the schema leaves to the agent.
+ */
+export function loadPolicyFiles(files: string[], defaultNamespace: string, ciliumVersion: string = GUIDE_CILIUM_VERSION): LoadedPolicy[] {
 	const loaded: LoadedPolicy[] = [];
 	const problems: string[] = [];
 	for (const file of files) {
@@ -100,26 +108,45 @@ export function loadPolicyFiles(files: string[], defaultNamespace: string): Load
 			object.metadata = {...(object.metadata ?? {}), name: object.metadata?.name ?? 'unnamed'};
 			if (object.kind !== 'CiliumClusterwideNetworkPolicy') object.metadata.namespace ??= defaultNamespace;
 			if (object.kind !== 'NetworkPolicy') {
-				for (const cause of validateCiliumPolicy(object)) {
-					const fieldPath = cause.field.split(/\.|\[|\]/).filter(Boolean).map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+				const lineOf = (field: string) => {
+					const fieldPath = field.split(/\.|\[|\]/).filter(Boolean).map((part) => (/^\d+$/.test(part) ? Number(part) : part));
 					const node = document.getIn(fieldPath, true) as {range?: [number, number, number]} | undefined;
-					const line = node?.range ? lineCounter.linePos(node.range[0]).line : documentLine;
-					problems.push(`${file}:${line} ${cause.field}: ${cause.message}`);
+					return node?.range ? lineCounter.linePos(node.range[0]).line : documentLine;
+				};
+				const schema = crdSchemaCauses(object, ciliumVersion);
+				// An unknown field's line is its key's (its value may start on the next line).
+				const keyLineOf = (field: string) => {
+					const parts = field.split(/\.|\[|\]/).filter(Boolean).map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+					const parent = document.getIn(parts.slice(0, -1), true) as {items?: Array<{key?: {value?: unknown; range?: [number, number, number]}}>} | undefined;
+					const key = parent?.items?.find((pair) => pair.key?.value === parts.at(-1))?.key;
+					return key?.range ? lineCounter.linePos(key.range[0]).line : lineOf(field);
+				};
+				for (const field of schema?.unknown ?? []) problems.push(`${file}:${keyLineOf(field)} strict decoding error: unknown field "${field}"`);
+				const refused = new Set(schema?.causes.map((cause) => cause.field));
+				for (const cause of [...(schema?.causes ?? []), ...validateCiliumPolicy(object).filter((cause) => !refused.has(cause.field))]) {
+					problems.push(`${file}:${lineOf(cause.field)} ${cause.field}: ${cause.message}`);
 				}
 			}
 			loaded.push({object, file});
 		}
 	}
-	if (problems.length > 0) throw new UserError(`the policy files would be refused:\n  ${problems.join('\n  ')}`);
+	if (problems.length > 0) throw new UserError(`the policy files would be refused by Cilium ${ciliumVersion}'s CRDs:\n  ${problems.join('\n  ')}`);
 	return loaded;
 }
 
 /** A small AKS-like cluster for -f mode: two nodes with Cilium, CoreDNS, and the pod being explained. */
-function syntheticView(policies: KubeObject[], namespace: string, podName: string, labels: Record<string, string>): ClusterView {
+function syntheticView(policies: KubeObject[], namespace: string, podName: string, labels: Record<string, string>, ciliumVersion: string): ClusterView {
 	const nodeName = 'aks-nodepool1-00000000-vmss000000';
 	const running = {phase: 'Running'};
 	const pods: KubeObject[] = [
-		{apiVersion: 'v1', kind: 'Pod', metadata: {name: 'cilium-00000', namespace: 'kube-system', labels: {'k8s-app': 'cilium'}}, spec: {nodeName, hostNetwork: true}, status: {...running, podIP: '10.224.0.4'}},
+		// The agent's image says which Cilium matches the names (toFQDNs patterns differ from 1.19: versions.ts).
+		{
+			apiVersion: 'v1',
+			kind: 'Pod',
+			metadata: {name: 'cilium-00000', namespace: 'kube-system', labels: {'k8s-app': 'cilium'}},
+			spec: {nodeName, hostNetwork: true, containers: [{name: 'cilium-agent', image: ciliumRelease(ciliumVersion)!.images.agent}]},
+			status: {...running, podIP: '10.224.0.4'},
+		},
 		{apiVersion: 'v1', kind: 'Pod', metadata: {name: 'coredns-0000000000-00000', namespace: 'kube-system', labels: {'k8s-app': 'kube-dns'}}, spec: {nodeName, containers: [{name: 'coredns', image: 'coredns', ports: [{containerPort: 53}]}]}, status: {...running, podIP: '10.244.0.10'}},
 		{apiVersion: 'v1', kind: 'Pod', metadata: {name: podName, namespace, labels}, spec: {nodeName}, status: {...running, podIP: '10.244.0.20'}},
 	];
@@ -202,6 +229,17 @@ async function clusterObjects(kubeconfig: string, lang: Lang): Promise<Parameter
 	};
 }
 
+/**
+ * The Cilium release -f mode checks against: --cilium-version, else the lab's CILIUM_VERSION (the lab's commands see
+ * its variables as environment variables), else the guide's; one the lab does not offer stands for its line's.
+ */
+function chosenCiliumVersion(flag: string | undefined): string {
+	const given = flag ?? process.env.CILIUM_VERSION;
+	if (given === undefined || given === '') return GUIDE_CILIUM_VERSION;
+	if (!minorOf(given)) throw new UserError(`policy explain: ${flag !== undefined ? '--cilium-version ' : 'CILIUM_VERSION='}${given}: expected a version such as ${GUIDE_CILIUM_VERSION}`);
+	return crdReleaseFor(given);
+}
+
 /** `policy explain ARGS`; the explanation is in --lang, else in `lang` (the CLI passes its own --lang or the locale's). */
 export async function policyExplainCommand(argv: string[], out: {write(text: string): void} = process.stdout, lang: Lang = langFromEnv()): Promise<number> {
 	const {values} = (() => {
@@ -217,6 +255,7 @@ export async function policyExplainCommand(argv: string[], out: {write(text: str
 					'from-labels': {type: 'string'},
 					namespace: {type: 'string', short: 'n'},
 					kubeconfig: {type: 'string'},
+					'cilium-version': {type: 'string'},
 					lang: {type: 'string'},
 					help: {type: 'boolean', short: 'h'},
 				},
@@ -240,9 +279,10 @@ export async function policyExplainCommand(argv: string[], out: {write(text: str
 	const target = {...parseTarget(values.to, values.protocol ?? 'tcp'), ...(values.method ? {method: values.method.toUpperCase()} : {})};
 	const [fromNamespace, fromName] = values.from?.includes('/') ? values.from.split('/', 2) : [values.namespace ?? (values.file ? 'demo' : 'default'), values.from];
 	if (values.file && values.file.length > 0) {
-		const policies = loadPolicyFiles(values.file, values.namespace ?? fromNamespace!);
+		const ciliumVersion = chosenCiliumVersion(values['cilium-version']);
+		const policies = loadPolicyFiles(values.file, values.namespace ?? fromNamespace!, ciliumVersion);
 		const labels = values['from-labels'] ? parseLabels(values['from-labels']) : {app: 'client'};
-		const view = syntheticView(policies.map((policy) => policy.object), fromNamespace!, fromName ?? 'client', labels);
+		const view = syntheticView(policies.map((policy) => policy.object), fromNamespace!, fromName ?? 'client', labels, ciliumVersion);
 		const policyList = policies.map((policy) => `${policy.object.kind} ${policy.object.metadata.namespace ? `${policy.object.metadata.namespace}/` : ''}${policy.object.metadata.name} (${policy.file})`).join(', ');
 		const labelList = Object.entries(labels).map(([key, value]) => `${key}=${value}`).join(',') || msg(lang, 'explain.no-labels');
 		out.write(`${msg(lang, 'explain.policies', {policies: policyList})}\n`);

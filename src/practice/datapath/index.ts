@@ -7,8 +7,6 @@ import {startDatapathControllers} from './controller.js';
 import {hubble} from './hubble-tool.js';
 import {validateCiliumPolicy} from './policy.js';
 import {Datapath} from './runtime.js';
-import {runningCiliumVersion} from './view.js';
-import {ciliumBehaviour} from '../versions.js';
 import {startPolicyStatus} from './policy-status.js';
 import {acnsUnsupportedPatternCauses, isAksManagedCilium} from './acns.js';
 
@@ -35,8 +33,7 @@ export function registerPolicyValidators(ctx: PracticeContext): Array<() => void
 	if (typeof store.registerValidator !== 'function') return [];
 	return ['CiliumNetworkPolicy', 'CiliumClusterwideNetworkPolicy'].map((kind) =>
 		store.registerValidator!('cilium.io/v2', kind, (object) => {
-			// The CRD schema is the installed version's: read it from the agent pods the store has now.
-			const causes = validateCiliumPolicy(object, ciliumBehaviour(runningCiliumVersion(ctx.store.list('v1', 'Pod', {namespace: 'kube-system'}))));
+			const causes = validateCiliumPolicy(object);
 			// AKS's managed Cilium refuses a bare `*` DNS pattern (acns.ts cites the AKS page).
 			if (isAksManagedCilium(ctx.store.list('apps/v1', 'DaemonSet', {namespace: 'kube-system'}))) causes.push(...acnsUnsupportedPatternCauses(object));
 			// An L7 kind the practice cluster has no proxy for is refused, and a Warning event names the rule, so

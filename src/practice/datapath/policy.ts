@@ -108,24 +108,17 @@ function policySpecs(object: Raw): Array<{spec: Raw; path: string}> {
 }
 
 /**
- * What the API server refuses in a CNP/CCNP (the CRD's OpenAPI schema): bad toFQDNs / DNS names, port and
- * protocol values, entities. Each cause carries the apiserver's wording.
+ * The CRD schema's checks of toFQDNs / DNS names, port and protocol values and entities, with the apiserver's wording,
+ * and the L7 rules the practice cluster refuses. The installed release's real schema (cilium-crd-data.ts) runs first
+ * in the API server; these name what it lets through (its port pattern is anchored only at one end) and stand alone
+ * where there is no API server.
  */
-export function validateCiliumPolicy(object: {kind?: string; spec?: unknown; specs?: unknown}, behaviour: CiliumBehaviour = ciliumBehaviour()): SchemaCause[] {
+export function validateCiliumPolicy(object: {kind?: string; spec?: unknown; specs?: unknown}): SchemaCause[] {
 	const causes: SchemaCause[] = [];
 	for (const {spec, path} of policySpecs(object as Raw)) {
 		for (const section of ['egress', 'egressDeny', 'ingress', 'ingressDeny'] as const) {
 			asArray(spec[section]).forEach((rule, ruleIndex) => {
 				const rulePath = `${path}.${section}[${ruleIndex}]`;
-				// From 1.19 the CRD keeps fromRequires/toRequires only as `Deprecated … MaxItems=0` (pkg/policy/api/ingress.go,
-				// egress.go @ v1.19.0-pre.4): any entry is refused, as the apiserver words a maxItems violation.
-				if (behaviour.requiresFieldsRemoved) {
-					const key = section.startsWith('ingress') ? 'fromRequires' : 'toRequires';
-					const entries = rule?.[key];
-					if (Array.isArray(entries) && entries.length > 0) {
-						causes.push({reason: 'FieldValueTooMany', field: `${rulePath}.${key}`, message: `Too many: ${entries.length}: must have at most 0 items`});
-					}
-				}
 				asArray(rule?.toFQDNs).forEach((selector, index) => causes.push(...validateFqdnSelectorSchema(selector, `${rulePath}.toFQDNs[${index}]`)));
 				for (const entitiesKey of ['toEntities', 'fromEntities']) {
 					asArray(rule?.[entitiesKey]).forEach((entity, index) => {

@@ -79,6 +79,49 @@ spec:
 `);
 		await expect(explain(['-f', file, '--to', 'github.com'])).rejects.toThrow(`${file}:9 spec.egress[0].toFQDNs[0].matchPattern: Invalid value: "*.git hub.com": spec.egress[0].toFQDNs[0].matchPattern in body should match '^([-a-zA-Z0-9_*]+[.]?)+$'`);
 	});
+	// The CRDs of the chosen release (assets/crds): spec.log is in crds/v2/ciliumnetworkpolicies.yaml from v1.18.0-rc.0
+	// ("policy/api: add LogConfig field"), not at v1.16.4; a 1.16.4 API server refuses it by strict field validation.
+	const logged = () =>
+		write(
+			'logged.yaml',
+			`apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata:
+  name: logged
+spec:
+  endpointSelector: {}
+  log:
+    value: audit
+  egress:
+    - toEntities: [all]
+`,
+		);
+	test('checked against the chosen Cilium\'s CRD: spec.log is unknown to 1.16.4 (the default), known to 1.20.0 (--cilium-version)', async () => {
+		const file = logged();
+		await expect(explain(['-f', file, '--to', '1.1.1.1:443'])).rejects.toThrow(`the policy files would be refused by Cilium 1.16.4's CRDs:\n  ${file}:7 strict decoding error: unknown field "spec.log"`);
+		const newer = await explain(['-f', file, '--to', '1.1.1.1:443', '--cilium-version', '1.20.0']);
+		expect(newer.code).toBe(0);
+		expect(newer.out).toContain('Verdict: ALLOWED');
+	});
+	test('CILIUM_VERSION (the lab variable) chooses the release when --cilium-version is not given; a patch not offered stands for its line', async () => {
+		const file = logged();
+		const saved = process.env.CILIUM_VERSION;
+		try {
+			process.env.CILIUM_VERSION = '1.19.5';
+			expect((await explain(['-f', file, '--to', '1.1.1.1:443'])).code).toBe(0);
+			process.env.CILIUM_VERSION = 'newest';
+			await expect(explain(['-f', file, '--to', '1.1.1.1:443'])).rejects.toThrow('CILIUM_VERSION=newest: expected a version such as 1.16.4');
+		} finally {
+			if (saved === undefined) delete process.env.CILIUM_VERSION;
+			else process.env.CILIUM_VERSION = saved;
+		}
+		await expect(explain(['-f', file, '--to', 'a.com', '--cilium-version', 'x'])).rejects.toThrow('--cilium-version x: expected a version such as 1.16.4');
+	});
+	test('a rule-less policy: stored by 1.16.4, refused from 1.18 by the spec\'s anyOf (crds/v2/ciliumnetworkpolicies.yaml @ v1.18.0-rc.0)', async () => {
+		const file = write('ruleless.yaml', 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata:\n  name: ruleless\nspec:\n  endpointSelector: {}\n');
+		expect((await explain(['-f', file, '--to', 'a.com', '--cilium-version', '1.16.4'])).out).toContain('Verdict:');
+		await expect(explain(['-f', file, '--to', 'a.com', '--cilium-version', '1.18.12'])).rejects.toThrow(`${file}:6 spec: Invalid value: "object": spec in body must validate at least one schema (anyOf)`);
+	});
 	test('in Korean with --lang ko (or the language the CLI passes), the same verdict and reasons', async () => {
 		const english = await explain(['-f', documentPolicies, '--to', 'github.com:443']);
 		const korean = await explain(['-f', documentPolicies, '--to', 'github.com:443', '--lang', 'ko']);
