@@ -4,7 +4,7 @@
 // and to peer endpoint selectors that name none; the policy labels) and api.Rule.Sanitize completes it
 // (enableDefaultDeny per direction, a port's protocol ANY when unset), marshalled in pkg/policy/api's field order.
 import type {KubeObject, PracticeContext} from '../types.js';
-import {ciliumBehaviour} from '../versions.js';
+import {ciliumBehaviour, type CiliumBehaviour} from '../versions.js';
 import {splitLabelKey} from './identity.js';
 import {compilePolicy} from './policy.js';
 import {runningCiliumVersion} from './view.js';
@@ -107,7 +107,7 @@ function ruleJson(object: KubeObject, spec: Raw): Raw {
 }
 
 const POLICY_KINDS = new Set(['CiliumNetworkPolicy', 'CiliumClusterwideNetworkPolicy', 'NetworkPolicy']);
-const revisions = new WeakMap<object, {revision: number}>();
+const repositories = new WeakMap<object, {revision: number; rules: Map<string, string>}>();
 
 function list(ctx: PracticeContext, apiVersion: string, kind: string): KubeObject[] {
 	try {
@@ -117,21 +117,44 @@ function list(ctx: PracticeContext, apiVersion: string, kind: string): KubeObjec
 	}
 }
 
+/** What the agent holds of a policy object: its specs when it accepted them, undefined when it refused it. */
+function acceptedRules(object: KubeObject, behaviour: CiliumBehaviour): string | undefined {
+	if (object.kind !== 'NetworkPolicy' && compilePolicy(object, behaviour).some((policy) => policy.error)) return undefined;
+	const raw = object as unknown as Raw;
+	return JSON.stringify([raw.spec, raw.specs]);
+}
+
 /**
- * The repository's revision: 1 when empty, one more for each policy added, changed or removed (pkg/policy/repository.go
- * bumps it on every AddList / Delete). Counted from the first time an agent is asked, with the policies then present.
+ * The repository's revision: 1 when empty, one more for each policy the agent adds, replaces or deletes
+ * (pkg/policy/repository.go bumps it on every AddList / ReplaceByResource / DeleteByResource). A refused policy and
+ * a status-only change (the operator's conditions) leave it. Counted from the first time an agent is asked, with
+ * the policies then present.
  */
-function revisionOf(ctx: PracticeContext, present: number): number {
-	let state = revisions.get(ctx.store);
-	if (!state) {
-		const created = {revision: 1 + present};
-		state = created;
-		revisions.set(ctx.store, created);
+function repositoryRevision(ctx: PracticeContext, behaviour: CiliumBehaviour): number {
+	let repository = repositories.get(ctx.store);
+	if (!repository) {
+		const rules = new Map<string, string>();
+		for (const [apiVersion, kind] of [['cilium.io/v2', 'CiliumNetworkPolicy'], ['cilium.io/v2', 'CiliumClusterwideNetworkPolicy'], ['networking.k8s.io/v1', 'NetworkPolicy']] as const) {
+			for (const object of list(ctx, apiVersion, kind)) {
+				const accepted = acceptedRules(object, behaviour);
+				if (accepted !== undefined) rules.set(`${kind}/${object.metadata.namespace ?? ''}/${object.metadata.name}`, accepted);
+			}
+		}
+		const created = {revision: 1 + rules.size, rules};
+		repository = created;
+		repositories.set(ctx.store, created);
 		ctx.store.subscribe((event) => {
-			if (POLICY_KINDS.has(event.object.kind)) created.revision++;
+			const object = event.object;
+			if (!POLICY_KINDS.has(object.kind)) return;
+			const key = `${object.kind}/${object.metadata.namespace ?? ''}/${object.metadata.name}`;
+			const next = event.type === 'DELETED' ? undefined : acceptedRules(object, behaviour);
+			if (next === created.rules.get(key)) return;
+			if (next === undefined) created.rules.delete(key);
+			else created.rules.set(key, next);
+			created.revision++;
 		});
 	}
-	return state.revision;
+	return repository.revision;
 }
 
 export function policyRepositoryRules(ctx: PracticeContext): {rules: Raw[]; revision: number} {
@@ -140,18 +163,14 @@ export function policyRepositoryRules(ctx: PracticeContext): {rules: Raw[]; revi
 		(a, b) => String(a.metadata.creationTimestamp ?? '').localeCompare(String(b.metadata.creationTimestamp ?? '')) || String(a.metadata.resourceVersion ?? '').localeCompare(String(b.metadata.resourceVersion ?? ''), undefined, {numeric: true}),
 	);
 	const rules: Raw[] = [];
-	let accepted = 0;
 	for (const object of objects) {
-		const compiled = compilePolicy(object, behaviour);
 		// The agent refuses a policy as a whole when one of its rules fails to parse (policy-status.ts logs why).
-		if (compiled.some((policy) => policy.error)) continue;
-		accepted++;
+		if (acceptedRules(object, behaviour) === undefined) continue;
 		const raw = object as unknown as Raw;
 		const specs = [...(asRecord(raw.spec) ? [asRecord(raw.spec)!] : []), ...asArray(raw.specs)];
 		for (const spec of specs) rules.push(ruleJson(object, spec));
 	}
-	const networkPolicies = list(ctx, 'networking.k8s.io/v1', 'NetworkPolicy').length;
-	return {rules, revision: revisionOf(ctx, accepted + networkPolicies)};
+	return {rules, revision: repositoryRevision(ctx, behaviour)};
 }
 
 /** Whether the repository holds Kubernetes NetworkPolicies (their rules are not printed by the practice cluster). */

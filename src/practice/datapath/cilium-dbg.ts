@@ -101,11 +101,15 @@ function enforcement(view: ClusterView, endpoint: EndpointInfo, direction: Direc
 	return selectingPolicies(view.index, endpoint).active.some((policy) => policy.enforces[direction]) ? 'Enabled' : 'Disabled';
 }
 
-/** Node labels as the host endpoint carries them: `k8s:` labels through the identity label filter, plus reserved:host. */
+/**
+ * Node labels as the host endpoint carries them: `k8s:` labels through the default label filter (pkg/labelsfilter:
+ * keys starting with kubernetes.io, k8s.io, io.kubernetes or beta.kubernetes.io are left out; others such as
+ * node-role.kubernetes.io/… stay, as published endpoint lists show), plus reserved:host.
+ */
 function hostLabels(node: KubeObject | undefined): string[] {
 	const labels: Labels = {'reserved:host': ''};
 	for (const [key, value] of Object.entries(node?.metadata.labels ?? {})) {
-		if (/^(kubernetes\.io|k8s\.io|io\.kubernetes|beta\.kubernetes\.io)|\.kubernetes\.io\/(hostname|os|arch)$/.test(key)) continue;
+		if (/^(kubernetes\.io|k8s\.io|io\.kubernetes|beta\.kubernetes\.io)/.test(key)) continue;
 		labels[`k8s:${key}`] = value;
 	}
 	return labelStrings(labels);
@@ -395,7 +399,6 @@ async function monitor(flags: string[], io: Io, agent: KubeObject, ctx: Practice
 	const cpus = Number((nodeObject(ctx, node)?.status as {capacity?: {cpu?: string}} | undefined)?.capacity?.cpu) || 2;
 	io.stderr.write(`Listening for events on ${cpus} CPUs with 64x4096 of shared memory\nPress Ctrl-C to quit\n`);
 	let dissectorReady = false;
-	let interrupted = false;
 	await new Promise<void>((resolve) => {
 		const unsubscribe = datapath.ring(node).subscribe((flow) => {
 			if (flow.event_type.type !== 1) return;
@@ -409,20 +412,12 @@ async function monitor(flags: string[], io: Io, agent: KubeObject, ctx: Practice
 			unsubscribe();
 			resolve();
 		};
+		// The exec ends it: the client leaving, or ^C on a terminal (the pod's tty turns it into the interrupt).
 		if (io.signal.aborted) stop();
 		else io.signal.addEventListener('abort', stop, {once: true});
-		void (async () => {
-			if (!io.stdin || !io.tty) return;
-			for await (const chunk of io.stdin) {
-				if (chunk.includes('\x03')) {
-					interrupted = true;
-					stop();
-					return;
-				}
-			}
-		})();
 	});
-	if (interrupted) io.stderr.write('^C\nReceived an interrupt, disconnecting from monitor...\n\n');
+	// signal.NotifyContext caught the interrupt: consumeMonitorEvents says so and returns nil (exit 0).
+	if (io.tty) io.stderr.write('\nReceived an interrupt, disconnecting from monitor...\n\n');
 	return 0;
 }
 
