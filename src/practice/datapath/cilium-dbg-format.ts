@@ -52,13 +52,16 @@ export interface DbgIdentity {
 	labels: string[];
 }
 
-/** cilium-dbg/cmd/identity_list.go printIdentities: "ID\tLABELS", sorted by id, one label a line (tabwriter 5, 0, 3). */
+/**
+ * cilium-dbg/cmd/identity_get.go printIdentities (identity list prints through it): tabwriter(minwidth 2, padding 3),
+ * "ID\tLABELS", sorted by id, a label a line; the label cell is the line's last, unterminated, so it is not padded.
+ */
 export function formatIdentityList(identities: DbgIdentity[]): string {
 	const lines = ['ID\tLABELS'];
 	for (const identity of [...identities].sort((a, b) => a.id - b.id)) {
-		[...identity.labels].sort(goStringOrder).forEach((label, index) => lines.push(index === 0 ? `${identity.id}\t${label}\t` : `\t${label}\t`));
+		[...identity.labels].sort(goStringOrder).forEach((label, index) => lines.push(index === 0 ? `${identity.id}\t${label}` : `\t${label}`));
 	}
-	return `${tabwrite(lines.join('\n'), 3, 5)}\n`;
+	return `${tabwrite(lines.join('\n'), 3, 2)}\n`;
 }
 
 // ---------------------------------------------------------------------------------------------------------- service list

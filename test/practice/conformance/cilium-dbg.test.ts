@@ -120,19 +120,19 @@ describe('cilium-dbg in the agent pod (conformance table)', {retry: 1}, () => {
 		expect(alias.stdout).toBe(result.stdout);
 	});
 
-	it('identity list: the reserved identities (kube-apiserver with remote-node) and the cluster\'s, a label a line — cilium-dbg/cmd/identity_list.go, pkg/identity/numericidentity.go', async () => {
+	it('identity list: the reserved identities (kube-apiserver with remote-node) and the cluster\'s, a label a line — cilium-dbg/cmd/identity_list.go + identity_get.go printIdentities, pkg/identity/numericidentity.go', async () => {
 		const result = await dbg(agent, 'identity', 'list');
 		expect(result.code, result.stderr).toBe(0);
 		const lines = result.stdout.split('\n');
 		expect(lines[0]).toMatch(/^ID +LABELS$/);
-		expect(lines[1]).toMatch(/^1 +reserved:host +$/);
-		expect(lines[2]).toMatch(/^2 +reserved:world +$/);
+		expect(lines[1]).toMatch(/^1 +reserved:host$/);
+		expect(lines[2]).toMatch(/^2 +reserved:world$/);
 		const apiserver = lines.findIndex((line) => /^7 +reserved:kube-apiserver/.test(line));
 		expect(lines[apiserver + 1]?.trim()).toBe('reserved:remote-node');
 		const clientIdentity = (await run('kubectl', ['-n', 'demo', 'get', 'ciliumendpoint', 'curl', '-o', 'jsonpath={.status.identity.id}'])).stdout;
 		const client = lines.findIndex((line) => line.startsWith(`${clientIdentity} `));
 		expect(client).toBeGreaterThan(apiserver);
-		expect(lines[client]).toMatch(/ k8s:app=client +$/);
+		expect(lines[client]).toMatch(/ k8s:app=client$/);
 	});
 
 	it('policy get: the repository\'s rules as the agent parsed them (any: and the namespace added), then the revision — cilium-dbg/cmd/policy_get.go, pkg/k8s/apis/cilium.io/utils/utils.go', async () => {

@@ -84,10 +84,12 @@ Modules Health:          Stopped(0) Degraded(0) OK(58)
 		expect(formatEndpointList([], {noHeaders: true})).toBe('\n');
 	});
 
-	it('identity list: ID and LABELS, a label a line — cilium-dbg/cmd/identity_list.go', () => {
+	it('identity list: ID and LABELS, a label a line, the last cell unpadded — cilium-dbg/cmd/identity_get.go printIdentities', () => {
 		expect(formatIdentityList([{id: 16777217, labels: ['reserved:world', 'fqdn:google.com']}, {id: 7, labels: ['reserved:remote-node', 'reserved:kube-apiserver']}])).toBe(
-			['ID         LABELS', '7          reserved:kube-apiserver   ', '           reserved:remote-node      ', '16777217   fqdn:google.com           ', '           reserved:world            ', ''].join('\n'),
+			['ID         LABELS', '7          reserved:kube-apiserver', '           reserved:remote-node', '16777217   fqdn:google.com', '           reserved:world', ''].join('\n'),
 		);
+		// A published cilium bugtool's `identity get 24121`: "ID      LABELS", then the labels unpadded.
+		expect(formatIdentityList([{id: 24121, labels: ['k8s:k8s-app=kube-dns', 'k8s:io.kubernetes.pod.namespace=kube-system']}])).toBe('ID      LABELS\n24121   k8s:io.kubernetes.pod.namespace=kube-system\n        k8s:k8s-app=kube-dns\n');
 	});
 
 	it('service list: ID, Frontend, Service Type, Backend with numbered backends — cilium-dbg/cmd/service_list.go', () => {

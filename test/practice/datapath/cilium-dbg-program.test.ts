@@ -85,6 +85,6 @@ describe('cilium-dbg in the agent pod', () => {
 		expect(after).not.toContain('"value": "refused"');
 		expect(after).toContain('"value": "allow-dns"');
 		const identities = (await run(cluster, agentA, ['cilium-dbg', 'identity', 'list'])).out;
-		expect(identities).toMatch(/\n\d+ +k8s:app=client +\n/);
+		expect(identities).toMatch(/\n\d+ +k8s:app=client\n/);
 	});
 });
