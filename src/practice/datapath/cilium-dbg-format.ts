@@ -310,13 +310,16 @@ const SHORT: Record<string, string> = {
 	version: 'Print version information',
 };
 
-/** cobra's default help template for the root: Long, Usage, Available Commands (padded to the longest name), Flags. */
+/** cobra's default help template for the root: Long, then the usage (formatRootUsage). */
 export function formatRootHelp(): string {
+	return `CLI for interacting with the local Cilium Agent\n\n${formatRootUsage()}`;
+}
+
+/** cobra's usage template for the root: Usage, Available Commands (padded to the longest name), Flags, the help hint. */
+export function formatRootUsage(): string {
 	const names = [...CILIUM_DBG_ROOT.commands, 'help'].sort(goStringOrder);
 	const pad = Math.max(...names.map((name) => name.length));
 	return [
-		'CLI for interacting with the local Cilium Agent',
-		'',
 		'Usage:',
 		'  cilium-dbg [command]',
 		'',

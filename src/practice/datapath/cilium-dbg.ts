@@ -20,6 +20,7 @@ import {
 	formatIdentityList,
 	formatPolicyGet,
 	formatRootHelp,
+	formatRootUsage,
 	formatServiceList,
 	formatStatus,
 	type DbgDrop,
@@ -486,13 +487,24 @@ function onlyFlags(io: Io, command: string, flags: string[], allowed: string[]):
 }
 
 export const ciliumDbg: PodProgram = async (argv, io, pod, ctx) => {
-	const args = argv.slice(1);
+	// The root's persistent flags before the command: -D/--debug only adds debug logs; the others point the client at
+	// another agent or config, which the practice cluster does not simulate. Any other flag is pflag's unknown flag.
+	let args = argv.slice(1);
+	while (args[0]?.startsWith('-') && !['-h', '--help'].includes(args[0])) {
+		const flag = args[0];
+		if (flag === '-D' || flag === '--debug') {
+			args = args.slice(1);
+			continue;
+		}
+		if (/^(-H|--host|--config)(=|$)/.test(flag)) return notSimulated(io, args.join(' '));
+		io.stderr.write(`Error: unknown ${flag.startsWith('--') ? 'flag' : 'shorthand flag'}: ${flag.startsWith('--') ? flag.split('=')[0] : `'${flag[1]}' in ${flag}`}\n${formatRootUsage()}\n`);
+		return 1;
+	}
 	const [command, sub, ...rest] = args;
 	if (command === undefined || command === '-h' || command === '--help' || (command === 'help' && sub === undefined)) {
 		io.stdout.write(formatRootHelp());
 		return 0;
 	}
-	if (command.startsWith('-')) return notSimulated(io, args.join(' '));
 	if (!cobraKnows(CILIUM_DBG_ROOT, command)) return cobraUnknownCommand(io, CILIUM_DBG_ROOT, command);
 	const datapath = Datapath.for(ctx);
 	const view = datapath.view();

@@ -87,4 +87,15 @@ describe('cilium-dbg in the agent pod', () => {
 		const identities = (await run(cluster, agentA, ['cilium-dbg', 'identity', 'list'])).out;
 		expect(identities).toMatch(/\n\d+ +k8s:app=client\n/);
 	});
+
+	test('root flags: -D is taken, an unknown flag is pflag\'s error with cobra\'s usage on stderr (cobra command.go, pflag flag.go)', async () => {
+		const {cluster, agentA} = setup();
+		expect((await run(cluster, agentA, ['cilium-dbg', '-D', 'status', '--brief'])).out).toBe('OK\n');
+		const unknown = await run(cluster, agentA, ['cilium-dbg', '--version']);
+		expect(unknown.code).toBe(1);
+		expect(unknown.out).toBe('');
+		expect(unknown.err.startsWith('Error: unknown flag: --version\nUsage:\n  cilium-dbg [command]\n\nAvailable Commands:\n')).toBe(true);
+		expect(unknown.err.endsWith('Use "cilium-dbg [command] --help" for more information about a command.\n\n')).toBe(true);
+		expect((await run(cluster, agentA, ['cilium-dbg', '-x'])).err).toMatch(/^Error: unknown shorthand flag: 'x' in -x\n/);
+	});
 });
