@@ -4,6 +4,7 @@
 import type {KubeObject, PodProgram, PracticeContext, ProgramIO} from '../types.js';
 import {KUBERNETES_VERSION, versionInfo} from '../api/discovery.js';
 import {CLUSTER_SECTION} from '../daemon/cluster.js';
+import {minorOf} from '../versions.js';
 import {cobraKnows, cobraUnknownCommand} from '../cloud/cobra.js';
 import {selectingPolicies, type EndpointInfo} from './engine.js';
 import {patternRegExp} from './fqdn.js';
@@ -301,7 +302,14 @@ function agentStatus(ctx: PracticeContext, datapath: Datapath, view: ClusterView
 	const ring = datapath.ring(node);
 	const startedAt = Date.parse(String((agent.status as {startTime?: string} | undefined)?.startTime ?? '')) || datapath.now();
 	const uptimeSeconds = Math.max(1, (datapath.now() - startedAt) / 1000);
-	const agentsRunning = [...view.ciliumNodes].length;
+	// cilium-health probes every node the agent knows (a CiliumNode each); those whose agent runs answer.
+	let known = 0;
+	try {
+		known = ctx.store.list('cilium.io/v2', 'CiliumNode').length;
+	} catch {
+		// The CRD is not served yet.
+	}
+	const agentsRunning = view.ciliumNodes.size;
 	const hubble = settings['enable-hubble'] === 'true';
 	return {
 		kubernetes: {state: 'Ok', msg: `${k8s.major}.${k8s.minor} (${k8s.gitVersion}) [${k8s.platform}]`, apis: K8S_APIS},
@@ -315,8 +323,9 @@ function agentStatus(ctx: PracticeContext, datapath: Datapath, view: ClusterView
 		masquerading: {mode: settings['enable-bpf-masquerade'] === 'true' ? 'BPF' : 'IPTables', devices: ['eth0'], snatExclusionCidrV4: settings['cluster-pool-ipv4-cidr'] ?? settings['native-routing-cidr'] ?? ''},
 		controllers: BASE_CONTROLLERS + CONTROLLERS_PER_ENDPOINT * endpoints.length,
 		proxy: settings['enable-l7-proxy'] === 'false' ? undefined : {ip: addresses.router ?? '', redirects: redirectCount(view, node), portRange: '10000-20000', envoy: settings['external-envoy-proxy'] === 'true' ? 'external' : 'embedded'},
+		// Flows/s is the observer's seen flows over its uptime; the ring's flows stand in for the seen ones.
 		hubble: {enabled: hubble, currentFlows: ring.all().length, maxFlows: ring.capacity, flowsPerSecond: ring.all().length / uptimeSeconds, metrics: settings['hubble-metrics'] ? 'Ok' : 'Disabled'},
-		clusterHealth: {reachable: agentsRunning, total: agentsRunning, timestamp: new Date(datapath.now()).toISOString().replace(/\.\d+Z$/, 'Z')},
+		clusterHealth: {reachable: agentsRunning, total: Math.max(known, agentsRunning), timestamp: new Date(datapath.now()).toISOString().replace(/\.\d+Z$/, 'Z')},
 		modulesOk: MODULES_OK,
 	};
 }
@@ -478,6 +487,16 @@ function notSimulated(io: Io, args: string): number {
 	return 1;
 }
 
+/**
+ * The status lines and the service table changed after 1.16 (1.17 keys services by protocol, `10.0.0.10:53/UDP`; later
+ * agents print KVStore and the load balancer differently): only 1.16's are simulated.
+ */
+function onlyV116(io: Io, view: ClusterView, command: string): boolean {
+	if (minorOf(view.behaviour.version) === '1.16') return true;
+	io.stderr.write(`cilium-dbg ${command}: only Cilium 1.16's output is simulated by the practice cluster (the agents run ${view.behaviour.version})\n`);
+	return false;
+}
+
 /** Flags a listing takes; anything else is refused rather than ignored. */
 function onlyFlags(io: Io, command: string, flags: string[], allowed: string[]): boolean {
 	const other = flags.find((flag) => !allowed.includes(flag));
@@ -512,6 +531,7 @@ export const ciliumDbg: PodProgram = async (argv, io, pod, ctx) => {
 	const list = () => sub === 'list' || sub === 'ls';
 	switch (command) {
 		case 'status': {
+			if (!onlyV116(io, view, 'status')) return 1;
 			const flags = args.slice(1);
 			if (flags.includes('--brief')) {
 				if (!onlyFlags(io, 'status', flags, ['--brief'])) return 1;
@@ -535,6 +555,7 @@ export const ciliumDbg: PodProgram = async (argv, io, pod, ctx) => {
 		case 'service':
 			if (!list()) break;
 			if (!onlyFlags(io, 'service list', rest, [])) return 1;
+			if (!onlyV116(io, view, 'service list')) return 1;
 			io.stdout.write(formatServiceList(agentServices(ctx, view)));
 			return 0;
 		case 'policy': {

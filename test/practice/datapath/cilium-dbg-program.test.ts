@@ -98,4 +98,18 @@ describe('cilium-dbg in the agent pod', () => {
 		expect(unknown.err.endsWith('Use "cilium-dbg [command] --help" for more information about a command.\n\n')).toBe(true);
 		expect((await run(cluster, agentA, ['cilium-dbg', '-x'])).err).toMatch(/^Error: unknown shorthand flag: 'x' in -x\n/);
 	});
+
+	test('status and service list refuse on agents newer than 1.16, whose output differs (1.17 keys services by protocol)', async () => {
+		const {cluster, agentA} = setup();
+		for (const name of ['cilium-jxgk6', 'cilium-b8x2k']) {
+			const agent = cluster.store.get('v1', 'Pod', 'kube-system', name)!;
+			const spec = agent.spec as {containers: Array<{image: string}>};
+			cluster.store.apply({...agent, spec: {...spec, containers: spec.containers.map((container) => ({...container, image: 'quay.io/cilium/cilium:v1.19.6'}))}});
+		}
+		const status = await run(cluster, agentA, ['cilium-dbg', 'status']);
+		expect(status).toMatchObject({code: 1, out: ''});
+		expect(status.err).toBe("cilium-dbg status: only Cilium 1.16's output is simulated by the practice cluster (the agents run 1.19.6)\n");
+		expect((await run(cluster, agentA, ['cilium-dbg', 'service', 'list'])).code).toBe(1);
+		expect((await run(cluster, agentA, ['cilium-dbg', 'endpoint', 'list'])).code).toBe(0);
+	});
 });
