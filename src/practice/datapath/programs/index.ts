@@ -2,8 +2,8 @@
 // hubble…, lookupPodProgram) first, then the few every image has (builtins.ts).
 import type {KubeObject, PodProgram} from '../../types.js';
 import {builtinPrograms} from './builtins.js';
+import {ciliumDbg} from '../cilium-dbg.js';
 import {runHubble, type FlowSource} from '../hubble-cli.js';
-import {patternRegExp} from '../fqdn.js';
 import {Datapath} from '../runtime.js';
 import {podFields} from '../view.js';
 import {cat, env, grep, head, hostname, ls, wc} from './busybox.js';
@@ -23,57 +23,6 @@ const hubbleInAgent: PodProgram = async (argv, io, pod, ctx) => {
 		address: 'unix:///var/run/cilium/hubble.sock',
 	};
 	return runHubble(argv.slice(1), io, source);
-};
-
-/** `cilium-dbg fqdn cache clean -f [-p PATTERN]`: the agent forgets what its DNS proxy learned; those IPs lose their FQDN identity. */
-const cleanFqdnCache = async (flags: string[], io: Parameters<PodProgram>[1], pod: KubeObject, ctx: Parameters<PodProgram>[3]): Promise<number> => {
-	let force = false;
-	let pattern: string | undefined;
-	for (let index = 0; index < flags.length; index++) {
-		const flag = flags[index]!;
-		if (flag === '-f' || flag === '--force') force = true;
-		else if (flag === '-p' || flag === '--matchpattern') pattern = flags[++index];
-		else if (flag.startsWith('--matchpattern=')) pattern = flag.slice('--matchpattern='.length);
-		else {
-			io.stderr.write(`Error: unknown flag: ${flag}\n`);
-			return 1;
-		}
-	}
-	if (!force) {
-		io.stderr.write('cilium-dbg fqdn cache clean: the confirmation prompt is not simulated by the practice cluster; pass -f (--force)\n');
-		return 1;
-	}
-	const datapath = Datapath.for(ctx);
-	// The agent in the pod compiles the pattern as its version does (`**.` differs from 1.19 on).
-	const matcher = pattern === undefined ? undefined : patternRegExp(pattern, 'toFQDNs', datapath.view().behaviour);
-	datapath.cache(podNode(pod)).forget(matcher ? (name) => matcher.test(name) : undefined);
-	datapath.persist();
-	io.stdout.write('FQDN proxy cache cleared\n');
-	return 0;
-};
-
-const ciliumDbg: PodProgram = async (argv, io, pod, ctx) => {
-	const args = argv.slice(1).join(' ');
-	if (args === 'fqdn cache list') {
-		const datapath = Datapath.for(ctx);
-		const now = datapath.now();
-		const rows = datapath
-			.cache(podNode(pod))
-			.entries()
-			.filter((entry) => entry.expiresAt > now);
-		const view = datapath.view();
-		const lines = [['Endpoint', 'Source', 'FQDN', 'TTL', 'ExpirationTime', 'IPs']];
-		for (const entry of rows) {
-			const endpoint = view.byPod.get(entry.endpoint);
-			lines.push([String(endpoint?.endpointId ?? 0), 'lookup', entry.name, String(entry.ttl), new Date(entry.expiresAt).toISOString().replace(/\.\d+Z$/, 'Z'), entry.ip]);
-		}
-		const widths = lines[0]!.map((_, column) => Math.max(...lines.map((line) => line[column]!.length)));
-		for (const line of lines) io.stdout.write(`${line.map((cell, column) => (column === line.length - 1 ? cell : cell.padEnd(widths[column]! + 3))).join('')}\n`);
-		return 0;
-	}
-	if (args.startsWith('fqdn cache clean')) return cleanFqdnCache(argv.slice(4), io, pod, ctx);
-	io.stderr.write(`cilium-dbg ${args}: not simulated by the practice cluster (only "cilium-dbg fqdn cache list" and "cilium-dbg fqdn cache clean -f" are)\n`);
-	return 1;
 };
 
 /** BusyBox 1.36's applets in alpine-based images (the simulated ones; busybox.ts lists the others it refuses by name). */
