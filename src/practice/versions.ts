@@ -192,6 +192,15 @@ export function ciliumBehaviour(version: string = GUIDE_CILIUM_VERSION): CiliumB
 	};
 }
 
+export type CiliumBehaviourFlag = Exclude<keyof CiliumBehaviour, 'version'>;
+
+/** The behaviours in which two versions differ (each flag is true from the minor that has it on). */
+export function behaviourDifferences(a: string, b: string): CiliumBehaviourFlag[] {
+	const left = ciliumBehaviour(a);
+	const right = ciliumBehaviour(b);
+	return (Object.keys(left) as Array<keyof CiliumBehaviour>).filter((flag): flag is CiliumBehaviourFlag => flag !== 'version' && left[flag] !== right[flag]);
+}
+
 /** The version in an image reference: `quay.io/cilium/cilium:v1.19.6@sha256:…` → `1.19.6`. */
 export function versionFromImage(image: string | undefined): string | undefined {
 	const tag = image?.split('@')[0]?.split('/').pop()?.split(':')[1];
