@@ -120,7 +120,15 @@ async function main(argv: string[]): Promise<number> {
 		}
 		case 'doctor': {
 			const {ctx, kind, context} = await prepare(args);
-			const [{doctorCommand}, {trackOrFirst}] = await Promise.all([import('./cli/doctor.js'), import('./cli/setup.js')]);
+			const [{doctorCommand, doctorVersionsCommand}, {trackOrFirst}] = await Promise.all([import('./cli/doctor.js'), import('./cli/setup.js')]);
+			const [part, ...extra] = args.positionals;
+			if (part !== undefined && (part !== 'versions' || extra.length > 0)) throw new UserError(`doctor: unknown argument "${args.positionals.join(' ')}"`, 'cilium-lab doctor [versions] [--json]');
+			if (part === 'versions') {
+				const track = trackOrFirst(ctx);
+				// The practice cluster's kubeconfig and simulated tools come with its target; a real target is the learner's own environment.
+				const env = kind === 'practice' ? (await (await import('./target.js')).resolveTarget({target: kind, home: ctx.home, track, lang: ctx.lang})).env : process.env;
+				return doctorVersionsCommand({lab: ctx.lab, track, target: kind, context, variables: ctx.variables, home: ctx.home, env, terminal: {isTTY: false}, lang: ctx.lang, json: args.json});
+			}
 			return doctorCommand({
 				lab: ctx.lab,
 				track: trackOrFirst(ctx),

@@ -152,6 +152,8 @@ Usage:
   cilium-lab doctor [--json]                check this machine and the target before a workshop: exit 0 ready,
                                             1 you can fix it (each problem with its fix), 2 it needs the
                                             facilitator; the last line is a result code to paste in the chat
+  cilium-lab doctor versions [--json]       the target only: its Kubernetes and Cilium versions, the guide's
+                                            Cilium against the one you meet, and where they behave differently
   cilium-lab workshop serve [--listen ADDRESS:PORT]
                                             the facilitator's server: prints the dashboard URL and the join
                                             URL (with its code); listens on 127.0.0.1 unless --listen says so

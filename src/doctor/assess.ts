@@ -2,7 +2,7 @@
 // fixes, or one for the facilitator), the exit code (0 ready, 1 the learner can fix it, 2 it needs the facilitator),
 // and the short result code a learner pastes into the room's chat (`decodeDoctorCode` reads it back).
 import type {MessageKey} from '../lab/i18n.js';
-import {CILIUM_RELEASES, compareMinor, minorOf} from '../practice/versions.js';
+import {behaviourDifferences, CILIUM_RELEASES, compareMinor, GUIDE_CILIUM_VERSION, minorOf, type CiliumBehaviourFlag} from '../practice/versions.js';
 
 /** Every check in a fixed order: a check's index is its bit in the result code. Append only. */
 export const DOCTOR_CHECKS = ['node', 'terminal', 'utf8', 'kubectl', 'az', 'helm', 'cilium', 'hubble', 'context', 'cluster', 'ports', 'disk', 'home', 'versions', 'network'] as const;
@@ -87,12 +87,51 @@ export function versionFindings(options: {track: string; kubernetes: string; cil
 	if (ciliumMinor && oldestMaintained && options.track !== 'aks-managed' && compareMinor(ciliumMinor, oldestMaintained) < 0) {
 		findings.push({id: 'versions', status: 'warn', summary: {key: 'doctor.versions.eol', params: {cilium: options.cilium}}});
 	}
-	const tested = CILIUM_RELEASES.find((release) => release.minor === ciliumMinor)?.kubernetesTested;
-	if (tested && kubernetesMinor && (compareMinor(kubernetesMinor, tested.from) < 0 || compareMinor(kubernetesMinor, tested.to) > 0)) {
-		findings.push({id: 'versions', status: 'warn', summary: {key: 'doctor.versions.untested', params: {cilium: options.cilium, kubernetes: options.kubernetes, from: tested.from, to: tested.to}}});
+	// Before Cilium is installed, the version that will be: the chosen one.
+	const testedVersion = ciliumMinor ? options.cilium : options.chosen;
+	const tested = CILIUM_RELEASES.find((release) => release.minor === minorOf(testedVersion ?? ''))?.kubernetesTested;
+	if (tested && testedVersion && kubernetesMinor && (compareMinor(kubernetesMinor, tested.from) < 0 || compareMinor(kubernetesMinor, tested.to) > 0)) {
+		findings.push({id: 'versions', status: 'warn', summary: {key: 'doctor.versions.untested', params: {cilium: testedVersion, kubernetes: options.kubernetes, from: tested.from, to: tested.to}}});
 	}
 	if (options.track === 'aks-managed' && options.acns === false) {
 		findings.push({id: 'network', status: 'warn', summary: {key: 'doctor.network.noAcns'}});
 	}
+	return findings;
+}
+
+/** What each version difference means for a learner following the guide (one catalogue line per CiliumBehaviour flag). */
+export const DIFFERENCE_MESSAGES: Record<CiliumBehaviourFlag, MessageKey> = {
+	multiLabelWildcard: 'doctor.diff.multiLabelWildcard',
+	requiresFieldsRemoved: 'doctor.diff.requiresFieldsRemoved',
+	relayTlsWarning: 'doctor.diff.relayTlsWarning',
+	notesWarningsBlock: 'doctor.diff.notesWarningsBlock',
+	hubblePolicyNames: 'doctor.diff.hubblePolicyNames',
+	hubbleFieldMaskRenamed: 'doctor.diff.hubbleFieldMaskRenamed',
+};
+
+/**
+ * The guide's version against the one the learner meets: the cluster's Cilium when it runs one (`cilium`, as
+ * versionFindings takes it), else the chosen CILIUM_VERSION. One line says which is which, then one line per
+ * behaviour in which that version departs from the guide's (src/practice/versions.ts, each with its source).
+ */
+export function guideDifferenceFindings(options: {cilium?: string; chosen?: string}): Finding[] {
+	const running = options.cilium && minorOf(options.cilium) ? options.cilium.replace(/^v/, '') : undefined;
+	const compared = running ?? options.chosen;
+	const findings: Finding[] = [
+		{
+			id: 'versions',
+			status: 'ok',
+			summary: {
+				key: running ? 'doctor.guide.running' : options.chosen ? 'doctor.guide.chosen' : 'doctor.guide.none',
+				params: {guide: GUIDE_CILIUM_VERSION, running: running ?? '-', chosen: options.chosen ?? '-'},
+			},
+		},
+	];
+	if (!compared || !minorOf(compared)) return findings;
+	const differences = behaviourDifferences(GUIDE_CILIUM_VERSION, compared);
+	if (differences.length === 0) {
+		findings.push({id: 'versions', status: 'ok', summary: {key: 'doctor.guide.same', params: {version: compared, guide: GUIDE_CILIUM_VERSION}}});
+	}
+	for (const flag of differences) findings.push({id: 'versions', status: 'warn', summary: {key: DIFFERENCE_MESSAGES[flag], params: {version: compared}}});
 	return findings;
 }

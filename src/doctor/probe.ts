@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import type {Lab, TrackId} from '../lab/types.js';
-import {versionFindings, type Finding} from './assess.js';
+import {guideDifferenceFindings, versionFindings, type Finding} from './assess.js';
 
 export interface DoctorOptions {
 	lab: Lab;
@@ -164,6 +164,27 @@ export async function probe(options: DoctorOptions): Promise<Finding[]> {
 	}
 	const kubectl = tools.find((tool) => tool.tool === 'kubectl')?.where;
 	if (!kubectl) return findings;
+	findings.push(...(await probeTarget(options, {kubectl, az: tools.find((tool) => tool.tool === 'az')?.where})));
+	return findings;
+}
+
+/**
+ * `cilium-lab doctor versions` (lesson 0's version step): only the target's part, on the practice cluster too (its
+ * kubectl and simulated tools are in `options.env`), and the guide's version against what the cluster runs.
+ */
+export async function probeVersions(options: DoctorOptions): Promise<Finding[]> {
+	const kubectl = findOnPath('kubectl', options.env);
+	if (!kubectl) return [{id: 'kubectl', status: 'learner', summary: {key: 'doctor.tool.missing', params: {tool: 'kubectl'}}, fix: {key: 'doctor.tool.fix', params: {tool: 'kubectl', url: INSTALL.kubectl!}}}];
+	return probeTarget(options, {kubectl, az: options.track.startsWith('aks') ? findOnPath('az', options.env) : undefined});
+}
+
+/** The kube context, whether the cluster answers, its Kubernetes and Cilium versions, and on AKS the network profile. */
+async function probeTarget(options: DoctorOptions, tools: {kubectl: string; az?: string}): Promise<Finding[]> {
+	const findings: Finding[] = [];
+	const {env} = options;
+	const {kubectl} = tools;
+	const aks = options.track.startsWith('aks');
+	const chosen = options.lab.variables.some((variable) => variable.name === 'CILIUM_VERSION' && (!variable.tracks || variable.tracks.includes(options.track))) ? options.variables.CILIUM_VERSION : undefined;
 	const contextArgs = options.context ? ['--context', options.context] : [];
 	const current = options.context ?? (await capture(kubectl, ['config', 'current-context'], env)).stdout.trim();
 	if (!current) {
@@ -171,7 +192,11 @@ export async function probe(options: DoctorOptions): Promise<Finding[]> {
 		return findings;
 	}
 	findings.push({id: 'context', status: 'ok', summary: {key: 'doctor.context.ok', params: {context: current}}});
-	const version = await capture(kubectl, [...contextArgs, 'version', '-o', 'json', '--request-timeout=5s'], env);
+	// Both at once: a learner waits for this in lesson 0 (the DaemonSet's answer is used only when the cluster answers).
+	const [version, image] = await Promise.all([
+		capture(kubectl, [...contextArgs, 'version', '-o', 'json', '--request-timeout=5s'], env),
+		capture(kubectl, [...contextArgs, '-n', 'kube-system', 'get', 'ds', 'cilium', '-o', 'jsonpath={.spec.template.spec.containers[0].image}', '--request-timeout=5s'], env),
+	]);
 	let server: string | undefined;
 	try {
 		server = (JSON.parse(version.stdout) as {serverVersion?: {gitVersion?: string}}).serverVersion?.gitVersion;
@@ -185,15 +210,15 @@ export async function probe(options: DoctorOptions): Promise<Finding[]> {
 				? {id: 'cluster', status: 'warn', summary: {key: 'doctor.cluster.notYet', params: {context: current}}}
 				: {id: 'cluster', status: 'facilitator', summary: {key: 'doctor.cluster.down', params: {context: current}}, fix: {key: 'doctor.cluster.fix'}},
 		);
+		findings.push(...guideDifferenceFindings({chosen}));
 		return findings;
 	}
 	findings.push({id: 'cluster', status: 'ok', summary: {key: 'doctor.cluster.ok', params: {context: current}}});
-	const image = await capture(kubectl, [...contextArgs, '-n', 'kube-system', 'get', 'ds', 'cilium', '-o', 'jsonpath={.spec.template.spec.containers[0].image}', '--request-timeout=5s'], env);
 	const cilium = image.ok ? (versionIn(image.stdout) ?? '?') : '-';
 	findings.push({id: 'versions', status: 'ok', summary: {key: 'doctor.versions', params: {kubernetes: server, cilium}}});
-	const chosen = options.lab.variables.some((variable) => variable.name === 'CILIUM_VERSION' && (!variable.tracks || variable.tracks.includes(options.track))) ? options.variables.CILIUM_VERSION : undefined;
 	findings.push(...versionFindings({track: options.track, kubernetes: server, cilium, chosen}));
-	const az = tools.find((tool) => tool.tool === 'az')?.where;
+	findings.push(...guideDifferenceFindings({cilium, chosen}));
+	const {az} = tools;
 	const group = options.variables.RESOURCE_GROUP_NAME;
 	const cluster = options.variables.CLUSTER_NAME;
 	if (aks && az && group && cluster) {

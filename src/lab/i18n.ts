@@ -739,6 +739,7 @@ export const messages = {
 	},
 	'summary.next-lesson': {ko: 'n 으로 다음 레슨을 엽니다', en: 'n opens the next lesson'},
 	'doctor.header': {ko: 'cilium-lab doctor · 트랙 {track} · {target}', en: 'cilium-lab doctor · track {track} · {target}'},
+	'doctor.versionsHeader': {ko: 'cilium-lab doctor versions · 트랙 {track} · {target}', en: 'cilium-lab doctor versions · track {track} · {target}'},
 	'doctor.fixLine': {ko: '해결: {fix}', en: 'fix: {fix}'},
 	'doctor.ready': {ko: '준비 완료: 실습을 시작할 수 있습니다', en: 'ready: you can start the lab'},
 	'doctor.problems': {ko: '직접 고칠 문제 {learner}개, 진행자가 봐야 할 문제 {facilitator}개', en: '{learner} problem(s) you can fix, {facilitator} for the facilitator'},
@@ -783,6 +784,46 @@ export const messages = {
 	'doctor.versions.untested': {
 		ko: 'Cilium {cilium} 은 Kubernetes {kubernetes} 에서 테스트되지 않았습니다 (테스트된 범위: {from}–{to})',
 		en: 'Cilium {cilium} is not tested with Kubernetes {kubernetes} (tested: {from}–{to})',
+	},
+	'doctor.guide.running': {
+		ko: '문서가 가르치는 Cilium 은 {guide} (지원 종료), 클러스터에서 도는 것은 {running}, 고른 CILIUM_VERSION 은 {chosen}',
+		en: 'the guide teaches Cilium {guide} (end of life); the cluster runs {running}; CILIUM_VERSION is {chosen}',
+	},
+	'doctor.guide.chosen': {
+		ko: '문서가 가르치는 Cilium 은 {guide} (지원 종료), 클러스터에는 아직 Cilium 이 없고, 설치할 버전(CILIUM_VERSION)은 {chosen}',
+		en: 'the guide teaches Cilium {guide} (end of life); the cluster runs no Cilium yet; CILIUM_VERSION (to be installed) is {chosen}',
+	},
+	'doctor.guide.none': {
+		ko: '문서가 가르치는 Cilium 은 {guide} (지원 종료), 클러스터의 Cilium 버전은 알 수 없습니다',
+		en: 'the guide teaches Cilium {guide} (end of life); the cluster\'s Cilium version is not known',
+	},
+	'doctor.guide.same': {
+		ko: 'Cilium {version} 은 레슨이 보여 주는 곳에서 문서의 {guide} 와 똑같이 동작합니다',
+		en: 'Cilium {version} behaves as the guide\'s {guide} wherever the lessons look',
+	},
+	'doctor.diff.multiLabelWildcard': {
+		ko: '{version} 와 문서의 차이: toFQDNs matchPattern 의 맨 앞 `**.` 는 1.19 부터 여러 라벨을 뜻합니다 (문서의 1.16 에서는 `*.` 처럼 한 라벨)',
+		en: '{version} departs from the guide: a leading `**.` in a toFQDNs matchPattern matches several labels from 1.19 (in the guide\'s 1.16 it acts as `*.`, one label)',
+	},
+	'doctor.diff.requiresFieldsRemoved': {
+		ko: '{version} 와 문서의 차이: 정책의 fromRequires/toRequires 는 1.19 부터 받아들여지지 않습니다',
+		en: '{version} departs from the guide: policies with fromRequires/toRequires are refused from 1.19',
+	},
+	'doctor.diff.relayTlsWarning': {
+		ko: '{version} 와 문서의 차이: helm install 의 NOTES 가 TLS 없는 Hubble Relay 를 경고합니다 (1.19 부터)',
+		en: '{version} departs from the guide: helm install\'s NOTES warn that Hubble Relay runs without TLS (from 1.19)',
+	},
+	'doctor.diff.notesWarningsBlock': {
+		ko: '{version} 와 문서의 차이: helm install 의 NOTES 끝에 WARNINGS 부분이 있을 수 있습니다 (1.18 부터)',
+		en: '{version} departs from the guide: helm install\'s NOTES can end with a WARNINGS block (from 1.18)',
+	},
+	'doctor.diff.hubblePolicyNames': {
+		ko: '{version} 와 문서의 차이: hubble observe --print-policy-names 가 판정 뒤에 정책 이름을 붙이고 (ALLOWED BY …), 흐름 JSON 에 정책 종류(kind)가 들어갑니다 (1.18 부터)',
+		en: '{version} departs from the guide: hubble observe --print-policy-names adds the policy to the verdict (ALLOWED BY …), and flows\' JSON names the policy kind (from 1.18)',
+	},
+	'doctor.diff.hubbleFieldMaskRenamed': {
+		ko: '{version} 와 문서의 차이: hubble observe 의 --experimental-field-mask 는 --field-mask 가 되었고 --encrypted/--unencrypted 필터가 생겼습니다 (1.19 부터)',
+		en: '{version} departs from the guide: hubble observe\'s --experimental-field-mask is now --field-mask, and there are --encrypted/--unencrypted filters (from 1.19)',
 	},
 	'doctor.network.noAcns': {
 		ko: 'ACNS 가 꺼져 있습니다: 관리형 Cilium 의 FQDN 정책(레슨 5)에는 az aks update --enable-acns 가 필요합니다',

@@ -163,6 +163,21 @@ export interface CiliumBehaviour {
 	relayTlsWarning: boolean;
 	/** NOTES.txt includes the `cilium.warnings` block (cilium-1.18.12.tgz templates/NOTES.txt; absent from 1.16.4's). */
 	notesWarningsBlock: boolean;
+	/**
+	 * `hubble observe --print-policy-names` exists and appends ` BY <name> (<kind>)` to policy-verdict ALLOWED/DENIED
+	 * (cilium/hubble v1.18.6 vendor/github.com/cilium/cilium/hubble/cmd/observe/observe.go `print-policy-names`,
+	 * hubble/pkg/printer/printer.go getVerdict/formatPolicyNames; absent at v1.16.4). The agent's flows name the policy's
+	 * `kind` (flow.proto `Policy.kind = 5` at v1.18.6, absent at v1.16.4), and a drop by a deny rule names the deny
+	 * policy in `*_denied_by` (pkg/hubble/parser/common policy correlation: the variant that fills `kind` also fills
+	 * `denied_by` for DropReason POLICY_DENY; 1.16's variant, with no kind, correlates FORWARDED verdicts only).
+	 */
+	hubblePolicyNames: boolean;
+	/**
+	 * `hubble observe --experimental-field-mask` / `--experimental-use-default-field-masks` became `--field-mask` /
+	 * `--use-default-field-masks` (default true), and the `--encrypted` / `--unencrypted` filters were added
+	 * (cilium/hubble v1.19.4 vendor/…/hubble/cmd/observe/observe.go and flows.go, against v1.18.6).
+	 */
+	hubbleFieldMaskRenamed: boolean;
 }
 
 export function ciliumBehaviour(version: string = GUIDE_CILIUM_VERSION): CiliumBehaviour {
@@ -172,7 +187,18 @@ export function ciliumBehaviour(version: string = GUIDE_CILIUM_VERSION): CiliumB
 		requiresFieldsRemoved: atLeast(version, '1.19'),
 		relayTlsWarning: atLeast(version, '1.19'),
 		notesWarningsBlock: atLeast(version, '1.18'),
+		hubblePolicyNames: atLeast(version, '1.18'),
+		hubbleFieldMaskRenamed: atLeast(version, '1.19'),
 	};
+}
+
+export type CiliumBehaviourFlag = Exclude<keyof CiliumBehaviour, 'version'>;
+
+/** The behaviours in which two versions differ (each flag is true from the minor that has it on). */
+export function behaviourDifferences(a: string, b: string): CiliumBehaviourFlag[] {
+	const left = ciliumBehaviour(a);
+	const right = ciliumBehaviour(b);
+	return (Object.keys(left) as Array<keyof CiliumBehaviour>).filter((flag): flag is CiliumBehaviourFlag => flag !== 'version' && left[flag] !== right[flag]);
 }
 
 /** The version in an image reference: `quay.io/cilium/cilium:v1.19.6@sha256:…` → `1.19.6`. */

@@ -19,6 +19,8 @@ const PASS_BEFORE_ALLOWED = new Set([
 	'preflight/hubble-cli',
 	// k8s track: the existing cluster and its context are there from the start (the point of the track).
 	'preflight/kube-context-k8s',
+	// `cilium-lab doctor versions` reads the versions the cluster (or the chosen CILIUM_VERSION) already has.
+	'preflight/versions',
 	'cluster/existing-cluster',
 	// `kubectl get nodes` right after get-credentials: NotReady (BYOCNI) / Ready (managed) is the cluster's state.
 	'cluster/nodes-notready',

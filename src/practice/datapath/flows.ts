@@ -45,6 +45,18 @@ export interface HttpL7 {
 	headers?: Array<{key: string; value: string}>;
 }
 
+/**
+ * flow.proto `Policy`: the policy a verdict was correlated with (pkg/hubble/parser policy correlation). `kind` from 1.18
+ * (see CiliumBehaviour.hubblePolicyNames). `revision` (the endpoint's policy revision) is left out: the practice cluster
+ * keeps no policy repository revision.
+ */
+export interface FlowPolicy {
+	name: string;
+	namespace?: string;
+	labels: string[];
+	kind?: string;
+}
+
 export type Verdict = 'FORWARDED' | 'DROPPED' | 'REDIRECTED' | 'AUDIT' | 'ERROR';
 
 export interface Flow {
@@ -68,6 +80,10 @@ export interface Flow {
 	is_reply?: boolean;
 	uuid?: string;
 	Summary: string;
+	egress_allowed_by?: FlowPolicy[];
+	ingress_allowed_by?: FlowPolicy[];
+	egress_denied_by?: FlowPolicy[];
+	ingress_denied_by?: FlowPolicy[];
 }
 
 export const EVENT = {drop: 1, trace: 4, policyVerdict: 5, l7: 129} as const;
@@ -152,15 +168,26 @@ function typeText(flow: Flow): string {
 	}
 }
 
-function verdictText(flow: Flow): string {
+/** hubble/pkg/printer/printer.go formatPolicyNames @ cilium/hubble v1.18.6: ` BY a (Kind), b (Kind)`, entries with a kind and a name only. */
+export function formatPolicyNames(policies: FlowPolicy[] | undefined): string {
+	const named = (policies ?? []).filter((policy) => policy.kind && policy.name);
+	return named.length === 0 ? '' : ` BY ${named.map((policy) => `${policy.name} (${policy.kind})`).join(', ')}`;
+}
+
+/** printer.go getVerdict; with `policyNames` (hubble ≥ 1.18's --print-policy-names) the correlated policies follow ALLOWED/DENIED. */
+function verdictText(flow: Flow, policyNames = false): string {
 	if (flow.event_type.type !== EVENT.policyVerdict) return flow.verdict;
-	if (flow.verdict === 'DROPPED') return 'DENIED';
+	const egress = flow.traffic_direction === 'EGRESS';
+	const ingress = flow.traffic_direction === 'INGRESS';
+	if (flow.verdict === 'DROPPED' || flow.verdict === 'ERROR') {
+		return `DENIED${policyNames ? formatPolicyNames(egress ? flow.egress_denied_by : ingress ? flow.ingress_denied_by : undefined) : ''}`;
+	}
 	if (flow.verdict === 'AUDIT') return 'AUDITED';
-	return 'ALLOWED';
+	return `ALLOWED${policyNames ? formatPolicyNames(egress ? flow.egress_allowed_by : ingress ? flow.ingress_allowed_by : undefined) : ''}`;
 }
 
 /** One line of `hubble observe -o compact`. */
-export function formatCompact(flow: Flow, options: {nodeName?: boolean} = {}): string {
+export function formatCompact(flow: Flow, options: {nodeName?: boolean; policyNames?: boolean} = {}): string {
 	const {source: sourcePort, destination: destinationPort} = flowPorts(flow);
 	let source = `${hostText(flow.IP.source, sourcePort, flow.source, flow.source_names)} ${identityText(flow.source.identity)}`;
 	let destination = `${hostText(flow.IP.destination, destinationPort, flow.destination, flow.destination_names)} ${identityText(flow.destination.identity)}`;
@@ -171,11 +198,11 @@ export function formatCompact(flow: Flow, options: {nodeName?: boolean} = {}): s
 		[source, destination] = [destination, source];
 	}
 	const node = options.nodeName ? ` [${flow.node_name}]` : '';
-	return `${stampMilli(flow.time)}${node}: ${source} ${arrow} ${destination} ${typeText(flow)} ${verdictText(flow)} (${flow.Summary})`;
+	return `${stampMilli(flow.time)}${node}: ${source} ${arrow} ${destination} ${typeText(flow)} ${verdictText(flow, options.policyNames)} (${flow.Summary})`;
 }
 
 /** Field order of flow.proto (protojson writes fields in declaration order). */
-const FLOW_FIELDS = ['time', 'uuid', 'verdict', 'drop_reason', 'ethernet', 'IP', 'l4', 'source', 'destination', 'Type', 'node_name', 'source_names', 'destination_names', 'l7', 'event_type', 'source_service', 'destination_service', 'traffic_direction', 'policy_match_type', 'trace_observation_point', 'drop_reason_desc', 'is_reply', 'Summary'];
+const FLOW_FIELDS = ['time', 'uuid', 'verdict', 'drop_reason', 'ethernet', 'IP', 'l4', 'source', 'destination', 'Type', 'node_name', 'source_names', 'destination_names', 'l7', 'event_type', 'source_service', 'destination_service', 'traffic_direction', 'policy_match_type', 'trace_observation_point', 'drop_reason_desc', 'is_reply', 'Summary', 'egress_allowed_by', 'ingress_allowed_by', 'egress_denied_by', 'ingress_denied_by'];
 const ENDPOINT_FIELDS = ['ID', 'identity', 'cluster_name', 'namespace', 'labels', 'pod_name', 'workloads'];
 
 function ordered(object: Record<string, unknown>, order: string[]): Record<string, unknown> {

@@ -2,6 +2,7 @@
 // by the host tool through hubble-relay (every node). Flags follow hubble/cmd/observe.
 import {cobraKnows, cobraUnknownCommand, HUBBLE_ROOT} from '../cloud/cobra.js';
 import type {ProgramIO} from '../types.js';
+import {ciliumBehaviour, GUIDE_CILIUM_VERSION, type CiliumBehaviour} from '../versions.js';
 import {BOOLEAN_FILTER_FLAGS, FILTER_FLAGS, HubbleFilterError, HubbleFilters, UNSIMULATED_FILTER_FLAGS} from './hubble-filter.js';
 import {flowMatches, formatCompact, formatJson, stampMilli, type Flow, type FlowFilter} from './flows.js';
 
@@ -13,6 +14,8 @@ export interface FlowSource {
 	/** "unix:///var/run/cilium/hubble.sock" or "localhost:4245". */
 	address: string;
 	connectedNodes?: {connected: number; total: number};
+	/** The Cilium version the agents run: the in-pod hubble is that version's, and the host CLI is taken to match it. */
+	ciliumVersion?: string;
 }
 
 /** Go-style durations (`5m`, `1h30m`, `90s`) or RFC 3339 timestamps, as --since/--until take them. */
@@ -25,6 +28,35 @@ export function parseSince(value: string, now: number): number | undefined {
 	}
 	const parsed = Date.parse(value);
 	return Number.isNaN(parsed) ? undefined : parsed;
+}
+
+function observeHelp(behaviour: CiliumBehaviour): string {
+	const lines = OBSERVE_HELP.replace('hubble v1.16.4', `hubble v${behaviour.version}`);
+	const added = [
+		...(behaviour.hubblePolicyNames ? ['      --print-policy-names (from 1.18: policy names after ALLOWED/DENIED)'] : []),
+		...(behaviour.hubbleFieldMaskRenamed
+			? ['      --field-mask, --use-default-field-masks (1.18 and before: --experimental-field-mask,', '      --experimental-use-default-field-masks), --encrypted, --unencrypted: not simulated']
+			: ['      --experimental-field-mask, --experimental-use-default-field-masks: not simulated']),
+	];
+	return `${lines}${added.join('\n')}\n`;
+}
+
+/** Flags of hubble observe that exist only in some versions: the version that has them, and whether the practice cluster simulates them. */
+function versionedFlag(flag: string, behaviour: CiliumBehaviour): 'simulated' | 'not-simulated' | 'unknown' | undefined {
+	switch (flag) {
+		case 'print-policy-names':
+			return behaviour.hubblePolicyNames ? 'simulated' : 'unknown';
+		case 'experimental-field-mask':
+		case 'experimental-use-default-field-masks':
+			return behaviour.hubbleFieldMaskRenamed ? 'unknown' : 'not-simulated';
+		case 'field-mask':
+		case 'use-default-field-masks':
+		case 'encrypted':
+		case 'unencrypted':
+			return behaviour.hubbleFieldMaskRenamed ? 'not-simulated' : 'unknown';
+		default:
+			return undefined;
+	}
 }
 
 const OBSERVE_HELP = `Observe provides visibility into flow information on the network and
@@ -51,6 +83,8 @@ export async function hubbleObserve(argv: string[], io: ProgramIO, source: FlowS
 	let follow = false;
 	let output = 'compact';
 	let nodeName = false;
+	let policyNames = false;
+	const behaviour = ciliumBehaviour(source.ciliumVersion ?? GUIDE_CILIUM_VERSION);
 	for (let index = 0; index < argv.length; index++) {
 		const arg = argv[index]!;
 		const [flag, inline] = arg.replace(/^--?/, '').split(/=(.*)/s, 2) as [string, string | undefined];
@@ -60,11 +94,18 @@ export async function hubbleObserve(argv: string[], io: ProgramIO, source: FlowS
 			return found;
 		};
 		if (arg === '-h' || arg === '--help') {
-			io.stdout.write(OBSERVE_HELP);
+			io.stdout.write(observeHelp(behaviour));
 			return 0;
 		}
 		if (!arg.startsWith('-')) throw new ObserveError(`unknown command "${arg}" for "hubble observe"`);
-		if (flag === 'f' || flag === 'follow') follow = true;
+		const versioned = versionedFlag(flag, behaviour);
+		if (versioned === 'unknown') throw new ObserveError(`unknown flag: ${arg.split('=')[0]}`);
+		if (versioned === 'not-simulated') {
+			io.stderr.write(`hubble observe --${flag} is not simulated by the practice cluster\n`);
+			return 1;
+		}
+		if (flag === 'print-policy-names') policyNames = true;
+		else if (flag === 'f' || flag === 'follow') follow = true;
 		else if (flag === 'last') last = Number(value());
 		else if (flag === 'o' || flag === 'output') output = value();
 		else if (flag === 'print-node-name') nodeName = true;
@@ -90,7 +131,7 @@ export async function hubbleObserve(argv: string[], io: ProgramIO, source: FlowS
 		io.stderr.write(`hubble: output format "${output}" is not simulated by the practice cluster (use compact or json)\n`);
 		return 1;
 	}
-	const print = (flow: Flow) => io.stdout.write(`${output === 'compact' ? formatCompact(flow, {nodeName}) : formatJson(flow)}\n`);
+	const print = (flow: Flow) => io.stdout.write(`${output === 'compact' ? formatCompact(flow, {nodeName, policyNames}) : formatJson(flow)}\n`);
 	if (last === undefined && !follow && filter.since === undefined) last = 20;
 	const passes = filters.compile();
 	const history = source.flows().filter((flow) => flowMatches(flow, filter) && passes(flow));

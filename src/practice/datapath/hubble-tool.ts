@@ -76,6 +76,7 @@ export const hubble: HostTool = async (argv, io, ctx) => {
 		maxFlows: 4095 * Math.max(1, view.ciliumNodes.size),
 		address: server,
 		connectedNodes: {connected: view.ciliumNodes.size, total: view.nodes.length},
+		ciliumVersion: view.behaviour.version,
 	};
 	return runHubble(rest, io, source);
 };

@@ -6,8 +6,9 @@ import {StatusError, type KubeObject, type PracticeContext} from '../types.js';
 import {resolve, FqdnCache, type DnsAnswer, type FqdnCacheEntry, type QueryType} from './dns.js';
 import {decideConnection, dnsQueryAllowed, httpRequestDecision, type ConnectionVerdict, type EndpointInfo, type HttpRedirect, type HttpRequest, type PeerIdentity, type Traffic} from './engine.js';
 import {canonicalName} from './fqdn.js';
-import {DROP_REASON, EVENT, FlowRing, MATCH_TYPES, l4Summary, dnsSummary, httpSummary, type Flow, type FlowEndpoint, type HttpL7, type L4, type TcpFlags} from './flows.js';
+import {DROP_REASON, EVENT, FlowRing, MATCH_TYPES, l4Summary, dnsSummary, httpSummary, type Flow, type FlowEndpoint, type FlowPolicy, type HttpL7, type L4, type TcpFlags} from './flows.js';
 import {labelStrings} from './identity.js';
+import type {RuleRef} from './policy.js';
 import type {HttpResponse} from './programs/sites.js';
 import {CURATED_WORLD, type World} from './world.js';
 import {buildView, classifyIp, podFields, podKey, translateService, type ClusterView, type PodFields} from './view.js';
@@ -279,6 +280,10 @@ export class Datapath {
 		dropReason?: 'POLICY_DENIED' | 'POLICY_DENY' | 'NO_SERVICE';
 		l7?: Flow['l7'];
 		summary?: string;
+		/** The rules a policy verdict was correlated with (allowing, or the deny rule that dropped it). */
+		correlated?: RuleRef[];
+		/** A policy verdict dropped by a deny rule (policy correlation annotates those drops, from 1.18). */
+		deniedByRule?: boolean;
 	}): Flow {
 		const names = (peer: PeerIdentity) => (peer.fqdnNames.length > 0 ? peer.fqdnNames.map((name) => name.replace(/\.$/, '')) : undefined);
 		const flow: Flow = {
@@ -311,7 +316,50 @@ export class Datapath {
 			Summary: input.summary ?? l4Summary(input.l4),
 		};
 		if (flow.policy_match_type === 0) delete flow.policy_match_type;
+		if (input.kind === 'verdict' && input.direction && input.correlated?.length) {
+			const allowed = input.verdict === 'FORWARDED' || input.verdict === 'REDIRECTED';
+			const deniedByRule = input.verdict === 'DROPPED' && input.deniedByRule === true;
+			const behaviour = this.view().behaviour;
+			// 1.16's correlation annotates forwarded verdicts only; from 1.18 also drops by a deny rule (versions.ts hubblePolicyNames).
+			if (allowed || (deniedByRule && behaviour.hubblePolicyNames)) {
+				const policies = this.correlatedPolicies(input.correlated);
+				const field = `${input.direction === 'EGRESS' ? 'egress' : 'ingress'}_${allowed ? 'allowed' : 'denied'}_by` as const;
+				if (policies.length > 0) flow[field] = policies;
+			}
+		}
 		return flow;
+	}
+
+	/**
+	 * pkg/hubble/parser policy correlation toProto: one entry per distinct policy, its labels the rule's derived-from labels
+	 * (sorted: derived-from, name, namespace, uid). 1.16 (flow.proto Policy without `kind`) sets name and namespace only
+	 * when both labels are there; from 1.18 name, namespace and kind each from its label.
+	 */
+	private correlatedPolicies(refs: RuleRef[]): FlowPolicy[] {
+		const behaviour = this.view().behaviour;
+		const seen = new Set<string>();
+		const policies: FlowPolicy[] = [];
+		for (const {policy} of refs) {
+			const key = `${policy.kind}/${policy.namespace ?? ''}/${policy.name}`;
+			if (seen.has(key)) continue;
+			seen.add(key);
+			const apiVersion = policy.kind === 'NetworkPolicy' ? 'networking.k8s.io/v1' : 'cilium.io/v2';
+			let uid: string | undefined;
+			try {
+				uid = this.ctx.store.get(apiVersion, policy.kind, policy.namespace, policy.name)?.metadata.uid;
+			} catch {
+				uid = undefined;
+			}
+			const labels = [
+				`k8s:io.cilium.k8s.policy.derived-from=${policy.kind}`,
+				`k8s:io.cilium.k8s.policy.name=${policy.name}`,
+				...(policy.namespace ? [`k8s:io.cilium.k8s.policy.namespace=${policy.namespace}`] : []),
+				...(uid ? [`k8s:io.cilium.k8s.policy.uid=${uid}`] : []),
+			];
+			if (behaviour.hubblePolicyNames) policies.push({name: policy.name, ...(policy.namespace ? {namespace: policy.namespace} : {}), labels, kind: policy.kind});
+			else policies.push(policy.namespace ? {name: policy.name, namespace: policy.namespace, labels} : {name: '', labels});
+		}
+		return policies;
 	}
 
 	private sourcePeer(endpoint: EndpointInfo): PeerIdentity {
@@ -324,7 +372,7 @@ export class Datapath {
 		const src = this.sourcePeer(from);
 		const egressProxy = Boolean(verdict.egress.http) && 'TCP' in l4;
 		if (first && verdict.egress.enforced) {
-			this.record(this.makeFlow({at, node: from.node, src, dst: peer, l4, kind: 'verdict', verdict: redirected || egressProxy ? 'REDIRECTED' : 'FORWARDED', direction: 'EGRESS', matchType: verdict.egress.matchType, isReply: false}));
+			this.record(this.makeFlow({at, node: from.node, src, dst: peer, l4, kind: 'verdict', verdict: redirected || egressProxy ? 'REDIRECTED' : 'FORWARDED', direction: 'EGRESS', matchType: verdict.egress.matchType, isReply: false, correlated: verdict.egress.allowedBy}));
 		}
 		if (redirected) return;
 		if (egressProxy) {
@@ -339,7 +387,7 @@ export class Datapath {
 		if (peer.endpoint && verdict.ingress) {
 			if (first && verdict.ingress.enforced) {
 				this.record(
-					this.makeFlow({at: at + 1, node: peer.endpoint.node, src, dst: peer, l4, kind: 'verdict', verdict: ingressProxy ? 'REDIRECTED' : 'FORWARDED', direction: 'INGRESS', matchType: verdict.ingress.matchType, isReply: false}),
+					this.makeFlow({at: at + 1, node: peer.endpoint.node, src, dst: peer, l4, kind: 'verdict', verdict: ingressProxy ? 'REDIRECTED' : 'FORWARDED', direction: 'INGRESS', matchType: verdict.ingress.matchType, isReply: false, correlated: verdict.ingress.allowedBy}),
 				);
 			}
 			if (ingressProxy) this.record(this.makeFlow({at: at + 1, node: peer.endpoint.node, src, dst: peer, l4, kind: 'trace', verdict: 'FORWARDED', isReply: false, point: 'TO_PROXY'}));
@@ -355,7 +403,7 @@ export class Datapath {
 		// The sender's side allowed it: its verdict is logged once (the retransmissions hit the conntrack entry).
 		if (verdict.egress.allowed) this.recordAllowedPacket(at, from, peer, {allowed: true, egress: verdict.egress}, l4, first);
 		const dropReason = denied.reason === 'denied-by-deny-rule' ? 'POLICY_DENY' : 'POLICY_DENIED';
-		this.record(this.makeFlow({at, node, src, dst: peer, l4, kind: 'verdict', verdict: 'DROPPED', direction, matchType: 'none', dropReason: undefined}));
+		this.record(this.makeFlow({at, node, src, dst: peer, l4, kind: 'verdict', verdict: 'DROPPED', direction, matchType: 'none', dropReason: undefined, correlated: denied.deniedBy ? [denied.deniedBy] : undefined, deniedByRule: dropReason === 'POLICY_DENY'}));
 		this.record(this.makeFlow({at, node, src, dst: peer, l4, kind: 'drop', verdict: 'DROPPED', direction, dropReason}));
 	}
 

@@ -6,6 +6,7 @@ import {ciliumDbg} from '../cilium-dbg.js';
 import {runHubble, type FlowSource} from '../hubble-cli.js';
 import {Datapath} from '../runtime.js';
 import {podFields} from '../view.js';
+import {versionFromImage} from '../../versions.js';
 import {cat, env, grep, head, hostname, ls, wc} from './busybox.js';
 import {curl} from './curl.js';
 import {dig, nslookup, ping, podNode, sleep, wget} from './net-tools.js';
@@ -21,6 +22,8 @@ const hubbleInAgent: PodProgram = async (argv, io, pod, ctx) => {
 		now: () => datapath.now(),
 		maxFlows: ring.capacity,
 		address: 'unix:///var/run/cilium/hubble.sock',
+		// The hubble in the agent's image is that image's version.
+		ciliumVersion: versionFromImage(podFields(pod).spec?.containers?.[0]?.image) ?? datapath.view().behaviour.version,
 	};
 	return runHubble(argv.slice(1), io, source);
 };
