@@ -5,7 +5,7 @@
 // switch on the practice cluster: b and r on a step later steps built on (their cleanups run on the cluster),
 // R (progress and cluster state cleared from there), and t with progress (the warning, and Esc keeps the track).
 //
-// Time: the whole track (9 lessons, 45 steps) in both languages fits: the two walks and the going-back test run at
+// Time: the whole track (9 lessons, 51 steps) in both languages fits: the two walks and the going-back test run at
 // the same time, each with its own lab home and practice daemon, about 2.5 minutes on a 2-core machine. The
 // troubleshooting lesson's `cilium hubble port-forward` needs the fixed port 4245, so the second walk to reach it
 // waits there for the first to finish (the port lock other test files take too).
