@@ -135,7 +135,7 @@ export function bootstrapObjects(record: ClusterRecord, now: string): KubeObject
 		}
 	);
 	objects.push(...systemObjects({platform: record.platform ?? 'aks', cni: record.cni ?? 'none', dataplane: record.dataplane, kubernetesVersion: record.kubernetesVersion}));
-	objects.push(...metricsServerObjects());
+	objects.push(...metricsServerObjects(record.platform ?? 'aks'));
 	nodeNames(record.name, record.nodeCount).forEach((name, index) => objects.push(node(name, index, record, now)));
 	return objects;
 }
@@ -221,7 +221,7 @@ export function createLifecycle(hooks: LifecycleHooks): ClusterLifecycle & {reco
  * metrics.k8s.io/v1beta1 behind it (kubernetes-sigs/metrics-server manifests/base). The API itself is served by the
  * practice API server (api/metrics.ts) while a metrics-server pod is Ready.
  */
-function metricsServerObjects(): KubeObject[] {
+function metricsServerObjects(platform: string): KubeObject[] {
 	const labels = {'k8s-app': 'metrics-server'};
 	return [
 		{
@@ -239,7 +239,8 @@ function metricsServerObjects(): KubeObject[] {
 						containers: [
 							{
 								name: 'metrics-server',
-								image: 'mcr.microsoft.com/oss/kubernetes/metrics-server:v0.7.2',
+								// AKS pulls its own build from MCR; elsewhere the project's image (metrics-server manifests/base).
+								image: platform === 'k8s' ? 'registry.k8s.io/metrics-server/metrics-server:v0.7.2' : 'mcr.microsoft.com/oss/kubernetes/metrics-server:v0.7.2',
 								args: ['--kubelet-insecure-tls', '--kubelet-preferred-address-types=InternalIP', '--cert-dir=/tmp', '--secure-port=4443', '--metric-resolution=15s'],
 								ports: [{name: 'https', containerPort: 4443, protocol: 'TCP'}],
 							},

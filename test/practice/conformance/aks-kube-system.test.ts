@@ -36,6 +36,7 @@ const AKS_COMMON = [
 	'Deployment/coredns-autoscaler',
 	'Deployment/konnectivity-agent',
 	'Deployment/konnectivity-agent-autoscaler',
+	'Deployment/metrics-server',
 ];
 
 beforeAll(async () => {
@@ -119,11 +120,11 @@ describe('aks-managed: az aks create --network-plugin azure --network-plugin-mod
 });
 
 describe('k8s: the ready-made cluster of the k8s track is not AKS', () => {
-	it('kube-system has kubeadm\'s addons only: the coredns Deployment and the kube-proxy DaemonSet (k8s-app labels, registry.k8s.io images)', async () => {
-		expect(await workloads(generic)).toEqual(['DaemonSet/kube-proxy', 'Deployment/coredns']);
+	it('kube-system has kubeadm\'s addons (the coredns Deployment, the kube-proxy DaemonSet) and metrics-server for kubectl top, nothing of AKS (k8s-app labels, registry.k8s.io images)', async () => {
+		expect(await workloads(generic)).toEqual(['DaemonSet/kube-proxy', 'Deployment/coredns', 'Deployment/metrics-server']);
 		const images = await generic.run('kubectl', ['-n', 'kube-system', 'get', 'ds,deploy', '-o', 'jsonpath={range .items[*]}{.spec.selector.matchLabels.k8s-app}={.spec.template.spec.containers[0].image}{"\\n"}{end}']);
 		const version = (await generic.run('kubectl', ['version', '-o', 'json'])).stdout;
 		const server = (JSON.parse(version) as {serverVersion: {gitVersion: string}}).serverVersion.gitVersion;
-		expect(images.stdout.split('\n')).toEqual([`kube-proxy=registry.k8s.io/kube-proxy:${server}`, 'kube-dns=registry.k8s.io/coredns/coredns:v1.11.1']);
+		expect(images.stdout.split('\n')).toEqual([`kube-proxy=registry.k8s.io/kube-proxy:${server}`, 'kube-dns=registry.k8s.io/coredns/coredns:v1.11.1', 'metrics-server=registry.k8s.io/metrics-server/metrics-server:v0.7.2']);
 	});
 });
