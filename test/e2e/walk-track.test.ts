@@ -195,7 +195,7 @@ function openLab(home: string, lang: Lang, extra: string) {
 		},
 		/** From the first frame to the lesson list with the practice cluster up (the track is given with --track). */
 		async start() {
-			await settle((screen) => screen.includes(w.variables), 'the variables', 20_000);
+			await settle((screen) => screen.includes(w.variables), 'the variables', 40_000);
 			await key(['Escape'], (screen) => rowsOf(screen)[2] === w.lessons && !screen.includes(w.starting), 'the lesson list with the practice cluster ready', {timeoutMs: 40_000});
 		},
 	};
