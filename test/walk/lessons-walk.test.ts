@@ -2,10 +2,10 @@
 // facilitator would: each step's checks are asked once before it runs (they must fail: nothing has done the
 // step's work yet), then `cilium-lab run LESSON/STEP --yes --solve` must pass.
 // Needs `npm run build` first (npm test does it).
-import {existsSync, rmSync} from 'node:fs';
-import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {describe, expect, it} from 'vitest';
 import type {TrackId} from '../../src/lab/types.js';
-import {BUILT_CLI, ciliumLab, freePort, installSnapshot, useCli, walkEnv, walkTrack} from './walk.js';
+import {freePort, walkEnv, walkTrack} from './walk.js';
+import {walkFileLifecycle} from './file-lifecycle.js';
 import {GUIDE_CILIUM_VERSION, NEWEST_CILIUM_VERSION} from '../../src/practice/versions.js';
 
 /**
@@ -53,20 +53,7 @@ const WALKS: Array<[TrackId, string]> = [
 	['k8s', NEWEST_CILIUM_VERSION],
 ];
 
-const started: Array<{home: string; env: NodeJS.ProcessEnv}> = [];
-let app: {root: string; cli: string} | undefined;
-beforeAll(() => {
-	expect(existsSync(BUILT_CLI), 'dist/cilium-lab.js: run `npm run build` first').toBe(true);
-	app = installSnapshot();
-	useCli(app.cli);
-});
-afterAll(async () => {
-	for (const {home, env} of started) {
-		await ciliumLab(['practice', 'stop'], env, 30_000);
-		rmSync(home, {recursive: true, force: true});
-	}
-	if (app) rmSync(app.root, {recursive: true, force: true});
-}, 90_000);
+const started = walkFileLifecycle(90_000);
 
 describe.concurrent('the lessons, walked on the practice cluster', () => {
 	it.each(WALKS)('track %s, Cilium %s: every step fails its checks before it runs and passes after its solve', async (track, version) => {

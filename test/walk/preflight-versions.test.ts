@@ -2,24 +2,11 @@
 // built app: before Cilium is installed it compares the chosen CILIUM_VERSION with the guide's; once the lessons have
 // installed Cilium it reads the version the agents run (the cilium DaemonSet's image) and the Kubernetes version.
 // Needs `npm run build` first (npm test does it). Kept apart from lessons-walk.test.ts, which walks every step.
-import {existsSync, rmSync} from 'node:fs';
-import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {BUILT_CLI, ciliumLab, freePort, installSnapshot, useCli, walkEnv} from './walk.js';
+import {describe, expect, it} from 'vitest';
+import {ciliumLab, freePort, walkEnv} from './walk.js';
+import {walkFileLifecycle} from './file-lifecycle.js';
 
-const started: Array<{home: string; env: NodeJS.ProcessEnv}> = [];
-let app: {root: string; cli: string} | undefined;
-beforeAll(() => {
-	expect(existsSync(BUILT_CLI), 'dist/cilium-lab.js: run `npm run build` first').toBe(true);
-	app = installSnapshot();
-	useCli(app.cli);
-});
-afterAll(async () => {
-	for (const {home, env} of started) {
-		await ciliumLab(['practice', 'stop'], env, 30_000);
-		rmSync(home, {recursive: true, force: true});
-	}
-	if (app) rmSync(app.root, {recursive: true, force: true});
-}, 60_000);
+const started = walkFileLifecycle(60_000);
 
 interface VersionsReport {
 	exitCode: number;
