@@ -213,6 +213,14 @@ for (const [each, bundle] of [[appResult, appBundle], [daemonResult, daemonBundl
 		throw new Error(`${bundle} has a dynamic import() of ${dynamicImports.map((imported) => imported.path).join(', ')}, which vm.Script cannot run (src/code-cache.ts)`);
 	}
 }
+// Chunks of earlier builds (their names carry a content hash) would pile up in dist/chunks: keep this build's only.
+const currentChunks = new Set(Object.keys(result.metafile.outputs).map((output) => path.resolve(root, output)));
+const chunksDir = path.join(root, 'dist', 'chunks');
+for (const name of existsSync(chunksDir) ? readdirSync(chunksDir) : []) {
+	const file = path.join(chunksDir, name);
+	if (!currentChunks.has(file.replace(/\.map$/, ''))) rmSync(file, {force: true});
+}
+
 /** `node dist/cilium-lab.js ...args`, resolved with its status and stderr. */
 const runApp = (args, env) =>
 	new Promise((resolve) => {
