@@ -40,7 +40,7 @@ function maskedPorts(first: number, last: number): Array<{port: number; prefix: 
 }
 
 /** The L4 keys of a rule with what redirects each (undefined: the rule has no L4 part, every port and protocol). */
-function ruleKeys(rule: CompiledPeerRule, namedPorts: Record<string, number> | undefined): Array<Key & {parser?: 'dns' | 'http'}> {
+function ruleKeys(rule: CompiledPeerRule, namedPorts: (name: string) => number[]): Array<Key & {parser?: 'dns' | 'http'}> {
 	if (rule.icmpTypes) return rule.icmpTypes.map((type) => ({protocol: 1, port: type, prefix: 24}));
 	if (!rule.portRules) return [ANY_KEY];
 	const keys: Array<Key & {parser?: 'dns' | 'http'}> = [];
@@ -52,8 +52,7 @@ function ruleKeys(rule: CompiledPeerRule, namedPorts: Record<string, number> | u
 			for (const protocol of port.protocols.filter((candidate) => candidate !== 'SCTP' || port.protocols.length === 1)) {
 				const number = PROTOCOL_NUMBER[protocol];
 				if (port.name !== undefined) {
-					const resolved = namedPorts?.[port.name];
-					if (resolved !== undefined) keys.push({protocol: number, port: resolved, prefix: 24, parser});
+					for (const resolved of namedPorts(port.name)) keys.push({protocol: number, port: resolved, prefix: 24, parser});
 				} else if (port.port === 0) keys.push({protocol: number, port: 0, prefix: 8, parser});
 				else for (const masked of maskedPorts(port.port, Math.max(port.port, port.endPort))) keys.push({protocol: number, ...masked, parser});
 			}
@@ -123,13 +122,21 @@ function directionEntries(input: PolicyMapInput, direction: Direction): DbgPolic
 	const keyOf = (identity: number, key: Key) => `${identity}/${key.protocol}/${key.port}/${key.prefix}`;
 	// allow-localhost=policy (the default): the host may always reach its endpoints (pkg/policy/resolve.go).
 	if (direction === 'ingress') byKey.set(keyOf(1, ANY_KEY), entry(false, 1, ANY_KEY));
-	const namedPorts = direction === 'ingress' ? endpoint.namedPorts : undefined;
+	// Named ports resolve against the destination's container ports: the endpoint's own on ingress; on egress each
+	// selected peer's, and for the wildcard (identity 0) every port of that name the agent knows (pkg/policy/types NamedPortMultiMap).
+	const everyNamedPort = (name: string) => [...new Set(peers.map((peer) => peer.endpoint?.namedPorts?.[name]).filter((port): port is number => port !== undefined))];
+	const namedPortsOf = (identity: number) => (name: string): number[] => {
+		if (direction === 'ingress') return endpoint.namedPorts?.[name] === undefined ? [] : [endpoint.namedPorts[name]!];
+		if (identity === 0) return everyNamedPort(name);
+		const port = peers.find((peer) => peer.identity === identity)?.endpoint?.namedPorts?.[name];
+		return port === undefined ? [] : [port];
+	};
 	const denies: DbgPolicyMapEntry[] = [];
 	for (const policy of active) {
 		for (const rule of policy.rules[direction]) {
 			if (rule.empty) continue;
 			for (const identity of ruleIdentities(rule, peers)) {
-				for (const key of ruleKeys(rule, namedPorts)) {
+				for (const key of ruleKeys(rule, namedPortsOf(identity))) {
 					const id = keyOf(identity, key);
 					if (rule.deny) {
 						const deny = entry(true, identity, key);

@@ -116,6 +116,41 @@ describe('cilium-dbg bpf policy get: the entries of an endpoint\'s policy map (p
 		expect(rows(policyMapEntries({index, mode: 'default', endpoint: client, peers, proxyPort}))).toEqual(['Allow Egress 1003 53/TCP 14000', 'Allow Egress 1003 53/UDP 14000', 'Allow Ingress 0 ANY 0', 'Deny Egress 2 ANY 0']);
 	});
 
+	it('egress to a named port: resolved against each selected peer\'s container ports — pkg/policy/types NamedPortMultiMap', () => {
+		const index = PolicyIndex.fromObjects([
+			cnp('client-out', {endpointSelector: {matchLabels: {app: 'client'}}, egress: [{toEndpoints: [{matchLabels: {app: 'web'}}], toPorts: [{ports: [{port: 'http', protocol: 'TCP'}]}]}]}),
+		]);
+		expect(rows(policyMapEntries({index, mode: 'default', endpoint: client, peers, proxyPort}))).toEqual(['Allow Egress 1001 8080/TCP 0', 'Allow Ingress 0 ANY 0']);
+	});
+
+	it('enforcement always without a policy: ingress keeps only the host allow, egress is empty', () => {
+		expect(rows(policyMapEntries({index: PolicyIndex.fromObjects([]), mode: 'always', endpoint: web, peers, proxyPort}))).toEqual(['Allow Ingress 1 ANY 0']);
+	});
+
+	it('CIDRs select their CIDR identities and those inside them (0.0.0.0/0 is world); port ranges become masked keys; ICMP types are ports of protocol 1 — pkg/policy/types/policyentry.go', () => {
+		const cidrPeer = (cidr: string, identity: number) => ({ip: cidr.split('/')[0]!, identity, labels: {[`cidr:${cidr}`]: '', 'reserved:world': ''}, inCluster: false, fqdnNames: []});
+		const withCidrs = [...peers, cidrPeer('10.0.0.0/8', 16777217), cidrPeer('10.1.0.0/16', 16777218), cidrPeer('192.168.0.0/16', 16777219)];
+		const index = PolicyIndex.fromObjects([
+			cnp('client-out', {
+				endpointSelector: {matchLabels: {app: 'client'}},
+				egress: [
+					{toCIDR: ['10.0.0.0/8'], toPorts: [{ports: [{port: '8080', endPort: 8087, protocol: 'TCP'}]}]},
+					{toCIDR: ['0.0.0.0/0'], icmps: [{fields: [{type: 8}]}]},
+				],
+			}),
+		]);
+		expect(rows(policyMapEntries({index, mode: 'default', endpoint: client, peers: withCidrs, proxyPort}))).toEqual([
+			// 0.0.0.0/0 contains every CIDR identity's prefix too.
+			'Allow Egress 16777217 8/ICMP 0',
+			'Allow Egress 16777217 8080-8087/TCP 0',
+			'Allow Egress 16777218 8/ICMP 0',
+			'Allow Egress 16777218 8080-8087/TCP 0',
+			'Allow Egress 16777219 8/ICMP 0',
+			'Allow Egress 2 8/ICMP 0',
+			'Allow Ingress 0 ANY 0',
+		]);
+	});
+
 	it('policy enforcement never: allow-all both ways whatever selects the endpoint', () => {
 		const index = PolicyIndex.fromObjects([cnp('web-in', {endpointSelector: {matchLabels: {app: 'web'}}, ingress: [{fromEndpoints: [{matchLabels: {app: 'client'}}]}]})]);
 		expect(rows(policyMapEntries({index, mode: 'never', endpoint: web, peers, proxyPort}))).toEqual(['Allow Egress 0 ANY 0', 'Allow Ingress 0 ANY 0']);
