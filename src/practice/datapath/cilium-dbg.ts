@@ -553,6 +553,15 @@ Global Flags:
   -H, --host string     URI to server-side API
 `;
 
+/**
+ * The port of a proxy redirect. Envoy's listeners get one from the proxy port range 10000-20000 (pkg/proxy/proxyports,
+ * a random free one: fixed here per node); the DNS proxy binds port 0 (tofqdns-proxy-port unset), so the kernel picks
+ * it from ip_local_port_range 32768-60999 — published 1.15/1.16 maps show 37357 and 41873 for DNS, 14536 for HTTP.
+ */
+function proxyPortOf(node: string, parser: 'dns' | 'http', direction: Direction): number {
+	return parser === 'dns' ? stableNumber(`${node}/cilium-dns-egress`, 60999 - 32768 + 1, 32768) : stableNumber(`${node}/cilium-http-${direction}`, 10001, 10000);
+}
+
 /** The practice cluster keeps no per-entry counters: say so (on stderr, so the table stays the real one). */
 const COUNTERS_NOTE = 'cilium-dbg bpf policy get: the practice cluster does not count the traffic each entry matched; BYTES and PACKETS are shown as 0\n';
 
@@ -578,7 +587,7 @@ function bpfPolicyGet(args: string[], io: Io, ctx: PracticeContext, datapath: Da
 		const peers = agentPeers(ctx, datapath, view, node, endpoint);
 		const labels = new Map(peers.map((peer) => [peer.identity, labelStrings(peer.labels)]));
 		labels.set(0, ['reserved:unknown']);
-		return formatBpfPolicyGet(policyMapEntries({index: view.index, mode: view.mode, endpoint, peers, proxyPort: (parser, direction) => stableNumber(`${node}/cilium-${parser}-${direction}`, 10001, 10000)}), (identity) => labels.get(identity), {numeric});
+		return formatBpfPolicyGet(policyMapEntries({index: view.index, mode: view.mode, endpoint, peers, proxyPort: (parser, direction) => proxyPortOf(node, parser, direction)}), (identity) => labels.get(identity), {numeric});
 	};
 	const mapPath = (id: number) => `/sys/fs/bpf/tc/globals/cilium_policy_${String(id).padStart(5, '0')}`;
 	if (all) {
