@@ -116,12 +116,14 @@ function directionEntries(input: PolicyMapInput, direction: Direction): DbgPolic
 	const {active} = selectingPolicies(index, endpoint);
 	const entry = (deny: boolean, identity: number, key: Key, proxyPort = 0): DbgPolicyMapEntry => ({deny, direction: DIRECTION_NAME[direction], identity, protocol: key.protocol, port: key.port, prefix: key.prefix, proxyPort, bytes: 0, packets: 0});
 	const enforced = mode === 'always' || (mode === 'default' && active.some((policy) => policy.enforces[direction]));
-	// Not enforced: one allow-all entry (pkg/policy/resolve.go: the AllowAllIdentities key).
-	if (!enforced) return [entry(false, 0, ANY_KEY)];
 	const byKey = new Map<string, DbgPolicyMapEntry>();
 	const keyOf = (identity: number, key: Key) => `${identity}/${key.protocol}/${key.port}/${key.prefix}`;
-	// allow-localhost=policy (the default): the host may always reach its endpoints (pkg/policy/resolve.go).
-	if (direction === 'ingress') byKey.set(keyOf(1, ANY_KEY), entry(false, 1, ANY_KEY));
+	// pkg/policy/resolve.go DistillPolicy: every endpoint but the host's gets the localhost ingress allow, enforced or
+	// not (allow-localhost=auto is "always" without the host firewall), after the rules' entries, deny-preferred.
+	const localhost = direction === 'ingress' && endpoint.identity !== RESERVED.host;
+	// Not enforced: the allow-all entry (allowAllIdentities).
+	if (!enforced) return localhost ? [entry(false, 0, ANY_KEY), entry(false, RESERVED.host, ANY_KEY)] : [entry(false, 0, ANY_KEY)];
+	if (localhost) byKey.set(keyOf(RESERVED.host, ANY_KEY), entry(false, RESERVED.host, ANY_KEY));
 	// Named ports resolve against the destination's container ports: the endpoint's own on ingress; on egress each
 	// selected peer's, and for the wildcard (identity 0) every port of that name the agent knows (pkg/policy/types NamedPortMultiMap).
 	const everyNamedPort = (name: string) => [...new Set(peers.map((peer) => peer.endpoint?.namedPorts?.[name]).filter((port): port is number => port !== undefined))];

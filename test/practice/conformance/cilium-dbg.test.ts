@@ -201,6 +201,8 @@ describe('cilium-dbg in the agent pod (conformance table)', {retry: 1}, () => {
 		const lines = result.stdout.split('\n');
 		expect(lines[0]).toMatch(/^POLICY {3}DIRECTION {3}LABELS \(source:key\[=value\]\) +PORT\/PROTO {3}PROXY PORT {3}AUTH TYPE {3}BYTES {3}PACKETS {3}PREFIX {3}$/);
 		expect(lines[1]).toMatch(/^Allow {4}Ingress {5}reserved:unknown +ANY {10}NONE {9}disabled {4}0 {7}0 {9}0 {8}$/);
+		// The localhost allow every endpoint but the host's carries (pkg/policy/resolve.go DistillPolicy).
+		expect(lines[2]).toMatch(/^Allow {4}Ingress {5}reserved:host +ANY {10}NONE {9}disabled {4}0 {7}0 {9}0 {8}$/);
 		const tcp = lines.findIndex((line) => /^Allow {4}Egress {6}k8s:\S+ +53\/TCP {7}\d+ +disabled/.test(line));
 		const udp = lines.findIndex((line) => /^Allow {4}Egress {6}k8s:\S+ +53\/UDP {7}\d+ +disabled/.test(line));
 		expect(tcp).toBeGreaterThan(1);
@@ -220,16 +222,16 @@ describe('cilium-dbg in the agent pod (conformance table)', {retry: 1}, () => {
 		const numeric = await dbg(agent, 'bpf', 'policy', 'get', '-n', id);
 		expect(numeric.code).toBe(0);
 		expect(numeric.stdout.split('\n')[0]).toBe('POLICY   DIRECTION   IDENTITY   PORT/PROTO   PROXY PORT   AUTH TYPE   BYTES   PACKETS   PREFIX   ');
-		expect(numeric.stdout).toMatch(/\nAllow {4}Ingress {5}0 +ANY +NONE +disabled +0 +0 +0 +\n/);
+		expect(numeric.stdout).toMatch(/\nAllow {4}Ingress {5}0 +ANY +NONE +disabled +0 +0 +0 +\nAllow {4}Ingress {5}1 +ANY +NONE +disabled +0 +0 +0 +\n/);
 		expect(numeric.stdout).toMatch(new RegExp(`\\nAllow {4}Egress {6}\\d+ +53/UDP +${proxyPort(lines[udp]!)} +disabled +0 +0 +24 +(\\n|$)`));
 
 		const web = endpointRow((await dbg(agent, 'endpoint', 'list')).stdout, 'k8s:app=web');
 		const all = await dbg(agent, 'bpf', 'policy', 'get', '--all');
 		expect(all.code).toBe(0);
 		expect(all.stdout).toContain(`Endpoint ID: ${id}\nPath: /sys/fs/bpf/tc/globals/cilium_policy_${id.padStart(5, '0')}\n\nPOLICY `);
-		// The web pod has no policy: one allow-all entry per direction.
+		// The web pod has no policy: one allow-all entry per direction, and the localhost allow.
 		const webMap = all.stdout.split(`Endpoint ID: ${web![0]}\n`)[1]!.split('\n\n\n')[0]!;
-		expect(webMap.split('\n').filter((line) => /^Allow +(Ingress|Egress) +reserved:unknown +ANY +NONE +disabled +0 +0 +0 +$/.test(line))).toHaveLength(2);
+		expect(webMap.split('\n').filter((line) => /^Allow +(Ingress|Egress) +reserved:(unknown|host) +ANY +NONE +disabled +0 +0 +0 +$/.test(line))).toHaveLength(3);
 
 		const unknown = await dbg(agent, 'bpf', 'policy', 'get', '65000');
 		expect(unknown.code).toBe(1);

@@ -85,8 +85,8 @@ describe('cilium-dbg bpf policy get: the entries of an endpoint\'s policy map (p
 	const cnp = (name: string, spec: object) => ({apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: {name, namespace: 'demo'}, spec});
 	const rows = (entries: ReturnType<typeof policyMapEntries>) => entries.map((e) => `${e.deny ? 'Deny' : 'Allow'} ${e.direction} ${e.identity} ${portProtoString(e)} ${e.proxyPort}`).sort();
 
-	it('no policy: one allow-all entry per direction (identity 0, ANY)', () => {
-		expect(rows(policyMapEntries({index: PolicyIndex.fromObjects([]), mode: 'default', endpoint: web, peers, proxyPort}))).toEqual(['Allow Egress 0 ANY 0', 'Allow Ingress 0 ANY 0']);
+	it('no policy: one allow-all entry per direction (identity 0, ANY), and the localhost ingress allow every endpoint but the host\'s has — pkg/policy/resolve.go DistillPolicy; cilium/cilium#40519 shows both on a live map', () => {
+		expect(rows(policyMapEntries({index: PolicyIndex.fromObjects([]), mode: 'default', endpoint: web, peers, proxyPort}))).toEqual(['Allow Egress 0 ANY 0', 'Allow Ingress 0 ANY 0', 'Allow Ingress 1 ANY 0']);
 	});
 
 	it('ingress from the client on 80 (HTTP rules) and the named port: the host allow, the redirect\'s proxy port; egress stays open', () => {
@@ -113,14 +113,14 @@ describe('cilium-dbg bpf policy get: the entries of an endpoint\'s policy map (p
 				egressDeny: [{toEntities: ['world']}],
 			}),
 		]);
-		expect(rows(policyMapEntries({index, mode: 'default', endpoint: client, peers, proxyPort}))).toEqual(['Allow Egress 1003 53/TCP 14000', 'Allow Egress 1003 53/UDP 14000', 'Allow Ingress 0 ANY 0', 'Deny Egress 2 ANY 0']);
+		expect(rows(policyMapEntries({index, mode: 'default', endpoint: client, peers, proxyPort}))).toEqual(['Allow Egress 1003 53/TCP 14000', 'Allow Egress 1003 53/UDP 14000', 'Allow Ingress 0 ANY 0', 'Allow Ingress 1 ANY 0', 'Deny Egress 2 ANY 0']);
 	});
 
 	it('egress to a named port: resolved against each selected peer\'s container ports — pkg/policy/types NamedPortMultiMap', () => {
 		const index = PolicyIndex.fromObjects([
 			cnp('client-out', {endpointSelector: {matchLabels: {app: 'client'}}, egress: [{toEndpoints: [{matchLabels: {app: 'web'}}], toPorts: [{ports: [{port: 'http', protocol: 'TCP'}]}]}]}),
 		]);
-		expect(rows(policyMapEntries({index, mode: 'default', endpoint: client, peers, proxyPort}))).toEqual(['Allow Egress 1001 8080/TCP 0', 'Allow Ingress 0 ANY 0']);
+		expect(rows(policyMapEntries({index, mode: 'default', endpoint: client, peers, proxyPort}))).toEqual(['Allow Egress 1001 8080/TCP 0', 'Allow Ingress 0 ANY 0', 'Allow Ingress 1 ANY 0']);
 	});
 
 	it('enforcement always without a policy: ingress keeps only the host allow, egress is empty', () => {
@@ -148,11 +148,12 @@ describe('cilium-dbg bpf policy get: the entries of an endpoint\'s policy map (p
 			'Allow Egress 16777219 8/ICMP 0',
 			'Allow Egress 2 8/ICMP 0',
 			'Allow Ingress 0 ANY 0',
+			'Allow Ingress 1 ANY 0',
 		]);
 	});
 
-	it('policy enforcement never: allow-all both ways whatever selects the endpoint', () => {
+	it('policy enforcement never: allow-all both ways (and localhost) whatever selects the endpoint', () => {
 		const index = PolicyIndex.fromObjects([cnp('web-in', {endpointSelector: {matchLabels: {app: 'web'}}, ingress: [{fromEndpoints: [{matchLabels: {app: 'client'}}]}]})]);
-		expect(rows(policyMapEntries({index, mode: 'never', endpoint: web, peers, proxyPort}))).toEqual(['Allow Egress 0 ANY 0', 'Allow Ingress 0 ANY 0']);
+		expect(rows(policyMapEntries({index, mode: 'never', endpoint: web, peers, proxyPort}))).toEqual(['Allow Egress 0 ANY 0', 'Allow Ingress 0 ANY 0', 'Allow Ingress 1 ANY 0']);
 	});
 });
