@@ -64,6 +64,67 @@ export function formatIdentityList(identities: DbgIdentity[]): string {
 	return `${tabwrite(lines.join('\n'), 3, 2)}\n`;
 }
 
+// ---------------------------------------------------------------------------------------------------------- bpf policy get
+
+/** One entry of an endpoint's policy map (pkg/maps/policymap PolicyEntryDump, as the agent would have written it). */
+export interface DbgPolicyMapEntry {
+	deny: boolean;
+	direction: 'Ingress' | 'Egress';
+	/** 0 is the wildcard (reserved:unknown). */
+	identity: number;
+	/** u8proto number: 0 ANY, 1 ICMP, 6 TCP, 17 UDP, 132 SCTP. */
+	protocol: number;
+	/** Destination port (the ICMP type for ICMP); with `prefix` 24 it is exact. */
+	port: number;
+	/** Key prefix length after the static bits: 0 any protocol, 8 protocol only, 9..23 a port range mask, 24 exact port. */
+	prefix: number;
+	/** 0 = no redirect (NONE). */
+	proxyPort: number;
+	bytes: number;
+	packets: number;
+}
+
+const U8PROTO: Record<number, string> = {0: 'ANY', 1: 'ICMP', 6: 'TCP', 17: 'UDP', 58: 'ICMPv6', 132: 'SCTP'};
+
+/** pkg/maps/policymap/policymap.go PortProtoString: the protocol alone, `port/PROTO`, or a masked range `first-last/PROTO`. */
+export function portProtoString(entry: Pick<DbgPolicyMapEntry, 'protocol' | 'port' | 'prefix'>): string {
+	const protocol = U8PROTO[entry.protocol] ?? String(entry.protocol);
+	if (entry.prefix === 0 || entry.prefix === 8) return protocol;
+	if (entry.prefix > 8 && entry.prefix < 24) return `${entry.port}-${entry.port + (0xffff >> (entry.prefix - 8))}/${protocol}`;
+	if (entry.prefix === 24) return `${entry.port}/${protocol}`;
+	return `<INVALID PREFIX LENGTH: ${entry.prefix}>`;
+}
+
+/**
+ * pkg/maps/policymap PolicyEntriesDump.Less: deny entries first, then by direction (ingress before egress), then by
+ * identity. Go's sort.Slice is not stable; entries equal under Less are put in port order here so the output is fixed.
+ */
+export function sortPolicyMapEntries(entries: DbgPolicyMapEntry[]): DbgPolicyMapEntry[] {
+	const directionRank = (entry: DbgPolicyMapEntry) => (entry.direction === 'Ingress' ? 0 : 1);
+	return [...entries].sort((a, b) => Number(b.deny) - Number(a.deny) || directionRank(a) - directionRank(b) || a.identity - b.identity || a.protocol - b.protocol || a.port - b.port || a.prefix - b.prefix);
+}
+
+/**
+ * cilium-dbg/cmd/bpf_policy_get.go printTable/formatMap @v1.16.4: tabwriter(minwidth 5, padding 3), every row
+ * tab-terminated; with labels (the default) a row per label of the entry's identity, the first carrying the entry;
+ * with -n (--numeric) the IDENTITY column; an empty map adds "Policy stats empty. Perhaps the policy enforcement is
+ * disabled?".
+ */
+export function formatBpfPolicyGet(entries: DbgPolicyMapEntry[], labelsOf: (identity: number) => string[] | undefined, options: {numeric?: boolean} = {}): string {
+	const lines = [`POLICY\tDIRECTION\t${options.numeric ? 'IDENTITY' : 'LABELS (source:key[=value])'}\tPORT/PROTO\tPROXY PORT\tAUTH TYPE\tBYTES\tPACKETS\tPREFIX\t`];
+	for (const entry of sortPolicyMapEntries(entries)) {
+		const cells = (identity: string) => `${entry.deny ? 'Deny' : 'Allow'}\t${entry.direction}\t${identity}\t${portProtoString(entry)}\t${entry.proxyPort === 0 ? 'NONE' : entry.proxyPort}\tdisabled\t${entry.bytes}\t${entry.packets}\t${entry.prefix}\t`;
+		const labels = options.numeric ? undefined : labelsOf(entry.identity);
+		if (!labels || labels.length === 0) {
+			lines.push(cells(String(entry.identity)));
+			continue;
+		}
+		[...labels].sort(goStringOrder).forEach((label, index) => lines.push(index === 0 ? cells(label) : `\t\t${label}\t\t\t\t\t\t\t`));
+	}
+	const table = `${tabwrite(lines.join('\n'), 3, 5)}\n`;
+	return entries.length === 0 ? `${table}Policy stats empty. Perhaps the policy enforcement is disabled?\n` : table;
+}
+
 // ---------------------------------------------------------------------------------------------------------- service list
 
 export interface DbgService {

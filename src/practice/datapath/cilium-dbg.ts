@@ -6,16 +6,18 @@ import {KUBERNETES_VERSION, versionInfo} from '../api/discovery.js';
 import {CLUSTER_SECTION} from '../daemon/cluster.js';
 import {minorOf} from '../versions.js';
 import {cobraKnows, cobraUnknownCommand} from '../cloud/cobra.js';
-import {selectingPolicies, type EndpointInfo} from './engine.js';
+import {peerOfEndpoint, reservedPeer, selectingPolicies, type EndpointInfo, type PeerIdentity} from './engine.js';
+import {policyCidrs, policyMapEntries} from './cilium-dbg-bpf.js';
 import {patternRegExp} from './fqdn.js';
 import type {Flow} from './flows.js';
-import {labelStrings, RESERVED, type Labels} from './identity.js';
+import {FIRST_LOCAL_IDENTITY, labelStrings, RESERVED, type Labels} from './identity.js';
 import type {Direction} from './policy.js';
 import {Datapath} from './runtime.js';
 import {classifyIp, podFields, type ClusterView} from './view.js';
 import {
 	CILIUM_DBG_ROOT,
 	connectionSummary,
+	formatBpfPolicyGet,
 	formatDropNotify,
 	formatEndpointList,
 	formatIdentityList,
@@ -478,9 +480,151 @@ function listFqdnCache(io: Io, pod: KubeObject, ctx: PracticeContext): number {
 	return 0;
 }
 
+// ---------------------------------------------------------------------------------------------------------- bpf policy get
+
+/**
+ * The identities this agent knows, as peers a rule may select: the reserved ones (single-stack: no world-ipv4/ipv6
+ * split), the cluster's (its endpoints' and the CiliumIdentity objects), this node's FQDN identities, and a local CIDR
+ * identity for each prefix the endpoint's policies name (pkg/ipcache allocates them when the policy is imported).
+ */
+function agentPeers(ctx: PracticeContext, datapath: Datapath, view: ClusterView, node: string, endpoint: EndpointInfo): PeerIdentity[] {
+	const peers = new Map<number, PeerIdentity>();
+	for (const name of ['host', 'world', 'unmanaged', 'health', 'init', 'remote-node', 'kube-apiserver', 'ingress'] as const) {
+		const peer = reservedPeer(name, '');
+		if (name === 'kube-apiserver') peer.labels = {'reserved:kube-apiserver': '', 'reserved:remote-node': ''};
+		peers.set(peer.identity, peer);
+	}
+	for (const other of view.endpoints) if (!peers.has(other.identity)) peers.set(other.identity, peerOfEndpoint(other));
+	let stored: KubeObject[] = [];
+	try {
+		stored = ctx.store.list('cilium.io/v2', 'CiliumIdentity');
+	} catch {
+		// The CRD is not served (Cilium not installed).
+	}
+	for (const identity of stored) {
+		const id = Number(identity.metadata.name);
+		if (Number.isFinite(id) && !peers.has(id)) peers.set(id, {ip: '', identity: id, labels: (identity['security-labels'] ?? {}) as Labels, inCluster: true, fqdnNames: []});
+	}
+	const cache = datapath.cache(node);
+	const now = datapath.now();
+	let nextLocal = FIRST_LOCAL_IDENTITY + 1;
+	for (const [ip, id] of cache.identities()) {
+		const peer = classifyIp(view, ip, node, cache, now);
+		if (peer.identity === id) peers.set(id, peer);
+		nextLocal = Math.max(nextLocal, id + 1);
+	}
+	for (const cidr of policyCidrs(view.index, endpoint)) {
+		peers.set(nextLocal, {ip: cidr.split('/')[0]!, identity: nextLocal, labels: {[`cidr:${cidr}`]: '', 'reserved:world': ''}, inCluster: false, fqdnNames: []});
+		nextLocal++;
+	}
+	return [...peers.values()];
+}
+
+/** The pod endpoints, the host endpoint and the health endpoint of this agent, by endpoint id. */
+function agentEndpointInfos(ctx: PracticeContext, view: ClusterView, node: string): Map<number, EndpointInfo> {
+	const infos = new Map<number, EndpointInfo>();
+	for (const endpoint of view.endpoints) if (endpoint.node === node) infos.set(endpoint.endpointId, endpoint);
+	for (const row of agentEndpoints(ctx, view, node)) {
+		if (infos.has(row.id)) continue;
+		if (row.identity === RESERVED.host) {
+			// The host firewall is off: no policy selects the host endpoint (host policies are not simulated).
+			infos.set(row.id, {namespace: '', name: 'host', labels: {}, identity: RESERVED.host, endpointId: row.id, ip: '', node});
+		} else {
+			infos.set(row.id, {namespace: '', name: 'cilium-health', labels: {'reserved:health': ''}, identity: RESERVED.health, endpointId: row.id, ip: row.ipv4, node});
+		}
+	}
+	return infos;
+}
+
+const BPF_POLICY_GET_HELP = `Get contents of a policy BPF map
+
+Usage:
+  cilium-dbg bpf policy get [flags]
+
+Flags:
+      --all             Dump all policy maps
+  -h, --help            help for get
+  -n, --numeric         Do not resolve IDs
+  -o, --output string   json| yaml| jsonpath='{}'
+
+Global Flags:
+      --config string   Config file (default is $HOME/.cilium.yaml)
+  -D, --debug           Enable debug messages
+  -H, --host string     URI to server-side API
+`;
+
+/**
+ * The port of a proxy redirect. Envoy's listeners get one from the proxy port range 10000-20000 (pkg/proxy/proxyports,
+ * a random free one: fixed here per node); the DNS proxy binds port 0 (tofqdns-proxy-port unset), so the kernel picks
+ * it from ip_local_port_range 32768-60999 — published 1.15/1.16 maps show 37357 and 41873 for DNS, 14536 for HTTP.
+ */
+function proxyPortOf(node: string, parser: 'dns' | 'http', direction: Direction): number {
+	return parser === 'dns' ? stableNumber(`${node}/cilium-dns-egress`, 60999 - 32768 + 1, 32768) : stableNumber(`${node}/cilium-http-${direction}`, 10001, 10000);
+}
+
+/** The practice cluster keeps no per-entry counters: say so (on stderr, so the table stays the real one). */
+const COUNTERS_NOTE = 'cilium-dbg bpf policy get: the practice cluster does not count the traffic each entry matched; BYTES and PACKETS are shown as 0\n';
+
+/** cilium-dbg/cmd/bpf_policy_get.go @v1.16.4 (with requireEndpointID and endpointToPolicyMapPath of its package). */
+function bpfPolicyGet(args: string[], io: Io, ctx: PracticeContext, datapath: Datapath, view: ClusterView, node: string): number {
+	let numeric = false;
+	let all = false;
+	const positional: string[] = [];
+	for (const arg of args) {
+		if (arg === '-n' || arg === '--numeric') numeric = true;
+		else if (arg === '--all') all = true;
+		else if (arg === '-h' || arg === '--help') {
+			io.stdout.write(BPF_POLICY_GET_HELP);
+			return 0;
+		} else if (/^(-o|--output)(=|$)/.test(arg)) return notSimulated(io, `bpf policy get ${arg}`);
+		else if (arg.startsWith('-')) {
+			io.stderr.write(`Error: unknown ${arg.startsWith('--') ? `flag: ${arg.split('=')[0]}` : `shorthand flag: '${arg[1]}' in ${arg}`}\n${BPF_POLICY_GET_HELP.slice(BPF_POLICY_GET_HELP.indexOf('Usage:'))}\n`);
+			return 1;
+		} else positional.push(arg);
+	}
+	const infos = agentEndpointInfos(ctx, view, node);
+	const table = (endpoint: EndpointInfo) => {
+		const peers = agentPeers(ctx, datapath, view, node, endpoint);
+		const labels = new Map(peers.map((peer) => [peer.identity, labelStrings(peer.labels)]));
+		labels.set(0, ['reserved:unknown']);
+		return formatBpfPolicyGet(policyMapEntries({index: view.index, mode: view.mode, endpoint, peers, proxyPort: (parser, direction) => proxyPortOf(node, parser, direction)}), (identity) => labels.get(identity), {numeric});
+	};
+	const mapPath = (id: number) => `/sys/fs/bpf/tc/globals/cilium_policy_${String(id).padStart(5, '0')}`;
+	if (all) {
+		for (const [id, endpoint] of [...infos].sort(([a], [b]) => a - b)) io.stdout.write(`Endpoint ID: ${id}\nPath: ${mapPath(id)}\n\n${table(endpoint)}\n\n`);
+		io.stderr.write(COUNTERS_NOTE);
+		return 0;
+	}
+	const [text] = positional;
+	if (text === undefined) {
+		io.stderr.write('Error: Missing endpoint id argument\n\n');
+		io.stdout.write(BPF_POLICY_GET_HELP);
+		return 1;
+	}
+	// A reserved identity name maps to cilium_policy_reserved_N, which 1.16 agents do not create.
+	const reserved = (RESERVED as Record<string, number>)[text];
+	if (reserved === undefined && !/^\d+$/.test(text)) {
+		io.stderr.write(`Error: Cannot parse endpoint id "${text}": strconv.ParseUint: parsing ${JSON.stringify(text)}: invalid syntax\n`);
+		return 1;
+	}
+	if (reserved === undefined && Number(text) > 65535) {
+		io.stderr.write(`Error: Cannot parse endpoint id "${text}": strconv.ParseUint: parsing ${JSON.stringify(text)}: value out of range\n`);
+		return 1;
+	}
+	const endpoint = reserved === undefined ? infos.get(Number(text)) : undefined;
+	if (!endpoint) {
+		// policymap.Open on a map that is not pinned: ebpf.LoadPinnedMap returns the errno (ENOENT).
+		io.stderr.write('Error: Failed to open map: no such file or directory\n\n');
+		return 1;
+	}
+	io.stdout.write(table(endpoint));
+	io.stderr.write(COUNTERS_NOTE);
+	return 0;
+}
+
 // ---------------------------------------------------------------------------------------------------------- dispatch
 
-const SIMULATED = '"status", "endpoint list", "identity list", "policy get", "service list", "monitor --type drop", "fqdn cache list" and "fqdn cache clean -f"';
+const SIMULATED = '"status", "endpoint list", "identity list", "policy get", "service list", "bpf policy get", "monitor --type drop", "fqdn cache list" and "fqdn cache clean -f"';
 
 function notSimulated(io: Io, args: string): number {
 	io.stderr.write(`cilium-dbg ${args}: not simulated by the practice cluster (${SIMULATED} are)\n`);
@@ -569,6 +713,9 @@ export const ciliumDbg: PodProgram = async (argv, io, pod, ctx) => {
 			io.stdout.write(formatPolicyGet(repository.rules, repository.revision));
 			return 0;
 		}
+		case 'bpf':
+			if (sub === 'policy' && rest[0] === 'get') return bpfPolicyGet(rest.slice(1), io, ctx, datapath, view, node);
+			break;
 		case 'monitor':
 			return monitor(args.slice(1), io, pod, ctx);
 		case 'fqdn':

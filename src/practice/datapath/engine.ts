@@ -139,7 +139,7 @@ export function entityMatches(entity: string, peer: PeerIdentity): boolean {
 	}
 }
 
-function peerMatches(matcher: PeerMatcher, peer: PeerIdentity): boolean {
+export function peerMatches(matcher: PeerMatcher, peer: PeerIdentity): boolean {
 	switch (matcher.kind) {
 		case 'wildcard':
 			return true;

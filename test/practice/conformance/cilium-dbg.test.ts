@@ -192,6 +192,58 @@ describe('cilium-dbg in the agent pod (conformance table)', {retry: 1}, () => {
 		}
 	});
 
+	it('bpf policy get: the client\'s policy map (ingress open, egress DNS to kube-dns on 53 TCP and UDP through the DNS proxy), -n, --all, and the errors of an unknown id — cilium-dbg/cmd/bpf_policy_get.go, pkg/maps/policymap/policymap.go, pkg/policy @v1.16.4', async () => {
+		const client = endpointRow((await dbg(agent, 'endpoint', 'list')).stdout, 'k8s:app=client');
+		expect(client).toBeDefined();
+		const id = client![0]!;
+		const result = await dbg(agent, 'bpf', 'policy', 'get', id);
+		expect(result.code).toBe(0);
+		const lines = result.stdout.split('\n');
+		expect(lines[0]).toMatch(/^POLICY {3}DIRECTION {3}LABELS \(source:key\[=value\]\) +PORT\/PROTO {3}PROXY PORT {3}AUTH TYPE {3}BYTES {3}PACKETS {3}PREFIX {3}$/);
+		expect(lines[1]).toMatch(/^Allow {4}Ingress {5}reserved:unknown +ANY {10}NONE {9}disabled {4}0 {7}0 {9}0 {8}$/);
+		// The localhost allow every endpoint but the host's carries (pkg/policy/resolve.go DistillPolicy).
+		expect(lines[2]).toMatch(/^Allow {4}Ingress {5}reserved:host +ANY {10}NONE {9}disabled {4}0 {7}0 {9}0 {8}$/);
+		const tcp = lines.findIndex((line) => /^Allow {4}Egress {6}k8s:\S+ +53\/TCP {7}\d+ +disabled/.test(line));
+		const udp = lines.findIndex((line) => /^Allow {4}Egress {6}k8s:\S+ +53\/UDP {7}\d+ +disabled/.test(line));
+		expect(tcp).toBeGreaterThan(1);
+		expect(udp).toBeGreaterThan(tcp);
+		// The identity's other labels follow the entry's row, one per line, in the LABELS column only.
+		expect(lines[tcp + 1]).toMatch(/^ {21}k8s:\S+ +$/);
+		expect(lines.some((line) => line.includes('k8s:k8s-app=kube-dns'))).toBe(true);
+		const proxyPort = (line: string) => Number(line.split(/ {3,}/)[4]);
+		expect(proxyPort(lines[tcp]!)).toBe(proxyPort(lines[udp]!));
+		// The DNS proxy binds port 0: the kernel's ephemeral range (cilium/cilium#30552 shows 41873 on a live agent).
+		expect(proxyPort(lines[tcp]!)).toBeGreaterThanOrEqual(32768);
+		expect(proxyPort(lines[tcp]!)).toBeLessThanOrEqual(60999);
+		// No allow to anything else on egress: the policy's default deny is the absence of entries.
+		expect(lines.filter((line) => /^Allow +Egress/.test(line))).toHaveLength(2);
+		expect(result.stderr).toContain('BYTES and PACKETS are shown as 0');
+
+		const numeric = await dbg(agent, 'bpf', 'policy', 'get', '-n', id);
+		expect(numeric.code).toBe(0);
+		expect(numeric.stdout.split('\n')[0]).toBe('POLICY   DIRECTION   IDENTITY   PORT/PROTO   PROXY PORT   AUTH TYPE   BYTES   PACKETS   PREFIX   ');
+		expect(numeric.stdout).toMatch(/\nAllow {4}Ingress {5}0 +ANY +NONE +disabled +0 +0 +0 +\nAllow {4}Ingress {5}1 +ANY +NONE +disabled +0 +0 +0 +\n/);
+		expect(numeric.stdout).toMatch(new RegExp(`\\nAllow {4}Egress {6}\\d+ +53/UDP +${proxyPort(lines[udp]!)} +disabled +0 +0 +24 +(\\n|$)`));
+
+		const web = endpointRow((await dbg(agent, 'endpoint', 'list')).stdout, 'k8s:app=web');
+		const all = await dbg(agent, 'bpf', 'policy', 'get', '--all');
+		expect(all.code).toBe(0);
+		expect(all.stdout).toContain(`Endpoint ID: ${id}\nPath: /sys/fs/bpf/tc/globals/cilium_policy_${id.padStart(5, '0')}\n\nPOLICY `);
+		// The web pod has no policy: one allow-all entry per direction, and the localhost allow.
+		const webMap = all.stdout.split(`Endpoint ID: ${web![0]}\n`)[1]!.split('\n\n\n')[0]!;
+		expect(webMap.split('\n').filter((line) => /^Allow +(Ingress|Egress) +reserved:(unknown|host) +ANY +NONE +disabled +0 +0 +0 +$/.test(line))).toHaveLength(3);
+
+		const unknown = await dbg(agent, 'bpf', 'policy', 'get', '65000');
+		expect(unknown.code).toBe(1);
+		expect(unknown.stderr).toContain('Error: Failed to open map: no such file or directory\n');
+		const bad = await dbg(agent, 'bpf', 'policy', 'get', 'web');
+		expect(bad.code).toBe(1);
+		expect(bad.stderr).toContain('Error: Cannot parse endpoint id "web": strconv.ParseUint: parsing "web": invalid syntax');
+		const missing = await dbg(agent, 'bpf', 'policy', 'get');
+		expect(missing.code).toBe(1);
+		expect(missing.stderr).toContain('Error: Missing endpoint id argument');
+	});
+
 	it('--help and a mistyped subcommand answer as cobra does; what is not simulated says so — cilium-dbg/cmd/root.go, spf13/cobra command.go', async () => {
 		const help = await dbg(agent, '--help');
 		expect(help.code).toBe(0);
