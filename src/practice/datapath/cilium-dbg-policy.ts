@@ -109,7 +109,8 @@ function ruleJson(object: KubeObject, spec: Raw): Raw {
 const POLICY_KINDS = new Set(['CiliumNetworkPolicy', 'CiliumClusterwideNetworkPolicy', 'NetworkPolicy']);
 const repositories = new WeakMap<object, {revision: number; rules: Map<string, string>}>();
 
-function list(ctx: PracticeContext, apiVersion: string, kind: string): KubeObject[] {
+/** The objects of a kind, or none while its CRD is not served (Cilium not installed yet). */
+export function listIfServed(ctx: PracticeContext, apiVersion: string, kind: string): KubeObject[] {
 	try {
 		return ctx.store.list(apiVersion, kind);
 	} catch {
@@ -135,7 +136,7 @@ function repositoryRevision(ctx: PracticeContext, behaviour: CiliumBehaviour): n
 	if (!repository) {
 		const rules = new Map<string, string>();
 		for (const [apiVersion, kind] of [['cilium.io/v2', 'CiliumNetworkPolicy'], ['cilium.io/v2', 'CiliumClusterwideNetworkPolicy'], ['networking.k8s.io/v1', 'NetworkPolicy']] as const) {
-			for (const object of list(ctx, apiVersion, kind)) {
+			for (const object of listIfServed(ctx, apiVersion, kind)) {
 				const accepted = acceptedRules(object, behaviour);
 				if (accepted !== undefined) rules.set(`${kind}/${object.metadata.namespace ?? ''}/${object.metadata.name}`, accepted);
 			}
@@ -158,8 +159,8 @@ function repositoryRevision(ctx: PracticeContext, behaviour: CiliumBehaviour): n
 }
 
 export function policyRepositoryRules(ctx: PracticeContext): {rules: Raw[]; revision: number} {
-	const behaviour = ciliumBehaviour(runningCiliumVersion(list(ctx, 'v1', 'Pod')));
-	const objects = [...list(ctx, 'cilium.io/v2', 'CiliumNetworkPolicy'), ...list(ctx, 'cilium.io/v2', 'CiliumClusterwideNetworkPolicy')].sort(
+	const behaviour = ciliumBehaviour(runningCiliumVersion(listIfServed(ctx, 'v1', 'Pod')));
+	const objects = [...listIfServed(ctx, 'cilium.io/v2', 'CiliumNetworkPolicy'), ...listIfServed(ctx, 'cilium.io/v2', 'CiliumClusterwideNetworkPolicy')].sort(
 		(a, b) => String(a.metadata.creationTimestamp ?? '').localeCompare(String(b.metadata.creationTimestamp ?? '')) || String(a.metadata.resourceVersion ?? '').localeCompare(String(b.metadata.resourceVersion ?? ''), undefined, {numeric: true}),
 	);
 	const rules: Raw[] = [];
@@ -175,5 +176,5 @@ export function policyRepositoryRules(ctx: PracticeContext): {rules: Raw[]; revi
 
 /** Whether the repository holds Kubernetes NetworkPolicies (their rules are not printed by the practice cluster). */
 export function networkPolicyCount(ctx: PracticeContext): number {
-	return list(ctx, 'networking.k8s.io/v1', 'NetworkPolicy').length;
+	return listIfServed(ctx, 'networking.k8s.io/v1', 'NetworkPolicy').length;
 }

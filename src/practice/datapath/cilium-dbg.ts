@@ -33,7 +33,7 @@ import {
 	type DbgStatus,
 	type Enforcement,
 } from './cilium-dbg-format.js';
-import {networkPolicyCount, policyRepositoryRules} from './cilium-dbg-policy.js';
+import {listIfServed, networkPolicyCount, policyRepositoryRules} from './cilium-dbg-policy.js';
 
 type Io = ProgramIO;
 
@@ -178,16 +178,7 @@ function agentIdentities(ctx: PracticeContext, datapath: Datapath, view: Cluster
 		[9, ['reserved:world-ipv4']],
 		[10, ['reserved:world-ipv6']],
 	]);
-	let stored: KubeObject[] = [];
-	try {
-		stored = ctx.store.list('cilium.io/v2', 'CiliumIdentity');
-	} catch {
-		// The CRD is not served (Cilium not installed).
-	}
-	for (const identity of stored) {
-		const id = Number(identity.metadata.name);
-		if (Number.isFinite(id)) identities.set(id, labelStrings((identity['security-labels'] ?? {}) as Labels));
-	}
+	for (const {id, labels} of storedIdentities(ctx)) identities.set(id, labelStrings(labels));
 	for (const endpoint of view.endpoints) if (!identities.has(endpoint.identity)) identities.set(endpoint.identity, labelStrings(endpoint.labels));
 	const cache = datapath.cache(node);
 	const now = datapath.now();
@@ -305,12 +296,7 @@ function agentStatus(ctx: PracticeContext, datapath: Datapath, view: ClusterView
 	const startedAt = Date.parse(String((agent.status as {startTime?: string} | undefined)?.startTime ?? '')) || datapath.now();
 	const uptimeSeconds = Math.max(1, (datapath.now() - startedAt) / 1000);
 	// cilium-health probes every node the agent knows (a CiliumNode each); those whose agent runs answer.
-	let known = 0;
-	try {
-		known = ctx.store.list('cilium.io/v2', 'CiliumNode').length;
-	} catch {
-		// The CRD is not served yet.
-	}
+	const known = listIfServed(ctx, 'cilium.io/v2', 'CiliumNode').length;
 	const agentsRunning = view.ciliumNodes.size;
 	const hubble = settings['enable-hubble'] === 'true';
 	return {
@@ -487,6 +473,13 @@ function listFqdnCache(io: Io, pod: KubeObject, ctx: PracticeContext): number {
  * split), the cluster's (its endpoints' and the CiliumIdentity objects), this node's FQDN identities, and a local CIDR
  * identity for each prefix the endpoint's policies name (pkg/ipcache allocates them when the policy is imported).
  */
+/** The cluster's CiliumIdentity objects: numeric id and security labels. */
+function storedIdentities(ctx: PracticeContext): Array<{id: number; labels: Labels}> {
+	return listIfServed(ctx, 'cilium.io/v2', 'CiliumIdentity')
+		.map((identity) => ({id: Number(identity.metadata.name), labels: (identity['security-labels'] ?? {}) as Labels}))
+		.filter(({id}) => Number.isFinite(id));
+}
+
 function agentPeers(ctx: PracticeContext, datapath: Datapath, view: ClusterView, node: string, endpoint: EndpointInfo): PeerIdentity[] {
 	const peers = new Map<number, PeerIdentity>();
 	for (const name of ['host', 'world', 'unmanaged', 'health', 'init', 'remote-node', 'kube-apiserver', 'ingress'] as const) {
@@ -495,16 +488,7 @@ function agentPeers(ctx: PracticeContext, datapath: Datapath, view: ClusterView,
 		peers.set(peer.identity, peer);
 	}
 	for (const other of view.endpoints) if (!peers.has(other.identity)) peers.set(other.identity, peerOfEndpoint(other));
-	let stored: KubeObject[] = [];
-	try {
-		stored = ctx.store.list('cilium.io/v2', 'CiliumIdentity');
-	} catch {
-		// The CRD is not served (Cilium not installed).
-	}
-	for (const identity of stored) {
-		const id = Number(identity.metadata.name);
-		if (Number.isFinite(id) && !peers.has(id)) peers.set(id, {ip: '', identity: id, labels: (identity['security-labels'] ?? {}) as Labels, inCluster: true, fqdnNames: []});
-	}
+	for (const {id, labels} of storedIdentities(ctx)) if (!peers.has(id)) peers.set(id, {ip: '', identity: id, labels, inCluster: true, fqdnNames: []});
 	const cache = datapath.cache(node);
 	const now = datapath.now();
 	let nextLocal = FIRST_LOCAL_IDENTITY + 1;
