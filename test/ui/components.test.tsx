@@ -334,3 +334,32 @@ describe('renderMarkdown', () => {
 		}
 	});
 });
+
+describe('VariablesForm', () => {
+	it('shows the selected variable\'s description whole at 80 columns (the others keep one row), in both languages, within its height', async () => {
+		const {VariablesForm} = await import('../../src/ui/components/VariablesForm.js');
+		const {loadLab} = await import('../../src/lab/loader.js');
+		const lab = await loadLab(new URL('../../lessons', import.meta.url).pathname);
+		const variables = lab.variables.filter((variable) => !variable.tracks || variable.tracks.includes('aks-byocni'));
+		const selected = variables.findIndex((variable) => variable.name === 'CILIUM_VERSION');
+		for (const lang of ['en', 'ko'] as const) {
+			const instance = render(
+				<LangProvider lang={lang}>
+					<Box width={80}>
+						<VariablesForm variables={variables} values={{}} lang={lang} selected={selected} width={80} height={20} />
+					</Box>
+				</LangProvider>,
+			);
+			const frame = stripVTControlCharacters(await waitForText(instance, 'CILIUM_VERSION'));
+			const rows = frame.split('\n');
+			expect(rows.length).toBeLessThanOrEqual(20);
+			for (const row of rows) expect(stringWidth(row)).toBeLessThanOrEqual(80);
+			const shown = rows.map((row) => row.trim()).join(' ');
+			// The last words of the description are on screen, not cut at the first row.
+			const lastWords = lang === 'en' ? 'Enter picks the next version.' : 'Enter 로 다음 버전.';
+			expect(shown.replace(/\s+/g, ' ')).toContain(lastWords);
+			expect(frame).toMatch(/› CILIUM_VERSION/);
+			cleanup();
+		}
+	});
+});

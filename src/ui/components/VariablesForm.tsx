@@ -3,6 +3,10 @@ import {color, glyph} from '../theme.js';
 import {useT} from '../i18n.js';
 import type {Lang, Variable} from '../../lab/types.js';
 import {choiceNote} from '../../lab/variables.js';
+import {inlineMarkdown, truncateRow, wrapText} from '../layout.js';
+
+/** The selected variable's description is shown whole, up to this many rows; the others keep one row each. */
+const MAX_DESCRIPTION_ROWS = 5;
 
 export interface VariablesFormProps {
 	variables: readonly Variable[];
@@ -19,12 +23,18 @@ export interface VariablesFormProps {
 
 export function VariablesForm({variables, values, lang, selected, draft, error, height, width = 80}: VariablesFormProps) {
 	const t = useT();
-	// Title, intro (two lines at 80 columns) and the refusal (up to two lines) stay on screen.
-	const introRows = Math.ceil(t('variables.intro').length / Math.max(20, width));
-	const errorRows = error ? Math.ceil(error.length / Math.max(20, width)) : 0;
-	const visible = Math.max(1, Math.floor((height - 1 - introRows - errorRows) / 2));
-	const first = Math.min(Math.max(0, selected - visible + 1), Math.max(0, variables.length - visible));
 	const nameWidth = Math.max(...variables.map((variable) => variable.name.length), 4);
+	const descriptionWidth = Math.max(20, width - nameWidth - 3);
+	const selectedVariable = variables[selected];
+	const selectedDescription = selectedVariable
+		? clipRows(wrapText(inlineMarkdown(selectedVariable.description[lang]), descriptionWidth), MAX_DESCRIPTION_ROWS)
+		: [];
+	// Title, intro and the refusal stay on screen; the selected variable takes its description's rows.
+	const introRows = wrapText(t('variables.intro'), Math.max(20, width)).length;
+	const errorRows = error ? wrapText(`${glyph.failed} ${error}`, Math.max(20, width)).length : 0;
+	const extraRows = Math.max(0, selectedDescription.length - 1);
+	const visible = Math.max(1, Math.floor((height - 1 - introRows - errorRows - extraRows) / 2));
+	const first = Math.min(Math.max(0, selected - visible + 1), Math.max(0, variables.length - visible));
 	return (
 		<Box flexDirection="column">
 			<Text bold color={color('accent')}>
@@ -38,12 +48,18 @@ export function VariablesForm({variables, values, lang, selected, draft, error, 
 				return (
 					<Box key={variable.name} flexDirection="column">
 						<Box columnGap={1}>
-							<Text color={color('selected')}>{isSelected ? glyph.pointer : ' '}</Text>
-							<Text bold={isSelected}>{variable.name.padEnd(nameWidth)}</Text>
+							<Box flexShrink={0}>
+								<Text color={color('selected')}>{isSelected ? glyph.pointer : ' '}</Text>
+							</Box>
+							<Box flexShrink={0}>
+								<Text bold={isSelected}>{variable.name.padEnd(nameWidth)}</Text>
+							</Box>
 							{editing ? (
 								<Text inverse>{`${draft}▏`}</Text>
 							) : (
-								<Text color={color('code')}>{values[variable.name] ?? variable.default}</Text>
+								<Box flexShrink={0}>
+									<Text color={color('code')}>{values[variable.name] ?? variable.default}</Text>
+								</Box>
 							)}
 							{!editing && choiceNote(variable, values[variable.name] ?? variable.default) && (
 								<Text color={color('muted')} wrap="truncate-end">
@@ -53,9 +69,11 @@ export function VariablesForm({variables, values, lang, selected, draft, error, 
 							)}
 						</Box>
 						<Box paddingLeft={nameWidth + 3}>
-							<Text color={color('muted')} wrap="truncate-end">
-								{variable.description[lang]}
-							</Text>
+							{isSelected ? (
+								<Text color={color('muted')}>{selectedDescription.join('\n')}</Text>
+							) : (
+								<Text color={color('muted')}>{truncateRow(inlineMarkdown(variable.description[lang]), descriptionWidth)}</Text>
+							)}
 						</Box>
 					</Box>
 				);
@@ -67,4 +85,11 @@ export function VariablesForm({variables, values, lang, selected, draft, error, 
 			)}
 		</Box>
 	);
+}
+
+function clipRows(rows: string[], limit: number): string[] {
+	if (rows.length <= limit) return rows;
+	const kept = rows.slice(0, limit);
+	kept[limit - 1] = `${kept[limit - 1]!.replace(/.$/u, '')}…`;
+	return kept;
 }
