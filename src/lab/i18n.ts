@@ -258,6 +258,7 @@ export const messages = {
 	'step.command': {ko: '실행할 명령', en: 'Command'},
 	'step.command-more': {ko: '… ({count}줄 더)', en: '… ({count} more lines)'},
 	'step.no-command': {ko: '실행할 명령 없음: 읽고 Enter', en: 'nothing to run: read, then Enter'},
+	'step.no-command-read': {ko: '실행할 명령 없음: 읽음 · n 다음 단계', en: 'nothing to run: read · n for the next step'},
 	'effect.costly': {ko: '비용 발생', en: 'costs money'},
 	'effect.irreversible': {ko: '되돌릴 수 없음', en: 'irreversible'},
 	'effect.destructive': {ko: '삭제함', en: 'deletes'},

@@ -161,6 +161,12 @@ describe('TUI', () => {
 		frame = (await waitForText(instance, 'Finish this step first')).replace(/\s+/g, ' ');
 		expect(frame).toContain('Finish this step first: read it, then press Enter');
 		expect(frame).not.toContain('This lesson is locked');
+		expect(frame).toContain('nothing to run: read, then Enter');
+		await press(instance, KEYS.enter);
+		frame = await waitForText(instance, '[done]');
+		// Once read, the step no longer asks for Enter: it says how to go on.
+		expect(frame).toContain('nothing to run: read · n for the next step');
+		expect(frame).not.toContain('read, then Enter');
 	});
 
 	it('fits the step footer on one line at 100 columns in both languages, and b and v still work from ? help', async () => {

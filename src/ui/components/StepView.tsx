@@ -186,7 +186,7 @@ export function stepRegions({step, state, lang, t, width, explain, checking, sum
 				{text: truncateRow(note ? `${t('step.command')} (${note})` : t('step.command'), width), bold: true},
 				...wrapCommand(step.run, width).map((text): Row => ({text, tone: 'code'})),
 			]
-		: [{text: truncateRow(t('step.no-command'), width), tone: 'muted'}];
+		: [{text: truncateRow(t(state.status === 'done' ? 'step.no-command-read' : 'step.no-command'), width), tone: 'muted'}];
 
 	const polling = pollingOf(state, checking);
 	const checks: Row[] = state.checks.length > 0 ? [{text: t('checks.title'), bold: true}, ...checkRows(state.checks, polling, width, t)] : [];
