@@ -112,12 +112,16 @@ describe('the practice Hubble UI in chromium', () => {
 			throw new Error(`${String(error)}\n${errors.join('\n')}\n${await page.locator('body').innerText()}`);
 		});
 		await expect.poll(() => page.locator('#namespace').inputValue()).toBe('demo');
-		await expect.poll(() => edge(page, 'fqdn:naver.com').getAttribute('data-verdict')).toBe('dropped');
-		expect(await edge(page, 'fqdn:google.com').getAttribute('data-verdict')).toBe('forwarded');
+		await expect.poll(() => edge(page, 'fqdn:naver.com').getAttribute('data-verdicts')).toBe('DROPPED');
+		expect(await edge(page, 'fqdn:google.com').getAttribute('data-verdicts')).toBe('FORWARDED');
 		expect(await page.locator('#map g.node[data-id="demo/client"]').textContent()).toContain('demo/curl');
 		expect(await page.locator('#map g.node[data-id="kube-system/kube-dns"]').count()).toBe(1);
 		expect(await page.locator('header').textContent()).toContain('simulated');
-		expect(await edge(page, 'fqdn:naver.com').locator('path.line').evaluate((path) => getComputedStyle(path).stroke)).toBe('rgb(225, 45, 57)');
+		// As hubble-ui v0.13.1 draws them (src/components/ServiceMapArrowRenderer/helpers.ts): red #C50000 and thick
+		// for dropped flows, the arrows' grey #ACB1B8 and thin for forwarded ones.
+		const look = (target: string) => edge(page, target).locator('path.line').evaluate((path) => ({stroke: getComputedStyle(path).stroke, width: getComputedStyle(path).strokeWidth, dash: getComputedStyle(path).strokeDasharray}));
+		expect(await look('fqdn:naver.com')).toEqual({stroke: 'rgb(197, 0, 0)', width: '6px', dash: 'none'});
+		expect(await look('fqdn:google.com')).toEqual({stroke: 'rgb(172, 177, 184)', width: '2px', dash: 'none'});
 		expect(await page.locator('#flows tr').count()).toBeGreaterThan(0);
 		// Everything the page loads comes from the daemon itself.
 		expect(requests.every((url) => url.startsWith(base))).toBe(true);
@@ -192,8 +196,16 @@ describe('the practice Hubble UI in chromium', () => {
 		}
 		const page = await browser!.newPage({viewport: {width: 1400, height: 900}});
 		await page.goto(`${base}?namespace=demo`);
-		await expect.poll(() => page.locator('#error').textContent(), {timeout: 5000}).toContain('Connection to hubble-relay has been lost.');
+		// hubble-ui v0.13.1 src/ui-layer/status-center.ts (entryFromNotification): the relay_reconnecting text, whole.
+		await expect.poll(() => page.locator('#error').textContent(), {timeout: 5000}).toBe('Connection to hubble-relay has been lost. Reconnecting...');
 		await shot(page, '4-relay-disabled');
+		// The relay back: the same page, without a reload, says so with the real UI's relay_connected text.
+		expect((await run('helm', ['upgrade', 'cilium', 'cilium/cilium', '--version', '1.16.4', '--namespace', 'kube-system', '--reuse-values', '--set', 'hubble.relay.enabled=true'])).code).toBe(0);
+		expect((await run('kubectl', ['-n', 'kube-system', 'rollout', 'status', 'deploy/hubble-relay', '--timeout=60s'])).code).toBe(0);
+		await expect.poll(() => page.locator('#notice').textContent(), {timeout: 10_000}).toBe('Connection to hubble-relay has been established.');
+		expect(await page.locator('#error').isVisible()).toBe(false);
+		await page.locator('#map g.node[data-id="demo/client"]').waitFor({timeout: 5000});
+		await shot(page, '4b-relay-back');
 		await page.close();
 	});
 });

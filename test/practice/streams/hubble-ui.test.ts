@@ -5,7 +5,7 @@ import {describe, expect, test} from 'vitest';
 import {Datapath} from '../../../src/practice/datapath/runtime.js';
 import {lookupPodProgram} from '../../../src/practice/datapath/programs/index.js';
 import type {Flow} from '../../../src/practice/datapath/flows.js';
-import {buildServiceMap, flowRows, NODE_HEIGHT, NODE_WIDTH, type Point, type ServiceMap} from '../../../src/practice/api/streams/hubble-ui-map.js';
+import {ARROW_GREY, ARROW_RED, arrowStyle, buildServiceMap, flowRows, NODE_HEIGHT, NODE_WIDTH, type Point, type ServiceMap} from '../../../src/practice/api/streams/hubble-ui-map.js';
 import {flowsResponse, RELAY_LOST, setHubbleFlowSource} from '../../../src/practice/api/streams/hubble-ui.js';
 import {ALLOW_DNS_DOC, ALLOW_DOMAINS_DOC, aksCluster, captureIo, pod} from '../datapath/fixtures.js';
 
@@ -28,13 +28,35 @@ describe('the service map', () => {
 		expect(client).toMatchObject({kind: 'workload', namespace: 'demo', pods: ['curl'], column: 0});
 		expect(map.nodes.map((node) => node.id)).toEqual(expect.arrayContaining(['kube-system/kube-dns', 'fqdn:naver.com', 'fqdn:google.com']));
 		const edge = (target: string, port: number) => map.edges.find((candidate) => candidate.source === 'demo/client' && candidate.target === target && candidate.port === port);
-		expect(edge('fqdn:naver.com', 443)).toMatchObject({verdict: 'dropped', forwarded: 0});
+		expect(edge('fqdn:naver.com', 443)).toMatchObject({verdicts: ['DROPPED'], style: {color: ARROW_RED, abnormal: true, dash: null, width: 6}, forwarded: 0});
 		expect(edge('fqdn:naver.com', 443)!.dropped).toBeGreaterThan(0);
-		expect(edge('fqdn:google.com', 443)).toMatchObject({verdict: 'forwarded', dropped: 0});
-		expect(edge('kube-system/kube-dns', 53)?.verdict).toBe('forwarded');
+		expect(edge('fqdn:google.com', 443)).toMatchObject({verdicts: ['FORWARDED'], style: {color: ARROW_GREY, abnormal: false, dash: null, width: 2}, dropped: 0});
+		expect(edge('kube-system/kube-dns', 53)?.style.abnormal).toBe(false);
 		expect(map.nodes.find((node) => node.id === 'fqdn:naver.com')!.column).toBeGreaterThan(0);
 		// The same flows always draw the same map.
 		expect(await buildServiceMap(flows, {namespace: 'demo'})).toEqual(map);
+	});
+	// cilium/hubble-ui v0.13.1 src/components/ServiceMapArrowRenderer/helpers.ts (innerArrows: strokeColor from
+	// AccessPointArrow.hasAbnormalVerdict, strokeStyle '7 15', strokeWidth feetInnerWidthThick) and src/ui/vars.ts.
+	test('arrow colour, dash and width follow hubble-ui v0.13.1 helpers.ts', () => {
+		expect(arrowStyle(['FORWARDED'])).toEqual({color: '#ACB1B8', abnormal: false, dash: null, width: 2});
+		expect(arrowStyle(['DROPPED'])).toEqual({color: '#C50000', abnormal: true, dash: null, width: 6});
+		expect(arrowStyle(['DROPPED', 'FORWARDED'])).toEqual({color: '#C50000', abnormal: true, dash: '7 15', width: 6});
+		// An error is abnormal (red) but not a drop: thin, and not dashed even beside forwarded flows.
+		expect(arrowStyle(['ERROR'])).toEqual({color: '#C50000', abnormal: true, dash: null, width: 2});
+		expect(arrowStyle(['ERROR', 'FORWARDED'])).toEqual({color: '#C50000', abnormal: true, dash: null, width: 2});
+		expect(arrowStyle(['AUDIT', 'FORWARDED'])).toEqual({color: '#ACB1B8', abnormal: false, dash: null, width: 2});
+	});
+	test('an arrow with dropped and forwarded flows is red and dashed', async () => {
+		const cluster = await clusterAfterLesson05();
+		const flows = Datapath.for(cluster.ctx).allFlows();
+		// The same client's forwarded flows to google.com, re-addressed to naver.com: one arrow, both verdicts.
+		const renamed = flows.map((flow) => (flow.destination_names?.includes('google.com') ? {...flow, destination_names: ['naver.com']} : flow));
+		const map = await buildServiceMap(renamed, {namespace: 'demo'});
+		const mixed = map.edges.find((candidate) => candidate.id === 'demo/client->fqdn:naver.com:443/TCP')!;
+		expect(mixed.forwarded).toBeGreaterThan(0);
+		expect(mixed.dropped).toBeGreaterThan(0);
+		expect(mixed).toMatchObject({verdicts: ['DROPPED', 'FORWARDED'], style: {color: ARROW_RED, dash: '7 15', width: 6}});
 	});
 	test('the table: newest first, with the DNS query as L7 info; verdict, pod and label filters', async () => {
 		const cluster = await clusterAfterLesson05();

@@ -1,6 +1,13 @@
 // The practice Hubble UI's stylesheet and script, served by the daemon itself (nothing from the internet).
 // Plain browser JavaScript: it polls /api/flows once a second while the page is open and draws the map as SVG.
 
+/**
+ * The notifications hubble-ui v0.13.1 shows in its status center (src/ui-layer/status-center.ts,
+ * entryFromNotification) when its backend reports relay_reconnecting, then relay_connected again.
+ */
+export const RELAY_LOST = 'Connection to hubble-relay has been lost. Reconnecting...';
+export const RELAY_CONNECTED = 'Connection to hubble-relay has been established.';
+
 export const HUBBLE_UI_CSS = String.raw`
 * { box-sizing: border-box; }
 body { margin: 0; font: 13px/1.4 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1f2933; background: #f4f6f8; }
@@ -14,6 +21,7 @@ header .pod { opacity: .75; font-size: 12px; }
 #live { margin-left: auto; font-size: 12px; color: #52606d; }
 #live.on::before { content: "\25CF "; color: #27ab83; }
 #error { display: none; margin: 12px 16px; padding: 10px 14px; background: #ffe3e3; border: 1px solid #e12d39; color: #8a041a; border-radius: 4px; white-space: pre-wrap; }
+#notice { display: none; margin: 12px 16px; padding: 10px 14px; background: #e3f9e5; border: 1px solid #31b237; color: #0e5814; border-radius: 4px; }
 #mapwrap { position: relative; margin: 12px 16px; }
 #mapbox { background: #fff; border: 1px solid #d9e2ec; border-radius: 6px; overflow: auto; max-height: 60vh; min-height: 120px; }
 #map { display: block; }
@@ -39,15 +47,13 @@ svg text { font-family: inherit; }
 .edge { cursor: pointer; }
 .edge path { fill: none; }
 .edge path.hit { stroke: transparent; stroke-width: 12; }
-.edge path.line { stroke-width: 2; }
-.edge.forwarded path.line { stroke: #27ab83; }
-.edge.dropped path.line { stroke: #e12d39; stroke-width: 2.6; stroke-dasharray: 7 4; }
-.edge.mixed path.line { stroke: #f0b429; }
-.edge:hover path.line, .edge.focused path.line { stroke-width: 4; }
-.edge-label { font-size: 11px; paint-order: stroke; stroke: #fff; stroke-width: 4px; stroke-linejoin: round; pointer-events: none; }
-.edge-label.forwarded { fill: #147d64; }
-.edge-label.dropped { fill: #ab091e; font-weight: 600; }
-.edge-label.mixed { fill: #8d2b0b; }
+/* Colour, dash and width per arrow as hubble-ui v0.13.1 draws them (hubble-ui-map.ts arrowStyle): set inline. */
+.edge path.line { stroke-width: var(--w); stroke-linecap: round; }
+.edge:hover path.line, .edge.focused path.line { stroke-width: calc(var(--w) + 2px); }
+.edge-label { font-size: 11px; paint-order: stroke; stroke: #fff; stroke-width: 4px; stroke-linejoin: round; pointer-events: none; fill: #52606d; }
+.edge-label.abnormal { fill: #C50000; font-weight: 600; }
+#legend { font-size: 12px; color: #52606d; display: flex; gap: 10px; align-items: center; }
+#legend svg { vertical-align: middle; }
 #focus { display: none; align-items: center; gap: 6px; background: #dceefb; color: #0b4f8a; border-radius: 12px; padding: 2px 4px 2px 10px; font-size: 12px; }
 #focus button { border: 0; background: transparent; cursor: pointer; color: #0b4f8a; font-size: 12px; }
 #tablebox { margin: 0 16px 16px; background: #fff; border: 1px solid #d9e2ec; border-radius: 6px; overflow: auto; max-height: 40vh; }
@@ -158,7 +164,7 @@ export const HUBBLE_UI_JS = String.raw`
       return;
     }
     var out = ['<svg id="map" xmlns="' + SVG + '" viewBox="0 0 ' + map.width + ' ' + map.height + '"><defs>'];
-    [['forwarded', '#27ab83'], ['dropped', '#e12d39'], ['mixed', '#f0b429']].forEach(function (pair) {
+    [['normal', '#ACB1B8'], ['abnormal', '#C50000']].forEach(function (pair) {
       // In user space: one arrowhead size whatever the line's width (a dropped line is thicker, a hovered one more so).
       out.push('<marker id="arrow-' + pair[0] + '" viewBox="0 0 10 10" refX="10" refY="5" markerUnits="userSpaceOnUse" markerWidth="13" markerHeight="13" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="' + pair[1] + '"/></marker>');
     });
@@ -192,10 +198,11 @@ export const HUBBLE_UI_JS = String.raw`
       if (edge.dropped) counts.push(edge.dropped + ' dropped');
       if (edge.other) counts.push(edge.other + ' other');
       var focused = state.focus && state.focus.edge === edge.id ? ' focused' : '';
-      out.push('<g' + attrs({ 'class': 'edge ' + edge.verdict + focused, 'data-id': edge.id, 'data-source': edge.source, 'data-target': edge.target, 'data-port': edge.port, 'data-verdict': edge.verdict, 'data-forwarded': edge.forwarded, 'data-dropped': edge.dropped }) + '>' +
-        '<path class="hit" d="' + d + '"/><path class="line" d="' + d + '" marker-end="url(#arrow-' + edge.verdict + ')"/>' +
+      var look = edge.style, kind = look.abnormal ? 'abnormal' : 'normal';
+      out.push('<g' + attrs({ 'class': 'edge ' + kind + focused, 'data-id': edge.id, 'data-source': edge.source, 'data-target': edge.target, 'data-port': edge.port, 'data-verdicts': edge.verdicts.join(','), 'data-forwarded': edge.forwarded, 'data-dropped': edge.dropped }) + '>' +
+        '<path class="hit" d="' + d + '"/><path' + attrs(look.dash ? { 'class': 'line', d: d, stroke: look.color, 'stroke-dasharray': look.dash, style: '--w:' + look.width + 'px', 'marker-end': 'url(#arrow-' + kind + ')' } : { 'class': 'line', d: d, stroke: look.color, style: '--w:' + look.width + 'px', 'marker-end': 'url(#arrow-' + kind + ')' }) + '/>' +
         '<title>' + esc(s.title + ' → ' + t.title + ' ' + edge.port + '/' + edge.protocol + ': ' + counts.join(', ') + '\n(click: its flows in the table)') + '</title></g>');
-      labels.push('<text' + attrs({ x: lx, y: ly, 'text-anchor': anchor, 'class': 'edge-label ' + edge.verdict, 'data-id': edge.id }) + '>' + esc(edge.port + '/' + edge.protocol + ' · ' + counts.join(', ')) + '</text>');
+      labels.push('<text' + attrs({ x: lx, y: ly, 'text-anchor': anchor, 'class': 'edge-label ' + kind, 'data-id': edge.id }) + '>' + esc(edge.port + '/' + edge.protocol + ' · ' + counts.join(', ')) + '</text>');
     });
     out.push('</g>');
     map.nodes.forEach(function (node) {
@@ -295,6 +302,15 @@ export const HUBBLE_UI_JS = String.raw`
     box.style.display = text ? 'block' : 'none';
     box.textContent = text || '';
   }
+  // After the relay was lost, the real UI's success notification when it answers again, for a few seconds.
+  var RELAY_CONNECTED = ${JSON.stringify(RELAY_CONNECTED)};
+  function relayBack() {
+    var box = $('notice');
+    box.textContent = RELAY_CONNECTED;
+    box.style.display = 'block';
+    clearTimeout(state.noticeTimer);
+    state.noticeTimer = setTimeout(function () { box.style.display = 'none'; }, 5000);
+  }
 
   function poll() {
     if (state.stopped || !state.namespace) return;
@@ -304,11 +320,13 @@ export const HUBBLE_UI_JS = String.raw`
     }).then(function (result) {
       $('live').className = result.ok ? 'on' : '';
       if (!result.ok) {
+        if (result.data.notification) state.relayLost = true;
         showError(result.data.notification || result.data.error || 'error');
         $('live').textContent = 'reconnecting…';
         return;
       }
       showError('');
+      if (state.relayLost) { state.relayLost = false; relayBack(); }
       $('live').textContent = 'live · updated ' + new Date().toLocaleTimeString();
       if (result.data.unchanged || result.data.fingerprint === state.fingerprint) return;
       state.fingerprint = result.data.fingerprint;

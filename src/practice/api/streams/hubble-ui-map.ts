@@ -32,10 +32,37 @@ export interface MapEdge {
 	forwarded: number;
 	dropped: number;
 	other: number;
-	/** dropped when every flow was dropped, mixed when some were, forwarded otherwise. */
-	verdict: 'forwarded' | 'dropped' | 'mixed';
+	/** The verdicts of its flows (FORWARDED, DROPPED, ERROR…), sorted: hubble-ui's AccessPointArrow.verdicts. */
+	verdicts: string[];
+	/**
+	 * How hubble-ui v0.13.1 draws the arrow to a port (src/components/ServiceMapArrowRenderer/helpers.ts, innerArrows):
+	 * red when any flow was dropped or an error (hasAbnormalVerdict, src/ui-layer/service-map/coordinates/arrow.ts),
+	 * grey otherwise; dashed when DROPPED is one of several verdicts; thick when any flow was dropped.
+	 */
+	style: ArrowStyle;
 	/** The route dagre gives the pair of boxes, from the source's side to the target's (none for a box to itself). */
 	points: Point[];
+}
+
+export interface ArrowStyle {
+	/** colors.feetRedStroke (#C50000) when abnormal, else colors.arrowStroke (#ACB1B8). */
+	color: string;
+	abnormal: boolean;
+	/** innerArrowStrokeStyle: '7 15' when the verdicts are several and one is DROPPED. */
+	dash: string | null;
+	/** innerArrowStrokeWidth: sizes.feetInnerWidthThick (6) when DROPPED is among them, else sizes.feetInnerWidth (2). */
+	width: number;
+}
+
+/** hubble-ui src/ui/vars.ts colors: feetRedStroke for an abnormal arrow, arrowStroke (the arrows' grey) otherwise. */
+export const ARROW_RED = '#C50000';
+export const ARROW_GREY = '#ACB1B8';
+
+/** An arrow's look from its flows' verdicts, as hubble-ui v0.13.1's ServiceMapArrowRenderer/helpers.ts decides it. */
+export function arrowStyle(verdicts: ReadonlySet<string> | readonly string[]): ArrowStyle {
+	const set = new Set(verdicts);
+	const abnormal = set.has('DROPPED') || set.has('ERROR');
+	return {color: abnormal ? ARROW_RED : ARROW_GREY, abnormal, dash: set.size > 1 && set.has('DROPPED') ? '7 15' : null, width: set.has('DROPPED') ? 6 : 2};
 }
 
 export interface FlowRow {
@@ -361,12 +388,16 @@ export async function buildServiceMap(flows: readonly Flow[], filter: MapFilter)
 		if (port === null) continue;
 		const key = `${source}->${target}:${port}/${protocol}`;
 		let edge = edges.get(key);
-		if (!edge) edges.set(key, (edge = {id: key, source, target, port, protocol, forwarded: 0, dropped: 0, other: 0, verdict: 'forwarded', points: []}));
+		if (!edge) edges.set(key, (edge = {id: key, source, target, port, protocol, forwarded: 0, dropped: 0, other: 0, verdicts: [], style: arrowStyle([]), points: []}));
+		if (!edge.verdicts.includes(flow.verdict)) edge.verdicts.push(flow.verdict);
 		if (flow.verdict === 'FORWARDED' || flow.verdict === 'REDIRECTED') edge.forwarded++;
 		else if (flow.verdict === 'DROPPED') edge.dropped++;
 		else edge.other++;
 	}
-	for (const edge of edges.values()) edge.verdict = edge.dropped === 0 ? 'forwarded' : edge.forwarded === 0 ? 'dropped' : 'mixed';
+	for (const edge of edges.values()) {
+		edge.verdicts.sort();
+		edge.style = arrowStyle(edge.verdicts);
+	}
 	const edgeList = [...edges.values()].sort((a, b) => a.id.localeCompare(b.id));
 	for (const node of nodes.values()) node.pods.sort();
 	const sortedNodes = [...nodes.values()].sort((a, b) => a.id.localeCompare(b.id));

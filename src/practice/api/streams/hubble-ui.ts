@@ -6,7 +6,7 @@ import type {IncomingMessage, ServerResponse} from 'node:http';
 import type {Flow} from '../../datapath/flows.js';
 import {flowJson} from '../../datapath/flows.js';
 import type {KubeObject, PracticeContext} from '../../types.js';
-import {HUBBLE_UI_CSS, HUBBLE_UI_JS} from './hubble-ui-assets.js';
+import {HUBBLE_UI_CSS, HUBBLE_UI_JS, RELAY_LOST} from './hubble-ui-assets.js';
 import {buildServiceMap, flowRows, type MapFilter} from './hubble-ui-map.js';
 import {registerPodServer} from './pod-servers.js';
 
@@ -23,8 +23,7 @@ export function setHubbleFlowSource(source: HubbleFlowSource | undefined): void 
 /** The table shows the newest rows only, as the real UI keeps a bounded list. */
 export const TABLE_ROWS = 300;
 
-/** hubble-ui's frontend (src/app/data-manager hooks) when its backend cannot reach hubble-relay. */
-export const RELAY_LOST = 'Connection to hubble-relay has been lost.\nReconnecting...';
+export {RELAY_CONNECTED, RELAY_LOST} from './hubble-ui-assets.js';
 
 function escapeHtml(text: string): string {
 	return text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
@@ -63,9 +62,12 @@ export function hubbleUiPage(pod: KubeObject): string {
 <label>Pod <input id="pod" placeholder="pod name (prefix)" size="16"></label>
 <label>Label <input id="label" placeholder="app=client" size="16"></label>
 <span id="focus"><span id="focus-text"></span><button id="focus-clear" type="button" title="Show every flow">✕</button></span>
+<span id="legend" title="As Hubble UI draws its arrows"><svg width="26" height="8"><line x1="1" y1="4" x2="25" y2="4" stroke="#ACB1B8" stroke-width="2"/></svg>forwarded
+<svg width="26" height="8"><line x1="3" y1="4" x2="23" y2="4" stroke="#C50000" stroke-width="6" stroke-linecap="round"/></svg>dropped
+<svg width="34" height="8"><line x1="3" y1="4" x2="31" y2="4" stroke="#C50000" stroke-width="6" stroke-dasharray="7 15" stroke-linecap="round"/></svg>some dropped</span>
 <span id="live">connecting…</span>
 </div>
-<div id="error" role="alert"></div>
+<div id="error" role="alert"></div><div id="notice" role="status"></div>
 <div id="mapwrap"><div id="zoom"><button id="zoom-out" type="button" title="Zoom out">−</button><span id="zoom-level"></span><button id="zoom-in" type="button" title="Zoom in">+</button><button id="zoom-fit" type="button" title="Show the whole map">Fit</button><button id="zoom-reset" type="button" title="Actual size">1:1</button></div>
 <div id="mapbox"></div></div>
 <div id="tablebox"><table>
