@@ -22,6 +22,8 @@ export const SYN_OFFSETS_MS = [0, 1000, 3000, 7000, 15000, 31000, 63000];
 export const KERNEL_CONNECT_TIMEOUT_MS = 127_000;
 /** musl: resolv.conf timeout 5 s, 2 attempts → a retry after 2.5 s, failure after 5 s. */
 export const MUSL_QUERY_TIMEOUT_MS = 5000;
+/** cilium-config's monitor-aggregation-interval (the chart's 5s): an active connection is reported about this often. */
+export const STREAM_REPORT_INTERVAL_MS = 5000;
 const MUSL_RETRY_MS = 2500;
 
 export type PersistedFqdn = Record<string, {entries: FqdnCacheEntry[]; identities: Array<[string, number]>}>;
@@ -33,6 +35,8 @@ export interface ConnectResult {
 	verdict?: ConnectionVerdict;
 	/** The pod's ephemeral port: the exchange that follows a connect keeps it, as one TCP connection does. */
 	sourcePort?: number;
+	/** The port it reached (a Service's port translated to its backend's). */
+	port?: number;
 }
 
 export interface DnsQueryResult {
@@ -500,7 +504,7 @@ export class Datapath {
 			this.recordReply(start + rtt, from, peer, reverse({SYN: true, ACK: true}));
 			this.recordAllowedPacket(start + rtt, from, peer, verdict, forward({ACK: true}), false);
 		}
-		return {result: 'connected', elapsedMs: rtt, peer, verdict, sourcePort: (syn as {TCP: {source_port: number}}).TCP.source_port};
+		return {result: 'connected', elapsedMs: rtt, peer, verdict, sourcePort: (syn as {TCP: {source_port: number}}).TCP.source_port, port: target.port};
 	}
 
 	/** The request/response and close of an HTTP exchange on a connection tcpConnect opened. */
@@ -521,6 +525,21 @@ export class Datapath {
 		}
 		this.advance(start + rtt * 2);
 		return rtt * 2;
+	}
+
+	/**
+	 * A long-lived connection tcpConnect opened (a gRPC stream) carrying data both ways: what Hubble reports of it, one
+	 * ACK|PSH each way. The chart's cilium-config has monitor-aggregation: medium and monitor-aggregation-interval: 5s
+	 * ("the typical time between monitor notification events for each allowed connection"): the caller reports it at
+	 * most that often (STREAM_REPORT_INTERVAL_MS).
+	 */
+	recordStreamPackets(pod: KubeObject, connection: ConnectResult): void {
+		const from = this.endpointOfPod(pod);
+		const port = connection.port;
+		if (!from || !connection.peer || !connection.verdict || connection.sourcePort === undefined || port === undefined) return;
+		const at = this.now();
+		this.recordAllowedPacket(at, from, connection.peer, connection.verdict, {TCP: {source_port: connection.sourcePort, destination_port: port, flags: {ACK: true, PSH: true}}}, false);
+		this.recordReply(at, from, connection.peer, {TCP: {source_port: port, destination_port: connection.sourcePort, flags: {ACK: true, PSH: true}}});
 	}
 
 	/** Whether a connection tcpConnect opened goes through Envoy (HTTP L7 rules on either side). */

@@ -14,6 +14,7 @@ import {parse} from 'yaml';
 import {repoRoot} from '../../helpers/build.js';
 import {TestPractice} from '../../helpers/practice.js';
 import {setHubbleFlowSource} from '../../../src/practice/api/streams/hubble-ui.js';
+import {HUBBLE_UI_JS} from '../../../src/practice/api/streams/hubble-ui-assets.js';
 import {findPodServer} from '../../../src/practice/api/streams/pod-servers.js';
 import '../../../src/practice/api/streams/index.js';
 import type {Flow} from '../../../src/practice/datapath/flows.js';
@@ -54,6 +55,28 @@ async function redArrowCheck(port: number) {
 	const lesson = parse(readFileSync(path.join(repoRoot, 'lessons', '05-fqdn-policy.yaml'), 'utf8')) as {steps: Array<{id: string; expect: Array<{kind: string; script?: string}>}>};
 	const script = lesson.steps.find((step) => step.id === 'ui-red-arrow')!.expect.find((check) => check.kind === 'command')!.script!;
 	return execa('bash', ['-c', script], {env: {...practice.env, HUBBLE_UI_PORT: String(port)}, reject: false});
+}
+
+/**
+ * A new page that records what would worry a person looking at the browser's console: console errors, uncaught
+ * exceptions, failed requests and answers of 400 or more (a missing favicon would be one), and every answer's headers.
+ */
+async function openPage(url: string): Promise<{page: Page; problems: string[]; answers: Array<{url: string; encoding?: string; length: number}>}> {
+	const page = await browser!.newPage({viewport: {width: 1400, height: 900}});
+	const problems: string[] = [];
+	const answers: Array<{url: string; encoding?: string; length: number}> = [];
+	page.on('pageerror', (error) => problems.push(`exception: ${error.message}`));
+	page.on('console', (message) => {
+		if (message.type() === 'error' || message.type() === 'warning') problems.push(`console ${message.type()}: ${message.text()}`);
+	});
+	page.on('requestfailed', (request) => problems.push(`failed ${request.url()} ${request.failure()?.errorText}`));
+	page.on('response', async (response) => {
+		if (response.status() >= 400) problems.push(`${response.status()} ${response.url()}`);
+		const headers = await response.allHeaders();
+		answers.push({url: response.url(), encoding: headers['content-encoding'], length: Number(headers['content-length'] ?? -1)});
+	});
+	await page.goto(url);
+	return {page, problems, answers};
 }
 
 const edge = (page: Page, target: string) => page.locator(`#map g.edge[data-source="demo/client"][data-target="${target}"][data-port="443"]`);
@@ -98,18 +121,11 @@ describe('the practice Hubble UI in chromium', () => {
 		await practice.stop();
 	});
 
-	it('shows demo/curl with a dropped arrow to naver.com and a forwarded one to google.com, all served by the daemon', async () => {
-		const page = await browser!.newPage({viewport: {width: 1400, height: 900}});
-		const requests: string[] = [];
-		page.on('request', (request) => requests.push(request.url()));
-		await page.goto(`${base}?namespace=demo`);
-		const errors: string[] = [];
-		page.on('pageerror', (error) => errors.push(error.message));
-		page.on('console', (message) => errors.push(message.text()));
-		page.on('requestfailed', (request) => errors.push(`failed ${request.url()} ${request.failure()?.errorText}`));
+	it('shows demo/curl with a dropped arrow to naver.com and a forwarded one to google.com, all served by the daemon, gzip-compressed', async () => {
+		const {page, problems, answers} = await openPage(`${base}?namespace=demo`);
 		await page.locator('#map g.node[data-id="demo/client"]').waitFor({timeout: 5000}).catch(async (error: unknown) => {
 			await shot(page, '0-failed');
-			throw new Error(`${String(error)}\n${errors.join('\n')}\n${await page.locator('body').innerText()}`);
+			throw new Error(`${String(error)}\n${problems.join('\n')}\n${await page.locator('body').innerText()}`);
 		});
 		await expect.poll(() => page.locator('#namespace').inputValue()).toBe('demo');
 		await expect.poll(() => edge(page, 'fqdn:naver.com').getAttribute('data-verdicts')).toBe('DROPPED');
@@ -123,15 +139,56 @@ describe('the practice Hubble UI in chromium', () => {
 		expect(await look('fqdn:naver.com')).toEqual({stroke: 'rgb(197, 0, 0)', width: '6px', dash: 'none'});
 		expect(await look('fqdn:google.com')).toEqual({stroke: 'rgb(172, 177, 184)', width: '2px', dash: 'none'});
 		expect(await page.locator('#flows tr').count()).toBeGreaterThan(0);
-		// Everything the page loads comes from the daemon itself.
-		expect(requests.every((url) => url.startsWith(base))).toBe(true);
+		// Everything the page loads comes from the daemon itself (the icon is inline: no /favicon.ico asked for).
+		expect(answers.length).toBeGreaterThan(0);
+		expect(answers.filter((answer) => !answer.url.startsWith(base))).toEqual([]);
+		expect(answers.some((answer) => answer.url.includes('favicon'))).toBe(false);
+		expect(await page.locator('link[rel="icon"]').getAttribute('href')).toMatch(/^data:image\/svg\+xml,/);
+		// Over 8 KB, gzip-compressed through kubectl port-forward (chromium accepts gzip); the page itself is smaller.
+		const answer = (file: string) => answers.find((candidate) => new URL(candidate.url).pathname === file)!;
+		expect(answer('/app.js')).toMatchObject({encoding: 'gzip'});
+		expect(answer('/app.js').length).toBeLessThan(Buffer.byteLength(HUBBLE_UI_JS) / 2);
+		expect(answer('/').encoding).toBeUndefined();
+		expect(answers.find((candidate) => candidate.url.includes('/api/flows?') && candidate.length > 1000)).toMatchObject({encoding: 'gzip'});
+		expect(problems).toEqual([]);
 		await shot(page, '1-map-demo');
 		await page.close();
 	});
 
+	it('the namespace selector: demo, then kube-system, where the UI\'s own connection to hubble-relay is an arrow', async () => {
+		const {page, problems} = await openPage(base);
+		await expect.poll(() => page.locator('#empty').textContent()).toBe('Choose a namespace to see its service map and flows.');
+		await expect.poll(() => page.locator('#namespace option').allTextContents()).toContain('demo');
+		await page.locator('#namespace').selectOption('demo');
+		await page.locator('#map g.node[data-id="demo/client"]').waitFor({timeout: 5000});
+		expect(new URL(page.url()).searchParams.get('namespace')).toBe('demo');
+		await page.locator('#namespace').selectOption('kube-system');
+		// As a real cluster shows it: the hubble-ui pod looks hubble-relay up (kube-dns, 53/UDP) and streams from it
+		// (the Service's port 80, the relay's grpc port 4245).
+		const relayArrow = page.locator('#map g.edge[data-source="kube-system/hubble-ui"][data-target="kube-system/hubble-relay"][data-port="4245"]');
+		await relayArrow.waitFor({timeout: 5000});
+		expect(await relayArrow.getAttribute('data-verdicts')).toBe('FORWARDED');
+		expect(await page.locator('#map g.edge[data-source="kube-system/hubble-ui"][data-target="kube-system/kube-dns"][data-port="53"]').count()).toBe(1);
+		expect(await page.locator('#map g.node[data-id="kube-system/hubble-ui"]').textContent()).toContain('kube-system/hubble-ui-');
+		expect(new URL(page.url()).searchParams.get('namespace')).toBe('kube-system');
+		expect(problems).toEqual([]);
+		await shot(page, '1b-namespace-kube-system');
+		await page.close();
+	});
+
+	it('gzip only for a client that asks for it: curl through the port-forward, with and without --compressed', async () => {
+		const url = `${base}api/flows?namespace=demo`;
+		const plain = await execa('curl', ['-sS', '-D', '-', '-o', '/dev/null', url]);
+		expect(plain.stdout).not.toMatch(/content-encoding/i);
+		const compressed = await execa('curl', ['-sS', '--compressed', '-D', '-', url]);
+		expect(compressed.stdout).toMatch(/^content-encoding: gzip\r?$/im);
+		expect(compressed.stdout).toMatch(/^vary: accept-encoding\r?$/im);
+		// curl decodes it: the same JSON a plain request gets (the lessons' checks run curl without --compressed).
+		expect(compressed.stdout.slice(compressed.stdout.indexOf('\r\n\r\n') + 4)).toMatch(/^\{"namespace":"demo"/);
+	});
+
 	it('filters the table by verdict, and shows a flow\'s details on click', async () => {
-		const page = await browser!.newPage({viewport: {width: 1400, height: 900}});
-		await page.goto(`${base}?namespace=demo`);
+		const {page, problems} = await openPage(`${base}?namespace=demo`);
 		await page.locator('#flows tr').first().waitFor();
 		const all = await page.locator('#flows tr').count();
 		await page.locator('#verdict').selectOption('DROPPED');
@@ -142,6 +199,8 @@ describe('the practice Hubble UI in chromium', () => {
 		await page.locator('#flows tr').first().click();
 		await expect.poll(() => page.locator('#details').isVisible()).toBe(true);
 		expect(await page.locator('#details').textContent()).toContain('POLICY_DENIED');
+		expect(new URL(page.url()).searchParams.get('verdict')).toBe('DROPPED');
+		expect(problems).toEqual([]);
 		await shot(page, '2-dropped-only-details');
 		await page.close();
 	});
@@ -194,8 +253,7 @@ describe('the practice Hubble UI in chromium', () => {
 			if (pods.stdout.trim() === '') break;
 			await new Promise((resolve) => setTimeout(resolve, 100));
 		}
-		const page = await browser!.newPage({viewport: {width: 1400, height: 900}});
-		await page.goto(`${base}?namespace=demo`);
+		const {page, problems} = await openPage(`${base}?namespace=demo`);
 		// hubble-ui v0.13.1 src/ui-layer/status-center.ts (entryFromNotification): the relay_reconnecting text, whole.
 		await expect.poll(() => page.locator('#error').textContent(), {timeout: 5000}).toBe('Connection to hubble-relay has been lost. Reconnecting...');
 		await shot(page, '4-relay-disabled');
@@ -205,6 +263,9 @@ describe('the practice Hubble UI in chromium', () => {
 		await expect.poll(() => page.locator('#notice').textContent(), {timeout: 10_000}).toBe('Connection to hubble-relay has been established.');
 		expect(await page.locator('#error').isVisible()).toBe(false);
 		await page.locator('#map g.node[data-id="demo/client"]').waitFor({timeout: 5000});
+		// Only the 503s of the polls while the relay was away (chromium logs each failed answer as a console error).
+		expect(problems.length).toBeGreaterThan(0);
+		expect(problems.filter((problem) => !problem.includes('503'))).toEqual([]);
 		await shot(page, '4b-relay-back');
 		await page.close();
 	});
@@ -216,8 +277,8 @@ describe('the practice Hubble UI at scale', () => {
 		const cluster = aksCluster();
 		cluster.store.apply(ALLOW_DNS_DOC);
 		cluster.store.apply(ALLOW_DOMAINS_DOC);
-		cluster.store.apply(pod('kube-system', 'hubble-relay-9dd4d5496-j5thq', '10.0.1.50', {labels: {'k8s-app': 'hubble-relay'}}));
-		cluster.store.apply({apiVersion: 'v1', kind: 'Service', metadata: {name: 'hubble-relay', namespace: 'kube-system'}, spec: {selector: {'k8s-app': 'hubble-relay'}, ports: [{port: 80, targetPort: 4245}]}});
+		cluster.store.apply(pod('kube-system', 'hubble-relay-9dd4d5496-j5thq', '10.0.1.50', {labels: {'k8s-app': 'hubble-relay'}, ports: [{containerPort: 4245, name: 'grpc'}]}));
+		cluster.store.apply({apiVersion: 'v1', kind: 'Service', metadata: {name: 'hubble-relay', namespace: 'kube-system'}, spec: {clusterIP: '10.0.77.20', selector: {'k8s-app': 'hubble-relay'}, ports: [{protocol: 'TCP', port: 80, targetPort: 'grpc'}]}});
 		const curlPod = cluster.store.get('v1', 'Pod', 'demo', 'curl')!;
 		for (const url of ['https://naver.com', 'https://google.com']) await lookupPodProgram('curl', curlPod)!(['curl', '-s', '-m', '2', url], captureIo(), curlPod, cluster.ctx);
 		const sample = Datapath.for(cluster.ctx).allFlows().filter((flow) => flow.source.pod_name === 'curl');

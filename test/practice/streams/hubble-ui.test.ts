@@ -76,12 +76,53 @@ describe('the service map', () => {
 	});
 });
 
+const UI_POD = pod('kube-system', 'hubble-ui-6f48889749-x2x7k', '10.0.1.60', {labels: {'k8s-app': 'hubble-ui'}, image: 'quay.io/cilium/hubble-ui-backend:v0.13.1'});
+
+/** Lesson 05's cluster with the chart's hubble-relay (Service port 80 → grpc 4245) and the hubble-ui pod. */
+async function clusterWithRelay() {
+	const cluster = await clusterAfterLesson05();
+	cluster.store.apply(pod('kube-system', 'hubble-relay-9dd4d5496-j5thq', '10.0.1.50', {labels: {'k8s-app': 'hubble-relay'}, image: 'quay.io/cilium/hubble-relay:v1.16.4', ports: [{containerPort: 4245, name: 'grpc'}]}));
+	cluster.store.apply({apiVersion: 'v1', kind: 'Service', metadata: {name: 'hubble-relay', namespace: 'kube-system'}, spec: {clusterIP: '10.0.77.20', selector: {'k8s-app': 'hubble-relay'}, ports: [{protocol: 'TCP', port: 80, targetPort: 'grpc'}]}});
+	cluster.store.apply(UI_POD);
+	return cluster;
+}
+
 describe('/api/flows through hubble-relay', () => {
+	test('the UI\'s own traffic: hubble-ui looks up hubble-relay and holds a connection to it, drawn in kube-system', async () => {
+		const cluster = await clusterWithRelay();
+		const datapath = Datapath.for(cluster.ctx);
+		setHubbleFlowSource(() => datapath.allFlows());
+		try {
+			const first = await flowsResponse(cluster.ctx, UI_POD, new URLSearchParams({namespace: 'kube-system'}));
+			expect(first.status).toBe(200);
+			const map = (first.body as {map: ServiceMap}).map;
+			const edge = (id: string) => map.edges.find((candidate) => candidate.id === id);
+			// The Service's port 80 reaches the relay's grpc port, 4245, as Hubble shows the translated flow.
+			expect(edge('kube-system/hubble-ui->kube-system/hubble-relay:4245/TCP')).toMatchObject({verdicts: ['FORWARDED'], style: {abnormal: false}});
+			// Its lookup of hubble-relay first (no DNS policy in kube-system: L3/L4 flows only, no DNS query shown).
+			expect(edge('kube-system/hubble-ui->kube-system/kube-dns:53/UDP')?.forwarded).toBeGreaterThan(0);
+			// One connection while the relay pod stays: polls within cilium-config's monitor-aggregation-interval (5 s)
+			// add no flow, the next one reports the stream once more (ACK|PSH each way).
+			const count = datapath.allFlows().length;
+			const {fingerprint} = first.body as {fingerprint: string};
+			expect((await flowsResponse(cluster.ctx, UI_POD, new URLSearchParams({namespace: 'kube-system', since: fingerprint}))).body).toMatchObject({unchanged: true});
+			expect(datapath.allFlows().length).toBe(count);
+			cluster.clock.current += 5000;
+			await flowsResponse(cluster.ctx, UI_POD, new URLSearchParams({namespace: 'kube-system'}));
+			const added = datapath.allFlows().slice(count);
+			expect(added.map((flow) => [flow.source.pod_name, flow.destination.pod_name, (flow.l4 as {TCP: {flags: object}}).TCP.flags])).toEqual([
+				['hubble-ui-6f48889749-x2x7k', 'hubble-relay-9dd4d5496-j5thq', {ACK: true, PSH: true}],
+				['hubble-relay-9dd4d5496-j5thq', 'hubble-ui-6f48889749-x2x7k', {ACK: true, PSH: true}],
+			]);
+		} finally {
+			setHubbleFlowSource(undefined);
+		}
+	});
 	test('without hubble-relay: the real UI\'s relay error, 503', async () => {
 		const cluster = await clusterAfterLesson05();
 		setHubbleFlowSource(() => Datapath.for(cluster.ctx).allFlows());
 		try {
-			const response = await flowsResponse(cluster.ctx, 'kube-system', new URLSearchParams({namespace: 'demo'}));
+			const response = await flowsResponse(cluster.ctx, UI_POD, new URLSearchParams({namespace: 'demo'}));
 			expect(response.status).toBe(503);
 			expect(response.body).toMatchObject({notification: RELAY_LOST});
 			expect(JSON.stringify(response.body)).toContain('connecting to hubble-relay');
@@ -90,19 +131,17 @@ describe('/api/flows through hubble-relay', () => {
 		}
 	});
 	test('with hubble-relay running: the map and the rows as JSON', async () => {
-		const cluster = await clusterAfterLesson05();
-		cluster.store.apply(pod('kube-system', 'hubble-relay-9dd4d5496-j5thq', '10.0.1.50', {labels: {'k8s-app': 'hubble-relay'}, image: 'quay.io/cilium/hubble-relay:v1.16.4'}));
-		cluster.store.apply({apiVersion: 'v1', kind: 'Service', metadata: {name: 'hubble-relay', namespace: 'kube-system'}, spec: {selector: {'k8s-app': 'hubble-relay'}, ports: [{port: 80, targetPort: 4245}]}});
+		const cluster = await clusterWithRelay();
 		setHubbleFlowSource(() => Datapath.for(cluster.ctx).allFlows());
 		try {
-			const response = await flowsResponse(cluster.ctx, 'kube-system', new URLSearchParams({namespace: 'demo', verdict: 'DROPPED'}));
+			const response = await flowsResponse(cluster.ctx, UI_POD, new URLSearchParams({namespace: 'demo', verdict: 'DROPPED'}));
 			expect(response.status).toBe(200);
 			const text = JSON.stringify(response.body);
 			expect(text).toContain('naver.com');
 			expect(text).not.toContain('"verdict":"FORWARDED"');
 			// The page's poll with the fingerprint it shows: unchanged until a new flow comes.
 			const {fingerprint} = response.body as {fingerprint: string};
-			const poll = () => flowsResponse(cluster.ctx, 'kube-system', new URLSearchParams({namespace: 'demo', verdict: 'DROPPED', since: fingerprint}));
+			const poll = () => flowsResponse(cluster.ctx, UI_POD, new URLSearchParams({namespace: 'demo', verdict: 'DROPPED', since: fingerprint}));
 			expect((await poll()).body).toMatchObject({unchanged: true, fingerprint});
 			const curlPod = cluster.store.get('v1', 'Pod', 'demo', 'curl')!;
 			await lookupPodProgram('curl', curlPod)!(['curl', '-s', '-m', '2', 'https://naver.com'], captureIo(), curlPod, cluster.ctx);

@@ -3,8 +3,10 @@
 // Flows come "through Hubble Relay" as in the real UI (its backend streams from FLOWS_API_ADDR hubble-relay:80):
 // without a running hubble-relay the page shows the error the real UI shows.
 import type {IncomingMessage, ServerResponse} from 'node:http';
+import {gzip} from 'node:zlib';
 import type {Flow} from '../../datapath/flows.js';
 import {flowJson} from '../../datapath/flows.js';
+import {Datapath, STREAM_REPORT_INTERVAL_MS, type ConnectResult} from '../../datapath/runtime.js';
 import type {KubeObject, PracticeContext} from '../../types.js';
 import {HUBBLE_UI_CSS, HUBBLE_UI_JS, RELAY_LOST} from './hubble-ui-assets.js';
 import {buildServiceMap, flowRows, type MapFilter} from './hubble-ui-map.js';
@@ -33,15 +35,65 @@ function podPhase(pod: KubeObject): string | undefined {
 	return (pod as unknown as {status?: {phase?: string}}).status?.phase;
 }
 
+function runningRelay(ctx: PracticeContext, namespace: string): KubeObject | undefined {
+	return ctx.store.list('v1', 'Pod', {namespace}).find((pod) => pod.metadata.labels?.['k8s-app'] === 'hubble-relay' && podPhase(pod) === 'Running' && !pod.metadata.deletionTimestamp);
+}
+
 /** The UI backend dials hubble-relay:80 in its namespace: a Service and a Running relay pod behind it. */
 export function relayProblem(ctx: PracticeContext, namespace: string): string | undefined {
 	const service = ctx.store.list('v1', 'Service', {namespace}).find((object) => object.metadata.name === 'hubble-relay');
 	if (!service) return `dial tcp: lookup hubble-relay on 10.0.0.10:53: no such host`;
-	const running = ctx.store
-		.list('v1', 'Pod', {namespace})
-		.some((pod) => pod.metadata.labels?.['k8s-app'] === 'hubble-relay' && podPhase(pod) === 'Running' && !pod.metadata.deletionTimestamp);
-	return running ? undefined : `dial tcp hubble-relay:80: connect: connection refused`;
+	return runningRelay(ctx, namespace) ? undefined : `dial tcp hubble-relay:80: connect: connection refused`;
 }
+
+/** The UI backend's gRPC connection to hubble-relay (FLOWS_API_ADDR hubble-relay:80), per hubble-ui pod. */
+interface RelayConnection {
+	relayPod: string;
+	connection: ConnectResult;
+	reportedAt: number;
+}
+const relayConnections = new WeakMap<object, Map<string, RelayConnection>>();
+
+/**
+ * The backend's connection to the relay goes through the datapath as on a real cluster, so the map of kube-system
+ * shows it: a DNS lookup of hubble-relay (an arrow to kube-dns, 53/UDP), a TCP connection to the Service's backend
+ * (hubble-ui → hubble-relay, 4245/TCP), kept open (a gRPC stream) and reported again at most every
+ * STREAM_REPORT_INTERVAL_MS while the page asks for flows; a new relay pod, a new connection. Says why when it cannot
+ * connect (a policy dropping it: the page shows the relay lost, as the real UI would).
+ */
+async function connectToRelay(ctx: PracticeContext, uiPod: KubeObject, namespace: string): Promise<string | undefined> {
+	const relay = runningRelay(ctx, namespace);
+	if (!relay) return relayProblem(ctx, namespace);
+	const datapath = Datapath.for(ctx);
+	let connections = relayConnections.get(ctx.store);
+	if (!connections) relayConnections.set(ctx.store, (connections = new Map()));
+	const key = `${uiPod.metadata.namespace ?? namespace}/${uiPod.metadata.name}`;
+	const known = connections.get(key);
+	if (known && known.relayPod === relay.metadata.name) {
+		if (datapath.now() - known.reportedAt >= STREAM_REPORT_INTERVAL_MS) {
+			known.reportedAt = datapath.now();
+			datapath.recordStreamPackets(uiPod, known.connection);
+		}
+		return undefined;
+	}
+	connections.delete(key);
+	const signal = new AbortController().signal;
+	const resolved = await datapath.resolveHost(uiPod, 'hubble-relay', {signal, budgetMs: RELAY_DIAL_TIMEOUT_MS});
+	const dns = datapath.view().kubeDnsIp ?? '10.0.0.10';
+	if (!resolved.ok) return `dial tcp: lookup hubble-relay on ${dns}:53: ${resolved.error === 'NXDOMAIN' ? 'no such host' : 'i/o timeout'}`;
+	const ip = resolved.ips[0]!;
+	const connection = await datapath.tcpConnect(uiPod, ip, 80, {signal, budgetMs: RELAY_DIAL_TIMEOUT_MS});
+	if (connection.result === 'refused') return `dial tcp ${ip}:80: connect: connection refused`;
+	if (connection.result !== 'connected') return `dial tcp ${ip}:80: i/o timeout`;
+	connections.set(key, {relayPod: relay.metadata.name, connection, reportedAt: datapath.now()});
+	return undefined;
+}
+
+/** How long the backend waits for the relay each attempt (the datapath's clock: scaled by the practice speed). */
+const RELAY_DIAL_TIMEOUT_MS = 1000;
+
+/** The tab's icon, inline (the browser then asks for no /favicon.ico): a hexagon as Cilium's, in the header's colours. */
+const FAVICON = `data:image/svg+xml,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><path d="M16 2 28 9v14L16 30 4 23V9z" fill="#1b2a3a"/><path d="M16 9l6 3.5v7L16 23l-6-3.5v-7z" fill="#f0b429"/></svg>')}`;
 
 // The table's headers follow hubble-ui's (cilium/hubble-ui src/components/FlowsTable/general.ts: Destination Port,
 // Verdict, Timestamp); Source and Destination show pods (namespace/name) or the names/IPs of what is outside the
@@ -51,6 +103,7 @@ export function hubbleUiPage(pod: KubeObject): string {
 <html lang="en">
 <head><meta charset="utf-8"><title>Hubble UI (practice cluster, simulated)</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="${FAVICON}">
 <link rel="stylesheet" href="app.css"></head>
 <body>
 <header><h1>Hubble UI</h1><span class="sim">practice cluster · simulated</span>
@@ -81,19 +134,67 @@ export function hubbleUiPage(pod: KubeObject): string {
 `;
 }
 
-function json(response: ServerResponse, status: number, body: unknown): void {
-	response.writeHead(status, {'Content-Type': 'application/json', 'Cache-Control': 'no-store'});
-	response.end(JSON.stringify(body));
+/** Answers larger than this are gzip-compressed when the browser accepts it (the map of 10,000 flows is ~500 KB). */
+export const GZIP_MIN_BYTES = 8 * 1024;
+
+function acceptsGzip(request: IncomingMessage): boolean {
+	const header = request.headers['accept-encoding'];
+	return (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').some((coding) => {
+		const [name, ...params] = coding.trim().toLowerCase().split(';');
+		return (name === 'gzip' || name === '*') && !params.some((param) => /^\s*q=0(\.0*)?\s*$/.test(param));
+	});
+}
+
+/** The script and stylesheet never change while the daemon runs: compressed once, at the smallest size. */
+const gzipped = new Map<string, Buffer>();
+
+/**
+ * Sends a body, gzip-compressed when it is over GZIP_MIN_BYTES and the request accepts gzip (curl without
+ * --compressed, as the lessons' checks run it, gets it plain). `cacheKey` names a body that never changes.
+ */
+function send(request: IncomingMessage, response: ServerResponse, status: number, headers: Record<string, string>, body: string, cacheKey?: string): void {
+	const data = Buffer.from(body);
+	if (data.length <= GZIP_MIN_BYTES) {
+		response.writeHead(status, {...headers, 'Content-Length': String(data.length)});
+		response.end(data);
+		return;
+	}
+	const vary = {...headers, Vary: 'Accept-Encoding'};
+	if (!acceptsGzip(request)) {
+		response.writeHead(status, {...vary, 'Content-Length': String(data.length)});
+		response.end(data);
+		return;
+	}
+	const known = cacheKey ? gzipped.get(cacheKey) : undefined;
+	const finish = (compressed: Buffer) => {
+		response.writeHead(status, {...vary, 'Content-Encoding': 'gzip', 'Content-Length': String(compressed.length)});
+		response.end(compressed);
+	};
+	if (known) return finish(known);
+	// A poll's answer is compressed fast (level 1: ~3 ms for 450 KB); the static files once, as small as they go.
+	gzip(data, {level: cacheKey ? 9 : 1}, (error, compressed) => {
+		if (error) {
+			response.writeHead(status, {...vary, 'Content-Length': String(data.length)});
+			response.end(data);
+			return;
+		}
+		if (cacheKey) gzipped.set(cacheKey, compressed);
+		finish(compressed);
+	});
+}
+
+function json(request: IncomingMessage, response: ServerResponse, status: number, body: unknown): void {
+	send(request, response, status, {'Content-Type': 'application/json', 'Cache-Control': 'no-store'}, JSON.stringify(body));
 }
 
 /**
  * GET /api/flows?namespace=…&verdict=…&pod=…&label=…[&since=fingerprint]: the map and the newest table rows, through
  * the relay; `since` the fingerprint the page shows, answered {unchanged: true} while no flow has come since.
  */
-export async function flowsResponse(ctx: PracticeContext, uiNamespace: string, params: URLSearchParams): Promise<{status: number; body: unknown}> {
+export async function flowsResponse(ctx: PracticeContext, uiPod: KubeObject, params: URLSearchParams): Promise<{status: number; body: unknown}> {
 	const namespace = params.get('namespace') ?? '';
 	if (!namespace) return {status: 400, body: {error: 'namespace is required'}};
-	const problem = relayProblem(ctx, uiNamespace);
+	const problem = relayProblem(ctx, uiPod.metadata.namespace ?? 'kube-system') ?? (await connectToRelay(ctx, uiPod, uiPod.metadata.namespace ?? 'kube-system'));
 	if (problem) return {status: 503, body: {error: `fetching hubble flows: connecting to hubble-relay (attempt #1) failed: ${problem}`, notification: RELAY_LOST}};
 	const filter: MapFilter = {namespace, verdict: params.get('verdict') || undefined, pod: params.get('pod') || undefined, label: params.get('label') || undefined};
 	const flows = flowSource?.() ?? [];
@@ -109,28 +210,25 @@ function serve(request: IncomingMessage, response: ServerResponse, pod: KubeObje
 	const url = new URL(request.url ?? '/', 'http://hubble-ui');
 	const path = url.pathname;
 	if (path === '/' || path === '/index.html') {
-		response.writeHead(200, {'Content-Type': 'text/html; charset=utf-8'});
-		response.end(hubbleUiPage(pod));
+		send(request, response, 200, {'Content-Type': 'text/html; charset=utf-8'}, hubbleUiPage(pod));
 		return;
 	}
 	if (path === '/app.js') {
-		response.writeHead(200, {'Content-Type': 'text/javascript; charset=utf-8'});
-		response.end(HUBBLE_UI_JS);
+		send(request, response, 200, {'Content-Type': 'text/javascript; charset=utf-8'}, HUBBLE_UI_JS, path);
 		return;
 	}
 	if (path === '/app.css') {
-		response.writeHead(200, {'Content-Type': 'text/css; charset=utf-8'});
-		response.end(HUBBLE_UI_CSS);
+		send(request, response, 200, {'Content-Type': 'text/css; charset=utf-8'}, HUBBLE_UI_CSS, path);
 		return;
 	}
 	if (path === '/api/namespaces') {
-		json(response, 200, {namespaces: ctx.store.list('v1', 'Namespace').map((namespace) => namespace.metadata.name).sort()});
+		json(request, response, 200, {namespaces: ctx.store.list('v1', 'Namespace').map((namespace) => namespace.metadata.name).sort()});
 		return;
 	}
 	if (path === '/api/flows') {
-		flowsResponse(ctx, pod.metadata.namespace ?? 'kube-system', url.searchParams).then(
-			({status, body}) => json(response, status, body),
-			(error: unknown) => json(response, 500, {error: `drawing the service map: ${error instanceof Error ? error.message : String(error)}`}),
+		flowsResponse(ctx, pod, url.searchParams).then(
+			({status, body}) => json(request, response, status, body),
+			(error: unknown) => json(request, response, 500, {error: `drawing the service map: ${error instanceof Error ? error.message : String(error)}`}),
 		);
 		return;
 	}
