@@ -246,6 +246,47 @@ describe('the practice Hubble UI in chromium', () => {
 		await page.close();
 	});
 
+	it('the connectivity test\'s namespace: every arrow labelled where dagre put it, no label on a box or on another label', async () => {
+		const started = Date.now();
+		const test = await run('cilium', ['connectivity', 'test']);
+		expect(test.code, test.stdout + test.stderr).toBe(0);
+		const namespace = /Creating namespace (\S+) for connectivity check/.exec(test.stdout)?.[1];
+		console.log(`cilium connectivity test: ${Date.now() - started} ms`);
+		expect(namespace).toBe('cilium-test-1');
+		const {page, problems} = await openPage(`${base}?namespace=${namespace}`);
+		await page.locator('#map g.edge').first().waitFor({timeout: 10_000}).catch(async (error: unknown) => {
+			await shot(page, '6-failed');
+			throw new Error(`${String(error)}\n${test.stdout}\n${problems.join('\n')}\n${await page.locator('body').innerText()}`);
+		});
+		await page.locator('#zoom-reset').click();
+		await expect.poll(() => page.locator('#zoom-level').textContent()).toBe('100%');
+		// What the browser drew: each box's rectangle and each label's text, in page pixels.
+		const drawn = await page.evaluate(() => {
+			const rect = (element: Element) => {
+				const {left, top, right, bottom} = element.getBoundingClientRect();
+				return {left, top, right, bottom};
+			};
+			return {
+				boxes: [...document.querySelectorAll('#map g.node > rect')].map((element) => ({id: element.parentElement!.getAttribute('data-id')!, ...rect(element)})),
+				labels: [...document.querySelectorAll('#map text.edge-label')].map((element) => ({id: element.getAttribute('data-id')!, text: element.textContent!, ...rect(element)})),
+				edges: document.querySelectorAll('#map g.edge').length,
+			};
+		});
+		expect(drawn.boxes.length).toBeGreaterThan(4);
+		expect(drawn.labels.length).toBe(drawn.edges);
+		type Box = {id: string; left: number; top: number; right: number; bottom: number};
+		const overlap = (a: Box, b: Box) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+		const overlaps: string[] = [];
+		for (const [index, label] of drawn.labels.entries()) {
+			for (const box of drawn.boxes) if (overlap(label, box)) overlaps.push(`label ${label.text} (${label.id}) on box ${box.id}`);
+			for (const other of drawn.labels.slice(index + 1)) if (overlap(label, other)) overlaps.push(`label ${label.text} (${label.id}) on label ${other.text} (${other.id})`);
+		}
+		await shot(page, '6-connectivity-test-labels');
+		expect(overlaps).toEqual([]);
+		expect(problems).toEqual([]);
+		await page.close();
+	}, 180_000);
+
 	it('with Hubble Relay disabled, the real UI\'s relay error', async () => {
 		expect((await run('helm', ['upgrade', 'cilium', 'cilium/cilium', '--version', '1.16.4', '--namespace', 'kube-system', '--reuse-values', '--set', 'hubble.relay.enabled=false'])).code).toBe(0);
 		for (let attempt = 0; attempt < 100; attempt++) {

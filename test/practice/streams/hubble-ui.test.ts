@@ -191,6 +191,13 @@ describe('the layout (dagre)', () => {
 		}
 		const client = byId.get('demo/client')!;
 		for (const target of ['fqdn:naver.com', 'fqdn:google.com', 'kube-system/kube-dns']) expect(byId.get(target)!.x).toBeGreaterThan(client.x + NODE_WIDTH);
+		// Each arrow's label where dagre made room for it (an edge label, labelpos 'l'): above its arrow, off every box.
+		for (const edge of map.edges) {
+			expect(edge.label, edge.id).toBeDefined();
+			const {x, y} = edge.label!;
+			expect(map.nodes.filter((node) => x > node.x && x < node.x + NODE_WIDTH && y > node.y && y < node.y + NODE_HEIGHT).map((node) => node.id), edge.id).toEqual([]);
+			expect(y, edge.id).toBeLessThan(Math.max(...edge.points.map((point) => point.y)));
+		}
 	});
 
 	test('200 workloads and 10,000 flows: 200 boxes apart from one another, 300 rows, the same layout for the same shape', async () => {

@@ -189,9 +189,14 @@ export const HUBBLE_UI_JS = String.raw`
       } else {
         var points = edge.points.map(function (p) { return { x: p.x, y: p.y + offset }; });
         d = basis(points);
-        var middle = points[Math.floor(points.length / 2)];
-        if (points.length % 2 === 0) { var before = points[points.length / 2 - 1]; middle = { x: (before.x + middle.x) / 2, y: (before.y + middle.y) / 2 }; }
-        lx = middle.x; ly = middle.y - 5;
+        if (edge.label) {
+          // Where dagre placed it (above the pair's arrows, clear of boxes and other labels): its line's middle.
+          lx = edge.label.x; ly = edge.label.y + 4;
+        } else {
+          var middle = points[Math.floor(points.length / 2)];
+          if (points.length % 2 === 0) { var before = points[points.length / 2 - 1]; middle = { x: (before.x + middle.x) / 2, y: (before.y + middle.y) / 2 }; }
+          lx = middle.x; ly = middle.y - 5;
+        }
       }
       var counts = [];
       if (edge.forwarded) counts.push(edge.forwarded + ' forwarded');

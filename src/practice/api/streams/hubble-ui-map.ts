@@ -42,6 +42,12 @@ export interface MapEdge {
 	style: ArrowStyle;
 	/** The route dagre gives the pair of boxes, from the source's side to the target's (none for a box to itself). */
 	points: Point[];
+	/**
+	 * Where its label's centre goes (`port/proto · counts`): the labels of a pair of boxes are one block that dagre
+	 * places above their arrows (an edge label, labelpos 'l': above in a left-to-right layout), one line per arrow, so
+	 * no label lies on a box or on another label. None for arrows from a block of alike boxes (drawn at the middle).
+	 */
+	label?: Point;
 }
 
 export interface ArrowStyle {
@@ -226,6 +232,8 @@ type Spot = {x: number; y: number; column: number; row: number};
 interface Placement {
 	nodes: Map<string, Spot>;
 	edges: Map<string, Point[]>;
+	/** The label block of a pair of boxes: its centre and size. */
+	labels: Map<string, {x: number; y: number; width: number; height: number}>;
 	width: number;
 	height: number;
 }
@@ -244,6 +252,31 @@ const GROUP_MIN = 12;
 const BLOCK_ASPECT = 2.5;
 const BLOCK_COLUMN_GAP = 40;
 
+
+/** One line of an arrow's label (11 px text) and the room it takes. */
+export const LABEL_LINE = 14;
+/** The page draws the arrows of one pair of boxes this far apart. */
+export const ARROW_GAP = 14;
+
+/** An arrow's label as the page writes it: `443/TCP · 4 dropped`. */
+export function edgeLabelText(edge: Pick<MapEdge, 'port' | 'protocol' | 'forwarded' | 'dropped' | 'other'>): string {
+	const counts: string[] = [];
+	if (edge.forwarded) counts.push(`${edge.forwarded} forwarded`);
+	if (edge.dropped) counts.push(`${edge.dropped} dropped`);
+	if (edge.other) counts.push(`${edge.other} other`);
+	return `${edge.port}/${edge.protocol} · ${counts.join(', ')}`;
+}
+
+/**
+ * The width a label gets in the layout: counts of up to 4 digits take the room of 4 (a label then keeps its size, and
+ * the layout its cache, while the counts grow), at the widest an 11 px sans-serif draws them (Debian's DejaVu Sans:
+ * digits 0.64 em, bold 0.70 em; the page's abnormal labels are bold) plus a margin.
+ */
+function labelWidth(edge: MapEdge): number {
+	const text = edgeLabelText({...edge, forwarded: pad(edge.forwarded), dropped: pad(edge.dropped), other: pad(edge.other)});
+	return Math.ceil(text.length * (edge.style.abnormal ? 7.8 : 7.2)) + 8;
+}
+const pad = (count: number) => (count === 0 ? 0 : Math.max(count, 1000));
 
 /** A block of boxes laid out as a grid, `rows` boxes a sub-column, in the boxes' name order. */
 function blockShape(count: number): {rows: number; width: number; height: number} {
@@ -265,7 +298,15 @@ function blockShape(count: number): {rows: number; width: number; height: number
  */
 async function place(nodes: MapNode[], edges: MapEdge[]): Promise<Placement> {
 	const pairs = [...new Set(edges.filter((edge) => edge.source !== edge.target).map((edge) => `${edge.source}\n${edge.target}`))].sort();
-	const key = `${nodes.map((node) => node.id).join('\t')}\f${pairs.join('\t')}`;
+	/** The labels of each pair's arrows, one line each, in the page's order (edges sorted by id). */
+	const labelSizes = new Map<string, {width: number; lines: number}>();
+	for (const edge of edges) {
+		if (edge.source === edge.target) continue;
+		const pair = `${edge.source}\n${edge.target}`;
+		const size = labelSizes.get(pair) ?? {width: 0, lines: 0};
+		labelSizes.set(pair, {width: Math.max(size.width, labelWidth(edge)), lines: size.lines + 1});
+	}
+	const key = `${nodes.map((node) => node.id).join('\t')}\f${pairs.map((pair) => `${pair}\v${labelSizes.get(pair)!.width}`).join('\t')}`;
 	const known = placements.get(key);
 	if (known) {
 		placements.delete(key);
@@ -308,7 +349,12 @@ async function place(nodes: MapNode[], edges: MapEdge[]): Promise<Placement> {
 	for (const pair of pairs) {
 		const [source, target] = split(pair);
 		const [from, to] = [layoutNode.get(source)!, layoutNode.get(target)!];
-		if (from !== to && !graph.hasEdge(from, to)) graph.setEdge(from, to, {});
+		if (from === to || graph.hasEdge(from, to)) continue;
+		// A pair of single boxes: its labels are an edge label dagre makes room for, above the arrows (labelpos 'l' in
+		// a left-to-right layout), clear of their spread (ARROW_GAP apart) and of a thick arrow's half width.
+		const size = labelSizes.get(pair)!;
+		const label = blocks.has(from) || blocks.has(to) ? {} : {width: size.width, height: size.lines * LABEL_LINE, labelpos: 'l' as const, labeloffset: ((size.lines - 1) * ARROW_GAP) / 2 + 6};
+		graph.setEdge(from, to, label);
 	}
 	dagre.layout(graph);
 
@@ -335,11 +381,14 @@ async function place(nodes: MapNode[], edges: MapEdge[]): Promise<Placement> {
 			.forEach(([, spot], row) => (spot.row = row));
 
 	const routes = new Map<string, Point[]>();
+	const labels = new Map<string, {x: number; y: number; width: number; height: number}>();
 	for (const pair of pairs) {
 		const [source, target] = split(pair);
 		const [from, to] = [layoutNode.get(source)!, layoutNode.get(target)!];
 		if (!blocks.has(from) && !blocks.has(to)) {
-			routes.set(pair, (graph.edge(from, to).points ?? []).map((point: Point) => ({x: Math.round(point.x), y: Math.round(point.y)})));
+			const edge = graph.edge(from, to);
+			routes.set(pair, (edge.points ?? []).map((point: Point) => ({x: Math.round(point.x), y: Math.round(point.y)})));
+			if (edge.x !== undefined && edge.y !== undefined && edge.width && edge.height) labels.set(pair, {x: Math.round(edge.x), y: Math.round(edge.y), width: edge.width, height: edge.height});
 			continue;
 		}
 		const [a, b] = [placed.get(source)!, placed.get(target)!];
@@ -350,7 +399,7 @@ async function place(nodes: MapNode[], edges: MapEdge[]): Promise<Placement> {
 		]);
 	}
 	const size = graph.graph();
-	const placement = {nodes: placed, edges: routes, width: Math.ceil(size.width ?? 0), height: Math.ceil(size.height ?? 0)};
+	const placement = {nodes: placed, edges: routes, labels, width: Math.ceil(size.width ?? 0), height: Math.ceil(size.height ?? 0)};
 	placements.set(key, placement);
 	if (placements.size > PLACEMENTS_KEPT) placements.delete(placements.keys().next().value!);
 	return placement;
@@ -403,7 +452,15 @@ export async function buildServiceMap(flows: readonly Flow[], filter: MapFilter)
 	const sortedNodes = [...nodes.values()].sort((a, b) => a.id.localeCompare(b.id));
 	const placement = await place(sortedNodes, edgeList);
 	for (const node of sortedNodes) Object.assign(node, placement.nodes.get(node.id));
-	for (const edge of edgeList) edge.points = placement.edges.get(`${edge.source}\n${edge.target}`) ?? [];
+	const lineOfPair = new Map<string, number>();
+	for (const edge of edgeList) {
+		const pair = `${edge.source}\n${edge.target}`;
+		edge.points = placement.edges.get(pair) ?? [];
+		const block = placement.labels.get(pair);
+		const line = lineOfPair.get(pair) ?? 0;
+		lineOfPair.set(pair, line + 1);
+		if (block) edge.label = {x: block.x, y: Math.round(block.y - block.height / 2 + LABEL_LINE * (line + 0.5))};
+	}
 	const nodeList = sortedNodes.sort((a, b) => a.column - b.column || a.row - b.row);
 	const width = nodeList.length ? placement.width : 0;
 	const height = nodeList.length ? placement.height : 0;
