@@ -207,7 +207,8 @@ export const HUBBLE_UI_JS = String.raw`
       out.push('<g' + attrs({ 'class': 'edge ' + kind + focused, 'data-id': edge.id, 'data-source': edge.source, 'data-target': edge.target, 'data-port': edge.port, 'data-verdicts': edge.verdicts.join(','), 'data-forwarded': edge.forwarded, 'data-dropped': edge.dropped }) + '>' +
         '<path class="hit" d="' + d + '"/><path' + attrs(look.dash ? { 'class': 'line', d: d, stroke: look.color, 'stroke-dasharray': look.dash, style: '--w:' + look.width + 'px', 'marker-end': 'url(#arrow-' + kind + ')' } : { 'class': 'line', d: d, stroke: look.color, style: '--w:' + look.width + 'px', 'marker-end': 'url(#arrow-' + kind + ')' }) + '/>' +
         '<title>' + esc(s.title + ' → ' + t.title + ' ' + edge.port + '/' + edge.protocol + ': ' + counts.join(', ') + '\n(click: its flows in the table)') + '</title></g>');
-      labels.push('<text' + attrs({ x: lx, y: ly, 'text-anchor': anchor, 'class': 'edge-label ' + kind, 'data-id': edge.id }) + '>' + esc(edge.port + '/' + edge.protocol + ' · ' + counts.join(', ')) + '</text>');
+      // An arrow of a block of alike boxes goes unlabelled (hundreds would cover one another): its tooltip has the counts.
+      if (!edge.grouped) labels.push('<text' + attrs({ x: lx, y: ly, 'text-anchor': anchor, 'class': 'edge-label ' + kind, 'data-id': edge.id }) + '>' + esc(edge.port + '/' + edge.protocol + ' · ' + counts.join(', ')) + '</text>');
     });
     out.push('</g>');
     map.nodes.forEach(function (node) {

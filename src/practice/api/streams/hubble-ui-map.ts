@@ -45,9 +45,14 @@ export interface MapEdge {
 	/**
 	 * Where its label's centre goes (`port/proto · counts`): the labels of a pair of boxes are one block that dagre
 	 * places above their arrows (an edge label, labelpos 'l': above in a left-to-right layout), one line per arrow, so
-	 * no label lies on a box or on another label. None for arrows from a block of alike boxes (drawn at the middle).
+	 * no label lies on a box or on another label. None for arrows from or to a block of alike boxes (`grouped`).
 	 */
 	label?: Point;
+	/**
+	 * From or to a block of more than GROUP_MIN alike boxes: a direct line among hundreds like it, drawn without a
+	 * label (they would cover one another); its counts are in its tooltip.
+	 */
+	grouped?: boolean;
 }
 
 export interface ArrowStyle {
@@ -234,6 +239,8 @@ interface Placement {
 	edges: Map<string, Point[]>;
 	/** The label block of a pair of boxes: its centre and size. */
 	labels: Map<string, {x: number; y: number; width: number; height: number}>;
+	/** The pairs from or to a block. */
+	grouped: Set<string>;
 	width: number;
 	height: number;
 }
@@ -382,6 +389,7 @@ async function place(nodes: MapNode[], edges: MapEdge[]): Promise<Placement> {
 
 	const routes = new Map<string, Point[]>();
 	const labels = new Map<string, {x: number; y: number; width: number; height: number}>();
+	const grouped = new Set<string>();
 	for (const pair of pairs) {
 		const [source, target] = split(pair);
 		const [from, to] = [layoutNode.get(source)!, layoutNode.get(target)!];
@@ -391,6 +399,7 @@ async function place(nodes: MapNode[], edges: MapEdge[]): Promise<Placement> {
 			if (edge.x !== undefined && edge.y !== undefined && edge.width && edge.height) labels.set(pair, {x: Math.round(edge.x), y: Math.round(edge.y), width: edge.width, height: edge.height});
 			continue;
 		}
+		grouped.add(pair);
 		const [a, b] = [placed.get(source)!, placed.get(target)!];
 		const forward = b.x >= a.x + NODE_WIDTH;
 		routes.set(pair, [
@@ -399,7 +408,7 @@ async function place(nodes: MapNode[], edges: MapEdge[]): Promise<Placement> {
 		]);
 	}
 	const size = graph.graph();
-	const placement = {nodes: placed, edges: routes, labels, width: Math.ceil(size.width ?? 0), height: Math.ceil(size.height ?? 0)};
+	const placement = {nodes: placed, edges: routes, labels, grouped, width: Math.ceil(size.width ?? 0), height: Math.ceil(size.height ?? 0)};
 	placements.set(key, placement);
 	if (placements.size > PLACEMENTS_KEPT) placements.delete(placements.keys().next().value!);
 	return placement;
@@ -460,6 +469,7 @@ export async function buildServiceMap(flows: readonly Flow[], filter: MapFilter)
 		const line = lineOfPair.get(pair) ?? 0;
 		lineOfPair.set(pair, line + 1);
 		if (block) edge.label = {x: block.x, y: Math.round(block.y - block.height / 2 + LABEL_LINE * (line + 0.5))};
+		if (placement.grouped.has(pair)) edge.grouped = true;
 	}
 	const nodeList = sortedNodes.sort((a, b) => a.column - b.column || a.row - b.row);
 	const width = nodeList.length ? placement.width : 0;
