@@ -6,7 +6,7 @@ import {Datapath} from '../../../src/practice/datapath/runtime.js';
 import {lookupPodProgram} from '../../../src/practice/datapath/programs/index.js';
 import type {Flow} from '../../../src/practice/datapath/flows.js';
 import {ARROW_GREY, ARROW_RED, arrowStyle, buildServiceMap, flowRows, NODE_HEIGHT, NODE_WIDTH, type Point, type ServiceMap} from '../../../src/practice/api/streams/hubble-ui-map.js';
-import {flowsResponse, RELAY_LOST, setHubbleFlowSource} from '../../../src/practice/api/streams/hubble-ui.js';
+import {flowsApiAddr, flowsResponse, RELAY_LOST, setHubbleFlowSource} from '../../../src/practice/api/streams/hubble-ui.js';
 import {ALLOW_DNS_DOC, ALLOW_DOMAINS_DOC, aksCluster, captureIo, pod} from '../datapath/fixtures.js';
 
 async function clusterAfterLesson05() {
@@ -114,6 +114,23 @@ describe('/api/flows through hubble-relay', () => {
 				['hubble-ui-6f48889749-x2x7k', 'hubble-relay-9dd4d5496-j5thq', {ACK: true, PSH: true}],
 				['hubble-relay-9dd4d5496-j5thq', 'hubble-ui-6f48889749-x2x7k', {ACK: true, PSH: true}],
 			]);
+		} finally {
+			setHubbleFlowSource(undefined);
+		}
+	});
+	test('the backend dials its FLOWS_API_ADDR (the chart sets hubble-relay:80): a port the relay Service lacks is the relay lost', async () => {
+		const cluster = await clusterWithRelay();
+		setHubbleFlowSource(() => Datapath.for(cluster.ctx).allFlows());
+		const withAddr = (value: string) => ({...UI_POD, metadata: {...UI_POD.metadata, name: `hubble-ui-${value.replace(/\W/g, '')}`}, spec: {containers: [{name: 'backend', image: 'quay.io/cilium/hubble-ui-backend:v0.13.1', env: [{name: 'FLOWS_API_ADDR', value}]}]}});
+		try {
+			for (const value of ['hubble-relay:80', 'hubble-relay:443']) cluster.store.apply(withAddr(value));
+			expect(flowsApiAddr(withAddr('hubble-relay:443'))).toEqual({host: 'hubble-relay', port: 443});
+			expect(flowsApiAddr(UI_POD)).toEqual({host: 'hubble-relay', port: 80});
+			expect((await flowsResponse(cluster.ctx, withAddr('hubble-relay:80'), new URLSearchParams({namespace: 'demo'}))).status).toBe(200);
+			const lost = await flowsResponse(cluster.ctx, withAddr('hubble-relay:443'), new URLSearchParams({namespace: 'demo'}));
+			expect(lost.status).toBe(503);
+			expect(lost.body).toMatchObject({notification: RELAY_LOST});
+			expect((lost.body as {error: string}).error).toMatch(/dial tcp 10\.0\.77\.20:443: i\/o timeout$/);
 		} finally {
 			setHubbleFlowSource(undefined);
 		}

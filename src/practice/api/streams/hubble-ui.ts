@@ -46,7 +46,7 @@ export function relayProblem(ctx: PracticeContext, namespace: string): string | 
 	return runningRelay(ctx, namespace) ? undefined : `dial tcp hubble-relay:80: connect: connection refused`;
 }
 
-/** The UI backend's gRPC connection to hubble-relay (FLOWS_API_ADDR hubble-relay:80), per hubble-ui pod. */
+/** The UI backend's gRPC connection to hubble-relay (its FLOWS_API_ADDR), per hubble-ui pod. */
 interface RelayConnection {
 	relayPod: string;
 	connection: ConnectResult;
@@ -78,15 +78,25 @@ async function connectToRelay(ctx: PracticeContext, uiPod: KubeObject, namespace
 	}
 	connections.delete(key);
 	const signal = new AbortController().signal;
-	const resolved = await datapath.resolveHost(uiPod, 'hubble-relay', {signal, budgetMs: RELAY_DIAL_TIMEOUT_MS});
+	const {host, port} = flowsApiAddr(uiPod);
+	const resolved = await datapath.resolveHost(uiPod, host, {signal, budgetMs: RELAY_DIAL_TIMEOUT_MS});
 	const dns = datapath.view().kubeDnsIp ?? '10.0.0.10';
-	if (!resolved.ok) return `dial tcp: lookup hubble-relay on ${dns}:53: ${resolved.error === 'NXDOMAIN' ? 'no such host' : 'i/o timeout'}`;
+	if (!resolved.ok) return `dial tcp: lookup ${host} on ${dns}:53: ${resolved.error === 'NXDOMAIN' ? 'no such host' : 'i/o timeout'}`;
 	const ip = resolved.ips[0]!;
-	const connection = await datapath.tcpConnect(uiPod, ip, 80, {signal, budgetMs: RELAY_DIAL_TIMEOUT_MS});
-	if (connection.result === 'refused') return `dial tcp ${ip}:80: connect: connection refused`;
-	if (connection.result !== 'connected') return `dial tcp ${ip}:80: i/o timeout`;
+	const connection = await datapath.tcpConnect(uiPod, ip, port, {signal, budgetMs: RELAY_DIAL_TIMEOUT_MS});
+	if (connection.result === 'refused') return `dial tcp ${ip}:${port}: connect: connection refused`;
+	if (connection.result !== 'connected') return `dial tcp ${ip}:${port}: i/o timeout`;
 	connections.set(key, {relayPod: relay.metadata.name, connection, reportedAt: datapath.now()});
 	return undefined;
+}
+
+/** Where the UI backend reads flows: its FLOWS_API_ADDR (the chart's hubble-relay:80, :443 with relay TLS). */
+export function flowsApiAddr(uiPod: KubeObject): {host: string; port: number} {
+	const containers = (uiPod as unknown as {spec?: {containers?: Array<{env?: Array<{name: string; value?: string}>}>}}).spec?.containers ?? [];
+	const value = containers.flatMap((container) => container.env ?? []).find((entry) => entry.name === 'FLOWS_API_ADDR')?.value ?? 'hubble-relay:80';
+	const colon = value.lastIndexOf(':');
+	const port = Number(value.slice(colon + 1));
+	return colon > 0 && Number.isInteger(port) && port > 0 ? {host: value.slice(0, colon), port} : {host: value, port: 80};
 }
 
 /** How long the backend waits for the relay each attempt (the datapath's clock: scaled by the practice speed). */
