@@ -142,7 +142,10 @@ describe('/api/flows through hubble-relay', () => {
 			const response = await flowsResponse(cluster.ctx, UI_POD, new URLSearchParams({namespace: 'demo'}));
 			expect(response.status).toBe(503);
 			expect(response.body).toMatchObject({notification: RELAY_LOST});
-			expect(JSON.stringify(response.body)).toContain('connecting to hubble-relay');
+			// hubble-ui v0.13.1 backend/internal/msg/logs.go GetFlowsConnectionAttemptError, its attempts counted.
+			expect((response.body as {error: string}).error).toBe('fetching hubble flows: connecting to hubble-relay (attempt #1) failed: dial tcp: lookup hubble-relay on 10.0.0.10:53: no such host');
+			const again = await flowsResponse(cluster.ctx, UI_POD, new URLSearchParams({namespace: 'demo'}));
+			expect((again.body as {error: string}).error).toMatch(/^fetching hubble flows: connecting to hubble-relay \(attempt #2\) failed: /);
 		} finally {
 			setHubbleFlowSource(undefined);
 		}

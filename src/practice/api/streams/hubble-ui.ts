@@ -99,6 +99,9 @@ export function flowsApiAddr(uiPod: KubeObject): {host: string; port: number} {
 	return colon > 0 && Number.isInteger(port) && port > 0 ? {host: value.slice(0, colon), port} : {host: value, port: 80};
 }
 
+/** The backend's failed attempts in a row to reach the relay, per hubble-ui pod (a success starts again at #1). */
+const relayAttempts = new WeakMap<object, Map<string, number>>();
+
 /** How long the backend waits for the relay each attempt (the datapath's clock: scaled by the practice speed). */
 const RELAY_DIAL_TIMEOUT_MS = 1000;
 
@@ -205,7 +208,16 @@ export async function flowsResponse(ctx: PracticeContext, uiPod: KubeObject, par
 	const namespace = params.get('namespace') ?? '';
 	if (!namespace) return {status: 400, body: {error: 'namespace is required'}};
 	const problem = relayProblem(ctx, uiPod.metadata.namespace ?? 'kube-system') ?? (await connectToRelay(ctx, uiPod, uiPod.metadata.namespace ?? 'kube-system'));
-	if (problem) return {status: 503, body: {error: `fetching hubble flows: connecting to hubble-relay (attempt #1) failed: ${problem}`, notification: RELAY_LOST}};
+	let attempts = relayAttempts.get(ctx.store);
+	if (!attempts) relayAttempts.set(ctx.store, (attempts = new Map()));
+	const podKey = `${uiPod.metadata.namespace ?? 'kube-system'}/${uiPod.metadata.name}`;
+	if (problem) {
+		// The backend's log line (backend/internal/msg/logs.go GetFlowsConnectionAttemptError), counting its retries.
+		const attempt = (attempts.get(podKey) ?? 0) + 1;
+		attempts.set(podKey, attempt);
+		return {status: 503, body: {error: `fetching hubble flows: connecting to hubble-relay (attempt #${attempt}) failed: ${problem}`, notification: RELAY_LOST}};
+	}
+	attempts.delete(podKey);
 	const filter: MapFilter = {namespace, verdict: params.get('verdict') || undefined, pod: params.get('pod') || undefined, label: params.get('label') || undefined};
 	const flows = flowSource?.() ?? [];
 	const last = flows.at(-1);
