@@ -103,19 +103,17 @@ export const HUBBLE_UI_JS = String.raw`
     history.replaceState(null, '', '?' + query());
   }
 
-  // A B-spline through dagre's route points (d3-shape's curveBasis): smooth arrows that still pass between the boxes.
-  function basis(points) {
+  // A smooth curve through every one of dagre's route points (Catmull-Rom as cubic Béziers): dagre routes arrows
+  // between the boxes and past the labels it placed, and a curve that passes through its points keeps to that route
+  // (a B-spline only approaches them, and strayed tens of pixels from a label at a sharp bend).
+  function smooth(points) {
     var d = 'M ' + points[0].x + ' ' + points[0].y;
     if (points.length === 2) return d + ' L ' + points[1].x + ' ' + points[1].y;
-    var x0 = points[0].x, y0 = points[0].y, x1 = points[1].x, y1 = points[1].y;
-    d += ' L ' + (5 * x0 + x1) / 6 + ' ' + (5 * y0 + y1) / 6;
-    function curve(x, y) {
-      d += ' C ' + (2 * x0 + x1) / 3 + ' ' + (2 * y0 + y1) / 3 + ', ' + (x0 + 2 * x1) / 3 + ' ' + (y0 + 2 * y1) / 3 + ', ' + (x0 + 4 * x1 + x) / 6 + ' ' + (y0 + 4 * y1 + y) / 6;
-      x0 = x1; y0 = y1; x1 = x; y1 = y;
+    for (var i = 0; i < points.length - 1; i++) {
+      var p0 = points[i > 0 ? i - 1 : i], p1 = points[i], p2 = points[i + 1], p3 = points[i + 2 < points.length ? i + 2 : i + 1];
+      d += ' C ' + (p1.x + (p2.x - p0.x) / 6) + ' ' + (p1.y + (p2.y - p0.y) / 6) + ', ' + (p2.x - (p3.x - p1.x) / 6) + ' ' + (p2.y - (p3.y - p1.y) / 6) + ', ' + p2.x + ' ' + p2.y;
     }
-    for (var i = 2; i < points.length; i++) curve(points[i].x, points[i].y);
-    curve(x1, y1);
-    return d + ' L ' + x1 + ' ' + y1;
+    return d;
   }
 
   // A click on a box or an arrow keeps the table to its flows, as selecting a card does in Hubble UI.
@@ -188,7 +186,7 @@ export const HUBBLE_UI_JS = String.raw`
         lx = cx + 40; ly = cy - 12; anchor = 'start';
       } else {
         var points = edge.points.map(function (p) { return { x: p.x, y: p.y + offset }; });
-        d = basis(points);
+        d = smooth(points);
         if (edge.label) {
           // Where dagre placed it (above the pair's arrows, clear of boxes and other labels): its line's middle.
           lx = edge.label.x; ly = edge.label.y + 4;
