@@ -5,6 +5,7 @@ import path from 'node:path';
 import {EXIT, LabError, UserError} from './errors.js';
 import {HELP, parseCliArgs, type CliArgs} from './cli/args.js';
 import {traceStartup} from './startup-trace.js';
+import {isTerminalGoneError, markTerminalGone} from './terminal-gone.js';
 import type {TrackId} from './lab/types.js';
 import type {ResolvedTarget} from './target.js';
 
@@ -379,6 +380,8 @@ export function runCli(argv: string[], snapshot?: string): void {
 	// command goes on to its end (a running step's process tree is still stopped as usual), instead of an EPIPE stack trace.
 	for (const stream of [process.stdout, process.stderr]) {
 		stream.on('error', (error: NodeJS.ErrnoException) => {
+			// A terminal that went away (EIO, ENXIO): the TUI hears it (src/terminal-gone.ts), stops what runs and leaves.
+			if (isTerminalGoneError(error)) return markTerminalGone();
 			if (error.code !== 'EPIPE') throw error;
 			stream.write = () => true;
 		});
