@@ -154,6 +154,15 @@ export const messages = {
 	'run.cancelled': {ko: '  취소했습니다', en: '  cancelled'},
 	'run.failedToStart': {ko: '  시작하지 못했습니다: {message}', en: '  could not start: {message}'},
 	'run.log': {ko: '  전체 출력: {file}', en: '  full output: {file}'},
+	'run.logIncomplete': {ko: '  전체 출력: {file} (불완전: {reason})', en: '  full output: {file} (incomplete: {reason})'},
+	'run.stoppedAfter': {
+		ko: '"{lesson}/{step}" 단계는 통과했고 저장했지만 실행을 멈춥니다: {reason}',
+		en: 'step "{lesson}/{step}" passed and is saved, but the run stops: {reason}',
+	},
+	'run.logIncompleteReason': {
+		ko: '단계의 로그를 끝까지 쓰지 못했습니다 ({reason}): {file}. 공간을 확보한 뒤 다시 실행하세요',
+		en: 'its log could not be written to the end ({reason}): {file}. Free some space and run again',
+	},
 	'run.background': {ko: '  백그라운드에서 계속 실행 중', en: '  keeps running in the background'},
 	'run.read': {ko: '  읽기 단계', en: '  a reading step'},
 	'run.alreadyDone': {ko: '  이미 완료 ({at}), 건너뜀 (다시 하려면 --redo)', en: '  already complete ({at}), skipped (--redo runs it again)'},
