@@ -417,6 +417,10 @@ export const messages = {
 	'reset.nothing': {ko: '지울 진행이 없습니다', en: 'no progress to clear'},
 	'key.reset': {ko: '여기부터 진행 초기화', en: 'reset progress from here'},
 	'key.any-close': {ko: '닫기', en: 'close'},
+	'track.kept': {
+		ko: '트랙을 바꾸지 않았습니다 ({track} 그대로): {why}',
+		en: 'The track was not switched (still {track}): {why}',
+	},
 	'track.switchConfirm': {
 		ko: '{track} 트랙에서 완료한 단계 {count}개가 클러스터에 남아 있습니다. 트랙을 바꾸기 전에 진행을 지우고 정리할까요? y 정리 후 전환 · n 그대로 전환 · Esc 취소',
 		en: 'You completed {count} step(s) on the {track} track and the cluster they made is still there. Reset (cleanups in reverse) before switching? y reset and switch · n switch as it is · Esc cancel',

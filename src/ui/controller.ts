@@ -11,7 +11,7 @@ import {followClusterCosts} from '../cost/track.js';
 import {runningCostLines} from '../cost/ledger.js';
 import {createSession, currentStep, hasPassed, progressSummary, toProgressLessons, visibleLessons, type Cursor, type SessionEvent} from '../session/index.js';
 import {StepDriver, type DriverEvent, type ResetReport} from '../session/driver.js';
-import {msg} from '../lab/i18n.js';
+import {msg, t as localized} from '../lab/i18n.js';
 import type {UiWord} from './i18n.js';
 import {bind, dispatchKey, upDown, type KeyBinding, type KeyPress} from './keys.js';
 import {lessonRows, type LessonRowView} from './views.js';
@@ -456,7 +456,7 @@ export class TuiController {
 				return void this.reset(confirm.from);
 			case 'track-switch':
 				if (answer === 'no') return this.switchTrack(confirm.track);
-				return void this.reset(undefined).then(() => this.switchTrack(confirm.track));
+				return void this.resetAndSwitch(confirm.track);
 		}
 	}
 
@@ -481,6 +481,20 @@ export class TuiController {
 		await this.runActivity(ref, activity);
 		// "running it now" ends with the run.
 		if (this.state.message === said) this.set({message: undefined});
+	}
+
+	/**
+	 * y to "reset before switching": the switch happens only once the old track's cleanups ran. A cleanup the learner
+	 * declined (or one that failed) leaves its resources on the cluster: the learner stays on the current track,
+	 * told why, rather than landing on a new track with the old one's cluster half cleaned.
+	 */
+	private async resetAndSwitch(track: TrackId) {
+		const report = await this.reset(undefined);
+		if (!report.declined && !report.failed) return this.switchTrack(track);
+		const current = this.options.lab.tracks.find((candidate) => candidate.id === this.state.session.track);
+		this.leaveTrackChooser();
+		const why = this.state.message;
+		this.say(this.t('track.kept', {track: current ? localized(this.state.session.lang, current.title) : this.state.session.track, why: why ?? ''}));
 	}
 
 	/** Clears progress from `from` on (everything without it), running cleanups in reverse. */
