@@ -128,9 +128,14 @@ export const messages = {
 	'guard.whoseTags': {ko: '누구 것인지 알 수 없습니다. 태그: {tags}.', en: 'Whose it is is not clear; its tags: {tags}.'},
 	'guard.noTags': {ko: '태그가 없어 누구 것인지 알 수 없습니다.', en: 'It has no tags, so whose it is is not clear.'},
 	'guard.adviceRename': {
-		ko: '실습은 남의 리소스를 가져다 쓰지 않습니다: 다른 이름을 고르세요 (변수 화면 v, 또는 --set {variable}=새-이름).',
-		en: "The lab does not adopt what is not its own: pick another name (the variables screen, key v, or --set {variable}=new-name).",
+		ko: '실습은 남의 리소스를 가져다 쓰지 않습니다: 다른 이름을 고르세요. 예: {name} (변수 화면 v 에서 {variable}, 또는 --set {variable}={name}).',
+		en: 'The lab does not adopt what is not its own: pick another name, for example {name} (the variables screen, key v, {variable}; or --set {variable}={name}).',
 	},
+	'guard.foreignContents': {
+		ko: '{resource} 은(는) 이 실습이 만들었지만, 이 실습이 만들지 않은 리소스 {count}개가 들어 있습니다: {items} 그룹을 지우면 이것들도 지워지므로 실습은 지우지 않습니다. 남의 것이면 그대로 두고, 지워도 되는 것이면 먼저 az 로 직접 지우세요.',
+		en: "{resource} was made by this lab, but it holds {count} resource(s) this lab did not make: {items} Deleting the group would delete them too, so the lab does not. Leave them to their owner, or, if they are yours to delete, delete them yourself with az first.",
+	},
+	'guard.foreignItem': {ko: '{name} ({type}): {whose}', en: '{name} ({type}): {whose}'},
 	'guard.adviceDelete': {
 		ko: '실습은 이 실습 홈이 만든 것만 지웁니다. 변수가 다른 리소스를 가리키면 고치고 (v, 또는 --set {variable}=…), 정말 지울 것이라면 az 로 직접 지우세요.',
 		en: 'The lab deletes only what this lab home made. If the variables name the wrong one, fix them (v, or --set {variable}=…); if it is yours to delete, delete it yourself with az.',
