@@ -393,6 +393,10 @@ export const messages = {
 	},
 	'handover.failed': {ko: '터미널을 명령에 넘기지 못했습니다', en: 'the terminal could not be handed over'},
 	'progress.notSaved': {ko: '진행을 저장하지 못했습니다: {error}', en: 'progress not saved: {error}'},
+	'progress.notSavedErrno': {
+		ko: '진행을 저장하지 못했습니다 ({reason}): {file}. 진행은 실습이 기억하고 있다가 다음 저장 때 모두 씁니다. 공간을 확보하거나 권한을 고치세요',
+		en: 'progress not saved ({reason}): {file}. The lab keeps it and writes all of it at the next save; free some space or fix the permissions',
+	},
 	'outcome.exit': {ko: '종료 코드 {code}', en: 'exit {code}'},
 	'outcome.timedOut': {ko: '{seconds}초 제한 시간 초과', en: 'timed out after {seconds}s'},
 	'outcome.cancelled': {ko: '취소됨', en: 'cancelled'},

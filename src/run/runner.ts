@@ -181,7 +181,11 @@ async function openLog(file: string, onFailure: (reason: string) => void) {
 	let stream: fs.WriteStream | undefined;
 	try {
 		// Full az/kubectl output (subscription ids, tokens a tool may print): private to the user, whatever the umask.
-		await fs.promises.mkdir(path.dirname(file), {recursive: true, mode: 0o700});
+		await fs.promises.mkdir(path.dirname(file), {recursive: true, mode: 0o700}).catch(async (error: NodeJS.ErrnoException) => {
+			// Node's recursive mkdir says ENOENT where the file system refused (EROFS, EACCES): one level, to learn why.
+			if (error.code !== 'ENOENT') throw error;
+			await fs.promises.mkdir(path.dirname(file), {mode: 0o700});
+		});
 		stream = fs.createWriteStream(file, {flags: 'w', mode: 0o600});
 		stream.once('open', () => fs.chmod(file, 0o600, () => undefined));
 		stream.on('error', fail);

@@ -3,7 +3,9 @@
 // (src/session/driver.ts), shared with `cilium-lab run`; this file turns keys into driver calls and driver events
 // into snapshots. It lives outside the Ink tree so that handing the terminal to an interactive command (which
 // unmounts Ink) and coming back loses nothing.
-import type {Step, TrackId} from '../lab/types.js';
+import path from 'node:path';
+import type {Lang, Step, TrackId} from '../lab/types.js';
+import {describeErrno} from '../errors.js';
 import type {JobInfo, OutputLine, RunOutcome} from '../run/types.js';
 import {commandEnvironment} from '../lab/variables.js';
 import {labHomeId} from '../home.js';
@@ -40,6 +42,8 @@ export class TuiController {
 	private readonly variablesEditor: VariablesEditor;
 	/** True while a command owns the terminal: SIGINT and SIGQUIT are the command's then. */
 	handedOver = false;
+	/** Why the last progress save failed (cleared by one that worked): said again when the app exits with it unsaved. */
+	unsaved: string | undefined;
 	private exitResolve?: (code: number) => void;
 	readonly exited: Promise<number>;
 	/** Answers the confirmation of a step with effects that is on screen now. */
@@ -623,7 +627,15 @@ export class TuiController {
 		const snapshot = {track: session.track, variables: session.variables, lessons: toProgressLessons(session)};
 		this.saving = this.saving
 			.then(() => this.options.deps.saveProgress(snapshot))
-			.catch((error: unknown) => this.set({message: this.t('progress.notSaved', {error: error instanceof Error ? error.message : String(error)})}));
+			.then(
+				() => {
+					this.unsaved = undefined;
+				},
+				(error: unknown) => {
+					this.unsaved = notSavedMessage(this.state.session.lang, error, this.options.home);
+					this.set({message: this.unsaved});
+				},
+			);
 	}
 
 	/** Resolves once nothing is running (tests). */
@@ -638,6 +650,20 @@ export class TuiController {
  * environment, so a PS1 passed in the environment would be overwritten by it).
  */
 export const SHELL_SCRIPT = `exec bash --rcfile <(printf '%s\\n' '[ -f ~/.bashrc ] && . ~/.bashrc' 'PS1=$CILIUM_LAB_PS1') -i`;
+
+/**
+ * A progress save that failed, in a sentence: what the machine said (permission denied, read-only file system, no
+ * space left on the device) and the file, never Node's "EACCES: permission denied, open '…tmp-123'" or a stack. The
+ * progress stays in memory and the next save writes all of it.
+ */
+export function notSavedMessage(lang: Lang, error: unknown, home: string): string {
+	const errno = error as NodeJS.ErrnoException | undefined;
+	const code = typeof errno?.code === 'string' ? errno.code : undefined;
+	const file = path.join(home, 'progress.json');
+	if (code) return msg(lang, 'progress.notSavedErrno', {reason: describeErrno(code), file});
+	const text = error instanceof Error ? error.message : String(error);
+	return msg(lang, 'progress.notSaved', {error: text.split('\n')[0]!});
+}
 
 function canAcknowledge(step: Step): boolean {
 	return step.expect.length === 0 && (!step.run || step.mode === 'read');

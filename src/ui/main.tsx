@@ -154,7 +154,15 @@ export async function startTui(options: StartTuiOptions): Promise<number> {
 	});
 
 	try {
-		return await controller.exited;
+		const code = await controller.exited;
+		// Progress the last save could not write is lost with the app: said where it stays readable, and the exit
+		// code is the machine's (EX_IOERR), not a clean 0.
+		if (controller.unsaved) {
+			instance.unmount();
+			process.stderr.write(`cilium-lab: ${controller.unsaved}\n`);
+			return code === 0 ? 74 : code;
+		}
+		return code;
 	} finally {
 		for (const signal of signals) process.off(signal, onSignal);
 		stopHearingGone();
