@@ -49,7 +49,7 @@ async function refuseUnwritableHome(home: string, lang: import('./lab/types.js')
 		probeHomeWritable(home);
 	} catch (error) {
 		const code = (error as NodeJS.ErrnoException).code;
-		throw new EnvironmentError(msg(lang, 'home.unwritable', {home, reason: describeErrno(code)}), msg(lang, 'home.unwritableHint'));
+		throw new EnvironmentError(msg(lang, 'home.unwritable', {home, reason: describeErrno(code, lang)}), msg(lang, 'home.unwritableHint'));
 	}
 }
 

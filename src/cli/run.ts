@@ -141,8 +141,8 @@ export async function runLessons(options: RunOptions): Promise<number> {
 	let failedStep: {lesson: string; step: string; reason: string; passed?: boolean} | undefined;
 	const logIncomplete = (lessonId: string, stepId: string): string | undefined => {
 		const run = state().lessons[lessonId]!.steps[stepId]!.run;
-		const reason = run?.outcome?.logIncomplete;
-		return reason ? msg(options.lang, 'run.logIncompleteReason', {file: run.logFile ?? '?', reason}) : undefined;
+		const code = run?.outcome?.logIncomplete;
+		return code ? msg(options.lang, 'run.logIncompleteReason', {file: run.logFile ?? '?', reason: describeErrno(code, options.lang)}) : undefined;
 	};
 	const checksOf = (lessonId: string, step: Step): Array<{kind: string} & CheckResult> =>
 		state().lessons[lessonId]!.steps[step.id]!.checks.map((row) => ({kind: row.spec.kind, ...(row.result ?? {ok: false, summary: '?'})}));
@@ -220,7 +220,7 @@ export async function runLessons(options: RunOptions): Promise<number> {
 						if (!background && run?.outcome) {
 							report.outcome = run.outcome;
 							say(outcomeLine(options.lang, run.outcome));
-							if (run.logFile) say(msg(options.lang, run.outcome.logIncomplete ? 'run.logIncomplete' : 'run.log', {file: run.logFile, reason: run.outcome.logIncomplete ?? ''}));
+							if (run.logFile) say(msg(options.lang, run.outcome.logIncomplete ? 'run.logIncomplete' : 'run.log', {file: run.logFile, reason: describeErrno(run.outcome.logIncomplete, options.lang)}));
 							if (run.outcome.kind === 'cancelled') break outer;
 						}
 						if (step.expect.length > 0 && state().lessons[lesson.id]!.steps[step.id]!.checks.some((row) => row.result)) report.checks = checksOf(lesson.id, step);
@@ -238,7 +238,7 @@ export async function runLessons(options: RunOptions): Promise<number> {
 					} catch (error) {
 						// Never lost silently: the run stops here and says which completion is not on disk.
 						const errno = error as NodeJS.ErrnoException;
-						const reason = msg(options.lang, 'run.notSaved', {step: `${lesson.id}/${step.id}`, reason: describeErrno(errno.code), file: errno.path ?? progressPath(options.home)});
+						const reason = msg(options.lang, 'run.notSaved', {step: `${lesson.id}/${step.id}`, reason: describeErrno(errno.code, options.lang), file: errno.path ?? progressPath(options.home)});
 						failedStep = {lesson: lesson.id, step: step.id, reason};
 						code = EXIT.environment;
 						break outer;

@@ -56,8 +56,8 @@ export async function runCommand(options: RunCommandOptions): Promise<RunOutcome
 	const elapsed = () => Date.now() - started;
 	const graceMs = options.killGraceMs ?? KILL_GRACE_MS;
 	// A log that cannot be written (a full disk) costs the log, never the command: the output goes on to the screen.
-	let logFailed = (_reason: string) => {};
-	const log = options.logFile ? await openLog(options.logFile, (reason) => logFailed(reason)) : undefined;
+	let logFailed = (_code: string) => {};
+	const log = options.logFile ? await openLog(options.logFile, (code) => logFailed(code)) : undefined;
 	const withLog = (outcome: RunOutcome): RunOutcome => {
 		if (!options.logFile) return outcome;
 		const incomplete = log?.incomplete();
@@ -77,7 +77,7 @@ export async function runCommand(options: RunCommandOptions): Promise<RunOutcome
 		output.pushLine({stream: 'stderr', text});
 		log?.write(text + '\n');
 	};
-	logFailed = (reason) => output.pushLine({stream: 'stderr', text: `[cilium-lab] the log ${options.logFile} cannot be written (${reason}); it is incomplete, the output goes on here`});
+	logFailed = (code) => output.pushLine({stream: 'stderr', text: `[cilium-lab] the log ${options.logFile} cannot be written (${describeErrno(code)}); it is incomplete, the output goes on here`});
 	const failedAtOpen = log?.incomplete();
 	if (failedAtOpen) logFailed(failedAtOpen);
 
@@ -171,11 +171,12 @@ function startFailure(result: {message?: string; cause?: unknown}, options: RunC
  * underneath) ends the log, not the command: `onFailure` hears why once, the rest of the output is dropped from the
  * log, and on close a last line says the log is incomplete where the disk takes it (space may have come back).
  */
-async function openLog(file: string, onFailure: (reason: string) => void) {
+async function openLog(file: string, onFailure: (code: string) => void) {
+	/** The errno code of the first failed write. */
 	let failure: string | undefined;
 	const fail = (error: unknown) => {
 		if (failure !== undefined) return;
-		failure = describeErrno((error as NodeJS.ErrnoException).code);
+		failure = (error as NodeJS.ErrnoException).code ?? 'EIO';
 		onFailure(failure);
 	};
 	let stream: fs.WriteStream | undefined;
@@ -207,7 +208,7 @@ async function openLog(file: string, onFailure: (reason: string) => void) {
 			}).then(() => {
 				if (failure === undefined) return;
 				try {
-					fs.appendFileSync(file, `\n[cilium-lab] this log is incomplete: ${failure}\n`, {mode: 0o600});
+					fs.appendFileSync(file, `\n[cilium-lab] this log is incomplete: ${describeErrno(failure)}\n`, {mode: 0o600});
 				} catch {
 					// Still no room: the outcome says it (logIncomplete).
 				}

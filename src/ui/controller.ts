@@ -660,7 +660,7 @@ export function notSavedMessage(lang: Lang, error: unknown, home: string): strin
 	const errno = error as NodeJS.ErrnoException | undefined;
 	const code = typeof errno?.code === 'string' ? errno.code : undefined;
 	const file = path.join(home, 'progress.json');
-	if (code) return msg(lang, 'progress.notSavedErrno', {reason: describeErrno(code), file});
+	if (code) return msg(lang, 'progress.notSavedErrno', {reason: describeErrno(code, lang), file});
 	const text = error instanceof Error ? error.message : String(error);
 	return msg(lang, 'progress.notSaved', {error: text.split('\n')[0]!});
 }

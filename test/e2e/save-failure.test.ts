@@ -69,7 +69,7 @@ describe('TUI: a progress save that fails', () => {
 		tmux('send-keys', '-t', 'lab', 'r');
 		await until(() => screen().includes('진행을 저장하지 못했습니다'), 'the save failure', 20_000);
 		const shown = screen().replace(/\s*\n\s*/g, ' ');
-		expect(shown).toContain('진행을 저장하지 못했습니다 (read-only file system)');
+		expect(shown).toContain('진행을 저장하지 못했습니다 (읽기 전용 파일 시스템)');
 		expect(shown).toContain('안녕');
 		expect(shown).toContain('cannot be written (read-only file system); it is');
 		expect(shown).not.toMatch(/EROFS|internal error|\bat \S+:\d+/);
@@ -77,7 +77,7 @@ describe('TUI: a progress save that fails', () => {
 		await until(() => existsSync(path.join(work, 'rc')), 'the app to exit');
 		expect(readFileSync(path.join(work, 'rc'), 'utf8').trim()).toBe('74');
 		const stderr = readFileSync(path.join(work, 'stderr'), 'utf8');
-		expect(stderr).toContain(`cilium-lab: 진행을 저장하지 못했습니다 (read-only file system): ${path.join(home, 'progress.json')}.`);
+		expect(stderr).toContain(`cilium-lab: 진행을 저장하지 못했습니다 (읽기 전용 파일 시스템): ${path.join(home, 'progress.json')}.`);
 		expect(stderr).not.toMatch(/EROFS|internal error|\n\s+at /);
 	}, 60_000);
 });
