@@ -7,8 +7,10 @@
 // tells the listeners once, so the TUI stops what runs (as on SIGINT) and leaves. releaseTerminal() is for the very
 // end: Node 20 restores the terminal's settings at exit and aborts ("Assertion failed … ResetStdio") when that
 // fails with EIO (nodejs/node#51519, fixed by nodejs/node#58200 in later lines), so the standard descriptors that
-// still name the dead terminal are pointed at /dev/null, which Node's exit then leaves alone.
+// still name the dead terminal are pointed at /dev/null, which Node's exit then leaves alone. watchTerminal() (called
+// by src/cli.tsx for every command, headless ones too) does that at any exit.
 import fs from 'node:fs';
+import tty from 'node:tty';
 
 const listeners = new Set<() => void>();
 let gone = false;
@@ -48,21 +50,33 @@ export function markTerminalGone(): void {
 	}
 }
 
+/** Which standard descriptors were terminals when the app started (watchTerminal). */
+let startedOnTerminal: boolean[] = [];
+
 /**
- * Right before the app exits after its terminal went away: stdin stops reading, and each standard descriptor that
- * still is the dead terminal is replaced by /dev/null (closing it frees the number, and open takes the lowest free
- * one), so Node's exit does not try, and fail, to restore the terminal's settings.
+ * Call once at start: remembers which standard descriptors are terminals, and at exit (any exit: a return, process.exit,
+ * a signal's handler) releases those that stopped being one (releaseTerminal).
+ */
+export function watchTerminal(): void {
+	startedOnTerminal = [0, 1, 2].map((fd) => tty.isatty(fd));
+	process.once('exit', releaseTerminal);
+}
+
+/** A descriptor that was a terminal at start no longer is one: its terminal hung up (isatty's ioctl fails with EIO). */
+export function terminalHungUp(): boolean {
+	return startedOnTerminal.some((was, fd) => was && !tty.isatty(fd));
+}
+
+/**
+ * At exit: each standard descriptor whose terminal hung up is replaced by /dev/null (closing it frees the number, and
+ * open takes the lowest free one), so Node's exit does not try, and fail, to restore that terminal's settings. A
+ * terminal that is still there is left alone (its settings are restored as usual).
  */
 export function releaseTerminal(): void {
-	if (!gone) return;
-	try {
-		process.stdin.destroy();
-	} catch {
-		// already closed
-	}
 	for (const fd of [0, 1, 2]) {
+		if (!startedOnTerminal[fd] || tty.isatty(fd)) continue;
 		try {
-			if (!isTerminalFd(fd)) continue;
+			if (fd === 0) process.stdin.destroy();
 			fs.closeSync(fd);
 			const opened = fs.openSync('/dev/null', fd === 0 ? 'r' : 'w');
 			// Another descriptor freed meanwhile took a lower number: this one is not needed.
@@ -70,15 +84,5 @@ export function releaseTerminal(): void {
 		} catch {
 			// Nothing more can be done for that descriptor.
 		}
-	}
-}
-
-function isTerminalFd(fd: number): boolean {
-	try {
-		// isatty() cannot tell any more (its ioctl fails with EIO too): a character device that is not /dev/null.
-		const stat = fs.fstatSync(fd);
-		return stat.isCharacterDevice() && stat.rdev !== fs.statSync('/dev/null').rdev;
-	} catch {
-		return false;
 	}
 }

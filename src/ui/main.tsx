@@ -16,7 +16,7 @@ import type {ProgressLessons, Target} from '../session/index.js';
 import {traceStartup} from '../startup-trace.js';
 import {yogaReady} from './yoga-ready.js';
 import {requestCodeCache} from '../code-cache.js';
-import {isTerminalGoneError, markTerminalGone, onTerminalGone, releaseTerminal, terminalGone} from '../terminal-gone.js';
+import {isTerminalGoneError, markTerminalGone, onTerminalGone, terminalGone, terminalHungUp} from '../terminal-gone.js';
 
 export interface StartTuiOptions {
 	lab: Lab;
@@ -115,7 +115,7 @@ export async function startTui(options: StartTuiOptions): Promise<number> {
 	// the terminal, Ctrl-C and Ctrl-\ are its own (runInteractive ignores them for the app).
 	const onSignal = (signal: NodeJS.Signals) => {
 		if (controller.handedOver && signal === 'SIGINT') return;
-		if (signal === 'SIGHUP') markTerminalGone();
+		if (signal === 'SIGHUP' && terminalHungUp()) markTerminalGone();
 		controller.abortAll();
 		void controller.quit(signal === 'SIGINT' ? 130 : 128 + (signal === 'SIGHUP' ? 1 : 15));
 	};
@@ -171,7 +171,6 @@ export async function startTui(options: StartTuiOptions): Promise<number> {
 		instance.unmount();
 		await lazyJobs.dispose();
 		await reporter?.close(2000);
-		releaseTerminal();
 	}
 }
 

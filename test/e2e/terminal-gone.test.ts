@@ -2,7 +2,7 @@
 // that ignores SIGTERM included), as on Ctrl-C, and exits 129 without a stack trace or Node's abort on the dead
 // terminal (src/terminal-gone.ts). Two ways a terminal goes: the window closes (tmux kill-server: SIGHUP, then EIO
 // on every write), and a terminal that is not the controlling one closes (no SIGHUP at all: the input ends and
-// writes fail with EIO; test/e2e/fixtures/pty-hangup.py).
+// writes fail with EIO; test/e2e/fixtures/pty-hangup.py). A headless run on a closed terminal exits 129 too.
 import {execFileSync, spawnSync} from 'node:child_process';
 import {cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
@@ -95,6 +95,30 @@ describe('the TUI on a terminal that goes away', () => {
 		expect(readdirSync(path.join(home, 'jobs'))).toEqual([]);
 		const stderr = readFileSync(path.join(home, 'stderr'), 'utf8');
 		expect(stderr).not.toMatch(/Error|Assertion|\n\s+at /);
+	}, 60_000);
+
+	it('a headless run whose terminal closed stops on the SIGHUP its shell passes on and exits 129, without Node aborting on the dead terminal', async () => {
+		const home = newHome();
+		const socket = `wt-terminal-gone-headless-${process.pid}`;
+		const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], {encoding: 'utf8'});
+		const script = `trap '' HUP; cd ${work}; CILIUM_LAB_HOME=${home} node ${path.join(repoRoot, 'dist/cilium-lab.js')} run hang --lessons lessons --track k8s --target real --yes 2>${home}/stderr; echo $? > ${home}/rc`;
+		tmux('-f', '/dev/null', 'new-session', '-d', '-s', 'lab', '-x', '80', '-y', '24', 'sh', '-c', script);
+		try {
+			await until(() => pidsOf(home).length === 2, 'the step to start');
+		} finally {
+			tmux('kill-server');
+		}
+		// The app is the parent of the step's shell (the first pid written down); the shell passes the hangup on to it,
+		// as an interactive shell does to its jobs.
+		const app = Number(readFileSync(`/proc/${pidsOf(home)[0]}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
+		expect(readFileSync(`/proc/${app}/cmdline`, 'utf8')).toContain('cilium-lab.js');
+		process.kill(app, 'SIGHUP');
+		await until(() => existsSync(path.join(home, 'rc')), 'the run to exit', 15_000);
+		expect(readFileSync(path.join(home, 'rc'), 'utf8').trim()).toBe('129');
+		const pids = pidsOf(home);
+		await until(() => !pids.some(alive), 'the process tree to be gone', 5000);
+		expect(readdirSync(path.join(home, 'jobs'))).toEqual([]);
+		expect(readFileSync(path.join(home, 'stderr'), 'utf8')).not.toMatch(/Error|Assertion|\n\s+at /);
 	}, 60_000);
 
 	it('a terminal that is not the controlling one closing (no SIGHUP: the input ends, writes fail with EIO) does the same', async () => {
