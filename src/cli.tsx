@@ -5,6 +5,7 @@ import path from 'node:path';
 import {EXIT, LabError, UserError} from './errors.js';
 import {HELP, parseCliArgs, type CliArgs} from './cli/args.js';
 import {traceStartup} from './startup-trace.js';
+import {isTerminalGoneError, markTerminalGone, terminalHungUp, watchTerminal} from './terminal-gone.js';
 import type {TrackId} from './lab/types.js';
 import type {ResolvedTarget} from './target.js';
 
@@ -23,6 +24,8 @@ function cancelOnSignals(): {signal: AbortSignal; exitCode(): number | undefined
 	const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 	let first: NodeJS.Signals | undefined;
 	const onSignal = (signal: NodeJS.Signals) => {
+		// A closed terminal: what is still printed goes nowhere instead of failing with EIO.
+		if (signal === 'SIGHUP' && terminalHungUp()) markTerminalGone();
 		if (controller.signal.aborted) process.exit(SIGNAL_EXIT[first ?? signal] ?? EXIT.cancelled);
 		first = signal;
 		controller.abort(signal);
@@ -48,7 +51,7 @@ async function refuseUnwritableHome(home: string, lang: import('./lab/types.js')
 		probeHomeWritable(home);
 	} catch (error) {
 		const code = (error as NodeJS.ErrnoException).code;
-		throw new EnvironmentError(msg(lang, 'home.unwritable', {home, reason: describeErrno(code)}), msg(lang, 'home.unwritableHint'));
+		throw new EnvironmentError(msg(lang, 'home.unwritable', {home, reason: describeErrno(code, lang)}), msg(lang, 'home.unwritableHint'));
 	}
 }
 
@@ -375,10 +378,13 @@ let labSnapshot: string | undefined;
 /** Runs the command line `argv`; `snapshot`: the validated lab of lessons/ written by the build, if any. */
 export function runCli(argv: string[], snapshot?: string): void {
 	labSnapshot = snapshot;
+	watchTerminal();
 	// A reader that stops early (`cilium-lab run --dry-run | head`) closes the pipe: further output goes nowhere, and the
 	// command goes on to its end (a running step's process tree is still stopped as usual), instead of an EPIPE stack trace.
 	for (const stream of [process.stdout, process.stderr]) {
 		stream.on('error', (error: NodeJS.ErrnoException) => {
+			// A terminal that went away (EIO, ENXIO): the TUI hears it (src/terminal-gone.ts), stops what runs and leaves.
+			if (isTerminalGoneError(error)) return markTerminalGone();
 			if (error.code !== 'EPIPE') throw error;
 			stream.write = () => true;
 		});

@@ -36,24 +36,25 @@ export class EnvironmentError extends LabError {
 /** Error codes of the machine, not of the lab: they are reported in a sentence, never with a stack trace. */
 export const ENVIRONMENT_CODES = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT', 'EMFILE', 'ENFILE', 'EIO']);
 
-/** "permission denied", "read-only file system", "no space left on the device"… for an errno code. */
-export function describeErrno(code: string | undefined): string {
+/** "permission denied", "read-only file system", "no space left on the device"… for an errno code, in English or Korean. */
+export function describeErrno(code: string | undefined, lang: 'en' | 'ko' = 'en'): string {
+	const ko = lang === 'ko';
 	switch (code) {
 		case 'EACCES':
 		case 'EPERM':
-			return 'permission denied';
+			return ko ? '권한이 없습니다' : 'permission denied';
 		case 'EROFS':
-			return 'read-only file system';
+			return ko ? '읽기 전용 파일 시스템' : 'read-only file system';
 		case 'ENOSPC':
-			return 'no space left on the device';
+			return ko ? '디스크에 남은 공간이 없습니다' : 'no space left on the device';
 		case 'EDQUOT':
-			return 'disk quota exceeded';
+			return ko ? '디스크 할당량을 넘었습니다' : 'disk quota exceeded';
 		case 'EMFILE':
 		case 'ENFILE':
-			return 'too many open files';
+			return ko ? '열린 파일이 너무 많습니다' : 'too many open files';
 		case 'EIO':
-			return 'input/output error';
+			return ko ? '입출력 오류' : 'input/output error';
 		default:
-			return code ?? 'unknown error';
+			return code ?? (ko ? '알 수 없는 오류' : 'unknown error');
 	}
 }

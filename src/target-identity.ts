@@ -51,7 +51,7 @@ export async function identifyTarget(request: {env: Record<string, string>; cont
  * A resource group's or AKS cluster's tags, as `az group show` / `az aks show --query tags -o json` print them (nothing
  * for an untagged one): absent when az says it is not found, an error when az cannot tell.
  */
-export async function inspectAzureResource(request: {env: Record<string, string>; resource: StepResource}): Promise<ObservedResource> {
+export async function inspectAzureResource(request: {env: Record<string, string>; resource: StepResource; contents?: boolean}): Promise<ObservedResource> {
 	const {resource} = request;
 	const args =
 		resource.kind === 'aksCluster'
@@ -59,7 +59,11 @@ export async function inspectAzureResource(request: {env: Record<string, string>
 			: ['group', 'show', '--name', resource.name, '--query', 'tags', '-o', 'json'];
 	try {
 		const text = (await run('az', args, request.env)).trim();
-		return {exists: true, tags: text ? (JSON.parse(text) as Record<string, string> | null) : null};
+		const tags = text ? (JSON.parse(text) as Record<string, string> | null) : null;
+		if (!request.contents || resource.kind !== 'resourceGroup') return {exists: true, tags};
+		// What deleting the group would delete with it (az resource list: ARM's GenericResourceExpanded).
+		const listed = JSON.parse((await run('az', ['resource', 'list', '--resource-group', resource.name, '-o', 'json'], request.env)).trim() || '[]') as Array<{name?: string; type?: string; tags?: Record<string, string> | null}>;
+		return {exists: true, tags, contents: listed.map((item) => ({name: item.name ?? '?', type: item.type ?? '?', tags: item.tags ?? null}))};
 	} catch (error) {
 		const message = (error as Error).message;
 		// ARM's not-found codes: the group (for either) or the cluster.

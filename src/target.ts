@@ -9,7 +9,7 @@
 //           client-node's loadFromDefault lets a later file's current-context win.
 // practice: the practice cluster's environment (KUBECONFIG, PATH with the simulated az/helm/cilium/hubble),
 //           from src/practice/daemon/client.ts, which starts the daemon when needed.
-import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs';
+import {chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {ClusterError, UserError} from './errors.js';
@@ -93,11 +93,15 @@ async function realTarget(options: ResolveTargetOptions): Promise<ResolvedTarget
 		throw new UserError(`no kube context "${options.context}" in ${where}${didYouMean(options.context, contexts)}; the contexts there are ${contexts.join(', ')}`);
 	}
 	const overlay = path.join(options.home, 'real', 'current-context.yaml');
-	mkdirSync(path.dirname(overlay), {recursive: true});
+	// 0700 and 0600 whatever the umask (a file written before keeps its mode through writeFileSync: chmod it too).
+	mkdirSync(path.dirname(overlay), {recursive: true, mode: 0o700});
+	chmodSync(path.dirname(overlay), 0o700);
 	writeFileSync(
 		overlay,
 		`# Written by cilium-lab for --context ${JSON.stringify(options.context)}: kubectl takes current-context from the first\n# file in KUBECONFIG that sets it. Your own kubeconfig files are not changed.\napiVersion: v1\nkind: Config\ncurrent-context: ${JSON.stringify(options.context)}\nclusters: []\ncontexts: []\nusers: []\n`,
+		{mode: 0o600},
 	);
+	chmodSync(overlay, 0o600);
 	env.KUBECONFIG = [overlay, ...files].join(path.delimiter);
 	env.LAB_KUBE_CONTEXT = options.context;
 	return {target: {kind: 'real', context: options.context}, env, context: options.context, describe: `kube context: ${options.context}`};

@@ -138,7 +138,12 @@ export async function runLessons(options: RunOptions): Promise<number> {
 
 	const reports: StepReport[] = [];
 	let code: number = EXIT.ok;
-	let failedStep: {lesson: string; step: string; reason: string} | undefined;
+	let failedStep: {lesson: string; step: string; reason: string; passed?: boolean} | undefined;
+	const logIncomplete = (lessonId: string, stepId: string): string | undefined => {
+		const run = state().lessons[lessonId]!.steps[stepId]!.run;
+		const code = run?.outcome?.logIncomplete;
+		return code ? msg(options.lang, 'run.logIncompleteReason', {file: run.logFile ?? '?', reason: describeErrno(code, options.lang)}) : undefined;
+	};
 	const checksOf = (lessonId: string, step: Step): Array<{kind: string} & CheckResult> =>
 		state().lessons[lessonId]!.steps[step.id]!.checks.map((row) => ({kind: row.spec.kind, ...(row.result ?? {ok: false, summary: '?'})}));
 
@@ -215,7 +220,7 @@ export async function runLessons(options: RunOptions): Promise<number> {
 						if (!background && run?.outcome) {
 							report.outcome = run.outcome;
 							say(outcomeLine(options.lang, run.outcome));
-							if (run.logFile) say(msg(options.lang, 'run.log', {file: run.logFile}));
+							if (run.logFile) say(msg(options.lang, run.outcome.logIncomplete ? 'run.logIncomplete' : 'run.log', {file: run.logFile, reason: describeErrno(run.outcome.logIncomplete, options.lang)}));
 							if (run.outcome.kind === 'cancelled') break outer;
 						}
 						if (step.expect.length > 0 && state().lessons[lesson.id]!.steps[step.id]!.checks.some((row) => row.result)) report.checks = checksOf(lesson.id, step);
@@ -233,8 +238,15 @@ export async function runLessons(options: RunOptions): Promise<number> {
 					} catch (error) {
 						// Never lost silently: the run stops here and says which completion is not on disk.
 						const errno = error as NodeJS.ErrnoException;
-						const reason = msg(options.lang, 'run.notSaved', {step: `${lesson.id}/${step.id}`, reason: describeErrno(errno.code), file: errno.path ?? progressPath(options.home)});
+						const reason = msg(options.lang, 'run.notSaved', {step: `${lesson.id}/${step.id}`, reason: describeErrno(errno.code, options.lang), file: errno.path ?? progressPath(options.home)});
 						failedStep = {lesson: lesson.id, step: step.id, reason};
+						code = EXIT.environment;
+						break outer;
+					}
+					const incomplete = logIncomplete(lesson.id, step.id);
+					if (incomplete) {
+						// The step counts (it is saved), but the machine is failing: the run stops and says so.
+						failedStep = {lesson: lesson.id, step: step.id, reason: incomplete, passed: true};
 						code = EXIT.environment;
 						break outer;
 					}
@@ -249,6 +261,12 @@ export async function runLessons(options: RunOptions): Promise<number> {
 				failedStep = {lesson: lesson.id, step: step.id, reason: reasonText};
 				const unreachable = after.failure?.kind === 'checks' && after.failure.unreachable;
 				code = unreachable ? EXIT.unreachable : EXIT.failed;
+				// A full disk may be why it failed: the machine's error wins the exit code.
+				const incomplete = logIncomplete(lesson.id, step.id);
+				if (incomplete) {
+					failedStep.reason += `; ${incomplete}`;
+					code = EXIT.environment;
+				}
 				break outer;
 			}
 		}
@@ -263,7 +281,7 @@ export async function runLessons(options: RunOptions): Promise<number> {
 	if (options.json) {
 		out.write(`${JSON.stringify({ok: code === EXIT.ok, exitCode: code, failed: failedStep, steps: reports}, null, 2)}\n`);
 	} else if (failedStep) {
-		out.write(`✘ ${msg(options.lang, 'run.stepFailed', {lesson: failedStep.lesson, step: failedStep.step, reason: failedStep.reason})}\n`);
+		out.write(`✘ ${msg(options.lang, failedStep.passed ? 'run.stoppedAfter' : 'run.stepFailed', {lesson: failedStep.lesson, step: failedStep.step, reason: failedStep.reason})}\n`);
 	} else if (code === EXIT.ok) {
 		out.write(`${msg(options.lang, 'run.allDone', {count: completed})}\n`);
 	}

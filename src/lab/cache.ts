@@ -6,7 +6,7 @@
 // problems are cached. Entries live under <lab home>/cache; `npm run build` also ships one for lessons/
 // (dist/lab-snapshot.json), so a fresh lab home starts as fast as a used one.
 import {createHash} from 'node:crypto';
-import {mkdirSync, readdirSync, readFileSync, statSync} from 'node:fs';
+import {chmodSync, mkdirSync, readdirSync, readFileSync, statSync} from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {writeFileAtomic} from '../atomic-write.js';
@@ -117,8 +117,10 @@ function writeEntry(file: string, key: string, lab: Lab): void {
 	if (!survivesJson(entry)) return;
 	const text = JSON.stringify(entry);
 	try {
-		mkdirSync(path.dirname(file), {recursive: true});
-		writeFileAtomic(file, text, {mode: 0o644, durable: false});
+		// Private like the rest of the lab home (0700 directories, 0600 files), whatever the umask.
+		mkdirSync(path.dirname(file), {recursive: true, mode: 0o700});
+		chmodSync(path.dirname(file), 0o700);
+		writeFileAtomic(file, text, {mode: 0o600, durable: false});
 	} catch {
 		// ignored: see above
 	}

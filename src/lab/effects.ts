@@ -25,6 +25,21 @@ export const KNOWN_COMMANDS: readonly KnownCommand[] = [
 	{pattern: /\bkubectl\b[^\n;&|]*\sdelete\s+(?:ns|namespaces?)\b/, effect: 'destructive', what: 'kubectl delete namespace'},
 ];
 
+/**
+ * Commands that change or delete an Azure resource which, in a shared subscription, may be someone else's of the same
+ * name: a step whose run, solve or cleanup runs one must carry `guard: labTags` (src/session/ownership.ts).
+ */
+export const GUARDED_COMMANDS: ReadonlyArray<{pattern: RegExp; what: string}> = [
+	{pattern: /\baz\s+aks\s+delete\b/, what: 'az aks delete'},
+	{pattern: /\baz\s+group\s+delete\b/, what: 'az group delete'},
+	{pattern: /\baz\s+aks\s+update\b/, what: 'az aks update'},
+];
+
+/** The guarded commands a script runs (see GUARDED_COMMANDS). */
+export function guardedCommands(script: string): string[] {
+	return GUARDED_COMMANDS.filter((known) => known.pattern.test(script)).map((known) => known.what);
+}
+
 /** The effects a script's known commands have (each with the command that has it). */
 export function requiredEffects(script: string): Array<{effect: StepEffect; what: string}> {
 	return KNOWN_COMMANDS.filter((known) => known.pattern.test(script)).map(({effect, what}) => ({effect, what}));

@@ -128,9 +128,14 @@ export const messages = {
 	'guard.whoseTags': {ko: '누구 것인지 알 수 없습니다. 태그: {tags}.', en: 'Whose it is is not clear; its tags: {tags}.'},
 	'guard.noTags': {ko: '태그가 없어 누구 것인지 알 수 없습니다.', en: 'It has no tags, so whose it is is not clear.'},
 	'guard.adviceRename': {
-		ko: '실습은 남의 리소스를 가져다 쓰지 않습니다: 다른 이름을 고르세요 (변수 화면 v, 또는 --set {variable}=새-이름).',
-		en: "The lab does not adopt what is not its own: pick another name (the variables screen, key v, or --set {variable}=new-name).",
+		ko: '실습은 남의 리소스를 가져다 쓰지 않습니다: 다른 이름을 고르세요. 예: {name} (변수 화면 v 에서 {variable}, 또는 --set {variable}={name}).',
+		en: 'The lab does not adopt what is not its own: pick another name, for example {name} (the variables screen, key v, {variable}; or --set {variable}={name}).',
 	},
+	'guard.foreignContents': {
+		ko: '{resource} 은(는) 이 실습이 만들었지만, 이 실습이 만들지 않은 리소스 {count}개가 들어 있습니다: {items} 그룹을 지우면 이것들도 지워지므로 실습은 지우지 않습니다. 남의 것이면 그대로 두고, 지워도 되는 것이면 먼저 az 로 직접 지우세요.',
+		en: "{resource} was made by this lab, but it holds {count} resource(s) this lab did not make: {items} Deleting the group would delete them too, so the lab does not. Leave them to their owner, or, if they are yours to delete, delete them yourself with az first.",
+	},
+	'guard.foreignItem': {ko: '{name} ({type}): {whose}', en: '{name} ({type}): {whose}'},
 	'guard.adviceDelete': {
 		ko: '실습은 이 실습 홈이 만든 것만 지웁니다. 변수가 다른 리소스를 가리키면 고치고 (v, 또는 --set {variable}=…), 정말 지울 것이라면 az 로 직접 지우세요.',
 		en: 'The lab deletes only what this lab home made. If the variables name the wrong one, fix them (v, or --set {variable}=…); if it is yours to delete, delete it yourself with az.',
@@ -154,6 +159,15 @@ export const messages = {
 	'run.cancelled': {ko: '  취소했습니다', en: '  cancelled'},
 	'run.failedToStart': {ko: '  시작하지 못했습니다: {message}', en: '  could not start: {message}'},
 	'run.log': {ko: '  전체 출력: {file}', en: '  full output: {file}'},
+	'run.logIncomplete': {ko: '  전체 출력: {file} (불완전: {reason})', en: '  full output: {file} (incomplete: {reason})'},
+	'run.stoppedAfter': {
+		ko: '"{lesson}/{step}" 단계는 통과했고 저장했지만 실행을 멈춥니다: {reason}',
+		en: 'step "{lesson}/{step}" passed and is saved, but the run stops: {reason}',
+	},
+	'run.logIncompleteReason': {
+		ko: '단계의 로그를 끝까지 쓰지 못했습니다 ({reason}): {file}. 공간을 확보한 뒤 다시 실행하세요',
+		en: 'its log could not be written to the end ({reason}): {file}. Free some space and run again',
+	},
 	'run.background': {ko: '  백그라운드에서 계속 실행 중', en: '  keeps running in the background'},
 	'run.read': {ko: '  읽기 단계', en: '  a reading step'},
 	'run.alreadyDone': {ko: '  이미 완료 ({at}), 건너뜀 (다시 하려면 --redo)', en: '  already complete ({at}), skipped (--redo runs it again)'},
@@ -379,6 +393,10 @@ export const messages = {
 	},
 	'handover.failed': {ko: '터미널을 명령에 넘기지 못했습니다', en: 'the terminal could not be handed over'},
 	'progress.notSaved': {ko: '진행을 저장하지 못했습니다: {error}', en: 'progress not saved: {error}'},
+	'progress.notSavedErrno': {
+		ko: '진행을 저장하지 못했습니다 ({reason}): {file}. 진행은 실습이 기억하고 있다가 다음 저장 때 모두 씁니다. 공간을 확보하거나 권한을 고치세요',
+		en: 'progress not saved ({reason}): {file}. The lab keeps it and writes all of it at the next save; free some space or fix the permissions',
+	},
 	'outcome.exit': {ko: '종료 코드 {code}', en: 'exit {code}'},
 	'outcome.timedOut': {ko: '{seconds}초 제한 시간 초과', en: 'timed out after {seconds}s'},
 	'outcome.cancelled': {ko: '취소됨', en: 'cancelled'},
@@ -408,6 +426,10 @@ export const messages = {
 	'reset.nothing': {ko: '지울 진행이 없습니다', en: 'no progress to clear'},
 	'key.reset': {ko: '여기부터 진행 초기화', en: 'reset progress from here'},
 	'key.any-close': {ko: '닫기', en: 'close'},
+	'track.kept': {
+		ko: '트랙을 바꾸지 않았습니다 ({track} 그대로): {why}',
+		en: 'The track was not switched (still {track}): {why}',
+	},
 	'track.switchConfirm': {
 		ko: '{track} 트랙에서 완료한 단계 {count}개가 클러스터에 남아 있습니다. 트랙을 바꾸기 전에 진행을 지우고 정리할까요? y 정리 후 전환 · n 그대로 전환 · Esc 취소',
 		en: 'You completed {count} step(s) on the {track} track and the cluster they made is still there. Reset (cleanups in reverse) before switching? y reset and switch · n switch as it is · Esc cancel',

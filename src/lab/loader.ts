@@ -16,7 +16,7 @@ import {
 	type LessonFile,
 } from './schema.js';
 import {expandableStrings, expandCheckSpec, variableReferences} from './expand.js';
-import {needsTypedName, requiredEffects} from './effects.js';
+import {guardedCommands, needsTypedName, requiredEffects} from './effects.js';
 import {didYouMean} from './suggest.js';
 import type {CheckSpec, Lab, Lesson, Step, TrackId, Variable} from './types.js';
 import {compileVariablePattern, patternError, RESERVED_VARIABLE_NAMES} from './variables.js';
@@ -548,6 +548,10 @@ function validateEffects(source: Source, step: LessonFile['steps'][number], at: 
 		source.add([...at, 'cleanupEffects'], 'a destructive or irreversible cleanup needs resources: (kind, name) — the learner types the name before it runs on a real cluster');
 	}
 	if (step.resources && !step.effects && !step.cleanupEffects && !step.guard) source.add([...at, 'resources'], 'resources are what a step with effects (or a guard) acts on; add effects:, cleanupEffects: or guard:, or remove them');
+	const guarded = guardedCommands([scripts, step.cleanup ?? ''].join('\n'));
+	if (guarded.length > 0 && step.guard !== 'labTags') {
+		source.add(at, `runs ${guarded.join(' and ')}, which changes or deletes an Azure resource that may be someone else's of the same name, so the step needs guard: labTags (it acts only on what this lab home made)`);
+	}
 	if (step.guard === 'labTags' && !step.resources?.some((resource) => resource.kind === 'aksCluster' || resource.kind === 'resourceGroup')) {
 		source.add([...at, 'guard'], 'guard: labTags checks the tags of the Azure resources in resources: (an aksCluster or resourceGroup); name one');
 	}

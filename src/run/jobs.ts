@@ -150,7 +150,7 @@ export class JobManager {
 				fs.rmSync(full, {force: true});
 				continue;
 			}
-			if (record.ownerPid !== process.pid && ownerRuns(record.ownerPid)) continue; // another running app's job
+			if (record.ownerPid !== process.pid && ownerRuns(record)) continue; // another running app's job
 			if (isSameGroup(record)) {
 				await terminateGroup(record.pid);
 				reaped.push({name: record.name, pid: record.pid, command: record.command});
@@ -203,7 +203,7 @@ export function recordedProcesses(home: string): RecordedProcess[] {
 	for (const file of files) {
 		try {
 			const record = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as PidRecord;
-			if (isSameGroup(record)) found.push({...record, ownerAlive: ownerRuns(record.ownerPid)});
+			if (isSameGroup(record)) found.push({...record, ownerAlive: ownerRuns(record)});
 		} catch {
 			// a half-written or foreign file: not ours to judge
 		}
@@ -217,8 +217,11 @@ export async function stopRecorded(home: string, records: RecordedProcess[]): Pr
 	for (const record of records) removePidRecord(path.join(home, 'jobs'), record.pid);
 }
 
-function ownerRuns(pid: number): boolean {
+/** The app that wrote the record still runs: its pid is alive and, where /proc says, started when the record says. */
+function ownerRuns(record: PidRecord): boolean {
+	const pid = record.ownerPid;
 	const stat = readStat(pid);
+	if (stat && record.ownerStartTime !== undefined && startTimeOf(pid) !== record.ownerStartTime) return false; // the pid was reused
 	if (stat) return stat.state !== 'Z';
 	try {
 		process.kill(pid, 0);

@@ -7,6 +7,11 @@ import path from 'node:path';
 export interface PidRecord {
 	pid: number;
 	ownerPid: number;
+	/**
+	 * The owner's /proc start time: a later process that got the owner's pid is not taken for the owner (which would
+	 * keep a killed app's orphans running for as long as that stranger lives).
+	 */
+	ownerStartTime?: string;
 	/** /proc/PID/stat start time (clock ticks since boot), where there is a /proc. */
 	startTime?: string;
 	name: string;
@@ -26,8 +31,8 @@ export function startTimeOf(pid: number): string | undefined {
 }
 
 /** Writes `<dir>/<pid>.json` (0600); a failure only loses the clean-up after a `kill -9`. */
-export function writePidRecord(dir: string, record: Omit<PidRecord, 'ownerPid' | 'startTime'>): void {
-	const full: PidRecord = {...record, ownerPid: process.pid, startTime: startTimeOf(record.pid)};
+export function writePidRecord(dir: string, record: Omit<PidRecord, 'ownerPid' | 'ownerStartTime' | 'startTime'>): void {
+	const full: PidRecord = {...record, ownerPid: process.pid, ownerStartTime: startTimeOf(process.pid), startTime: startTimeOf(record.pid)};
 	try {
 		fs.mkdirSync(dir, {recursive: true, mode: 0o700});
 		fs.writeFileSync(path.join(dir, `${record.pid}.json`), JSON.stringify(full, null, 2) + '\n', {mode: 0o600});

@@ -12,6 +12,7 @@ import {LineBatcher, type LinesListener} from './lines.js';
 import {KILL_GRACE_MS, groupAlive, signalGroup, terminateGroup} from './process-group.js';
 import type {RunOutcome} from './types.js';
 import {removePidRecord, writePidRecord} from './pid-records.js';
+import {describeErrno} from '../errors.js';
 
 export interface RunCommandOptions {
 	/** Shell text, run with `bash -c`. */
@@ -54,8 +55,14 @@ export async function runCommand(options: RunCommandOptions): Promise<RunOutcome
 	const started = Date.now();
 	const elapsed = () => Date.now() - started;
 	const graceMs = options.killGraceMs ?? KILL_GRACE_MS;
-	const log = options.logFile ? await openLog(options.logFile) : undefined;
-	const withLog = (outcome: RunOutcome): RunOutcome => (options.logFile ? {...outcome, logFile: options.logFile} : outcome);
+	// A log that cannot be written (a full disk) costs the log, never the command: the output goes on to the screen.
+	let logFailed = (_code: string) => {};
+	const log = options.logFile ? await openLog(options.logFile, (code) => logFailed(code)) : undefined;
+	const withLog = (outcome: RunOutcome): RunOutcome => {
+		if (!options.logFile) return outcome;
+		const incomplete = log?.incomplete();
+		return {...outcome, logFile: options.logFile, ...(incomplete ? {logIncomplete: incomplete} : {})};
+	};
 
 	if (options.signal?.aborted) {
 		await log?.close();
@@ -70,6 +77,9 @@ export async function runCommand(options: RunCommandOptions): Promise<RunOutcome
 		output.pushLine({stream: 'stderr', text});
 		log?.write(text + '\n');
 	};
+	logFailed = (code) => output.pushLine({stream: 'stderr', text: `[cilium-lab] the log ${options.logFile} cannot be written (${describeErrno(code)}); it is incomplete, the output goes on here`});
+	const failedAtOpen = log?.incomplete();
+	if (failedAtOpen) logFailed(failedAtOpen);
 
 	const subprocess = execa('bash', ['-c', MERGE_STREAMS, 'cilium-lab', options.script], {
 		env: options.env,
@@ -156,18 +166,53 @@ function startFailure(result: {message?: string; cause?: unknown}, options: RunC
 	return cause?.message ?? result.message ?? 'the command could not be started';
 }
 
-/** The whole output, as it came, however long. */
-async function openLog(file: string) {
-	// Full az/kubectl output (subscription ids, tokens a tool may print): private to the user, whatever the umask.
-	await fs.promises.mkdir(path.dirname(file), {recursive: true, mode: 0o700});
-	const stream = fs.createWriteStream(file, {flags: 'w', mode: 0o600});
-	stream.once('open', () => fs.chmod(file, 0o600, () => undefined));
+/**
+ * The whole output, as it came, however long. A write that fails (ENOSPC on a full disk, EIO, a home made read-only
+ * underneath) ends the log, not the command: `onFailure` hears why once, the rest of the output is dropped from the
+ * log, and on close a last line says the log is incomplete where the disk takes it (space may have come back).
+ */
+async function openLog(file: string, onFailure: (code: string) => void) {
+	/** The errno code of the first failed write. */
+	let failure: string | undefined;
+	const fail = (error: unknown) => {
+		if (failure !== undefined) return;
+		failure = (error as NodeJS.ErrnoException).code ?? 'EIO';
+		onFailure(failure);
+	};
+	let stream: fs.WriteStream | undefined;
+	try {
+		// Full az/kubectl output (subscription ids, tokens a tool may print): private to the user, whatever the umask.
+		await fs.promises.mkdir(path.dirname(file), {recursive: true, mode: 0o700}).catch(async (error: NodeJS.ErrnoException) => {
+			// Node's recursive mkdir says ENOENT where the file system refused (EROFS, EACCES): one level, to learn why.
+			if (error.code !== 'ENOENT') throw error;
+			await fs.promises.mkdir(path.dirname(file), {mode: 0o700});
+		});
+		stream = fs.createWriteStream(file, {flags: 'w', mode: 0o600});
+		stream.once('open', () => fs.chmod(file, 0o600, () => undefined));
+		stream.on('error', fail);
+	} catch (error) {
+		fail(error);
+	}
 	return {
 		write(data: Buffer | string) {
-			stream.write(data);
+			if (failure === undefined) stream?.write(data);
 		},
+		incomplete: () => failure,
 		close(): Promise<void> {
-			return new Promise((resolve, reject) => stream.end((error?: Error | null) => (error ? reject(error) : resolve())));
+			return new Promise<void>((resolve) => {
+				if (!stream || stream.destroyed) return resolve();
+				stream.end((error?: Error | null) => {
+					if (error) fail(error);
+					resolve();
+				});
+			}).then(() => {
+				if (failure === undefined) return;
+				try {
+					fs.appendFileSync(file, `\n[cilium-lab] this log is incomplete: ${describeErrno(failure)}\n`, {mode: 0o600});
+				} catch {
+					// Still no room: the outcome says it (logIncomplete).
+				}
+			});
 		},
 	};
 }

@@ -7,6 +7,8 @@ export type RunOutcome = (
 ) & {
 	/** The full output of the command, when the caller asked for a log file. */
 	logFile?: string;
+	/** Why the log file lacks part of the output: the errno code (ENOSPC on a full disk; see describeErrno). The output itself went on. */
+	logIncomplete?: string;
 };
 
 export interface OutputLine {

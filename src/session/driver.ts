@@ -297,7 +297,7 @@ export class StepDriver {
 			if (raw.kind !== 'aksCluster' && raw.kind !== 'resourceGroup') continue;
 			const [resource] = expandResources([raw], this.state.variables);
 			const observed = inspect
-				? await inspect({env: environment.env, resource: resource!}).catch((error: unknown) => ({error: errorText(error)}))
+				? await inspect({env: environment.env, resource: resource!, contents: deleting && resource!.kind === 'resourceGroup'}).catch((error: unknown) => ({error: errorText(error)}))
 				: {error: msg(lang, 'guard.cannotInspect')};
 			const variable = /^\$\{([A-Z][A-Z0-9_]*)\}$/.exec(raw.name)?.[1];
 			const problem = ownershipProblem(lang, {resource: resource!, variable, observed, homeId: environment.env.LAB_HOME_ID ?? '', deleting});

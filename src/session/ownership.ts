@@ -15,9 +15,16 @@ export const HOME_TAG = 'cilium-lab-home';
 export type ObservedResource =
 	| {exists: false}
 	/** tags null: the resource has none. */
-	| {exists: true; tags: Record<string, string> | null}
+	| {exists: true; tags: Record<string, string> | null; /** A resource group's resources (`az resource list`), read when it is to be deleted. */ contents?: AzureResource[]}
 	/** az could not tell (not signed in, not installed, another error). */
 	| {error: string};
+
+/** One resource in a resource group, as `az resource list -g GROUP` lists it. */
+export interface AzureResource {
+	name: string;
+	type: string;
+	tags: Record<string, string> | null;
+}
 
 /** Tag names that usually say who made a resource, in the order they are trusted. */
 const OWNER_TAGS = ['createdby', 'created-by', 'created_by', 'owner', 'creator', 'author', 'contact', 'user'];
@@ -51,13 +58,34 @@ export function ownershipProblem(lang: Lang, input: OwnershipInput): string | un
 	if ('error' in observed) return msg(lang, 'guard.unknown', {resource: what, error: observed.error});
 	if (!observed.exists) return undefined;
 	const tags = observed.tags ?? {};
-	if (tags[CREATED_BY_TAG] === CREATED_BY_VALUE && tags[HOME_TAG] === input.homeId) return undefined;
+	const ours = (candidate: Record<string, string> | null) => candidate?.[CREATED_BY_TAG] === CREATED_BY_VALUE && candidate[HOME_TAG] === input.homeId;
+	if (ours(tags)) {
+		// Deleting a group deletes everything in it: the lab's group may hold what someone else put there.
+		const foreign = (observed.contents ?? []).filter((item) => !ours(item.tags));
+		if (foreign.length === 0) return undefined;
+		const items = foreign.slice(0, 5).map((item) => msg(lang, 'guard.foreignItem', {name: item.name, type: item.type, whose: whoseItLooksLike(lang, item.tags)}));
+		return msg(lang, 'guard.foreignContents', {
+			resource: what,
+			count: foreign.length,
+			items: `${items.join(' ')}${foreign.length > 5 ? ' …' : ''}`,
+		});
+	}
 	const why =
 		tags[CREATED_BY_TAG] === CREATED_BY_VALUE
 			? msg(lang, 'guard.otherHome', {home: tags[HOME_TAG] ?? '?', mine: input.homeId})
 			: `${msg(lang, 'guard.notLabMade', {tag: `${CREATED_BY_TAG}=${CREATED_BY_VALUE}`})} ${whoseItLooksLike(lang, observed.tags)}`;
 	const advice = input.deleting
 		? msg(lang, 'guard.adviceDelete', {variable: input.variable ?? '…'})
-		: msg(lang, 'guard.adviceRename', {variable: input.variable ?? '…'});
+		: msg(lang, 'guard.adviceRename', {variable: input.variable ?? '…', name: otherName(resource.name, input.homeId)});
 	return msg(lang, 'guard.refused', {resource: what, why, advice});
+}
+
+/**
+ * A name the learner can take instead of one someone else holds: the name with this lab home's short id
+ * (`yj-aks` → `yj-aks-0123ab`), unique to this home and within AKS's and resource groups' name rules (letters, digits,
+ * hyphens; the id is hex).
+ */
+export function otherName(name: string, homeId: string): string {
+	const suffix = `-${(homeId || 'lab').slice(0, 6)}`;
+	return name.endsWith(suffix) ? `${name}2` : `${name.slice(0, 63 - suffix.length)}${suffix}`;
 }

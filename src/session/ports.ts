@@ -72,7 +72,7 @@ export interface DriverPorts {
 	 * A resource group's or AKS cluster's tags (`az … show --query tags`), for a step with `guard: labTags` on the real
 	 * target (src/session/ownership.ts). Absent: such a step is refused there, as the lab cannot see what it made.
 	 */
-	inspectAzure?(request: {env: Record<string, string>; resource: StepResource}): Promise<ObservedResource>;
+	inspectAzure?(request: {env: Record<string, string>; resource: StepResource; /** A resource group to be deleted: list what is in it too. */ contents?: boolean}): Promise<ObservedResource>;
 	/** Who holds a local port a step listens on (src/run/port-holder.ts); undefined when it is free. Absent: not checked. */
 	portHolder?(port: number): Promise<string | undefined>;
 	/** ISO time; tests fake it. */

@@ -3,7 +3,9 @@
 // (src/session/driver.ts), shared with `cilium-lab run`; this file turns keys into driver calls and driver events
 // into snapshots. It lives outside the Ink tree so that handing the terminal to an interactive command (which
 // unmounts Ink) and coming back loses nothing.
-import type {Step, TrackId} from '../lab/types.js';
+import path from 'node:path';
+import type {Lang, Step, TrackId} from '../lab/types.js';
+import {describeErrno} from '../errors.js';
 import type {JobInfo, OutputLine, RunOutcome} from '../run/types.js';
 import {commandEnvironment} from '../lab/variables.js';
 import {labHomeId} from '../home.js';
@@ -11,7 +13,7 @@ import {followClusterCosts} from '../cost/track.js';
 import {runningCostLines} from '../cost/ledger.js';
 import {createSession, currentStep, hasPassed, progressSummary, toProgressLessons, visibleLessons, type Cursor, type SessionEvent} from '../session/index.js';
 import {StepDriver, type DriverEvent, type ResetReport} from '../session/driver.js';
-import {msg} from '../lab/i18n.js';
+import {msg, t as localized} from '../lab/i18n.js';
 import type {UiWord} from './i18n.js';
 import {bind, dispatchKey, upDown, type KeyBinding, type KeyPress} from './keys.js';
 import {lessonRows, type LessonRowView} from './views.js';
@@ -40,6 +42,8 @@ export class TuiController {
 	private readonly variablesEditor: VariablesEditor;
 	/** True while a command owns the terminal: SIGINT and SIGQUIT are the command's then. */
 	handedOver = false;
+	/** Why the last progress save failed (cleared by one that worked): said again when the app exits with it unsaved. */
+	unsaved: string | undefined;
 	private exitResolve?: (code: number) => void;
 	readonly exited: Promise<number>;
 	/** Answers the confirmation of a step with effects that is on screen now. */
@@ -456,7 +460,7 @@ export class TuiController {
 				return void this.reset(confirm.from);
 			case 'track-switch':
 				if (answer === 'no') return this.switchTrack(confirm.track);
-				return void this.reset(undefined).then(() => this.switchTrack(confirm.track));
+				return void this.resetAndSwitch(confirm.track);
 		}
 	}
 
@@ -481,6 +485,20 @@ export class TuiController {
 		await this.runActivity(ref, activity);
 		// "running it now" ends with the run.
 		if (this.state.message === said) this.set({message: undefined});
+	}
+
+	/**
+	 * y to "reset before switching": the switch happens only once the old track's cleanups ran. A cleanup the learner
+	 * declined (or one that failed) leaves its resources on the cluster: the learner stays on the current track,
+	 * told why, rather than landing on a new track with the old one's cluster half cleaned.
+	 */
+	private async resetAndSwitch(track: TrackId) {
+		const report = await this.reset(undefined);
+		if (!report.declined && !report.failed) return this.switchTrack(track);
+		const current = this.options.lab.tracks.find((candidate) => candidate.id === this.state.session.track);
+		this.leaveTrackChooser();
+		const why = this.state.message;
+		this.say(this.t('track.kept', {track: current ? localized(this.state.session.lang, current.title) : this.state.session.track, why: why ?? ''}));
 	}
 
 	/** Clears progress from `from` on (everything without it), running cleanups in reverse. */
@@ -609,7 +627,15 @@ export class TuiController {
 		const snapshot = {track: session.track, variables: session.variables, lessons: toProgressLessons(session)};
 		this.saving = this.saving
 			.then(() => this.options.deps.saveProgress(snapshot))
-			.catch((error: unknown) => this.set({message: this.t('progress.notSaved', {error: error instanceof Error ? error.message : String(error)})}));
+			.then(
+				() => {
+					this.unsaved = undefined;
+				},
+				(error: unknown) => {
+					this.unsaved = notSavedMessage(this.state.session.lang, error, this.options.home);
+					this.set({message: this.unsaved});
+				},
+			);
 	}
 
 	/** Resolves once nothing is running (tests). */
@@ -624,6 +650,20 @@ export class TuiController {
  * environment, so a PS1 passed in the environment would be overwritten by it).
  */
 export const SHELL_SCRIPT = `exec bash --rcfile <(printf '%s\\n' '[ -f ~/.bashrc ] && . ~/.bashrc' 'PS1=$CILIUM_LAB_PS1') -i`;
+
+/**
+ * A progress save that failed, in a sentence: what the machine said (permission denied, read-only file system, no
+ * space left on the device) and the file, never Node's "EACCES: permission denied, open '…tmp-123'" or a stack. The
+ * progress stays in memory and the next save writes all of it.
+ */
+export function notSavedMessage(lang: Lang, error: unknown, home: string): string {
+	const errno = error as NodeJS.ErrnoException | undefined;
+	const code = typeof errno?.code === 'string' ? errno.code : undefined;
+	const file = path.join(home, 'progress.json');
+	if (code) return msg(lang, 'progress.notSavedErrno', {reason: describeErrno(code, lang), file});
+	const text = error instanceof Error ? error.message : String(error);
+	return msg(lang, 'progress.notSaved', {error: text.split('\n')[0]!});
+}
 
 function canAcknowledge(step: Step): boolean {
 	return step.expect.length === 0 && (!step.run || step.mode === 'read');

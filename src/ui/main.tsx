@@ -16,6 +16,7 @@ import type {ProgressLessons, Target} from '../session/index.js';
 import {traceStartup} from '../startup-trace.js';
 import {yogaReady} from './yoga-ready.js';
 import {requestCodeCache} from '../code-cache.js';
+import {isTerminalGoneError, markTerminalGone, onTerminalGone, terminalGone, terminalHungUp} from '../terminal-gone.js';
 
 export interface StartTuiOptions {
 	lab: Lab;
@@ -89,7 +90,7 @@ export async function startTui(options: StartTuiOptions): Promise<number> {
 	const mount = (): Instance => {
 		// Raw before the first frame, not once Ink's input effect runs after it: a key pressed as the frame appears
 		// must reach the app as the key it is (in cooked mode the tty echoes it and turns Enter into a newline).
-		if (process.stdin.isTTY) process.stdin.setRawMode(true);
+		if (process.stdin.isTTY && !terminalGone()) process.stdin.setRawMode(true);
 		return render(<App controller={controller} />, {exitOnCtrlC: false, patchConsole: true, maxFps: 30});
 	};
 	await yogaReady;
@@ -114,11 +115,23 @@ export async function startTui(options: StartTuiOptions): Promise<number> {
 	// the terminal, Ctrl-C and Ctrl-\ are its own (runInteractive ignores them for the app).
 	const onSignal = (signal: NodeJS.Signals) => {
 		if (controller.handedOver && signal === 'SIGINT') return;
+		if (signal === 'SIGHUP' && terminalHungUp()) markTerminalGone();
 		controller.abortAll();
 		void controller.quit(signal === 'SIGINT' ? 130 : 128 + (signal === 'SIGHUP' ? 1 : 15));
 	};
 	const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 	for (const signal of signals) process.on(signal, onSignal);
+	// The terminal gone without a SIGHUP reaching the app (a read or write failing with EIO/ENXIO, the input ending):
+	// the same as a closed terminal's SIGHUP.
+	const stopHearingGone = onTerminalGone(() => onSignal('SIGHUP'));
+	const onInputError = (error: Error) => {
+		if (isTerminalGoneError(error)) markTerminalGone();
+	};
+	const onInputEnd = () => {
+		if (!controller.handedOver) markTerminalGone();
+	};
+	process.stdin.on('error', onInputError);
+	process.stdin.on('end', onInputEnd);
 
 	// After the first frame: ready the target (the practice daemon starts behind the lesson list), stop jobs a killed
 	// app left behind, load the Markdown renderer, and re-check what was done before.
@@ -141,9 +154,20 @@ export async function startTui(options: StartTuiOptions): Promise<number> {
 	});
 
 	try {
-		return await controller.exited;
+		const code = await controller.exited;
+		// Progress the last save could not write is lost with the app: said where it stays readable, and the exit
+		// code is the machine's (EX_IOERR), not a clean 0.
+		if (controller.unsaved) {
+			instance.unmount();
+			process.stderr.write(`cilium-lab: ${controller.unsaved}\n`);
+			return code === 0 ? 74 : code;
+		}
+		return code;
 	} finally {
 		for (const signal of signals) process.off(signal, onSignal);
+		stopHearingGone();
+		process.stdin.off('error', onInputError);
+		process.stdin.off('end', onInputEnd);
 		instance.unmount();
 		await lazyJobs.dispose();
 		await reporter?.close(2000);

@@ -92,6 +92,30 @@ describe('the lab home', () => {
 		expect(statSync(path.join(home, 'progress.json')).mode & 0o777).toBe(0o600);
 	});
 
+	it('with umask 000, the lab cache and the --context kubeconfig overlay are 0600 files in 0700 directories, an older 0644 overlay included', () => {
+		const parent = mkdtempSync(path.join(os.tmpdir(), 'cli-home-umask-'));
+		cleanup.push(() => rmSync(parent, {recursive: true, force: true}));
+		const home = path.join(parent, 'lab');
+		const kubeconfig = path.join(parent, 'kubeconfig');
+		writeFileSync(kubeconfig, 'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]\nusers: [{name: u, user: {}}]\ncontexts: [{name: ctx-a, context: {cluster: c, user: u}}]\n');
+		// An overlay an earlier version left world-readable.
+		mkdirSync(path.join(home, 'real'), {recursive: true});
+		writeFileSync(path.join(home, 'real', 'current-context.yaml'), 'old\n', {mode: 0o644});
+		const result = spawnSync('bash', ['-c', 'umask 000; exec "$@"', 'bash', process.execPath, path.join(root, 'dist/cilium-lab.js'), 'run', 'alpha/s0', '--lessons', 'lessons', '--track', 'k8s', '--target', 'real', '--context', 'ctx-a', '--yes'], {
+			cwd: work,
+			encoding: 'utf8',
+			env: {...process.env, CILIUM_LAB_HOME: home, KUBECONFIG: kubeconfig, LANG: 'en_US.UTF-8'},
+			timeout: 60_000,
+		});
+		expect(result.status, result.stdout + result.stderr).toBe(0);
+		const overlay = path.join(home, 'real', 'current-context.yaml');
+		expect(readFileSync(overlay, 'utf8')).toContain('current-context: "ctx-a"');
+		const cache = readdirSync(path.join(home, 'cache'));
+		expect(cache.length).toBeGreaterThan(0);
+		for (const dir of [path.join(home, 'real'), path.join(home, 'cache')]) expect(statSync(dir).mode & 0o777, dir).toBe(0o700);
+		for (const file of [overlay, ...cache.map((name) => path.join(home, 'cache', name))]) expect(statSync(file).mode & 0o777, file).toBe(0o600);
+	});
+
 	it('two runs on one home at once keep each other\'s progress', async () => {
 		const home = mkdtempSync(path.join(os.tmpdir(), 'cli-home-two-'));
 		cleanup.push(() => rmSync(home, {recursive: true, force: true}));

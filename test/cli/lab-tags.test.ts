@@ -69,7 +69,8 @@ describe('--target real: only what the lab made, and its cost', () => {
 		expect(refused.code).toBe(2);
 		expect(refused.stdout).toContain('resource group yj-rg (and everything in it) already exists and this lab did not make it: it has no createdBy=cilium-lab tag.');
 		expect(refused.stdout).toContain("It looks like alice's (tag owner).");
-		expect(refused.stdout).toContain('--set RESOURCE_GROUP_NAME=new-name');
+		// A concrete other name, unique to this lab home, that the learner can set as it is.
+		expect(refused.stdout).toContain(`pick another name, for example yj-rg-${labId().slice(0, 6)} (the variables screen, key v, RESOURCE_GROUP_NAME; or --set RESOURCE_GROUP_NAME=yj-rg-${labId().slice(0, 6)})`);
 		expect(JSON.parse(await az(['group', 'show', '-n', 'yj-rg', '--query', 'tags']))).toEqual({owner: 'alice', team: 'net'});
 
 		const made = cli(['run', 'cluster/resource-group', '--yes', '--set', 'RESOURCE_GROUP_NAME=lab-rg']);
@@ -84,7 +85,7 @@ describe('--target real: only what the lab made, and its cost', () => {
 		const create = cli(['run', 'cluster/create-byocni', '--yes', '--set', 'RESOURCE_GROUP_NAME=lab-rg']);
 		expect(create.code).toBe(2);
 		expect(create.stdout).toContain(`AKS cluster yj-aks (resource group lab-rg) already exists and this lab did not make it: another cilium-lab home made it (cilium-lab-home=ffffffffffff; this home is ${labId()}).`);
-		expect(create.stdout).toContain('--set CLUSTER_NAME=new-name');
+		expect(create.stdout).toContain(`--set CLUSTER_NAME=yj-aks-${labId().slice(0, 6)}`);
 
 		const cleanup = cli(['run', 'cleanup', '--yes', '--set', 'RESOURCE_GROUP_NAME=lab-rg', '--confirm', 'demo', '--confirm', 'cilium-test-1', '--confirm', 'yj-aks']);
 		expect(cleanup.code, cleanup.stdout + cleanup.stderr).toBe(2);
@@ -111,7 +112,21 @@ describe('--target real: only what the lab made, and its cost', () => {
 		const noName = cli(['run', 'cleanup', '--yes', '--set', 'RESOURCE_GROUP_NAME=lab-rg', '--confirm', 'demo', '--confirm', 'cilium-test-1']);
 		expect(noName.code).toBe(1);
 		expect(noName.stdout).toContain('--confirm yj-aks');
-		const cleanup = cli(['run', 'cleanup', '--yes', '--set', 'RESOURCE_GROUP_NAME=lab-rg', '--confirm', 'demo', '--confirm', 'cilium-test-1', '--confirm', 'yj-aks', '--confirm', 'lab-rg']);
+		// The cluster goes; the group waits for its name.
+		const clusterOnly = cli(['run', 'cleanup', '--yes', '--set', 'RESOURCE_GROUP_NAME=lab-rg', '--confirm', 'demo', '--confirm', 'cilium-test-1', '--confirm', 'yj-aks']);
+		expect(clusterOnly.code, clusterOnly.stdout + clusterOnly.stderr).toBe(1);
+		expect(clusterOnly.stdout).toContain('--confirm lab-rg');
+		// Someone else's cluster in the lab's own group: the group is not deleted (it would take bob's cluster with it).
+		await az(['aks', 'create', '-g', 'lab-rg', '-n', 'bob-aks', '--network-plugin', 'none', '--tags', 'owner=bob']);
+		const foreign = cli(['run', 'cleanup/delete-resource-group', '--yes', '--set', 'RESOURCE_GROUP_NAME=lab-rg', '--confirm', 'demo', '--confirm', 'cilium-test-1', '--confirm', 'yj-aks', '--confirm', 'lab-rg']);
+		expect(foreign.code, foreign.stdout + foreign.stderr).toBe(2);
+		expect(foreign.stdout).toContain(
+			"resource group lab-rg (and everything in it) was made by this lab, but it holds 1 resource(s) this lab did not make: bob-aks (Microsoft.ContainerService/managedClusters): It looks like bob's (tag owner). Deleting the group would delete them too, so the lab does not.",
+		);
+		expect((await az(['group', 'exists', '-n', 'lab-rg'])).trim()).toBe('true');
+		expect(JSON.parse(await az(['aks', 'show', '-g', 'lab-rg', '-n', 'bob-aks', '--query', 'tags']))).toEqual({owner: 'bob'});
+		await az(['aks', 'delete', '-g', 'lab-rg', '-n', 'bob-aks', '--yes']);
+		const cleanup = cli(['run', 'cleanup/delete-resource-group', '--yes', '--set', 'RESOURCE_GROUP_NAME=lab-rg', '--confirm', 'demo', '--confirm', 'cilium-test-1', '--confirm', 'yj-aks', '--confirm', 'lab-rg']);
 		expect(cleanup.code, cleanup.stdout + cleanup.stderr).toBe(0);
 		expect((await az(['group', 'exists', '-n', 'lab-rg'])).trim()).toBe('false');
 		const after = cli(['run', 'cleanup', '--yes', '--set', 'RESOURCE_GROUP_NAME=lab-rg']);

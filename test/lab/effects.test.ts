@@ -96,10 +96,48 @@ describe('step effects', () => {
 		expect(issues).toContain('steps[0].resources[0].vmSize: vmSize: is only for an aksCluster (its estimated cost)');
 	});
 
+	it('lint requires guard: labTags on a step whose run, solve or cleanup changes or deletes an Azure resource', () => {
+		const root = labWith({
+			'03-danger.yaml': lesson(`    run: az aks delete -g rg -n x --yes
+    effects: [destructive]
+    resources:
+      - {kind: aksCluster, name: x, group: rg}
+`),
+			'04-update.yaml': lesson(`    run: |
+      az aks update -g rg -n x \\
+        --network-dataplane cilium
+    effects: [irreversible]
+    resources:
+      - {kind: aksCluster, name: x, group: rg}
+`).replace('id: danger', 'id: update'),
+			'05-cleanup.yaml': lesson(`    run: az group create -n rg -l koreacentral
+    cleanup: az group delete -n rg --yes
+    cleanupEffects: [destructive]
+    resources:
+      - {kind: resourceGroup, name: rg}
+`).replace('id: danger', 'id: cleanup'),
+			'06-guarded.yaml': lesson(`    run: az aks update -g rg -n x --enable-acns
+    effects: [costly]
+    guard: labTags
+    resources:
+      - {kind: aksCluster, name: x, group: rg}
+`).replace('id: danger', 'id: guarded'),
+		});
+		const issues = lint(root);
+		const needs = (what: string) => `steps[0]: runs ${what}, which changes or deletes an Azure resource that may be someone else's of the same name, so the step needs guard: labTags (it acts only on what this lab home made)`;
+		expect(issues).toContain(`lessons/03-danger.yaml:6 ${needs('az aks delete')}`);
+		expect(issues).toContain(`lessons/04-update.yaml:6 ${needs('az aks update')}`);
+		expect(issues).toContain(`lessons/05-cleanup.yaml:6 ${needs('az group delete')}`);
+		expect(issues.filter((issue) => issue.includes('06-guarded'))).toEqual([]);
+		// The lab's own lessons carry it wherever they run one (lessons 01, 02, 04, 08).
+		expect(lintLab(path.resolve('lessons')).issues.map(formatIssue)).toEqual([]);
+	});
+
 	it('loads effects and resources; resources expand with the variables', () => {
 		const root = labWith({
 			'03-danger.yaml': lesson(`    run: az aks delete -n "$CLUSTER_NAME" --yes
     effects: [destructive, irreversible]
+    guard: labTags
     resources:
       - {kind: aksCluster, name: '\${GREETING}', group: rg}
 `),

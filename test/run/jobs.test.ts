@@ -110,6 +110,33 @@ describe('JobManager', () => {
 		expect(fs.readdirSync(path.join(home, 'jobs'))).toEqual([]);
 	});
 
+	it('a reused pid fools neither way: the owner\'s pid now held by a stranger does not shield the orphans, and a stranger holding the group\'s pid is never killed', async () => {
+		const home = newHome();
+		const {host, group, pids} = await startHost(home, 'wait');
+		host.kill('SIGKILL');
+		await host;
+		// A stranger took the killed app's pid: the record names it as the owner, with the app's start time.
+		const stranger = execa('sleep', ['30'], {reject: false});
+		const file = path.join(home, 'jobs', `${group}.json`);
+		const record = JSON.parse(fs.readFileSync(file, 'utf8')) as {ownerPid: number; ownerStartTime?: string; startTime?: string};
+		expect(record.ownerStartTime).toMatch(/^\d+$/);
+		expect(record.startTime).toMatch(/^\d+$/);
+		fs.writeFileSync(file, JSON.stringify({...record, ownerPid: stranger.pid}));
+		// Another group leader (a stranger's) holds a pid a record names, started later than that record says.
+		const otherLeader = execa('sleep', ['30'], {reject: false, detached: true});
+		fs.writeFileSync(path.join(home, 'jobs', `${otherLeader.pid}.json`), JSON.stringify({pid: otherLeader.pid, ownerPid: 999998, startTime: '1', name: 'old', command: 'x', since: ''}));
+		const jobs = new JobManager(home);
+		managers.push(jobs);
+		expect(await jobs.reapOrphans()).toEqual([{name: 'port-forward', pid: group, command: expect.stringContaining('sleep 300')}]);
+		for (const pid of pids) expect(processAlive(pid)).toBe(false);
+		expect(processAlive(stranger.pid!)).toBe(true);
+		expect(processAlive(otherLeader.pid!)).toBe(true);
+		expect(fs.readdirSync(path.join(home, 'jobs'))).toEqual([]);
+		stranger.kill('SIGKILL');
+		otherLeader.kill('SIGKILL');
+		await Promise.all([stranger, otherLeader]);
+	});
+
 	it('leaves alone the jobs of another app that still runs, and stale pid files of groups long gone', async () => {
 		const home = newHome();
 		const {host, pids} = await startHost(home, 'wait');

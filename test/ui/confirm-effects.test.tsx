@@ -18,7 +18,10 @@ afterEach(() => cleanup());
 function lab(): Lab {
 	return {
 		title: {ko: '실습', en: 'lab'},
-		tracks: [{id: 'aks-byocni', title: {ko: 'AKS', en: 'AKS'}, description: {ko: '', en: ''}}],
+		tracks: [
+			{id: 'aks-byocni', title: {ko: 'AKS', en: 'AKS'}, description: {ko: '', en: ''}},
+			{id: 'k8s', title: {ko: '쿠버네티스', en: 'Any Kubernetes'}, description: {ko: '', en: ''}},
+		],
 		variables: [{name: 'CLUSTER_NAME', default: 'yj-aks', pattern: '^.+$', description: {ko: '이름', en: 'name'}}],
 		lessons: [
 			{
@@ -150,6 +153,43 @@ describe('TUI confirmation of steps with effects', () => {
 		await controller.settled();
 		expect(runs.map((run) => run.script)).toEqual(['kubectl create ns demo', 'kubectl delete ns demo']);
 		expect(controller.getSnapshot().session.lessons.cleanup!.steps['make-ns']!.status).not.toBe('done');
+	});
+
+	it('switching track with "reset first" keeps the learner on the current track when a cleanup is declined', async () => {
+		const {controller, instance, runs} = setup({kind: 'real'});
+		await waitForText(instance, 'Lessons');
+		await press(instance, KEYS.enter);
+		await press(instance, 'n');
+		await press(instance, 'n');
+		await waitForText(instance, 'make-ns step');
+		await press(instance, 'r');
+		await controller.settled();
+		await press(instance, 'l');
+		await press(instance, 't');
+		await waitForText(instance, 'Any Kubernetes');
+		await press(instance, KEYS.down);
+		await press(instance, KEYS.enter);
+		await waitForText(instance, 'You completed 1 step(s) on the aks-byocni track');
+		await press(instance, 'y');
+		await waitForText(instance, 'type the name and press Enter: demo');
+		await press(instance, KEYS.escape);
+		const frame = await waitForText(instance, 'The track was not switched (still AKS): stopped at cleanup/make-ns');
+		await controller.settled();
+		expect(frame).toContain('Lessons');
+		expect(controller.getSnapshot().screen).toBe('lessons');
+		expect(controller.getSnapshot().session.track).toBe('aks-byocni');
+		expect(controller.getSnapshot().session.lessons.cleanup!.steps['make-ns']!.status).toBe('done');
+		expect(runs.map((run) => run.script)).toEqual(['kubectl create ns demo']);
+		// With the name typed the cleanup runs and the switch happens.
+		await press(instance, 't');
+		await press(instance, KEYS.down);
+		await press(instance, KEYS.enter);
+		await press(instance, 'y');
+		await waitForText(instance, 'type the name and press Enter: demo');
+		for (const key of [...'demo', KEYS.enter]) await press(instance, key);
+		await controller.settled();
+		expect(controller.getSnapshot().session.track).toBe('k8s');
+		expect(runs.map((run) => run.script)).toEqual(['kubectl create ns demo', 'kubectl delete ns demo']);
 	});
 
 	it('the practice target shows the badge and runs at once', async () => {
