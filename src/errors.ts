@@ -1,4 +1,7 @@
 // Errors the learner can act on carry an exit code and, where useful, what to try.
+import {msg} from './lab/i18n.js';
+import type {Lang} from './lab/types.js';
+
 export const EXIT = {ok: 0, user: 1, failed: 2, unreachable: 3, environment: 74, cancelled: 130} as const;
 
 export class LabError extends Error {
@@ -37,24 +40,23 @@ export class EnvironmentError extends LabError {
 export const ENVIRONMENT_CODES = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT', 'EMFILE', 'ENFILE', 'EIO']);
 
 /** "permission denied", "read-only file system", "no space left on the device"… for an errno code, in English or Korean. */
-export function describeErrno(code: string | undefined, lang: 'en' | 'ko' = 'en'): string {
-	const ko = lang === 'ko';
+export function describeErrno(code: string | undefined, lang: Lang = 'en'): string {
 	switch (code) {
 		case 'EACCES':
 		case 'EPERM':
-			return ko ? '권한이 없습니다' : 'permission denied';
+			return msg(lang, 'errno.permission');
 		case 'EROFS':
-			return ko ? '읽기 전용 파일 시스템' : 'read-only file system';
+			return msg(lang, 'errno.read-only');
 		case 'ENOSPC':
-			return ko ? '디스크에 남은 공간이 없습니다' : 'no space left on the device';
+			return msg(lang, 'errno.no-space');
 		case 'EDQUOT':
-			return ko ? '디스크 할당량을 넘었습니다' : 'disk quota exceeded';
+			return msg(lang, 'errno.quota');
 		case 'EMFILE':
 		case 'ENFILE':
-			return ko ? '열린 파일이 너무 많습니다' : 'too many open files';
+			return msg(lang, 'errno.too-many-files');
 		case 'EIO':
-			return ko ? '입출력 오류' : 'input/output error';
+			return msg(lang, 'errno.io');
 		default:
-			return code ?? (ko ? '알 수 없는 오류' : 'unknown error');
+			return code ?? msg(lang, 'errno.unknown');
 	}
 }

@@ -951,6 +951,13 @@ export const messages = {
 	'cert.lab': {ko: 'cilium-lab 버전 {version}', en: 'cilium-lab version {version}'},
 	'cert.hash': {ko: '레슨 해시: {hash}', en: 'Lessons hash: {hash}'},
 	'cert.key': {ko: '서명 키 지문: {fingerprint}', en: 'Signing key fingerprint: {fingerprint}'},
+	'errno.permission': {ko: '권한이 없습니다', en: 'permission denied'},
+	'errno.read-only': {ko: '읽기 전용 파일 시스템', en: 'read-only file system'},
+	'errno.no-space': {ko: '디스크에 남은 공간이 없습니다', en: 'no space left on the device'},
+	'errno.quota': {ko: '디스크 할당량을 넘었습니다', en: 'disk quota exceeded'},
+	'errno.too-many-files': {ko: '열린 파일이 너무 많습니다', en: 'too many open files'},
+	'errno.io': {ko: '입출력 오류', en: 'input/output error'},
+	'errno.unknown': {ko: '알 수 없는 오류', en: 'unknown error'},
 	'cert.verifyWith': {ko: '확인: cilium-lab report --verify 이_파일', en: 'Check it with: cilium-lab report --verify THIS_FILE'},
 } as const satisfies Record<string, Localized>;
 
