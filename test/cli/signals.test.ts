@@ -2,10 +2,11 @@
 // ignores SIGTERM included) and exits 143 or 129; after a kill -9 of the run, the foreground step's pid file lets
 // the next run stop what was left.
 import {spawn, spawnSync} from 'node:child_process';
-import {cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {kill, pidsOf} from '../helpers/step-pids.js';
 
 const root = path.resolve('.');
 let work: string;
@@ -41,20 +42,6 @@ afterAll(() => {
 		rmSync(home, {recursive: true, force: true});
 	}
 });
-
-function pidsOf(home: string): number[] {
-	const file = path.join(home, 'pids');
-	return existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map(Number) : [];
-}
-
-function kill(pid: number, signal: NodeJS.Signals | 0): boolean {
-	try {
-		process.kill(pid, signal);
-		return true;
-	} catch {
-		return false;
-	}
-}
 
 const alive = (pid: number) => kill(pid, 0) && !readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.startsWith('Z');
 

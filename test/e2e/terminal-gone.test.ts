@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {repoRoot} from '../helpers/build.js';
+import {kill, pidsOf} from '../helpers/step-pids.js';
 
 const hang = readFileSync(path.join(repoRoot, 'test/cli/signals.test.ts'), 'utf8').match(/const hang = `([\s\S]*?)`;/)![1]!;
 let work: string;
@@ -32,20 +33,6 @@ function newHome(): string {
 	const home = mkdtempSync(path.join(os.tmpdir(), 'terminal-gone-home-'));
 	homes.push(home);
 	return home;
-}
-
-function pidsOf(home: string): number[] {
-	const file = path.join(home, 'pids');
-	return existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map(Number) : [];
-}
-
-function kill(pid: number, signal: NodeJS.Signals | 0): boolean {
-	try {
-		process.kill(pid, signal);
-		return true;
-	} catch {
-		return false;
-	}
 }
 
 const alive = (pid: number) => {
