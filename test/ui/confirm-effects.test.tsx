@@ -72,6 +72,19 @@ function setup(target: Target) {
 	return {controller, instance, runs};
 }
 
+/** The real target, with cleanup/make-ns run (its namespace made), on that step's screen. */
+async function setupWithNamespaceMade() {
+	const made = setup({kind: 'real'});
+	await waitForText(made.instance, 'Lessons');
+	await press(made.instance, KEYS.enter);
+	await press(made.instance, 'n');
+	await press(made.instance, 'n');
+	await waitForText(made.instance, 'make-ns step');
+	await press(made.instance, 'r');
+	await made.controller.settled();
+	return made;
+}
+
 describe('TUI confirmation of steps with effects', () => {
 	it('a destructive step on the real target runs only after its name is typed; a wrong name is refused', async () => {
 		const {controller, instance, runs} = setup({kind: 'real', context: 'my-aks'});
@@ -125,14 +138,7 @@ describe('TUI confirmation of steps with effects', () => {
 	});
 
 	it('R asks before a cleanup that deletes; Esc keeps that step and runs nothing', async () => {
-		const {controller, instance, runs} = setup({kind: 'real'});
-		await waitForText(instance, 'Lessons');
-		await press(instance, KEYS.enter);
-		await press(instance, 'n');
-		await press(instance, 'n');
-		await waitForText(instance, 'make-ns step');
-		await press(instance, 'r');
-		await controller.settled();
+		const {controller, instance, runs} = await setupWithNamespaceMade();
 		expect(runs.map((run) => run.script)).toEqual(['kubectl create ns demo']);
 		await press(instance, 'R');
 		await waitForText(instance, 'y');
@@ -156,14 +162,7 @@ describe('TUI confirmation of steps with effects', () => {
 	});
 
 	it('switching track with "reset first" keeps the learner on the current track when a cleanup is declined', async () => {
-		const {controller, instance, runs} = setup({kind: 'real'});
-		await waitForText(instance, 'Lessons');
-		await press(instance, KEYS.enter);
-		await press(instance, 'n');
-		await press(instance, 'n');
-		await waitForText(instance, 'make-ns step');
-		await press(instance, 'r');
-		await controller.settled();
+		const {controller, instance, runs} = await setupWithNamespaceMade();
 		await press(instance, 'l');
 		await press(instance, 't');
 		await waitForText(instance, 'Any Kubernetes');
