@@ -27,6 +27,7 @@ const OPTIONS = {
 	listen: {type: 'string'},
 	join: {type: 'string'},
 	name: {type: 'string'},
+	'share-output': {type: 'boolean'},
 	confirm: {type: 'string', multiple: true},
 	'dry-run': {type: 'boolean'},
 	format: {type: 'string'},
@@ -57,6 +58,8 @@ export interface CliArgs {
 	join?: string;
 	/** The learner's name in the workshop room, also from CILIUM_LAB_NAME. */
 	name?: string;
+	/** --share-output: a failing step's summary sent to the workshop carries the check's own words (output, values). */
+	shareOutput: boolean;
 	/** `--confirm NAME`: the resources a destructive or irreversible step may act on, headless. */
 	confirm: string[];
 	dryRun: boolean;
@@ -124,6 +127,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
 		listen: values.listen,
 		join: values.join,
 		name: values.name,
+		shareOutput: values['share-output'] ?? false,
 		confirm: values.confirm ?? [],
 		dryRun: values['dry-run'] ?? false,
 		format: values.format,
@@ -188,6 +192,8 @@ Options:
   --json                list/check/run/doctor: machine-readable output
   --join URL            run: report progress (steps started, done, solved, failed, hints) to a workshop
                         server; only these events leave the machine; the lab works on if it goes away
+  --share-output        with --join: a failing step's summary includes its check's own words (command output,
+                        names from your variables); without it, only which check failed and the exit code
   --name NAME           your name in the workshop room (with --join), and on a certificate
   --format FORMAT       report: json (default), junit or md; with --certificate: md (default) or html
   --certificate         report: a certificate of completion, signed with this lab home's key

@@ -19,6 +19,11 @@ export interface ReporterOptions {
 	track: string;
 	target: 'practice' | 'real';
 	lang: Lang;
+	/**
+	 * --share-output: a failing step's summary carries the check's own words (command output, names filled in from
+	 * variables); without it, only which check failed and how the command ended (failureSummary).
+	 */
+	shareOutput?: boolean;
 	/** Where the join is remembered (the lab home). */
 	home?: string;
 	fetch?: typeof fetch;
@@ -95,8 +100,14 @@ export function parseJoinUrl(url: string): {base: string; code: string} | undefi
 	}
 }
 
-/** The one-line reason a step failed, from the session state (the first failing check's summary, or how the command ended). */
-export function failureSummary(state: SessionState, lessonId: string, stepId: string): string {
+/**
+ * The one-line reason a step failed, from the session state. By default only what the lab itself knows without
+ * looking at anything of the learner's: which check (its kind and number) failed, the command's exit code or
+ * timeout. A check's own summary quotes command output and names filled in from variables ("curl 10.0.3.7 …",
+ * a cluster's name), and a command that did not start or a stale step's reason name paths and values: those go
+ * only with `share` (the learner's --share-output).
+ */
+export function failureSummary(state: SessionState, lessonId: string, stepId: string, share = false): string {
 	const step = state.lessons[lessonId]?.steps[stepId];
 	const failure = step?.failure;
 	if (!step || !failure) return '';
@@ -104,21 +115,24 @@ export function failureSummary(state: SessionState, lessonId: string, stepId: st
 		case 'checks': {
 			const index = failure.failed[0];
 			const row = index === undefined ? undefined : step.checks[index];
-			return oneLine(row ? `${row.spec.kind}: ${row.result?.summary ?? '?'}` : msg(state.lang, 'check.failed', {count: failure.failed.length}));
+			if (!row) return oneLine(msg(state.lang, 'check.failed', {count: failure.failed.length}));
+			if (share) return oneLine(`${row.spec.kind}: ${row.result?.summary ?? '?'}`);
+			const which = msg(state.lang, 'workshop.summary.check', {index: index! + 1, total: step.checks.length, failed: failure.failed.length});
+			return oneLine(`${row.spec.kind}: ${which}${failure.unreachable ? ` · ${msg(state.lang, 'workshop.summary.unreachable')}` : ''}`);
 		}
 		case 'exit':
 			return oneLine(msg(state.lang, 'run.exitReason', {code: failure.exitCode}));
 		case 'timedOut':
 			return oneLine(msg(state.lang, 'run.timeoutReason', {seconds: Math.round(failure.timeoutMs / 1000)}));
 		case 'failedToStart':
-			return oneLine(failure.message);
+			return oneLine(share ? failure.message : msg(state.lang, 'workshop.summary.notStarted'));
 		case 'stale':
-			return oneLine(failure.reason);
+			return oneLine(share ? failure.reason : msg(state.lang, 'workshop.summary.stale'));
 	}
 }
 
 /** What one driver event means for the room, given each step's status before it. */
-export function progressEvents(event: DriverEvent, before: (lessonId: string, stepId: string) => StepStatus | undefined, at: string): LearnerEvent[] {
+export function progressEvents(event: DriverEvent, before: (lessonId: string, stepId: string) => StepStatus | undefined, at: string, share = false): LearnerEvent[] {
 	if (event.type !== 'session') return [];
 	const session = event.event;
 	const {lessonId: lesson, stepId: step} = session as {lessonId?: string; stepId?: string};
@@ -138,7 +152,7 @@ export function progressEvents(event: DriverEvent, before: (lessonId: string, st
 		case 'solved':
 			return [{type: 'step.solved', lesson, step, at}];
 		case 'failed':
-			return [{type: 'step.failed', lesson, step, at, summary: failureSummary(event.state, lesson, step)}];
+			return [{type: 'step.failed', lesson, step, at, summary: failureSummary(event.state, lesson, step, share)}];
 		default:
 			return [];
 	}
@@ -212,7 +226,7 @@ export class WorkshopReporter {
 		}
 		const unsubscribe = driver.subscribe((event) => {
 			const at = (this.options.now?.() ?? new Date()).toISOString();
-			const events = progressEvents(event, (lessonId, stepId) => this.statuses.get(`${lessonId}/${stepId}`), at);
+			const events = progressEvents(event, (lessonId, stepId) => this.statuses.get(`${lessonId}/${stepId}`), at, this.options.shareOutput === true);
 			if (event.type === 'session') {
 				for (const [lessonId, lesson] of Object.entries(event.state.lessons)) for (const [stepId, step] of Object.entries(lesson.steps)) this.statuses.set(`${lessonId}/${stepId}`, step.status);
 			}

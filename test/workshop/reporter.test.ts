@@ -39,7 +39,14 @@ describe('progress events from the driver', () => {
 			checks: [{spec: {kind: 'podReady'}, state: 'failed', result: {ok: false, summary: 'no pod app=client is Ready\nsecond line'}}] as never,
 			failure: {kind: 'checks', failed: [0], unreachable: false},
 		});
-		expect(progressEvents(failed, before('checking'), at)).toEqual([{type: 'step.failed', lesson: 'files', step: 'write', at, summary: 'podReady: no pod app=client is Ready second line'}]);
+		// The check's own words (output, names from variables) only with --share-output; else which check failed.
+		expect(progressEvents(failed, before('checking'), at)).toEqual([{type: 'step.failed', lesson: 'files', step: 'write', at, summary: 'podReady: check 1 of 1 failed (1 failing)'}]);
+		expect(progressEvents(failed, before('checking'), at, true)).toEqual([{type: 'step.failed', lesson: 'files', step: 'write', at, summary: 'podReady: no pod app=client is Ready second line'}]);
+		const notStarted = sessionEvent('RUN_FINISHED', {status: 'failed', failure: {kind: 'failedToStart', message: 'spawn /home/kim/secret-dir/bash ENOENT'}});
+		expect(progressEvents(notStarted, before('running'), at)).toMatchObject([{summary: 'its command did not start'}]);
+		expect(progressEvents(notStarted, before('running'), at, true)).toMatchObject([{summary: 'spawn /home/kim/secret-dir/bash ENOENT'}]);
+		const exited = sessionEvent('RUN_FINISHED', {status: 'failed', failure: {kind: 'exit', exitCode: 3}});
+		expect(progressEvents(exited, before('running'), at)).toMatchObject([{summary: 'its command exited with code 3'}]);
 		// Output never becomes an event.
 		expect(progressEvents({type: 'output', lessonId: 'files', stepId: 'write', lines: [{text: 'secret', stream: 'output'}] as never, skipped: 0}, before('running'), at)).toEqual([]);
 	});
