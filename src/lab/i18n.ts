@@ -875,6 +875,7 @@ export const messages = {
 	'workshop.serve.heading': {ko: '워크숍 서버: {title}', en: 'Workshop server: {title}'},
 	'workshop.serve.dashboard': {ko: '  대시보드 (진행자용): {url}', en: '  dashboard (for you):  {url}'},
 	'workshop.serve.join': {ko: '  학습자 참가 명령:    cilium-lab --join {url} --name "이름"', en: '  learners join with:   cilium-lab --join {url} --name "NAME"'},
+	'workshop.serve.joinAlso': {ko: '                      또는 (다른 주소): {url}', en: '                       or (another address): {url}'},
 	'workshop.serve.code': {ko: '  참가 코드: {code}', en: '  join code: {code}'},
 	'workshop.serve.stop': {ko: 'Ctrl-C 로 서버를 멈춥니다', en: 'Ctrl-C stops the server'},
 	'workshop.join.failed': {ko: '워크숍 서버에 참가하지 못했습니다 ({reason}); 실습은 그대로 진행합니다', en: 'could not join the workshop server ({reason}); the lab goes on without it'},
