@@ -146,7 +146,17 @@ async function main(argv: string[]): Promise<number> {
 			const [ctx, {workshopCommand}] = await Promise.all([loadSetup(args), import('./cli/workshop.js')]);
 			const cancel = cancelOnSignals();
 			try {
-				return await workshopCommand({subcommand: args.positionals[0], lab: ctx.lab, lang: ctx.lang, listen: args.listen, signal: cancel.signal});
+				return await workshopCommand({
+					subcommand: args.positionals[0],
+					lab: ctx.lab,
+					lang: ctx.lang,
+					listen: args.listen,
+					home: ctx.home,
+					newRoom: args.newRoom,
+					stuckMinutes: args.stuckMinutes,
+					stuckFailures: args.stuckFailures,
+					signal: cancel.signal,
+				});
 			} finally {
 				cancel.dispose();
 			}

@@ -25,6 +25,9 @@ const OPTIONS = {
 	solve: {type: 'boolean'},
 	redo: {type: 'boolean'},
 	listen: {type: 'string'},
+	'new-room': {type: 'boolean'},
+	'stuck-minutes': {type: 'string'},
+	'stuck-failures': {type: 'string'},
 	join: {type: 'string'},
 	name: {type: 'string'},
 	'share-output': {type: 'boolean'},
@@ -54,6 +57,12 @@ export interface CliArgs {
 	redo: boolean;
 	/** workshop serve: ADDRESS:PORT (default 127.0.0.1:0, any free port). */
 	listen?: string;
+	/** workshop serve: start a new room instead of the saved one (<home>/workshop-room.json). */
+	newRoom: boolean;
+	/** workshop serve: a learner on one step this many minutes is stuck (checked by the workshop command). */
+	stuckMinutes?: string;
+	/** workshop serve: this many failed attempts on one step is stuck. */
+	stuckFailures?: string;
 	/** run (and the TUI): the workshop server's join URL, also from CILIUM_LAB_JOIN. */
 	join?: string;
 	/** The learner's name in the workshop room, also from CILIUM_LAB_NAME. */
@@ -125,6 +134,9 @@ export function parseCliArgs(argv: string[]): CliArgs {
 		solve: values.solve ?? false,
 		redo: values.redo ?? false,
 		listen: values.listen,
+		newRoom: values['new-room'] ?? false,
+		stuckMinutes: values['stuck-minutes'],
+		stuckFailures: values['stuck-failures'],
 		join: values.join,
 		name: values.name,
 		shareOutput: values['share-output'] ?? false,
@@ -158,9 +170,12 @@ Usage:
                                             facilitator; the last line is a result code to paste in the chat
   cilium-lab doctor versions [--json]       the target only: its Kubernetes and Cilium versions, the guide's
                                             Cilium against the one you meet, and where they behave differently
-  cilium-lab workshop serve [--listen ADDRESS:PORT]
+  cilium-lab workshop serve [--listen ADDRESS:PORT] [--new-room] [--stuck-minutes N] [--stuck-failures N]
                                             the facilitator's server: prints the dashboard URL and the join
-                                            URL (with its code); listens on 127.0.0.1 unless --listen says so
+                                            URL (with its code); listens on 127.0.0.1 unless --listen says so;
+                                            the room is saved in the lab home and comes back on the next start
+                                            (same code, learners keep their rows) unless --new-room; a learner
+                                            is stuck after N minutes on a step (10) or N failures on it (3)
   cilium-lab report [LESSON...] [--format json|junit|md]
                                             your record from the progress file: per step done or solved,
                                             attempts, hints and time (junit: a testsuite per lesson, a

@@ -877,6 +877,12 @@ export const messages = {
 	'workshop.serve.join': {ko: '  학습자 참가 명령:    cilium-lab --join {url} --name "이름"', en: '  learners join with:   cilium-lab --join {url} --name "NAME"'},
 	'workshop.serve.joinAlso': {ko: '                      또는 (다른 주소): {url}', en: '                       or (another address): {url}'},
 	'workshop.serve.code': {ko: '  참가 코드: {code}', en: '  join code: {code}'},
+	'workshop.serve.restored': {
+		ko: '  저장된 방을 이어 갑니다: 학습자 {learners}명, 같은 참가 코드 ({file}; 새 방은 --new-room)',
+		en: '  the saved room carries on: {learners} learner(s), the same join code ({file}; --new-room starts afresh)',
+	},
+	'workshop.serve.saved': {ko: '  방은 {file} 에 저장됩니다 (다시 시작해도 이어집니다)', en: '  the room is saved in {file} (a restart carries on)'},
+	'workshop.serve.stuck': {ko: '  막힘 기준: 한 단계에 {minutes}분, 또는 {failures}번 실패', en: '  stuck: {minutes} min on one step, or {failures} failures on it'},
 	'workshop.serve.stop': {ko: 'Ctrl-C 로 서버를 멈춥니다', en: 'Ctrl-C stops the server'},
 	'workshop.join.failed': {ko: '워크숍 서버에 참가하지 못했습니다 ({reason}); 실습은 그대로 진행합니다', en: 'could not join the workshop server ({reason}); the lab goes on without it'},
 	'workshop.join.joined': {ko: '워크숍 {url} 에 {name} 으로 참가했습니다 (진행 상황만 보냅니다)', en: 'joined the workshop at {url} as {name} (only progress is sent)'},

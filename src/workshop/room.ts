@@ -95,6 +95,16 @@ export class Room {
 		return this.learners.has(id);
 	}
 
+	/** Every learner as kept (for the saved room, src/workshop/room-store.ts). */
+	saved(): Learner[] {
+		return [...this.learners.values()].map((learner) => structuredClone(learner));
+	}
+
+	/** The learners of a saved room, back in their rows (a server that restarted). */
+	restore(learners: Learner[]) {
+		for (const learner of learners.slice(0, this.maxLearners)) this.learners.set(learner.id, structuredClone(learner));
+	}
+
 	/**
 	 * A batch of events from a learner. A batch whose seq was seen already is ignored (sent again after a lost
 	 * answer). Events about steps the lab does not have are skipped. Returns how many events changed the room.
