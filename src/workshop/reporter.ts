@@ -293,6 +293,16 @@ export class WorkshopReporter {
 			}
 			if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
 			this.listenBackoffMs = 0;
+			// The channel is the lab's one steady line to the server: open is connected (a server that came back
+			// says so here even when the learner has sent nothing since), and its end below is offline.
+			this.connected();
+			// Events that waited for a server that was away go now, not after the sender's own (longer) backoff.
+			if (this.queue.length > 0 && this.timer && !this.sending) {
+				clearTimeout(this.timer);
+				this.timer = undefined;
+				this.backoffMs = 0;
+				this.schedule(0);
+			}
 			const frames = new SseFrames();
 			const decoder = new TextDecoder();
 			for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
@@ -302,17 +312,22 @@ export class WorkshopReporter {
 					if (message) this.pacing(message);
 				}
 			}
+			throw new Error('the server closed the connection');
 		};
 		run()
-			.catch(() => {
-				// gone, refused or too large: opened again below
+			.catch((error: unknown) => {
+				// gone, refused or too large: offline until it opens again below (not when the lab itself closed it)
+				if (this.closed || this.saved?.token !== token) return;
+				const cause = (error as {cause?: {code?: string}}).cause?.code;
+				this.offline(controller.signal.aborted ? 'no answer for 45 s' : (cause ?? (error as Error).message));
 			})
 			.finally(() => {
 				if (idle) clearTimeout(idle);
 				controller.abort();
 				if (this.listening === controller) this.listening = undefined;
 				if (this.closed || !this.saved) return;
-				this.listenBackoffMs = Math.min(30_000, Math.max(1000, this.listenBackoffMs * 2));
+				// At most 10 s apart: a restarted server is seen (and the queue sent) soon after it is back.
+				this.listenBackoffMs = Math.min(10_000, Math.max(1000, this.listenBackoffMs * 2));
 				this.listenTimer = setTimeout(() => {
 					this.listenTimer = undefined;
 					this.listen();
@@ -363,6 +378,10 @@ export class WorkshopReporter {
 
 	private fail(reason: string) {
 		this.backoffMs = Math.min(30_000, Math.max(500, this.backoffMs * 2));
+		this.offline(reason);
+	}
+
+	private offline(reason: string) {
 		if (this.told !== false) {
 			this.told = false;
 			this.options.onStatus?.({joined: false, reason});
