@@ -65,6 +65,39 @@ export function decodeDoctorCode(code: string): DecodedDoctorCode | undefined {
 	return {exitCode: Number(match[1]) as 0 | 1 | 2, learner: ids(parseInt(match[2]!, 36)), facilitator: ids(parseInt(match[3]!, 36))};
 }
 
+/** Each check's short name, as a facilitator reads a decoded result (the dashboard, the room's CSV). */
+export const DOCTOR_CHECK_NAMES: Record<DoctorCheckId, MessageKey> = {
+	node: 'doctor.check.node',
+	terminal: 'doctor.check.terminal',
+	utf8: 'doctor.check.utf8',
+	kubectl: 'doctor.check.kubectl',
+	az: 'doctor.check.az',
+	helm: 'doctor.check.helm',
+	cilium: 'doctor.check.cilium',
+	hubble: 'doctor.check.hubble',
+	context: 'doctor.check.context',
+	cluster: 'doctor.check.cluster',
+	ports: 'doctor.check.ports',
+	disk: 'doctor.check.disk',
+	home: 'doctor.check.home',
+	versions: 'doctor.check.versions',
+	network: 'doctor.check.network',
+};
+
+/**
+ * A result code as plain words for a CSV: "ready", or who has what to fix by check id ("facilitator: context;
+ * learner: kubectl, ports"); "not a result code" for one that does not decode (mistyped).
+ */
+export function doctorCodeText(code: string | undefined): string {
+	if (!code) return '';
+	const decoded = decodeDoctorCode(code);
+	if (!decoded) return 'not a result code';
+	if (decoded.exitCode === 0 && decoded.learner.length === 0 && decoded.facilitator.length === 0) return 'ready';
+	return [decoded.facilitator.length > 0 ? `facilitator: ${decoded.facilitator.join(', ')}` : '', decoded.learner.length > 0 ? `learner: ${decoded.learner.join(', ')}` : '']
+		.filter(Boolean)
+		.join('; ');
+}
+
 export function doctorResult(findings: Finding[]): DoctorResult {
 	const ordered = [...findings].sort((a, b) => DOCTOR_CHECKS.indexOf(a.id) - DOCTOR_CHECKS.indexOf(b.id));
 	return {exitCode: exitCodeOf(ordered), findings: ordered, code: encodeDoctorCode(ordered)};

@@ -8,7 +8,10 @@ import http from 'node:http';
 import type {AddressInfo} from 'node:net';
 import {dashboardHtml, type DashboardLabels} from './dashboard.js';
 import {eventBatchSchema, joinRequestSchema, MAX_BODY_BYTES, pacingCommandSchema, RateLimiter, type JoinAnswer, type PacingMessage} from './protocol.js';
-import {Room, RoomFullError, roomCsv, type RoomOptions, type RoomOutline, type RoomSnapshot} from './room.js';
+import {DOCTOR_CHECK_NAMES, decodeDoctorCode, type DoctorCheckId} from '../doctor/assess.js';
+import {msg} from '../lab/i18n.js';
+import type {Lang} from '../lab/types.js';
+import {Room, RoomFullError, roomCsv, type DoctorDescription, type RoomOptions, type RoomOutline, type RoomSnapshot} from './room.js';
 import {hashToken, saveRoom, type SavedRoom} from './room-store.js';
 
 /** The pacing channels one learner may hold open at once (a TUI and a headless run on one home); the oldest goes. */
@@ -61,6 +64,19 @@ export interface PacingState {
 }
 
 export type WorkshopSnapshot = RoomSnapshot & {pacing: PacingState};
+
+/** A doctor's result code (`cilium-lab doctor`'s last line) as the facilitator reads it, in `lang`. */
+export function describeDoctor(code: string, lang: Lang): DoctorDescription {
+	const decoded = decodeDoctorCode(code);
+	const trimmed = code.trim().toUpperCase();
+	if (!decoded) return {code: trimmed, valid: false, learner: [], facilitator: [], lines: [msg(lang, 'doctor.decoded.invalid')]};
+	const names = (ids: DoctorCheckId[]) => ids.map((id) => msg(lang, DOCTOR_CHECK_NAMES[id])).join(', ');
+	const lines = [
+		...(decoded.facilitator.length > 0 ? [msg(lang, 'doctor.decoded.facilitator', {checks: names(decoded.facilitator)})] : []),
+		...(decoded.learner.length > 0 ? [msg(lang, 'doctor.decoded.learner', {checks: names(decoded.learner)})] : []),
+	];
+	return {code: trimmed, valid: true, exitCode: decoded.exitCode, learner: decoded.learner, facilitator: decoded.facilitator, lines: lines.length > 0 ? lines : [msg(lang, 'doctor.decoded.ready')]};
+}
 
 const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
 
@@ -139,13 +155,19 @@ export async function startWorkshopServer(options: WorkshopServerOptions): Promi
 	let lastMessage: PacingMessage | undefined = restored?.lastMessage;
 	const openStreams = () => streams.size + [...pacingStreams.values()].reduce((sum, set) => sum + set.size, 0);
 
-	const snapshot = (): WorkshopSnapshot => ({
-		...room.snapshot(now()),
-		pacing: {
-			hold,
-			...(lastMessage?.type === 'message' ? {message: {text: lastMessage.text, at: lastMessage.at}} : {}),
-			listening: [...pacingStreams.keys()],
-		},
+	const lang = (options.lang === 'ko' ? 'ko' : 'en') as Lang;
+	const snapshot = (): WorkshopSnapshot => {
+		const current = room.snapshot(now());
+		return {
+			...current,
+			learners: current.learners.map((learner) => (learner.doctor ? {...learner, doctorResult: describeDoctor(learner.doctor, lang)} : learner)),
+			pacing: pacingState(),
+		};
+	};
+	const pacingState = (): PacingState => ({
+		hold,
+		...(lastMessage?.type === 'message' ? {message: {text: lastMessage.text, at: lastMessage.at}} : {}),
+		listening: [...pacingStreams.keys()],
 	});
 	const frame = (message: PacingMessage) => `event: pacing\ndata: ${JSON.stringify(message)}\n\n`;
 	/** Sends a pacing message to one learner's open channels; false when none is open. */
@@ -332,6 +354,12 @@ export async function startWorkshopServer(options: WorkshopServerOptions): Promi
 				return;
 			}
 			if (url.pathname === '/api/room') return send(response, 200, snapshot());
+			if (url.pathname === '/api/doctor') {
+				// A code a learner pasted in the chat, decoded: which checks failed and who fixes them.
+				const code = (url.searchParams.get('code') ?? '').slice(0, 64);
+				const described = describeDoctor(code, lang);
+				return send(response, described.valid ? 200 : 400, described.valid ? described : {error: described.lines[0], ...described});
+			}
 			if (url.pathname === '/api/export.json' || url.pathname === '/api/export.csv') {
 				const stamp = new Date(now()).toISOString().replace(/[:.]/g, '-');
 				const csv = url.pathname.endsWith('.csv');
