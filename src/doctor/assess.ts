@@ -5,7 +5,7 @@ import type {MessageKey} from '../lab/i18n.js';
 import {behaviourDifferences, CILIUM_RELEASES, compareMinor, GUIDE_CILIUM_VERSION, minorOf, type CiliumBehaviourFlag} from '../practice/versions.js';
 
 /** Every check in a fixed order: a check's index is its bit in the result code. Append only. */
-export const DOCTOR_CHECKS = ['node', 'terminal', 'utf8', 'kubectl', 'az', 'helm', 'cilium', 'hubble', 'context', 'cluster', 'ports', 'disk', 'home', 'versions', 'network'] as const;
+export const DOCTOR_CHECKS = ['node', 'terminal', 'utf8', 'kubectl', 'az', 'helm', 'cilium', 'hubble', 'context', 'cluster', 'ports', 'disk', 'home', 'versions', 'network', 'fonts'] as const;
 export type DoctorCheckId = (typeof DOCTOR_CHECKS)[number];
 
 /** ok; warn: worth knowing, not blocking; learner: the learner can fix it; facilitator: it needs the facilitator. */
@@ -82,6 +82,7 @@ export const DOCTOR_CHECK_NAMES: Record<DoctorCheckId, MessageKey> = {
 	home: 'doctor.check.home',
 	versions: 'doctor.check.versions',
 	network: 'doctor.check.network',
+	fonts: 'doctor.check.fonts',
 };
 
 /**
