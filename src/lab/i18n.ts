@@ -946,6 +946,8 @@ export const messages = {
 	'report.status.not-done': {ko: '미완료', en: 'not done'},
 	'report.stepLine': {ko: '{status} · 시도 {attempts} · 힌트 {hints} · 시간 {time}', en: '{status} · attempts {attempts} · hints {hints} · time {time}'},
 	'report.junit.notCompleted': {ko: '{step} 단계를 마치지 않았습니다', en: 'step {step} was not completed'},
+	'report.junit.failedAt': {ko: '마지막 실패: {at}', en: 'last failed at {at}'},
+	'report.junit.log': {ko: '로그: {file}', en: 'log: {file}'},
 	'report.junit.optional': {ko: '선택 단계, 마치지 않음', en: 'optional step, not completed'},
 	'report.md.title': {ko: '실습 기록', en: 'Lab record'},
 	'report.md.meta': {ko: '트랙 {track} · cilium-lab {version} · {at}', en: 'track {track} · cilium-lab {version} · {at}'},
