@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import stringWidth from 'string-width';
 import {afterEach, describe, expect, it} from 'vitest';
 import {startTerminal, type Terminal} from '../e2e/helpers/tmux.js';
 import {dashboardLabels} from '../../src/workshop/dashboard.js';
@@ -137,4 +138,40 @@ describe('cilium-lab --join in a terminal', () => {
 		await terminal.waitFor('[exit 0]');
 		fs.rmSync(work, {recursive: true, force: true});
 	}, 90_000);
+
+	it("keeps the status bar one row at 80x24 in Korean with the lab's own lessons, connected, and a facilitator's message", async () => {
+		const {roomOutline} = await import('../../src/cli/workshop.js');
+		const {loadLab} = await import('../../src/lab/loader.js');
+		const lab = await loadLab(path.join(root, 'lessons'));
+		server = await startWorkshopServer({outline: roomOutline(lab, 'ko'), labels: dashboardLabels('ko'), lang: 'ko'});
+		const key = new URL(server.dashboardUrl).searchParams.get('key')!;
+		const home = fs.mkdtempSync(path.join(os.tmpdir(), 'wt-13-statusbar-'));
+		const app = path.join(root, 'dist/cilium-lab.js');
+		// The widest case: a real target on the current context, the aks-byocni track with the guide's (EOL) Cilium.
+		terminal = startTerminal(`env CI=false CILIUM_LAB_HOME=${home} node ${app} --target real --track aks-byocni --lang ko --join ${server.joinUrl} --name 김; echo "[exit $?]"`, {columns: 80, rows: 24});
+		await terminal.waitFor('CILIUM_VERSION');
+		terminal.press('Escape');
+		await terminal.waitUntil((current) => current.includes('워크숍 ✔') && current.includes('레슨'), 'the lesson list, connected');
+		await expect.poll(() => server!.snapshot().pacing.listening.length, {timeout: 10_000}).toBe(1);
+		const text = '11시까지 쉬는 시간입니다. 커피 드시고 오세요, 그다음 레슨 3을 같이 봅니다';
+		expect((await fetch(new URL('/api/pacing', server.joinUrl), {method: 'POST', headers: {'content-type': 'application/json', 'x-workshop-key': key}, body: JSON.stringify({type: 'message', text})})).status).toBe(204);
+		const screen = await terminal.waitFor('✉ 진행자:');
+		const [bar, message, header] = screen.split('\n');
+		// One row: every part there (short forms), no wrap, within 80 columns; the message on the next row, cut.
+		expect(bar).toMatch(/^kube: 현재 │ .+ │ Cilium 1\.16\.4 지원 종료 │ ko │ 0\/\d+ 단계 │ 워크숍 ✔$/);
+		expect(stringWidth(bar!)).toBeLessThanOrEqual(80);
+		expect(message!.startsWith('✉ 진행자: 11시까지 쉬는 시간입니다.')).toBe(true);
+		expect(message!.endsWith('…')).toBe(true);
+		expect(stringWidth(message!)).toBeLessThanOrEqual(80);
+		expect(header).toContain('트랙:');
+		// Offline, the short form too.
+		await server.close();
+		server = undefined;
+		const offline = await terminal.waitFor('워크숍 끊김', 15_000);
+		expect(offline.split('\n')[0]).toMatch(/│ 워크숍 끊김$/);
+		expect(stringWidth(offline.split('\n')[0]!)).toBeLessThanOrEqual(80);
+		terminal.press('q');
+		await terminal.waitFor('[exit 0]');
+		fs.rmSync(home, {recursive: true, force: true});
+	}, 60_000);
 });
