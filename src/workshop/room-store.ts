@@ -21,7 +21,7 @@ export interface SavedRoom {
 	savedAt: string;
 	/** SHA-256 (hex) of each learner's token → the learner's id. */
 	tokens: Record<string, string>;
-	learners: Learner[];
+	learners: readonly Learner[];
 	hold: string | null;
 	lastMessage?: PacingMessage;
 	pendingHints: Record<string, PacingMessage[]>;

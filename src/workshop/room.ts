@@ -109,13 +109,13 @@ export class Room {
 		return this.learners.has(id);
 	}
 
-	/** Every learner as kept (for the saved room, src/workshop/room-store.ts). */
-	saved(): Learner[] {
-		return [...this.learners.values()].map((learner) => structuredClone(learner));
+	/** Every learner as kept, for the saved room (src/workshop/room-store.ts): read at once, never changed. */
+	saved(): readonly Learner[] {
+		return [...this.learners.values()];
 	}
 
 	/** The learners of a saved room, back in their rows (a server that restarted). */
-	restore(learners: Learner[]) {
+	restore(learners: readonly Learner[]) {
 		for (const learner of learners.slice(0, this.maxLearners)) this.learners.set(learner.id, structuredClone(learner));
 	}
 
