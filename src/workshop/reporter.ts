@@ -422,6 +422,12 @@ export class WorkshopReporter {
 					this.queue.splice(0, batch.length);
 					continue;
 				}
+				if (response.status === 429) {
+					// The server is there and says "slower" (a lab catching up sends its queue in bursts): waited out,
+					// and not shown as offline.
+					this.backoffMs = Math.min(30_000, Math.max(1000, this.backoffMs * 2));
+					return;
+				}
 				if (!response.ok) {
 					this.fail(`HTTP ${response.status}`);
 					return;

@@ -93,4 +93,22 @@ describe('the reporter and a server that comes and goes', () => {
 			await server.close();
 		}
 	}, 20_000);
+
+	it('a server that says "too many events" (429) is waited out, not shown as offline; every event arrives', async () => {
+		const outline = {title: 'Lab', lessons: [{id: 'files', title: 'Files', steps: Array.from({length: 120}, (_, index) => ({id: `s${index}`, title: `S${index}`}))}]};
+		// A batch is at most 50 events: a burst of 50 takes one, the second waits for the rate.
+		const server = await startWorkshopServer({outline, labels: dashboardLabels('en'), lang: 'en', eventRate: {rate: 20, burst: 50}});
+		const statuses: string[] = [];
+		const reporter = new WorkshopReporter({url: server.joinUrl, name: 'Burst', track: 'k8s', target: 'practice', lang: 'en', home: mkdtempSync(path.join(home, 'burst-')), onStatus: (status) => statuses.push(status.joined ? 'joined' : 'offline')});
+		try {
+			reporter.start();
+			// A lab back from a long time offline: 120 events at once, more than twice the server's burst.
+			for (let index = 0; index < 120; index++) reporter.push({type: 'step.done', lesson: 'files', step: `s${index}`, at: new Date().toISOString()});
+			await expect.poll(() => server.room.snapshot(Date.now()).learners[0]?.done, {timeout: 15_000, interval: 100}).toBe(120);
+			expect(statuses).toEqual(['joined']);
+		} finally {
+			await reporter.close(1000);
+			await server.close();
+		}
+	}, 20_000);
 });
