@@ -84,4 +84,16 @@ describe('a failing step in the room', () => {
 		const quietRow = server.room.snapshot(Date.now()).learners.find((learner) => learner.name === 'Quiet');
 		expect(JSON.stringify(quietRow)).not.toContain('s3cr3t');
 	}, 60_000);
+
+	it('--share-output without --join is a sentence, not a silent no-op', async () => {
+		const child = spawn(process.execPath, [path.join(root, 'dist/cilium-lab.js'), 'run', 'leak', '--lessons', lessons, '--share-output'], {
+			env: {...process.env, CILIUM_LAB_HOME: path.join(work, 'alone'), LANG: 'en_US.UTF-8', CILIUM_LAB_JOIN: '', CILIUM_LAB_NAME: ''},
+			stdio: ['ignore', 'ignore', 'pipe'],
+		});
+		let stderr = '';
+		child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+		const code = await new Promise((resolve) => child.on('close', resolve));
+		expect(code).toBe(1);
+		expect(stderr).toBe('cilium-lab: --share-output says what a workshop is sent: it goes with --join URL (or CILIUM_LAB_JOIN)\n  try: cilium-lab --join URL --name NAME --share-output\n');
+	});
 });
