@@ -10,7 +10,7 @@ import {msg} from '../lab/i18n.js';
 import type {Lab, Lang} from '../lab/types.js';
 import type {DriverEvent} from '../session/driver.js';
 import type {SessionState, StepStatus} from '../session/types.js';
-import {MAX_BATCH, MAX_PACING_FRAME, oneLine, pacingMessageSchema, type JoinAnswer, type LearnerEvent, type PacingMessage} from './protocol.js';
+import {learnerEventSchema, MAX_BATCH, MAX_PACING_FRAME, oneLine, pacingMessageSchema, type JoinAnswer, type LearnerEvent, type PacingMessage} from './protocol.js';
 
 export interface ReporterOptions {
 	/** The join URL the facilitator printed: http://HOST:PORT/join/CODE */
@@ -198,6 +198,27 @@ export class WorkshopReporter {
 		return this.options.home ? path.join(this.options.home, 'workshop.json') : undefined;
 	}
 
+	/** Events not sent when the lab closed, for the next run or TUI joining the same workshop. */
+	private get pendingFile(): string | undefined {
+		return this.options.home ? path.join(this.options.home, 'workshop-pending.json') : undefined;
+	}
+
+	private loadPending(): LearnerEvent[] {
+		if (!this.pendingFile) return [];
+		try {
+			const data = JSON.parse(fs.readFileSync(this.pendingFile, 'utf8')) as {base?: unknown; code?: unknown; events?: unknown};
+			// In memory now: written again by close() if they still do not go.
+			fs.rmSync(this.pendingFile, {force: true});
+			if (data.base !== this.target.base || data.code !== this.target.code || !Array.isArray(data.events)) return [];
+			return data.events.flatMap((event) => {
+				const parsed = learnerEventSchema.safeParse(event);
+				return parsed.success ? [parsed.data] : [];
+			}).slice(-MAX_QUEUE);
+		} catch {
+			return [];
+		}
+	}
+
 	private load(): Saved | undefined {
 		try {
 			const saved = JSON.parse(fs.readFileSync(this.file ?? '', 'utf8')) as Saved;
@@ -345,6 +366,9 @@ export class WorkshopReporter {
 
 	/** Joins now (in the background); events pushed meanwhile wait. The last doctor result (<home>/doctor.json) goes first. */
 	start() {
+		// What an earlier run could not send (the server was away when it ended) goes first, then the doctor's result.
+		const pending = this.loadPending();
+		if (pending.length > 0) this.queue.unshift(...pending);
 		try {
 			const doctor = JSON.parse(fs.readFileSync(path.join(this.options.home ?? '', 'doctor.json'), 'utf8')) as {code?: unknown; at?: unknown};
 			if (typeof doctor.code === 'string' && typeof doctor.at === 'string') this.queue.unshift({type: 'doctor', code: doctor.code, at: doctor.at});
@@ -465,6 +489,14 @@ export class WorkshopReporter {
 		this.closed = true;
 		if (this.timer) clearTimeout(this.timer);
 		if (this.listenTimer) clearTimeout(this.listenTimer);
+		// The server is away (or slow): what is left waits in the lab home for the next run, which catches up.
+		if (this.pendingFile && this.queue.length > 0) {
+			try {
+				writeFileAtomic(this.pendingFile, JSON.stringify({...this.target, events: this.queue.slice(-MAX_QUEUE)}), {mode: 0o600, durable: false});
+			} catch {
+				// the lab home is not writable: these events are lost, the lab's own progress is not
+			}
+		}
 		this.listening?.abort();
 		for (const waiter of this.holdWaiters.splice(0)) waiter();
 	}

@@ -3,12 +3,13 @@
 // learner's row, and a learner's next headless `run --join` continues that row; --new-room starts afresh. The stuck
 // thresholds come from --stuck-failures / --stuck-minutes, and bad values (or a damaged saved room) are one sentence.
 import {spawn, type ChildProcess} from 'node:child_process';
-import {mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
-import type {WorkshopSnapshot} from '../../src/workshop/server.js';
+import {dashboardLabels} from '../../src/workshop/dashboard.js';
+import {startWorkshopServer, type WorkshopSnapshot} from '../../src/workshop/server.js';
 
 const root = path.resolve('.');
 const lessons = path.join(root, 'test/fixtures/lessons-basic/lessons');
@@ -126,4 +127,33 @@ describe('a room that outlives its server', () => {
 		expect(damaged.stderr).toContain('--new-room');
 		expect(damaged.stderr).not.toMatch(/\n\s+at /);
 	}, 30_000);
+
+	it('a headless run while the server is away keeps its events in the lab home; the next run sends them', async () => {
+		const port = await freePort();
+		const joinUrl = `http://127.0.0.1:${port}/join/WXYZ-2345`;
+		const learnerHome = path.join(work, 'away');
+		const first = await start(['run', 'files', '--lessons', lessons, '--target', 'real', '--yes', '--track', 'k8s', '--join', joinUrl, '--name', 'Away'], learnerHome).done;
+		expect(first.code, first.stderr).toBe(0);
+		expect(first.stderr).toContain('could not join the workshop server');
+		const pending = path.join(learnerHome, 'workshop-pending.json');
+		expect(statSync(pending).mode & 0o777).toBe(0o600);
+		expect(JSON.parse(readFileSync(pending, 'utf8')).events.map((event: {type: string; step?: string}) => `${event.type} ${event.step}`)).toEqual(
+			expect.arrayContaining(['step.done write', 'step.done read-it']),
+		);
+
+		const outline = {title: 'Test lab', lessons: [{id: 'files', title: 'Files', steps: [{id: 'write', title: 'Write'}, {id: 'read-it', title: 'Read'}]}, {id: 'more', title: 'More', steps: [{id: 'second', title: 'Second'}, {id: 'fails', title: 'Fails'}]}]};
+		const server = await startWorkshopServer({outline, labels: dashboardLabels('en'), lang: 'en', port, code: 'WXYZ-2345'});
+		try {
+			// The next run only goes on to lesson "more": the first run's steps reach the room with it.
+			const second = await start(['run', 'more', '--lessons', lessons, '--target', 'real', '--yes', '--track', 'k8s', '--join', joinUrl, '--name', 'Away'], learnerHome).done;
+			expect(second.code).toBe(2);
+			const row = server.room.snapshot(Date.now()).learners.find((learner) => learner.name === 'Away')!;
+			expect(row.cells['files/write']?.status).toBe('done');
+			expect(row.cells['files/read-it']?.status).toBe('done');
+			expect(row.cells['more/second']?.status).toBe('done');
+			expect(existsSync(pending)).toBe(false);
+		} finally {
+			await server.close();
+		}
+	}, 60_000);
 });
