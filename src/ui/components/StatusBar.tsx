@@ -61,9 +61,9 @@ const trackFloor = (trackTitle: string, trackId?: string) => Math.min(stringWidt
 /**
  * One line (two while background jobs run, one more for the facilitator's word): target, track, Cilium version,
  * language, progress, workshop connection. When they do not fit `width` with room for the track, they take short
- * forms one by one (the workshop's, the Cilium version's, the target's, the progress's, then the Cilium version
- * bare), so the row does not wrap (at 80 columns in Korean with --join on a real target it did); the track title
- * gives way last.
+ * forms one by one (the workshop's, the Cilium version's, the target's unless the practice cluster is starting,
+ * the progress's, then the Cilium version bare), so the row does not wrap (at 80 columns in Korean with --join on a
+ * real target it did); the track title gives way last.
  */
 export function StatusBar({target, targetStarting, trackTitle, trackId, lang, done, total, jobs, width, workshop, cilium, facilitator}: StatusBarProps) {
 	const t = useT();
@@ -76,18 +76,19 @@ export function StatusBar({target, targetStarting, trackTitle, trackId, lang, do
 	// The guide's version says "the guide's, end of life" when there is room, "EOL" when not, and bare last.
 	const cilia = cilium ? (cilium.guide ? [t('status.cilium-guide', {version: cilium.version}), t('status.cilium-guide-short', {version: cilium.version})] : [t('status.cilium', {version: cilium.version})]) : [];
 	const bare = cilium ? t('status.cilium-bare', {version: cilium.version}) : undefined;
-	const starting = targetStarting ? SPINNER + 1 + stringWidth(t('status.target-starting')) : 0;
+	const startingText = t('status.target-starting');
 	/** Short forms taken, in order: 0 none … 5 all. */
 	const pick = (level: number) => {
 		const chosen = {
-			targetText: targets[level >= 3 ? 1 : 0]!,
+			// While the practice cluster starts, the target and its status keep their words (they are what is news).
+			targetText: targets[level >= 3 && !targetStarting ? 1 : 0]!,
 			ciliumText: level >= 5 ? bare : cilia[Math.min(cilia.length - 1, level >= 2 ? 1 : 0)],
 			progressText: progresses[level >= 4 ? 1 : 0]!,
 			workshopText: workshops[level >= 1 ? 1 : 0],
 		};
 		const fixed =
 			stringWidth(chosen.targetText) +
-			starting +
+			(targetStarting ? SPINNER + 1 + stringWidth(startingText) : 0) +
 			3 * SEPARATOR +
 			stringWidth(lang) +
 			stringWidth(chosen.progressText) +
@@ -114,7 +115,7 @@ export function StatusBar({target, targetStarting, trackTitle, trackId, lang, do
 						<Text color={color('running')}>
 							<Spinner type="dots" />
 						</Text>
-						<Text color={color('running')}>{t('status.target-starting')}</Text>
+						<Text color={color('running')}>{startingText}</Text>
 					</Box>
 				)}
 				<Text color={color('muted')}>│</Text>
