@@ -284,6 +284,22 @@ describe('StatusBar with a workshop facilitator', () => {
 		instance.unmount();
 	});
 
+	it('without a workshop, a row that fitted keeps its words: Korean, the practice cluster, the guide version, 52/52', async () => {
+		for (const done of [0, 12, 52]) {
+			const instance = render(
+				<LangProvider lang="ko">
+					<Box width={80}>
+						<StatusBar target={{kind: 'practice'}} trackTitle="AKS + Bring your own CNI (Cilium 직접 설치)" trackId="aks-byocni" lang="ko" done={done} total={52} jobs={[]} width={80} cilium={{version: '1.16.4', guide: true}} />
+					</Box>
+				</LangProvider>,
+			);
+			const row = (await waitForText(instance, '단계')).split('\n')[0]!;
+			expect(row, row).toMatch(new RegExp(`^실습 클러스터 \\(시뮬레이션\\) │ .+ │ Cilium 1\\.16\\.4 지원 종료 │ ko │ ${done}/52 단계$`));
+			expect(stringWidth(row)).toBeLessThanOrEqual(80);
+			instance.unmount();
+		}
+	});
+
 	it("shows the facilitator's last word on a line of its own, cut to the width, in Korean too", async () => {
 		const instance = render(
 			<Box width={60}>

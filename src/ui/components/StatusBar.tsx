@@ -97,10 +97,11 @@ export function StatusBar({target, targetStarting, trackTitle, trackId, lang, do
 		return {...chosen, fixed};
 	};
 	// The workshop's and the Cilium version's short forms make room for the track's id; the others only for a track
-	// of at least 8 columns (a row that fitted before there was a workshop looks as it did).
+	// of at least 6 columns ("aks-b…"), so a row that fitted before there was a workshop looks as it did (in Korean
+	// on the practice cluster with the guide's Cilium, "52/52 단계" leaves the track 6).
 	const floor = trackFloor(trackTitle, trackId);
 	let level = 0;
-	while (level < 5 && width !== undefined && width - pick(level).fixed < (level < 2 ? floor : Math.min(floor, 8))) level++;
+	while (level < 5 && width !== undefined && width - pick(level).fixed < (level < 2 ? floor : Math.min(floor, 6))) level++;
 	const {targetText, ciliumText, progressText, workshopText, fixed} = pick(level);
 	const track = width === undefined ? trackTitle : shortenTitle(trackTitle, width - fixed, trackId);
 	const facilitatorText = facilitator ? t(`status.facilitator-${facilitator.kind}`, {text: facilitator.text}) : undefined;
