@@ -923,6 +923,7 @@ export const messages = {
 	'workshop.dash.sent': {ko: '보냈습니다', en: 'sent'},
 	'workshop.dash.refused': {ko: '보내지 못했습니다 ({status})', en: 'not sent ({status})'},
 	'workshop.dash.listening': {ko: '진행 메시지를 받는 학습자 {count}명', en: '{count} learner(s) receiving pacing'},
+	'workshop.dash.stuckRule': {ko: '막힘 기준: 한 단계에 {minutes}분 또는 {failures}번 실패', en: 'stuck after {minutes} min on a step or {failures} failures'},
 	'workshop.dash.doctorPaste': {ko: '사전 점검 결과 코드 풀기:', en: 'Decode a doctor code:'},
 	'workshop.dash.doctorPlaceholder': {ko: '학습자가 붙여 넣은 CLD1-…', en: 'CLD1-… as a learner pasted it'},
 	'workshop.dash.doctorDecode': {ko: '풀기', en: 'Decode'},

@@ -40,6 +40,7 @@ const LABEL_KEYS = {
 	sent: 'workshop.dash.sent',
 	refused: 'workshop.dash.refused',
 	listening: 'workshop.dash.listening',
+	stuckRule: 'workshop.dash.stuckRule',
 	doctorPaste: 'workshop.dash.doctorPaste',
 	doctorPlaceholder: 'workshop.dash.doctorPlaceholder',
 	doctorDecode: 'workshop.dash.doctorDecode',
@@ -167,7 +168,7 @@ function render() {
   table.append(thead, tbody);
   root.replaceChildren(room.learners.length ? table : el('p', {class: 'empty'}, L.empty));
   const stuck = room.learners.filter((learner) => learner.stuck).length;
-  summary.textContent = fill(L.summary, {learners: room.learners.length, stuck});
+  summary.textContent = fill(L.summary, {learners: room.learners.length, stuck}) + (room.stuckRule ? ' · ' + fill(L.stuckRule, room.stuckRule) : '');
 }
 const ids = {};
 function pacingState() {

@@ -62,6 +62,8 @@ export interface RoomSnapshot {
 	outline: RoomOutline;
 	learners: LearnerView[];
 	at: number;
+	/** When a learner counts as stuck (--stuck-minutes, --stuck-failures). */
+	stuckRule: {minutes: number; failures: number};
 }
 
 export interface RoomOptions {
@@ -192,7 +194,7 @@ export class Room {
 		const learners = [...this.learners.values()].map((learner) => this.view(learner, now));
 		// Stuck learners first, then by name.
 		learners.sort((a, b) => Number(Boolean(b.stuck)) - Number(Boolean(a.stuck)) || a.name.localeCompare(b.name));
-		return {outline: this.outline, learners, at: now};
+		return {outline: this.outline, learners, at: now, stuckRule: {minutes: this.stuckAfterMs / 60_000, failures: this.stuckFailures}};
 	}
 }
 

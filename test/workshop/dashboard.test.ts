@@ -55,6 +55,7 @@ describe('the dashboard with a big room', () => {
 		await page.goto(server.dashboardUrl);
 		await page.locator('#status.live').waitFor({timeout: 10_000});
 		await expect.poll(() => page.locator('tr.learner').count()).toBe(30);
+		expect(await page.locator('#summary').textContent()).toBe('30 learner(s) · 0 stuck · stuck after 10 min on a step or 3 failures');
 		const box = await page.locator('#room').evaluate((node) => ({scrollWidth: node.scrollWidth, clientWidth: node.clientWidth, scrollHeight: node.scrollHeight, clientHeight: node.clientHeight}));
 		expect(box.scrollWidth).toBeGreaterThan(box.clientWidth);
 		expect(box.scrollHeight).toBeGreaterThan(box.clientHeight);

@@ -73,6 +73,7 @@ describe('a room that outlives its server', () => {
 		const ran = await learnerRun(first.joinUrl);
 		expect(ran.code, ran.stderr).toBe(2); // more/fails fails
 		await expect.poll(async () => (await room(first.dashboardUrl)).learners[0]?.cells['more/fails']?.failures, {timeout: 10_000}).toBe(1);
+		expect((await room(first.dashboardUrl)).stuckRule).toEqual({minutes: 10, failures: 2});
 		const before = (await room(first.dashboardUrl)).learners[0]!;
 		expect(before.stuck).toBeUndefined();
 		first.child.kill('SIGTERM');
