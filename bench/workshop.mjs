@@ -6,7 +6,8 @@
 // samples the server's RSS. Targets (issue 13): p95 < 1 s, server RSS < 150 MB. The baseline in the same run: the
 // same measure with one learner for the first seconds (the server's 100 ms coalescing and the SSE path alone), so
 // the ratio says what a full room costs. Each learner also keeps its pacing channel open, and the facilitator
-// broadcasts a message every 10 s: how long until every lab has it.
+// broadcasts a message every 10 s: how long until every lab has it. The server saves the room as it changes (at
+// most once a second, src/workshop/room-store.ts), so that is in the measure too.
 //
 //   node bench/workshop.mjs [--learners 100] [--seconds 60] [--baseline-seconds 10]
 import {spawn} from 'node:child_process';
@@ -238,5 +239,9 @@ for (const learner of [...learners, baselineLearner]) {
 	learner.pacingAgent?.destroy();
 }
 server.stdout.destroy();
+// The server saves the room as it stops (workshop-room.json in its home): its home goes once it has.
+const exited = new Promise((resolve) => server.once('exit', resolve));
+server.kill('SIGTERM');
+await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
 cleanup();
 process.exitCode = met ? 0 : 1;

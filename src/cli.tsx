@@ -149,7 +149,17 @@ async function main(argv: string[]): Promise<number> {
 			const [ctx, {workshopCommand}] = await Promise.all([loadSetup(args), import('./cli/workshop.js')]);
 			const cancel = cancelOnSignals();
 			try {
-				return await workshopCommand({subcommand: args.positionals[0], lab: ctx.lab, lang: ctx.lang, listen: args.listen, signal: cancel.signal});
+				return await workshopCommand({
+					subcommand: args.positionals[0],
+					lab: ctx.lab,
+					lang: ctx.lang,
+					listen: args.listen,
+					home: ctx.home,
+					newRoom: args.newRoom,
+					stuckMinutes: args.stuckMinutes,
+					stuckFailures: args.stuckFailures,
+					signal: cancel.signal,
+				});
 			} finally {
 				cancel.dispose();
 			}
@@ -293,21 +303,22 @@ async function headlessCommand(
 	}
 }
 
-async function workshopJoin(args: CliArgs, lang: import('./lab/types.js').Lang): Promise<{url: string; name: string} | undefined> {
+async function workshopJoin(args: CliArgs, lang: import('./lab/types.js').Lang): Promise<{url: string; name: string; shareOutput: boolean} | undefined> {
 	const url = args.join || process.env.CILIUM_LAB_JOIN;
+	if (!url && args.shareOutput) throw new UserError('--share-output says what a workshop is sent: it goes with --join URL (or CILIUM_LAB_JOIN)', 'cilium-lab --join URL --name NAME --share-output');
 	if (!url) return undefined;
 	const [{parseJoinUrl}, {msg}] = await Promise.all([import('./workshop/reporter.js'), import('./lab/i18n.js')]);
 	const name = args.name || process.env.CILIUM_LAB_NAME;
 	if (!name) throw new UserError(msg(lang, 'workshop.join.needsName'), `cilium-lab --join ${url} --name NAME`);
 	if (!parseJoinUrl(url)) throw new UserError(`--join ${url}: expected the join URL the facilitator printed (http://HOST:PORT/join/CODE)`);
-	return {url, name};
+	return {url, name, shareOutput: args.shareOutput};
 }
 
 /** --join URL (or CILIUM_LAB_JOIN): the workshop reporter, joining in the background; the lab never waits for it. */
 async function joinWorkshop(args: CliArgs, options: {track: string; target: 'practice' | 'real'; lang: import('./lab/types.js').Lang; home: string; lab: import('./lab/types.js').Lab}) {
 	const join = await workshopJoin(args, options.lang);
 	if (!join) return undefined;
-	const {url, name} = join;
+	const {url, name, shareOutput} = join;
 	const [{WorkshopReporter, describePacing}, {msg}] = await Promise.all([import('./workshop/reporter.js'), import('./lab/i18n.js')]);
 	const {lab, ...reporterOptions} = options;
 	let reporter;
@@ -315,9 +326,10 @@ async function joinWorkshop(args: CliArgs, options: {track: string; target: 'pra
 		reporter = new WorkshopReporter({
 			url,
 			name,
+			shareOutput,
 			...reporterOptions,
 			onStatus: (status) =>
-				process.stderr.write(`cilium-lab: ${status.joined ? msg(options.lang, 'workshop.join.joined', {url, name}) : msg(options.lang, 'workshop.join.failed', {reason: status.reason})}\n`),
+				process.stderr.write(`cilium-lab: ${status.joined ? msg(options.lang, shareOutput ? 'workshop.join.joinedSharing' : 'workshop.join.joined', {url, name}) : msg(options.lang, 'workshop.join.failed', {reason: status.reason})}\n`),
 			// The facilitator's messages, hints, holds and releases, on stderr (stdout stays the run's own output).
 			onPacing: (message) => {
 				const said = describePacing(message, lab, options.lang);

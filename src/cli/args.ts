@@ -25,8 +25,12 @@ const OPTIONS = {
 	solve: {type: 'boolean'},
 	redo: {type: 'boolean'},
 	listen: {type: 'string'},
+	'new-room': {type: 'boolean'},
+	'stuck-minutes': {type: 'string'},
+	'stuck-failures': {type: 'string'},
 	join: {type: 'string'},
 	name: {type: 'string'},
+	'share-output': {type: 'boolean'},
 	confirm: {type: 'string', multiple: true},
 	'dry-run': {type: 'boolean'},
 	format: {type: 'string'},
@@ -53,10 +57,18 @@ export interface CliArgs {
 	redo: boolean;
 	/** workshop serve: ADDRESS:PORT (default 127.0.0.1:0, any free port). */
 	listen?: string;
+	/** workshop serve: start a new room instead of the saved one (<home>/workshop-room.json). */
+	newRoom: boolean;
+	/** workshop serve: a learner on one step this many minutes is stuck (checked by the workshop command). */
+	stuckMinutes?: string;
+	/** workshop serve: this many failed attempts on one step is stuck. */
+	stuckFailures?: string;
 	/** run (and the TUI): the workshop server's join URL, also from CILIUM_LAB_JOIN. */
 	join?: string;
 	/** The learner's name in the workshop room, also from CILIUM_LAB_NAME. */
 	name?: string;
+	/** --share-output: a failing step's summary sent to the workshop carries the check's own words (output, values). */
+	shareOutput: boolean;
 	/** `--confirm NAME`: the resources a destructive or irreversible step may act on, headless. */
 	confirm: string[];
 	dryRun: boolean;
@@ -122,8 +134,12 @@ export function parseCliArgs(argv: string[]): CliArgs {
 		solve: values.solve ?? false,
 		redo: values.redo ?? false,
 		listen: values.listen,
+		newRoom: values['new-room'] ?? false,
+		stuckMinutes: values['stuck-minutes'],
+		stuckFailures: values['stuck-failures'],
 		join: values.join,
 		name: values.name,
+		shareOutput: values['share-output'] ?? false,
 		confirm: values.confirm ?? [],
 		dryRun: values['dry-run'] ?? false,
 		format: values.format,
@@ -154,9 +170,12 @@ Usage:
                                             facilitator; the last line is a result code to paste in the chat
   cilium-lab doctor versions [--json]       the target only: its Kubernetes and Cilium versions, the guide's
                                             Cilium against the one you meet, and where they behave differently
-  cilium-lab workshop serve [--listen ADDRESS:PORT]
+  cilium-lab workshop serve [--listen ADDRESS:PORT] [--new-room] [--stuck-minutes N] [--stuck-failures N]
                                             the facilitator's server: prints the dashboard URL and the join
-                                            URL (with its code); listens on 127.0.0.1 unless --listen says so
+                                            URL (with its code); listens on 127.0.0.1 unless --listen says so;
+                                            the room is saved in the lab home and comes back on the next start
+                                            (same code, learners keep their rows) unless --new-room; a learner
+                                            is stuck after N minutes on a step (10) or N failures on it (3)
   cilium-lab report [LESSON...] [--format json|junit|md]
                                             your record from the progress file: per step done or solved,
                                             attempts, hints and time (junit: a testsuite per lesson, a
@@ -188,6 +207,8 @@ Options:
   --json                list/check/run/doctor: machine-readable output
   --join URL            run: report progress (steps started, done, solved, failed, hints) to a workshop
                         server; only these events leave the machine; the lab works on if it goes away
+  --share-output        with --join: a failing step's summary includes its check's own words (command output,
+                        names from your variables); without it, only which check failed and the exit code
   --name NAME           your name in the workshop room (with --join), and on a certificate
   --format FORMAT       report: json (default), junit or md; with --certificate: md (default) or html
   --certificate         report: a certificate of completion, signed with this lab home's key

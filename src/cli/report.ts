@@ -10,6 +10,7 @@ import {visibleSteps} from '../session/gating.js';
 import {certificatePayload, homeSigningKey, signCertificate, verifyCertificate} from '../workshop/certificate.js';
 import {buildReport, lessonsHash, reportJunit, reportMarkdown} from '../workshop/records.js';
 import {findLessonStep} from './check.js';
+import {logTail, readFailures} from '../workshop/failures.js';
 
 export interface ReportOptions {
 	lab: Lab;
@@ -64,6 +65,12 @@ export function reportCommand(options: ReportOptions): number {
 		lessonsHash: labLessonsHash(options.lab),
 		learner: options.name,
 		target: options.progress.target,
+		failures: Object.fromEntries(
+			Object.entries(readFailures(options.home)).map(([step, record]) => {
+				const tail = record.logFile ? logTail(record.logFile) : undefined;
+				return [step, {...record, ...(tail ? {logTail: tail} : {})}];
+			}),
+		),
 		now,
 	});
 

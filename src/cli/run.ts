@@ -16,6 +16,7 @@ import {headlessDriver, type CommandRunner} from './driver.js';
 import {headlessConfirmer} from './confirm.js';
 import {findLessonStep, printCheckResults} from './check.js';
 import type {CheckRunner} from './checks.js';
+import {recordFailure} from '../workshop/failures.js';
 
 export type {CommandRunner};
 
@@ -259,6 +260,8 @@ export async function runLessons(options: RunOptions): Promise<number> {
 				}
 				const reasonText = report.action === 'skipped' ? (report.note ?? 'skipped') : failureReason(options.lang, step, state(), lesson.id);
 				failedStep = {lesson: lesson.id, step: step.id, reason: reasonText};
+				// For `report --format junit`: the reason and the command's log (src/workshop/failures.ts).
+				recordFailure(options.home, `${lesson.id}/${step.id}`, {at: new Date().toISOString(), reason: reasonText, ...(report.logFile ? {logFile: report.logFile} : {})});
 				const unreachable = after.failure?.kind === 'checks' && after.failure.unreachable;
 				code = unreachable ? EXIT.unreachable : EXIT.failed;
 				// A full disk may be why it failed: the machine's error wins the exit code.

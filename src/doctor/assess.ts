@@ -5,7 +5,7 @@ import type {MessageKey} from '../lab/i18n.js';
 import {behaviourDifferences, CILIUM_RELEASES, compareMinor, GUIDE_CILIUM_VERSION, minorOf, type CiliumBehaviourFlag} from '../practice/versions.js';
 
 /** Every check in a fixed order: a check's index is its bit in the result code. Append only. */
-export const DOCTOR_CHECKS = ['node', 'terminal', 'utf8', 'kubectl', 'az', 'helm', 'cilium', 'hubble', 'context', 'cluster', 'ports', 'disk', 'home', 'versions', 'network'] as const;
+export const DOCTOR_CHECKS = ['node', 'terminal', 'utf8', 'kubectl', 'az', 'helm', 'cilium', 'hubble', 'context', 'cluster', 'ports', 'disk', 'home', 'versions', 'network', 'fonts'] as const;
 export type DoctorCheckId = (typeof DOCTOR_CHECKS)[number];
 
 /** ok; warn: worth knowing, not blocking; learner: the learner can fix it; facilitator: it needs the facilitator. */
@@ -63,6 +63,40 @@ export function decodeDoctorCode(code: string): DecodedDoctorCode | undefined {
 	if (checksum(body) !== match[4]) return undefined;
 	const ids = (mask: number) => DOCTOR_CHECKS.filter((_, index) => (mask & (1 << index)) !== 0);
 	return {exitCode: Number(match[1]) as 0 | 1 | 2, learner: ids(parseInt(match[2]!, 36)), facilitator: ids(parseInt(match[3]!, 36))};
+}
+
+/** Each check's short name, as a facilitator reads a decoded result (the dashboard, the room's CSV). */
+export const DOCTOR_CHECK_NAMES: Record<DoctorCheckId, MessageKey> = {
+	node: 'doctor.check.node',
+	terminal: 'doctor.check.terminal',
+	utf8: 'doctor.check.utf8',
+	kubectl: 'doctor.check.kubectl',
+	az: 'doctor.check.az',
+	helm: 'doctor.check.helm',
+	cilium: 'doctor.check.cilium',
+	hubble: 'doctor.check.hubble',
+	context: 'doctor.check.context',
+	cluster: 'doctor.check.cluster',
+	ports: 'doctor.check.ports',
+	disk: 'doctor.check.disk',
+	home: 'doctor.check.home',
+	versions: 'doctor.check.versions',
+	network: 'doctor.check.network',
+	fonts: 'doctor.check.fonts',
+};
+
+/**
+ * A result code as plain words for a CSV: "ready", or who has what to fix by check id ("facilitator: context;
+ * learner: kubectl, ports"); "not a result code" for one that does not decode (mistyped).
+ */
+export function doctorCodeText(code: string | undefined): string {
+	if (!code) return '';
+	const decoded = decodeDoctorCode(code);
+	if (!decoded) return 'not a result code';
+	if (decoded.exitCode === 0 && decoded.learner.length === 0 && decoded.facilitator.length === 0) return 'ready';
+	return [decoded.facilitator.length > 0 ? `facilitator: ${decoded.facilitator.join(', ')}` : '', decoded.learner.length > 0 ? `learner: ${decoded.learner.join(', ')}` : '']
+		.filter(Boolean)
+		.join('; ');
 }
 
 export function doctorResult(findings: Finding[]): DoctorResult {

@@ -108,6 +108,8 @@ export async function probe(options: DoctorOptions): Promise<Finding[]> {
 			: {id: 'utf8', status: 'learner', summary: {key: 'doctor.utf8.missing', params: {locale: locale || '-'}}, fix: {key: 'doctor.utf8.fix'}},
 	);
 
+	findings.push(await probeFonts(env));
+
 	// Tools: on the practice target only kubectl is the learner's; the others are the practice cluster's own.
 	const aks = options.track.startsWith('aks');
 	const tools = await Promise.all(
@@ -163,9 +165,29 @@ export async function probe(options: DoctorOptions): Promise<Finding[]> {
 		return findings;
 	}
 	const kubectl = tools.find((tool) => tool.tool === 'kubectl')?.where;
-	if (!kubectl) return findings;
+	if (!kubectl) {
+		findings.push({id: 'context', status: 'warn', summary: {key: 'doctor.context.unchecked'}});
+		return findings;
+	}
 	findings.push(...(await probeTarget(options, {kubectl, az: tools.find((tool) => tool.tool === 'az')?.where})));
 	return findings;
+}
+
+/**
+ * Fonts that draw Hangul. What the terminal draws with cannot be known from here (it picks its own font, and a
+ * terminal on another machine over ssh has fonts this one does not): so this says what it checked, fontconfig's list
+ * of fonts covering Korean (`fc-list :lang=ko family`), and is a hint, never a problem that changes the exit code.
+ */
+async function probeFonts(env: Record<string, string | undefined>): Promise<Finding> {
+	const fcList = findOnPath('fc-list', env);
+	if (!fcList) return {id: 'fonts', status: 'ok', summary: {key: 'doctor.fonts.unchecked'}};
+	const listed = await capture(fcList, [':lang=ko', 'family'], env);
+	const families = listed.ok
+		? [...new Set(listed.stdout.split('\n').map((line) => line.split(',')[0]!.trim()).filter(Boolean))].sort()
+		: [];
+	if (!listed.ok) return {id: 'fonts', status: 'ok', summary: {key: 'doctor.fonts.unchecked'}};
+	if (families.length === 0) return {id: 'fonts', status: 'warn', summary: {key: 'doctor.fonts.none'}, fix: {key: 'doctor.fonts.fix'}};
+	return {id: 'fonts', status: 'ok', summary: {key: 'doctor.fonts.found', params: {count: families.length, example: families[0]!}}};
 }
 
 /**
@@ -186,10 +208,26 @@ async function probeTarget(options: DoctorOptions, tools: {kubectl: string; az?:
 	const aks = options.track.startsWith('aks');
 	const chosen = options.lab.variables.some((variable) => variable.name === 'CILIUM_VERSION' && (!variable.tracks || variable.tracks.includes(options.track))) ? options.variables.CILIUM_VERSION : undefined;
 	const contextArgs = options.context ? ['--context', options.context] : [];
-	const current = options.context ?? (await capture(kubectl, ['config', 'current-context'], env)).stdout.trim();
+	const kubeconfig = env.KUBECONFIG || '~/.kube/config';
+	// Only a context kubectl names is one: "error: current-context is not set" (stderr, exit 1) is not a name.
+	const named = options.context ? undefined : await capture(kubectl, ['config', 'current-context'], env);
+	const current = options.context ?? (named?.ok ? named.stdout.trim().split('\n').at(-1)!.trim() : '');
 	if (!current) {
-		findings.push({id: 'context', status: 'facilitator', summary: {key: 'doctor.context.none'}, fix: {key: 'doctor.context.fix'}});
+		// On the AKS tracks lesson 1 makes the cluster and `az aks get-credentials` sets the context: none yet is expected.
+		findings.push(
+			aks
+				? {id: 'context', status: 'warn', summary: {key: 'doctor.context.notYet', params: {kubeconfig}}}
+				: {id: 'context', status: 'facilitator', summary: {key: 'doctor.context.none', params: {kubeconfig}}, fix: {key: 'doctor.context.fix'}},
+		);
+		if (aks) findings.push(...guideDifferenceFindings({chosen}));
 		return findings;
+	}
+	if (options.context) {
+		const known = await capture(kubectl, ['config', 'get-contexts', '-o', 'name'], env);
+		if (known.ok && !known.stdout.split('\n').some((line) => line.trim() === options.context)) {
+			findings.push({id: 'context', status: 'learner', summary: {key: 'doctor.context.unknown', params: {context: options.context, kubeconfig}}, fix: {key: 'doctor.context.unknownFix'}});
+			return findings;
+		}
 	}
 	findings.push({id: 'context', status: 'ok', summary: {key: 'doctor.context.ok', params: {context: current}}});
 	// Both at once: a learner waits for this in lesson 0 (the DaemonSet's answer is used only when the cluster answers).

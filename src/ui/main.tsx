@@ -47,7 +47,7 @@ export interface StartTuiOptions {
 	/** Re-check completed steps on start (default true). */
 	reverify?: boolean;
 	/** --join URL --name NAME: report progress to a workshop server (src/workshop/reporter.ts). */
-	workshop?: {url: string; name: string};
+	workshop?: {url: string; name: string; shareOutput?: boolean};
 	/** Test seams: replace any of the real adapters. */
 	deps?: Partial<TuiDeps>;
 }
@@ -180,6 +180,7 @@ async function joinWorkshop(options: StartTuiOptions, controller: TuiController)
 	const reporter = new WorkshopReporter({
 		url: options.workshop!.url,
 		name: options.workshop!.name,
+		shareOutput: options.workshop!.shareOutput,
 		track: options.track ?? options.lab.tracks[0]?.id ?? 'k8s',
 		target: options.target.kind,
 		lang: options.lang,

@@ -40,6 +40,10 @@ const LABEL_KEYS = {
 	sent: 'workshop.dash.sent',
 	refused: 'workshop.dash.refused',
 	listening: 'workshop.dash.listening',
+	stuckRule: 'workshop.dash.stuckRule',
+	doctorPaste: 'workshop.dash.doctorPaste',
+	doctorPlaceholder: 'workshop.dash.doctorPlaceholder',
+	doctorDecode: 'workshop.dash.doctorDecode',
 } as const satisfies Record<string, MessageKey>;
 
 export type DashboardLabels = Record<keyof typeof LABEL_KEYS, string>;
@@ -59,8 +63,16 @@ h1 { font-size: 18px; margin: 0 0 4px; }
 #status { font-size: 12px; margin-bottom: 12px; }
 #status.live::before { content: "● "; color: var(--ok); }
 #status.offline::before { content: "● "; color: var(--fail); }
-table { border-collapse: collapse; }
-th, td { border: 1px solid var(--line); padding: 3px 6px; text-align: left; vertical-align: top; }
+table { border-collapse: separate; border-spacing: 0; }
+/* A room of many learners and steps scrolls inside its box; the step headers and the names stay in view. */
+#room { overflow: auto; max-width: 100%; max-height: 75vh; border: 1px solid var(--line); }
+#grid thead { position: sticky; top: 0; z-index: 2; }
+#grid th { background: Canvas; }
+#grid td.name, #grid thead tr:first-child th:first-child { position: sticky; left: 0; z-index: 1; background: Canvas; }
+#grid thead tr:first-child th:first-child { z-index: 3; }
+#grid tr.stuck td.name { background: var(--stuck); }
+td.name { white-space: nowrap; }
+th, td { border-right: 1px solid var(--line); border-bottom: 1px solid var(--line); padding: 3px 6px; text-align: left; vertical-align: top; }
 th.lesson { text-align: center; }
 th.step { font-weight: normal; font-size: 11px; text-align: center; min-width: 22px; }
 td.cell { text-align: center; font-weight: bold; }
@@ -80,7 +92,9 @@ tr.stuck td.name { border-left: 4px solid var(--fail); }
 #pacing form { display: flex; gap: 6px; margin: 4px 0; align-items: center; flex-wrap: wrap; }
 #pacing input[type=text] { flex: 1; min-width: 240px; }
 #pacing-state { font-size: 12px; }
-#pacing-result { font-size: 12px; min-height: 1em; }
+#pacing-result, #doctor-result { font-size: 12px; min-height: 1em; }
+td.doctor { font-size: 12px; min-width: 180px; max-width: 260px; }
+td.track { white-space: nowrap; }
 .exports a { margin-right: 12px; }
 td.name .listening { color: var(--ok); font-size: 10px; margin-left: 4px; }
 `;
@@ -125,9 +139,14 @@ function render() {
     const name = el('td', {class: 'name'}, learner.name);
     if (room.pacing && room.pacing.listening.includes(learner.id)) name.append(el('span', {class: 'listening', title: L.listening.replace('{count}', '1')}, '●'));
     if (learner.stuck) name.append(el('span', {class: 'badge'}, learner.stuck.kind === 'time' ? fill(L.stuckTime, {minutes: learner.stuck.minutes}) : fill(L.stuckFailures, {count: learner.stuck.count})));
-    row.append(name, el('td', {}, learner.track + ' · ' + learner.target));
-    const doctor = learner.doctor || '';
-    row.append(el('td', {class: 'doctor doctor-' + (doctor.split('-')[1] || '')}, doctor || '-'));
+    row.append(name, el('td', {class: 'track'}, learner.track + ' · ' + learner.target));
+    const doctor = learner.doctorResult;
+    const doctorCell = el('td', {class: 'doctor' + (doctor && doctor.valid ? ' doctor-' + doctor.exitCode : '')});
+    if (doctor) {
+      doctorCell.title = doctor.code;
+      for (const line of doctor.lines) doctorCell.append(el('div', {}, line));
+    } else doctorCell.textContent = '-';
+    row.append(doctorCell);
     for (const {lesson, step} of steps) {
       const cell = learner.cells[lesson.id + '/' + step.id];
       const td = el('td', {class: 'cell' + (cell ? ' ' + cell.status : ''), 'data-step': lesson.id + '/' + step.id}, cell ? MARK[cell.status] : '');
@@ -149,7 +168,7 @@ function render() {
   table.append(thead, tbody);
   root.replaceChildren(room.learners.length ? table : el('p', {class: 'empty'}, L.empty));
   const stuck = room.learners.filter((learner) => learner.stuck).length;
-  summary.textContent = fill(L.summary, {learners: room.learners.length, stuck});
+  summary.textContent = fill(L.summary, {learners: room.learners.length, stuck}) + (room.stuckRule ? ' · ' + fill(L.stuckRule, room.stuckRule) : '');
 }
 const ids = {};
 function pacingState() {
@@ -195,6 +214,20 @@ document.getElementById('hint-form').addEventListener('submit', async (event) =>
   const input = document.getElementById('hint-text');
   if (await pace({type: 'hint', learnerId: document.getElementById('hint-learner').value, text: input.value})) input.value = '';
 });
+document.getElementById('doctor-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const out = document.getElementById('doctor-result');
+  const code = document.getElementById('doctor-code').value.trim();
+  try {
+    const response = await fetch('/api/doctor?key=' + encodeURIComponent(key) + '&code=' + encodeURIComponent(code));
+    const answer = await response.json();
+    out.className = response.ok ? 'doctor-' + answer.exitCode : 'doctor-2';
+    out.replaceChildren(el('strong', {}, answer.code + ': '), ...answer.lines.map((line) => el('div', {}, line)));
+  } catch (error) {
+    out.className = 'doctor-2';
+    out.textContent = fill(L.refused, {status: String(error)});
+  }
+});
 document.getElementById('export-csv').href = '/api/export.csv?key=' + encodeURIComponent(key);
 document.getElementById('export-json').href = '/api/export.json?key=' + encodeURIComponent(key);
 function connect() {
@@ -235,6 +268,8 @@ export function dashboardHtml(options: {nonce: string; lang: string; title: stri
 <form id="hold-form"><label for="hold-lesson">${escapeHtml(labels.holdAt)}</label> <select id="hold-lesson"></select><button type="submit" id="hold">${escapeHtml(labels.hold)}</button><button type="button" id="release">${escapeHtml(labels.release)}</button></form>
 <form id="hint-form"><label for="hint-learner">${escapeHtml(labels.hintFor)}</label> <select id="hint-learner"></select><input type="text" id="hint-text" maxlength="280" required placeholder="${escapeHtml(labels.hintPlaceholder)}"><button type="submit" id="send-hint">${escapeHtml(labels.sendHint)}</button></form>
 <div id="pacing-result" role="status"></div>
+<form id="doctor-form"><label for="doctor-code">${escapeHtml(labels.doctorPaste)}</label> <input type="text" id="doctor-code" maxlength="40" required placeholder="${escapeHtml(labels.doctorPlaceholder)}"><button type="submit" id="doctor-decode">${escapeHtml(labels.doctorDecode)}</button></form>
+<div id="doctor-result" role="status"></div>
 </section>
 <p class="legend"><span>✔ ${escapeHtml(labels.done)}</span><span>◆ ${escapeHtml(labels.solved)}</span><span>✘ ${escapeHtml(labels.failed)}</span><span>… ${escapeHtml(labels.started)}</span></p>
 <div id="room"><p class="empty">${escapeHtml(labels.empty)}</p></div>

@@ -19,6 +19,8 @@ export interface StepRecordView {
 	attempts?: number;
 	hints?: number;
 	timeMs?: number;
+	/** A step not complete that a headless run saw fail: the reason, when, and the end of its command's log. */
+	failure?: {at: string; reason: string; logFile?: string; logTail?: string[]};
 }
 
 export interface LessonRecord {
@@ -62,6 +64,8 @@ export function buildReport(options: {
 	lessonsHash: string;
 	learner?: string;
 	target?: LearnerReport['target'];
+	/** Why steps last failed, by "lesson/step" (src/workshop/failures.ts, with the log's tail read). */
+	failures?: Record<string, NonNullable<StepRecordView['failure']>>;
 	now: Date;
 }): LearnerReport {
 	const lessons: LessonRecord[] = [];
@@ -80,6 +84,9 @@ export function buildReport(options: {
 					if (saved.attempts !== undefined) view.attempts = saved.attempts;
 					if (saved.hints !== undefined) view.hints = saved.hints;
 					if (saved.timeMs !== undefined) view.timeMs = saved.timeMs;
+				} else {
+					const failure = options.failures?.[`${lesson.id}/${step.id}`];
+					if (failure) view.failure = failure;
 				}
 				return view;
 			}),
@@ -149,7 +156,19 @@ export function reportJunit(report: LearnerReport, lang: Lang): string {
 			lines.push(open);
 			if (step.status === 'not-done') {
 				if (step.optional) lines.push(`      <skipped message="${xmlEscape(msg(lang, 'report.junit.optional'))}"/>`);
-				else lines.push(`      <failure type="NotCompleted" message="${xmlEscape(msg(lang, 'report.junit.notCompleted', {step: `${lesson.id}/${step.id}`}))}"/>`);
+				else {
+					const message = msg(lang, 'report.junit.notCompleted', {step: `${lesson.id}/${step.id}`}) + (step.failure ? ` — ${step.failure.reason}` : '');
+					if (!step.failure) lines.push(`      <failure type="NotCompleted" message="${xmlEscape(message)}"/>`);
+					else {
+						// The text: when it failed, the log and its last lines (what a CI shows under the failed test).
+						const body = [
+							msg(lang, 'report.junit.failedAt', {at: step.failure.at}),
+							...(step.failure.logFile ? [msg(lang, 'report.junit.log', {file: step.failure.logFile})] : []),
+							...(step.failure.logTail ?? []),
+						].join('\n');
+						lines.push(`      <failure type="NotCompleted" message="${xmlEscape(message)}">${xmlEscape(body)}</failure>`);
+					}
+				}
 			} else {
 				lines.push(`      <system-out>${xmlEscape(stepLine(lang, step))}</system-out>`);
 			}

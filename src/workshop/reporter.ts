@@ -10,7 +10,7 @@ import {msg} from '../lab/i18n.js';
 import type {Lab, Lang} from '../lab/types.js';
 import type {DriverEvent} from '../session/driver.js';
 import type {SessionState, StepStatus} from '../session/types.js';
-import {MAX_BATCH, MAX_PACING_FRAME, oneLine, pacingMessageSchema, type JoinAnswer, type LearnerEvent, type PacingMessage} from './protocol.js';
+import {learnerEventSchema, MAX_BATCH, MAX_PACING_FRAME, oneLine, pacingMessageSchema, type JoinAnswer, type LearnerEvent, type PacingMessage} from './protocol.js';
 
 export interface ReporterOptions {
 	/** The join URL the facilitator printed: http://HOST:PORT/join/CODE */
@@ -19,6 +19,11 @@ export interface ReporterOptions {
 	track: string;
 	target: 'practice' | 'real';
 	lang: Lang;
+	/**
+	 * --share-output: a failing step's summary carries the check's own words (command output, names filled in from
+	 * variables); without it, only which check failed and how the command ended (failureSummary).
+	 */
+	shareOutput?: boolean;
 	/** Where the join is remembered (the lab home). */
 	home?: string;
 	fetch?: typeof fetch;
@@ -95,8 +100,14 @@ export function parseJoinUrl(url: string): {base: string; code: string} | undefi
 	}
 }
 
-/** The one-line reason a step failed, from the session state (the first failing check's summary, or how the command ended). */
-export function failureSummary(state: SessionState, lessonId: string, stepId: string): string {
+/**
+ * The one-line reason a step failed, from the session state. By default only what the lab itself knows without
+ * looking at anything of the learner's: which check (its kind and number) failed, the command's exit code or
+ * timeout. A check's own summary quotes command output and names filled in from variables ("curl 10.0.3.7 …",
+ * a cluster's name), and a command that did not start or a stale step's reason name paths and values: those go
+ * only with `share` (the learner's --share-output).
+ */
+export function failureSummary(state: SessionState, lessonId: string, stepId: string, share = false): string {
 	const step = state.lessons[lessonId]?.steps[stepId];
 	const failure = step?.failure;
 	if (!step || !failure) return '';
@@ -104,21 +115,24 @@ export function failureSummary(state: SessionState, lessonId: string, stepId: st
 		case 'checks': {
 			const index = failure.failed[0];
 			const row = index === undefined ? undefined : step.checks[index];
-			return oneLine(row ? `${row.spec.kind}: ${row.result?.summary ?? '?'}` : msg(state.lang, 'check.failed', {count: failure.failed.length}));
+			if (!row) return oneLine(msg(state.lang, 'check.failed', {count: failure.failed.length}));
+			if (share) return oneLine(`${row.spec.kind}: ${row.result?.summary ?? '?'}`);
+			const which = msg(state.lang, 'workshop.summary.check', {index: index! + 1, total: step.checks.length, failed: failure.failed.length});
+			return oneLine(`${row.spec.kind}: ${which}${failure.unreachable ? ` · ${msg(state.lang, 'workshop.summary.unreachable')}` : ''}`);
 		}
 		case 'exit':
 			return oneLine(msg(state.lang, 'run.exitReason', {code: failure.exitCode}));
 		case 'timedOut':
 			return oneLine(msg(state.lang, 'run.timeoutReason', {seconds: Math.round(failure.timeoutMs / 1000)}));
 		case 'failedToStart':
-			return oneLine(failure.message);
+			return oneLine(share ? failure.message : msg(state.lang, 'workshop.summary.notStarted'));
 		case 'stale':
-			return oneLine(failure.reason);
+			return oneLine(share ? failure.reason : msg(state.lang, 'workshop.summary.stale'));
 	}
 }
 
 /** What one driver event means for the room, given each step's status before it. */
-export function progressEvents(event: DriverEvent, before: (lessonId: string, stepId: string) => StepStatus | undefined, at: string): LearnerEvent[] {
+export function progressEvents(event: DriverEvent, before: (lessonId: string, stepId: string) => StepStatus | undefined, at: string, share = false): LearnerEvent[] {
 	if (event.type !== 'session') return [];
 	const session = event.event;
 	const {lessonId: lesson, stepId: step} = session as {lessonId?: string; stepId?: string};
@@ -138,7 +152,7 @@ export function progressEvents(event: DriverEvent, before: (lessonId: string, st
 		case 'solved':
 			return [{type: 'step.solved', lesson, step, at}];
 		case 'failed':
-			return [{type: 'step.failed', lesson, step, at, summary: failureSummary(event.state, lesson, step)}];
+			return [{type: 'step.failed', lesson, step, at, summary: failureSummary(event.state, lesson, step, share)}];
 		default:
 			return [];
 	}
@@ -184,6 +198,27 @@ export class WorkshopReporter {
 		return this.options.home ? path.join(this.options.home, 'workshop.json') : undefined;
 	}
 
+	/** Events not sent when the lab closed, for the next run or TUI joining the same workshop. */
+	private get pendingFile(): string | undefined {
+		return this.options.home ? path.join(this.options.home, 'workshop-pending.json') : undefined;
+	}
+
+	private loadPending(): LearnerEvent[] {
+		if (!this.pendingFile) return [];
+		try {
+			const data = JSON.parse(fs.readFileSync(this.pendingFile, 'utf8')) as {base?: unknown; code?: unknown; events?: unknown};
+			// In memory now: written again by close() if they still do not go.
+			fs.rmSync(this.pendingFile, {force: true});
+			if (data.base !== this.target.base || data.code !== this.target.code || !Array.isArray(data.events)) return [];
+			return data.events.flatMap((event) => {
+				const parsed = learnerEventSchema.safeParse(event);
+				return parsed.success ? [parsed.data] : [];
+			}).slice(-MAX_QUEUE);
+		} catch {
+			return [];
+		}
+	}
+
 	private load(): Saved | undefined {
 		try {
 			const saved = JSON.parse(fs.readFileSync(this.file ?? '', 'utf8')) as Saved;
@@ -212,7 +247,7 @@ export class WorkshopReporter {
 		}
 		const unsubscribe = driver.subscribe((event) => {
 			const at = (this.options.now?.() ?? new Date()).toISOString();
-			const events = progressEvents(event, (lessonId, stepId) => this.statuses.get(`${lessonId}/${stepId}`), at);
+			const events = progressEvents(event, (lessonId, stepId) => this.statuses.get(`${lessonId}/${stepId}`), at, this.options.shareOutput === true);
 			if (event.type === 'session') {
 				for (const [lessonId, lesson] of Object.entries(event.state.lessons)) for (const [stepId, step] of Object.entries(lesson.steps)) this.statuses.set(`${lessonId}/${stepId}`, step.status);
 			}
@@ -279,6 +314,16 @@ export class WorkshopReporter {
 			}
 			if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
 			this.listenBackoffMs = 0;
+			// The channel is the lab's one steady line to the server: open is connected (a server that came back
+			// says so here even when the learner has sent nothing since), and its end below is offline.
+			this.connected();
+			// Events that waited for a server that was away go now, not after the sender's own (longer) backoff.
+			if (this.queue.length > 0 && this.timer && !this.sending) {
+				clearTimeout(this.timer);
+				this.timer = undefined;
+				this.backoffMs = 0;
+				this.schedule(0);
+			}
 			const frames = new SseFrames();
 			const decoder = new TextDecoder();
 			for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
@@ -288,17 +333,22 @@ export class WorkshopReporter {
 					if (message) this.pacing(message);
 				}
 			}
+			throw new Error('the server closed the connection');
 		};
 		run()
-			.catch(() => {
-				// gone, refused or too large: opened again below
+			.catch((error: unknown) => {
+				// gone, refused or too large: offline until it opens again below (not when the lab itself closed it)
+				if (this.closed || this.saved?.token !== token) return;
+				const cause = (error as {cause?: {code?: string}}).cause?.code;
+				this.offline(controller.signal.aborted ? 'no answer for 45 s' : (cause ?? (error as Error).message));
 			})
 			.finally(() => {
 				if (idle) clearTimeout(idle);
 				controller.abort();
 				if (this.listening === controller) this.listening = undefined;
 				if (this.closed || !this.saved) return;
-				this.listenBackoffMs = Math.min(30_000, Math.max(1000, this.listenBackoffMs * 2));
+				// At most 10 s apart: a restarted server is seen (and the queue sent) soon after it is back.
+				this.listenBackoffMs = Math.min(10_000, Math.max(1000, this.listenBackoffMs * 2));
 				this.listenTimer = setTimeout(() => {
 					this.listenTimer = undefined;
 					this.listen();
@@ -316,6 +366,9 @@ export class WorkshopReporter {
 
 	/** Joins now (in the background); events pushed meanwhile wait. The last doctor result (<home>/doctor.json) goes first. */
 	start() {
+		// What an earlier run could not send (the server was away when it ended) goes first, then the doctor's result.
+		const pending = this.loadPending();
+		if (pending.length > 0) this.queue.unshift(...pending);
 		try {
 			const doctor = JSON.parse(fs.readFileSync(path.join(this.options.home ?? '', 'doctor.json'), 'utf8')) as {code?: unknown; at?: unknown};
 			if (typeof doctor.code === 'string' && typeof doctor.at === 'string') this.queue.unshift({type: 'doctor', code: doctor.code, at: doctor.at});
@@ -349,6 +402,10 @@ export class WorkshopReporter {
 
 	private fail(reason: string) {
 		this.backoffMs = Math.min(30_000, Math.max(500, this.backoffMs * 2));
+		this.offline(reason);
+	}
+
+	private offline(reason: string) {
 		if (this.told !== false) {
 			this.told = false;
 			this.options.onStatus?.({joined: false, reason});
@@ -389,6 +446,12 @@ export class WorkshopReporter {
 					this.queue.splice(0, batch.length);
 					continue;
 				}
+				if (response.status === 429) {
+					// The server is there and says "slower" (a lab catching up sends its queue in bursts): waited out,
+					// and not shown as offline.
+					this.backoffMs = Math.min(30_000, Math.max(1000, this.backoffMs * 2));
+					return;
+				}
 				if (!response.ok) {
 					this.fail(`HTTP ${response.status}`);
 					return;
@@ -426,6 +489,14 @@ export class WorkshopReporter {
 		this.closed = true;
 		if (this.timer) clearTimeout(this.timer);
 		if (this.listenTimer) clearTimeout(this.listenTimer);
+		// The server is away (or slow): what is left waits in the lab home for the next run, which catches up.
+		if (this.pendingFile && this.queue.length > 0) {
+			try {
+				writeFileAtomic(this.pendingFile, JSON.stringify({...this.target, events: this.queue.slice(-MAX_QUEUE)}), {mode: 0o600, durable: false});
+			} catch {
+				// the lab home is not writable: these events are lost, the lab's own progress is not
+			}
+		}
 		this.listening?.abort();
 		for (const waiter of this.holdWaiters.splice(0)) waiter();
 	}

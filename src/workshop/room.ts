@@ -1,5 +1,6 @@
 // The room, as the facilitator's server keeps it: the lab's lessons and steps, and each learner's progress from the
 // events their lab sent. Pure: time comes in as an argument, so stuck learners and time on a step are plain calls.
+import {doctorCodeText} from '../doctor/assess.js';
 import type {JoinRequest, LearnerEvent} from './protocol.js';
 
 export interface RoomOutline {
@@ -36,7 +37,20 @@ export interface Learner {
 
 export type StuckReason = {kind: 'time'; minutes: number} | {kind: 'failures'; count: number};
 
+/** A doctor result code decoded for the facilitator (src/workshop/server.ts describeDoctor). */
+export interface DoctorDescription {
+	code: string;
+	valid: boolean;
+	exitCode?: 0 | 1 | 2;
+	/** Check ids with a problem, by who fixes it. */
+	learner: string[];
+	facilitator: string[];
+	/** The result in the dashboard's language: "ready", or who has what to fix, one line each. */
+	lines: string[];
+}
+
 export interface LearnerView extends Learner {
+	doctorResult?: DoctorDescription;
 	timeOnStepMs?: number;
 	stuck?: StuckReason;
 	done: number;
@@ -48,6 +62,8 @@ export interface RoomSnapshot {
 	outline: RoomOutline;
 	learners: LearnerView[];
 	at: number;
+	/** When a learner counts as stuck (--stuck-minutes, --stuck-failures). */
+	stuckRule: {minutes: number; failures: number};
 }
 
 export interface RoomOptions {
@@ -93,6 +109,16 @@ export class Room {
 
 	has(id: string): boolean {
 		return this.learners.has(id);
+	}
+
+	/** Every learner as kept, for the saved room (src/workshop/room-store.ts): read at once, never changed. */
+	saved(): readonly Learner[] {
+		return [...this.learners.values()];
+	}
+
+	/** The learners of a saved room, back in their rows (a server that restarted). */
+	restore(learners: readonly Learner[]) {
+		for (const learner of learners.slice(0, this.maxLearners)) this.learners.set(learner.id, structuredClone(learner));
 	}
 
 	/**
@@ -168,7 +194,7 @@ export class Room {
 		const learners = [...this.learners.values()].map((learner) => this.view(learner, now));
 		// Stuck learners first, then by name.
 		learners.sort((a, b) => Number(Boolean(b.stuck)) - Number(Boolean(a.stuck)) || a.name.localeCompare(b.name));
-		return {outline: this.outline, learners, at: now};
+		return {outline: this.outline, learners, at: now, stuckRule: {minutes: this.stuckAfterMs / 60_000, failures: this.stuckFailures}};
 	}
 }
 
@@ -182,7 +208,7 @@ export function csvField(value: string | number | undefined): string {
 	return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-export const ROOM_CSV_COLUMNS = ['learner', 'learner_id', 'track', 'target', 'doctor', 'lesson', 'step', 'status', 'failures', 'hints', 'reason', 'at', 'stuck'] as const;
+export const ROOM_CSV_COLUMNS = ['learner', 'learner_id', 'track', 'target', 'doctor', 'doctor_result', 'lesson', 'step', 'status', 'failures', 'hints', 'reason', 'at', 'stuck'] as const;
 
 /** The room as CSV: a row per learner and step of the lab (status empty for a step not started). */
 export function roomCsv(snapshot: RoomSnapshot): string {
@@ -200,6 +226,7 @@ export function roomCsv(snapshot: RoomSnapshot): string {
 					learner.track,
 					learner.target,
 					learner.doctor,
+					doctorCodeText(learner.doctor),
 					lesson.id,
 					step.id,
 					cell?.status,

@@ -8,7 +8,11 @@ import http from 'node:http';
 import type {AddressInfo} from 'node:net';
 import {dashboardHtml, type DashboardLabels} from './dashboard.js';
 import {eventBatchSchema, joinRequestSchema, MAX_BODY_BYTES, pacingCommandSchema, RateLimiter, type JoinAnswer, type PacingMessage} from './protocol.js';
-import {Room, RoomFullError, roomCsv, type RoomOptions, type RoomOutline, type RoomSnapshot} from './room.js';
+import {DOCTOR_CHECK_NAMES, decodeDoctorCode, type DoctorCheckId} from '../doctor/assess.js';
+import {msg} from '../lab/i18n.js';
+import type {Lang} from '../lab/types.js';
+import {Room, RoomFullError, roomCsv, type DoctorDescription, type RoomOptions, type RoomOutline, type RoomSnapshot} from './room.js';
+import {hashToken, saveRoom, type SavedRoom} from './room-store.js';
 
 /** The pacing channels one learner may hold open at once (a TUI and a headless run on one home); the oldest goes. */
 const MAX_PACING_STREAMS_PER_LEARNER = 2;
@@ -28,6 +32,13 @@ export interface WorkshopServerOptions {
 	/** The join code (default: a random one). */
 	code?: string;
 	room?: RoomOptions;
+	/**
+	 * A room saved by an earlier server (src/workshop/room-store.ts): its join code, key, learners, tokens and pacing
+	 * carry on. `code` is ignored when this is given.
+	 */
+	restore?: SavedRoom;
+	/** Where the room is saved as it changes (at most once a second, and on close); nowhere when not given. */
+	stateFile?: string;
 	/** Events a second a learner may send, and the burst (default 5 and 100). */
 	eventRate?: {rate: number; burst: number};
 	now?: () => number;
@@ -53,6 +64,19 @@ export interface PacingState {
 }
 
 export type WorkshopSnapshot = RoomSnapshot & {pacing: PacingState};
+
+/** A doctor's result code (`cilium-lab doctor`'s last line) as the facilitator reads it, in `lang`. */
+export function describeDoctor(code: string, lang: Lang): DoctorDescription {
+	const decoded = decodeDoctorCode(code);
+	const trimmed = code.trim().toUpperCase();
+	if (!decoded) return {code: trimmed, valid: false, learner: [], facilitator: [], lines: [msg(lang, 'doctor.decoded.invalid')]};
+	const names = (ids: DoctorCheckId[]) => ids.map((id) => msg(lang, DOCTOR_CHECK_NAMES[id])).join(', ');
+	const lines = [
+		...(decoded.facilitator.length > 0 ? [msg(lang, 'doctor.decoded.facilitator', {checks: names(decoded.facilitator)})] : []),
+		...(decoded.learner.length > 0 ? [msg(lang, 'doctor.decoded.learner', {checks: names(decoded.learner)})] : []),
+	];
+	return {code: trimmed, valid: true, exitCode: decoded.exitCode, learner: decoded.learner, facilitator: decoded.facilitator, lines: lines.length > 0 ? lines : [msg(lang, 'doctor.decoded.ready')]};
+}
 
 const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
 
@@ -112,30 +136,38 @@ function send(response: http.ServerResponse, status: number, body?: unknown) {
 
 export async function startWorkshopServer(options: WorkshopServerOptions): Promise<WorkshopServer> {
 	const now = options.now ?? Date.now;
-	const code = options.code ?? newJoinCode();
-	const key = randomBytes(18).toString('base64url');
+	const restored = options.restore;
+	const code = restored?.code ?? options.code ?? newJoinCode();
+	const key = restored?.key ?? randomBytes(18).toString('base64url');
 	const room = new Room(options.outline, options.room);
-	/** token → learner id */
-	const tokens = new Map<string, string>();
+	/** SHA-256 of a token → learner id */
+	const tokens = new Map<string, string>(Object.entries(restored?.tokens ?? {}));
+	if (restored) room.restore(restored.learners);
 	const limits = new Map<string, RateLimiter>();
 	const joinLimits = new Map<string, RateLimiter>();
 	const streams = new Set<http.ServerResponse>();
 	const eventRate = options.eventRate ?? {rate: 5, burst: 100};
 	/** learner id → their labs' open pacing channels. */
 	const pacingStreams = new Map<string, Set<http.ServerResponse>>();
-	const pendingHints = new Map<string, PacingMessage[]>();
+	const pendingHints = new Map<string, PacingMessage[]>(Object.entries(restored?.pendingHints ?? {}));
 	const pacingOpens = new Map<string, RateLimiter>();
-	let hold: string | null = null;
-	let lastMessage: PacingMessage | undefined;
+	let hold: string | null = restored && (restored.hold === null || options.outline.lessons.some((lesson) => lesson.id === restored.hold)) ? restored.hold : null;
+	let lastMessage: PacingMessage | undefined = restored?.lastMessage;
 	const openStreams = () => streams.size + [...pacingStreams.values()].reduce((sum, set) => sum + set.size, 0);
 
-	const snapshot = (): WorkshopSnapshot => ({
-		...room.snapshot(now()),
-		pacing: {
-			hold,
-			...(lastMessage?.type === 'message' ? {message: {text: lastMessage.text, at: lastMessage.at}} : {}),
-			listening: [...pacingStreams.keys()],
-		},
+	const lang = (options.lang === 'ko' ? 'ko' : 'en') as Lang;
+	const snapshot = (): WorkshopSnapshot => {
+		const current = room.snapshot(now());
+		return {
+			...current,
+			learners: current.learners.map((learner) => (learner.doctor ? {...learner, doctorResult: describeDoctor(learner.doctor, lang)} : learner)),
+			pacing: pacingState(),
+		};
+	};
+	const pacingState = (): PacingState => ({
+		hold,
+		...(lastMessage?.type === 'message' ? {message: {text: lastMessage.text, at: lastMessage.at}} : {}),
+		listening: [...pacingStreams.keys()],
 	});
 	const frame = (message: PacingMessage) => `event: pacing\ndata: ${JSON.stringify(message)}\n\n`;
 	/** Sends a pacing message to one learner's open channels; false when none is open. */
@@ -146,6 +178,35 @@ export async function startWorkshopServer(options: WorkshopServerOptions): Promi
 		return true;
 	};
 
+	const savedRoom = (): SavedRoom => ({
+		kind: 'cilium-lab-workshop-room',
+		version: 1,
+		title: options.outline.title,
+		code,
+		key,
+		savedAt: new Date(now()).toISOString(),
+		tokens: Object.fromEntries(tokens),
+		learners: room.saved(),
+		hold,
+		...(lastMessage ? {lastMessage} : {}),
+		pendingHints: Object.fromEntries(pendingHints),
+	});
+	let saveTimer: NodeJS.Timeout | undefined;
+	let saveFailed = false;
+	const saveNow = () => {
+		saveTimer = undefined;
+		if (!options.stateFile) return;
+		try {
+			saveRoom(options.stateFile, savedRoom());
+			saveFailed = false;
+		} catch (error) {
+			// The room goes on in memory; said once on stderr, not on every event.
+			if (!saveFailed) process.stderr.write(`cilium-lab: cannot save the room to ${options.stateFile}: ${(error as Error).message}\n`);
+			saveFailed = true;
+		}
+	};
+	if (options.stateFile) saveNow();
+
 	let pushTimer: NodeJS.Timeout | undefined;
 	const pushNow = () => {
 		pushTimer = undefined;
@@ -155,6 +216,7 @@ export async function startWorkshopServer(options: WorkshopServerOptions): Promi
 	/** Changes reach the dashboards at most every 100 ms (a room of 100 learners sends many). */
 	const changed = () => {
 		pushTimer ??= setTimeout(pushNow, 100);
+		if (options.stateFile) saveTimer ??= setTimeout(saveNow, 1000);
 	};
 	// Every 15 s the room goes out again even without events: a learner becomes stuck by time alone.
 	// Learners' pacing channels get a comment line too, so a lab can tell a quiet server from a gone one.
@@ -192,7 +254,7 @@ export async function startWorkshopServer(options: WorkshopServerOptions): Promi
 				if (!parsed.success) return send(response, 400, {error: 'malformed join'});
 				if (!sameSecret(parsed.data.code.toUpperCase(), code)) return send(response, 403, {error: 'wrong join code'});
 				const previous = bearer(request);
-				const known = previous ? tokens.get(previous) : undefined;
+				const known = previous ? tokens.get(hashToken(previous)) : undefined;
 				const learnerId = known ?? randomUUID();
 				const token = known ? previous! : randomBytes(24).toString('base64url');
 				try {
@@ -201,14 +263,14 @@ export async function startWorkshopServer(options: WorkshopServerOptions): Promi
 					if (error instanceof RoomFullError) return send(response, 503, {error: error.message});
 					throw error;
 				}
-				tokens.set(token, learnerId);
+				tokens.set(hashToken(token), learnerId);
 				changed();
 				const answer: JoinAnswer = {learnerId, token};
 				return send(response, 200, answer);
 			}
 			if (request.method === 'POST' && url.pathname === '/events') {
 				const token = bearer(request);
-				const learnerId = token ? tokens.get(token) : undefined;
+				const learnerId = token ? tokens.get(hashToken(token)) : undefined;
 				if (!learnerId) return send(response, 401, {error: 'join first'});
 				const parsed = eventBatchSchema.safeParse(await readBody(request));
 				if (!parsed.success) return send(response, 400, {error: 'malformed events'});
@@ -247,7 +309,7 @@ export async function startWorkshopServer(options: WorkshopServerOptions): Promi
 			if (request.method !== 'GET') return send(response, 405, {error: 'method not allowed'});
 			if (url.pathname === '/pacing') {
 				const token = bearer(request);
-				const learnerId = token ? tokens.get(token) : undefined;
+				const learnerId = token ? tokens.get(hashToken(token)) : undefined;
 				if (!learnerId) return send(response, 401, {error: 'join first'});
 				// A lab reopens its channel after a backoff; one that loops is refused, not served.
 				const opens = pacingOpens.get(learnerId) ?? new RateLimiter(1, 10, now());
@@ -292,6 +354,12 @@ export async function startWorkshopServer(options: WorkshopServerOptions): Promi
 				return;
 			}
 			if (url.pathname === '/api/room') return send(response, 200, snapshot());
+			if (url.pathname === '/api/doctor') {
+				// A code a learner pasted in the chat, decoded: which checks failed and who fixes them.
+				const code = (url.searchParams.get('code') ?? '').slice(0, 64);
+				const described = describeDoctor(code, lang);
+				return send(response, described.valid ? 200 : 400, described.valid ? described : {error: described.lines[0], ...described});
+			}
 			if (url.pathname === '/api/export.json' || url.pathname === '/api/export.csv') {
 				const stamp = new Date(now()).toISOString().replace(/[:.]/g, '-');
 				const csv = url.pathname.endsWith('.csv');
@@ -339,6 +407,8 @@ export async function startWorkshopServer(options: WorkshopServerOptions): Promi
 		close: async () => {
 			clearInterval(keepAlive);
 			if (pushTimer) clearTimeout(pushTimer);
+			if (saveTimer) clearTimeout(saveTimer);
+			saveNow();
 			for (const stream of streams) stream.end();
 			for (const open of pacingStreams.values()) for (const stream of open) stream.end();
 			server.closeAllConnections();

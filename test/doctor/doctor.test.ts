@@ -1,7 +1,7 @@
 // `cilium-lab doctor`: the result code round-trips, and the built binary on a machine with a tool missing, a port
 // taken, and a cluster that does not answer (exit 0 ready, 1 the learner fixes it, 2 the facilitator).
 import {spawnSync} from 'node:child_process';
-import {chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -129,5 +129,58 @@ describe('cilium-lab doctor', () => {
 		expect(result.stdout).toContain('✘ the cluster (workshop-ctx) does not answer');
 		expect(result.stdout).toContain('fix: tell the facilitator');
 		expect(result.stdout.trimEnd().split('\n').at(-1)).toMatch(/CLD1-2-0-\w+-\w$/);
+	});
+
+	it('says clearly when there is no kube context (the real kubectl, an empty kubeconfig), and when --context names none', () => {
+		const bin = path.join(work, 'bin-noctx');
+		mkdirSync(bin, {recursive: true});
+		for (const tool of ['helm', 'cilium', 'hubble', 'az']) fakeTool(bin, tool, `echo "${tool} v1.0.0"`);
+		symlinkSync('/usr/bin/kubectl', path.join(bin, 'kubectl'));
+		const kubeconfig = path.join(work, 'empty-kubeconfig');
+		writeFileSync(kubeconfig, '');
+		const k8s = doctor(['--target', 'real', '--track', 'k8s'], {PATH: bin, KUBECONFIG: kubeconfig});
+		expect(k8s.code).toBe(2);
+		expect(k8s.stdout).toContain(`✘ no kube context: kubectl config current-context names none (kubeconfig: ${kubeconfig})`);
+		expect(k8s.stdout).toContain("fix: ask the facilitator for the cluster's kubeconfig");
+		// kubectl's "error: current-context is not set" is never taken for a context's name.
+		expect(k8s.stdout).not.toContain('current-context is not set');
+		expect(decodeDoctorCode(/(CLD1-\S+)\n$/.exec(k8s.stdout)![1]!)).toEqual({exitCode: 2, learner: [], facilitator: ['context']});
+		// On an AKS track the lessons make the cluster and set the context: not yet is a note, not a problem.
+		const aks = doctor(['--target', 'real', '--track', 'aks-byocni'], {PATH: bin, KUBECONFIG: kubeconfig});
+		expect(aks.code).toBe(0);
+		expect(aks.stdout).toContain('! no kube context yet');
+		expect(aks.stdout).toContain('az aks get-credentials sets it');
+
+		writeFileSync(
+			kubeconfig,
+			'apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: "https://127.0.0.1:9"}\nusers:\n- name: u\n  user: {}\ncontexts:\n- name: workshop\n  context: {cluster: c, user: u}\ncurrent-context: workshop\n',
+		);
+		const wrong = doctor(['--target', 'real', '--track', 'k8s', '--context', 'wokshop'], {PATH: bin, KUBECONFIG: kubeconfig});
+		expect(wrong.code).toBe(1);
+		expect(wrong.stdout).toContain(`✘ the context wokshop is not in the kubeconfig (${kubeconfig})`);
+		expect(wrong.stdout).toContain('fix: kubectl config get-contexts lists the names');
+	});
+
+	it('is honest about Hangul fonts: what fc-list found, a hint and never a problem; not checked without fc-list', () => {
+		const withFonts = path.join(work, 'bin-fonts');
+		fakeTool(withFonts, 'kubectl', 'echo "Client Version: v1.31.2"');
+		// fontconfig's own output shape for `fc-list :lang=ko family`: families, comma-separated localized names.
+		fakeTool(withFonts, 'fc-list', 'test "$1" = ":lang=ko" && test "$2" = family || exit 9\nprintf "Noto Sans CJK KR,Noto Sans CJK KR Regular\\nNanumGothic,나눔고딕\\nNoto Sans CJK KR,Noto Sans CJK KR Bold\\n"');
+		const found = doctor(['--target', 'practice', '--track', 'k8s'], {PATH: withFonts});
+		expect(found.code).toBe(0);
+		expect(found.stdout).toContain('✔ fonts with Hangul installed: 2 (fc-list, e.g. NanumGothic); whether the terminal uses one cannot be checked from here');
+
+		const noFonts = path.join(work, 'bin-nofonts');
+		fakeTool(noFonts, 'kubectl', 'echo "Client Version: v1.31.2"');
+		fakeTool(noFonts, 'fc-list', 'exit 0');
+		const none = doctor(['--target', 'practice', '--track', 'k8s'], {PATH: noFonts});
+		expect(none.code).toBe(0);
+		expect(none.stdout).toContain('! fc-list found no font with Hangul (a hint');
+		expect(none.stdout).toContain('fix: if Hangul shows as boxes, install a font that has it');
+
+		const unchecked = doctor(['--target', 'practice', '--track', 'k8s'], {PATH: path.join(work, 'bin-ok')});
+		expect(unchecked.stdout).toContain('✔ fonts not checked (no fc-list here)');
+		const ko = doctor(['--target', 'practice', '--track', 'k8s', '--lang', 'ko'], {PATH: withFonts});
+		expect(ko.stdout).toContain('한글 글꼴 2개 설치됨 (fc-list, 예: NanumGothic)');
 	});
 });

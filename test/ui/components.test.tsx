@@ -265,6 +265,41 @@ describe('StatusBar: the Cilium version', () => {
 });
 
 describe('StatusBar with a workshop facilitator', () => {
+	it('takes short forms, one by one, until the row fits 80 columns (a real target, the guide version, --join)', async () => {
+		const title = 'AKS + Bring your own CNI (Cilium installed by you)';
+		const bar = (workshop: 'connected' | 'offline', context?: string) => (
+			<Box width={80}>
+				<StatusBar target={{kind: 'real', context}} trackTitle={title} trackId="aks-byocni" lang="en" done={3} total={52} jobs={[]} width={80} workshop={workshop} cilium={{version: '1.16.4', guide: true}} />
+			</Box>
+		);
+		const instance = render(bar('connected'));
+		let row = (await waitForText(instance, 'workshop')).split('\n')[0]!;
+		expect(row).toMatch(/^kube: current │ AKS \+ Bring… │ Cilium 1\.16\.4 EOL │ en │ 3\/52 steps │ workshop ✔$/);
+		expect(stringWidth(row)).toBeLessThanOrEqual(80);
+		instance.rerender(bar('offline', 'aks-workshop-admin'));
+		row = (await waitForText(instance, 'offline')).split('\n')[0]!;
+		// A long context name and the longer offline form: every short form, the track cut to a few columns.
+		expect(row).toBe('kube: aks-workshop-admin │ aks-b… │ Cilium 1.16.4 │ en │ 3/52 │ workshop offline');
+		expect(stringWidth(row)).toBeLessThanOrEqual(80);
+		instance.unmount();
+	});
+
+	it('without a workshop, a row that fitted keeps its words: Korean, the practice cluster, the guide version, 52/52', async () => {
+		for (const done of [0, 12, 52]) {
+			const instance = render(
+				<LangProvider lang="ko">
+					<Box width={80}>
+						<StatusBar target={{kind: 'practice'}} trackTitle="AKS + Bring your own CNI (Cilium 직접 설치)" trackId="aks-byocni" lang="ko" done={done} total={52} jobs={[]} width={80} cilium={{version: '1.16.4', guide: true}} />
+					</Box>
+				</LangProvider>,
+			);
+			const row = (await waitForText(instance, '단계')).split('\n')[0]!;
+			expect(row, row).toMatch(new RegExp(`^실습 클러스터 \\(시뮬레이션\\) │ .+ │ Cilium 1\\.16\\.4 지원 종료 │ ko │ ${done}/52 단계$`));
+			expect(stringWidth(row)).toBeLessThanOrEqual(80);
+			instance.unmount();
+		}
+	});
+
 	it("shows the facilitator's last word on a line of its own, cut to the width, in Korean too", async () => {
 		const instance = render(
 			<Box width={60}>

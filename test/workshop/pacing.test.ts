@@ -189,11 +189,11 @@ describe('the room exported', () => {
 		expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
 		expect(csv.headers.get('content-disposition')).toMatch(/^attachment; filename="cilium-lab-room-.*\.csv"$/);
 		const lines = (await csv.text()).split('\r\n');
-		expect(lines[0]).toBe('learner,learner_id,track,target,doctor,lesson,step,status,failures,hints,reason,at,stuck');
-		expect(lines[1]).toMatch(/^"'=Kim, Yu",[0-9a-f-]{36},k8s,practice,,files,write,done,1,1,,2026-12-03T10:00:00.000Z,$/);
+		expect(lines[0]).toBe('learner,learner_id,track,target,doctor,doctor_result,lesson,step,status,failures,hints,reason,at,stuck');
+		expect(lines[1]).toMatch(/^"'=Kim, Yu",[0-9a-f-]{36},k8s,practice,,,files,write,done,1,1,,2026-12-03T10:00:00.000Z,$/);
 		// more/only-byocni is not on the k8s track: two steps, two rows, and the trailing line break.
 		expect(lines).toHaveLength(4);
-		expect(lines[2]).toMatch(/,more,second,,,,,,$/);
+		expect(lines[2]).toMatch(/,,more,second,,,,,,$/);
 		const json = await (await fetch(`${origin}/api/export.json?key=${key}`)).json();
 		expect(json).toMatchObject({kind: 'cilium-lab-room', outline: {title: 'Lab'}, pacing: {hold: null}, learners: [{name: '=Kim, Yu', cells: {'files/write': {status: 'done', failures: 1, hints: 1}}}]});
 		expect(roomCsv(server.snapshot()).split('\r\n')).toHaveLength(4);

@@ -32,7 +32,7 @@ function writeProgress(lessons: Record<string, {steps: Record<string, unknown>}>
 }
 
 /** Python's XML parser (expat) reads the JUnit file and answers with its structure: a real consumer, not a regex. */
-function parseJunit(xml: string): {suites: Array<{name: string; tests: string; failures: string; skipped: string; cases: Array<{name: string; classname: string; time: string; failure?: string; skipped?: string}>}>} {
+function parseJunit(xml: string): {suites: Array<{name: string; tests: string; failures: string; skipped: string; cases: Array<{name: string; classname: string; time: string; failure?: string; failureText?: string; skipped?: string}>}>} {
 	const script = `
 import json, sys, xml.etree.ElementTree as ET
 root = ET.fromstring(sys.stdin.buffer.read())
@@ -44,6 +44,7 @@ for s in root.findall('testsuite'):
         case = {'name': c.get('name'), 'classname': c.get('classname'), 'time': c.get('time')}
         f = c.find('failure'); k = c.find('skipped')
         if f is not None: case['failure'] = f.get('message')
+        if f is not None and f.text: case['failureText'] = f.text
         if k is not None: case['skipped'] = k.get('message')
         cases.append(case)
     out['suites'].append({'name': s.get('name'), 'tests': s.get('tests'), 'failures': s.get('failures'), 'skipped': s.get('skipped'), 'cases': cases})
@@ -94,6 +95,29 @@ describe('cilium-lab report', () => {
 		expect(parsed.suites[1]!.cases[1]).toEqual({name: 'fails: Failing', classname: 'cilium-lab.more', time: '0.000', failure: 'step more/fails was not completed'});
 		// LESSON narrows it to what a track test ran
 		expect(parseJunit(cli(['report', 'files', '--format', 'junit']).stdout).suites).toHaveLength(1);
+	});
+
+	it("JUnit after a headless run (a CI's track test): the failing step's failure carries the check's reason and the log's tail", () => {
+		const ciHome = mkdtempSync(path.join(os.tmpdir(), 'report-ci-'));
+		try {
+			const ran = cli(['run', 'files', 'more', '--target', 'real', '--yes', '--track', 'k8s'], {home: ciHome});
+			expect(ran.code, ran.stderr).toBe(2);
+			const result = cli(['report', '--format', 'junit'], {home: ciHome});
+			expect(result.code).toBe(0);
+			const failing = parseJunit(result.stdout).suites[1]!.cases[1]!;
+			expect(failing.failure).toBe('step more/fails was not completed — command: test -f "$LAB_HOME/never.txt" exited 1');
+			const text = failing.failureText!.split('\n');
+			expect(text[0]).toMatch(/^last failed at \d{4}-\d\d-\d\dT/);
+			expect(text[1]).toMatch(new RegExp(`^log: ${ciHome.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/logs/.*-more-fails\\.log$`));
+			// The command's own output, from its log: `echo nothing`.
+			expect(text.slice(2)).toContain('nothing');
+			expect(readFileSync(path.join(ciHome, 'failures.json'), 'utf8')).toContain('"more/fails"');
+			// JSON says it too.
+			const json = JSON.parse(cli(['report', '--format', 'json'], {home: ciHome}).stdout);
+			expect(json.lessons[1].steps[1].failure).toMatchObject({reason: 'command: test -f "$LAB_HOME/never.txt" exited 1', logTail: expect.arrayContaining(['nothing'])});
+		} finally {
+			rmSync(ciHome, {recursive: true, force: true});
+		}
 	});
 
 	it('JUnit: an optional step not completed is skipped; names with markup and control characters stay well-formed', () => {

@@ -39,7 +39,14 @@ describe('progress events from the driver', () => {
 			checks: [{spec: {kind: 'podReady'}, state: 'failed', result: {ok: false, summary: 'no pod app=client is Ready\nsecond line'}}] as never,
 			failure: {kind: 'checks', failed: [0], unreachable: false},
 		});
-		expect(progressEvents(failed, before('checking'), at)).toEqual([{type: 'step.failed', lesson: 'files', step: 'write', at, summary: 'podReady: no pod app=client is Ready second line'}]);
+		// The check's own words (output, names from variables) only with --share-output; else which check failed.
+		expect(progressEvents(failed, before('checking'), at)).toEqual([{type: 'step.failed', lesson: 'files', step: 'write', at, summary: 'podReady: check 1 of 1 failed (1 failing)'}]);
+		expect(progressEvents(failed, before('checking'), at, true)).toEqual([{type: 'step.failed', lesson: 'files', step: 'write', at, summary: 'podReady: no pod app=client is Ready second line'}]);
+		const notStarted = sessionEvent('RUN_FINISHED', {status: 'failed', failure: {kind: 'failedToStart', message: 'spawn /home/kim/secret-dir/bash ENOENT'}});
+		expect(progressEvents(notStarted, before('running'), at)).toMatchObject([{summary: 'its command did not start'}]);
+		expect(progressEvents(notStarted, before('running'), at, true)).toMatchObject([{summary: 'spawn /home/kim/secret-dir/bash ENOENT'}]);
+		const exited = sessionEvent('RUN_FINISHED', {status: 'failed', failure: {kind: 'exit', exitCode: 3}});
+		expect(progressEvents(exited, before('running'), at)).toMatchObject([{summary: 'its command exited with code 3'}]);
 		// Output never becomes an event.
 		expect(progressEvents({type: 'output', lessonId: 'files', stepId: 'write', lines: [{text: 'secret', stream: 'output'}] as never, skipped: 0}, before('running'), at)).toEqual([]);
 	});
@@ -83,6 +90,24 @@ describe('the reporter and a server that comes and goes', () => {
 			expect(JSON.parse(readFileSync(saved, 'utf8'))).toMatchObject({base: `http://127.0.0.1:${port}`, code: 'ABCD-EFGH', seq: 1});
 			expect(statSync(saved).mode & 0o777).toBe(0o600);
 		} finally {
+			await server.close();
+		}
+	}, 20_000);
+
+	it('a server that says "too many events" (429) is waited out, not shown as offline; every event arrives', async () => {
+		const outline = {title: 'Lab', lessons: [{id: 'files', title: 'Files', steps: Array.from({length: 120}, (_, index) => ({id: `s${index}`, title: `S${index}`}))}]};
+		// A batch is at most 50 events: a burst of 50 takes one, the second waits for the rate.
+		const server = await startWorkshopServer({outline, labels: dashboardLabels('en'), lang: 'en', eventRate: {rate: 20, burst: 50}});
+		const statuses: string[] = [];
+		const reporter = new WorkshopReporter({url: server.joinUrl, name: 'Burst', track: 'k8s', target: 'practice', lang: 'en', home: mkdtempSync(path.join(home, 'burst-')), onStatus: (status) => statuses.push(status.joined ? 'joined' : 'offline')});
+		try {
+			reporter.start();
+			// A lab back from a long time offline: 120 events at once, more than twice the server's burst.
+			for (let index = 0; index < 120; index++) reporter.push({type: 'step.done', lesson: 'files', step: `s${index}`, at: new Date().toISOString()});
+			await expect.poll(() => server.room.snapshot(Date.now()).learners[0]?.done, {timeout: 15_000, interval: 100}).toBe(120);
+			expect(statuses).toEqual(['joined']);
+		} finally {
+			await reporter.close(1000);
 			await server.close();
 		}
 	}, 20_000);

@@ -181,7 +181,7 @@ describe('the dashboard in a real browser', () => {
 			const csvPath = path.join(artifacts, 'workshop-room.csv');
 			await csvDownload.saveAs(csvPath);
 			const csv = (await import('node:fs')).readFileSync(csvPath, 'utf8').split('\r\n');
-			expect(csv[0]).toBe('learner,learner_id,track,target,doctor,lesson,step,status,failures,hints,reason,at,stuck');
+			expect(csv[0]).toBe('learner,learner_id,track,target,doctor,doctor_result,lesson,step,status,failures,hints,reason,at,stuck');
 			// 30 learners × 4 steps on the k8s track, and the last line break.
 			expect(csv).toHaveLength(30 * 4 + 2);
 			const [jsonDownload] = await Promise.all([page.waitForEvent('download'), page.click('#export-json')]);

@@ -6,6 +6,7 @@ import {useT} from '../i18n.js';
 import {formatDuration} from '../format.js';
 import {useElapsed} from '../hooks/use-elapsed.js';
 import type {Target} from '../../session/types.js';
+import {truncateRow} from '../layout.js';
 
 export interface StatusJob {
 	id: number;
@@ -54,29 +55,56 @@ export function shortenTitle(title: string, room: number, id?: string): string {
 	return room >= 2 ? [...(id ?? title)].slice(0, room - 1).join('') + '…' : '';
 }
 
-/** One line (two while background jobs run): target, track, language, progress; the track title gives way first. */
+/** Minimum columns the track keeps before the others take their short forms: its id's width, or 8. */
+const trackFloor = (trackTitle: string, trackId?: string) => Math.min(stringWidth(trackTitle), (trackId ?? '').length || 8);
+
+/**
+ * One line (two while background jobs run, one more for the facilitator's word): target, track, Cilium version,
+ * language, progress, workshop connection. When they do not fit `width` with room for the track, they take short
+ * forms one by one (the workshop's, the Cilium version's, the target's unless the practice cluster is starting,
+ * the progress's, then the Cilium version bare), so the row does not wrap (at 80 columns in Korean with --join on a
+ * real target it did); the track title gives way last.
+ */
 export function StatusBar({target, targetStarting, trackTitle, trackId, lang, done, total, jobs, width, workshop, cilium, facilitator}: StatusBarProps) {
 	const t = useT();
-	const targetText =
-		target.kind === 'practice'
-			? t('status.target-practice')
-			: t('status.target-real', {context: target.context ?? t('status.current-context')});
-	const progressText = t('status.progress', {done, total});
-	const workshopText = workshop ? t(`status.workshop-${workshop}`) : undefined;
-	const others =
-		stringWidth(targetText) +
-		(targetStarting ? SPINNER + 1 + stringWidth(t('status.target-starting')) : 0) +
-		3 * SEPARATOR +
-		stringWidth(lang) +
-		stringWidth(progressText) +
-		(workshopText ? SEPARATOR + stringWidth(workshopText) : 0);
-	// The guide's version says "the guide's, end of life" when that leaves room for the track id, "EOL" when not.
-	const keys = cilium?.guide ? (['status.cilium-guide', 'status.cilium-guide-short'] as const) : (['status.cilium'] as const);
-	const ciliumCandidates = cilium ? keys.map((key) => t(key, {version: cilium.version})) : [];
-	const ciliumText =
-		ciliumCandidates.find((text) => width === undefined || width - others - SEPARATOR - stringWidth(text) >= Math.min(stringWidth(trackTitle), (trackId ?? '').length || 8)) ?? ciliumCandidates.at(-1);
-	const fixed = others + (ciliumText ? SEPARATOR + stringWidth(ciliumText) : 0);
+	const context = target.kind === 'real' ? target.context : undefined;
+	const targets = target.kind === 'practice'
+		? [t('status.target-practice'), t('status.target-practice-short')]
+		: [t('status.target-real', {context: context ?? t('status.current-context')}), t('status.target-real-short', {context: context ?? t('status.current-context-short')})];
+	const progresses = [t('status.progress', {done, total}), t('status.progress-short', {done, total})];
+	const workshops = workshop ? [t(`status.workshop-${workshop}`), t(`status.workshop-${workshop}-short`)] : [];
+	// The guide's version says "the guide's, end of life" when there is room, "EOL" when not, and bare last.
+	const cilia = cilium ? (cilium.guide ? [t('status.cilium-guide', {version: cilium.version}), t('status.cilium-guide-short', {version: cilium.version})] : [t('status.cilium', {version: cilium.version})]) : [];
+	const bare = cilium ? t('status.cilium-bare', {version: cilium.version}) : undefined;
+	const startingText = t('status.target-starting');
+	/** Short forms taken, in order: 0 none … 5 all. */
+	const pick = (level: number) => {
+		const chosen = {
+			// While the practice cluster starts, the target and its status keep their words (they are what is news).
+			targetText: targets[level >= 3 && !targetStarting ? 1 : 0]!,
+			ciliumText: level >= 5 ? bare : cilia[Math.min(cilia.length - 1, level >= 2 ? 1 : 0)],
+			progressText: progresses[level >= 4 ? 1 : 0]!,
+			workshopText: workshops[level >= 1 ? 1 : 0],
+		};
+		const fixed =
+			stringWidth(chosen.targetText) +
+			(targetStarting ? SPINNER + 1 + stringWidth(startingText) : 0) +
+			3 * SEPARATOR +
+			stringWidth(lang) +
+			stringWidth(chosen.progressText) +
+			(chosen.workshopText ? SEPARATOR + stringWidth(chosen.workshopText) : 0) +
+			(chosen.ciliumText ? SEPARATOR + stringWidth(chosen.ciliumText) : 0);
+		return {...chosen, fixed};
+	};
+	// The workshop's and the Cilium version's short forms make room for the track's id; the others only for a track
+	// of at least 6 columns ("aks-b…"), so a row that fitted before there was a workshop looks as it did (in Korean
+	// on the practice cluster with the guide's Cilium, "52/52 단계" leaves the track 6).
+	const floor = trackFloor(trackTitle, trackId);
+	let level = 0;
+	while (level < 5 && width !== undefined && width - pick(level).fixed < (level < 2 ? floor : Math.min(floor, 6))) level++;
+	const {targetText, ciliumText, progressText, workshopText, fixed} = pick(level);
 	const track = width === undefined ? trackTitle : shortenTitle(trackTitle, width - fixed, trackId);
+	const facilitatorText = facilitator ? t(`status.facilitator-${facilitator.kind}`, {text: facilitator.text}) : undefined;
 	return (
 		<Box flexDirection="column">
 			<Box columnGap={1}>
@@ -88,7 +116,7 @@ export function StatusBar({target, targetStarting, trackTitle, trackId, lang, do
 						<Text color={color('running')}>
 							<Spinner type="dots" />
 						</Text>
-						<Text color={color('running')}>{t('status.target-starting')}</Text>
+						<Text color={color('running')}>{startingText}</Text>
 					</Box>
 				)}
 				<Text color={color('muted')}>│</Text>
@@ -117,9 +145,9 @@ export function StatusBar({target, targetStarting, trackTitle, trackId, lang, do
 				)}
 			</Box>
 			{jobs.length > 0 && <JobsLine jobs={jobs} />}
-			{facilitator && (
+			{facilitatorText && (
 				<Text color={color('warn')} wrap="truncate-end">
-					{t(`status.facilitator-${facilitator.kind}`, {text: facilitator.text})}
+					{width === undefined ? facilitatorText : truncateRow(facilitatorText, width)}
 				</Text>
 			)}
 		</Box>
