@@ -92,6 +92,7 @@ function Screen({controller, snapshot}: {controller: TuiController; snapshot: Tu
 					labTitle={lab.title[session.lang]}
 					trackTitle={trackTitle}
 					height={bodyHeight}
+					width={width}
 				/>
 			);
 			break;

@@ -3,7 +3,7 @@ import {cleanup} from 'ink-testing-library';
 import {Box} from 'ink';
 import {render, waitFor, waitForText} from './helpers/render.js';
 import {LangProvider} from '../../src/ui/i18n.js';
-import {LessonList} from '../../src/ui/components/LessonList.js';
+import {fitLessonRow, LessonList} from '../../src/ui/components/LessonList.js';
 import {OutputPane} from '../../src/ui/components/OutputPane.js';
 import {CheckList, detailRows} from '../../src/ui/components/CheckList.js';
 import stringWidth from 'string-width';
@@ -24,6 +24,7 @@ describe('LessonList', () => {
 					trackTitle="AKS BYOCNI"
 					selected={1}
 					height={10}
+					width={100}
 					rows={[
 						{id: 'cluster', order: 1, title: 'Create the cluster', state: 'done', done: 3, total: 3},
 						{id: 'install', order: 2, title: 'Install Cilium', state: 'current', done: 1, total: 4},
@@ -41,9 +42,37 @@ describe('LessonList', () => {
 
 	it('scrolls to keep the selected lesson visible', async () => {
 		const rows = Array.from({length: 20}, (_, index) => ({id: `l${index}`, order: index, title: `Lesson ${index}`, state: 'open' as const, done: 0, total: 1}));
-		const instance = render(<LessonList labTitle="Lab" trackTitle="k8s" selected={15} height={8} rows={rows} />);
+		const instance = render(<LessonList labTitle="Lab" trackTitle="k8s" selected={15} height={8} width={100} rows={rows} />);
 		const frame = await waitForText(instance, 'Lesson 15');
 		expect(frame).not.toContain('Lesson 0 ');
+	});
+
+	it('fits a locked row with a long Korean reason in 80 columns, its title and reason each cut with …', async () => {
+		const held = '진행자가 3번 레슨에서 기다리게 했습니다';
+		const titles = ['도메인 기반 필터링 1: DNS 허용 정책', 'Default-Deny 와 모든 egress 허용', 'Trouble Shooting: Hubble 로 원인 찾기', '정리'];
+		const rows = titles.map((title, index) => ({id: `l${index}`, order: 4 + index, title, state: 'locked' as const, lockedReason: held, done: 0, total: 11}));
+		const instance = render(
+			<LangProvider lang="ko">
+				<LessonList labTitle="Lab" trackTitle="k8s" selected={0} height={8} width={80} rows={rows} />
+			</LangProvider>,
+		);
+		const frame = await waitForText(instance, '07 정리');
+		const lessonRows = frame.split('\n').filter((row) => /· 0[4-6] /.test(row));
+		expect(lessonRows).toHaveLength(3);
+		for (const row of lessonRows) {
+			expect(stringWidth(row)).toBeLessThanOrEqual(80);
+			expect(row).toMatch(/0\/11 \(진행자가 .*…$/);
+		}
+		// A short title keeps its whole reason.
+		expect(frame).toContain(`07 정리 0/11 (${held})`);
+	});
+
+	it('fitLessonRow gives the title at least half and the reason the rest', () => {
+		expect(fitLessonRow(40, 10, 'short', 'why')).toEqual({title: 'short', reason: '(why)'});
+		const long = fitLessonRow(40, 10, 'a'.repeat(40), 'b'.repeat(40));
+		expect(long.title).toBe(`${'a'.repeat(14)}…`);
+		expect(stringWidth(long.title) + 1 + stringWidth(long.reason!)).toBe(30);
+		expect(fitLessonRow(40, 10, 'x'.repeat(50), undefined).title).toBe(`${'x'.repeat(29)}…`);
 	});
 });
 
