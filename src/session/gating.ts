@@ -37,13 +37,31 @@ export function findLesson(state: SessionState, lessonId: string): Lesson | unde
 	return state.lab.lessons.find((lesson) => lesson.id === lessonId);
 }
 
-/** The room is held at a lesson this lab has, and `lesson` comes after it. */
+/**
+ * The room is held at a lesson this lab has, and `lesson` comes after it and builds on it (the held lesson is among
+ * its requires, directly or through another lesson's). A later lesson that does not, such as the cleanup (it requires
+ * only the preflight), stays open: a learner can always delete a cluster that costs money.
+ */
 function heldBefore(state: SessionState, lesson: Lesson): LockedReason | undefined {
 	if (!state.hold) return undefined;
 	const lessons = state.lab.lessons;
 	const heldAt = lessons.findIndex((candidate) => candidate.id === state.hold!.lessonId);
 	if (heldAt < 0 || lessons.indexOf(lesson) <= heldAt) return undefined;
-	return {kind: 'held', lessonId: lessons[heldAt]!.id, order: lessons[heldAt]!.order};
+	const held = lessons[heldAt]!;
+	if (!buildsOn(state, lesson, held.id)) return undefined;
+	return {kind: 'held', lessonId: held.id, order: held.order};
+}
+
+/** Whether `lessonId` is among the lesson's requires, directly or transitively. */
+function buildsOn(state: SessionState, lesson: Lesson, lessonId: string, seen = new Set<string>()): boolean {
+	for (const required of lesson.requires) {
+		if (required === lessonId) return true;
+		if (seen.has(required)) continue;
+		seen.add(required);
+		const requiredLesson = findLesson(state, required);
+		if (requiredLesson && buildsOn(state, requiredLesson, lessonId, seen)) return true;
+	}
+	return false;
 }
 
 export function lessonLockReason(state: SessionState, lesson: Lesson): LockedReason | undefined {

@@ -364,4 +364,25 @@ describe('a workshop facilitator holding the room (HOLD_CHANGED)', () => {
 		// A hold at a lesson this lab does not have changes nothing.
 		expect(lockedReason(reduce(state, {type: 'HOLD_CHANGED', lessonId: 'elsewhere'}), 'policy')).toBeUndefined();
 	});
+
+	it('keeps a later lesson that does not build on the held one open (the cleanup: it requires only the first lesson)', () => {
+		const withCleanup: Lab = {
+			...lab(),
+			lessons: [
+				lesson('cluster', 1, [step('create')]),
+				lesson('install', 2, [step('helm')], {requires: ['cluster']}),
+				lesson('policy', 3, [step('apply')], {requires: ['install']}),
+				lesson('observe', 4, [step('look')], {requires: ['policy']}),
+				lesson('cleanup', 5, [step('delete')], {requires: ['cluster']}),
+			],
+		};
+		let state = createSession({lab: withCleanup, track: 'k8s', lang: 'en', variables: {}});
+		state = passByRun(state, 'cluster', 'create');
+		state = reduce(state, {type: 'HOLD_CHANGED', lessonId: 'install'});
+		expect(lockedReason(state, 'policy')).toEqual({kind: 'held', lessonId: 'install', order: 2});
+		// observe builds on install through policy
+		expect(lockedReason(state, 'observe')).toEqual({kind: 'held', lessonId: 'install', order: 2});
+		expect(lockedReason(state, 'cleanup')).toBeUndefined();
+		expect(state.lessons.cleanup!.steps.delete!.status).toBe('ready');
+	});
 });
