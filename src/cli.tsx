@@ -305,7 +305,6 @@ async function headlessCommand(
 
 async function workshopJoin(args: CliArgs, lang: import('./lab/types.js').Lang): Promise<{url: string; name: string; shareOutput: boolean} | undefined> {
 	const url = args.join || process.env.CILIUM_LAB_JOIN;
-	if (!url && args.shareOutput) throw new UserError('--share-output says what a workshop is sent: it goes with --join URL (or CILIUM_LAB_JOIN)', 'cilium-lab --join URL --name NAME --share-output');
 	if (!url) return undefined;
 	const [{parseJoinUrl}, {msg}] = await Promise.all([import('./workshop/reporter.js'), import('./lab/i18n.js')]);
 	const name = args.name || process.env.CILIUM_LAB_NAME;

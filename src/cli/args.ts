@@ -117,6 +117,9 @@ export function parseCliArgs(argv: string[]): CliArgs {
 	if (values.target !== undefined && values.target !== 'practice' && values.target !== 'real') {
 		throw new UserError(`--target ${values.target}: expected practice or real${didYouMean(values.target, ['practice', 'real'])}`);
 	}
+	if (values['share-output'] && !values.join && !process.env.CILIUM_LAB_JOIN) {
+		throw new UserError('--share-output says what a workshop is sent: it goes with --join URL (or CILIUM_LAB_JOIN)', 'cilium-lab --join URL --name NAME --share-output');
+	}
 	return {
 		subcommand: first as Subcommand | undefined,
 		positionals: others,

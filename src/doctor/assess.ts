@@ -1,7 +1,8 @@
 // `cilium-lab doctor`, the pure part: what each probe found becomes a finding (ok, a warning, a problem the learner
 // fixes, or one for the facilitator), the exit code (0 ready, 1 the learner can fix it, 2 it needs the facilitator),
 // and the short result code a learner pastes into the room's chat (`decodeDoctorCode` reads it back).
-import type {MessageKey} from '../lab/i18n.js';
+import {msg, type MessageKey} from '../lab/i18n.js';
+import type {Lang} from '../lab/types.js';
 import {behaviourDifferences, CILIUM_RELEASES, compareMinor, GUIDE_CILIUM_VERSION, minorOf, type CiliumBehaviourFlag} from '../practice/versions.js';
 
 /** Every check in a fixed order: a check's index is its bit in the result code. Append only. */
@@ -65,16 +66,19 @@ export function decodeDoctorCode(code: string): DecodedDoctorCode | undefined {
 	return {exitCode: Number(match[1]) as 0 | 1 | 2, learner: ids(parseInt(match[2]!, 36)), facilitator: ids(parseInt(match[3]!, 36))};
 }
 
-/** Each check's short name, as a facilitator reads a decoded result (the dashboard, the room's CSV). */
-export const DOCTOR_CHECK_NAMES: Record<DoctorCheckId, MessageKey> = {
-	node: 'doctor.check.node',
+/** The checks of a program by its name: the same in every language. */
+const PROGRAM_CHECK_NAMES: Partial<Record<DoctorCheckId, string>> = {
+	node: 'Node.js',
+	kubectl: 'kubectl',
+	az: 'az (Azure CLI)',
+	helm: 'helm',
+	cilium: 'cilium CLI',
+	hubble: 'hubble CLI',
+};
+
+const CHECK_NAME_KEYS: Record<Exclude<DoctorCheckId, 'node' | 'kubectl' | 'az' | 'helm' | 'cilium' | 'hubble'>, MessageKey> = {
 	terminal: 'doctor.check.terminal',
 	utf8: 'doctor.check.utf8',
-	kubectl: 'doctor.check.kubectl',
-	az: 'doctor.check.az',
-	helm: 'doctor.check.helm',
-	cilium: 'doctor.check.cilium',
-	hubble: 'doctor.check.hubble',
 	context: 'doctor.check.context',
 	cluster: 'doctor.check.cluster',
 	ports: 'doctor.check.ports',
@@ -84,6 +88,11 @@ export const DOCTOR_CHECK_NAMES: Record<DoctorCheckId, MessageKey> = {
 	network: 'doctor.check.network',
 	fonts: 'doctor.check.fonts',
 };
+
+/** Each check's short name, as a facilitator reads a decoded result (the dashboard, the room's CSV). */
+export function doctorCheckName(id: DoctorCheckId, lang: Lang): string {
+	return PROGRAM_CHECK_NAMES[id] ?? msg(lang, CHECK_NAME_KEYS[id as keyof typeof CHECK_NAME_KEYS]);
+}
 
 /**
  * A result code as plain words for a CSV: "ready", or who has what to fix by check id ("facilitator: context;

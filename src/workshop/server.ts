@@ -8,8 +8,8 @@ import http from 'node:http';
 import type {AddressInfo} from 'node:net';
 import {dashboardHtml, type DashboardLabels} from './dashboard.js';
 import {eventBatchSchema, joinRequestSchema, MAX_BODY_BYTES, pacingCommandSchema, RateLimiter, type JoinAnswer, type PacingMessage} from './protocol.js';
-import {DOCTOR_CHECK_NAMES, decodeDoctorCode, type DoctorCheckId} from '../doctor/assess.js';
-import {msg} from '../lab/i18n.js';
+import {decodeDoctorCode, doctorCheckName, type DoctorCheckId} from '../doctor/assess.js';
+import {msg, parseLang} from '../lab/i18n.js';
 import type {Lang} from '../lab/types.js';
 import {Room, RoomFullError, roomCsv, type DoctorDescription, type RoomOptions, type RoomOutline, type RoomSnapshot} from './room.js';
 import {hashToken, saveRoom, type SavedRoom} from './room-store.js';
@@ -70,7 +70,7 @@ export function describeDoctor(code: string, lang: Lang): DoctorDescription {
 	const decoded = decodeDoctorCode(code);
 	const trimmed = code.trim().toUpperCase();
 	if (!decoded) return {code: trimmed, valid: false, learner: [], facilitator: [], lines: [msg(lang, 'doctor.decoded.invalid')]};
-	const names = (ids: DoctorCheckId[]) => ids.map((id) => msg(lang, DOCTOR_CHECK_NAMES[id])).join(', ');
+	const names = (ids: DoctorCheckId[]) => ids.map((id) => doctorCheckName(id, lang)).join(', ');
 	const lines = [
 		...(decoded.facilitator.length > 0 ? [msg(lang, 'doctor.decoded.facilitator', {checks: names(decoded.facilitator)})] : []),
 		...(decoded.learner.length > 0 ? [msg(lang, 'doctor.decoded.learner', {checks: names(decoded.learner)})] : []),
@@ -155,7 +155,7 @@ export async function startWorkshopServer(options: WorkshopServerOptions): Promi
 	let lastMessage: PacingMessage | undefined = restored?.lastMessage;
 	const openStreams = () => streams.size + [...pacingStreams.values()].reduce((sum, set) => sum + set.size, 0);
 
-	const lang = (options.lang === 'ko' ? 'ko' : 'en') as Lang;
+	const lang: Lang = parseLang(options.lang) ?? 'en';
 	const snapshot = (): WorkshopSnapshot => {
 		const current = room.snapshot(now());
 		return {

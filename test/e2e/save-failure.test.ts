@@ -23,7 +23,7 @@ steps:
 
 let work: string;
 let mount: string;
-const socket = `wt-save-failure-${process.pid}`;
+const socket = `lab-save-failure-${process.pid}`;
 const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], {encoding: 'utf8'});
 
 beforeAll(() => {

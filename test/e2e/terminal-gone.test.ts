@@ -56,7 +56,7 @@ const app = `node ${path.join(repoRoot, 'dist/cilium-lab.js')} --lessons lessons
 describe('the TUI on a terminal that goes away', () => {
 	it('closing the window (tmux kill-server, SIGHUP) stops the step and its process tree and exits 129, in Korean at 80x24', async () => {
 		const home = newHome();
-		const socket = `wt-terminal-gone-${process.pid}`;
+		const socket = `lab-terminal-gone-${process.pid}`;
 		const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], {encoding: 'utf8'});
 		// The shell ignores the hangup so it lives to write down the app's exit code (the app sets its own handler).
 		const script = `trap '' HUP; cd ${work}; CI=false CILIUM_LAB_HOME=${home} ${app} --lang ko 2>${home}/stderr; echo $? > ${home}/rc`;
@@ -86,7 +86,7 @@ describe('the TUI on a terminal that goes away', () => {
 
 	it('a headless run whose terminal closed stops on the SIGHUP its shell passes on and exits 129, without Node aborting on the dead terminal', async () => {
 		const home = newHome();
-		const socket = `wt-terminal-gone-headless-${process.pid}`;
+		const socket = `lab-terminal-gone-headless-${process.pid}`;
 		const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], {encoding: 'utf8'});
 		const script = `trap '' HUP; cd ${work}; CILIUM_LAB_HOME=${home} node ${path.join(repoRoot, 'dist/cilium-lab.js')} run hang --lessons lessons --track k8s --target real --yes 2>${home}/stderr; echo $? > ${home}/rc`;
 		tmux('-f', '/dev/null', 'new-session', '-d', '-s', 'lab', '-x', '80', '-y', '24', 'sh', '-c', script);

@@ -27,7 +27,7 @@ steps:
 
 let work: string;
 let home: string;
-const socket = `wt-track-switch-${process.pid}`;
+const socket = `lab-track-switch-${process.pid}`;
 const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], {encoding: 'utf8'});
 
 beforeAll(() => {

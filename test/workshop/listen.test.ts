@@ -9,7 +9,7 @@ import {parseListen, reachableHosts} from '../../src/cli/workshop.js';
 
 const root = path.resolve('.');
 const lessons = path.join(root, 'test/fixtures/lessons-basic/lessons');
-const work = mkdtempSync(path.join(os.tmpdir(), 'wt-13-listen-'));
+const work = mkdtempSync(path.join(os.tmpdir(), 'workshop-listen-'));
 afterAll(() => rmSync(work, {recursive: true, force: true}));
 
 const nic = (address: string, family: 'IPv4' | 'IPv6', internal = false) => ({address, family, internal, netmask: '', mac: '', cidr: null}) as unknown as os.NetworkInterfaceInfo;

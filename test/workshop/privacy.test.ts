@@ -15,7 +15,7 @@ let lessons: string;
 let server: WorkshopServer;
 
 beforeAll(async () => {
-	work = mkdtempSync(path.join(os.tmpdir(), 'wt-13-privacy-'));
+	work = mkdtempSync(path.join(os.tmpdir(), 'workshop-privacy-'));
 	lessons = path.join(work, 'lessons');
 	mkdirSync(lessons);
 	writeFileSync(
@@ -85,7 +85,7 @@ describe('a failing step in the room', () => {
 		expect(JSON.stringify(quietRow)).not.toContain('s3cr3t');
 	}, 60_000);
 
-	it('--share-output without --join is a sentence, not a silent no-op', async () => {
+	it('--share-output without --join is a sentence before anything starts (no practice cluster), not a silent no-op', async () => {
 		const child = spawn(process.execPath, [path.join(root, 'dist/cilium-lab.js'), 'run', 'leak', '--lessons', lessons, '--share-output'], {
 			env: {...process.env, CILIUM_LAB_HOME: path.join(work, 'alone'), LANG: 'en_US.UTF-8', CILIUM_LAB_JOIN: '', CILIUM_LAB_NAME: ''},
 			stdio: ['ignore', 'ignore', 'pipe'],

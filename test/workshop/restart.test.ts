@@ -13,7 +13,7 @@ import {startWorkshopServer, type WorkshopSnapshot} from '../../src/workshop/ser
 
 const root = path.resolve('.');
 const lessons = path.join(root, 'test/fixtures/lessons-basic/lessons');
-const work = mkdtempSync(path.join(os.tmpdir(), 'wt-13-restart-'));
+const work = mkdtempSync(path.join(os.tmpdir(), 'workshop-restart-'));
 const facilitatorHome = path.join(work, 'facilitator');
 const running = new Set<ChildProcess>();
 afterAll(() => {

@@ -90,7 +90,7 @@ describe('cilium-lab --join in a terminal', () => {
 				probe.close(() => resolve(free));
 			});
 		});
-		const work = fs.mkdtempSync(path.join(os.tmpdir(), 'wt-13-offline-'));
+		const work = fs.mkdtempSync(path.join(os.tmpdir(), 'workshop-offline-'));
 		const app = path.join(root, 'dist/cilium-lab.js');
 		const serve = async () => {
 			const child = spawn(process.execPath, [app, 'workshop', 'serve', '--listen', `127.0.0.1:${port}`, '--lessons', lessons, '--lang', 'en'], {
@@ -145,7 +145,7 @@ describe('cilium-lab --join in a terminal', () => {
 		const lab = await loadLab(path.join(root, 'lessons'));
 		server = await startWorkshopServer({outline: roomOutline(lab, 'ko'), labels: dashboardLabels('ko'), lang: 'ko'});
 		const key = new URL(server.dashboardUrl).searchParams.get('key')!;
-		const home = fs.mkdtempSync(path.join(os.tmpdir(), 'wt-13-statusbar-'));
+		const home = fs.mkdtempSync(path.join(os.tmpdir(), 'workshop-statusbar-'));
 		const app = path.join(root, 'dist/cilium-lab.js');
 		// The widest case: a real target on the current context, the aks-byocni track with the guide's (EOL) Cilium.
 		terminal = startTerminal(`env CI=false CILIUM_LAB_HOME=${home} node ${app} --target real --track aks-byocni --lang ko --join ${server.joinUrl} --name 김; echo "[exit $?]"`, {columns: 80, rows: 24});

@@ -70,12 +70,12 @@ export function StatusBar({target, targetStarting, trackTitle, trackId, lang, do
 	const context = target.kind === 'real' ? target.context : undefined;
 	const targets = target.kind === 'practice'
 		? [t('status.target-practice'), t('status.target-practice-short')]
-		: [t('status.target-real', {context: context ?? t('status.current-context')}), t('status.target-real-short', {context: context ?? t('status.current-context-short')})];
+		: [t('status.target-real', {context: context ?? t('status.current-context')}), `kube: ${context ?? t('status.current-context-short')}`];
 	const progresses = [t('status.progress', {done, total}), t('status.progress-short', {done, total})];
 	const workshops = workshop ? [t(`status.workshop-${workshop}`), t(`status.workshop-${workshop}-short`)] : [];
 	// The guide's version says "the guide's, end of life" when there is room, "EOL" when not, and bare last.
 	const cilia = cilium ? (cilium.guide ? [t('status.cilium-guide', {version: cilium.version}), t('status.cilium-guide-short', {version: cilium.version})] : [t('status.cilium', {version: cilium.version})]) : [];
-	const bare = cilium ? t('status.cilium-bare', {version: cilium.version}) : undefined;
+	const bare = cilium ? `Cilium ${cilium.version}` : undefined;
 	const startingText = t('status.target-starting');
 	/** Short forms taken, in order: 0 none … 5 all. */
 	const pick = (level: number) => {
