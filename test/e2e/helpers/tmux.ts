@@ -2,6 +2,7 @@
 // back with capture-pane, polled until the expected text shows or a deadline passes.
 import {execFileSync} from 'node:child_process';
 import {randomBytes} from 'node:crypto';
+import {readdirSync, readFileSync} from 'node:fs';
 
 export interface Terminal {
 	socket: string;
@@ -40,13 +41,39 @@ export function startTerminal(command: string, {columns = 100, rows = 30} = {}):
 		type: (text) => void tmux('send-keys', '-t', 'lab', '-l', text),
 		alive: () => tmux('display-message', '-p', '-t', 'lab', '#{pane_dead}').trim() === '0',
 		stop: () => {
+			let session: number | undefined;
 			try {
+				session = Number(tmux('display-message', '-p', '-t', 'lab', '#{pane_pid}').trim()) || undefined;
 				tmux('kill-server');
 			} catch {
 				// already gone
 			}
+			// The app answers the hangup by stopping what it runs (it may still be spawning a practice daemon then):
+			// wait until nothing of the pane's session is left, so a test's `practice stop` afterwards sees it all.
+			if (session !== undefined) waitForSessionEnd(session, 10_000);
 		},
 	};
+}
+
+function sessionMembers(session: number): number[] {
+	const members: number[] = [];
+	for (const entry of readdirSync('/proc')) {
+		if (!/^\d+$/.test(entry)) continue;
+		try {
+			const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+			// pid (comm) state ppid pgrp session …; comm may hold spaces and parentheses, so read after the last ')'.
+			const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+			if (Number(fields[3]) === session && fields[0] !== 'Z') members.push(Number(entry));
+		} catch {
+			// gone meanwhile
+		}
+	}
+	return members;
+}
+
+function waitForSessionEnd(session: number, timeoutMs: number): void {
+	const pause = new Int32Array(new SharedArrayBuffer(4));
+	for (const deadline = Date.now() + timeoutMs; Date.now() < deadline && sessionMembers(session).length > 0; ) Atomics.wait(pause, 0, 0, 50);
 }
 
 /**
