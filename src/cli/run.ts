@@ -16,7 +16,7 @@ import {headlessDriver, type CommandRunner} from './driver.js';
 import {headlessConfirmer} from './confirm.js';
 import {findLessonStep, printCheckResults} from './check.js';
 import type {CheckRunner} from './checks.js';
-import {recordFailure} from '../workshop/failures.js';
+import {recordFailure, stepFailureReason} from '../workshop/failures.js';
 
 export type {CommandRunner};
 
@@ -71,20 +71,6 @@ function outcomeLine(lang: Lang, outcome: RunOutcome): string {
 		case 'failedToStart':
 			return msg(lang, 'run.failedToStart', {message: outcome.message});
 	}
-}
-
-/** The condition that failed, in one line: the first failing check's summary, or how the command ended. */
-function failureReason(lang: Lang, step: Step, state: SessionState, lessonId: string): string {
-	const stepState = state.lessons[lessonId]!.steps[step.id]!;
-	const failure = stepState.failure;
-	if (failure?.kind === 'checks') {
-		const failed = failure.failed.map((index) => `${step.expect[index]!.kind}: ${stepState.checks[index]?.result?.summary ?? '?'}`).join('; ');
-		return failure.cause ? `${failed} (${msg(lang, 'driver.cannotPass', {line: failure.cause})})` : failed;
-	}
-	if (failure?.kind === 'exit') return msg(lang, 'run.exitReason', {code: failure.exitCode});
-	if (failure?.kind === 'timedOut') return msg(lang, 'run.timeoutReason', {seconds: Math.round(failure.timeoutMs / 1000)});
-	if (failure?.kind === 'failedToStart') return failure.message;
-	return stepState.status;
 }
 
 export async function runLessons(options: RunOptions): Promise<number> {
@@ -258,7 +244,7 @@ export async function runLessons(options: RunOptions): Promise<number> {
 					say(msg(options.lang, 'run.optionalFailed'));
 					continue;
 				}
-				const reasonText = report.action === 'skipped' ? (report.note ?? 'skipped') : failureReason(options.lang, step, state(), lesson.id);
+				const reasonText = report.action === 'skipped' ? (report.note ?? 'skipped') : stepFailureReason(options.lang, step, state(), lesson.id);
 				failedStep = {lesson: lesson.id, step: step.id, reason: reasonText};
 				// For `report --format junit`: the reason and the command's log (src/workshop/failures.ts).
 				recordFailure(options.home, `${lesson.id}/${step.id}`, {at: new Date().toISOString(), reason: reasonText, ...(report.logFile ? {logFile: report.logFile} : {})});

@@ -10,6 +10,7 @@ import type {JobInfo, OutputLine, RunOutcome} from '../run/types.js';
 import {commandEnvironment} from '../lab/variables.js';
 import {labHomeId} from '../home.js';
 import {followClusterCosts} from '../cost/track.js';
+import {followFailures} from '../workshop/failures.js';
 import {runningCostLines} from '../cost/ledger.js';
 import {createSession, currentStep, hasPassed, progressSummary, toProgressLessons, visibleLessons, type Cursor, type SessionEvent} from '../session/index.js';
 import {StepDriver, type DriverEvent, type ResetReport} from '../session/driver.js';
@@ -73,6 +74,7 @@ export class TuiController {
 		});
 		this.driver.subscribe((event) => this.onDriverEvent(event));
 		followClusterCosts(this.driver, options.home);
+		followFailures(this.driver, options.home);
 		const first: Screen = options.track === undefined ? 'tracks' : options.askVariables ? 'variables' : 'lessons';
 		this.state = {
 			session: this.driver.getState(),

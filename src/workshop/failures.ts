@@ -1,9 +1,14 @@
-// Why a step last failed, kept for `cilium-lab report`: a headless `run` (a CI's track test) records the failing
-// step's one-line reason and its command's log file in <home>/failures.json (0600); the JUnit report puts the reason
-// in the failure's message and the log's tail in its text. Local only: nothing here leaves the machine.
+// Why a step last failed, kept for `cilium-lab report`: a headless `run` (a CI's track test) and the TUI record the
+// failing step's one-line reason and its command's log file in <home>/failures.json (0600); the JUnit report puts the
+// reason in the failure's message and the log's tail in its text. Local only: nothing here leaves the machine.
 import fs from 'node:fs';
 import path from 'node:path';
 import {writeFileAtomic} from '../atomic-write.js';
+import {msg} from '../lab/i18n.js';
+import type {Lang, Step} from '../lab/types.js';
+import type {StepDriver} from '../session/driver.js';
+import {findLesson} from '../session/gating.js';
+import type {SessionState, StepFailure} from '../session/types.js';
 
 export const FAILURES_FILE = 'failures.json';
 /** The most failures kept (the oldest go first). */
@@ -64,4 +69,36 @@ export function logTail(file: string, lines = 20): string[] | undefined {
 	} finally {
 		if (fd !== undefined) fs.closeSync(fd);
 	}
+}
+
+/** The condition that failed, in one line: the first failing check's summary, or how the command ended. */
+export function stepFailureReason(lang: Lang, step: Step, state: SessionState, lessonId: string): string {
+	const stepState = state.lessons[lessonId]!.steps[step.id]!;
+	const failure = stepState.failure;
+	if (failure?.kind === 'checks') {
+		const failed = failure.failed.map((index) => `${step.expect[index]!.kind}: ${stepState.checks[index]?.result?.summary ?? '?'}`).join('; ');
+		return failure.cause ? `${failed} (${msg(lang, 'driver.cannotPass', {line: failure.cause})})` : failed;
+	}
+	if (failure?.kind === 'exit') return msg(lang, 'run.exitReason', {code: failure.exitCode});
+	if (failure?.kind === 'timedOut') return msg(lang, 'run.timeoutReason', {seconds: Math.round(failure.timeoutMs / 1000)});
+	if (failure?.kind === 'failedToStart') return failure.message;
+	return stepState.status;
+}
+
+/** Records each failure of a step as the TUI's driver reports it (headless `run` records its own, with skips). */
+export function followFailures(driver: StepDriver, home: string): () => void {
+	const recorded = new Map<string, StepFailure>();
+	return driver.subscribe((event) => {
+		if (event.type !== 'session') return;
+		const {lessonId, stepId} = event.event as {lessonId?: string; stepId?: string};
+		if (lessonId === undefined || stepId === undefined) return;
+		const stepState = event.state.lessons[lessonId]?.steps[stepId];
+		const ref = `${lessonId}/${stepId}`;
+		if (stepState?.status !== 'failed' || !stepState.failure || recorded.get(ref) === stepState.failure) return;
+		const step = findLesson(event.state, lessonId)?.steps.find((candidate) => candidate.id === stepId);
+		if (!step) return;
+		recorded.set(ref, stepState.failure);
+		const logFile = stepState.run?.logFile;
+		recordFailure(home, ref, {at: new Date().toISOString(), reason: stepFailureReason(event.state.lang, step, event.state, lessonId), ...(logFile ? {logFile} : {})});
+	});
 }
