@@ -1,6 +1,6 @@
 // `cilium-lab reset [LESSON[/STEP]]`: forgets progress from that step (or lesson, or the beginning) on, after running
 // the `cleanup:` of each of those steps that had passed, newest first, so the cluster goes back with the progress.
-import {EXIT} from '../errors.js';
+import {describeErrno, EXIT} from '../errors.js';
 import {msg} from '../lab/i18n.js';
 import type {ProgressStore} from '../progress/store.js';
 import {toProgressLessons} from '../session/index.js';
@@ -39,7 +39,9 @@ export async function resetCommand(options: ResetOptions): Promise<number> {
 	const state = driver.getState();
 	await options.store.save({lessons: toProgressLessons(state), track: options.track, lang: options.lang, variables: options.variables, target: options.target});
 	// A cleanup refused for want of --confirm is a usage matter (exit 1), as in run; one declined at the terminal too.
-	const code = report.declined ? EXIT.user : report.failed ? EXIT.failed : EXIT.ok;
+	// A cleanup whose log could not be written to the end (a full disk): the machine is failing, as in run (exit 74).
+	const incomplete = [...report.cleanups, ...(report.failed ? [report.failed] : [])].find((cleanup) => cleanup.outcome.logIncomplete);
+	const code = report.declined ? EXIT.user : report.failed ? EXIT.failed : incomplete ? EXIT.environment : EXIT.ok;
 	if (options.json) {
 		const cleanups = report.cleanups.map((cleanup) => ({step: `${cleanup.lessonId}/${cleanup.stepId}`, outcome: cleanup.outcome}));
 		out.write(
@@ -53,6 +55,10 @@ export async function resetCommand(options: ResetOptions): Promise<number> {
 		return code;
 	}
 	if (report.failed) out.write(`✘ ${msg(options.lang, 'reset.cleanupFailed', {step: `${report.failed.lessonId}/${report.failed.stepId}`, outcome: describeOutcome(options.lang, report.failed.outcome)})}\n`);
+	if (incomplete) {
+		const reason = msg(options.lang, 'run.logIncompleteReason', {file: incomplete.outcome.logFile ?? '?', reason: describeErrno(incomplete.outcome.logIncomplete, options.lang)});
+		out.write(`✘ ${incomplete.lessonId}/${incomplete.stepId}: ${reason}\n`);
+	}
 	out.write(`${msg(options.lang, 'reset.done', {count: report.steps.length, cleanups: report.cleanups.length})}\n`);
 	return code;
 }
