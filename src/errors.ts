@@ -1,5 +1,5 @@
 // Errors the learner can act on carry an exit code and, where useful, what to try.
-import {msg} from './lab/i18n.js';
+import {msg, type MessageKey} from './lab/i18n.js';
 import type {Lang} from './lab/types.js';
 
 export const EXIT = {ok: 0, user: 1, failed: 2, unreachable: 3, environment: 74, cancelled: 130} as const;
@@ -39,24 +39,24 @@ export class EnvironmentError extends LabError {
 /** Error codes of the machine, not of the lab: they are reported in a sentence, never with a stack trace. */
 export const ENVIRONMENT_CODES = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT', 'EMFILE', 'ENFILE', 'EIO']);
 
+const ERRNO_WORDS: Record<string, MessageKey> = {
+	EACCES: 'errno.permission',
+	EPERM: 'errno.permission',
+	EROFS: 'errno.read-only',
+	ENOSPC: 'errno.no-space',
+	EDQUOT: 'errno.quota',
+	EMFILE: 'errno.too-many-files',
+	ENFILE: 'errno.too-many-files',
+	EIO: 'errno.io',
+};
+
 /** "permission denied", "read-only file system", "no space left on the device"… for an errno code, in English or Korean. */
 export function describeErrno(code: string | undefined, lang: Lang = 'en'): string {
-	switch (code) {
-		case 'EACCES':
-		case 'EPERM':
-			return msg(lang, 'errno.permission');
-		case 'EROFS':
-			return msg(lang, 'errno.read-only');
-		case 'ENOSPC':
-			return msg(lang, 'errno.no-space');
-		case 'EDQUOT':
-			return msg(lang, 'errno.quota');
-		case 'EMFILE':
-		case 'ENFILE':
-			return msg(lang, 'errno.too-many-files');
-		case 'EIO':
-			return msg(lang, 'errno.io');
-		default:
-			return code ?? msg(lang, 'errno.unknown');
-	}
+	return describeErrnoWith(code, (key) => msg(lang, key));
+}
+
+/** describeErrno through a translator of the catalogue's words (the TUI's). */
+export function describeErrnoWith(code: string | undefined, translate: (key: MessageKey) => string): string {
+	const key = code === undefined ? undefined : ERRNO_WORDS[code];
+	return key ? translate(key) : (code ?? translate('errno.unknown'));
 }

@@ -312,6 +312,8 @@ export const messages = {
 	'output.background': {ko: '백그라운드에서 실행 중 {elapsed}', en: 'running in the background {elapsed}'},
 	'output.log': {ko: '전체 로그: {path}', en: 'full log: {path}'},
 	'output.hidden-lines': {ko: '… {count}줄 생략 (전체는 로그에)', en: '… {count} lines above (all in the log)'},
+	'output.hidden-lines-incomplete': {ko: '… {count}줄 생략 (로그가 불완전합니다: {reason})', en: '… {count} lines above (the log is incomplete: {reason})'},
+	'output.log-incomplete': {ko: '불완전한 로그 ({reason}): {path}', en: 'incomplete log ({reason}): {path}'},
 	'output.empty': {ko: '(출력 없음)', en: '(no output)'},
 
 	// checks

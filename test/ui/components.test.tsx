@@ -89,6 +89,23 @@ describe('OutputPane', () => {
 		expect(frame).toContain('full log: /tmp/lab/logs/x.log');
 	});
 
+	it('says the log is incomplete (a full disk) instead of "all in the log", in both languages', async () => {
+		const run: StepRun = {activity: 'run', startedAt: new Date().toISOString(), background: false, logFile: '/tmp/lab/logs/x.log', outcome: {kind: 'exited', exitCode: 0, durationMs: 10, logIncomplete: 'ENOSPC'}};
+		const instance = render(<OutputPane run={run} lines={lines} totalLines={5000} height={5} />);
+		const frame = await waitForText(instance, 'line 50');
+		expect(frame).toContain('4995 lines above (the log is incomplete: no space left on the device)');
+		expect(frame).not.toContain('all in the log');
+		expect(frame).toContain('incomplete log (no space left on the device): /tmp/lab/logs/x.log');
+		const ko = render(
+			<LangProvider lang="ko">
+				<OutputPane run={run} lines={lines} totalLines={5000} height={5} width={90} />
+			</LangProvider>,
+		);
+		const koFrame = await waitForText(ko, 'line 50');
+		expect(koFrame).toContain('4995줄 생략 (로그가 불완전합니다: 디스크에 남은 공간이 없습니다)');
+		expect(koFrame).toContain('불완전한 로그 (디스크에 남은 공간이 없습니다): /tmp/lab/logs/x.log');
+	});
+
 	it('shows the exit code and duration when the command ended, and says a timeout ended it', async () => {
 		const exited: StepRun = {activity: 'run', startedAt: new Date().toISOString(), background: false, outcome: {kind: 'exited', exitCode: 3, durationMs: 1234}};
 		const instance = render(<OutputPane run={exited} lines={lines.slice(0, 2)} totalLines={2} height={5} />);

@@ -6,6 +6,7 @@ import {expandTabs} from '../layout.js';
 import {color} from '../theme.js';
 import {useT} from '../i18n.js';
 import {formatDuration} from '../format.js';
+import {describeErrnoWith} from '../../errors.js';
 import {useElapsed} from '../hooks/use-elapsed.js';
 import type {OutputLine} from '../../run/types.js';
 import type {StepRun} from '../../session/types.js';
@@ -101,6 +102,8 @@ export function OutputPane({run, lines, totalLines, height, rows: paneRows, widt
 	const hidden = totalLines - shown;
 	const showLog = fitted ? fitted.log : Boolean(run.logFile);
 	const showHidden = fitted ? fitted.showHidden : hidden > 0;
+	// A full disk cut the log short: the hidden lines are not all in it, and the log line says so.
+	const incomplete = run.outcome?.logIncomplete ? describeErrnoWith(run.outcome.logIncomplete, t) : undefined;
 	const showEmpty = rows.length === 0 && !live && (!fitted || paneRows! - 3 - (showLog ? 1 : 0) >= 1);
 	return (
 		<Box flexDirection="column" borderStyle="single" borderColor={color('muted')} paddingX={1} height={paneRows} overflow="hidden" flexShrink={0}>
@@ -112,7 +115,9 @@ export function OutputPane({run, lines, totalLines, height, rows: paneRows, widt
 				)}
 				<RunStatus run={run} elapsed={elapsed} />
 			</Box>
-			{showHidden && <Text color={color('muted')}>{t('output.hidden-lines', {count: hidden})}</Text>}
+			{showHidden && (
+				<Text color={color(incomplete ? 'warn' : 'muted')}>{incomplete ? t('output.hidden-lines-incomplete', {count: hidden, reason: incomplete}) : t('output.hidden-lines', {count: hidden})}</Text>
+			)}
 			{showEmpty && <Text color={color('muted')}>{t('output.empty')}</Text>}
 			{rows.map((line, index) => (
 				<Text key={index} wrap="truncate-end" color={line.stream === 'stderr' ? color('warn') : undefined}>
@@ -120,8 +125,8 @@ export function OutputPane({run, lines, totalLines, height, rows: paneRows, widt
 				</Text>
 			))}
 			{showLog && run.logFile && (
-				<Text color={color('muted')} wrap="truncate-middle">
-					{t('output.log', {path: run.logFile})}
+				<Text color={color(incomplete ? 'warn' : 'muted')} wrap="truncate-middle">
+					{incomplete ? t('output.log-incomplete', {path: run.logFile, reason: incomplete}) : t('output.log', {path: run.logFile})}
 				</Text>
 			)}
 		</Box>
