@@ -95,9 +95,11 @@ describe('the TUI on a terminal that goes away', () => {
 		} finally {
 			tmux('kill-server');
 		}
-		// The app is the parent of the step's shell (the first pid written down); the shell passes the hangup on to it,
-		// as an interactive shell does to its jobs.
-		const app = Number(readFileSync(`/proc/${pidsOf(home)[0]}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
+		// The app is the parent of the step's shell (of the two pids written down, the one whose parent is not the other:
+		// the background child may write first); the shell passes the hangup on to it, as an interactive shell does to its jobs.
+		const parentOf = (pid: number) => Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
+		const written = pidsOf(home);
+		const app = written.map(parentOf).find((parent) => !written.includes(parent))!;
 		expect(readFileSync(`/proc/${app}/cmdline`, 'utf8')).toContain('cilium-lab.js');
 		process.kill(app, 'SIGHUP');
 		await until(() => existsSync(path.join(home, 'rc')), 'the run to exit', 15_000);
