@@ -15,13 +15,17 @@ import type {OutputLine, RunOutcome} from '../../src/run/types.js';
 import type {Lang, TrackId} from '../../src/lab/types.js';
 
 const managers: JobManager[] = [];
+const homes: string[] = [];
 afterEach(async () => {
 	cleanup();
 	for (const manager of managers.splice(0)) await manager.dispose();
+	for (const home of homes.splice(0)) fs.rmSync(home, {recursive: true, force: true});
 });
 
 interface Harness {
 	controller: TuiController;
+	/** The lab home the controller writes to (a temporary directory of its own). */
+	home: string;
 	runs: RunRequest[];
 	saves: Array<Parameters<TuiDeps['saveProgress']>[0]>;
 	finishRun: (outcome: RunOutcome) => void;
@@ -38,9 +42,10 @@ function setup({
 	progress,
 }: {track?: TrackId; lang?: Lang; askVariables?: boolean; runLines?: string[]; lab?: Lab; deps?: Partial<TuiDeps>; progress?: ConstructorParameters<typeof TuiController>[0]['progress']} = {}) {
 	const home = fs.mkdtempSync(path.join(os.tmpdir(), 'cilium-lab-ui-'));
+	homes.push(home);
 	const jobs = new JobManager(home);
 	managers.push(jobs);
-	const harness = {runs: [], saves: [], checkResult: {ok: true}} as unknown as Harness;
+	const harness = {home, runs: [], saves: [], checkResult: {ok: true}} as unknown as Harness;
 	let finish: ((outcome: RunOutcome) => void) | undefined;
 	harness.finishRun = (outcome) => finish?.(outcome);
 	const deps: TuiDeps = {
@@ -63,7 +68,7 @@ function setup({
 			harness.saves.push(snapshot);
 		},
 		readAsset: (name) => `apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata:\n  name: ${name}\n`,
-		logFileFor: async (label) => `/tmp/lab-home/logs/${label}.log`,
+		logFileFor: async (label) => path.join(home, 'logs', `${label}.log`),
 		...extraDeps,
 	};
 	harness.controller = new TuiController({
@@ -71,7 +76,7 @@ function setup({
 		lang,
 		target: {kind: 'practice'},
 		baseEnv: {PATH: '/usr/bin:/bin'},
-		home: '/tmp/lab-home',
+		home,
 		track: askVariables ? undefined : track,
 		variables: {CLUSTER_NAME: 'yj-aks', LOCATION: 'koreacentral'},
 		askVariables,
@@ -100,12 +105,12 @@ describe('TUI', () => {
 		expect(frame).toMatch(/running \d/);
 		expect(frame).toContain('x cancel command');
 		expect(frame).not.toContain(' r run');
-		expect(harness.runs[0]!.env).toMatchObject({CLUSTER_NAME: 'yj-aks', LAB_HOME: '/tmp/lab-home', PATH: '/tmp/lab-home/bin:/usr/bin:/bin'});
+		expect(harness.runs[0]!.env).toMatchObject({CLUSTER_NAME: 'yj-aks', LAB_HOME: harness.home, PATH: `${harness.home}/bin:/usr/bin:/bin`});
 		harness.finishRun({kind: 'exited', exitCode: 0, durationMs: 420});
 		frame = await waitForText(instance, '✔ file is there');
 		expect(frame).toContain('exit code 0 · 0.4s');
 		expect(frame).toContain('[done]');
-		expect(frame).toContain('full log: /tmp/lab-home/logs/basics-hello.log');
+		expect(frame).toContain(`full log: ${harness.home}/logs/basics-hello.log`);
 		await harness.controller.settled();
 		expect(harness.saves.at(-1)!.lessons.basics!.steps.hello!.status).toBe('done');
 		await waitForText(instance, '1/3 steps');
