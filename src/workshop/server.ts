@@ -156,11 +156,14 @@ export async function startWorkshopServer(options: WorkshopServerOptions): Promi
 	const openStreams = () => streams.size + [...pacingStreams.values()].reduce((sum, set) => sum + set.size, 0);
 
 	const lang: Lang = parseLang(options.lang) ?? 'en';
+	/** Doctor codes in words, decoded once each (every push of the room to the dashboards shows them). */
+	const doctorWords = new Map<string, DoctorDescription>();
+	const doctorWordsOf = (code: string) => doctorWords.get(code) ?? doctorWords.set(code, describeDoctor(code, lang)).get(code)!;
 	const snapshot = (): WorkshopSnapshot => {
 		const current = room.snapshot(now());
 		return {
 			...current,
-			learners: current.learners.map((learner) => (learner.doctor ? {...learner, doctorResult: describeDoctor(learner.doctor, lang)} : learner)),
+			learners: current.learners.map((learner) => (learner.doctor ? {...learner, doctorResult: doctorWordsOf(learner.doctor)} : learner)),
 			pacing: pacingState(),
 		};
 	};

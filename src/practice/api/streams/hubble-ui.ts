@@ -40,10 +40,11 @@ function runningRelay(ctx: PracticeContext, namespace: string): KubeObject | und
 }
 
 /** The UI backend dials hubble-relay:80 in its namespace: a Service and a Running relay pod behind it. */
-export function relayProblem(ctx: PracticeContext, namespace: string): string | undefined {
+function findRelay(ctx: PracticeContext, namespace: string): {relay: KubeObject} | {problem: string} {
 	const service = ctx.store.list('v1', 'Service', {namespace}).find((object) => object.metadata.name === 'hubble-relay');
-	if (!service) return `dial tcp: lookup hubble-relay on 10.0.0.10:53: no such host`;
-	return runningRelay(ctx, namespace) ? undefined : `dial tcp hubble-relay:80: connect: connection refused`;
+	if (!service) return {problem: `dial tcp: lookup hubble-relay on 10.0.0.10:53: no such host`};
+	const relay = runningRelay(ctx, namespace);
+	return relay ? {relay} : {problem: `dial tcp hubble-relay:80: connect: connection refused`};
 }
 
 /** The UI backend's gRPC connection to hubble-relay (its FLOWS_API_ADDR), per hubble-ui pod. */
@@ -62,8 +63,9 @@ const relayConnections = new WeakMap<object, Map<string, RelayConnection>>();
  * connect (a policy dropping it: the page shows the relay lost, as the real UI would).
  */
 async function connectToRelay(ctx: PracticeContext, uiPod: KubeObject, namespace: string): Promise<string | undefined> {
-	const relay = runningRelay(ctx, namespace);
-	if (!relay) return relayProblem(ctx, namespace);
+	const found = findRelay(ctx, namespace);
+	if ('problem' in found) return found.problem;
+	const {relay} = found;
 	const datapath = Datapath.for(ctx);
 	let connections = relayConnections.get(ctx.store);
 	if (!connections) relayConnections.set(ctx.store, (connections = new Map()));
@@ -207,7 +209,7 @@ function json(request: IncomingMessage, response: ServerResponse, status: number
 export async function flowsResponse(ctx: PracticeContext, uiPod: KubeObject, params: URLSearchParams): Promise<{status: number; body: unknown}> {
 	const namespace = params.get('namespace') ?? '';
 	if (!namespace) return {status: 400, body: {error: 'namespace is required'}};
-	const problem = relayProblem(ctx, uiPod.metadata.namespace ?? 'kube-system') ?? (await connectToRelay(ctx, uiPod, uiPod.metadata.namespace ?? 'kube-system'));
+	const problem = await connectToRelay(ctx, uiPod, uiPod.metadata.namespace ?? 'kube-system');
 	let attempts = relayAttempts.get(ctx.store);
 	if (!attempts) relayAttempts.set(ctx.store, (attempts = new Map()));
 	const podKey = `${uiPod.metadata.namespace ?? 'kube-system'}/${uiPod.metadata.name}`;
