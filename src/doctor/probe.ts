@@ -182,10 +182,8 @@ async function probeFonts(env: Record<string, string | undefined>): Promise<Find
 	const fcList = findOnPath('fc-list', env);
 	if (!fcList) return {id: 'fonts', status: 'ok', summary: {key: 'doctor.fonts.unchecked'}};
 	const listed = await capture(fcList, [':lang=ko', 'family'], env);
-	const families = listed.ok
-		? [...new Set(listed.stdout.split('\n').map((line) => line.split(',')[0]!.trim()).filter(Boolean))].sort()
-		: [];
 	if (!listed.ok) return {id: 'fonts', status: 'ok', summary: {key: 'doctor.fonts.unchecked'}};
+	const families = [...new Set(listed.stdout.split('\n').map((line) => line.split(',')[0]!.trim()).filter(Boolean))].sort();
 	if (families.length === 0) return {id: 'fonts', status: 'warn', summary: {key: 'doctor.fonts.none'}, fix: {key: 'doctor.fonts.fix'}};
 	return {id: 'fonts', status: 'ok', summary: {key: 'doctor.fonts.found', params: {count: families.length, example: families[0]!}}};
 }

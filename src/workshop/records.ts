@@ -19,7 +19,7 @@ export interface StepRecordView {
 	attempts?: number;
 	hints?: number;
 	timeMs?: number;
-	/** A step not complete that a headless run saw fail: the reason, when, and the end of its command's log. */
+	/** A step not complete that a headless run or the TUI saw fail: the reason, when, and the end of its command's log. */
 	failure?: {at: string; reason: string; logFile?: string; logTail?: string[]};
 }
 
