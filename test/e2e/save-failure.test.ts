@@ -9,6 +9,7 @@ import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {repoRoot} from '../helpers/build.js';
 import {mountTmpfs, unmountTmpfs} from '../helpers/tmpfs.js';
+import {killTmuxServer} from './helpers/tmux.js';
 
 const say = `id: say
 title: {ko: "말하기", en: "Say"}
@@ -36,11 +37,7 @@ beforeAll(() => {
 });
 
 afterAll(() => {
-	try {
-		tmux('kill-server');
-	} catch {
-		// already gone
-	}
+	killTmuxServer(socket);
 	unmountTmpfs(mount);
 	rmSync(work, {recursive: true, force: true});
 });

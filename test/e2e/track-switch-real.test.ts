@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {repoRoot} from '../helpers/build.js';
+import {killTmuxServer} from './helpers/tmux.js';
 
 // The cleanup only writes down that it ran: what it deletes on a real cluster is not the point, the question is.
 const made = `id: made
@@ -38,11 +39,7 @@ beforeAll(() => {
 });
 
 afterAll(() => {
-	try {
-		tmux('kill-server');
-	} catch {
-		// already gone
-	}
+	killTmuxServer(socket);
 	rmSync(work, {recursive: true, force: true});
 	rmSync(home, {recursive: true, force: true});
 });

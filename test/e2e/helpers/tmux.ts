@@ -40,18 +40,7 @@ export function startTerminal(command: string, {columns = 100, rows = 30} = {}):
 		press: (...keys) => void tmux('send-keys', '-t', 'lab', ...keys),
 		type: (text) => void tmux('send-keys', '-t', 'lab', '-l', text),
 		alive: () => tmux('display-message', '-p', '-t', 'lab', '#{pane_dead}').trim() === '0',
-		stop: () => {
-			let session: number | undefined;
-			try {
-				session = Number(tmux('display-message', '-p', '-t', 'lab', '#{pane_pid}').trim()) || undefined;
-				tmux('kill-server');
-			} catch {
-				// already gone
-			}
-			// The app answers the hangup by stopping what it runs (it may still be spawning a practice daemon then):
-			// wait until nothing of the pane's session is left, so a test's `practice stop` afterwards sees it all.
-			if (session !== undefined) waitForSessionEnd(session, 10_000);
-		},
+		stop: () => killTmuxServer(socket),
 	};
 }
 
@@ -69,6 +58,22 @@ function sessionMembers(session: number): number[] {
 		}
 	}
 	return members;
+}
+
+/**
+ * Kills the tmux server on `socket` and waits (10 s at most) until nothing of its panes' sessions is left: the app
+ * answers the hangup by stopping what it runs, and may still write to its lab home (or spawn a practice daemon)
+ * meanwhile, so a test's `practice stop`, unmount or removal of the home afterwards sees it all.
+ */
+export function killTmuxServer(socket: string): void {
+	let sessions: number[] = [];
+	try {
+		sessions = execFileSync('tmux', ['-L', socket, 'list-panes', '-a', '-F', '#{pane_pid}'], {encoding: 'utf8'}).split('\n').filter(Boolean).map(Number);
+		execFileSync('tmux', ['-L', socket, 'kill-server'], {stdio: 'ignore'});
+	} catch {
+		// already gone
+	}
+	for (const session of sessions) waitForSessionEnd(session, 10_000);
 }
 
 function waitForSessionEnd(session: number, timeoutMs: number): void {
